@@ -1,0 +1,58 @@
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { verifyAccessToken } from "../auth/tokens";
+
+/** Gives every request an id (the caller's X-Request-Id when sane) and echoes it back. */
+export function requestId(): MiddlewareHandler<AppEnv> {
+  return async function requestIdMiddleware(c, next) {
+    const given = c.req.header("x-request-id");
+    const id = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : crypto.randomUUID();
+    c.set("requestId", id);
+    await next();
+    c.res.headers.set("x-request-id", id);
+  };
+}
+
+/** Refuses bodies over `maxBytes` with 413 before they are read whole. */
+export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new Error("limitBody: maxBytes must be a positive integer");
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes`);
+    },
+  });
+}
+
+/** CORS for the origins listed in CORS_ORIGINS (comma-separated); others get no CORS headers. */
+export function corsFromEnv(): MiddlewareHandler<AppEnv> {
+  return async function corsMiddleware(c, next) {
+    const allowed = (c.env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    if (allowed.length === 0) return next();
+    return cors({
+      origin: (origin) => (allowed.includes(origin) ? origin : null),
+      allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
+      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      exposeHeaders: ["X-Request-Id", "Retry-After"],
+      maxAge: 600,
+    })(c, next);
+  };
+}
+
+/** Requires `Authorization: Bearer <token>` on every path but the listed ones. */
+export function requireAuth(options: { except: string[] }): MiddlewareHandler<AppEnv> {
+  const open = new Set(options.except);
+  return async function authMiddleware(c, next) {
+    if (open.has(c.req.path) || c.req.method === "OPTIONS") return next();
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+    if (!match?.[1]) {
+      throw new AppError("unauthenticated", "Send a token as `Authorization: Bearer <token>`; get one from POST /api/auth/login", [], {}, { "WWW-Authenticate": 'Bearer realm="salesgrid"' });
+    }
+    c.set("principal", await verifyAccessToken(c.env, match[1]));
+    return next();
+  };
+}

@@ -1,0 +1,26 @@
+import { Hono } from "hono";
+import type { AppEnv, Env } from "./env";
+import { renderProblem } from "./http/problem";
+import { requestId, limitBody, corsFromEnv, requireAuth } from "./http/middleware";
+import { secureHeaders } from "hono/secure-headers";
+import { health } from "./http/health";
+import { AppError } from "./errors";
+
+const app = new Hono<AppEnv>();
+
+app.use("*", requestId());
+app.use("*", secureHeaders());
+app.use("/api/*", corsFromEnv());
+app.use("/api/*", limitBody(5 * 1024 * 1024));
+app.route("/api/health", health);
+app.use("/api/*", requireAuth({ except: ["/api/health", "/api/auth/login"] }));
+
+app.notFound((c) => renderProblem(new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
+app.onError((err, c) => renderProblem(err, c));
+
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext) {
+    // Reminders and scheduled plugin jobs hook in here.
+  },
+} satisfies ExportedHandler<Env>;
