@@ -4,6 +4,9 @@ import { renderProblem } from "./http/problem";
 import { requestId, limitBody, corsFromEnv, requireAuth } from "./http/middleware";
 import { secureHeaders } from "hono/secure-headers";
 import { health } from "./http/health";
+import { auth } from "./http/auth";
+import { meta } from "./http/meta";
+import { records } from "./http/records";
 import { AppError } from "./errors";
 
 const app = new Hono<AppEnv>();
@@ -14,6 +17,9 @@ app.use("/api/*", corsFromEnv());
 app.use("/api/*", limitBody(5 * 1024 * 1024));
 app.route("/api/health", health);
 app.use("/api/*", requireAuth({ except: ["/api/health", "/api/auth/login"] }));
+app.route("/api/auth", auth);
+app.route("/api/meta", meta);
+app.route("/api/tables", records);
 
 app.notFound((c) => renderProblem(new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
 app.onError((err, c) => renderProblem(err, c));

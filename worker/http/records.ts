@@ -1,0 +1,53 @@
+/** Records API: list, get, create, update, delete (one or many), history. */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../env";
+import { invalid } from "../errors";
+import { requireTable } from "../model/registry";
+import { getRecord, listRecords } from "../records/read";
+import { createRecords, deleteRecords, parseItems, updateRecords, type WriteContext } from "../records/write";
+import { readJson } from "./body";
+import { recordId } from "./context";
+
+async function setup(c: Context<AppEnv>) {
+  const { reg, table } = await requireTable(c.env.DB, c.req.param("table")!);
+  const ctx: WriteContext = { db: c.env.DB, principal: c.get("principal"), reg, requestId: c.get("requestId") ?? null };
+  return { ctx, table };
+}
+
+export const records = new Hono<AppEnv>()
+  .get("/:table/records", async (c) => {
+    const { ctx, table } = await setup(c);
+    const q = c.req.query();
+    return c.json(await listRecords(ctx, table, { filter: q.filter, sort: q.sort, limit: q.limit, cursor: q.cursor, fields: q.fields, q: q.q, count: q.count, expand: q.expand }));
+  })
+  .get("/:table/records/:id", async (c) => {
+    const { ctx, table } = await setup(c);
+    return c.json({ record: await getRecord(ctx, table, recordId(c.req.param("id")), { fields: c.req.query("fields"), expand: c.req.query("expand") }) });
+  })
+  .post("/:table/records", async (c) => {
+    const { ctx, table } = await setup(c);
+    return c.json(await createRecords(ctx, table, await readJson(c)), 201);
+  })
+  .patch("/:table/records", async (c) => {
+    const { ctx, table } = await setup(c);
+    return c.json(await updateRecords(ctx, table, await readJson(c)));
+  })
+  .patch("/:table/records/:id", async (c) => {
+    const { ctx, table } = await setup(c);
+    return c.json(await updateRecords(ctx, table, await readJson(c), recordId(c.req.param("id"))));
+  })
+  .delete("/:table/records/:id", async (c) => {
+    const { ctx, table } = await setup(c);
+    const v = c.req.query("version");
+    const item: Record<string, unknown> = { id: recordId(c.req.param("id")) };
+    if (v !== undefined) {
+      if (!/^[1-9]\d{0,15}$/.test(v)) throw invalid([{ field: "version", code: "type", message: "version is a positive integer" }]);
+      item.version = Number(v);
+    }
+    return c.json(await deleteRecords(ctx, table, [item], true));
+  })
+  .delete("/:table/records", async (c) => {
+    const { ctx, table } = await setup(c);
+    const { items } = parseItems(await readJson(c), ["id", "version"], ["id"]);
+    return c.json(await deleteRecords(ctx, table, items, false));
+  });

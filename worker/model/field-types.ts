@@ -1,0 +1,237 @@
+/**
+ * Every field type in one exhaustive table: how many columns it takes, which filter operators it
+ * allows, the JSON Schema of a value written to it, and how values map to and from columns.
+ * Adding a type to schemas/field.schema.json fails compilation here until it is described.
+ */
+import type { Condition } from "../../schemas/types";
+import type { FieldMeta, FieldType } from "./types";
+
+export type Op = Condition["op"];
+type Schema = Record<string, unknown>;
+
+export interface TypeSpec {
+  /** Physical columns: 0 for links (junction table), 2 for currency (amount + code). */
+  columns: 0 | 1 | 2;
+  ops: readonly Op[];
+  sortable: boolean;
+  /** Included in `q` full-text search. */
+  searchable: boolean;
+  /** Users may write it (autonumber is assigned by the server). */
+  writable: boolean;
+  /** JSON Schema of a value written to the field; null is always allowed and means empty. */
+  valueSchema(f: FieldMeta): Schema;
+  /** JSON Schema of one operand in a filter (eq, lt, items of in and between). */
+  operandSchema(f: FieldMeta): Schema;
+  /** A validated API value to column values. */
+  encode(value: unknown, f: FieldMeta): unknown[];
+  /** A validated filter operand to the value compared against the (first) column. */
+  encodeOperand(value: unknown, f: FieldMeta): unknown;
+  /** Column values to the API value. */
+  decode(cols: unknown[], f: FieldMeta): unknown;
+}
+
+const TEXT_OPS = ["eq", "neq", "in", "nin", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty"] as const;
+const NUMBER_OPS = ["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "between", "is_empty", "is_not_empty"] as const;
+const DATE_OPS = ["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "between", "is_empty", "is_not_empty"] as const;
+const CHOICE_OPS = ["eq", "neq", "in", "nin", "is_empty", "is_not_empty"] as const;
+const SET_OPS = ["contains", "not_contains", "in", "nin", "is_empty", "is_not_empty"] as const;
+
+export const MAX_SAFE_NUMBER = 1e15;
+const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: "null" }] });
+const emptyToNull = (v: unknown) => (v === "" || v === undefined ? null : v);
+const same = (v: unknown) => v;
+const first = (cols: unknown[]) => (cols[0] === undefined ? null : cols[0]);
+
+function textSpec(defaultMax: number, extra: Schema = {}): TypeSpec {
+  const schema = (f: FieldMeta): Schema => ({ type: "string", maxLength: f.options.maxLength ?? defaultMax, ...extra });
+  return {
+    columns: 1,
+    ops: TEXT_OPS,
+    sortable: true,
+    searchable: true,
+    writable: true,
+    valueSchema: (f) => nullable(schema(f)),
+    operandSchema: () => ({ type: "string", maxLength: 1000 }),
+    encode: (v) => [emptyToNull(v)],
+    encodeOperand: same,
+    decode: first,
+  };
+}
+
+function numberRange(f: FieldMeta): Schema {
+  return { minimum: f.options.min ?? -MAX_SAFE_NUMBER, maximum: f.options.max ?? MAX_SAFE_NUMBER };
+}
+
+function integerSpec(schema: (f: FieldMeta) => Schema, writable = true): TypeSpec {
+  return {
+    columns: 1,
+    ops: NUMBER_OPS,
+    sortable: true,
+    searchable: false,
+    writable,
+    valueSchema: (f) => nullable({ type: "integer", ...schema(f) }),
+    operandSchema: () => ({ type: "integer", minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
+    encode: (v) => [v ?? null],
+    encodeOperand: same,
+    decode: first,
+  };
+}
+
+const choiceNames = (f: FieldMeta) => (f.options.choices ?? []).map((c) => c.name);
+const normaliseDatetime = (v: unknown) => (typeof v === "string" ? new Date(v).toISOString() : null);
+const DATETIME_SCHEMA = { type: "string", format: "date-time", pattern: "^\\d{4}-\\d{2}-\\d{2}T", maxLength: 40 };
+
+export const FIELD_TYPES: Record<FieldType, TypeSpec> = {
+  text: textSpec(10_000),
+  long_text: textSpec(100_000),
+  email: textSpec(320, { format: "email" }),
+  phone: textSpec(40, { pattern: "^\\+?[0-9 ()./-]{3,39}$" }),
+  url: textSpec(2048, { format: "uri", pattern: "^https?://" }),
+  number: {
+    columns: 1,
+    ops: NUMBER_OPS,
+    sortable: true,
+    searchable: false,
+    writable: true,
+    valueSchema: (f) => nullable({ type: "number", ...numberRange(f) }),
+    operandSchema: () => ({ type: "number", minimum: -MAX_SAFE_NUMBER, maximum: MAX_SAFE_NUMBER }),
+    encode: (v) => [v ?? null],
+    encodeOperand: same,
+    decode: first,
+  },
+  currency: {
+    columns: 2,
+    ops: NUMBER_OPS,
+    sortable: true,
+    searchable: false,
+    writable: true,
+    valueSchema: () =>
+      nullable({
+        anyOf: [
+          { type: "integer", minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["amount"],
+            properties: {
+              amount: { type: "integer", minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+              currency: { type: "string", pattern: "^[A-Z]{3}$" },
+            },
+          },
+        ],
+      }),
+    operandSchema: () => ({ type: "integer", minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
+    encode: (v, f) => {
+      if (v === null || v === undefined) return [null, null];
+      if (typeof v === "number") return [v, f.options.currency ?? "CNY"];
+      const m = v as { amount: number; currency?: string };
+      return [m.amount, m.currency ?? f.options.currency ?? "CNY"];
+    },
+    encodeOperand: same,
+    decode: (cols, f) =>
+      cols[0] === null || cols[0] === undefined ? null : { amount: cols[0], currency: cols[1] ?? f.options.currency ?? "CNY" },
+  },
+  percent: integerSpec(() => ({ minimum: -1_000_000_000, maximum: 1_000_000_000 })),
+  rating: integerSpec((f) => ({ minimum: 1, maximum: f.options.max ?? 5 })),
+  autonumber: integerSpec(() => ({}), false),
+  date: {
+    columns: 1,
+    ops: DATE_OPS,
+    sortable: true,
+    searchable: false,
+    writable: true,
+    valueSchema: () => nullable({ type: "string", format: "date" }),
+    operandSchema: () => ({ type: "string", format: "date" }),
+    encode: (v) => [v ?? null],
+    encodeOperand: same,
+    decode: first,
+  },
+  datetime: {
+    columns: 1,
+    ops: DATE_OPS,
+    sortable: true,
+    searchable: false,
+    writable: true,
+    valueSchema: () => nullable(DATETIME_SCHEMA),
+    operandSchema: () => DATETIME_SCHEMA,
+    encode: (v) => [normaliseDatetime(v)],
+    encodeOperand: normaliseDatetime,
+    decode: first,
+  },
+  checkbox: {
+    columns: 1,
+    ops: ["eq", "neq"],
+    sortable: true,
+    searchable: false,
+    writable: true,
+    valueSchema: () => ({ type: ["boolean", "null"] }),
+    operandSchema: () => ({ type: "boolean" }),
+    encode: (v) => [v === true ? 1 : 0],
+    encodeOperand: (v) => (v === true ? 1 : 0),
+    decode: (cols) => cols[0] === 1,
+  },
+  single_select: {
+    columns: 1,
+    ops: CHOICE_OPS,
+    sortable: true,
+    searchable: true,
+    writable: true,
+    valueSchema: (f) => ({ enum: [...choiceNames(f), null] }),
+    operandSchema: (f) => ({ enum: choiceNames(f) }),
+    encode: (v) => [v ?? null],
+    encodeOperand: same,
+    decode: first,
+  },
+  multi_select: {
+    columns: 1,
+    ops: SET_OPS,
+    sortable: false,
+    searchable: true,
+    writable: true,
+    valueSchema: (f) =>
+      nullable({ type: "array", uniqueItems: true, maxItems: 500, items: { enum: choiceNames(f) } }),
+    operandSchema: (f) => ({ enum: choiceNames(f) }),
+    encode: (v) => [Array.isArray(v) && v.length > 0 ? JSON.stringify(v) : null],
+    encodeOperand: same,
+    decode: (cols) => (typeof cols[0] === "string" ? JSON.parse(cols[0]) : []),
+  },
+  user: {
+    columns: 1,
+    ops: CHOICE_OPS,
+    sortable: true,
+    searchable: false,
+    writable: true,
+    valueSchema: () => nullable({ type: "string", pattern: "^usr_[a-z0-9]{12}$" }),
+    operandSchema: () => ({ type: "string", maxLength: 64 }),
+    encode: (v) => [v ?? null],
+    encodeOperand: same,
+    decode: first,
+  },
+  link: {
+    columns: 0,
+    ops: SET_OPS.filter((op) => op !== "in" && op !== "nin"),
+    sortable: false,
+    searchable: false,
+    writable: true,
+    valueSchema: (f) =>
+      nullable({
+        type: "array",
+        uniqueItems: true,
+        maxItems: f.options.multiple === false ? 1 : 1000,
+        items: { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+      }),
+    operandSchema: () => ({ type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    encode: () => [],
+    encodeOperand: same,
+    decode: (cols) => (typeof cols[0] === "string" ? JSON.parse(cols[0]) : []),
+  },
+};
+
+export function typeSpec(type: FieldType): TypeSpec {
+  const spec = FIELD_TYPES[type];
+  if (!spec) throw new Error(`unknown field type ${type}`);
+  return spec;
+}
+
+/** Number of physical columns a field occupies. */
+export const columnCount = (f: Pick<FieldMeta, "type">) => typeSpec(f.type).columns;

@@ -1,0 +1,80 @@
+/**
+ * The schema registry: tables and fields read from the meta tables, cached per isolate and
+ * reloaded when sg_settings.schema_version moves (every schema change bumps it in its batch).
+ */
+import { notFound } from "../errors";
+import type { FieldMeta, TableMeta } from "./types";
+
+interface TableRow {
+  id: string; name: string; label: string; labels: string; description: string; primary_field_id: string | null;
+  slots: number; plugin: string | null; deleted_at: string | null; created_at: string; updated_at: string; version: number;
+}
+interface FieldRow {
+  id: string; table_id: string; name: string; label: string; labels: string; description: string; type: string;
+  options: string; required: number; indexed: number; position: number; slot: number; deleted_at: string | null;
+}
+
+export interface Registry {
+  version: number;
+  tables: TableMeta[];
+}
+
+let cached: Registry | null = null;
+
+export const bumpSchemaVersion = (db: D1Database) =>
+  db.prepare("UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'");
+
+export async function loadRegistry(db: D1Database): Promise<Registry> {
+  const v = await db.prepare("SELECT value FROM sg_settings WHERE key = 'schema_version'").first<{ value: string }>();
+  const version = Number(v?.value ?? 0);
+  if (cached && cached.version === version) return cached;
+  const [tables, fields] = await db.batch<TableRow | FieldRow>([
+    db.prepare("SELECT * FROM sg_tables ORDER BY created_at, id"),
+    db.prepare("SELECT * FROM sg_fields ORDER BY table_id, position, created_at"),
+  ]);
+  cached = { version, tables: assemble(tables!.results as TableRow[], fields!.results as FieldRow[]) };
+  return cached;
+}
+
+function toField(r: FieldRow): FieldMeta {
+  return {
+    id: r.id, tableId: r.table_id, name: r.name, label: r.label, labels: JSON.parse(r.labels), description: r.description,
+    type: r.type as FieldMeta["type"], options: JSON.parse(r.options), required: r.required === 1, indexed: r.indexed === 1,
+    position: r.position, slot: r.slot, deletedAt: r.deleted_at,
+  };
+}
+
+function assemble(tableRows: TableRow[], fieldRows: FieldRow[]): TableMeta[] {
+  const byTable = new Map<string, FieldMeta[]>();
+  for (const r of fieldRows) {
+    const list = byTable.get(r.table_id) ?? [];
+    list.push(toField(r));
+    byTable.set(r.table_id, list);
+  }
+  return tableRows.map((t) => {
+    const all = byTable.get(t.id) ?? [];
+    return {
+      id: t.id, name: t.name, label: t.label, labels: JSON.parse(t.labels), description: t.description,
+      primaryFieldId: t.primary_field_id, slots: t.slots, plugin: t.plugin, deletedAt: t.deleted_at,
+      createdAt: t.created_at, updatedAt: t.updated_at, version: t.version,
+      fields: all.filter((f) => !f.deletedAt),
+      deletedFields: all.filter((f) => f.deletedAt),
+    };
+  });
+}
+
+/** A live table by id or API name; soft-deleted tables only when asked for. */
+export function findTable(reg: Registry, ref: string, opts: { includeDeleted?: boolean } = {}): TableMeta | undefined {
+  return (
+    reg.tables.find((t) => t.id === ref && (opts.includeDeleted || !t.deletedAt)) ??
+    reg.tables.find((t) => t.name === ref && !t.deletedAt) ??
+    (opts.includeDeleted ? reg.tables.find((t) => t.name === ref) : undefined)
+  );
+}
+
+export async function requireTable(db: D1Database, ref: string, opts: { includeDeleted?: boolean } = {}) {
+  const reg = await loadRegistry(db);
+  const table = findTable(reg, ref, opts);
+  if (!table) throw notFound(`Table ${JSON.stringify(ref.slice(0, 64))}`, "table");
+  return { reg, table };
+}

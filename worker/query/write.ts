@@ -1,0 +1,153 @@
+/**
+ * Write statements. Rows travel as one JSON parameter read with json_each, so a statement writes
+ * hundreds of rows with a single bound value (D1 allows 100 per statement); callers chunk the JSON
+ * to stay under D1's 2 MB value limit. Guards insert into sg_guard, whose CHECK aborts the whole
+ * batch, when an invariant a write relied on no longer holds.
+ */
+import { column, column2, junctionTable, physicalTable, q } from "../model/names";
+import type { FieldMeta } from "../model/types";
+import { typeSpec } from "../model/field-types";
+
+export interface Stmt {
+  sql: string;
+  params: unknown[];
+}
+
+/** Physical columns a field writes, in the order `encode` returns values. */
+export function fieldColumns(f: FieldMeta): string[] {
+  const n = typeSpec(f.type).columns;
+  return n === 0 ? [] : n === 1 ? [column(f.id)] : [column(f.id), column2(f.id)];
+}
+
+export const SYSTEM_INSERT_COLUMNS = ["id", "created_at", "created_by", "updated_at", "updated_by", "version"];
+
+/** INSERT of rows given as JSON arrays in `columns` order. */
+export function insertRows(tableId: string, slot: number, columns: string[], rowsJson: string): Stmt {
+  const list = columns.map((c) => q(c)).join(", ");
+  const values = columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ");
+  return { sql: `INSERT INTO ${q(physicalTable(tableId, slot))} (${list}) SELECT ${values} FROM json_each(?1)`, params: [rowsJson] };
+}
+
+/**
+ * UPDATE of rows given as JSON objects {id, v?, c: {column: value}}; a column absent from `c` keeps
+ * its value. On slot 0 it checks and bumps the version.
+ */
+export function updateRows(tableId: string, slot: number, columns: string[], rowsJson: string, at: string, by: string | null): Stmt {
+  const t = q(physicalTable(tableId, slot));
+  const sets = columns.map((c) => {
+    const path = `'$.c.${c}'`;
+    return `${q(c)} = CASE WHEN json_type(j.value, ${path}) IS NULL THEN ${t}.${q(c)} ELSE json_extract(j.value, ${path}) END`;
+  });
+  const params: unknown[] = [rowsJson];
+  let where = `${t}.id = json_extract(j.value, '$.id')`;
+  if (slot === 0) {
+    sets.push(`version = ${t}.version + 1`, "updated_at = ?2", "updated_by = ?3");
+    params.push(at, by);
+    where += ` AND ${t}.version = json_extract(j.value, '$.v')`;
+  }
+  if (sets.length === 0) sets.push("id = id");
+  return { sql: `UPDATE ${t} SET ${sets.join(", ")} FROM json_each(?1) AS j WHERE ${where}`, params };
+}
+
+export function deleteRows(tableId: string, slot: number, idsJson: string): Stmt {
+  return { sql: `DELETE FROM ${q(physicalTable(tableId, slot))} WHERE id IN (SELECT value FROM json_each(?1))`, params: [idsJson] };
+}
+
+/** Aborts the batch unless the previous statement changed exactly `n` rows. */
+export function guardChanges(n: number, reason: string): Stmt {
+  return { sql: "INSERT INTO sg_guard (ok, reason) SELECT 0, ?2 WHERE changes() <> ?1", params: [n, reason] };
+}
+
+/** Aborts the batch unless all `ids` exist in the table (link targets deleted meanwhile). */
+export function guardExists(tableId: string, idsJson: string, n: number, reason: string): Stmt {
+  return {
+    sql: `INSERT INTO sg_guard (ok, reason) SELECT 0, ?3 WHERE (SELECT COUNT(*) FROM ${q(physicalTable(tableId))} WHERE id IN (SELECT value FROM json_each(?1))) <> ?2`,
+    params: [idsJson, n, reason],
+  };
+}
+
+function junction(f: FieldMeta) {
+  const owner = f.options.owner === true;
+  return { table: q(junctionTable(owner ? f.id : f.options.inverseField!)), mine: owner ? "a" : "b", theirs: owner ? "b" : "a" };
+}
+
+/** Removes every link of the given records through field `f`. */
+export function unlinkAll(f: FieldMeta, idsJson: string): Stmt {
+  const j = junction(f);
+  return { sql: `DELETE FROM ${j.table} WHERE ${j.mine} IN (SELECT value FROM json_each(?1))`, params: [idsJson] };
+}
+
+/** Removes links held by the given *target* records (a single-valued owner side moving). */
+export function unlinkTargets(f: FieldMeta, targetIdsJson: string): Stmt {
+  const j = junction(f);
+  return { sql: `DELETE FROM ${j.table} WHERE ${j.theirs} IN (SELECT value FROM json_each(?1))`, params: [targetIdsJson] };
+}
+
+/** Inserts [mine, theirs] pairs. */
+export function linkPairs(f: FieldMeta, pairsJson: string): Stmt {
+  const j = junction(f);
+  return {
+    sql: `INSERT OR IGNORE INTO ${j.table} (${j.mine}, ${j.theirs}) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)`,
+    params: [pairsJson],
+  };
+}
+
+/** Audit rows given as JSON arrays [action, record_id, changes_json]. */
+export function insertAudit(rowsJson: string, at: string, userId: string | null, tableId: string | null, requestId: string | null): Stmt {
+  return {
+    sql: "INSERT INTO sg_audit (at, user_id, action, table_id, record_id, changes, request_id) SELECT ?2, ?3, json_extract(value, '$[0]'), ?4, json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?5 FROM json_each(?1)",
+    params: [rowsJson, at, userId, tableId, requestId],
+  };
+}
+
+/** Reserves `n` consecutive record ids; returns the first. Run before the batch (gaps are harmless). */
+export function reserveRecordIds(tableId: string, n: number): Stmt {
+  return { sql: "UPDATE sg_tables SET next_record_id = next_record_id + ?1 WHERE id = ?2 RETURNING next_record_id - ?1 AS first", params: [n, tableId] };
+}
+
+export function reserveNumbers(fieldId: string, n: number): Stmt {
+  return { sql: "UPDATE sg_fields SET next_number = next_number + ?1 WHERE id = ?2 RETURNING next_number - ?1 AS first", params: [n, fieldId] };
+}
+
+/** Splits rows into JSON arrays of at most `maxChars` UTF-16 units each (under 2 MB of UTF-8). */
+export function chunkJson(rows: unknown[], maxChars = 600_000): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  let size = 2;
+  for (const row of rows) {
+    const s = JSON.stringify(row);
+    if (current.length > 0 && size + s.length + 1 > maxChars) {
+      out.push(`[${current.join(",")}]`);
+      current = [];
+      size = 2;
+    }
+    current.push(s);
+    size += s.length + 1;
+  }
+  if (current.length) out.push(`[${current.join(",")}]`);
+  return out;
+}
+
+export function existingIds(tableId: string, idsJson: string): Stmt {
+  return { sql: `SELECT id FROM ${q(physicalTable(tableId))} WHERE id IN (SELECT value FROM json_each(?1))`, params: [idsJson] };
+}
+
+export function existingUsers(idsJson: string): Stmt {
+  return { sql: "SELECT id FROM sg_users WHERE id IN (SELECT value FROM json_each(?1))", params: [idsJson] };
+}
+
+/** Reads a field's stored columns in id order, `limit` rows after `afterId` (for type conversion). */
+export function scanColumn(tableId: string, f: FieldMeta, afterId: number, limit: number): Stmt {
+  const cols = fieldColumns(f);
+  const v2 = cols[1] ? q(cols[1]) : "NULL";
+  return { sql: `SELECT id, ${q(cols[0]!)} AS v, ${v2} AS v2 FROM ${q(physicalTable(tableId, f.slot))} WHERE id > ?1 ORDER BY id LIMIT ?2`, params: [afterId, limit] };
+}
+
+/** Sets columns of rows given as {id, c: {column: value}}, without touching versions (schema conversions). */
+export function updateColumnValues(tableId: string, slot: number, rows: { id: number; c: Record<string, unknown> }[]): Stmt[] {
+  if (rows.length === 0) return [];
+  const t = q(physicalTable(tableId, slot));
+  const cols = Object.keys(rows[0]!.c);
+  const sets = cols.map((c) => `${q(c)} = json_extract(j.value, '$.c.${c}')`).join(", ");
+  return chunkJson(rows).map((chunk) => ({ sql: `UPDATE ${t} SET ${sets} FROM json_each(?1) AS j WHERE ${t}.id = json_extract(j.value, '$.id')`, params: [chunk] }));
+}

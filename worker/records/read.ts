@@ -1,0 +1,209 @@
+/**
+ * The read pipeline: parse the request's query options -> access (readable fields, row filter) ->
+ * compile one statement -> D1 -> decode only readable fields -> expand links.
+ */
+import { AppError, badRequest, notFound } from "../errors";
+import { tableAccess, requireOperation, type TableAccess } from "../access";
+import type { Principal } from "../auth/principal";
+import { typeSpec } from "../model/field-types";
+import { column, column2 } from "../model/names";
+import { findTable, type Registry } from "../model/registry";
+import type { FieldMeta, TableMeta } from "../model/types";
+import { parseFilter, type FilterNode } from "../query/filter";
+import { compileCount, compileGet, compileList, parseSort, type SortKey } from "../query/select";
+
+export interface ApiRecord {
+  id: number;
+  version: number;
+  createdAt: string;
+  createdBy: string | null;
+  updatedAt: string;
+  updatedBy: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface ListOptions {
+  filter?: string;
+  sort?: string;
+  limit?: string;
+  cursor?: string;
+  fields?: string;
+  q?: string;
+  count?: string;
+  expand?: string;
+}
+
+export const MAX_LIMIT = 1000;
+type Row = Record<string, unknown>;
+
+export function decodeRow(row: Row, fields: FieldMeta[]): ApiRecord {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const spec = typeSpec(f.type);
+    const cols = spec.columns === 2 ? [row[column(f.id)], row[column2(f.id)]] : [row[column(f.id)]];
+    out[f.name] = spec.decode(cols, f);
+  }
+  return {
+    id: row.id as number,
+    version: row.version as number,
+    createdAt: row.created_at as string,
+    createdBy: (row.created_by as string | null) ?? null,
+    updatedAt: row.updated_at as string,
+    updatedBy: (row.updated_by as string | null) ?? null,
+    fields: out,
+  };
+}
+
+/** Parses `fields=a,b`: readable fields only, in the table's order. */
+export function selectFields(access: TableAccess, raw: string | undefined, param = "fields"): FieldMeta[] {
+  const readable = access.table.fields.filter((f) => access.canRead(f));
+  if (raw === undefined || raw === "") return readable;
+  const wanted = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const name of wanted) {
+    if (!readable.some((f) => f.name === name || f.id === name)) {
+      throw new AppError("unknown_field", `Unknown field ${JSON.stringify(name.slice(0, 64))}`, [
+        { field: param, code: "unknown_field", message: `No field ${JSON.stringify(name.slice(0, 64))}` },
+      ]);
+    }
+  }
+  return readable.filter((f) => wanted.includes(f.name) || wanted.includes(f.id));
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 50;
+  if (!/^\d{1,7}$/.test(raw)) throw badRequest("limit", "limit is a whole number from 1 to 1000", "type");
+  const n = Number(raw);
+  if (n < 1 || n > MAX_LIMIT) throw badRequest("limit", `limit must be between 1 and ${MAX_LIMIT}`, "range");
+  return n;
+}
+
+function parseJsonParam(raw: string, name: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new AppError("invalid_json", `${name} is not valid JSON`, [{ field: name, code: "invalid_json", message: `${name} must be JSON` }]);
+  }
+}
+
+/** Cursors carry the sort they belong to, so one cannot be replayed against another order. */
+function sortSignature(sort: SortKey[]): string {
+  return sort.map((k) => `${k.desc ? "-" : ""}${k.field.id}`).join(",");
+}
+
+function encodeCursor(sort: SortKey[], values: unknown[]): string {
+  const json = JSON.stringify({ s: sortSignature(sort), v: values });
+  return btoa(String.fromCharCode(...new TextEncoder().encode(json))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function decodeCursor(raw: string, sort: SortKey[]): unknown[] {
+  const bad = () => badRequest("cursor", "The cursor is not valid for this query; start again without it", "invalid_cursor");
+  if (raw.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw bad();
+  let parsed: unknown;
+  try {
+    const bin = atob(raw.replace(/-/g, "+").replace(/_/g, "/"));
+    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
+  } catch {
+    throw bad();
+  }
+  const c = parsed as { s?: unknown; v?: unknown };
+  if (typeof c !== "object" || c === null || c.s !== sortSignature(sort) || !Array.isArray(c.v) || c.v.length !== sort.length + 1) throw bad();
+  const scalarsOk = c.v.every((x) => x === null || typeof x === "number" || typeof x === "string");
+  if (!scalarsOk || !Number.isSafeInteger(c.v[c.v.length - 1])) throw bad();
+  return c.v;
+}
+
+export interface ReadContext {
+  db: D1Database;
+  principal: Principal;
+  reg: Registry;
+}
+
+export async function listRecords(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
+  const access = tableAccess(ctx.principal, table);
+  requireOperation(access, "read");
+  const canRead = (f: FieldMeta) => access.canRead(f);
+  const select = selectFields(access, opts.fields);
+  const filter: FilterNode | null = opts.filter ? parseFilter(parseJsonParam(opts.filter, "filter"), table, { canRead }) : null;
+  const sort = opts.sort ? parseSort(opts.sort, table, canRead) : [];
+  const limit = parseLimit(opts.limit);
+  if (opts.q !== undefined && opts.q.length > 200) throw badRequest("q", "Search text is at most 200 characters", "too_long");
+  const search = opts.q ? { text: opts.q, fields: table.fields.filter((f) => canRead(f) && typeSpec(f.type).searchable) } : null;
+  const count = parseBool(opts.count, "count");
+  const expand = parseExpand(access, opts.expand);
+  const after = opts.cursor ? decodeCursor(opts.cursor, sort) : null;
+  // Sort fields are selected too (not returned unless asked) so the next cursor can be made.
+  const selectWithSort = [...select, ...sort.map((k) => k.field).filter((f) => !select.includes(f))];
+  const base = { table, select: [], filter, rowFilter: access.rowFilter, search };
+  const list = compileList({ ...base, select: selectWithSort, sort, after, limit });
+  const stmts = [ctx.db.prepare(list.sql).bind(...list.params)];
+  if (count) {
+    const c = compileCount(base);
+    stmts.push(ctx.db.prepare(c.sql).bind(...c.params));
+  }
+  const results = await ctx.db.batch<Row>(stmts);
+  const rows = results[0]!.results;
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  const nextCursor = hasMore && last ? encodeCursor(sort, [...sort.map((k) => last[column(k.field.id)] ?? null), last.id]) : null;
+  const records = page.map((r) => decodeRow(r, select));
+  if (expand.length) await expandLinks(ctx, records, expand);
+  const total = count ? ((results[1]!.results[0] as { n: number }).n) : undefined;
+  return { records, nextCursor, ...(total !== undefined ? { total } : {}) };
+}
+
+export async function getRecord(ctx: ReadContext, table: TableMeta, id: number, opts: { fields?: string; expand?: string }) {
+  const access = tableAccess(ctx.principal, table);
+  requireOperation(access, "read");
+  const select = selectFields(access, opts.fields);
+  const expand = parseExpand(access, opts.expand);
+  const rows = await readRows(ctx.db, table, select, [id], access.rowFilter);
+  if (!rows[0]) throw notFound(`Record ${id} in ${table.name}`);
+  const records = [decodeRow(rows[0], select)];
+  if (expand.length) await expandLinks(ctx, records, expand);
+  return records[0]!;
+}
+
+/** Raw rows by id (chunked: json_each takes any number of ids in one parameter). */
+export async function readRows(db: D1Database, table: TableMeta, select: FieldMeta[], ids: number[], rowFilter: FilterNode | null = null): Promise<Row[]> {
+  if (ids.length === 0) return [];
+  const c = compileGet(table, select, ids, rowFilter);
+  const { results } = await db.prepare(c.sql).bind(...c.params).all<Row>();
+  return results;
+}
+
+function parseBool(raw: string | undefined, name: string): boolean {
+  if (raw === undefined || raw === "" || raw === "false") return false;
+  if (raw === "true") return true;
+  throw badRequest(name, `${name} is true or false`, "type");
+}
+
+function parseExpand(access: TableAccess, raw: string | undefined): FieldMeta[] {
+  if (!raw) return [];
+  return selectFields(access, raw, "expand").map((f) => {
+    if (f.type !== "link") throw badRequest("expand", `${f.name} is not a link field`, "not_link");
+    return f;
+  });
+}
+
+/** Replaces link id arrays with [{id, primary}] using each target table's primary field. */
+async function expandLinks(ctx: ReadContext, records: ApiRecord[], fields: FieldMeta[]) {
+  for (const f of fields) {
+    const target = findTable(ctx.reg, f.options.table!);
+    if (!target) continue;
+    const targetAccess = tableAccess(ctx.principal, target);
+    const primary = target.fields.find((x) => x.id === target.primaryFieldId) ?? target.fields.find((x) => x.type !== "link");
+    const ids = [...new Set(records.flatMap((r) => (r.fields[f.name] as number[]) ?? []))];
+    const readable = targetAccess.may("read") ? await readRows(ctx.db, target, primary && targetAccess.canRead(primary) ? [primary] : [], ids, targetAccess.rowFilter) : [];
+    const byId = new Map(readable.map((row) => [row.id as number, row]));
+    for (const r of records) {
+      r.fields[f.name] = ((r.fields[f.name] as number[]) ?? []).map((id) => {
+        const row = byId.get(id);
+        // A linked row the caller cannot read comes back as its id alone.
+        if (!row || !primary || !targetAccess.canRead(primary)) return { id };
+        return { id, primary: decodeRow(row, [primary]).fields[primary.name] };
+      });
+    }
+  }
+}
+

@@ -1,0 +1,115 @@
+/**
+ * Validates record writes against the table's generated JSON Schema, then the checks a schema
+ * cannot express (required fields on create, number precision, users and link targets that exist).
+ * All problems of a request are collected and reported together, each naming its path.
+ */
+import { AppError, invalid, type FieldError } from "../errors";
+import type { TableAccess } from "../access";
+import { typeSpec } from "../model/field-types";
+import { findTable, type Registry } from "../model/registry";
+import { existingIds, existingUsers } from "../query/write";
+import type { FieldMeta, TableMeta } from "../model/types";
+import { validate } from "../model/validate";
+
+/** The JSON Schema a record's `fields` object must match when the caller writes it. */
+export function recordSchema(table: TableMeta, writable: FieldMeta[]): object {
+  const properties: Record<string, object> = {};
+  for (const f of writable) properties[f.name] = typeSpec(f.type).valueSchema(f);
+  return { type: "object", additionalProperties: false, properties };
+}
+
+export interface WriteItem {
+  /** Index in the request, for error paths. */
+  index: number;
+  path: string;
+  fields: Record<string, unknown>;
+}
+
+export function checkFieldsObject(value: unknown, path: string, errors: FieldError[]): Record<string, unknown> | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    errors.push({ field: path, code: "type", message: "fields must be an object of field name to value" });
+    return null;
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Validates each item's fields; throws one 422 listing every problem. */
+export async function validateWrites(
+  db: D1Database,
+  reg: Registry,
+  access: TableAccess,
+  items: WriteItem[],
+  mode: "create" | "update",
+): Promise<void> {
+  const table = access.table;
+  const writable = table.fields.filter((f) => access.canWrite(f));
+  const schema = recordSchema(table, writable);
+  const errors: FieldError[] = [];
+  const users = new Set<string>();
+  const links = new Map<FieldMeta, Set<number>>();
+  for (const item of items) {
+    for (const name of Object.keys(item.fields)) {
+      const f = table.fields.find((x) => x.name === name && access.canRead(x));
+      if (!f) errors.push({ field: `${item.path}/${name.slice(0, 64)}`, code: "unknown_field", message: `Table ${table.name} has no field ${JSON.stringify(name.slice(0, 64))}` });
+      else if (!access.canWrite(f)) errors.push({ field: `${item.path}/${name}`, code: "read_only", message: `Field ${name} is read-only` });
+    }
+    if (errors.length > 200) break;
+    const known = Object.fromEntries(Object.entries(item.fields).filter(([k]) => writable.some((f) => f.name === k)));
+    errors.push(...validate(schema, known, item.path));
+    for (const f of writable) {
+      const v = item.fields[f.name];
+      const missing = v === undefined ? mode === "create" : v === null || v === "" || (Array.isArray(v) && v.length === 0);
+      if (f.required && missing) errors.push({ field: `${item.path}/${f.name}`, code: "required", message: `${f.name} is required` });
+      if (v === undefined || v === null) continue;
+      if (f.type === "number" && typeof v === "number" && !hasPrecision(v, f.options.precision ?? 8)) {
+        errors.push({ field: `${item.path}/${f.name}`, code: "precision", message: `${f.name} takes at most ${f.options.precision ?? 8} decimals` });
+      }
+      if (f.type === "user" && typeof v === "string") users.add(v);
+      if (f.type === "link" && Array.isArray(v)) {
+        const set = links.get(f) ?? new Set<number>();
+        for (const id of v) if (Number.isSafeInteger(id)) set.add(id as number);
+        links.set(f, set);
+      }
+    }
+  }
+  if (errors.length) throw invalid(errors.slice(0, 200));
+  await checkReferences(db, reg, items, users, links);
+}
+
+function hasPrecision(v: number, precision: number): boolean {
+  const s = String(v);
+  if (s.includes("e")) return Number.isInteger(v) || precision >= 8;
+  const dot = s.indexOf(".");
+  return dot < 0 || s.length - dot - 1 <= precision;
+}
+
+/** Users and link targets named by the writes must exist. */
+async function checkReferences(db: D1Database, reg: Registry, items: WriteItem[], users: Set<string>, links: Map<FieldMeta, Set<number>>) {
+  const errors: FieldError[] = [];
+  if (users.size) {
+    const st = existingUsers(JSON.stringify([...users]));
+    const { results } = await db.prepare(st.sql).bind(...st.params).all<{ id: string }>();
+    const found = new Set(results.map((r) => r.id));
+    for (const item of items) {
+      for (const [name, v] of Object.entries(item.fields)) {
+        if (typeof v === "string" && users.has(v) && !found.has(v)) errors.push({ field: `${item.path}/${name}`, code: "unknown_user", message: `No user ${v}` });
+      }
+    }
+  }
+  for (const [f, ids] of links) {
+    if (ids.size === 0) continue;
+    const target = findTable(reg, f.options.table!);
+    if (!target) throw new AppError("conflict", `The target table of ${f.name} no longer exists`);
+    const st = existingIds(target.id, JSON.stringify([...ids]));
+    const { results } = await db.prepare(st.sql).bind(...st.params).all<{ id: number }>();
+    const found = new Set(results.map((r) => r.id));
+    for (const item of items) {
+      const v = item.fields[f.name];
+      if (!Array.isArray(v)) continue;
+      v.forEach((id, i) => {
+        if (!found.has(id as number)) errors.push({ field: `${item.path}/${f.name}/${i}`, code: "unknown_record", message: `${target.name} has no record ${id}` });
+      });
+    }
+  }
+  if (errors.length) throw invalid(errors.slice(0, 200));
+}

@@ -1,0 +1,277 @@
+/**
+ * The write pipeline: shape checks -> access (operation, writable fields) -> schema validation ->
+ * reserve ids/numbers -> ONE D1 batch holding the rows of every slot, link rows, guards and audit
+ * rows -> read back. A stale version or a concurrent change trips a guard and aborts the batch,
+ * so a write happens whole or not at all.
+ */
+import { AppError, invalid, notFound, type FieldError } from "../errors";
+import { requireOperation, tableAccess, type TableAccess } from "../access";
+import type { Principal } from "../auth/principal";
+import { typeSpec } from "../model/field-types";
+import type { Registry } from "../model/registry";
+import type { FieldMeta, TableMeta } from "../model/types";
+import {
+  chunkJson, deleteRows, fieldColumns, guardChanges, guardExists, insertAudit, insertRows, linkPairs,
+  reserveNumbers, reserveRecordIds, SYSTEM_INSERT_COLUMNS, unlinkAll, unlinkTargets, updateRows, type Stmt,
+} from "../query/write";
+import { decodeRow, readRows, type ApiRecord } from "./read";
+import { checkFieldsObject, validateWrites, type WriteItem } from "./validate";
+
+export const MAX_BATCH = 1000;
+
+export interface WriteContext {
+  db: D1Database;
+  principal: Principal;
+  reg: Registry;
+  requestId: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Splits a body into items: `{fields}` / `{id, version, fields}` or `{records: [...]}`. */
+export function parseItems(body: unknown, allowed: string[], required: string[]): { items: Row[]; single: boolean } {
+  if (!isObject(body)) throw invalid([{ field: "", code: "type", message: "The body is a JSON object" }]);
+  if ("records" in body) {
+    const extra = Object.keys(body).filter((k) => k !== "records");
+    if (extra.length) throw invalid(extra.map((k) => ({ field: k.slice(0, 64), code: "unknown_key", message: `Unknown key ${JSON.stringify(k.slice(0, 64))}` })));
+    if (!Array.isArray(body.records)) throw invalid([{ field: "records", code: "type", message: "records is an array" }]);
+    if (body.records.length === 0) throw invalid([{ field: "records", code: "min_items", message: "records is empty" }]);
+    if (body.records.length > MAX_BATCH) {
+      throw new AppError("payload_too_large", `At most ${MAX_BATCH} records per request`, [
+        { field: "records", code: "max_items", message: `${body.records.length} records sent; at most ${MAX_BATCH}` },
+      ]);
+    }
+    checkShape(body.records, allowed, required, "records/");
+    return { items: body.records as Row[], single: false };
+  }
+  checkShape([body], allowed, required, "");
+  return { items: [body], single: true };
+}
+
+function checkShape(items: unknown[], allowed: string[], required: string[], prefix: string) {
+  const errors: FieldError[] = [];
+  items.forEach((item, i) => {
+    const at = prefix ? `${prefix}${i}` : "";
+    if (!isObject(item)) return errors.push({ field: at, code: "type", message: "Each record is an object" });
+    for (const k of Object.keys(item)) {
+      if (!allowed.includes(k)) errors.push({ field: [at, k.slice(0, 64)].filter(Boolean).join("/"), code: "unknown_key", message: `Unknown key ${JSON.stringify(k.slice(0, 64))}; expected ${allowed.join(", ")}` });
+    }
+    for (const k of required) if (!(k in item)) errors.push({ field: [at, k].filter(Boolean).join("/"), code: "required", message: `${k} is required` });
+    if ("id" in item && !(Number.isSafeInteger(item.id) && (item.id as number) > 0)) errors.push({ field: [at, "id"].filter(Boolean).join("/"), code: "type", message: "id is a positive integer" });
+    if ("version" in item && !(Number.isSafeInteger(item.version) && (item.version as number) > 0)) errors.push({ field: [at, "version"].filter(Boolean).join("/"), code: "type", message: "version is a positive integer" });
+  });
+  if (errors.length) throw invalid(errors.slice(0, 200));
+}
+
+function toWriteItems(items: Row[], single: boolean): WriteItem[] {
+  const errors: FieldError[] = [];
+  const out = items.map((it, index) => {
+    const path = single ? "fields" : `records/${index}/fields`;
+    const fields = it.fields === undefined ? {} : checkFieldsObject(it.fields, path, errors) ?? {};
+    return { index, path, fields };
+  });
+  if (errors.length) throw invalid(errors);
+  return out;
+}
+
+/** Column values of one slot for one record's fields (absent fields are left out). */
+function encodeSlot(fields: FieldMeta[], values: Record<string, unknown>, full: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (!(f.name in values) && !full) continue;
+    const cols = fieldColumns(f);
+    const enc = typeSpec(f.type).encode(values[f.name] ?? null, f);
+    cols.forEach((c, i) => (out[c] = enc[i] ?? null));
+  }
+  return out;
+}
+
+function slotsOf(table: TableMeta): number[] {
+  return Array.from({ length: table.slots }, (_, i) => i);
+}
+
+async function runBatch(db: D1Database, stmts: Stmt[]): Promise<void> {
+  try {
+    await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
+  } catch (err) {
+    if (String(err).includes("CHECK constraint failed")) {
+      throw new AppError("conflict", "The records changed while this write was running; nothing was written. Reload and try again.");
+    }
+    throw err;
+  }
+}
+
+/** Link writes of one field for a set of records (replaces their links through that field). */
+function linkStatements(reg: Registry, f: FieldMeta, byRecord: Map<number, number[]>): Stmt[] {
+  const ids = [...byRecord.keys()];
+  const targets = [...new Set([...byRecord.values()].flat())];
+  const out: Stmt[] = [unlinkAll(f, JSON.stringify(ids))];
+  const other = reg.tables.find((t) => t.id === f.options.table);
+  const inverse = other?.fields.find((x) => x.id === f.options.inverseField) ?? other?.deletedFields.find((x) => x.id === f.options.inverseField);
+  // Linking through the many side of a one-valued pair takes the target away from its old record.
+  if (inverse && inverse.options.multiple === false && targets.length) out.push(unlinkTargets(f, JSON.stringify(targets)));
+  const pairs = [...byRecord].flatMap(([id, ts]) => ts.map((t) => [id, t]));
+  for (const chunk of chunkJson(pairs)) out.push(linkPairs(f, chunk));
+  if (targets.length && other) out.push(guardExists(other.id, JSON.stringify(targets), targets.length, "link target"));
+  return out;
+}
+
+function auditStatements(ctx: WriteContext, table: TableMeta, rows: [string, number, string][], at: string): Stmt[] {
+  return chunkJson(rows).map((chunk) => insertAudit(chunk, at, ctx.principal.userId, table.id, ctx.requestId));
+}
+
+function changesOf(fields: FieldMeta[], before: ApiRecord | null, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
+  const out: Record<string, [unknown, unknown]> = {};
+  for (const f of fields) {
+    if (!(f.name in after)) continue;
+    const prev = before ? before.fields[f.name] : null;
+    const next = after[f.name] ?? null;
+    if (JSON.stringify(prev) !== JSON.stringify(next)) out[f.id] = [prev ?? null, next];
+  }
+  return out;
+}
+
+async function readBack(ctx: WriteContext, access: TableAccess, ids: number[]): Promise<ApiRecord[]> {
+  const select = access.table.fields.filter((f) => access.canRead(f));
+  const rows = await readRows(ctx.db, access.table, select, ids);
+  const byId = new Map(rows.map((r) => [r.id as number, decodeRow(r, select)]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
+}
+
+export async function createRecords(ctx: WriteContext, table: TableMeta, body: unknown) {
+  const access = tableAccess(ctx.principal, table);
+  requireOperation(access, "create");
+  const { items, single } = parseItems(body, ["fields"], []);
+  const writes = toWriteItems(items, single);
+  await validateWrites(ctx.db, ctx.reg, access, writes, "create");
+  const n = writes.length;
+  const reserve = reserveRecordIds(table.id, n);
+  const first = (await ctx.db.prepare(reserve.sql).bind(...reserve.params).first<{ first: number }>())!.first;
+  const ids = writes.map((_, i) => first + i);
+  const values = writes.map((w) => ({ ...w.fields }));
+  for (const f of table.fields.filter((x) => x.type === "autonumber")) {
+    const r = reserveNumbers(f.id, n);
+    const start = (await ctx.db.prepare(r.sql).bind(...r.params).first<{ first: number }>())!.first;
+    values.forEach((v, i) => (v[f.name] = start + i));
+  }
+  const at = new Date().toISOString();
+  const by = ctx.principal.userId;
+  const stmts: Stmt[] = [];
+  for (const slot of slotsOf(table)) {
+    const fields = table.fields.filter((f) => f.slot === slot && f.type !== "link");
+    const cols = fields.flatMap(fieldColumns);
+    const sys = slot === 0 ? SYSTEM_INSERT_COLUMNS : ["id"];
+    const rows = values.map((v, i) => {
+      const enc = encodeSlot(fields, v, true);
+      const head = slot === 0 ? [ids[i], at, by, at, by, 1] : [ids[i]];
+      return [...head, ...cols.map((c) => enc[c])];
+    });
+    for (const chunk of chunkJson(rows)) stmts.push(insertRows(table.id, slot, [...sys, ...cols], chunk));
+  }
+  for (const f of table.fields.filter((x) => x.type === "link")) {
+    const byRecord = new Map<number, number[]>();
+    values.forEach((v, i) => Array.isArray(v[f.name]) && (v[f.name] as number[]).length && byRecord.set(ids[i]!, v[f.name] as number[]));
+    if (byRecord.size) stmts.push(...linkStatements(ctx.reg, f, byRecord));
+  }
+  const audit = values.map((v, i): [string, number, string] => ["create", ids[i]!, JSON.stringify(changesOf(table.fields, null, v))]);
+  stmts.push(...auditStatements(ctx, table, audit, at));
+  await runBatch(ctx.db, stmts);
+  const records = await readBack(ctx, access, ids);
+  return single ? { record: records[0]! } : { records };
+}
+
+/** Current rows for ids, failing with 404 naming the missing ones. */
+async function loadCurrent(ctx: WriteContext, access: TableAccess, items: Row[], single: boolean): Promise<Map<number, ApiRecord>> {
+  const table = access.table;
+  const ids = items.map((it) => it.id as number);
+  const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+  if (dup >= 0) throw invalid([{ field: `records/${dup}/id`, code: "duplicate", message: `Record ${ids[dup]} appears twice` }]);
+  const all = table.fields;
+  const rows = await readRows(ctx.db, table, all, ids, access.rowFilter);
+  const byId = new Map(rows.map((r) => [r.id as number, decodeRow(r, all)]));
+  const missing = ids.map((id, i) => [id, i] as const).filter(([id]) => !byId.has(id));
+  if (missing.length) {
+    throw new AppError("not_found", `No record ${missing.map(([id]) => id).join(", ")} in ${table.name}`,
+      missing.map(([id, i]) => ({ field: single ? "id" : `records/${i}/id`, code: "not_found", message: `No record ${id}` })));
+  }
+  return byId;
+}
+
+function checkVersions(access: TableAccess, items: Row[], current: Map<number, ApiRecord>, single: boolean) {
+  const stale = items.map((it, i) => ({ it, i })).filter(({ it }) => it.version !== undefined && current.get(it.id as number)!.version !== it.version);
+  if (!stale.length) return;
+  const visible = (r: ApiRecord) => ({ ...r, fields: Object.fromEntries(access.table.fields.filter((f) => access.canRead(f)).map((f) => [f.name, r.fields[f.name]])) });
+  const conflicts = stale.map(({ it, i }) => ({ index: i, current: visible(current.get(it.id as number)!) }));
+  throw new AppError(
+    "version_conflict",
+    `Record ${stale.map(({ it }) => it.id).join(", ")} was changed by someone else; nothing was written`,
+    stale.map(({ it, i }) => ({ field: single ? "version" : `records/${i}/version`, code: "stale", message: `You sent version ${it.version}; the record is at version ${current.get(it.id as number)!.version}` })),
+    single ? { current: conflicts[0]!.current } : { conflicts },
+  );
+}
+
+export async function updateRecords(ctx: WriteContext, table: TableMeta, body: unknown, pathId?: number) {
+  const access = tableAccess(ctx.principal, table);
+  requireOperation(access, "update");
+  const bulk = pathId === undefined;
+  const parsed = parseItems(body, bulk ? ["id", "version", "fields"] : ["version", "fields"], bulk ? ["id", "version"] : ["version"]);
+  if (!bulk) {
+    if (!parsed.single) throw invalid([{ field: "records", code: "unexpected", message: "PATCH /records/{id} takes {version, fields}" }]);
+    parsed.items[0]!.id = pathId;
+  }
+  const { items, single } = parsed;
+  const writes = toWriteItems(items, single);
+  const current = await loadCurrent(ctx, access, items, single);
+  checkVersions(access, items, current, single);
+  await validateWrites(ctx.db, ctx.reg, access, writes, "update");
+  const at = new Date().toISOString();
+  const stmts: Stmt[] = [];
+  for (const slot of slotsOf(table)) {
+    const fields = table.fields.filter((f) => f.slot === slot && f.type !== "link");
+    const rows = items.map((it, i) => ({ id: it.id, v: it.version, c: encodeSlot(fields, writes[i]!.fields, false) }));
+    const cols = [...new Set(rows.flatMap((r) => Object.keys(r.c)))];
+    if (slot !== 0 && cols.length === 0) continue;
+    for (const chunk of chunkJson(rows)) {
+      stmts.push(updateRows(table.id, slot, cols, chunk, at, ctx.principal.userId));
+      if (slot === 0) stmts.push(guardChanges(JSON.parse(chunk).length, "version"));
+    }
+  }
+  for (const f of table.fields.filter((x) => x.type === "link")) {
+    const byRecord = new Map<number, number[]>();
+    writes.forEach((w, i) => f.name in w.fields && byRecord.set(items[i]!.id as number, (w.fields[f.name] as number[] | null) ?? []));
+    if (byRecord.size) stmts.push(...linkStatements(ctx.reg, f, byRecord));
+  }
+  const audit = writes.map((w, i): [string, number, string] => {
+    const id = items[i]!.id as number;
+    return ["update", id, JSON.stringify(changesOf(table.fields, current.get(id)!, w.fields))];
+  });
+  stmts.push(...auditStatements(ctx, table, audit, at));
+  await runBatch(ctx.db, stmts);
+  const records = await readBack(ctx, access, items.map((it) => it.id as number));
+  return single ? { record: records[0]! } : { records };
+}
+
+export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: Row[], single: boolean) {
+  const access = tableAccess(ctx.principal, table);
+  requireOperation(access, "delete");
+  const current = await loadCurrent(ctx, access, items, single);
+  checkVersions(access, items, current, single);
+  const ids = items.map((it) => it.id as number);
+  const idsJson = JSON.stringify(ids);
+  const stmts: Stmt[] = [deleteRows(table.id, 0, idsJson), guardChanges(ids.length, "deleted meanwhile")];
+  for (const slot of slotsOf(table).slice(1)) stmts.push(deleteRows(table.id, slot, idsJson));
+  for (const f of [...table.fields, ...table.deletedFields].filter((x) => x.type === "link")) stmts.push(unlinkAll(f, idsJson));
+  const at = new Date().toISOString();
+  const audit = ids.map((id): [string, number, string] => {
+    const before = current.get(id)!;
+    return ["delete", id, JSON.stringify(Object.fromEntries(table.fields.map((f) => [f.id, [before.fields[f.name] ?? null, null]])))];
+  });
+  stmts.push(...auditStatements(ctx, table, audit, at));
+  await runBatch(ctx.db, stmts);
+  return { deleted: ids };
+}
+
