@@ -7,6 +7,7 @@ import { health } from "./http/health";
 import { auth } from "./http/auth";
 import { meta } from "./http/meta";
 import { records } from "./http/records";
+import { openapi } from "./http/openapi";
 import { AppError } from "./errors";
 
 const app = new Hono<AppEnv>();
@@ -16,7 +17,8 @@ app.use("*", secureHeaders());
 app.use("/api/*", corsFromEnv());
 app.use("/api/*", limitBody(5 * 1024 * 1024));
 app.route("/api/health", health);
-app.use("/api/*", requireAuth({ except: ["/api/health", "/api/auth/login"] }));
+app.route("/api/openapi.json", openapi);
+app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/auth/login"] }));
 app.route("/api/auth", auth);
 app.route("/api/meta", meta);
 app.route("/api/tables", records);

@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import { invalid } from "../errors";
 import { requireTable } from "../model/registry";
 import { getRecord, listRecords } from "../records/read";
+import { recordHistory } from "../records/history";
 import { createRecords, deleteRecords, parseItems, updateRecords, type WriteContext } from "../records/write";
 import { readJson } from "./body";
 import { recordId } from "./context";
@@ -23,6 +24,10 @@ export const records = new Hono<AppEnv>()
   .get("/:table/records/:id", async (c) => {
     const { ctx, table } = await setup(c);
     return c.json({ record: await getRecord(ctx, table, recordId(c.req.param("id")), { fields: c.req.query("fields"), expand: c.req.query("expand") }) });
+  })
+  .get("/:table/records/:id/history", async (c) => {
+    const { ctx, table } = await setup(c);
+    return c.json(await recordHistory(ctx.db, ctx.principal, table, recordId(c.req.param("id")), { limit: c.req.query("limit"), before: c.req.query("before") }));
   })
   .post("/:table/records", async (c) => {
     const { ctx, table } = await setup(c);

@@ -50,7 +50,8 @@ function textSpec(defaultMax: number, extra: Schema = {}): TypeSpec {
     sortable: true,
     searchable: true,
     writable: true,
-    valueSchema: (f) => nullable(schema(f)),
+    // "" means empty (stored as null) even where a format or pattern would refuse it.
+    valueSchema: (f) => (Object.keys(extra).length ? { anyOf: [schema(f), { const: "" }, { type: "null" }] } : nullable(schema(f))),
     operandSchema: () => ({ type: "string", maxLength: 1000 }),
     encode: (v) => [emptyToNull(v)],
     encodeOperand: same,

@@ -1,0 +1,44 @@
+/**
+ * A record's history from the audit log: who changed what, when, field by field. Changes are stored
+ * by field id, so renames do not break history; fields the caller cannot read are left out.
+ */
+import { badRequest } from "../errors";
+import { requireOperation, tableAccess } from "../access";
+import type { Principal } from "../auth/principal";
+import type { TableMeta } from "../model/types";
+
+interface AuditRow {
+  id: number;
+  at: string;
+  user_id: string | null;
+  user_name: string | null;
+  action: string;
+  changes: string;
+}
+
+export async function recordHistory(db: D1Database, principal: Principal, table: TableMeta, recordId: number, opts: { limit?: string; before?: string }) {
+  const access = tableAccess(principal, table);
+  requireOperation(access, "read");
+  const limit = opts.limit === undefined ? 50 : Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest("limit", "limit is a whole number from 1 to 500", "range");
+  const before = opts.before === undefined ? Number.MAX_SAFE_INTEGER : Number(opts.before);
+  if (!Number.isSafeInteger(before) || before < 1) throw badRequest("before", "before is an audit entry id", "type");
+  const { results } = await db
+    .prepare(
+      "SELECT a.id, a.at, a.user_id, u.name AS user_name, a.action, a.changes FROM sg_audit a LEFT JOIN sg_users u ON u.id = a.user_id WHERE a.table_id = ?1 AND a.record_id = ?2 AND a.id < ?3 ORDER BY a.id DESC LIMIT ?4",
+    )
+    .bind(table.id, recordId, before, limit + 1)
+    .all<AuditRow>();
+  const readable = new Map([...table.fields, ...table.deletedFields].filter((f) => access.canRead(f)).map((f) => [f.id, f.name]));
+  const page = results.slice(0, limit);
+  const entries = page.map((r) => {
+    const raw = JSON.parse(r.changes) as Record<string, [unknown, unknown]>;
+    const changes: Record<string, { before: unknown; after: unknown }> = {};
+    for (const [fieldId, [b, a]] of Object.entries(raw)) {
+      const name = readable.get(fieldId);
+      if (name) changes[name] = { before: b, after: a };
+    }
+    return { id: r.id, at: r.at, action: r.action, user: r.user_id ? { id: r.user_id, name: r.user_name } : null, changes };
+  });
+  return { history: entries, nextBefore: results.length > limit ? page[page.length - 1]!.id : null };
+}
