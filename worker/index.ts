@@ -8,6 +8,7 @@ import { auth } from "./http/auth";
 import { meta } from "./http/meta";
 import { records } from "./http/records";
 import { openapi } from "./http/openapi";
+import { dev } from "./http/dev";
 import { AppError } from "./errors";
 
 const app = new Hono<AppEnv>();
@@ -18,7 +19,9 @@ app.use("/api/*", corsFromEnv());
 app.use("/api/*", limitBody(5 * 1024 * 1024));
 app.route("/api/health", health);
 app.route("/api/openapi.json", openapi);
-app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/auth/login"] }));
+// Demo seeding for local development; answers 404 unless DEV_SEED is "1".
+app.route("/api/dev", dev);
+app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/auth/login", "/api/dev/seed"] }));
 app.route("/api/auth", auth);
 app.route("/api/meta", meta);
 app.route("/api/tables", records);

@@ -423,6 +423,13 @@ describe("invalid values are refused with 422 naming the field", () => {
     expect(got.fields).toMatchObject({ title: "stable", stars: 2, due: null });
   });
 
+  it("an invalid email, phone or url is reported as a format or pattern error, not as a failed empty-string match", async () => {
+    const res = await c.post(`/tables/${main}/records`, { fields: { mail: "nope", tel: "x", site: "ftp://a.example" } });
+    expect(res.status).toBe(422);
+    const byField = Object.fromEntries(res.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]));
+    expect(byField).toEqual({ "fields/mail": "format", "fields/tel": "pattern", "fields/site": "pattern" });
+  });
+
   it("reports every invalid field of every record in one reply", async () => {
     const res = await c.post(`/tables/${main}/records`, {
       records: [{ fields: { stars: 7 } }, { fields: { title: "fine" } }, { fields: { rate: 0.5, stage: "nope" } }],

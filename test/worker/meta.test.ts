@@ -280,6 +280,47 @@ describe("changing a field's type", () => {
     expect(list.body.records[0].fields.n).toBe("7");
   });
 
+  it("converts currency to text and back again, dropping and re-adding the currency-code column", async () => {
+    const name = uniq("roundtrip");
+    const table = await createTable({ name, fields: [{ name: "title", type: "text" }, { name: "fee", type: "currency", options: { currency: "USD" } }] });
+    const fee = table.fields[1]!;
+    const usd = await createRecord(name, { title: "usd", fee: 1999 });
+    const eur = await createRecord(name, { title: "eur", fee: { amount: 1234, currency: "EUR" } });
+
+    const toText = await admin.patch(`/meta/tables/${name}/fields/fee`, { type: "text" });
+    expect(toText.status, toText.text).toBe(200);
+    expect(toText.body.conversion).toMatchObject({ converted: 2, unconvertedCount: 0 });
+    expect((await admin.get(`/tables/${name}/records/${eur.id}`)).body.record.fields.fee).toBe("EUR 12.34");
+    expect((await admin.get(`/tables/${name}/records/${usd.id}`)).body.record.fields.fee).toBe("19.99");
+    expect(await columnsOf(phys(table.id))).not.toContain(`${col(fee.id)}_2`);
+
+    const back = await admin.patch(`/meta/tables/${name}/fields/${fee.id}`, { type: "currency", options: { currency: "USD" } });
+    expect(back.status, back.text).toBe(200);
+    expect(back.body.conversion).toMatchObject({ converted: 2, unconvertedCount: 0 });
+    expect(await columnsOf(phys(table.id))).toContain(`${col(fee.id)}_2`);
+    expect((await admin.get(`/tables/${name}/records/${eur.id}`)).body.record.fields.fee).toEqual({ amount: 1234, currency: "EUR" });
+    expect((await admin.get(`/tables/${name}/records/${usd.id}`)).body.record.fields.fee).toEqual({ amount: 1999, currency: "USD" });
+  });
+
+  it("keeps every unconverted value in the audit even when they are too large for one audit row", async () => {
+    const name = uniq("bigconv");
+    const table = await createTable({ name, fields: [{ name: "title", type: "text" }, { name: "blob", type: "long_text" }] });
+    const blob = table.fields[1]!;
+    const N = 450; // 450 values of 5,000 characters: more than D1's 2 MB per value in one audit row
+    const records = Array.from({ length: N }, (_, i) => ({ fields: { title: `r${i}`, blob: `v${i}:`.padEnd(5000, "x") } }));
+    const created = await admin.post(`/tables/${name}/records`, { records });
+    expect(created.status, created.text.slice(0, 300)).toBe(201);
+
+    const res = await admin.patch(`/meta/tables/${name}/fields/blob`, { type: "number" });
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.body.conversion).toMatchObject({ converted: 0, unconvertedCount: N });
+    const { results } = await DB.prepare("SELECT changes FROM sg_audit WHERE action = 'field.unconverted' AND field_id = ?1 ORDER BY id").bind(blob.id).all<{ changes: string }>();
+    const kept = results.flatMap((r) => JSON.parse(r.changes).values as { id: number; value: string }[]);
+    expect(kept).toHaveLength(N);
+    const sent = new Map(created.body.records.map((r: any, i: number) => [r.id, records[i]!.fields.blob]));
+    for (const k of kept) expect(k.value).toBe(sent.get(k.id));
+  });
+
   it("refuses converting to or from link with 422 and leaves the field unchanged", async () => {
     const name = uniq("nolink");
     await createTable({ name, fields: [{ name: "t", type: "text" }] });
@@ -396,11 +437,13 @@ describe("deleting and restoring tables", () => {
 
   it("purges a table with ?purge=true: every physical table and its meta rows are gone", async () => {
     const name = uniq("purgetbl");
-    const fields = Array.from({ length: 100 }, (_, i) => ({ name: `f${i}`, type: "number" }));
+    // 91 one-column fields overflow the main table (6 system columns + 90) into an extension slot
+    const fields = Array.from({ length: 91 }, (_, i) => ({ name: `f${i}`, type: "number" }));
     const table = await createTable({ name, fields });
-    await createRecord(name, { f0: 1, f99: 99 });
+    await createRecord(name, { f0: 1, f90: 90 });
     const before = await physicalTables(table.id);
-    expect(before.length).toBeGreaterThan(1); // 100 fields need an extension slot
+    expect(before).toEqual([phys(table.id), phys(table.id, 1)]);
+    expect(await rowCount(phys(table.id, 1))).toBe(1);
 
     const res = await admin.delete(`/meta/tables/${table.id}?purge=true`);
     expect(res.status, res.text).toBe(200);
@@ -449,102 +492,119 @@ describe("a table holds at least 250 fields over D1's 100-column cap", () => {
     return { name: `f${String(i).padStart(3, "0")}_${type}`, type, options, value: value(i) };
   });
 
-  it(`stores ${COUNT} fields of mixed types, writes and reads a record, filters and sorts on a late slot`, async () => {
+  let wide: { id: string; name: string };
+  let lateNumber: (typeof specs)[number];
+  let lateCurrency: (typeof specs)[number];
+  const full = Object.fromEntries(specs.map((s) => [s.name, s.value]));
+
+  beforeAll(async () => {
     const name = uniq("wide");
     const table = await createTable({ name, fields: specs.map(({ name, type, options }) => ({ name, type, ...(options ? { options } : {}) })) });
-    expect(table.fields).toHaveLength(COUNT);
+    wide = { id: table.id, name };
+    const { results } = await DB.prepare("SELECT name, slot FROM sg_fields WHERE table_id = ?1").bind(table.id).all<{ name: string; slot: number }>();
+    const lastSlot = Math.max(...results.map((r) => r.slot));
+    const late = new Set(results.filter((r) => r.slot === lastSlot).map((r) => r.name));
+    lateNumber = specs.find((s) => late.has(s.name) && s.type === "number")!;
+    lateCurrency = specs.find((s) => late.has(s.name) && s.type === "currency")!;
+  });
 
-    // spread over physical tables that each stay within D1's 100 columns
-    const physical = await physicalTables(table.id);
+  it(`creates ${COUNT} fields of mixed types spread over physical tables of at most 100 columns`, async () => {
+    const meta = (await admin.get(`/meta/tables/${wide.id}`)).body.table;
+    expect(meta.fields.map((f: any) => [f.name, f.type])).toEqual(specs.map((s) => [s.name, s.type]));
+
+    const physical = await physicalTables(wide.id);
     expect(physical.length).toBeGreaterThanOrEqual(3);
     let totalCols = 0;
     for (const p of physical) {
       const cols = await columnsOf(p);
       expect(cols.length).toBeLessThanOrEqual(100);
+      expect(cols[0]).toBe("id");
       totalCols += cols.length;
     }
     const currencies = specs.filter((s) => s.type === "currency").length;
     expect(totalCols).toBe(6 + (physical.length - 1) + COUNT + currencies);
 
-    // every field's column exists in the slot the registry says
-    const { results: slots } = await DB.prepare("SELECT id, name, slot FROM sg_fields WHERE table_id = ?1").bind(table.id).all<{ id: string; name: string; slot: number }>();
+    // every field's column is in the slot the registry says
+    const { results: slots } = await DB.prepare("SELECT id, name, slot FROM sg_fields WHERE table_id = ?1").bind(wide.id).all<{ id: string; name: string; slot: number }>();
     expect(slots).toHaveLength(COUNT);
-    for (const s of slots) expect(await columnsOf(phys(table.id, s.slot))).toContain(col(s.id));
+    for (const s of slots) expect(await columnsOf(phys(wide.id, s.slot))).toContain(col(s.id));
     const lastSlot = Math.max(...slots.map((s) => s.slot));
+    expect(lastSlot).toBe(physical.length - 1);
     expect(lastSlot).toBeGreaterThanOrEqual(2);
     const late = slots.filter((s) => s.slot === lastSlot).map((s) => s.name);
-    const lateNumber = specs.find((s) => late.includes(s.name) && s.type === "number")!;
-    const lateCurrency = specs.find((s) => late.includes(s.name) && s.type === "currency")!;
-    expect(lateNumber).toBeDefined();
-    expect(lateCurrency).toBeDefined();
+    expect(late).toContain(lateNumber?.name);
+    expect(late).toContain(lateCurrency?.name);
+  });
 
-    // one record with a value in every field, read back exactly
-    const full = Object.fromEntries(specs.map((s) => [s.name, s.value]));
-    const created = await admin.post(`/tables/${name}/records`, { fields: full });
+  it(`writes a record with a value in all ${COUNT} fields and reads it back exactly`, async () => {
+    const created = await admin.post(`/tables/${wide.name}/records`, { fields: full });
     expect(created.status, created.text.slice(0, 500)).toBe(201);
     expect(created.body.record.fields).toEqual(full);
-    const read = await admin.get(`/tables/${name}/records/${created.body.record.id}`);
+    for (const p of await physicalTables(wide.id)) expect(await rowCount(p)).toBe(1);
+    const read = await admin.get(`/tables/${wide.name}/records/${created.body.record.id}`);
     expect(read.status, read.text.slice(0, 500)).toBe(200);
     expect(read.body.record.fields).toEqual(full);
+    const list = await admin.get(`/tables/${wide.name}/records`);
+    expect(list.status, list.text.slice(0, 500)).toBe(200);
+    expect(list.body.records.find((r: any) => r.id === created.body.record.id)?.fields).toEqual(full);
 
-    // more records differing in the late-slot fields
-    const amounts = [700, 300, 900];
-    const others: number[] = [];
-    for (const [i, amt] of amounts.entries()) {
-      const r = await admin.post(`/tables/${name}/records`, { fields: { [specs[0]!.name]: `other ${i}`, [lateNumber.name]: amt, [lateCurrency.name]: { amount: amt * 10, currency: "USD" } } });
-      expect(r.status, r.text.slice(0, 500)).toBe(201);
-      others.push(r.body.record.id);
-    }
-    const firstId = created.body.record.id;
-    const firstAmount = lateNumber.value as number;
-
-    const filter = encodeURIComponent(JSON.stringify({ field: lateNumber.name, op: "gte", value: 500 }));
-    const filtered = await admin.get(`/tables/${name}/records?filter=${filter}&sort=-${lateNumber.name}&fields=${lateNumber.name},${lateCurrency.name}`);
-    expect(filtered.status, filtered.text.slice(0, 500)).toBe(200);
-    const expected = [[firstId, firstAmount], [others[0], 700], [others[2], 900]]
-      .filter(([, a]) => (a as number) >= 500)
-      .sort((x, y) => (y[1] as number) - (x[1] as number));
-    expect(filtered.body.records.map((r: any) => [r.id, r.fields[lateNumber.name]])).toEqual(expected);
-    expect(Object.keys(filtered.body.records[0].fields).sort()).toEqual([lateCurrency.name, lateNumber.name].sort());
-
-    const byMoney = await admin.get(`/tables/${name}/records?sort=${lateCurrency.name}&fields=${lateCurrency.name}`);
-    expect(byMoney.status, byMoney.text.slice(0, 500)).toBe(200);
-    const moneyOrder = [[firstId, (lateCurrency.value as { amount: number }).amount], [others[0], 7000], [others[1], 3000], [others[2], 9000]]
-      .sort((x, y) => (x[1] as number) - (y[1] as number))
-      .map(([id]) => id);
-    expect(byMoney.body.records.map((r: any) => r.id)).toEqual(moneyOrder);
-
-    // updating a late-slot field of the full record bumps the version once and keeps the rest
-    const upd = await admin.patch(`/tables/${name}/records/${firstId}`, { version: 1, fields: { [lateCurrency.name]: { amount: 1, currency: "USD" } } });
+    // an update of a late-slot field bumps the version once and keeps every other value
+    const upd = await admin.patch(`/tables/${wide.name}/records/${created.body.record.id}`, { version: 1, fields: { [lateCurrency.name]: { amount: 1, currency: "USD" } } });
     expect(upd.status, upd.text.slice(0, 500)).toBe(200);
     expect(upd.body.record.version).toBe(2);
     expect(upd.body.record.fields).toEqual({ ...full, [lateCurrency.name]: { amount: 1, currency: "USD" } });
   });
 
-  it("grows a table one field at a time past 100 columns, giving existing records a row in the new slot", async () => {
+  it("filters and sorts on fields stored in the last extension slot", async () => {
+    const amounts = [700, 300, 900, 500];
+    const ids: number[] = [];
+    for (const [i, amt] of amounts.entries()) {
+      const r = await admin.post(`/tables/${wide.name}/records`, { fields: { [specs[0]!.name]: `sorted ${i}`, [lateNumber.name]: amt, [lateCurrency.name]: { amount: 10_000 - amt, currency: "USD" } } });
+      expect(r.status, r.text.slice(0, 500)).toBe(201);
+      ids.push(r.body.record.id);
+    }
+    const mine = { field: specs[0]!.name, op: "starts_with", value: "sorted " };
+    const gte = encodeURIComponent(JSON.stringify({ and: [mine, { field: lateNumber.name, op: "gte", value: 500 }] }));
+    const filtered = await admin.get(`/tables/${wide.name}/records?filter=${gte}&sort=-${lateNumber.name}`);
+    expect(filtered.status, filtered.text.slice(0, 500)).toBe(200);
+    expect(filtered.body.records.map((r: any) => [r.id, r.fields[lateNumber.name]])).toEqual([[ids[2], 900], [ids[0], 700], [ids[3], 500]]);
+
+    const onlyMine = encodeURIComponent(JSON.stringify(mine));
+    const byMoney = await admin.get(`/tables/${wide.name}/records?filter=${onlyMine}&sort=${lateCurrency.name}&fields=${lateCurrency.name}`);
+    expect(byMoney.status, byMoney.text.slice(0, 500)).toBe(200);
+    // amount = 10000 - number, so ascending money is descending number
+    expect(byMoney.body.records.map((r: any) => r.id)).toEqual([ids[2], ids[0], ids[3], ids[1]]);
+    expect(byMoney.body.records[0].fields).toEqual({ [lateCurrency.name]: { amount: 9_100, currency: "USD" } });
+
+    const moneyFilter = encodeURIComponent(JSON.stringify({ and: [mine, { field: lateCurrency.name, op: "lt", value: 9_400 }] }));
+    const cheap = await admin.get(`/tables/${wide.name}/records?filter=${moneyFilter}&sort=${lateNumber.name}&fields=${lateNumber.name}`);
+    expect(cheap.status, cheap.text.slice(0, 500)).toBe(200);
+    expect(cheap.body.records.map((r: any) => r.id)).toEqual([ids[0], ids[2]]);
+  });
+
+  it("adds fields one at a time into a new extension slot that already holds a row for each existing record", async () => {
     const name = uniq("grow");
     const table = await createTable({ name, fields: [{ name: "title", type: "text" }] });
-    const rec = await createRecord(name, { title: "early" });
+    const early = await createRecord(name, { title: "early" });
+    const second = await createRecord(name, { title: "second" });
+    // title + 89 numbers fill the main table (6 system columns + 90 = 96); the 90th number starts slot 1
     let last: any;
-    for (let i = 0; i < 100; i++) {
-      const res = await admin.post(`/meta/tables/${table.id}/fields`, { name: `n${i}`, type: i % 10 === 0 ? "currency" : "number" });
+    for (let i = 0; i < 90; i++) {
+      const res = await admin.post(`/meta/tables/${table.id}/fields`, { name: `n${i}`, type: "number" });
       expect(res.status, res.text).toBe(201);
       last = res.body.field;
     }
-    const physical = await physicalTables(table.id);
-    expect(physical.length).toBeGreaterThanOrEqual(2);
-    for (const p of physical) {
-      expect((await columnsOf(p)).length).toBeLessThanOrEqual(100);
-      expect(await rowCount(p)).toBe(1);
-    }
-    const slot = (await DB.prepare("SELECT slot FROM sg_fields WHERE id = ?1").bind(last.id).first<{ slot: number }>())!.slot;
-    expect(slot).toBeGreaterThanOrEqual(1);
+    expect(await physicalTables(table.id)).toEqual([phys(table.id), phys(table.id, 1)]);
+    expect(await columnsOf(phys(table.id, 1))).toEqual(["id", col(last.id)]);
+    const { results } = await DB.prepare(`SELECT id FROM "${phys(table.id, 1)}" ORDER BY id`).all<{ id: number }>();
+    expect(results.map((r) => r.id)).toEqual([early.id, second.id]);
 
-    const upd = await admin.patch(`/tables/${name}/records/${rec.id}`, { version: rec.version, fields: { n99: 99.5, title: "still here" } });
+    const upd = await admin.patch(`/tables/${name}/records/${early.id}`, { version: early.version, fields: { n89: 89.5, title: "still here" } });
     expect(upd.status, upd.text.slice(0, 500)).toBe(200);
-    expect(upd.body.record.fields).toMatchObject({ title: "still here", n99: 99.5, n0: null });
-    const sorted = await admin.get(`/tables/${name}/records?filter=${encodeURIComponent(JSON.stringify({ field: "n99", op: "eq", value: 99.5 }))}`);
-    expect(sorted.body.records.map((r: any) => r.id)).toEqual([rec.id]);
+    expect(upd.body.record.fields).toMatchObject({ title: "still here", n89: 89.5, n0: null });
+    const filtered = await admin.get(`/tables/${name}/records?filter=${encodeURIComponent(JSON.stringify({ field: "n89", op: "eq", value: 89.5 }))}`);
+    expect(filtered.status, filtered.text.slice(0, 500)).toBe(200);
+    expect(filtered.body.records.map((r: any) => r.id)).toEqual([early.id]);
   });
 });
 

@@ -85,6 +85,11 @@ export function addSecondColumnSql(tableId: string, f: Pick<FieldMeta, "id" | "s
   return `ALTER TABLE ${q(physicalTable(tableId, f.slot))} ADD COLUMN ${q(column2(f.id))}`;
 }
 
+/** Drops the currency-code column when a field stops being currency (keeps slot accounting true). */
+export function dropSecondColumnSql(tableId: string, f: Pick<FieldMeta, "id" | "slot">): string {
+  return `ALTER TABLE ${q(physicalTable(tableId, f.slot))} DROP COLUMN ${q(column2(f.id))}`;
+}
+
 export function dropFieldSql(tableId: string, f: FieldMeta): string[] {
   if (f.type === "link") return f.options.owner ? [`DROP TABLE IF EXISTS ${q(junctionTable(f.id))}`] : [];
   const t = q(physicalTable(tableId, f.slot));

@@ -6,9 +6,9 @@
  */
 import type { FieldInput } from "../../schemas/types";
 import { AppError } from "../errors";
-import { scanColumn, updateColumnValues, type Stmt } from "../query/write";
+import { chunkJson, scanColumn, updateColumnValues, type Stmt } from "../query/write";
 import { convertValue } from "./convert";
-import { addSecondColumnSql, createIndexSql, dropFieldSql, dropIndexSql, freeColumnsInSlot } from "./ddl";
+import { addSecondColumnSql, createIndexSql, dropFieldSql, dropIndexSql, dropSecondColumnSql, freeColumnsInSlot } from "./ddl";
 import { conflict, normaliseOptions, validateFieldInput } from "./definitions";
 import { typeSpec } from "./field-types";
 import { column, column2 } from "./names";
@@ -102,9 +102,15 @@ export async function updateField(ctx: SchemaContext, reg: Registry, table: Tabl
     }
     const { updates, failures } = await convertAll(ctx.db, table, field, next);
     stmts.push(...updateColumnValues(table.id, field.slot, updates));
+    // Leaving currency: the code column goes too (its values live on in the converted text), so a later
+    // change back to currency can add it again and the slot's column count stays true.
+    if (typeSpec(field.type).columns === 2 && typeSpec(next.type).columns < 2) stmts.push(ddl(dropSecondColumnSql(table.id, field)));
     conversion = { converted: updates.length - failures.length, unconverted: failures };
+    // Chunked by size as well as count: one audit row must stay under D1's 2 MB value limit.
     for (let i = 0; i < failures.length; i += AUDIT_CHUNK) {
-      stmts.push(auditSchema(ctx, "field.unconverted", table.id, field.id, { from: field.type, to: next.type, values: failures.slice(i, i + AUDIT_CHUNK) }));
+      for (const chunk of chunkJson(failures.slice(i, i + AUDIT_CHUNK))) {
+        stmts.push(auditSchema(ctx, "field.unconverted", table.id, field.id, { from: field.type, to: next.type, values: JSON.parse(chunk) }));
+      }
     }
   }
   if (next.indexed !== field.indexed && next.type !== "link") stmts.push(ddl(next.indexed ? createIndexSql(table.id, next) : dropIndexSql(next)));

@@ -22,8 +22,16 @@ export function validatorFor(schema: object, extra: object[] = []): Validator {
 
 /** Validates and returns field errors; `base` prefixes each path (e.g. `records/3/fields`). */
 export function validate(schema: object, instance: unknown, base: string, extra: object[] = []): FieldError[] {
-  const result = validatorFor(schema, extra).validate(instance);
-  return result.valid ? [] : summarise(result.errors, base);
+  return compileValidator(schema, extra)(instance, base);
+}
+
+/** A reusable check for many instances of one schema (bulk writes). */
+export function compileValidator(schema: object, extra: object[] = []): (instance: unknown, base: string) => FieldError[] {
+  const v = validatorFor(schema, extra);
+  return (instance, base) => {
+    const result = v.validate(instance);
+    return result.valid ? [] : summarise(result.errors, base);
+  };
 }
 
 function summarise(errors: OutputUnit[], base: string): FieldError[] {

@@ -9,7 +9,7 @@ import { typeSpec } from "../model/field-types";
 import { findTable, type Registry } from "../model/registry";
 import { existingIds, existingUsers } from "../query/write";
 import type { FieldMeta, TableMeta } from "../model/types";
-import { validate } from "../model/validate";
+import { compileValidator } from "../model/validate";
 
 /** The JSON Schema a record's `fields` object must match when the caller writes it. */
 export function recordSchema(table: TableMeta, writable: FieldMeta[]): object {
@@ -43,19 +43,21 @@ export async function validateWrites(
 ): Promise<void> {
   const table = access.table;
   const writable = table.fields.filter((f) => access.canWrite(f));
-  const schema = recordSchema(table, writable);
+  const writableNames = new Set(writable.map((f) => f.name));
+  const check = compileValidator(recordSchema(table, writable));
+  const byName = new Map(table.fields.map((f) => [f.name, f]));
   const errors: FieldError[] = [];
   const users = new Set<string>();
   const links = new Map<FieldMeta, Set<number>>();
   for (const item of items) {
     for (const name of Object.keys(item.fields)) {
-      const f = table.fields.find((x) => x.name === name && access.canRead(x));
-      if (!f) errors.push({ field: `${item.path}/${name.slice(0, 64)}`, code: "unknown_field", message: `Table ${table.name} has no field ${JSON.stringify(name.slice(0, 64))}` });
+      const f = byName.get(name);
+      if (!f || !access.canRead(f)) errors.push({ field: `${item.path}/${name.slice(0, 64)}`, code: "unknown_field", message: `Table ${table.name} has no field ${JSON.stringify(name.slice(0, 64))}` });
       else if (!access.canWrite(f)) errors.push({ field: `${item.path}/${name}`, code: "read_only", message: `Field ${name} is read-only` });
     }
     if (errors.length > 200) break;
-    const known = Object.fromEntries(Object.entries(item.fields).filter(([k]) => writable.some((f) => f.name === k)));
-    errors.push(...validate(schema, known, item.path));
+    const known = Object.fromEntries(Object.entries(item.fields).filter(([k]) => writableNames.has(k)));
+    errors.push(...check(known, item.path));
     for (const f of writable) {
       const v = item.fields[f.name];
       const missing = v === undefined ? mode === "create" : v === null || v === "" || (Array.isArray(v) && v.length === 0);

@@ -1,0 +1,161 @@
+/**
+ * The bench's own Worker: migrations applied to bench/.data/state, users inserted straight into the
+ * local D1, then `wrangler dev` in its own process group so that it (and workerd under it) can be
+ * stopped as one, on success, on error and on Ctrl-C.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { openSync, closeSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const DATA_DIR = path.join(ROOT, "bench", ".data");
+export const STATE_DIR = path.join(DATA_DIR, "state");
+const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
+
+const quietEnv = () => ({ ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" });
+
+function runWrangler(args: string[], what: string): string {
+  const res = spawnSync(WRANGLER, args, { cwd: ROOT, env: quietEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (res.status !== 0) {
+    throw new Error(`${what} failed (exit ${res.status ?? res.signal}):\n${(res.stdout ?? "").slice(-2000)}\n${(res.stderr ?? "").slice(-2000)}`);
+  }
+  return res.stdout;
+}
+
+export function wranglerVersion(): string {
+  const out = runWrangler(["--version"], "wrangler --version");
+  return /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? out.trim();
+}
+
+export function applyMigrations(): void {
+  mkdirSync(STATE_DIR, { recursive: true });
+  runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE_DIR], "wrangler d1 migrations apply");
+}
+
+export function d1Execute(sql: string): string {
+  return runWrangler(["d1", "execute", "DB", "--local", "--persist-to", STATE_DIR, "--command", sql], "wrangler d1 execute");
+}
+
+/** The local D1 file(s): every *.sqlite under the persist dir's d1 folder. */
+export function d1SqliteFiles(): string[] {
+  const base = path.join(STATE_DIR, "v3", "d1");
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".sqlite")) out.push(p);
+    }
+  };
+  walk(base);
+  return out;
+}
+
+export interface DevServer {
+  url: string;
+  child: ChildProcess;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+let running: DevServer | null = null;
+
+/** Synchronous last resort (process 'exit'): SIGKILL the whole group. */
+export function killDevServerSync(): void {
+  if (!running?.child.pid) return;
+  try {
+    process.kill(-running.child.pid, "SIGKILL");
+  } catch {
+    /* already gone */
+  }
+  running = null;
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function portFree(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+    return false;
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    return code === "ECONNREFUSED";
+  }
+}
+
+export async function startDevServer(opts: { port: number; tokenSecret: string }): Promise<DevServer> {
+  if (!(await portFree(opts.port))) throw new Error(`Port ${opts.port} is already in use; stop whatever listens there and run again`);
+  const logFile = path.join(DATA_DIR, "wrangler-dev.log");
+  const fd = openSync(logFile, "w");
+  const args = [
+    "dev",
+    "--ip", "127.0.0.1",
+    "--port", String(opts.port),
+    "--persist-to", STATE_DIR,
+    "--var", `TOKEN_SECRET:${opts.tokenSecret}`,
+    "--show-interactive-dev-session=false",
+    "--log-level", "warn",
+  ];
+  const child = spawn(WRANGLER, args, { cwd: ROOT, env: quietEnv(), stdio: ["ignore", fd, fd], detached: true });
+  closeSync(fd);
+  const url = `http://127.0.0.1:${opts.port}`;
+  let exited: number | string | null = null;
+  child.on("exit", (code, signal) => (exited = code ?? signal ?? "exit"));
+  const server: DevServer = {
+    url,
+    child,
+    logFile,
+    async stop() {
+      const pgid = child.pid;
+      if (!pgid) return;
+      if (groupAlive(pgid)) {
+        try {
+          process.kill(-pgid, "SIGTERM");
+        } catch {
+          /* gone */
+        }
+        for (let i = 0; i < 50 && groupAlive(pgid); i++) await sleep(100);
+        if (groupAlive(pgid)) {
+          try {
+            process.kill(-pgid, "SIGKILL");
+          } catch {
+            /* gone */
+          }
+          for (let i = 0; i < 30 && groupAlive(pgid); i++) await sleep(100);
+        }
+      }
+      if (running === server) running = null;
+    },
+  };
+  running = server;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (exited !== null) throw new Error(`wrangler dev exited early (${exited}); see ${logFile}`);
+    try {
+      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) {
+        await res.text();
+        return server;
+      }
+      await res.text();
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`wrangler dev did not answer /api/health within 180 s; see ${logFile}`);
+    await sleep(300);
+  }
+}
+
+export function currentDevServer(): DevServer | null {
+  return running;
+}

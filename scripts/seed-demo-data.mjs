@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+// Fills the demo workspace with sample customers, contacts, deals and tasks (zh-CN and en) through
+// the public API, signed in as the demo admin. Run by scripts/start.mjs on the first start; by hand:
+//   node scripts/seed-demo-data.mjs [--url http://127.0.0.1:8787] [--force]
+//
+// Crash safety: the Worker reports `dataSeeded: false` until this script's last call
+// (POST /api/dev/seed {"step":"data-done"}). A run that stopped half-way therefore runs again on the
+// next start, and every run first deletes whatever records the demo tables hold, so nothing is
+// duplicated. Faker lives only here (a dev dependency), never in the Worker bundle.
+import { fakerEN, fakerZH_CN } from "@faker-js/faker";
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const baseUrl = arg("url", "http://127.0.0.1:8787").replace(/\/$/, "");
+const force = args.includes("--force");
+const COUNTS = { customers: 320, deals: 420, tasks: 560 };
+const MAX_PER_REQUEST = 1000;
+
+const zh = fakerZH_CN;
+const en = fakerEN;
+zh.seed(20260);
+en.seed(20261);
+const pick = (arr) => en.helpers.arrayElement(arr);
+const weighted = (pairs) => en.helpers.weightedArrayElement(pairs.map(([value, weight]) => ({ value, weight })));
+const chance = (p) => en.number.float({ min: 0, max: 1 }) < p;
+const int = (min, max) => en.number.int({ min, max });
+
+// ---------------------------------------------------------------------------------------------- API
+
+let token = null;
+async function call(method, path, body) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // reported below
+  }
+  if (!res.ok) {
+    const detail = json ? `${json.detail ?? ""} ${JSON.stringify(json.errors ?? []).slice(0, 2000)}` : text.slice(0, 500);
+    throw new Error(`${method} ${path} -> ${res.status}: ${detail}`);
+  }
+  return json;
+}
+
+async function allIds(table) {
+  const ids = [];
+  let cursor = null;
+  do {
+    const q = new URLSearchParams({ limit: "1000" });
+    if (cursor) q.set("cursor", cursor);
+    const page = await call("GET", `/api/tables/${table}/records?${q}`);
+    ids.push(...page.records.map((r) => r.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+async function clear(table) {
+  const ids = await allIds(table);
+  for (let i = 0; i < ids.length; i += MAX_PER_REQUEST) {
+    await call("DELETE", `/api/tables/${table}/records`, { records: ids.slice(i, i + MAX_PER_REQUEST).map((id) => ({ id })) });
+  }
+  return ids.length;
+}
+
+/** Creates records in requests of at most 1000; returns their ids in input order. */
+async function insert(table, rows) {
+  const ids = [];
+  for (let i = 0; i < rows.length; i += MAX_PER_REQUEST) {
+    const res = await call("POST", `/api/tables/${table}/records`, { records: rows.slice(i, i + MAX_PER_REQUEST).map((fields) => ({ fields })) });
+    ids.push(...res.records.map((r) => r.id));
+  }
+  return ids;
+}
+
+// --------------------------------------------------------------------------------------- vocabulary
+
+const ZH_CITIES = ["北京", "上海", "广州", "深圳", "杭州", "苏州", "南京", "成都", "重庆", "武汉", "西安", "天津", "青岛", "宁波", "厦门", "长沙", "郑州", "合肥", "佛山", "东莞", "无锡", "昆明", "大连", "沈阳"];
+const EN_CITIES = ["Singapore", "Hong Kong", "Sydney", "Melbourne", "London", "Manchester", "San Francisco", "New York", "Chicago", "Toronto", "Vancouver", "Auckland", "Dublin", "Kuala Lumpur", "Bangkok"];
+const ZH_TITLES = ["总经理", "副总经理", "采购经理", "采购专员", "财务总监", "技术总监", "IT 经理", "运营经理", "行政主管", "项目经理", "生产主管", "市场总监"];
+const ZH_PRODUCTS = ["ERP 系统实施", "CRM 年度订阅", "服务器采购", "办公设备采购", "仓储管理系统", "年度维保合同", "数据中心扩容", "员工培训服务", "定制开发项目", "网络安全方案", "智能工厂改造", "物流管理平台"];
+const EN_PRODUCTS = ["ERP rollout", "CRM annual subscription", "Server refresh", "Office equipment", "Warehouse system", "Annual maintenance", "Data centre expansion", "Staff training", "Custom development", "Security upgrade", "Smart factory pilot", "Logistics platform"];
+const ZH_NEXT = ["安排产品演示", "发送正式报价单", "约见采购负责人", "确认技术需求", "跟进合同审批", "邀请客户参观工厂", "准备投标文件", "确认付款条款"];
+const EN_NEXT = ["Schedule a product demo", "Send the formal quote", "Meet the purchasing lead", "Confirm technical requirements", "Chase contract approval", "Invite them for a site visit", "Prepare the tender documents", "Agree payment terms"];
+const ZH_LOSS = ["价格高于竞争对手", "客户预算被削减", "客户选择了竞争对手的方案", "项目无限期延后", "产品功能不满足需求", "决策人变更，项目重新评估"];
+const EN_LOSS = ["Our price was above the competition", "Their budget was cut", "They chose a competitor", "The project was postponed indefinitely", "Missing features they needed", "A new decision maker restarted the evaluation"];
+const ZH_TASKS = ["电话回访", "发送报价", "准备演示材料", "上门拜访", "跟进合同", "确认发货时间", "整理会议纪要", "催收回款"];
+const EN_TASKS = ["Follow-up call", "Send quote", "Prepare demo", "Visit customer", "Chase contract", "Confirm delivery date", "Write up meeting notes", "Chase payment"];
+const PROBABILITY = { first_contact: 1000, needs_discussion: 2000, quote: 4000, negotiation: 6000, won: 10000, lost: 0 }; // basis points
+
+const DAY = 86_400_000;
+const today = new Date();
+today.setUTCHours(0, 0, 0, 0);
+const dateIn = (days) => new Date(today.getTime() + days * DAY).toISOString().slice(0, 10);
+/** A working-hours time (09:00-18:00 China time) `days` from today, as ISO 8601 UTC. */
+const datetimeIn = (days) => new Date(today.getTime() + days * DAY + (int(9, 17) - 8) * 3_600_000 + pick([0, 15, 30, 45]) * 60_000).toISOString();
+
+const mobile = () => `+86 1${pick([3, 5, 7, 8, 9])}${int(0, 9)} ${String(int(0, 9999)).padStart(4, "0")} ${String(int(0, 9999)).padStart(4, "0")}`;
+const slug = (s) => s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").slice(0, 40).replace(/^-+|-+$/g, "") || "company";
+const localPart = (s) => s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9._]+/g, "").replace(/^[._]+|[._]+$/g, "").slice(0, 30) || `user${int(1, 9999)}`;
+/** Short form of a Chinese company name for deal titles: 浙江省国芳网络科技股份有限公司 -> 国芳网络科技. */
+const zhShort = (name) => name.replace(/^.{2,3}[省市]/, "").replace(/(股份)?有限公司$|无限公司$|集团$|传媒$/, "") || name;
+/** Money in minor units: a log-uniform amount between min and max (major units), rounded to `step`. */
+const money = (min, max, step) => Math.round(Math.exp(en.number.float({ min: Math.log(min), max: Math.log(max) })) / step) * step * 100;
+
+// --------------------------------------------------------------------------------------- generators
+
+function customer(owners) {
+  const chinese = chance(0.7);
+  const f = chinese ? zh : en;
+  const company = chance(0.85);
+  const name = company ? f.company.name() : f.person.fullName();
+  const domain = chinese ? `${localPart(en.word.noun())}${int(1, 99)}.cn` : `${slug(name)}.com`;
+  const tags = en.helpers.arrayElements(["vip", "repeat_buyer", "price_sensitive", "government", "strategic"], int(0, 2));
+  if (!chinese) tags.push("overseas");
+  return {
+    chinese,
+    fields: {
+      name,
+      kind: company ? "company" : "individual",
+      category: weighted([["key_account", 10], ["standard", 45], ["prospect", 30], ["distributor", 10], ["partner", 5]]),
+      industry: company ? pick(["manufacturing", "retail", "it", "finance", "healthcare", "education", "logistics", "construction", "energy", "food"]) : null,
+      source: weighted([["referral", 25], ["website", 25], ["trade_show", 15], ["cold_call", 15], ["advertising", 8], ["social_media", 8], ["partner", 4]]),
+      tags,
+      grade: weighted([["A", 15], ["B", 30], ["C", 35], ["D", 20]]),
+      owner: weighted(owners),
+      phone: chinese ? (company ? zh.phone.number() : mobile()) : en.phone.number({ style: "international" }),
+      email: company ? `${pick(["info", "sales", "contact", "purchasing"])}@${domain}` : chinese ? zh.internet.email() : en.internet.email(),
+      website: company ? `https://www.${domain}` : null,
+      city: chinese ? pick(ZH_CITIES) : pick(EN_CITIES),
+      annual_revenue: company ? (chinese ? { amount: money(2e6, 5e9, 10_000), currency: "CNY" } : { amount: money(5e5, 8e8, 1_000), currency: "USD" }) : null,
+    },
+  };
+}
+
+function contact(c, customerId) {
+  const f = c.chinese ? zh : en;
+  const first = f.person.firstName();
+  const last = f.person.lastName();
+  const domain = c.fields.email?.split("@")[1];
+  const local = c.chinese ? localPart(en.internet.username()) : localPart(`${first}.${last}`);
+  return {
+    name: c.chinese ? `${last}${first}` : `${first} ${last}`,
+    customer: [customerId],
+    title: c.chinese ? pick(ZH_TITLES) : en.person.jobTitle(),
+    phone: c.chinese ? mobile() : en.phone.number({ style: "international" }),
+    email: domain ? `${local}@${domain}` : f.internet.email(),
+  };
+}
+
+function deal(c, customerId, owners) {
+  const stage = weighted([["first_contact", 20], ["needs_discussion", 20], ["quote", 18], ["negotiation", 12], ["won", 18], ["lost", 12]]);
+  const open = stage !== "won" && stage !== "lost";
+  const product = c.chinese ? pick(ZH_PRODUCTS) : pick(EN_PRODUCTS);
+  const who = c.fields.kind !== "company" ? c.fields.name : c.chinese ? zhShort(c.fields.name) : c.fields.name.split(/[ ,]/)[0];
+  return {
+    name: c.chinese ? `${who} - ${product}` : `${who} – ${product}`,
+    customer: [customerId],
+    amount: money(5_000, 2_000_000, 100),
+    stage,
+    probability: PROBABILITY[stage],
+    expected_close: open ? dateIn(int(-15, 120)) : dateIn(-int(0, 180)),
+    owner: chance(0.8) ? c.fields.owner : weighted(owners),
+    next_step: open ? (c.chinese ? pick(ZH_NEXT) : pick(EN_NEXT)) : null,
+    loss_reason: stage === "lost" ? (c.chinese ? pick(ZH_LOSS) : pick(EN_LOSS)) : null,
+  };
+}
+
+function task(d, dealId, chinese, owners) {
+  const days = int(-20, 30);
+  const title = chinese ? pick(ZH_TASKS) : pick(EN_TASKS);
+  return {
+    title: d ? (chinese ? `${title}：${d.name.split(" - ")[0]}` : `${title}: ${d.name.split(" – ")[0]}`) : title,
+    due: datetimeIn(days),
+    done: days < 0 ? chance(0.7) : chance(0.1),
+    assignee: d ? d.owner : weighted(owners),
+    deal: dealId ? [dealId] : [],
+  };
+}
+
+// ------------------------------------------------------------------------------------------ seeding
+
+const state = await call("POST", "/api/dev/seed", {});
+if (state.dataSeeded && !force) {
+  console.log("[seed] The demo data is already there; nothing to do (--force writes it again).");
+  process.exit(0);
+}
+const admin = state.users.find((u) => u.role === "admin");
+token = (await call("POST", "/api/auth/login", { email: admin.email, password: admin.password })).token;
+
+// Owners: the reps carry most accounts, the manager a few key ones.
+const owners = state.users.filter((u) => u.id && (u.role === "sales_rep" || u.role === "sales_manager")).map((u) => [u.id, u.role === "sales_rep" ? 4 : 1]);
+if (!owners.length) throw new Error("No demo sales users to own records");
+
+const cleared = [];
+for (const table of ["tasks", "deals", "contacts", "customers"]) {
+  const n = await clear(table);
+  if (n) cleared.push(`${n} ${table}`);
+}
+if (cleared.length) console.log(`[seed] Removed records left by an unfinished run: ${cleared.join(", ")}`);
+
+const customers = Array.from({ length: COUNTS.customers }, () => customer(owners));
+const customerIds = await insert("customers", customers.map((c) => c.fields));
+
+const contacts = customers.flatMap((c, i) => (c.fields.kind === "company" ? Array.from({ length: int(1, 3) }, () => contact(c, customerIds[i])) : []));
+await insert("contacts", contacts);
+
+const dealSources = Array.from({ length: COUNTS.deals }, () => {
+  const i = int(0, customers.length - 1);
+  return { c: customers[i], id: customerIds[i] };
+});
+const deals = dealSources.map(({ c, id }) => deal(c, id, owners));
+const dealIds = await insert("deals", deals);
+
+const tasks = Array.from({ length: COUNTS.tasks }, () => {
+  if (chance(0.85)) {
+    const i = int(0, deals.length - 1);
+    return task(deals[i], dealIds[i], dealSources[i].c.chinese, owners);
+  }
+  return task(null, null, chance(0.7), owners);
+});
+await insert("tasks", tasks);
+
+await call("POST", "/api/dev/seed", { step: "data-done" });
+console.log(`[seed] Demo data written: ${customers.length} customers, ${contacts.length} contacts, ${deals.length} deals, ${tasks.length} tasks`);

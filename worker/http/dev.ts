@@ -1,0 +1,96 @@
+/**
+ * Local development only: `POST /api/dev/seed` creates the demo workspace (users and tables). Every
+ * path here answers 404, exactly like an unknown route, unless env.DEV_SEED is "1" (set in .dev.vars
+ * by `npm start`; never in production). No sign-in: it runs before the auth middleware.
+ *
+ * Protocol (scripts/start.mjs and scripts/seed-demo-data.mjs):
+ * - `{}` (or no body): creates whatever demo users and tables are missing, then records
+ *   sg_settings 'demo_seeded'. Once that is recorded a call creates nothing and says `seeded: false`.
+ * - `{"step": "data-done"}`: records sg_settings 'demo_data_seeded' after the sample records were
+ *   written. Until then every reply says `dataSeeded: false`, so a run that stopped half-way is
+ *   redone on the next start (the data script first clears the demo tables' records).
+ * Both reply `{seeded, dataSeeded, users: [{id, email, password, role, name}], tables}`.
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../env";
+import { AppError, invalid } from "../errors";
+import { createUser, findUserByEmail } from "../auth/users";
+import { DEMO_TABLES } from "../demo/schema";
+import { DEMO_USERS } from "../demo/users";
+import { createTable } from "../model/tables";
+import { findTable, loadRegistry } from "../model/registry";
+import { readJson } from "./body";
+
+const SEEDED = "demo_seeded";
+const DATA_SEEDED = "demo_data_seeded";
+
+async function setting(db: D1Database, key: string): Promise<string | null> {
+  const row = await db.prepare("SELECT value FROM sg_settings WHERE key = ?1").bind(key).first<{ value: string }>();
+  return row?.value ?? null;
+}
+
+async function record(db: D1Database, key: string, value: string): Promise<void> {
+  await db.prepare("INSERT INTO sg_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING").bind(key, value).run();
+}
+
+async function parseStep(c: Context<AppEnv>): Promise<"schema" | "data-done"> {
+  const text = await c.req.text();
+  if (text.trim() === "") return "schema";
+  const body = await readJson(c);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalid([{ field: "", code: "type", message: "The body is a JSON object: {} or {\"step\": \"data-done\"}" }]);
+  }
+  const extra = Object.keys(body).filter((k) => k !== "step");
+  if (extra.length) throw invalid(extra.map((k) => ({ field: k.slice(0, 64), code: "unknown_key", message: `Unknown key ${JSON.stringify(k.slice(0, 64))}` })));
+  const step = (body as { step?: unknown }).step ?? "schema";
+  if (step !== "schema" && step !== "data-done") throw invalid([{ field: "step", code: "enum", message: "step is \"schema\" or \"data-done\"" }]);
+  return step;
+}
+
+/** The demo user for an email, creating it when missing (a concurrent creation counts as found). */
+async function ensureUser(db: D1Database, u: (typeof DEMO_USERS)[number]): Promise<string> {
+  const found = await findUserByEmail(db, u.email);
+  if (found) return found.user.id;
+  try {
+    return (await createUser(db, { email: u.email, name: u.name, password: u.password, roles: [u.role], locale: u.locale, timeZone: u.timeZone })).id;
+  } catch (err) {
+    const again = err instanceof AppError && err.code === "conflict" ? await findUserByEmail(db, u.email) : null;
+    if (again) return again.user.id;
+    throw err;
+  }
+}
+
+async function reply(c: Context<AppEnv>, seeded: boolean) {
+  const db = c.env.DB;
+  const users = await Promise.all(
+    DEMO_USERS.map(async (u) => ({ id: (await findUserByEmail(db, u.email))?.user.id ?? null, email: u.email, password: u.password, role: u.role, name: u.name })),
+  );
+  return c.json({ seeded, dataSeeded: (await setting(db, DATA_SEEDED)) !== null, users, tables: DEMO_TABLES.map((t) => t.name) });
+}
+
+export const dev = new Hono<AppEnv>()
+  .use("*", async (c, next) => {
+    if (c.env.DEV_SEED !== "1") throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+    c.header("Cache-Control", "no-store");
+    return next();
+  })
+  .post("/seed", async (c) => {
+    const db = c.env.DB;
+    const step = await parseStep(c);
+    if (step === "data-done") {
+      if ((await setting(db, SEEDED)) === null) throw new AppError("conflict", "Seed the demo users and tables first (POST /api/dev/seed with {})");
+      await record(db, DATA_SEEDED, new Date().toISOString());
+      return reply(c, false);
+    }
+    if ((await setting(db, SEEDED)) !== null) return reply(c, false);
+    // Idempotent step by step, so a call that failed half-way is completed by the next one.
+    const ids = new Map<string, string>();
+    for (const u of DEMO_USERS) ids.set(u.email, await ensureUser(db, u));
+    const admin = DEMO_USERS.find((u) => u.role === "admin")!;
+    for (const def of DEMO_TABLES) {
+      if (findTable(await loadRegistry(db), def.name)) continue;
+      await createTable({ db, userId: ids.get(admin.email)!, requestId: c.get("requestId") ?? null, at: new Date().toISOString() }, def);
+    }
+    await record(db, SEEDED, new Date().toISOString());
+    return reply(c, true);
+  });
