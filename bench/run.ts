@@ -14,7 +14,11 @@ import path from "node:path";
 import { Client } from "./lib/client";
 import { DEALS_TABLE, makeDeal, makeQueries, QUERY_DESCRIPTIONS, QUERY_LABELS, queryString, rng, type QueryKind, type QuerySpec } from "./lib/data";
 import { copyDatabase, openCopy, ShimD1, bindArgs, type Stmt } from "./lib/floor";
-import { applyMigrations, currentDevServer, d1Execute, DATA_DIR, killDevServerSync, ROOT, startDevServer, STATE_DIR, wranglerVersion, type DevServer } from "./lib/server";
+import { pathToFileURL } from "node:url";
+import { applyMigrations, currentDevServer, d1Execute, DATA_DIR, killDevServerSync, ROOT, snapshotPath, startDevServer, STATE_DIR, takeSnapshot, wranglerVersion, type DevServer } from "./lib/server";
+
+/** Imports a worker module from the snapshot that wrangler dev serves (not the live working tree). */
+const worker = (rel: string) => import(pathToFileURL(snapshotPath("worker", rel)).href);
 import { int, ms, ratio, summarise, type Summary } from "./lib/stats";
 import { cpuDelta, formatCpu, groupCpu, OtherLoad } from "./lib/cpu";
 
@@ -58,7 +62,7 @@ interface BenchUser {
 
 /** The exact format of worker/auth/passwords.ts: pbkdf2-sha256$100000$<salt b64url>$<32-byte hash b64url>. */
 function hashPassword(password: string): string {
-  const src = readFileSync(path.join(ROOT, "worker/auth/passwords.ts"), "utf8");
+  const src = readFileSync(snapshotPath("worker", "auth", "passwords.ts"), "utf8");
   const iterations = Number(/PBKDF2_ITERATIONS\s*=\s*([\d_]+)/.exec(src)?.[1]?.replace(/_/g, "") ?? 100_000);
   const bits = Number(/HASH_BITS\s*=\s*(\d+)/.exec(src)?.[1] ?? 256);
   const saltBytes = Number(/SALT_BYTES\s*=\s*(\d+)/.exec(src)?.[1] ?? 16);
@@ -259,8 +263,8 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
   const out: FloorResult = { byKind: {}, explain: {} };
   try {
     const shim = new ShimD1(db);
-    const { loadRegistry, findTable } = await import("../worker/model/registry");
-    const { listRecords } = await import("../worker/records/read");
+    const { loadRegistry, findTable } = await worker("model/registry.ts");
+    const { listRecords } = await worker("records/read.ts");
     const reg = await loadRegistry(shim as unknown as D1Database);
     const table = findTable(reg, "deals");
     if (!table) throw new Error("the copied database has no deals table");
@@ -326,9 +330,9 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
 }
 
 async function profileBulk(shim: ShimD1, reg: unknown, table: unknown, admin: BenchUser, owners: string[], size: number): Promise<BulkProfile> {
-  const { createRecords } = await import("../worker/records/write");
-  const { validateWrites } = await import("../worker/records/validate");
-  const { tableAccess } = await import("../worker/access");
+  const { createRecords } = await worker("records/write.ts");
+  const { validateWrites } = await worker("records/validate.ts");
+  const { tableAccess } = await worker("access/index.ts");
   const r = rng(size + 7);
   const ctx = { db: shim as unknown as D1Database, principal: principalOf(admin), reg, requestId: "bench" };
   const batches = 5;
@@ -394,7 +398,7 @@ async function profileBulk(shim: ShimD1, reg: unknown, table: unknown, admin: Be
 
 /** Is there a grant engine with `own` row rules in worker/access yet? */
 function ownEngine(): { present: boolean; note: string } {
-  const dir = path.join(ROOT, "worker", "access");
+  const dir = snapshotPath("worker", "access");
   let src = "";
   for (const f of readdirSync(dir)) if (f.endsWith(".ts") && !f.endsWith(".test.ts")) src += readFileSync(path.join(dir, f), "utf8");
   const hasOwn = /["']own["']/.test(src);
@@ -586,8 +590,9 @@ async function main() {
   console.log(`Salesgrid bench: sizes ${sizes.map(int).join(", ")}`);
   rmSync(STATE_DIR, { recursive: true, force: true });
   rmSync(path.join(DATA_DIR, "floor"), { recursive: true, force: true });
-  const wver = wranglerVersion();
   const code = codeVersion();
+  takeSnapshot();
+  const wver = wranglerVersion();
   console.log("applying migrations to bench/.data/state ...");
   applyMigrations();
   console.log("creating bench users in the local D1 ...");
@@ -662,7 +667,7 @@ async function main() {
     Machine: `${cpus[0]?.model ?? "unknown CPU"} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}`,
     Node: process.version,
     Wrangler: wver,
-    "Code measured": `${code} at the start of the run (wrangler dev serves the working tree and reloads on edits)`,
+    "Code measured": `${code}, copied to bench/.data/snapshot when the run started; wrangler dev served that copy and the floor imported it, so edits made during the run do not reach it`,
     Sizes: sizes.map(int).join(", ") + " rows (cumulative, one table)",
     "Load average (1/5/15 min)": `${loadAtStart.map((x) => x.toFixed(2)).join(" / ")} at start, ${os.loadavg().map((x) => x.toFixed(2)).join(" / ")} at the end (the machine is shared; anything else running shows up here)`,
     "Idle CPU of the wrangler dev process group": `${idleCpu} per second of idle time (background work, included in the per-request CPU figures below pro rata)`,

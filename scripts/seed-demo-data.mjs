@@ -108,7 +108,8 @@ const mobile = () => `+86 1${pick([3, 5, 7, 8, 9])}${int(0, 9)} ${String(int(0, 
 const slug = (s) => s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").slice(0, 40).replace(/^-+|-+$/g, "") || "company";
 const localPart = (s) => s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9._]+/g, "").replace(/^[._]+|[._]+$/g, "").slice(0, 30) || `user${int(1, 9999)}`;
 /** Short form of a Chinese company name for deal titles: 浙江省国芳网络科技股份有限公司 -> 国芳网络科技. */
-const zhShort = (name) => name.replace(/^.{2,3}[省市]/, "").replace(/(股份)?有限公司$|无限公司$|集团$|传媒$/, "") || name;
+const zhShort = (name) =>
+  name.replace(/^(.{2,3}[省市]|.{2,7}自治区)/, "").replace(/(（集团）)?(股份)?有限(责任)?公司$/, "").replace(/集团$/, "") || name;
 /** Money in minor units: a log-uniform amount between min and max (major units), rounded to `step`. */
 const money = (min, max, step) => Math.round(Math.exp(en.number.float({ min: Math.log(min), max: Math.log(max) })) / step) * step * 100;
 
@@ -118,7 +119,8 @@ function customer(owners) {
   const chinese = chance(0.7);
   const f = chinese ? zh : en;
   const company = chance(0.85);
-  const name = company ? f.company.name() : f.person.fullName();
+  // zh_CN company names sometimes end in 无限(责任)公司, a legal form nobody trades under.
+  const name = company ? f.company.name().replace(/无限(责任)?公司$/, "有限$1公司") : f.person.fullName();
   const domain = chinese ? `${localPart(en.word.noun())}${int(1, 99)}.cn` : `${slug(name)}.com`;
   const tags = en.helpers.arrayElements(["vip", "repeat_buyer", "price_sensitive", "government", "strategic"], int(0, 2));
   if (!chinese) tags.push("overseas");

@@ -133,6 +133,7 @@ process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGHUP", () => stop("SIGTERM"));
 wranglerExited.then(({ code, signal }) => {
   if (!stopping) console.error(`[salesgrid] wrangler dev exited (${signal ?? `code ${code}`})`);
+  else if (!failed) say("Stopped.");
   process.exit(failed ? 1 : stopping ? 0 : code || 1);
 });
 
@@ -184,12 +185,13 @@ function loginTable(users) {
 try {
   await waitForHealth();
   if (stopping) await new Promise(() => {});
-  let seed = await seedWorkspace();
+  const seed = await seedWorkspace();
   if (seed && !seed.dataSeeded) {
-    say(seed.seeded ? "Created the demo users and tables; writing sample data..." : "Sample data incomplete from an earlier run; writing it again...");
+    say(seed.seeded ? "Created the demo users and tables; writing sample data..." : "The sample data of an earlier run is incomplete; writing it again...");
     await runSeeder();
-    seed = await seedWorkspace();
   }
+  // Let wrangler print its request log lines first, so the logins come last.
+  await sleep(500);
   const lines = ["", bold(`Salesgrid is running at ${baseUrl}`), `    API: ${baseUrl}/api   OpenAPI: ${baseUrl}/api/openapi.json`];
   if (seed) {
     lines.push("", bold("Demo logins (local development only):"), loginTable(seed.users));

@@ -4,18 +4,38 @@
  * stopped as one, on success, on error and on Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { openSync, closeSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { openSync, closeSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 export const DATA_DIR = path.join(ROOT, "bench", ".data");
 export const STATE_DIR = path.join(DATA_DIR, "state");
+/**
+ * A copy of the Worker's source taken when the bench starts. wrangler dev watches its sources and
+ * restarts the Worker on every edit (killing in-flight requests); other people edit worker/ while a
+ * long bench runs, so the bench serves, and builds its floor from, this frozen copy instead.
+ */
+export const SNAPSHOT_DIR = path.join(DATA_DIR, "snapshot");
+const SNAPSHOT_ENTRIES = ["wrangler.toml", "package.json", "tsconfig.json", "worker", "schemas", "migrations", "plugins"];
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
+const CONFIG = () => ["--config", path.join(SNAPSHOT_DIR, "wrangler.toml")];
+
+export function takeSnapshot(): void {
+  rmSync(SNAPSHOT_DIR, { recursive: true, force: true });
+  mkdirSync(SNAPSHOT_DIR, { recursive: true });
+  for (const entry of SNAPSHOT_ENTRIES) {
+    const src = path.join(ROOT, entry);
+    if (existsSync(src)) cpSync(src, path.join(SNAPSHOT_DIR, entry), { recursive: true });
+  }
+}
+
+/** A path inside the snapshot (for importing the worker's modules as served). */
+export const snapshotPath = (...parts: string[]) => path.join(SNAPSHOT_DIR, ...parts);
 
 const quietEnv = () => ({ ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" });
 
 function runWrangler(args: string[], what: string): string {
-  const res = spawnSync(WRANGLER, args, { cwd: ROOT, env: quietEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const res = spawnSync(WRANGLER, args, { cwd: SNAPSHOT_DIR, env: quietEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (res.status !== 0) {
     throw new Error(`${what} failed (exit ${res.status ?? res.signal}):\n${(res.stdout ?? "").slice(-2000)}\n${(res.stderr ?? "").slice(-2000)}`);
   }
@@ -29,11 +49,11 @@ export function wranglerVersion(): string {
 
 export function applyMigrations(): void {
   mkdirSync(STATE_DIR, { recursive: true });
-  runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE_DIR], "wrangler d1 migrations apply");
+  runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE_DIR, ...CONFIG()], "wrangler d1 migrations apply");
 }
 
 export function d1Execute(sql: string): string {
-  return runWrangler(["d1", "execute", "DB", "--local", "--persist-to", STATE_DIR, "--command", sql], "wrangler d1 execute");
+  return runWrangler(["d1", "execute", "DB", "--local", "--persist-to", STATE_DIR, "--command", sql, ...CONFIG()], "wrangler d1 execute");
 }
 
 /** The local D1 file(s): every *.sqlite under the persist dir's d1 folder. */
@@ -99,6 +119,7 @@ export async function startDevServer(opts: { port: number; tokenSecret: string }
   const fd = openSync(logFile, "w");
   const args = [
     "dev",
+    ...CONFIG(),
     "--ip", "127.0.0.1",
     "--port", String(opts.port),
     "--persist-to", STATE_DIR,
@@ -106,7 +127,7 @@ export async function startDevServer(opts: { port: number; tokenSecret: string }
     "--show-interactive-dev-session=false",
     "--log-level", "warn",
   ];
-  const child = spawn(WRANGLER, args, { cwd: ROOT, env: quietEnv(), stdio: ["ignore", fd, fd], detached: true });
+  const child = spawn(WRANGLER, args, { cwd: SNAPSHOT_DIR, env: quietEnv(), stdio: ["ignore", fd, fd], detached: true });
   closeSync(fd);
   const url = `http://127.0.0.1:${opts.port}`;
   let exited: number | string | null = null;

@@ -11,8 +11,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./helpers";
-import { directApi } from "./direct-api";
+import { api as directApi, userWithToken } from "./helpers";
 
 type Client = ReturnType<typeof directApi>;
 type Money = number | { amount: number; currency: string } | null;
@@ -192,7 +191,6 @@ function treeArb(): fc.Arbitrary<Node> {
 
 beforeAll(async () => {
   const admin = await userWithToken(["admin"]);
-  // Request-heavy (one request per run plus shrinking): call the Worker directly, see direct-api.ts.
   c = directApi(admin.token);
   table = `fp_${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`;
   const res = await c.post("/meta/tables", {

@@ -5,8 +5,7 @@
  * last sort key). Foreign and garbage cursors and bad limits are refused.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./helpers";
-import { directApi } from "./direct-api";
+import { api as directApi, userWithToken } from "./helpers";
 
 type Client = ReturnType<typeof directApi>;
 type Rec = { id: number; fields: Record<string, unknown> };
@@ -111,7 +110,6 @@ async function walk(sort: string, limit: number, filter?: string): Promise<numbe
 
 beforeAll(async () => {
   const admin = await userWithToken(["admin"]);
-  // Request-heavy: call the Worker directly (see direct-api.ts for why not SELF.fetch).
   c = directApi(admin.token);
   table = `pg_${sfx()}`;
   const res = await c.post("/meta/tables", {

@@ -60,7 +60,8 @@ export function freeColumnsInSlot(table: TableMeta, slot: number): number {
 export function addFieldSql(tableId: string, f: Pick<FieldMeta, "id" | "type" | "slot" | "indexed">): string[] {
   if (f.type === "link") return [];
   const t = q(physicalTable(tableId, f.slot));
-  const out = [`ALTER TABLE ${t} ADD COLUMN ${q(column(f.id))}`];
+  // Rows that exist before a checkbox is added read as false and sort with the other falses.
+  const out = [`ALTER TABLE ${t} ADD COLUMN ${q(column(f.id))}${f.type === "checkbox" ? " DEFAULT 0" : ""}`];
   if (columnCount(f) === 2) out.push(`ALTER TABLE ${t} ADD COLUMN ${q(column2(f.id))}`);
   if (f.indexed || f.type === "user" || f.type === "autonumber") out.push(createIndexSql(tableId, f));
   if (f.type === "autonumber") {

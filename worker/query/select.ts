@@ -81,7 +81,12 @@ function whereParts(query: ReadQuery, cols: Columns, params: Params): string[] {
   if (query.filter) where.push(compileFilter(query.filter, cols, params));
   if (query.search && query.search.fields.length > 0) {
     const pattern = params.add(`%${likeEscape(query.search.text)}%`);
-    where.push(`(${query.search.fields.map((f) => `${cols.ref(f)} LIKE ${pattern} ESCAPE '\\'`).join(" OR ")})`);
+    // multi_select holds a JSON array: match its choices, not the JSON punctuation.
+    const match = (f: FieldMeta) =>
+      f.type === "multi_select"
+        ? `EXISTS (SELECT 1 FROM json_each(${cols.ref(f)}) WHERE value LIKE ${pattern} ESCAPE '\\')`
+        : `${cols.ref(f)} LIKE ${pattern} ESCAPE '\\'`;
+    where.push(`(${query.search.fields.map(match).join(" OR ")})`);
   } else if (query.search) {
     where.push("0");
   }

@@ -158,7 +158,7 @@ export async function getRecord(ctx: ReadContext, table: TableMeta, id: number, 
   const select = selectFields(access, opts.fields);
   const expand = parseExpand(access, opts.expand);
   const rows = await readRows(ctx.db, table, select, [id], access.rowFilter);
-  if (!rows[0]) throw notFound(`Record ${id} in ${table.name}`);
+  if (!rows[0]) throw notFound(`Record ${id} in ${table.name}`, "id");
   const records = [decodeRow(rows[0], select)];
   if (expand.length) await expandLinks(ctx, records, expand);
   return records[0]!;

@@ -10,6 +10,7 @@ import { findTable, type Registry } from "../model/registry";
 import { existingIds, existingUsers } from "../query/write";
 import type { FieldMeta, TableMeta } from "../model/types";
 import { compileValidator } from "../model/validate";
+import { isCurrencyCode } from "../model/money";
 
 /** The JSON Schema a record's `fields` object must match when the caller writes it. */
 export function recordSchema(table: TableMeta, writable: FieldMeta[]): object {
@@ -65,6 +66,9 @@ export async function validateWrites(
       if (v === undefined || v === null) continue;
       if (f.type === "number" && typeof v === "number" && !hasPrecision(v, f.options.precision ?? 8)) {
         errors.push({ field: `${item.path}/${f.name}`, code: "precision", message: `${f.name} takes at most ${f.options.precision ?? 8} decimals` });
+      }
+      if (f.type === "currency" && typeof v === "object" && typeof (v as { currency?: unknown }).currency === "string" && !isCurrencyCode((v as { currency: string }).currency)) {
+        errors.push({ field: `${item.path}/${f.name}/currency`, code: "unknown_currency", message: `Unknown currency ${(v as { currency: string }).currency}` });
       }
       if (f.type === "user" && typeof v === "string") users.add(v);
       if (f.type === "link" && Array.isArray(v)) {
