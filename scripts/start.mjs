@@ -197,7 +197,7 @@ try {
     lines.push("", bold("Demo logins (local development only):"), loginTable(seed.users));
     lines.push("", `    Sign in: curl -s ${baseUrl}/api/auth/login -H 'content-type: application/json' -d '{"email":"${seed.users[0].email}","password":"${seed.users[0].password}"}'`);
   } else {
-    lines.push("", "    Demo seeding is off (DEV_SEED is not \"1\" in .dev.vars), so no demo logins exist.");
+    lines.push("", "    Demo seeding is off (DEV_SEED is not \"1\" in .dev.vars); sign in with an existing account.");
   }
   lines.push("", `    Data is kept in .wrangler/state between runs. Press Ctrl-C to stop.`, "");
   console.log(lines.join("\n"));

@@ -6,7 +6,7 @@ import { notFound } from "../errors";
 import type { FieldMeta, TableMeta } from "./types";
 
 interface TableRow {
-  id: string; name: string; label: string; labels: string; description: string; primary_field_id: string | null;
+  id: string; name: string; label: string; labels: string; description: string; primary_field_id: string | null; owner_field_id: string | null;
   slots: number; plugin: string | null; deleted_at: string | null; created_at: string; updated_at: string; version: number;
 }
 interface FieldRow {
@@ -55,7 +55,7 @@ function assemble(tableRows: TableRow[], fieldRows: FieldRow[]): TableMeta[] {
     const all = byTable.get(t.id) ?? [];
     return {
       id: t.id, name: t.name, label: t.label, labels: JSON.parse(t.labels), description: t.description,
-      primaryFieldId: t.primary_field_id, slots: t.slots, plugin: t.plugin, deletedAt: t.deleted_at,
+      primaryFieldId: t.primary_field_id, ownerFieldId: t.owner_field_id, slots: t.slots, plugin: t.plugin, deletedAt: t.deleted_at,
       createdAt: t.created_at, updatedAt: t.updated_at, version: t.version,
       fields: all.filter((f) => !f.deletedAt),
       deletedFields: all.filter((f) => f.deletedAt),

@@ -15,7 +15,9 @@ export const MAX_CONDITIONS = 100;
 
 export type FilterNode =
   | { kind: "and" | "or"; children: FilterNode[] }
-  | { kind: "cond"; field: FieldMeta; op: Op; value: unknown };
+  | { kind: "cond"; field: FieldMeta; op: Op; value: unknown }
+  /** Built by the permission engine only (never parsed from a request): rows by who created them. */
+  | { kind: "system"; column: "created_by"; op: "in"; value: string[] };
 
 const OPS = new Set<Op>(["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty", "between"]);
 const NO_VALUE = new Set<Op>(["is_empty", "is_not_empty"]);
@@ -95,6 +97,7 @@ function parseOperand(field: FieldMeta, op: Op, value: unknown, path: string, pr
 
 /** Compiles a parsed tree into a SQL condition, adding its operands to `params`. */
 export function compileFilter(node: FilterNode, cols: Columns, params: Params): string {
+  if (node.kind === "system") return `s0.created_by IN (SELECT value FROM json_each(${params.add(JSON.stringify(node.value))}))`;
   if (node.kind !== "cond") {
     if (node.children.length === 0) return node.kind === "and" ? "1" : "0";
     const joiner = node.kind === "and" ? " AND " : " OR ";

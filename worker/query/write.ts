@@ -54,14 +54,16 @@ export function deleteRows(tableId: string, slot: number, idsJson: string): Stmt
 }
 
 /** Aborts the batch unless the previous statement changed exactly `n` rows. */
-export function guardChanges(n: number, reason: string): Stmt {
-  return { sql: "INSERT INTO sg_guard (ok, reason) SELECT 0, ?2 WHERE changes() <> ?1", params: [n, reason] };
+export type GuardReason = "stale" | "missing" | "denied";
+
+export function guardChanges(n: number, reason: GuardReason): Stmt {
+  return { sql: "INSERT INTO sg_guard (reason) SELECT ?2 WHERE changes() <> ?1", params: [n, reason] };
 }
 
 /** Aborts the batch unless all `ids` exist in the table (link targets deleted meanwhile). */
-export function guardExists(tableId: string, idsJson: string, n: number, reason: string): Stmt {
+export function guardExists(tableId: string, idsJson: string, n: number, reason: GuardReason): Stmt {
   return {
-    sql: `INSERT INTO sg_guard (ok, reason) SELECT 0, ?3 WHERE (SELECT COUNT(*) FROM ${q(physicalTable(tableId))} WHERE id IN (SELECT value FROM json_each(?1))) <> ?2`,
+    sql: `INSERT INTO sg_guard (reason) SELECT ?3 WHERE (SELECT COUNT(*) FROM ${q(physicalTable(tableId))} WHERE id IN (SELECT value FROM json_each(?1))) <> ?2`,
     params: [idsJson, n, reason],
   };
 }

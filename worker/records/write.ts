@@ -94,13 +94,18 @@ function slotsOf(table: TableMeta): number[] {
   return Array.from({ length: table.slots }, (_, i) => i);
 }
 
-async function runBatch(db: D1Database, stmts: Stmt[]): Promise<void> {
+/**
+ * Runs the batch. When a guard aborts it because versions moved meanwhile (a concurrent writer won
+ * the race after our read), `onStale` reports the current rows as a 409.
+ */
+async function runBatch(db: D1Database, stmts: Stmt[], onStale?: () => Promise<void>): Promise<void> {
   try {
     await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
   } catch (err) {
-    if (String(err).includes("CHECK constraint failed")) {
-      throw new AppError("conflict", "The records changed while this write was running; nothing was written. Reload and try again.");
-    }
+    const guard = /CHECK constraint failed: (stale|missing|denied)/.exec(String(err))?.[1];
+    if (guard === "denied") throw new AppError("forbidden", "The change would put a record outside the rows you may write; nothing was written");
+    if (guard === "stale" && onStale) await onStale();
+    if (guard) throw new AppError("conflict", "The records changed while this write was running; nothing was written. Reload and try again.");
     throw err;
   }
 }
@@ -116,7 +121,7 @@ function linkStatements(reg: Registry, f: FieldMeta, byRecord: Map<number, numbe
   if (inverse && inverse.options.multiple === false && targets.length) out.push(unlinkTargets(f, JSON.stringify(targets)));
   const pairs = [...byRecord].flatMap(([id, ts]) => ts.map((t) => [id, t]));
   for (const chunk of chunkJson(pairs)) out.push(linkPairs(f, chunk));
-  if (targets.length && other) out.push(guardExists(other.id, JSON.stringify(targets), targets.length, "link target"));
+  if (targets.length && other) out.push(guardExists(other.id, JSON.stringify(targets), targets.length, "missing"));
   return out;
 }
 
@@ -237,7 +242,7 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
     if (slot !== 0 && cols.length === 0) continue;
     for (const chunk of chunkJson(rows)) {
       stmts.push(updateRows(table.id, slot, cols, chunk, at, ctx.principal.userId));
-      if (slot === 0) stmts.push(guardChanges(JSON.parse(chunk).length, "version"));
+      if (slot === 0) stmts.push(guardChanges(JSON.parse(chunk).length, "stale"));
     }
   }
   for (const f of table.fields.filter((x) => x.type === "link")) {
@@ -250,7 +255,7 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
     return ["update", id, JSON.stringify(changesOf(table.fields, current.get(id)!, w.fields))];
   });
   stmts.push(...auditStatements(ctx, table, audit, at));
-  await runBatch(ctx.db, stmts);
+  await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single), single));
   const records = await readBack(ctx, access, items.map((it) => it.id as number));
   return single ? { record: records[0]! } : { records };
 }
@@ -262,7 +267,7 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
   checkVersions(access, items, current, single);
   const ids = items.map((it) => it.id as number);
   const idsJson = JSON.stringify(ids);
-  const stmts: Stmt[] = [deleteRows(table.id, 0, idsJson), guardChanges(ids.length, "deleted meanwhile")];
+  const stmts: Stmt[] = [deleteRows(table.id, 0, idsJson), guardChanges(ids.length, "missing")];
   for (const slot of slotsOf(table).slice(1)) stmts.push(deleteRows(table.id, slot, idsJson));
   for (const f of [...table.fields, ...table.deletedFields].filter((x) => x.type === "link")) stmts.push(unlinkAll(f, idsJson));
   const at = new Date().toISOString();
@@ -271,7 +276,7 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
     return ["delete", id, JSON.stringify(Object.fromEntries(table.fields.map((f) => [f.id, [before.fields[f.name] ?? null, null]])))];
   });
   stmts.push(...auditStatements(ctx, table, audit, at));
-  await runBatch(ctx.db, stmts);
+  await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single), single));
   return { deleted: ids };
 }
 
