@@ -17,6 +17,8 @@ export function renderProblem(err: unknown, c: Context<AppEnv>): Response {
     appError = new AppError("internal", "Something went wrong on our side; the request id identifies it");
   }
   const body = appError.toProblem(c.get("requestId"));
+  // Every problem names what is wrong in `errors`, even when no single field is to blame.
+  if (appError.errors.length === 0) body.errors = [{ field: "", code: appError.code, message: appError.message }];
   return new Response(JSON.stringify(body), {
     status: appError.status,
     headers: { "content-type": "application/problem+json", ...appError.headers },

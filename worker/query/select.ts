@@ -39,6 +39,30 @@ export interface Compiled {
 }
 
 export const MAX_SORT_KEYS = 5;
+/** D1 returns at most 100 columns per row; wider selections are read in groups and merged by id. */
+export const MAX_RESULT_COLUMNS = 100;
+const SYSTEM_RESULT_COLUMNS = 6;
+
+/** Result columns a selection needs (links one each, currency two). */
+export function resultColumns(fields: FieldMeta[]): number {
+  return SYSTEM_RESULT_COLUMNS + fields.reduce((n, f) => n + Math.max(1, typeSpec(f.type).columns), 0);
+}
+
+/** Splits fields into groups that each fit in one result row. */
+export function columnGroups(fields: FieldMeta[]): FieldMeta[][] {
+  const groups: FieldMeta[][] = [[]];
+  let width = SYSTEM_RESULT_COLUMNS;
+  for (const f of fields) {
+    const w = Math.max(1, typeSpec(f.type).columns);
+    if (width + w > MAX_RESULT_COLUMNS) {
+      groups.push([]);
+      width = SYSTEM_RESULT_COLUMNS;
+    }
+    groups[groups.length - 1]!.push(f);
+    width += w;
+  }
+  return groups;
+}
 
 /** Parses `-amount,name` into sort keys over fields the caller may read. */
 export function parseSort(raw: string, table: TableMeta, canRead: (f: FieldMeta) => boolean): SortKey[] {

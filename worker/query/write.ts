@@ -53,6 +53,15 @@ export function deleteRows(tableId: string, slot: number, idsJson: string): Stmt
   return { sql: `DELETE FROM ${q(physicalTable(tableId, slot))} WHERE id IN (SELECT value FROM json_each(?1))`, params: [idsJson] };
 }
 
+/** Deletes main-table rows given as {id, v?}: a row whose version moved past `v` stays (the guard then aborts). */
+export function deleteVersionedRows(tableId: string, itemsJson: string): Stmt {
+  const t = q(physicalTable(tableId));
+  return {
+    sql: `DELETE FROM ${t} WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1)) AND version = COALESCE((SELECT json_extract(j.value, '$.v') FROM json_each(?1) AS j WHERE json_extract(j.value, '$.id') = ${t}.id), version)`,
+    params: [itemsJson],
+  };
+}
+
 /** Aborts the batch unless the previous statement changed exactly `n` rows. */
 export type GuardReason = "stale" | "missing" | "denied";
 

@@ -10,7 +10,7 @@ import { column, column2 } from "../model/names";
 import { findTable, type Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import { parseFilter, type FilterNode } from "../query/filter";
-import { compileCount, compileGet, compileList, parseSort, type SortKey } from "../query/select";
+import { columnGroups, compileCount, compileGet, compileList, MAX_RESULT_COLUMNS, parseSort, resultColumns, type SortKey } from "../query/select";
 
 export interface ApiRecord {
   id: number;
@@ -132,9 +132,12 @@ export async function listRecords(ctx: ReadContext, table: TableMeta, opts: List
   const expand = parseExpand(access, opts.expand);
   const after = opts.cursor ? decodeCursor(opts.cursor, sort) : null;
   // Sort fields are selected too (not returned unless asked) so the next cursor can be made.
-  const selectWithSort = [...select, ...sort.map((k) => k.field).filter((f) => !select.includes(f))];
+  const sortFields = sort.map((k) => k.field);
+  const selectWithSort = [...select, ...sortFields.filter((f) => !select.includes(f))];
+  // A selection too wide for one result row pages on ids and sort keys, then reads the rows by id.
+  const wide = resultColumns(selectWithSort) > MAX_RESULT_COLUMNS;
   const base = { table, select: [], filter, rowFilter: access.rowFilter, search };
-  const list = compileList({ ...base, select: selectWithSort, sort, after, limit });
+  const list = compileList({ ...base, select: wide ? sortFields : selectWithSort, sort, after, limit });
   const stmts = [ctx.db.prepare(list.sql).bind(...list.params)];
   if (count) {
     const c = compileCount(base);
@@ -146,7 +149,8 @@ export async function listRecords(ctx: ReadContext, table: TableMeta, opts: List
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
   const nextCursor = hasMore && last ? encodeCursor(sort, [...sort.map((k) => last[column(k.field.id)] ?? null), last.id]) : null;
-  const records = page.map((r) => decodeRow(r, select));
+  const full = wide ? new Map((await readRows(ctx.db, table, select, page.map((r) => r.id as number))).map((r) => [r.id as number, r])) : null;
+  const records = page.map((r) => decodeRow(full?.get(r.id as number) ?? r, select));
   if (expand.length) await expandLinks(ctx, records, expand);
   const total = count ? ((results[1]!.results[0] as { n: number }).n) : undefined;
   return { records, nextCursor, ...(total !== undefined ? { total } : {}) };
@@ -164,12 +168,19 @@ export async function getRecord(ctx: ReadContext, table: TableMeta, id: number, 
   return records[0]!;
 }
 
-/** Raw rows by id (chunked: json_each takes any number of ids in one parameter). */
+/** Raw rows by id, in id order; selections wider than a result row are read in groups and merged. */
 export async function readRows(db: D1Database, table: TableMeta, select: FieldMeta[], ids: number[], rowFilter: FilterNode | null = null): Promise<Row[]> {
   if (ids.length === 0) return [];
-  const c = compileGet(table, select, ids, rowFilter);
-  const { results } = await db.prepare(c.sql).bind(...c.params).all<Row>();
-  return results;
+  const stmts = columnGroups(select).map((group) => {
+    const c = compileGet(table, group, ids, rowFilter);
+    return db.prepare(c.sql).bind(...c.params);
+  });
+  const results = stmts.length === 1 ? [await stmts[0]!.all<Row>()] : await db.batch<Row>(stmts);
+  const [first, ...rest] = results.map((r) => r.results);
+  if (rest.length === 0) return first!;
+  const byId = new Map(first!.map((r) => [r.id as number, { ...r }]));
+  for (const rows of rest) for (const r of rows) Object.assign(byId.get(r.id as number) ?? {}, r);
+  return [...byId.values()];
 }
 
 function parseBool(raw: string | undefined, name: string): boolean {

@@ -11,7 +11,7 @@ import { typeSpec } from "../model/field-types";
 import type { Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import {
-  chunkJson, deleteRows, fieldColumns, guardChanges, guardExists, insertAudit, insertRows, linkPairs,
+  chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardExists, insertAudit, insertRows, linkPairs,
   reserveNumbers, reserveRecordIds, SYSTEM_INSERT_COLUMNS, unlinkAll, unlinkTargets, updateRows, type Stmt,
 } from "../query/write";
 import { decodeRow, readRows, type ApiRecord } from "./read";
@@ -267,7 +267,8 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
   checkVersions(access, items, current, single);
   const ids = items.map((it) => it.id as number);
   const idsJson = JSON.stringify(ids);
-  const stmts: Stmt[] = [deleteRows(table.id, 0, idsJson), guardChanges(ids.length, "missing")];
+  const versioned = JSON.stringify(items.map((it) => ({ id: it.id, v: it.version ?? null })));
+  const stmts: Stmt[] = [deleteVersionedRows(table.id, versioned), guardChanges(ids.length, "stale")];
   for (const slot of slotsOf(table).slice(1)) stmts.push(deleteRows(table.id, slot, idsJson));
   for (const f of [...table.fields, ...table.deletedFields].filter((x) => x.type === "link")) stmts.push(unlinkAll(f, idsJson));
   const at = new Date().toISOString();
