@@ -1,8 +1,8 @@
 import { SignJWT, errors, jwtVerify } from "jose";
 import type { Env } from "../env";
 import { AppError } from "../errors";
-import type { Principal } from "./principal";
-import { findUserById, type PublicUser } from "./users";
+import { loadPrincipal, type Principal } from "./principal";
+import type { PublicUser } from "./users";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 export const TOKEN_AUDIENCE = "salesgrid-api";
@@ -60,8 +60,7 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Princi
     throw rejected(reasonFor(err));
   }
   if (!sub) throw rejected("The token is malformed");
-  const account = await findUserById(env.DB, sub);
-  if (!account || account.disabled) throw rejected("The token's user no longer exists or is disabled");
-  const { id, email, name, roles } = account.user;
-  return { userId: id, email, name, roles, isAdmin: roles.includes("admin") };
+  const loaded = await loadPrincipal(env.DB, sub);
+  if (!loaded || loaded.disabled) throw rejected("The token's user no longer exists or is disabled");
+  return loaded.principal;
 }
