@@ -89,10 +89,35 @@ export interface TableInput {
   fields?: FieldInput[];
 }
 /**
+ * none | own (owner field is the user) | team (owner is in the user's teams) | all | a rule: a records filter that may use $user.id, $user.teams, $user.teamMembers, $user.roles and {"$today": days}.
+ */
+export type Level =
+  | ("none" | "own" | "team" | "all")
+  | {
+      rule: Filter;
+    };
+/**
  * A record filter: a condition, or an and/or group of filters. Nesting depth is limited by the server (8).
  */
 export type Filter = Condition | And | Or;
+export type FieldAccess = "hidden" | "read" | "write";
 
+/**
+ * What one role may do on one table: per operation which rows, per field which access. Several roles combine as the union of what each allows.
+ */
+export interface GrantInput {
+  read: Level;
+  create: Level;
+  update: Level;
+  delete: Level;
+  /**
+   * Access per field (API name or id); fields not listed get defaultField.
+   */
+  fields?: {
+    [k: string]: FieldAccess;
+  };
+  defaultField?: FieldAccess;
+}
 export interface Condition {
   field: string;
   op:
@@ -161,4 +186,16 @@ export interface ViewInput {
    * @maxItems 100
    */
   roles?: string[];
+}
+/**
+ * A role as an admin creates or changes it. Built-in roles can be relabelled, not renamed or deleted.
+ */
+export interface RoleInput {
+  name: string;
+  label?: string;
+  labels?: {
+    en?: string;
+    "zh-CN"?: string;
+  };
+  description?: string;
 }

@@ -81,7 +81,8 @@ function runCaptured(args, env) {
 {
   const { code, output } = await runCaptured(["d1", "migrations", "apply", "DB", "--local"], { ...wranglerEnv, CI: "1" });
   if (code !== 0) fail("Applying the D1 migrations failed (output above)", output);
-  const applied = [...output.matchAll(/│\s*(\S+\.sql)\s*│\s*✅/g)].map((m) => m[1]);
+  // wrangler reprints its status table after each migration: collect the names marked done.
+  const applied = [...new Set([...output.matchAll(/│[ \t]*(\S+\.sql)[ \t]*│[ \t]*✅/g)].map((m) => m[1]))];
   say(applied.length ? `Applied migrations: ${applied.join(", ")}` : "Database is up to date (no new migrations)");
 }
 

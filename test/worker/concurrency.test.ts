@@ -20,8 +20,8 @@ const phys = (tableId: string) => `t_${tableId.slice(4)}`;
 
 beforeAll(async () => {
   admin = api((await userWithToken(["admin"])).token);
-  alice = api((await userWithToken(["sales_rep"])).token);
-  bob = api((await userWithToken(["sales_rep"])).token);
+  alice = api((await userWithToken(["admin"])).token);
+  bob = api((await userWithToken(["admin"])).token);
   const name = uniq("race");
   const res = await admin.post("/meta/tables", {
     name,

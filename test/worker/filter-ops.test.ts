@@ -41,7 +41,7 @@ const ALLOWED: Record<string, { field: string; ops: Op[] }> = {
   datetime: { field: "dt", ops: ORDERED },
   checkbox: { field: "flag", ops: ["eq", "neq"] },
   single_select: { field: "stage", ops: ["eq", "neq", "in", "nin", "is_empty", "is_not_empty"] },
-  user: { field: "owner", ops: ["eq", "neq", "in", "nin", "is_empty", "is_not_empty"] },
+  user: { field: "assignee", ops: ["eq", "neq", "in", "nin", "is_empty", "is_not_empty"] },
   multi_select: { field: "tags", ops: ["contains", "not_contains", "in", "nin", "is_empty", "is_not_empty"] },
   link: { field: "links", ops: ["contains", "not_contains", "is_empty", "is_not_empty"] },
 };
@@ -94,7 +94,7 @@ beforeAll(async () => {
       { name: "flag", type: "checkbox" },
       { name: "stage", type: "single_select", options: { choices: [{ name: "new" }, { name: "won" }, { name: "lost" }] } },
       { name: "tags", type: "multi_select", options: { choices: [{ name: "a" }, { name: "b" }, { name: "c" }] } },
-      { name: "owner", type: "user" },
+      { name: "assignee", type: "user" },
       { name: "links", type: "link", options: { table: target } },
     ],
   });
@@ -106,28 +106,28 @@ beforeAll(async () => {
     {
       key: "k1", name: "Alpha", notes: "First note", mail: "alpha@x.example", tel: "+1 555 0001", site: "https://alpha.example",
       num: 10, amt: { amount: 1000, currency: "USD" }, pct: 500, stars: 3, d: "2024-01-15", dt: "2024-01-15T10:00:00Z",
-      flag: true, stage: "new", tags: ["a", "b"], owner: u1, links: [t1],
+      flag: true, stage: "new", tags: ["a", "b"], assignee: u1, links: [t1],
     },
     {
       key: "k2", name: "beta", notes: "second NOTE", mail: "beta@y.example", tel: "+1 555 0002", site: "http://beta.example/x",
       num: -5.5, amt: 250, pct: 0, stars: 5, d: "2024-03-01", dt: "2024-03-01T00:00:00+02:00",
-      flag: false, stage: "won", tags: ["b"], owner: u2, links: [t1, t2],
+      flag: false, stage: "won", tags: ["b"], assignee: u2, links: [t1, t2],
     },
     {
       key: "k3", name: "ALPHABET", notes: null, mail: null, tel: null, site: null,
       num: 10, amt: { amount: 1000, currency: "EUR" }, pct: 10000, stars: 1, d: "2023-12-31", dt: "2023-12-31T23:59:59.999Z",
-      flag: null, stage: null, tags: ["c"], owner: null, links: [],
+      flag: null, stage: null, tags: ["c"], assignee: null, links: [],
     },
     { key: "k4", name: "", notes: "", mail: "", tel: "", site: "", tags: [] },
     {
       key: "k5", name: "gamma 100%", notes: "a_b", mail: "gamma@x.example", tel: "(010) 555-0005", site: "https://gamma.example/100%25",
       num: 0, amt: 0, pct: -250, stars: 2, d: "2024-01-15", dt: "2024-01-15T12:00:00+02:00",
-      flag: true, stage: "lost", tags: ["a", "c"], owner: u1, links: [t2],
+      flag: true, stage: "lost", tags: ["a", "c"], assignee: u1, links: [t2],
     },
     {
       key: "k6", name: "delta_x", notes: "100% sure", mail: null, tel: "+44 20 7946 0958", site: null,
       num: 99.99, amt: -500, pct: 500, stars: 4, d: "2025-06-30", dt: "2025-06-30T08:00:00.000Z",
-      flag: false, stage: "new", tags: ["a", "b", "c"], owner: u2, links: [t1, t2],
+      flag: false, stage: "new", tags: ["a", "b", "c"], assignee: u2, links: [t1, t2],
     },
   ];
   res = await c.post(`/tables/${table}/records`, { records: rows.map((fields) => ({ fields })) });
@@ -337,7 +337,7 @@ const cases: Record<string, Case[]> = {
 /** Values that depend on ids made at setup (users, link targets) are named symbolically above. */
 function resolve(field: string, value: unknown): unknown {
   const map: Record<string, unknown> = { T1: t1, T2: t2, U1: u1, U2: u2 };
-  if (field === "links" || field === "owner") {
+  if (field === "links" || field === "assignee") {
     if (Array.isArray(value)) return value.map((v) => map[v as string] ?? v);
     return map[value as string] ?? value;
   }
@@ -345,12 +345,12 @@ function resolve(field: string, value: unknown): unknown {
 }
 
 cases.user = [
-  ["owner", "eq", "U1", ["r1", "r5"]],
-  ["owner", "neq", "U1", ["r2", "r3", "r4", "r6"]],
-  ["owner", "in", ["U2"], ["r2", "r6"]],
-  ["owner", "nin", ["U2"], ["r1", "r3", "r4", "r5"]],
-  ["owner", "is_empty", null, ["r3", "r4"]],
-  ["owner", "is_not_empty", null, ["r1", "r2", "r5", "r6"]],
+  ["assignee", "eq", "U1", ["r1", "r5"]],
+  ["assignee", "neq", "U1", ["r2", "r3", "r4", "r6"]],
+  ["assignee", "in", ["U2"], ["r2", "r6"]],
+  ["assignee", "nin", ["U2"], ["r1", "r3", "r4", "r5"]],
+  ["assignee", "is_empty", null, ["r3", "r4"]],
+  ["assignee", "is_not_empty", null, ["r1", "r2", "r5", "r6"]],
 ];
 
 describe("every allowed operator returns exactly the expected records", () => {
@@ -482,7 +482,7 @@ describe("and/or groups", () => {
     const filter = {
       and: [
         { field: "stars", op: "is_not_empty" },
-        { or: [{ and: [{ field: "d", op: "lt", value: "2024-02-01" }, { field: "owner", op: "is_empty" }] }, { and: [{ field: "pct", op: "eq", value: 500 }, { field: "tags", op: "contains", value: "c" }] }] },
+        { or: [{ and: [{ field: "d", op: "lt", value: "2024-02-01" }, { field: "assignee", op: "is_empty" }] }, { and: [{ field: "pct", op: "eq", value: 500 }, { field: "tags", op: "contains", value: "c" }] }] },
       ],
     };
     // r3: date 2023-12-31, no owner; r6: pct 500 and tag c.

@@ -1,40 +1,48 @@
 /**
- * The permission engine's entry point. Every record read and write asks it for the caller's access to
- * a table: which operations, which fields may be read and written, and a row filter.
- * Until role grants arrive, every signed-in user may read and write records and only admins change
- * schemas; the pipeline already consults this module on every path so grants plug in here.
+ * The permission engine's entry point. Every record read and write asks it for the caller's access
+ * to a table: which operations, which fields may be read and written, and which rows per operation.
+ * Grants live in the registry (cached per isolate, reloaded when the schema version moves); the
+ * compiling itself is pure (policy.ts).
  */
 import { forbidden } from "../errors";
 import type { Principal } from "../auth/principal";
-import { typeSpec } from "../model/field-types";
+import type { Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
-import type { FilterNode } from "../query/filter";
+import { parseFilter, type FilterNode } from "../query/filter";
+import { compileAccess, type Operation } from "./policy";
 
-export type Operation = "read" | "create" | "update" | "delete";
+export type { Operation };
 
 export interface TableAccess {
   table: TableMeta;
   may(op: Operation): boolean;
   canRead(f: FieldMeta): boolean;
   canWrite(f: FieldMeta): boolean;
-  /** Rows the caller may see, as a filter tree; null when unrestricted. */
-  rowFilter: FilterNode | null;
+  /** Rows the caller may touch with `op`; null when unrestricted. */
+  rowFilter(op: Operation): FilterNode | null;
+  reason(op: Operation): string;
 }
 
-export function tableAccess(_principal: Principal, table: TableMeta): TableAccess {
-  return {
-    table,
-    may: () => true,
-    canRead: () => true,
-    canWrite: (f) => typeSpec(f.type).writable,
-    rowFilter: null,
+const NOTHING: FilterNode = { kind: "or", children: [] };
+
+export function tableAccess(principal: Principal, table: TableMeta, reg: Registry): TableAccess {
+  // A rule that no longer parses (its field was deleted) matches nothing rather than failing the request.
+  const parse = (rule: unknown): FilterNode => {
+    try {
+      return parseFilter(rule, table, { canRead: () => true }, "rule");
+    } catch (err) {
+      console.warn(`grant rule on ${table.name} no longer applies:`, err instanceof Error ? err.message : err);
+      return NOTHING;
+    }
   };
+  const subject = { id: principal.userId, roles: principal.roles, teams: principal.teams, teamMembers: principal.teamMembers, timeZone: principal.timeZone };
+  return compileAccess(table, subject, reg.grants, principal.isAdmin, parse);
 }
 
 export function requireOperation(access: TableAccess, op: Operation): void {
-  if (!access.may(op)) throw forbidden(`${op} records of ${access.table.name}`);
+  if (!access.may(op)) throw forbidden(`${op} records of ${access.table.name}`, access.reason(op));
 }
 
 export function requireAdmin(principal: Principal, action: string): void {
-  if (!principal.isAdmin) throw forbidden(action, `Only admins may ${action}`);
+  if (!principal.isAdmin || principal.embed) throw forbidden(action, `Only admins may ${action}`);
 }

@@ -5,7 +5,7 @@
  * trees; none adds nothing) -> per field, the most generous access any granting role gives.
  * No I/O here, so the server and the web components can share it.
  */
-import type { Condition, Filter } from "../../schemas/types";
+import type { Filter } from "../../schemas/types";
 import { typeSpec } from "../model/field-types";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { FilterNode } from "../query/filter";
@@ -134,4 +134,4 @@ export function compileAccess(table: TableMeta, subject: Subject, grants: Grant[
   };
 }
 
-export type { Condition };
+

@@ -1,7 +1,10 @@
 /** Meta API: tables and fields. Reading is open to signed-in users; changing needs an admin. */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { requireAdmin } from "../access";
+import { requireAdmin, tableAccess } from "../access";
+import type { Principal } from "../auth/principal";
+import type { Registry } from "../model/registry";
+import { recordSchema } from "../records/validate";
 import { notFound } from "../errors";
 import { addField, deleteField, restoreField, updateField } from "../model/fields";
 import { loadRegistry, requireTable } from "../model/registry";
@@ -34,12 +37,34 @@ function fieldOf(table: TableMeta, ref: string, includeDeleted = false): FieldMe
   return f;
 }
 
+/** The table as this caller may see it: only readable fields; null when they may not read it at all. */
+function visibleTable(principal: Principal, reg: Registry, t: TableMeta): TableMeta | null {
+  if (principal.isAdmin) return t;
+  const access = tableAccess(principal, t, reg);
+  if (!access.may("read")) return null;
+  return { ...t, fields: t.fields.filter((f) => access.canRead(f)), deletedFields: [] };
+}
+
+async function visible(c: { env: AppEnv["Bindings"]; get: (k: "principal") => Principal }, ref: string) {
+  const { reg, table } = await requireTable(c.env.DB, ref);
+  const shown = visibleTable(c.get("principal"), reg, table);
+  if (!shown) throw notFound(`Table ${JSON.stringify(ref.slice(0, 64))}`, "table");
+  return { reg, table: shown };
+}
+
 export const meta = new Hono<AppEnv>()
   .get("/tables", async (c) => {
     const reg = await loadRegistry(c.env.DB);
     const deleted = c.req.query("deleted") === "true";
     if (deleted) requireAdmin(c.get("principal"), "list deleted tables");
-    return c.json({ tables: reg.tables.filter((t) => (deleted ? t.deletedAt : !t.deletedAt)).map((t) => tableView(t)) });
+    const tables = reg.tables.filter((t) => (deleted ? t.deletedAt : !t.deletedAt)).map((t) => visibleTable(c.get("principal"), reg, t));
+    return c.json({ tables: tables.filter((t): t is TableMeta => t !== null).map((t) => tableView(t)) });
+  })
+  .get("/tables/:table/schema", async (c) => {
+    // The JSON Schema of a record as this caller may write it: fields they cannot write are absent.
+    const { reg, table } = await visible(c, c.req.param("table"));
+    const access = tableAccess(c.get("principal"), table, reg);
+    return c.json({ schema: recordSchema(table, table.fields.filter((f) => access.canWrite(f))) });
   })
   .post("/tables", async (c) => {
     requireAdmin(c.get("principal"), "create tables");
@@ -47,7 +72,7 @@ export const meta = new Hono<AppEnv>()
     return c.json({ table: tableView(table) }, 201);
   })
   .get("/tables/:table", async (c) => {
-    const { table } = await requireTable(c.env.DB, c.req.param("table"));
+    const { table } = await visible(c, c.req.param("table"));
     return c.json({ table: tableView(table, { withDeletedFields: c.get("principal").isAdmin }) });
   })
   .patch("/tables/:table", async (c) => {

@@ -27,7 +27,7 @@ export const records = new Hono<AppEnv>()
   })
   .get("/:table/records/:id/history", async (c) => {
     const { ctx, table } = await setup(c);
-    return c.json(await recordHistory(ctx.db, ctx.principal, table, recordId(c.req.param("id")), { limit: c.req.query("limit"), before: c.req.query("before") }));
+    return c.json(await recordHistory(ctx.db, ctx.principal, ctx.reg, table, recordId(c.req.param("id")), { limit: c.req.query("limit"), before: c.req.query("before") }));
   })
   .post("/:table/records", async (c) => {
     const { ctx, table } = await setup(c);

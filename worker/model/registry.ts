@@ -4,6 +4,7 @@
  */
 import { notFound } from "../errors";
 import type { FieldMeta, TableMeta } from "./types";
+import type { Grant } from "../access/policy";
 
 interface TableRow {
   id: string; name: string; label: string; labels: string; description: string; primary_field_id: string | null; owner_field_id: string | null;
@@ -17,6 +18,12 @@ interface FieldRow {
 export interface Registry {
   version: number;
   tables: TableMeta[];
+  /** Every role's grants; permission changes bump the same version as schema changes. */
+  grants: Grant[];
+}
+
+interface GrantRow {
+  role: string; table_id: string; ops: string; fields: string; default_field: string;
 }
 
 let cached: Registry | null = null;
@@ -28,11 +35,18 @@ export async function loadRegistry(db: D1Database): Promise<Registry> {
   const v = await db.prepare("SELECT value FROM sg_settings WHERE key = 'schema_version'").first<{ value: string }>();
   const version = Number(v?.value ?? 0);
   if (cached && cached.version === version) return cached;
-  const [tables, fields] = await db.batch<TableRow | FieldRow>([
+  const [tables, fields, grants] = await db.batch<TableRow | FieldRow | GrantRow>([
     db.prepare("SELECT * FROM sg_tables ORDER BY created_at, id"),
     db.prepare("SELECT * FROM sg_fields ORDER BY table_id, position, created_at"),
+    db.prepare("SELECT role, table_id, ops, fields, default_field FROM sg_grants"),
   ]);
-  cached = { version, tables: assemble(tables!.results as TableRow[], fields!.results as FieldRow[]) };
+  cached = {
+    version,
+    tables: assemble(tables!.results as TableRow[], fields!.results as FieldRow[]),
+    grants: (grants!.results as GrantRow[]).map((g) => ({
+      role: g.role, tableId: g.table_id, ops: JSON.parse(g.ops), fields: JSON.parse(g.fields), defaultField: g.default_field as Grant["defaultField"],
+    })),
+  };
   return cached;
 }
 

@@ -7,6 +7,10 @@
 import { column, column2, junctionTable, physicalTable, q } from "../model/names";
 import type { FieldMeta } from "../model/types";
 import { typeSpec } from "../model/field-types";
+import type { TableMeta } from "../model/types";
+import { Columns } from "./columns";
+import { compileFilter, type FilterNode } from "./filter";
+import { Params } from "./params";
 
 export interface Stmt {
   sql: string;
@@ -161,4 +165,17 @@ export function updateColumnValues(tableId: string, slot: number, rows: { id: nu
   const cols = Object.keys(rows[0]!.c);
   const sets = cols.map((c) => `${q(c)} = json_extract(j.value, '$.c.${c}')`).join(", ");
   return chunkJson(rows).map((chunk) => ({ sql: `UPDATE ${t} SET ${sets} FROM json_each(?1) AS j WHERE ${t}.id = json_extract(j.value, '$.id')`, params: [chunk] }));
+}
+
+/** Aborts the batch (as `denied`) unless every row in `ids` matches `filter` after the batch's writes so far. */
+export function guardRowsMatch(table: TableMeta, idsJson: string, n: number, filter: FilterNode): Stmt {
+  const cols = new Columns(table);
+  const params = new Params();
+  const ids = params.add(idsJson);
+  const count = params.add(n);
+  const where = compileFilter(filter, cols, params);
+  return {
+    sql: `INSERT INTO sg_guard (reason) SELECT 'denied' WHERE (SELECT COUNT(*) FROM ${cols.from()} WHERE s0.id IN (SELECT value FROM json_each(${ids})) AND ${where}) <> ${count}`,
+    params: params.values,
+  };
 }

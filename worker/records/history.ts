@@ -6,6 +6,9 @@ import { badRequest } from "../errors";
 import { requireOperation, tableAccess } from "../access";
 import type { Principal } from "../auth/principal";
 import type { TableMeta } from "../model/types";
+import type { Registry } from "../model/registry";
+import { notFound } from "../errors";
+import { readRows } from "./read";
 
 interface AuditRow {
   id: number;
@@ -16,9 +19,12 @@ interface AuditRow {
   changes: string;
 }
 
-export async function recordHistory(db: D1Database, principal: Principal, table: TableMeta, recordId: number, opts: { limit?: string; before?: string }) {
-  const access = tableAccess(principal, table);
+export async function recordHistory(db: D1Database, principal: Principal, reg: Registry, table: TableMeta, recordId: number, opts: { limit?: string; before?: string }) {
+  const access = tableAccess(principal, table, reg);
   requireOperation(access, "read");
+  // Only rows the caller may read now have a history for them; deleted rows' history is for admins.
+  const filter = access.rowFilter("read");
+  if (!principal.isAdmin && (await readRows(db, table, [], [recordId], filter)).length === 0) throw notFound(`Record ${recordId} in ${table.name}`, "id");
   const limit = opts.limit === undefined ? 50 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest("limit", "limit is a whole number from 1 to 500", "range");
   const before = opts.before === undefined ? Number.MAX_SAFE_INTEGER : Number(opts.before);

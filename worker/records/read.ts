@@ -119,7 +119,7 @@ export interface ReadContext {
 }
 
 export async function listRecords(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
-  const access = tableAccess(ctx.principal, table);
+  const access = tableAccess(ctx.principal, table, ctx.reg);
   requireOperation(access, "read");
   const canRead = (f: FieldMeta) => access.canRead(f);
   const select = selectFields(access, opts.fields);
@@ -136,7 +136,7 @@ export async function listRecords(ctx: ReadContext, table: TableMeta, opts: List
   const selectWithSort = [...select, ...sortFields.filter((f) => !select.includes(f))];
   // A selection too wide for one result row pages on ids and sort keys, then reads the rows by id.
   const wide = resultColumns(selectWithSort) > MAX_RESULT_COLUMNS;
-  const base = { table, select: [], filter, rowFilter: access.rowFilter, search };
+  const base = { table, select: [], filter, rowFilter: access.rowFilter("read"), search };
   const list = compileList({ ...base, select: wide ? sortFields : selectWithSort, sort, after, limit });
   const stmts = [ctx.db.prepare(list.sql).bind(...list.params)];
   if (count) {
@@ -157,11 +157,11 @@ export async function listRecords(ctx: ReadContext, table: TableMeta, opts: List
 }
 
 export async function getRecord(ctx: ReadContext, table: TableMeta, id: number, opts: { fields?: string; expand?: string }) {
-  const access = tableAccess(ctx.principal, table);
+  const access = tableAccess(ctx.principal, table, ctx.reg);
   requireOperation(access, "read");
   const select = selectFields(access, opts.fields);
   const expand = parseExpand(access, opts.expand);
-  const rows = await readRows(ctx.db, table, select, [id], access.rowFilter);
+  const rows = await readRows(ctx.db, table, select, [id], access.rowFilter("read"));
   if (!rows[0]) throw notFound(`Record ${id} in ${table.name}`, "id");
   const records = [decodeRow(rows[0], select)];
   if (expand.length) await expandLinks(ctx, records, expand);
@@ -202,10 +202,10 @@ async function expandLinks(ctx: ReadContext, records: ApiRecord[], fields: Field
   for (const f of fields) {
     const target = findTable(ctx.reg, f.options.table!);
     if (!target) continue;
-    const targetAccess = tableAccess(ctx.principal, target);
+    const targetAccess = tableAccess(ctx.principal, target, ctx.reg);
     const primary = target.fields.find((x) => x.id === target.primaryFieldId) ?? target.fields.find((x) => x.type !== "link");
     const ids = [...new Set(records.flatMap((r) => (r.fields[f.name] as number[]) ?? []))];
-    const readable = targetAccess.may("read") ? await readRows(ctx.db, target, primary && targetAccess.canRead(primary) ? [primary] : [], ids, targetAccess.rowFilter) : [];
+    const readable = targetAccess.may("read") ? await readRows(ctx.db, target, primary && targetAccess.canRead(primary) ? [primary] : [], ids, targetAccess.rowFilter("read")) : [];
     const byId = new Map(readable.map((row) => [row.id as number, row]));
     for (const r of records) {
       r.fields[f.name] = ((r.fields[f.name] as number[]) ?? []).map((id) => {

@@ -48,13 +48,14 @@ export async function validateWrites(
   const check = compileValidator(recordSchema(table, writable));
   const byName = new Map(table.fields.map((f) => [f.name, f]));
   const errors: FieldError[] = [];
+  const denied: FieldError[] = [];
   const users = new Set<string>();
   const links = new Map<FieldMeta, Set<number>>();
   for (const item of items) {
     for (const name of Object.keys(item.fields)) {
       const f = byName.get(name);
       if (!f || !access.canRead(f)) errors.push({ field: `${item.path}/${name.slice(0, 64)}`, code: "unknown_field", message: `Table ${table.name} has no field ${JSON.stringify(name.slice(0, 64))}` });
-      else if (!access.canWrite(f)) errors.push({ field: `${item.path}/${name}`, code: "read_only", message: `Field ${name} is read-only` });
+      else if (!access.canWrite(f)) denied.push({ field: `${item.path}/${name}`, code: "read_only", message: `You may not write field ${name}` });
     }
     if (errors.length > 200) break;
     const known = Object.fromEntries(Object.entries(item.fields).filter(([k]) => writableNames.has(k)));
@@ -78,6 +79,7 @@ export async function validateWrites(
       }
     }
   }
+  if (denied.length) throw new AppError("forbidden", `You may not write ${[...new Set(denied.map((d) => d.field.split("/").pop()))].join(", ")} of ${table.name}`, denied.slice(0, 200));
   if (errors.length) throw invalid(errors.slice(0, 200));
   await checkReferences(db, reg, items, users, links);
 }

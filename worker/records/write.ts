@@ -11,11 +11,12 @@ import { typeSpec } from "../model/field-types";
 import type { Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import {
-  chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardExists, insertAudit, insertRows, linkPairs,
+  chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardExists, guardRowsMatch, insertAudit, insertRows, linkPairs,
   reserveNumbers, reserveRecordIds, SYSTEM_INSERT_COLUMNS, unlinkAll, unlinkTargets, updateRows, type Stmt,
 } from "../query/write";
 import { decodeRow, readRows, type ApiRecord } from "./read";
 import { checkFieldsObject, validateWrites, type WriteItem } from "./validate";
+import { ownerField, type Operation } from "../access/policy";
 
 export const MAX_BATCH = 1000;
 
@@ -142,13 +143,13 @@ function changesOf(fields: FieldMeta[], before: ApiRecord | null, after: Record<
 
 async function readBack(ctx: WriteContext, access: TableAccess, ids: number[]): Promise<ApiRecord[]> {
   const select = access.table.fields.filter((f) => access.canRead(f));
-  const rows = await readRows(ctx.db, access.table, select, ids);
+  const rows = await readRows(ctx.db, access.table, select, ids, access.rowFilter("read"));
   const byId = new Map(rows.map((r) => [r.id as number, decodeRow(r, select)]));
   return ids.map((id) => byId.get(id)!).filter(Boolean);
 }
 
 export async function createRecords(ctx: WriteContext, table: TableMeta, body: unknown) {
-  const access = tableAccess(ctx.principal, table);
+  const access = tableAccess(ctx.principal, table, ctx.reg);
   requireOperation(access, "create");
   const { items, single } = parseItems(body, ["fields"], []);
   const writes = toWriteItems(items, single);
@@ -158,6 +159,9 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   const first = (await ctx.db.prepare(reserve.sql).bind(...reserve.params).first<{ first: number }>())!.first;
   const ids = writes.map((_, i) => first + i);
   const values = writes.map((w) => ({ ...w.fields }));
+  // A new row without an owner belongs to whoever creates it.
+  const owner = ownerField(table);
+  if (owner) for (const v of values) if (v[owner.name] === undefined) v[owner.name] = ctx.principal.userId;
   for (const f of table.fields.filter((x) => x.type === "autonumber")) {
     const r = reserveNumbers(f.id, n);
     const start = (await ctx.db.prepare(r.sql).bind(...r.params).first<{ first: number }>())!.first;
@@ -182,6 +186,9 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
     values.forEach((v, i) => Array.isArray(v[f.name]) && (v[f.name] as number[]).length && byRecord.set(ids[i]!, v[f.name] as number[]));
     if (byRecord.size) stmts.push(...linkStatements(ctx.reg, f, byRecord));
   }
+  // The create rule is checked on the rows as written, inside the batch.
+  const createFilter = access.rowFilter("create");
+  if (createFilter) stmts.push(guardRowsMatch(table, JSON.stringify(ids), ids.length, createFilter));
   const audit = values.map((v, i): [string, number, string] => ["create", ids[i]!, JSON.stringify(changesOf(table.fields, null, v))]);
   stmts.push(...auditStatements(ctx, table, audit, at));
   await runBatch(ctx.db, stmts);
@@ -190,15 +197,24 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
 }
 
 /** Current rows for ids, failing with 404 naming the missing ones. */
-async function loadCurrent(ctx: WriteContext, access: TableAccess, items: Row[], single: boolean): Promise<Map<number, ApiRecord>> {
+async function loadCurrent(ctx: WriteContext, access: TableAccess, items: Row[], single: boolean, op: Operation): Promise<Map<number, ApiRecord>> {
   const table = access.table;
   const ids = items.map((it) => it.id as number);
   const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
   if (dup >= 0) throw invalid([{ field: `records/${dup}/id`, code: "duplicate", message: `Record ${ids[dup]} appears twice` }]);
   const all = table.fields;
-  const rows = await readRows(ctx.db, table, all, ids, access.rowFilter);
+  const rows = await readRows(ctx.db, table, all, ids, access.rowFilter(op));
   const byId = new Map(rows.map((r) => [r.id as number, decodeRow(r, all)]));
   const missing = ids.map((id, i) => [id, i] as const).filter(([id]) => !byId.has(id));
+  if (missing.length) {
+    // Rows the caller can see but not change are a 403 naming them; rows they cannot see do not exist for them.
+    const visible = new Set((await readRows(ctx.db, table, [], missing.map(([id]) => id), access.rowFilter("read"))).map((r) => r.id as number));
+    const denied = missing.filter(([id]) => visible.has(id));
+    if (denied.length) {
+      throw new AppError("forbidden", `You may not ${op} record ${denied.map(([id]) => id).join(", ")} of ${table.name}`,
+        denied.map(([id, i]) => ({ field: single ? "id" : `records/${i}/id`, code: "forbidden", message: `You may not ${op} record ${id}` })));
+    }
+  }
   if (missing.length) {
     throw new AppError("not_found", `No record ${missing.map(([id]) => id).join(", ")} in ${table.name}`,
       missing.map(([id, i]) => ({ field: single ? "id" : `records/${i}/id`, code: "not_found", message: `No record ${id}` })));
@@ -220,7 +236,7 @@ function checkVersions(access: TableAccess, items: Row[], current: Map<number, A
 }
 
 export async function updateRecords(ctx: WriteContext, table: TableMeta, body: unknown, pathId?: number) {
-  const access = tableAccess(ctx.principal, table);
+  const access = tableAccess(ctx.principal, table, ctx.reg);
   requireOperation(access, "update");
   const bulk = pathId === undefined;
   const parsed = parseItems(body, bulk ? ["id", "version", "fields"] : ["version", "fields"], bulk ? ["id", "version"] : ["version"]);
@@ -230,7 +246,7 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
   }
   const { items, single } = parsed;
   const writes = toWriteItems(items, single);
-  const current = await loadCurrent(ctx, access, items, single);
+  const current = await loadCurrent(ctx, access, items, single, "update");
   checkVersions(access, items, current, single);
   await validateWrites(ctx.db, ctx.reg, access, writes, "update");
   const at = new Date().toISOString();
@@ -250,20 +266,23 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
     writes.forEach((w, i) => f.name in w.fields && byRecord.set(items[i]!.id as number, (w.fields[f.name] as number[] | null) ?? []));
     if (byRecord.size) stmts.push(...linkStatements(ctx.reg, f, byRecord));
   }
+  // The update rule must hold after the change too, so nobody hands a row beyond their reach.
+  const updateFilter = access.rowFilter("update");
+  if (updateFilter) stmts.push(guardRowsMatch(table, JSON.stringify(items.map((it) => it.id)), items.length, updateFilter));
   const audit = writes.map((w, i): [string, number, string] => {
     const id = items[i]!.id as number;
     return ["update", id, JSON.stringify(changesOf(table.fields, current.get(id)!, w.fields))];
   });
   stmts.push(...auditStatements(ctx, table, audit, at));
-  await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single), single));
+  await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single));
   const records = await readBack(ctx, access, items.map((it) => it.id as number));
   return single ? { record: records[0]! } : { records };
 }
 
 export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: Row[], single: boolean) {
-  const access = tableAccess(ctx.principal, table);
+  const access = tableAccess(ctx.principal, table, ctx.reg);
   requireOperation(access, "delete");
-  const current = await loadCurrent(ctx, access, items, single);
+  const current = await loadCurrent(ctx, access, items, single, "delete");
   checkVersions(access, items, current, single);
   const ids = items.map((it) => it.id as number);
   const idsJson = JSON.stringify(ids);
@@ -277,7 +296,7 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
     return ["delete", id, JSON.stringify(Object.fromEntries(table.fields.map((f) => [f.id, [before.fields[f.name] ?? null, null]])))];
   });
   stmts.push(...auditStatements(ctx, table, audit, at));
-  await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single), single));
+  await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "delete"), single));
   return { deleted: ids };
 }
 
