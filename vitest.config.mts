@@ -12,6 +12,8 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             TOKEN_SECRET: "test-secret-of-at-least-thirty-two-bytes-long!!",
+            // Tests run as production does, whatever a local .dev.vars says.
+            DEV_SEED: "",
           },
         },
       }),

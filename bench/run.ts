@@ -15,7 +15,7 @@ import { Client } from "./lib/client";
 import { DEALS_TABLE, makeDeal, makeQueries, QUERY_DESCRIPTIONS, QUERY_LABELS, queryString, rng, type QueryKind, type QuerySpec } from "./lib/data";
 import { copyDatabase, openCopy, ShimD1, bindArgs, type Stmt } from "./lib/floor";
 import { pathToFileURL } from "node:url";
-import { applyMigrations, currentDevServer, d1Execute, DATA_DIR, killDevServerSync, ROOT, snapshotPath, startDevServer, STATE_DIR, takeSnapshot, wranglerVersion, type DevServer } from "./lib/server";
+import { applyMigrations, buildWorker, currentDevServer, d1Execute, DATA_DIR, killDevServerSync, ROOT, snapshotPath, startDevServer, STATE_DIR, takeSnapshot, wranglerVersion, type DevServer } from "./lib/server";
 
 /** Imports a worker module from the snapshot that wrangler dev serves (not the live working tree). */
 const worker = (rel: string) => import(pathToFileURL(snapshotPath("worker", rel)).href);
@@ -27,6 +27,8 @@ const BATCH = 1000;
 const CONCURRENCY = 2;
 const WARMUP = 20;
 const SAMPLES = 200;
+const SHORT: Record<QueryKind, string> = { page: "(a)", contains: "(b)", count: "(c)", own: "(a, own rows)" };
+/** Query kinds measured; "own" is added when the access engine supports `own` grants. */
 const KINDS: QueryKind[] = ["page", "contains", "count"];
 
 // ---------------------------------------------------------------------------------------------- args
@@ -226,6 +228,9 @@ interface Principal {
   name: string;
   roles: string[];
   isAdmin: boolean;
+  teams: string[];
+  teamMembers: string[];
+  timeZone: string;
 }
 
 interface FloorResult {
@@ -245,7 +250,23 @@ interface BulkProfile {
   responseJsonMs: number;
 }
 
-const principalOf = (u: BenchUser): Principal => ({ userId: u.id, email: u.email, name: u.name, roles: u.roles, isAdmin: u.roles.includes("admin") });
+const principalOf = (u: BenchUser): Principal => ({
+  userId: u.id, email: u.email, name: u.name, roles: u.roles, isAdmin: u.roles.includes("admin"), teams: [], teamMembers: [u.id], timeZone: "UTC",
+});
+
+/** The principal as the worker itself loads it (auth/principal.ts loadPrincipal) when it can, else built here. */
+async function principalFor(shim: ShimD1, u: BenchUser): Promise<Principal> {
+  try {
+    const mod = await worker("auth/principal.ts");
+    if (typeof mod.loadPrincipal === "function") {
+      const loaded = await mod.loadPrincipal(shim as unknown as D1Database, u.id);
+      if (loaded?.principal) return loaded.principal as Principal;
+    }
+  } catch {
+    /* older code: no loader */
+  }
+  return principalOf(u);
+}
 
 function statementKind(sql: string): string {
   if (sql.startsWith("INSERT INTO \"t_")) return "INSERT rows (json_each)";
@@ -257,7 +278,7 @@ function statementKind(sql: string): string {
   return sql.slice(0, 40);
 }
 
-async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, api: Record<QueryKind, ApiSample>, admin: BenchUser, owners: string[]): Promise<FloorResult> {
+async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, api: Record<QueryKind, ApiSample>, admin: BenchUser, rep: BenchUser | null, owners: string[]): Promise<FloorResult> {
   const file = copyDatabase(String(size));
   const db = openCopy(file);
   const out: FloorResult = { byKind: {}, explain: {} };
@@ -271,9 +292,11 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
     const physical = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 't_%'").get() as { n: number }).n;
     const n = (db.prepare(`SELECT COUNT(*) AS n FROM "t_${table.id.slice(4)}"`).get() as { n: number }).n;
     if (n !== size) throw new Error(`the copy holds ${n} rows, expected ${size} (${physical} physical tables)`);
-    const ctx = { db: shim as unknown as D1Database, principal: principalOf(admin), reg };
+    const adminCtx = { db: shim as unknown as D1Database, principal: await principalFor(shim, admin), reg };
+    const repCtx = rep ? { ...adminCtx, principal: await principalFor(shim, rep) } : null;
 
     for (const kind of KINDS) {
+      const ctx = kind === "own" ? repCtx! : adminCtx;
       // Record the statements the read pipeline sends for each query (not timed).
       const captured: { stmts: Stmt[]; ids: number[]; total?: number }[] = [];
       const jsTimes: number[] = [];
@@ -334,7 +357,7 @@ async function profileBulk(shim: ShimD1, reg: unknown, table: unknown, admin: Be
   const { validateWrites } = await worker("records/validate.ts");
   const { tableAccess } = await worker("access/index.ts");
   const r = rng(size + 7);
-  const ctx = { db: shim as unknown as D1Database, principal: principalOf(admin), reg, requestId: "bench" };
+  const ctx = { db: shim as unknown as D1Database, principal: await principalFor(shim, admin), reg, requestId: "bench" };
   const batches = 5;
   const per: number[] = [];
   const sql: number[] = [];
@@ -356,7 +379,7 @@ async function profileBulk(shim: ShimD1, reg: unknown, table: unknown, admin: Be
       const records = Array.from({ length: BATCH }, (_, i) => makeDeal(r, size + b * BATCH + i + 1, owners));
       // validateWrites alone (what createRecords runs before any write), on its own copy of the items.
       const items = records.map((rec, index) => ({ index, path: `records/${index}/fields`, fields: { ...rec.fields } }));
-      const access = tableAccess(ctx.principal as never, table as never);
+      const access = tableAccess(ctx.principal as never, table as never, reg as never);
       const tv = performance.now();
       await validateWrites(shim as unknown as D1Database, reg as never, access, items, "create");
       const dv = performance.now() - tv;
@@ -396,17 +419,26 @@ async function profileBulk(shim: ShimD1, reg: unknown, table: unknown, admin: Be
 
 // ---------------------------------------------------------------------------------------------- own rows
 
-/** Is there a grant engine with `own` row rules in worker/access yet? */
+/** Is there a grant engine with `own` row rules in worker/access, with grants stored in sg_grants? */
 function ownEngine(): { present: boolean; note: string } {
   const dir = snapshotPath("worker", "access");
   let src = "";
   for (const f of readdirSync(dir)) if (f.endsWith(".ts") && !f.endsWith(".test.ts")) src += readFileSync(path.join(dir, f), "utf8");
-  const hasOwn = /["']own["']/.test(src);
-  const stub = /Until role grants arrive/.test(src) || /rowFilter:\s*null/.test(src);
-  if (!hasOwn || stub) {
-    return { present: false, note: "worker/access has no grant engine with `own` row rules yet (tableAccess returns rowFilter: null for everyone); the `own`-rows variant of (a) was skipped." };
+  let registry = "";
+  try {
+    registry = readFileSync(snapshotPath("worker", "model", "registry.ts"), "utf8");
+  } catch {
+    /* none */
   }
-  return { present: true, note: "worker/access mentions `own` grants, but this bench does not yet know how to configure a role through the API; the `own`-rows variant of (a) was skipped." };
+  const hasOwn = /["']own["']/.test(src);
+  const stub = /Until role grants arrive/.test(src);
+  if (!hasOwn || stub || !/sg_grants/.test(registry)) {
+    return { present: false, note: "worker/access has no grant engine with `own` row rules yet; the `own`-rows variant of (a) was skipped." };
+  }
+  return {
+    present: true,
+    note: "The `own`-rows variant of (a) runs as `bench-rep1` (role `sales_rep`); the grant `{read: own, create: own, update: own, delete: none}` on deals was inserted into sg_grants with `wrangler d1 execute` (there is no grants API yet), with the schema version bumped, while wrangler dev was stopped.",
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- report
@@ -498,7 +530,7 @@ function printSize(r: SizeResult) {
     );
   }
   console.log(`  server CPU while seeding: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows)`);
-  for (const k of KINDS) console.log(`  server CPU per request ${QUERY_LABELS[k].slice(0, 3)}: ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`);
+  for (const k of KINDS) console.log(`  server CPU per request ${SHORT[k]}: ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`);
   console.log(`  fixed costs: 401 without token p50 ${ms(r.overhead.unauth.p50)} ms; GET /api/health p50 ${ms(r.overhead.health.p50)} ms; GET /api/auth/me p50 ${ms(r.overhead.me.p50)} ms; GET records?limit=1 (no filter/sort) p50 ${ms(r.overhead.trivialList.p50)} ms`);
   for (const k of KINDS) if (r.floor.byKind[k] && !r.floor.byKind[k]!.sameRows) console.log(`  WARNING ${k}: floor rows differ from the API's: ${r.floor.byKind[k]!.mismatch}`);
   if (r.floor.error) console.log(`  floor failed: ${r.floor.error}`);
@@ -535,8 +567,8 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
         `| ${QUERY_LABELS[k]} | ${ms(a.p50)} | ${ms(a.p95)} | ${f ? ms(f.summary.p50) : "n/a"} | ${f ? ms(f.summary.p95) : "n/a"} | ${f ? ratio(a.p50, f.summary.p50) : "n/a"} | ${f ? ratio(a.p95, f.summary.p95) : "n/a"} | ${f ? (f.sameRows ? "yes" : `NO (${f.mismatch})`) : "n/a"} | ${r.api[k].otherCores.toFixed(2)} |`,
       );
     }
-    const js = KINDS.filter((k) => r.floor.byKind[k]).map((k) => `${QUERY_LABELS[k].slice(0, 3)} ${ms(r.floor.byKind[k]!.pipelineJs.p50)} / ${ms(r.floor.byKind[k]!.pipelineJs.p95)}`);
-    L.push("", `Server CPU per measured request (wrangler dev process group, from /proc): ${KINDS.map((k) => `${QUERY_LABELS[k].slice(0, 3)} ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`).join("; ")}.`);
+    const js = KINDS.filter((k) => r.floor.byKind[k]).map((k) => `${SHORT[k]} ${ms(r.floor.byKind[k]!.pipelineJs.p50)} / ${ms(r.floor.byKind[k]!.pipelineJs.p95)}`);
+    L.push("", `Server CPU per measured request (wrangler dev process group, from /proc): ${KINDS.map((k) => `${SHORT[k]} ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`).join("; ")}.`);
     if (js.length) L.push("", `JavaScript of the read pipeline itself, run in Node without SQL (listRecords: parse filter and sort, compile, decode rows; p50 / p95 ms): ${js.join("; ")}.`);
     L.push(
       "",
@@ -592,6 +624,8 @@ async function main() {
   rmSync(path.join(DATA_DIR, "floor"), { recursive: true, force: true });
   const code = codeVersion();
   takeSnapshot();
+  console.log("bundling the snapshot of the Worker (bench/.data/build) ...");
+  buildWorker();
   const wver = wranglerVersion();
   console.log("applying migrations to bench/.data/state ...");
   applyMigrations();
@@ -600,8 +634,11 @@ async function main() {
   const admin = users[0]!;
   const owners = users.map((u) => u.id);
   console.log(`starting wrangler dev on 127.0.0.1:${PORT} ...`);
-  const server: DevServer = await startDevServer({ port: PORT, tokenSecret: randomBytes(32).toString("hex") });
-  const client = new Client(server.url);
+  const tokenSecret = randomBytes(32).toString("hex");
+  let server: DevServer = await startDevServer({ port: PORT, tokenSecret });
+  let client = new Client(server.url);
+  let rep: BenchUser | null = null;
+  let repClient: Client | null = null;
   const notes: string[] = [];
   const results: SizeResult[] = [];
   let idleCpu = "n/a";
@@ -610,17 +647,36 @@ async function main() {
     client.token = login.token;
     if (login.user.id !== admin.id) throw new Error("logged in as the wrong user");
     await client.json("POST", "/api/meta/tables", DEALS_TABLE, [201]);
-    const meta = await client.json<{ table: { fields: { name: string; type: string; indexed: boolean }[] } }>("GET", "/api/meta/tables/deals");
+    const meta = await client.json<{ table: { id: string; fields: { name: string; type: string; indexed: boolean }[] } }>("GET", "/api/meta/tables/deals");
     console.log(`table deals: ${meta.table.fields.map((f) => `${f.name}:${f.type}${f.indexed ? "*" : ""}`).join(", ")}`);
+    const own = ownEngine();
+    if (own.present) {
+      console.log("granting sales_rep `own` rows on deals (wrangler dev stopped meanwhile) ...");
+      await server.stop();
+      client.close();
+      const now = new Date().toISOString();
+      const ops = JSON.stringify({ read: "own", create: "own", update: "own", delete: "none" });
+      d1Execute(
+        `INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES ('sales_rep', ${sqlText(meta.table.id)}, ${sqlText(ops)}, '{}', 'write', ${sqlText(now)}); ` +
+          "UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'",
+      );
+      server = await startDevServer({ port: PORT, tokenSecret });
+      client = new Client(server.url);
+      client.token = login.token;
+      rep = users[1]!;
+      repClient = new Client(server.url);
+      const repLogin = await repClient.json<{ token: string }>("POST", "/api/auth/login", { email: rep.email, password: rep.password });
+      repClient.token = repLogin.token;
+      KINDS.push("own");
+    }
+    console.log(`note: ${own.note}`);
+    notes.push(own.note);
     {
       const c0 = groupCpu(server.child.pid);
       await new Promise((res) => setTimeout(res, 3000));
       idleCpu = formatCpu(cpuDelta(c0, groupCpu(server.child.pid)), 1000 / 3, "ms");
       console.log(`idle CPU of wrangler dev per second: ${idleCpu}`);
     }
-    const own = ownEngine();
-    console.log(`note: ${own.note}`);
-    notes.push(own.note);
 
     const r = rng(20260426);
     let seeded = 0;
@@ -637,7 +693,7 @@ async function main() {
       for (const k of KINDS) {
         if (quietWait > 0) await waitQuiet(server.child.pid, quietWait, QUERY_LABELS[k]);
         process.stdout.write(`  API ${QUERY_LABELS[k]} ... `);
-        api[k] = await measureApi(client, server.child.pid, queries[k]);
+        api[k] = await measureApi(k === "own" ? repClient! : client, server.child.pid, queries[k]);
         console.log(`p50 ${ms(api[k].summary.p50)} ms, p95 ${ms(api[k].summary.p95)} ms (other processes busy: ${api[k].otherCores.toFixed(2)} cores)`);
       }
       const overhead = {
@@ -648,13 +704,14 @@ async function main() {
       };
       if (quietWait > 0) await waitQuiet(server.child.pid, quietWait, "the floor");
       console.log("  floor: copying the D1 file and running the same SQL with better-sqlite3 ...");
-      const floor = await runFloor(size, queries, api, admin, owners);
+      const floor = await runFloor(size, queries, api, admin, rep, owners);
       const res: SizeResult = { size, bulk, api, floor, overhead };
       results.push(res);
       printSize(res);
     }
   } finally {
     client.close();
+    repClient?.close();
     await server.stop();
   }
 

@@ -68,18 +68,20 @@ export function makeDeal(r: () => number, n: number, owners: string[]) {
   };
 }
 
-export type QueryKind = "page" | "contains" | "count";
+export type QueryKind = "page" | "contains" | "count" | "own";
 
 export const QUERY_LABELS: Record<QueryKind, string> = {
   page: "(a) filter + sort page of 50",
   contains: "(b) (a) + name contains",
   count: "(c) count=true, limit=1",
+  own: "(a) as a rep, `own` rows",
 };
 
 export const QUERY_DESCRIPTIONS: Record<QueryKind, string> = {
   page: "`filter={and:[stage eq S, amount lte C]}`, `sort=-amount`, `limit=50` (S rotates over the 6 stages, C random in the top 80% of the amount range)",
   contains: "as (a) plus `name contains W` (W one of 24 first words of the name, ~1/24 of rows)",
   count: "the filter of (a), `sort=-amount`, `limit=1`, `count=true` (the page statement and a COUNT(*) in one D1 batch)",
+  own: "(a) requested by a user whose only role (`sales_rep`) has `read: own` on deals, so the access engine adds its row filter (owner is the user; ~1/5 of rows)",
 };
 
 export interface QuerySpec {

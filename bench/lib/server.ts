@@ -4,7 +4,7 @@
  * stopped as one, on success, on error and on Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { openSync, closeSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { openSync, closeSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -18,7 +18,9 @@ export const STATE_DIR = path.join(DATA_DIR, "state");
 export const SNAPSHOT_DIR = path.join(DATA_DIR, "snapshot");
 const SNAPSHOT_ENTRIES = ["wrangler.toml", "package.json", "tsconfig.json", "worker", "schemas", "migrations", "plugins"];
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
-const CONFIG = () => ["--config", path.join(SNAPSHOT_DIR, "wrangler.toml")];
+/** The snapshot bundled once (wrangler deploy --dry-run) and served with --no-bundle, so nothing is watched. */
+export const BUILD_DIR = path.join(DATA_DIR, "build");
+const CONFIG = () => ["--config", path.join(BUILD_DIR, "wrangler.toml")];
 
 export function takeSnapshot(): void {
   rmSync(SNAPSHOT_DIR, { recursive: true, force: true });
@@ -27,6 +29,21 @@ export function takeSnapshot(): void {
     const src = path.join(ROOT, entry);
     if (existsSync(src)) cpSync(src, path.join(SNAPSHOT_DIR, entry), { recursive: true });
   }
+}
+
+/**
+ * Bundles the snapshot into bench/.data/build/index.js and writes a config next to it that serves the
+ * bundle as is. (Bundling on the fly would make esbuild watch every file it read, including the
+ * project's package.json, and restart the Worker mid-request when anyone touches them.)
+ */
+export function buildWorker(): void {
+  rmSync(BUILD_DIR, { recursive: true, force: true });
+  runWrangler(["deploy", "--dry-run", "--outdir", BUILD_DIR, "--config", path.join(SNAPSHOT_DIR, "wrangler.toml")], "wrangler deploy --dry-run");
+  let toml = readFileSync(path.join(SNAPSHOT_DIR, "wrangler.toml"), "utf8");
+  if (!/^main\s*=.*$/m.test(toml)) throw new Error("wrangler.toml has no main");
+  toml = toml.replace(/^main\s*=.*$/m, 'main = "index.js"\nno_bundle = true');
+  toml = toml.replace(/^migrations_dir\s*=.*$/m, 'migrations_dir = "../snapshot/migrations"');
+  writeFileSync(path.join(BUILD_DIR, "wrangler.toml"), toml);
 }
 
 /** A path inside the snapshot (for importing the worker's modules as served). */

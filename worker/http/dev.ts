@@ -20,9 +20,11 @@ import { DEMO_USERS } from "../demo/users";
 import { createTable } from "../model/tables";
 import { findTable, loadRegistry } from "../model/registry";
 import { readJson } from "./body";
+import { seedDemoAccess } from "../demo/access";
 
 const SEEDED = "demo_seeded";
 const DATA_SEEDED = "demo_data_seeded";
+const ACCESS_SEEDED = "demo_access_seeded";
 
 async function setting(db: D1Database, key: string): Promise<string | null> {
   const row = await db.prepare("SELECT value FROM sg_settings WHERE key = ?1").bind(key).first<{ value: string }>();
@@ -68,6 +70,13 @@ async function reply(c: Context<AppEnv>, seeded: boolean) {
   return c.json({ seeded, dataSeeded: (await setting(db, DATA_SEEDED)) !== null, users, tables: DEMO_TABLES.map((t) => t.name) });
 }
 
+async function seedAccess(db: D1Database): Promise<void> {
+  const ids = new Map<string, string>();
+  for (const u of DEMO_USERS) ids.set(u.email, (await findUserByEmail(db, u.email))!.user.id);
+  await seedDemoAccess(db, ids, new Date().toISOString());
+  await record(db, ACCESS_SEEDED, new Date().toISOString());
+}
+
 export const dev = new Hono<AppEnv>()
   .use("*", async (c, next) => {
     if (c.env.DEV_SEED !== "1") throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
@@ -82,7 +91,11 @@ export const dev = new Hono<AppEnv>()
       await record(db, DATA_SEEDED, new Date().toISOString());
       return reply(c, false);
     }
-    if ((await setting(db, SEEDED)) !== null) return reply(c, false);
+    if ((await setting(db, SEEDED)) !== null) {
+      // Workspaces seeded before grants existed get them on their next start.
+      if ((await setting(db, ACCESS_SEEDED)) === null) await seedAccess(db);
+      return reply(c, false);
+    }
     // Idempotent step by step, so a call that failed half-way is completed by the next one.
     const ids = new Map<string, string>();
     for (const u of DEMO_USERS) ids.set(u.email, await ensureUser(db, u));
@@ -91,6 +104,7 @@ export const dev = new Hono<AppEnv>()
       if (findTable(await loadRegistry(db), def.name)) continue;
       await createTable({ db, userId: ids.get(admin.email)!, requestId: c.get("requestId") ?? null, at: new Date().toISOString() }, def);
     }
+    await seedAccess(db);
     await record(db, SEEDED, new Date().toISOString());
     return reply(c, true);
   });

@@ -32,7 +32,7 @@ export async function createTable(ctx: SchemaContext, body: unknown): Promise<Ta
   const reg = await loadRegistry(ctx.db);
   if (findTable(reg, input.name)) throw conflict("name", `A table named ${input.name} already exists`);
   const table: TableMeta = {
-    id: newId("tbl"), name: input.name, label: input.label ?? input.name, labels: input.labels ?? {}, description: input.description ?? "",
+    id: newId("tbl"), name: input.name, label: input.label ?? input.labels?.en ?? input.name, labels: input.labels ?? {}, description: input.description ?? "",
     primaryFieldId: null, ownerFieldId: null, slots: 1, plugin: null, deletedAt: null, createdAt: ctx.at, updatedAt: ctx.at, version: 1, fields: [], deletedFields: [],
   };
   const working = new Map<string, TableMeta>([[table.id, table]]);

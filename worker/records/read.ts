@@ -122,14 +122,14 @@ export async function listRecords(ctx: ReadContext, table: TableMeta, opts: List
   const access = tableAccess(ctx.principal, table, ctx.reg);
   requireOperation(access, "read");
   const canRead = (f: FieldMeta) => access.canRead(f);
-  const select = selectFields(access, opts.fields);
+  const expand = parseExpand(access, opts.expand);
+  const select = withExpanded(selectFields(access, opts.fields), expand);
   const filter: FilterNode | null = opts.filter ? parseFilter(parseJsonParam(opts.filter, "filter"), table, { canRead }) : null;
   const sort = opts.sort ? parseSort(opts.sort, table, canRead) : [];
   const limit = parseLimit(opts.limit);
   if (opts.q !== undefined && opts.q.length > 200) throw badRequest("q", "Search text is at most 200 characters", "too_long");
   const search = opts.q ? { text: opts.q, fields: table.fields.filter((f) => canRead(f) && typeSpec(f.type).searchable) } : null;
   const count = parseBool(opts.count, "count");
-  const expand = parseExpand(access, opts.expand);
   const after = opts.cursor ? decodeCursor(opts.cursor, sort) : null;
   // Sort fields are selected too (not returned unless asked) so the next cursor can be made.
   const sortFields = sort.map((k) => k.field);
@@ -159,8 +159,8 @@ export async function listRecords(ctx: ReadContext, table: TableMeta, opts: List
 export async function getRecord(ctx: ReadContext, table: TableMeta, id: number, opts: { fields?: string; expand?: string }) {
   const access = tableAccess(ctx.principal, table, ctx.reg);
   requireOperation(access, "read");
-  const select = selectFields(access, opts.fields);
   const expand = parseExpand(access, opts.expand);
+  const select = withExpanded(selectFields(access, opts.fields), expand);
   const rows = await readRows(ctx.db, table, select, [id], access.rowFilter("read"));
   if (!rows[0]) throw notFound(`Record ${id} in ${table.name}`, "id");
   const records = [decodeRow(rows[0], select)];
@@ -181,6 +181,12 @@ export async function readRows(db: D1Database, table: TableMeta, select: FieldMe
   const byId = new Map(first!.map((r) => [r.id as number, { ...r }]));
   for (const rows of rest) for (const r of rows) Object.assign(byId.get(r.id as number) ?? {}, r);
   return [...byId.values()];
+}
+
+/** Expanding a link returns it even when `fields` did not name it. */
+function withExpanded(select: FieldMeta[], expand: FieldMeta[]): FieldMeta[] {
+  const extra = expand.filter((f) => !select.includes(f));
+  return extra.length ? [...select, ...extra] : select;
 }
 
 function parseBool(raw: string | undefined, name: string): boolean {
