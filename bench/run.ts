@@ -237,7 +237,28 @@ interface FloorResult {
   byKind: Partial<Record<QueryKind, { summary: Summary; sql: Stmt[]; sameRows: boolean; mismatch?: string; pipelineJs: Summary }>>;
   explain: Partial<Record<QueryKind, string[]>>;
   bulk?: BulkProfile | { error: string };
+  /** The same statements on the copy after a change the API does not make (diagnostics, not the floor). */
+  whatIf: { name: string; byKind: Partial<Record<QueryKind, { summary: Summary; plan: string }>> }[];
   error?: string;
+}
+
+const planOf = (db: InstanceType<typeof import("better-sqlite3")>, stmts: Stmt[]) =>
+  stmts.map((s) => (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...bindArgs(s.sql, s.params)) as { detail: string }[]).map((r) => r.detail).join("; "));
+
+/** Times recorded statements on `db` (fresh prepares, so a changed schema or statistics take effect). */
+function timeStatements(db: InstanceType<typeof import("better-sqlite3")>, runs: Stmt[][], warmup: number): Summary {
+  const cache = new Map<string, ReturnType<typeof db.prepare>>();
+  const times: number[] = [];
+  runs.forEach((stmts, i) => {
+    const t = performance.now();
+    for (const s of stmts) {
+      let st = cache.get(s.sql);
+      if (!st) cache.set(s.sql, (st = db.prepare(s.sql)));
+      st.all(...bindArgs(s.sql, s.params));
+    }
+    if (i >= warmup) times.push(performance.now() - t);
+  });
+  return summarise(times);
 }
 
 interface BulkProfile {
@@ -281,7 +302,8 @@ function statementKind(sql: string): string {
 async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, api: Record<QueryKind, ApiSample>, admin: BenchUser, rep: BenchUser | null, owners: string[]): Promise<FloorResult> {
   const file = copyDatabase(String(size));
   const db = openCopy(file);
-  const out: FloorResult = { byKind: {}, explain: {} };
+  const out: FloorResult = { byKind: {}, explain: {}, whatIf: [] };
+  const capturedByKind = new Map<QueryKind, Stmt[][]>();
   try {
     const shim = new ShimD1(db);
     const { loadRegistry, findTable } = await worker("model/registry.ts");
@@ -330,11 +352,42 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
         const dt = performance.now() - t;
         if (i >= WARMUP) times.push(dt);
       }
+      capturedByKind.set(kind, captured.map((c) => c.stmts));
       out.byKind[kind] = { summary: summarise(times), sql: captured[0]!.stmts, sameRows: !mismatch, mismatch, pipelineJs: summarise(jsTimes.slice(WARMUP)) };
       const first = captured[0]!.stmts;
       out.explain[kind] = first.map((s) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...bindArgs(s.sql, s.params)) as { detail: string }[]).map((r) => r.detail).join("; "),
       );
+    }
+
+    // What would help: statistics for the planner, and two-column indexes matching filter + sort.
+    const col = (name: string) => {
+      const f = table.fields.find((x: { name: string }) => x.name === name);
+      return f ? `"c_${String(f.id).slice(4)}"` : null;
+    };
+    const t = `"t_${table.id.slice(4)}"`;
+    const [owner, amount, stage] = [col("owner"), col("amount"), col("stage")];
+    const experiments: { name: string; setup: string[]; undo: string[] }[] = [
+      { name: "after ANALYZE (planner statistics)", setup: ["ANALYZE"], undo: ["DROP TABLE IF EXISTS sqlite_stat1", "DROP TABLE IF EXISTS sqlite_stat4"] },
+    ];
+    if (owner && amount && stage) {
+      experiments.push({
+        name: "with indexes (stage, amount) and (owner, amount)",
+        setup: [`CREATE INDEX bench_stage_amount ON ${t} (${stage}, ${amount})`, `CREATE INDEX bench_owner_amount ON ${t} (${owner}, ${amount})`],
+        undo: ["DROP INDEX bench_stage_amount", "DROP INDEX bench_owner_amount"],
+      });
+    }
+    for (const e of experiments) {
+      try {
+        for (const sql of e.setup) db.exec(sql);
+        const byKind: FloorResult["whatIf"][number]["byKind"] = {};
+        for (const [kind, runs] of capturedByKind) {
+          byKind[kind] = { summary: timeStatements(db, runs.slice(0, 110), 10), plan: planOf(db, runs[0]!).join(" + ") };
+        }
+        out.whatIf.push({ name: e.name, byKind });
+      } finally {
+        for (const sql of e.undo) db.exec(sql);
+      }
     }
 
     // Where a bulk create spends its time, outside workerd: the worker's own createRecords over better-sqlite3.
@@ -534,6 +587,7 @@ function printSize(r: SizeResult) {
   console.log(`  fixed costs: 401 without token p50 ${ms(r.overhead.unauth.p50)} ms; GET /api/health p50 ${ms(r.overhead.health.p50)} ms; GET /api/auth/me p50 ${ms(r.overhead.me.p50)} ms; GET records?limit=1 (no filter/sort) p50 ${ms(r.overhead.trivialList.p50)} ms`);
   for (const k of KINDS) if (r.floor.byKind[k] && !r.floor.byKind[k]!.sameRows) console.log(`  WARNING ${k}: floor rows differ from the API's: ${r.floor.byKind[k]!.mismatch}`);
   if (r.floor.error) console.log(`  floor failed: ${r.floor.error}`);
+  for (const w of r.floor.whatIf) console.log(`  floor ${w.name}: ${KINDS.filter((k) => w.byKind[k]).map((k) => `${SHORT[k]} p50 ${ms(w.byKind[k]!.summary.p50)} p95 ${ms(w.byKind[k]!.summary.p95)}`).join("; ")}`);
 }
 
 function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Target[], notes: string[]): string {
@@ -578,6 +632,13 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
     if (r.floor.error) L.push(`Floor failed: \`${r.floor.error.split("\n")[0]}\``, "");
     const plans = KINDS.filter((k) => r.floor.explain[k]).map((k) => `- ${QUERY_LABELS[k]}: ${r.floor.explain[k]!.map((p) => `\`${p}\``).join(" + ")}`);
     if (plans.length) L.push("Query plans (EXPLAIN QUERY PLAN on the copy):", "", ...plans, "");
+    for (const w of r.floor.whatIf) {
+      L.push(
+        `Diagnostic, not what the API does: the same statements on the copy ${w.name} (p50 / p95 ms, 100 runs): ` +
+          KINDS.filter((k) => w.byKind[k]).map((k) => `${SHORT[k]} ${ms(w.byKind[k]!.summary.p50)} / ${ms(w.byKind[k]!.summary.p95)} (\`${w.byKind[k]!.plan}\`)`).join("; ") + ".",
+        "",
+      );
+    }
     const b = r.floor.bulk;
     if (b && "error" in b) L.push(`Bulk pipeline profile failed: \`${b.error}\``, "");
     else if (b) {

@@ -10,7 +10,7 @@ type Ops = Grant["ops"];
 const ops = (read: Level, create: Level, update: Level, del: Level): Ops => ({ read, create, update, delete: del });
 
 /** role -> table -> [ops, default field access, per-field access by name] */
-const GRANTS: Record<string, Record<string, [Ops, Grant["defaultField"], Record<string, Grant["defaultField"]>]>> = {
+export const DEMO_GRANTS: Record<string, Record<string, [Ops, Grant["defaultField"], Record<string, Grant["defaultField"]>]>> = {
   sales_manager: {
     customers: [ops("team", "all", "team", "team"), "write", {}],
     contacts: [ops("all", "all", "all", "team"), "write", {}],
@@ -39,7 +39,7 @@ const GRANTS: Record<string, Record<string, [Ops, Grant["defaultField"], Record<
 export async function seedDemoAccess(db: D1Database, userIds: Map<string, string>, at: string): Promise<void> {
   const reg = await loadRegistry(db);
   const stmts: D1PreparedStatement[] = [];
-  for (const [role, tables] of Object.entries(GRANTS)) {
+  for (const [role, tables] of Object.entries(DEMO_GRANTS)) {
     for (const [name, [o, defaultField, fields]] of Object.entries(tables)) {
       const table = findTable(reg, name);
       if (!table) continue;
