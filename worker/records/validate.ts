@@ -9,7 +9,7 @@ import { typeSpec } from "../model/field-types";
 import { findTable, type Registry } from "../model/registry";
 import { existingIds, existingUsers } from "../query/write";
 import type { FieldMeta, TableMeta } from "../model/types";
-import { compileValidator } from "../model/validate";
+import { compileRecordValidator } from "../model/schema-compiler";
 import { isCurrencyCode } from "../model/money";
 
 /** The JSON Schema a record's `fields` object must match when the caller writes it. */
@@ -17,6 +17,20 @@ export function recordSchema(table: TableMeta, writable: FieldMeta[]): object {
   const properties: Record<string, object> = {};
   for (const f of writable) properties[f.name] = typeSpec(f.type).valueSchema(f);
   return { type: "object", additionalProperties: false, properties };
+}
+
+const compiled = new Map<string, (instance: unknown, base: string) => ReturnType<ReturnType<typeof compileRecordValidator>>>();
+
+/** Compiled once per distinct schema (a table version as the caller may write it). */
+function recordValidator(schema: object) {
+  const key = JSON.stringify(schema);
+  let v = compiled.get(key);
+  if (!v) {
+    if (compiled.size > 500) compiled.clear();
+    v = compileRecordValidator(schema as Record<string, unknown>);
+    compiled.set(key, v);
+  }
+  return v;
 }
 
 export interface WriteItem {
@@ -45,7 +59,7 @@ export async function validateWrites(
   const table = access.table;
   const writable = table.fields.filter((f) => access.canWrite(f));
   const writableNames = new Set(writable.map((f) => f.name));
-  const check = compileValidator(recordSchema(table, writable));
+  const check = recordValidator(recordSchema(table, writable));
   const byName = new Map(table.fields.map((f) => [f.name, f]));
   const errors: FieldError[] = [];
   const denied: FieldError[] = [];
@@ -68,7 +82,7 @@ export async function validateWrites(
       if (f.type === "number" && typeof v === "number" && !hasPrecision(v, f.options.precision ?? 8)) {
         errors.push({ field: `${item.path}/${f.name}`, code: "precision", message: `${f.name} takes at most ${f.options.precision ?? 8} decimals` });
       }
-      if (f.type === "currency" && typeof v === "object" && typeof (v as { currency?: unknown }).currency === "string" && !isCurrencyCode((v as { currency: string }).currency)) {
+      if (f.type === "currency" && typeof v === "object" && typeof (v as { currency?: unknown }).currency === "string" && /^[A-Z]{3}$/.test((v as { currency: string }).currency) && !isCurrencyCode((v as { currency: string }).currency)) {
         errors.push({ field: `${item.path}/${f.name}/currency`, code: "unknown_currency", message: `Unknown currency ${(v as { currency: string }).currency}` });
       }
       if (f.type === "user" && typeof v === "string") users.add(v);
