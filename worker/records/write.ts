@@ -134,9 +134,14 @@ function changesOf(fields: FieldMeta[], before: ApiRecord | null, after: Record<
   const out: Record<string, [unknown, unknown]> = {};
   for (const f of fields) {
     if (!(f.name in after)) continue;
-    const prev = before ? before.fields[f.name] : null;
     const next = after[f.name] ?? null;
-    if (JSON.stringify(prev) !== JSON.stringify(next)) out[f.id] = [prev ?? null, next];
+    if (!before) {
+      // A new record: every value it was given, nothing to compare.
+      if (next !== null) out[f.id] = [null, next];
+      continue;
+    }
+    const prev = before.fields[f.name] ?? null;
+    if (prev !== next && JSON.stringify(prev) !== JSON.stringify(next)) out[f.id] = [prev, next];
   }
   return out;
 }
