@@ -2,15 +2,16 @@
  * `node --import tsx bench/profile.ts [--batches 20]`: CPU profile of the worker's own write and read
  * pipelines (worker/records/write.ts createRecords, worker/records/read.ts listRecords) run in Node
  * over better-sqlite3, to see which functions are hot without workerd in the way. No server is
- * started; the database is a scratch file under bench/.data/profile. Prints the top functions by
- * self and inclusive time and writes the raw .cpuprofile files next to the database.
+ * started; the database is a scratch file under bench/.data/profile (with --from-bench-state, a copy
+ * of the D1 file the last `npm run bench` left in bench/.data/state, e.g. its 1M-row deals table).
+ * Prints the top functions by self and inclusive time and writes the raw .cpuprofile files next to it.
  */
 import Database from "better-sqlite3";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { DEALS_TABLE, makeDeal, makeQueries, queryString, rng } from "./lib/data";
-import { ShimD1 } from "./lib/floor";
+import { copyDatabase, ShimD1 } from "./lib/floor";
 import { DATA_DIR, ROOT } from "./lib/server";
 
 const argv = process.argv.slice(2);
@@ -19,13 +20,18 @@ const dir = path.join(DATA_DIR, "profile");
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
-const db = new Database(path.join(dir, "profile.sqlite"));
+const fromState = argv.includes("--from-bench-state");
+const db = new Database(fromState ? copyDatabase("profile") : path.join(dir, "profile.sqlite"));
 db.pragma("journal_mode = WAL");
-for (const f of readdirSync(path.join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).sort()) db.exec(readFileSync(path.join(ROOT, "migrations", f), "utf8"));
-const admin = { userId: "usr_benchprofile", email: "p@bench.local", name: "Profiler", roles: ["admin"], isAdmin: true };
-const owners = ["usr_benchprofile", "usr_benchprofil2", "usr_benchprofil3"];
 const now = new Date().toISOString();
-for (const id of owners) db.prepare("INSERT INTO sg_users (id, email, name, roles, created_at, updated_at) VALUES (?, ?, ?, '[]', ?, ?)").run(id, `${id}@bench.local`, id, now, now);
+let owners = ["usr_benchprofile", "usr_benchprofil2", "usr_benchprofil3"];
+if (fromState) {
+  owners = (db.prepare("SELECT id FROM sg_users").all() as { id: string }[]).map((r) => r.id);
+} else {
+  for (const f of readdirSync(path.join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).sort()) db.exec(readFileSync(path.join(ROOT, "migrations", f), "utf8"));
+  for (const id of owners) db.prepare("INSERT INTO sg_users (id, email, name, roles, created_at, updated_at) VALUES (?, ?, ?, '[]', ?, ?)").run(id, `${id}@bench.local`, id, now, now);
+}
+const admin = { userId: owners[0]!, email: "p@bench.local", name: "Profiler", roles: ["admin"], isAdmin: true, teams: [], teamMembers: [owners[0]!], timeZone: "UTC" };
 const shim = new ShimD1(db);
 const D1 = shim as unknown as D1Database;
 
@@ -33,7 +39,7 @@ const { createTable } = await import("../worker/model/tables");
 const { loadRegistry, findTable } = await import("../worker/model/registry");
 const { createRecords } = await import("../worker/records/write");
 const { listRecords } = await import("../worker/records/read");
-await createTable({ db: D1, userId: admin.userId, requestId: null, at: now }, DEALS_TABLE);
+if (!fromState) await createTable({ db: D1, userId: admin.userId, requestId: null, at: now }, DEALS_TABLE);
 const reg = await loadRegistry(D1);
 const table = findTable(reg, "deals")!;
 const ctx = { db: D1, principal: admin, reg, requestId: "profile" };
@@ -123,4 +129,5 @@ await profiled("list-page", async () => {
 console.log(`listRecords: ${queries.length} x (a) page queries (e.g. ?${queryString(queries[0]!).slice(0, 120)}...)`);
 session.disconnect();
 db.close();
+if (fromState) rmSync(path.join(DATA_DIR, "floor"), { recursive: true, force: true });
 console.log(`\nprofiles written to ${path.relative(ROOT, dir)}/*.cpuprofile (open in Chrome DevTools > Performance)`);

@@ -9,6 +9,16 @@ export interface Env {
   CORS_ORIGINS: string;
   /** "1" only in local development: allows the demo workspace to be seeded. */
   DEV_SEED?: string;
+  /** Single sign-on (worker/auth/oidc.ts): the IdP's issuer URL; empty means SSO is off. */
+  OIDC_ISSUER?: string;
+  /** The client id the IdP issued to Salesgrid; ID tokens must name it in `aud`. */
+  OIDC_AUDIENCE?: string;
+  /** The ID token claim holding the user's groups; "groups" when empty. */
+  OIDC_GROUPS_CLAIM?: string;
+  /** JSON object, IdP group -> role name (or list of them), e.g. {"sales-team":"sales_rep"}. */
+  OIDC_ROLE_MAP?: string;
+  /** JSON array of roles every SSO user gets, e.g. ["viewer"]; [] when empty. */
+  OIDC_DEFAULT_ROLES?: string;
 }
 
 /** What middleware puts on the Hono context, typed once. */

@@ -4,9 +4,12 @@ import { renderProblem } from "./http/problem";
 import { requestId, limitBody, corsFromEnv, requireAuth } from "./http/middleware";
 import { secureHeaders } from "hono/secure-headers";
 import { health } from "./http/health";
-import { auth } from "./http/auth";
+import { auth, authOpen } from "./http/auth";
+import { oidc } from "./http/oidc";
 import { meta } from "./http/meta";
+import { views } from "./http/views";
 import { records } from "./http/records";
+import { admin } from "./http/admin";
 import { openapi } from "./http/openapi";
 import { dev } from "./http/dev";
 import { AppError } from "./errors";
@@ -21,10 +24,15 @@ app.route("/api/health", health);
 app.route("/api/openapi.json", openapi);
 // Demo seeding for local development; answers 404 unless DEV_SEED is "1".
 app.route("/api/dev", dev);
-app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/auth/login", "/api/dev/seed"] }));
+app.route("/api/auth", authOpen);
+// Single sign-on with an OpenID Connect ID token; answers 404 unless OIDC_ISSUER is set.
+app.route("/api/auth/oidc", oidc);
+app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/auth/login", "/api/auth/oidc", "/api/dev/seed"] }));
 app.route("/api/auth", auth);
+app.route("/api/meta/views", views);
 app.route("/api/meta", meta);
 app.route("/api/tables", records);
+app.route("/api/admin", admin);
 
 app.notFound((c) => renderProblem(new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
 app.onError((err, c) => renderProblem(err, c));

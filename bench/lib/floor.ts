@@ -31,6 +31,8 @@ export class ShimD1 {
   recorded: Stmt[] = [];
   recording = false;
   sqlMs = 0;
+  /** Time of the batches' transactions outside their statements: BEGIN and above all COMMIT (the WAL write). */
+  commitMs = 0;
   private cache = new Map<string, ReturnType<Db["prepare"]>>();
   constructor(readonly db: Db) {}
 
@@ -84,7 +86,13 @@ export class ShimD1 {
   async batch(stmts: { sql: string; params: unknown[] }[]) {
     if (this.recording) this.recorded.push(...stmts.map((s) => ({ sql: s.sql, params: s.params })));
     const run = this.db.transaction(() => stmts.map((s) => ({ results: this.exec(s.sql, s.params).results, success: true })));
-    return run();
+    const t = performance.now();
+    const inner = this.sqlMs;
+    const out = run();
+    const commit = performance.now() - t - (this.sqlMs - inner);
+    this.sqlMs += commit;
+    this.commitMs += commit;
+    return out;
   }
 }
 

@@ -1,24 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { SignJWT, base64url } from "jose";
+import { SignJWT, base64url, generateKeyPair } from "jose";
 import { api, createUser, login, testEnv, uniqueEmail, userWithToken } from "./helpers";
 import { hashPassword, verifyPassword, PBKDF2_ITERATIONS } from "../../worker/auth/passwords";
 import { signAccessToken, verifyAccessToken } from "../../worker/auth/tokens";
 import { AppError } from "../../worker/errors";
+import { clientOf } from "../../worker/auth/throttle";
 
 const PROBLEM = "application/problem+json";
 const key = (s: string) => new TextEncoder().encode(s);
 
 /** A token like the real one but with parts overridden, to probe each check in verifyAccessToken. */
-function forge(sub: string, opts: { secret?: string; issuer?: string; audience?: string; exp?: number } = {}) {
+function forge(sub: string, opts: { secret?: string; issuer?: string; audience?: string; exp?: number | null; iat?: number; alg?: string } = {}) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ email: "x@test.example", name: "X", roles: ["admin"] })
-    .setProtectedHeader({ alg: "HS256" })
+  const jwt = new SignJWT({ email: "x@test.example", name: "X", roles: ["admin"] })
+    .setProtectedHeader({ alg: opts.alg ?? "HS256" })
     .setIssuer(opts.issuer ?? testEnv.TOKEN_ISSUER ?? "salesgrid")
     .setAudience(opts.audience ?? "salesgrid-api")
     .setSubject(sub)
-    .setIssuedAt(now - 7200)
-    .setExpirationTime(opts.exp ?? now + 3600)
-    .sign(key(opts.secret ?? testEnv.TOKEN_SECRET));
+    .setIssuedAt(opts.iat ?? now - 60);
+  if (opts.exp !== null) jwt.setExpirationTime(opts.exp ?? now + 600);
+  return jwt.sign(key(opts.secret ?? testEnv.TOKEN_SECRET));
 }
 
 async function expect401(token: string, detail?: RegExp) {
@@ -51,7 +52,8 @@ describe("POST /api/auth/login", () => {
     const { email, password, user } = await createUser(["sales_rep"]);
     const res = await api().post("/auth/login", { email: `  ${email.toUpperCase()} `, password });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ tokenType: "Bearer", expiresIn: 43200, user });
+    expect(res.body).toMatchObject({ tokenType: "Bearer", expiresIn: 900, refreshExpiresIn: 30 * 86400, user });
+    expect(res.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(res.text).not.toContain("pbkdf2");
     expect(user.id).toMatch(/^usr_[a-z0-9]{12}$/);
     const me = await api(res.body.token).get("/auth/me");
@@ -91,6 +93,12 @@ describe("POST /api/auth/login", () => {
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toContain(PROBLEM);
     expect(res.body.code).toBe("invalid_json");
+  });
+
+  it("refuses an oversize body with 413 before any password work", async () => {
+    const res = await api().post("/auth/login", { email: "a@b.c", password: "x".repeat(20_000) });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toContain(PROBLEM);
   });
 
   it("rejects a non-JSON content type with 415", async () => {
@@ -154,6 +162,46 @@ describe("access tokens", () => {
     await expect401(await forge(user.id, { audience: "other-api" }), /aud/);
   });
 
+  it("rejects a token whose header claims RS256, however it is signed", async () => {
+    const { token, user } = await userWithToken();
+    const [, p] = token.split(".");
+    const header = base64url.encode(JSON.stringify({ alg: "RS256", typ: "JWT" }));
+    // The classic confusion: an HMAC over the new header with the shared secret, presented as RS256.
+    const mac = await crypto.subtle.sign("HMAC", await crypto.subtle.importKey("raw", key(testEnv.TOKEN_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), key(`${header}.${p}`));
+    await expect401(`${header}.${p}.${base64url.encode(new Uint8Array(mac))}`, /algorithm/);
+    const { privateKey } = await generateKeyPair("RS256");
+    const now = Math.floor(Date.now() / 1000);
+    const rsa = await new SignJWT({}).setProtectedHeader({ alg: "RS256" }).setIssuer("salesgrid").setAudience("salesgrid-api").setSubject(user.id).setIssuedAt(now).setExpirationTime(now + 600).sign(privateKey);
+    await expect401(rsa, /algorithm/);
+  });
+
+  it("rejects HS512 even with the right secret", async () => {
+    const { user } = await userWithToken();
+    await expect401(await forge(user.id, { alg: "HS512" }), /algorithm/);
+  });
+
+  it("rejects a token without exp, and one older than the access-token lifetime whatever its exp", async () => {
+    const { user } = await userWithToken();
+    const now = Math.floor(Date.now() / 1000);
+    await expect401(await forge(user.id, { exp: null }), /exp/);
+    await expect401(await forge(user.id, { iat: now - 16 * 60, exp: now + 3600 }), /expired/);
+  });
+
+  it("rejects a token issued before the user's sessions_valid_after, and accepts one issued after", async () => {
+    const { user } = await userWithToken();
+    const now = Math.floor(Date.now() / 1000);
+    await testEnv.DB.prepare("UPDATE sg_users SET sessions_valid_after = ? WHERE id = ?").bind(new Date((now - 30) * 1000).toISOString(), user.id).run();
+    await expect401(await forge(user.id, { iat: now - 60 }), /session has been ended/);
+    expect((await api(await forge(user.id, { iat: now - 10 })).get("/auth/me")).status).toBe(200);
+  });
+
+  it("issues access tokens that live 15 minutes with a millisecond iat", async () => {
+    const { token } = await userWithToken();
+    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(token.split(".")[1]!)));
+    expect(claims.exp - Math.floor(claims.iat)).toBe(900);
+    expect(Math.abs(claims.iat * 1000 - Date.now())).toBeLessThan(60_000);
+  });
+
   it("rejects a garbage token as malformed", async () => {
     await expect401("not.a.jwt", /malformed/);
   });
@@ -184,6 +232,77 @@ describe("access tokens", () => {
       await expect(signAccessToken(bad, user)).rejects.toMatchObject({ code: "internal" });
       await expect(verifyAccessToken(bad, "a.b.c")).rejects.toBeInstanceOf(AppError);
     }
+  });
+});
+
+describe("failed sign-in throttling", () => {
+  // Each test uses its own client address, so per-client counters of other tests do not interfere.
+  const attempt = (email: string, password: string, ip: string) => api().post("/auth/login", { email, password }, { "cf-connecting-ip": ip });
+  const failuresOf = (key: string) => testEnv.DB.prepare("SELECT failures FROM sg_login_failures WHERE key = ?").bind(key).first<number>("failures");
+
+  it("answers 429 with Retry-After after 5 failures for an account, even to the correct password and from another client", async () => {
+    const { email, password } = await createUser();
+    for (let i = 0; i < 5; i++) expect((await attempt(i % 2 ? ` ${email.toUpperCase()}` : email, `wrong-${i}`, "203.0.113.1")).status).toBe(401);
+    expect(await failuresOf(`acct:${email}`)).toBe(5);
+    for (const ip of ["203.0.113.1", "203.0.113.2"]) {
+      const res = await attempt(email, password, ip);
+      expect(res.status).toBe(429);
+      expect(res.headers.get("content-type")).toContain(PROBLEM);
+      expect(res.body.code).toBe("too_many_requests");
+      const retry = Number(res.headers.get("retry-after"));
+      expect(retry).toBeGreaterThan(0);
+      expect(retry).toBeLessThanOrEqual(900);
+      expect(res.text).not.toContain("token");
+    }
+  });
+
+  it("clears the account counter on a successful sign-in", async () => {
+    const { email, password } = await createUser();
+    const ip = "203.0.113.10";
+    for (let i = 0; i < 4; i++) await attempt(email, "wrong", ip);
+    expect((await attempt(email, password, ip)).status).toBe(200);
+    expect(await failuresOf(`acct:${email}`)).toBeNull();
+    for (let i = 0; i < 5; i++) expect((await attempt(email, "wrong", ip)).status).toBe(401);
+    expect((await attempt(email, password, ip)).status).toBe(429);
+  });
+
+  it("answers 429 after 20 failures from one client across different accounts; other clients are unaffected", async () => {
+    const ip = "203.0.113.20";
+    for (let i = 0; i < 20; i++) expect((await attempt(uniqueEmail("spray"), "Winter2026!", ip)).status).toBe(401);
+    const { email, password } = await createUser();
+    const res = await attempt(email, password, ip);
+    expect(res.status).toBe(429);
+    expect(res.body.detail).toMatch(/network/);
+    expect((await attempt(email, password, "203.0.113.21")).status).toBe(200);
+  });
+
+  it("counts a burst of parallel guesses before any is checked, so at most 5 reach the password check", async () => {
+    const { email } = await createUser();
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => attempt(email, `guess-${i}`, "203.0.113.30")));
+    expect(results.filter((r) => r.status === 401).length).toBe(5);
+    expect(results.filter((r) => r.status === 429).length).toBe(5);
+  });
+
+  it("lets the account sign in again once its window has passed", async () => {
+    const { email, password } = await createUser();
+    for (let i = 0; i < 5; i++) await attempt(email, "wrong", "203.0.113.40");
+    expect((await attempt(email, password, "203.0.113.40")).status).toBe(429);
+    const past = new Date(Date.now() - 16 * 60_000).toISOString();
+    await testEnv.DB.prepare("UPDATE sg_login_failures SET window_start = ? WHERE key = ?").bind(past, `acct:${email}`).run();
+    expect((await attempt(email, password, "203.0.113.40")).status).toBe(200);
+  });
+
+  it("does not count malformed requests as failures", async () => {
+    const { email, password } = await createUser();
+    for (let i = 0; i < 8; i++) expect((await api().post("/auth/login", { email, password: i }, { "cf-connecting-ip": "203.0.113.50" })).status).toBe(422);
+    expect((await attempt(email, password, "203.0.113.50")).status).toBe(200);
+  });
+
+  it("keys clients by IPv4 address or IPv6 /64, and lumps anything else together", () => {
+    expect(clientOf("2001:db8:0:1::a")).toBe(clientOf("2001:DB8:0:1:ffff:1:2:b"));
+    expect(clientOf("2001:db8:0:1::a")).not.toBe(clientOf("2001:db8:0:2::a"));
+    expect(clientOf("::ffff:198.51.100.7")).toBe("198.51.100.7");
+    for (const junk of [undefined, "", "999.1.1.1", "1::2::3", "'; DROP TABLE sg_login_failures; --", "../../etc"]) expect(clientOf(junk)).toBe("unknown");
   });
 });
 

@@ -4,8 +4,12 @@ import { AppError } from "../errors";
 import { loadPrincipal, type Principal } from "./principal";
 import type { PublicUser } from "./users";
 
-export const ACCESS_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+/** Short-lived: a stolen access token is worth 15 minutes; refresh tokens (sessions.ts) carry the session. */
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const TOKEN_AUDIENCE = "salesgrid-api";
+// `iat` carries milliseconds, while jose compares it with a clock floored to the second: without a
+// little tolerance a token would be "issued in the future" for the rest of the second it was made in.
+const CLOCK_TOLERANCE_SECONDS = 5;
 const MIN_SECRET_LENGTH = 32;
 const encoder = new TextEncoder();
 
@@ -21,14 +25,19 @@ function secretKey(env: Env): Uint8Array {
 
 const issuer = (env: Env) => env.TOKEN_ISSUER || "salesgrid";
 
+/**
+ * `iat` has millisecond precision (RFC 7519 allows non-integer NumericDates) so that a token signed
+ * right after "sign out everywhere" or a password change, in the same second, is not mistaken for
+ * one issued before it (see verifyAccessToken).
+ */
 export async function signAccessToken(env: Env, user: Pick<PublicUser, "id" | "email" | "name" | "roles">): Promise<string> {
   return new SignJWT({ email: user.email, name: user.name, roles: user.roles })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(issuer(env))
     .setAudience(TOKEN_AUDIENCE)
     .setSubject(user.id)
-    .setIssuedAt()
-    .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+    .setIssuedAt(Date.now() / 1000)
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS)
     .setJti(crypto.randomUUID())
     .sign(secretKey(env));
 }
@@ -47,20 +56,36 @@ function reasonFor(err: unknown): string {
 }
 
 /**
- * Verifies signature, algorithm, issuer, audience and expiry, then re-reads the user so that a
- * disabled account or a role change takes effect at once rather than when the token expires.
+ * Verifies signature, algorithm (HS256 only, so `none` and RS256 headers are refused before any key
+ * is used), issuer, audience, expiry and age, then re-reads the user so that a disabled account, a role
+ * change, or a "sign out everywhere" (sessions_valid_after) takes effect at once rather than at expiry.
  */
 export async function verifyAccessToken(env: Env, token: string): Promise<Principal> {
   const key = secretKey(env);
-  let sub: string | undefined;
+  let sub: unknown;
+  let iat: number;
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ["HS256"], issuer: issuer(env), audience: TOKEN_AUDIENCE });
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ["HS256"],
+      issuer: issuer(env),
+      audience: TOKEN_AUDIENCE,
+      requiredClaims: ["sub", "iat", "exp"],
+      // Refuses tokens whose own `exp` is generous (e.g. 12-hour tokens from before this limit).
+      maxTokenAge: ACCESS_TOKEN_TTL_SECONDS,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    });
     sub = payload.sub;
+    iat = payload.iat!;
   } catch (err) {
     throw rejected(reasonFor(err));
   }
-  if (!sub) throw rejected("The token is malformed");
+  if (typeof sub !== "string" || sub === "") throw rejected("The token is malformed");
   const loaded = await loadPrincipal(env.DB, sub);
   if (!loaded || loaded.disabled) throw rejected("The token's user no longer exists or is disabled");
+  // Rounded back to whole milliseconds (the float in the token need not be exactly ms / 1000); written
+  // as `!(>=)` so an unparseable cutoff fails closed.
+  if (loaded.sessionsValidAfter !== null && !(Math.round(iat * 1000) >= Date.parse(loaded.sessionsValidAfter))) {
+    throw rejected("This session has been ended (signed out everywhere or password changed); sign in again");
+  }
   return loaded.principal;
 }

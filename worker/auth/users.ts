@@ -123,3 +123,128 @@ export async function createUser(db: D1Database, input: NewUser): Promise<Public
   }
   return user;
 }
+
+// ---- Administration: listing and the statements admin changes put in their batches. ----
+
+export interface Membership {
+  team: string;
+  name: string;
+  lead: boolean;
+}
+
+/** A user as the admin API shows it: account state and team memberships, never the hash. */
+export interface AdminUser extends PublicUser {
+  disabled: boolean;
+  teams: Membership[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface AdminRow extends Omit<UserRow, "password_hash"> {
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Users ordered by email, `limit` after the email `after` (keyset), or exactly those in `ids`; each
+ * with its teams, read in the same round trip.
+ */
+export async function listUsers(db: D1Database, opts: { limit: number; after?: string; ids?: string[] }): Promise<AdminUser[]> {
+  const users = opts.ids
+    ? db.prepare(`SELECT ${PUBLIC_COLUMNS}, created_at, updated_at FROM sg_users WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY email`).bind(JSON.stringify(opts.ids))
+    : db.prepare(`SELECT ${PUBLIC_COLUMNS}, created_at, updated_at FROM sg_users WHERE email > ?1 ORDER BY email LIMIT ?2`).bind(opts.after ?? "", opts.limit);
+  const rows = (await users.all<AdminRow>()).results;
+  if (rows.length === 0) return [];
+  const { results: members } = await db
+    .prepare(
+      "SELECT m.user_id, m.team_id, t.name, m.lead FROM sg_team_members m JOIN sg_teams t ON t.id = m.team_id WHERE m.user_id IN (SELECT value FROM json_each(?1)) ORDER BY t.name",
+    )
+    .bind(JSON.stringify(rows.map((r) => r.id)))
+    .all<{ user_id: string; team_id: string; name: string; lead: number }>();
+  return rows.map((r) => {
+    const { user, disabled } = toAccount(r);
+    const teams = members.filter((m) => m.user_id === r.id).map((m) => ({ team: m.team_id, name: m.name, lead: m.lead === 1 }));
+    return { ...user, disabled, teams, createdAt: r.created_at, updatedAt: r.updated_at };
+  });
+}
+
+export async function findAdminUser(db: D1Database, id: string): Promise<AdminUser | null> {
+  return (await listUsers(db, { limit: 1, ids: [id] }))[0] ?? null;
+}
+
+export function insertUser(db: D1Database, user: PublicUser, passwordHash: string, at: string): D1PreparedStatement {
+  return db
+    .prepare("INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, disabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)")
+    .bind(user.id, normaliseEmail(user.email), user.name, passwordHash, JSON.stringify(user.roles), user.locale, user.timeZone, at);
+}
+
+export interface UserChanges {
+  name?: string;
+  roles?: string[];
+  locale?: string;
+  timeZone?: string;
+  disabled?: boolean;
+}
+
+// Column names come from this fixed map, never from a request.
+const CHANGE_COLUMNS: Record<keyof UserChanges, string> = { name: "name", roles: "roles", locale: "locale", timeZone: "time_zone", disabled: "disabled" };
+
+/** One UPDATE for the changed profile columns (updated_at always moves). */
+export function updateUser(db: D1Database, id: string, changes: UserChanges, at: string): D1PreparedStatement {
+  const sets = ["updated_at = ?2"];
+  const params: unknown[] = [id, at];
+  for (const key of Object.keys(CHANGE_COLUMNS) as (keyof UserChanges)[]) {
+    const value = changes[key];
+    if (value === undefined) continue;
+    params.push(key === "roles" ? JSON.stringify(value) : key === "disabled" ? (value ? 1 : 0) : value);
+    sets.push(`${CHANGE_COLUMNS[key]} = ?${params.length}`);
+  }
+  return db.prepare(`UPDATE sg_users SET ${sets.join(", ")} WHERE id = ?1`).bind(...params);
+}
+
+/**
+ * Ends every session of a user at once: refresh tokens revoked, and access tokens issued before `at`
+ * refused (verifyAccessToken compares their iat with sessions_valid_after).
+ */
+export function disableUser(db: D1Database, id: string, at: string): D1PreparedStatement[] {
+  return [
+    db.prepare("UPDATE sg_users SET disabled = 1, sessions_valid_after = ?2, updated_at = ?2 WHERE id = ?1").bind(id, at),
+    db.prepare("UPDATE sg_refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL").bind(id, at),
+  ];
+}
+
+/** A new password ends the user's sessions too: whoever knew the old one is signed out. */
+export function setPassword(db: D1Database, id: string, passwordHash: string, at: string): D1PreparedStatement[] {
+  return [
+    db.prepare("UPDATE sg_users SET password_hash = ?2, sessions_valid_after = ?3, updated_at = ?3 WHERE id = ?1").bind(id, passwordHash, at),
+    db.prepare("UPDATE sg_refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL").bind(id, at),
+  ];
+}
+
+/** Replaces a user's team memberships (team ids, already checked to exist). */
+export function replaceMemberships(db: D1Database, userId: string, teams: { team: string; lead: boolean }[]): D1PreparedStatement[] {
+  const out = [db.prepare("DELETE FROM sg_team_members WHERE user_id = ?1").bind(userId)];
+  if (teams.length) {
+    out.push(
+      db
+        .prepare("INSERT INTO sg_team_members (team_id, user_id, lead) SELECT json_extract(value, '$.team'), ?1, json_extract(value, '$.lead') FROM json_each(?2)")
+        .bind(userId, JSON.stringify(teams.map((t) => ({ team: t.team, lead: t.lead ? 1 : 0 })))),
+    );
+  }
+  return out;
+}
+
+/** A password nobody chose: 20 characters from a 57-symbol alphabet (about 116 bits). */
+export function generatePassword(): string {
+  // No 0/O, 1/l/I, so it can be read out or typed from paper.
+  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  // Bytes at or above the largest multiple of the alphabet size are redrawn, so no symbol is favoured.
+  const limit = 256 - (256 % alphabet.length);
+  let out = "";
+  while (out.length < 20) {
+    for (const b of crypto.getRandomValues(new Uint8Array(32))) {
+      if (b < limit && out.length < 20) out += alphabet[b % alphabet.length];
+    }
+  }
+  return out;
+}

@@ -10,6 +10,8 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
 const problem = { description: "Problem details (RFC 9457)", content: { "application/problem+json": { schema: ref("Problem") } } };
 const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 422: problem };
+const session = { description: "An access token, a refresh token and the user", ...json({ type: "object", properties: { token: { type: "string" }, tokenType: { const: "Bearer" }, expiresIn: { type: "integer", description: "Access token lifetime in seconds (900)" }, refreshToken: { type: "string" }, refreshExpiresIn: { type: "integer" }, user: { type: "object" } } }) };
+const throttled = { ...problem, description: "Too many failed sign-ins; the Retry-After header says how many seconds to wait" };
 const tableParam = { name: "table", in: "path", required: true, description: "Table id or API name", schema: { type: "string" } };
 const fieldParam = { name: "field", in: "path", required: true, description: "Field id or API name", schema: { type: "string" } };
 const idParam = { name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } };
@@ -41,7 +43,11 @@ function document() {
     },
     security: [{ bearer: [] }],
     paths: {
-      "/api/auth/login": { post: { security: [], summary: "Sign in", requestBody: json({ type: "object", required: ["email", "password"], properties: { email: { type: "string" }, password: { type: "string" } } }), responses: { 200: { description: "A bearer token and the user" }, ...errors } } },
+      "/api/auth/login": { post: { security: [], summary: "Sign in; 5 failures per account or 20 per client in 15 minutes give 429 with Retry-After", requestBody: json({ type: "object", additionalProperties: false, required: ["email", "password"], properties: { email: { type: "string", maxLength: 320 }, password: { type: "string", maxLength: 1024 } } }), responses: { 200: session, 429: throttled, ...errors } } },
+      "/api/auth/refresh": { post: { security: [], summary: "Exchange a refresh token for a new pair (rotation); reusing a used token ends its whole sign-in", requestBody: json({ type: "object", additionalProperties: false, required: ["refreshToken"], properties: { refreshToken: { type: "string", maxLength: 512 } } }), responses: { 200: session, ...errors } } },
+      "/api/auth/logout": { post: { summary: "End the refresh token's sign-in, or every session of the user with everywhere: true", requestBody: json({ type: "object", additionalProperties: false, properties: { refreshToken: { type: "string", maxLength: 512 }, everywhere: { type: "boolean" } } }), responses: { 204: { description: "Signed out" }, ...errors } } },
+      "/api/auth/password": { post: { summary: "Change your own password; ends every other session and returns a fresh pair", requestBody: json({ type: "object", additionalProperties: false, required: ["current", "next"], properties: { current: { type: "string", maxLength: 1024 }, next: { type: "string", minLength: 10, maxLength: 256 } } }), responses: { 200: session, 429: throttled, ...errors } } },
+      "/api/auth/me": { get: { summary: "The signed-in user", responses: { 200: { description: "The user" }, ...errors } } },
       "/api/meta/tables": {
         get: { summary: "List tables", responses: { 200: { description: "Tables with their fields" } } },
         post: { summary: "Create a table (admin)", requestBody: json(ref("Table")), responses: { 201: { description: "Created" }, ...errors } },
