@@ -1,27 +1,55 @@
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
+// wrangler.toml serves dist/web as static assets and miniflare refuses a missing directory; the
+// worker tests never read it, so an empty one is enough when the web app has not been built.
+mkdirSync(path.join(import.meta.dirname, "dist", "web"), { recursive: true });
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            TOKEN_SECRET: "test-secret-of-at-least-thirty-two-bytes-long!!",
-            // Tests run as production does, whatever a local .dev.vars says.
-            DEV_SEED: "",
+    test: {
+      projects: [
+        {
+          // Inside workerd against a real D1, one isolated storage per test file.
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  TOKEN_SECRET: "test-secret-of-at-least-thirty-two-bytes-long!!",
+                  // Tests run as production does, whatever a local .dev.vars says.
+                  DEV_SEED: "",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "worker",
+            include: ["test/worker/**/*.test.ts", "worker/**/*.test.ts"],
+            setupFiles: ["./test/worker/apply-migrations.ts"],
+            testTimeout: 60_000,
+            sequence: { groupOrder: 0 },
           },
         },
-      }),
-    ],
-    test: {
-      include: ["test/worker/**/*.test.ts", "worker/**/*.test.ts"],
-      setupFiles: ["./test/worker/apply-migrations.ts"],
-      testTimeout: 60_000,
+        {
+          // Real Chromium against `wrangler dev`, after the worker tests, one file at a time (they
+          // share one running app, started once by the global setup).
+          test: {
+            name: "browser",
+            include: ["test/browser/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["./test/browser/global-setup.ts"],
+            fileParallelism: false,
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+            sequence: { groupOrder: 1 },
+          },
+        },
+      ],
     },
   };
 });

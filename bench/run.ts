@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120]`: seeds a deals table through the bulk API to each size
+ * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor]`: seeds a deals table through the bulk API to each size
  * (cumulative), measures list/count latency through the API against the floor (the same SQL run
  * straight on a copy of the D1 file), and writes bench/RESULTS.md. Never part of the test suite.
  * The machine may be shared: before each measured phase it waits up to --quiet-wait seconds for other
@@ -13,7 +13,8 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "./lib/client";
 import { DEALS_TABLE, makeDeal, makeQueries, QUERY_DESCRIPTIONS, QUERY_LABELS, queryString, rng, type QueryKind, type QuerySpec } from "./lib/data";
-import { copyDatabase, openCopy, ShimD1, bindArgs, type Stmt } from "./lib/floor";
+import Database from "better-sqlite3";
+import { copyDatabase, findAppDatabase, openCopy, ShimD1, bindArgs, type Stmt } from "./lib/floor";
 import { pathToFileURL } from "node:url";
 import { applyMigrations, buildWorker, currentDevServer, d1Execute, DATA_DIR, killDevServerSync, ROOT, snapshotPath, startDevServer, STATE_DIR, takeSnapshot, wranglerVersion, type DevServer } from "./lib/server";
 
@@ -39,6 +40,16 @@ function parseQuietWait(argv: string[]): number {
   const n = Number(argv[i + 1]);
   if (!Number.isFinite(n) || n < 0) throw new Error("--quiet-wait takes seconds (0 to not wait)");
   return n;
+}
+
+/** `--kinds page,own`: measure only these query kinds (own needs the grant engine). */
+function parseKinds(argv: string[]): QueryKind[] | null {
+  const i = argv.indexOf("--kinds");
+  if (i < 0) return null;
+  const kinds = (argv[i + 1] ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+  const known = Object.keys(QUERY_LABELS);
+  if (!kinds.length || kinds.some((k) => !known.includes(k))) throw new Error(`--kinds takes a comma-separated list of ${known.join(", ")}`);
+  return kinds as QueryKind[];
 }
 
 function parseSizes(argv: string[]): number[] {
@@ -95,6 +106,33 @@ function createUsers(): BenchUser[] {
     .join(", ");
   d1Execute(`INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, disabled, created_at, updated_at) VALUES ${values}`);
   return users;
+}
+
+/**
+ * `--reuse`: keep the D1 state the last run left (its deals table and bench users), so a code change can
+ * be measured at 1M rows without seeding 1M rows again. The users get new passwords (the old ones were
+ * never stored); the Worker served is still a fresh snapshot of the working tree.
+ */
+function reusableState(): { users: BenchUser[]; rows: number } | null {
+  let file: string;
+  try {
+    file = findAppDatabase();
+  } catch {
+    return null;
+  }
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    const table = db.prepare("SELECT id FROM sg_tables WHERE name = 'deals' AND deleted_at IS NULL").get() as { id: string } | undefined;
+    const rows = db.prepare("SELECT id, email, name, roles FROM sg_users WHERE email LIKE 'bench-%@bench.local' ORDER BY email = 'bench-admin@bench.local' DESC, email").all() as { id: string; email: string; name: string; roles: string }[];
+    if (!table || rows.length < 2 || rows[0]!.email !== "bench-admin@bench.local") return null;
+    const users = rows.map((r) => ({ id: r.id, email: r.email, name: r.name, roles: JSON.parse(r.roles) as string[], password: randomBytes(18).toString("base64url") }));
+    const set = db.prepare("UPDATE sg_users SET password_hash = ?, disabled = 0 WHERE id = ?");
+    for (const u of users) set.run(hashPassword(u.password), u.id);
+    const n = (db.prepare(`SELECT COUNT(*) AS n FROM "t_${table.id.slice(4)}"`).get() as { n: number }).n;
+    return { users, rows: n };
+  } finally {
+    db.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- phases
@@ -500,7 +538,8 @@ function ownEngine(): { present: boolean; note: string } {
 
 interface SizeResult {
   size: number;
-  bulk: BulkResult;
+  /** null when the stage was not seeded in this run (--reuse). */
+  bulk: BulkResult | null;
   api: Record<QueryKind, ApiSample>;
   floor: FloorResult;
   overhead: { unauth: Summary; health: Summary; me: Summary; trivialList: Summary };
@@ -541,7 +580,7 @@ function targets(results: SizeResult[]): Target[] {
   const at = (n: number) => results.find((r) => r.size === n);
   const out: Target[] = [];
   const big = at(1_000_000);
-  if (big) {
+  if (big?.api.page) {
     const p95 = big.api.page.summary.p95;
     out.push({ name: "1M rows: (a) filtered+sorted page p95 < 30 ms through the API", status: p95 < 30 ? "PASS" : "FAIL", detail: `p95 ${ms(p95)} ms` });
     const floor = big.floor.byKind.page?.summary.p95;
@@ -554,18 +593,33 @@ function targets(results: SizeResult[]): Target[] {
     out.push({ name: "1M rows: (a) filtered+sorted page p95 < 30 ms through the API", status: "NOT RUN", detail: "1,000,000 not in --sizes" });
     out.push({ name: "1M rows: (a) API p95 within 3x of the floor p95", status: "NOT RUN", detail: "1,000,000 not in --sizes" });
   }
-  const slow = results.filter((r) => r.bulk.rowsPerSec < 20_000);
+  const seeded = results.filter((r) => r.bulk);
+  const slow = seeded.filter((r) => r.bulk!.rowsPerSec < 20_000);
   out.push({
     name: "bulk create >= 20,000 rows/s (every stage)",
-    status: slow.length ? "FAIL" : "PASS",
-    detail: results.map((r) => `${int(r.size)}: ${int(r.bulk.rowsPerSec)} rows/s`).join("; "),
+    status: seeded.length === 0 ? "NOT RUN" : slow.length ? "FAIL" : "PASS",
+    detail: seeded.length ? seeded.map((r) => `${int(r.size)}: ${int(r.bulk!.rowsPerSec)} rows/s`).join("; ") : "nothing was seeded in this run (--reuse)",
   });
   const small = at(10_000);
-  if (small && big) {
+  if (small?.api.page && big?.api.page) {
     const g = big.api.page.summary.p95 / small.api.page.summary.p95;
     out.push({ name: "(a) p95 grows < 2x from 10k to 1M", status: g < 2 ? "PASS" : "FAIL", detail: `${ms(small.api.page.summary.p95)} ms -> ${ms(big.api.page.summary.p95)} ms (${g.toFixed(2)}x)` });
   } else {
     out.push({ name: "(a) p95 grows < 2x from 10k to 1M", status: "NOT RUN", detail: "needs both 10,000 and 1,000,000 in --sizes" });
+  }
+  // The rep's row rule should cost next to nothing: same query, same table, p95 within 20% of the admin's.
+  const last = results[results.length - 1];
+  const own = last?.api.own;
+  const page = last?.api.page;
+  if (own && page) {
+    const r = own.summary.p95 / page.summary.p95;
+    out.push({
+      name: `${int(last.size)} rows: (a) as a rep with \`read: own\` adds < 20% to the p95`,
+      status: r < 1.2 ? "PASS" : "FAIL",
+      detail: `rep p50 ${ms(own.summary.p50)} / p95 ${ms(own.summary.p95)} ms vs admin p50 ${ms(page.summary.p50)} / p95 ${ms(page.summary.p95)} ms: p95 x${r.toFixed(2)} (p50 x${(own.summary.p50 / page.summary.p50).toFixed(2)})`,
+    });
+  } else {
+    out.push({ name: "(a) as a rep with `read: own` adds < 20% to the p95", status: "NOT RUN", detail: "needs the kinds page and own" });
   }
   return out;
 }
@@ -575,7 +629,7 @@ function pad(s: string, n: number, right = false) {
 }
 
 function printSize(r: SizeResult) {
-  console.log(`\n== ${int(r.size)} rows ==  bulk create ${int(r.bulk.rowsPerSec)} rows/s (${int(r.bulk.rows)} rows in ${r.bulk.seconds.toFixed(1)} s; ${CONCURRENCY} clients x ${BATCH} rows/request, request p50 ${ms(r.bulk.request.p50)} ms, p95 ${ms(r.bulk.request.p95)} ms)`);
+  console.log(`\n== ${int(r.size)} rows ==  ` + (r.bulk ? `bulk create ${int(r.bulk.rowsPerSec)} rows/s (${int(r.bulk.rows)} rows in ${r.bulk.seconds.toFixed(1)} s; ${CONCURRENCY} clients x ${BATCH} rows/request, request p50 ${ms(r.bulk.request.p50)} ms, p95 ${ms(r.bulk.request.p95)} ms)` : "not seeded in this run (--reuse)"));
   console.log(`${pad("query", 30)}${pad("API p50", 10, true)}${pad("API p95", 10, true)}${pad("floor p50", 11, true)}${pad("floor p95", 11, true)}${pad("ratio p50", 11, true)}${pad("ratio p95", 11, true)}`);
   for (const k of KINDS) {
     const a = r.api[k].summary;
@@ -584,7 +638,7 @@ function printSize(r: SizeResult) {
       `${pad(QUERY_LABELS[k], 30)}${pad(ms(a.p50), 10, true)}${pad(ms(a.p95), 10, true)}${pad(f ? ms(f.p50) : "n/a", 11, true)}${pad(f ? ms(f.p95) : "n/a", 11, true)}${pad(f ? ratio(a.p50, f.p50) : "n/a", 11, true)}${pad(f ? ratio(a.p95, f.p95) : "n/a", 11, true)}`,
     );
   }
-  console.log(`  server CPU while seeding: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows)`);
+  if (r.bulk) console.log(`  server CPU while seeding: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows)`);
   for (const k of KINDS) console.log(`  server CPU per request ${SHORT[k]}: ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`);
   console.log(`  fixed costs: 401 without token p50 ${ms(r.overhead.unauth.p50)} ms; GET /api/health p50 ${ms(r.overhead.health.p50)} ms; GET /api/auth/me p50 ${ms(r.overhead.me.p50)} ms; GET records?limit=1 (no filter/sort) p50 ${ms(r.overhead.trivialList.p50)} ms`);
   for (const k of KINDS) if (r.floor.byKind[k] && !r.floor.byKind[k]!.sameRows) console.log(`  WARNING ${k}: floor rows differ from the API's: ${r.floor.byKind[k]!.mismatch}`);
@@ -611,7 +665,8 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
   );
   for (const r of results) {
     L.push(`## ${int(r.size)} rows`, "");
-    L.push(
+    if (!r.bulk) L.push("Bulk create: not seeded in this run (the D1 state of an earlier run was reused).", "");
+    else L.push(
       `Bulk create: **${int(r.bulk.rowsPerSec)} rows/s** (${int(r.bulk.rows)} rows added in ${r.bulk.seconds.toFixed(1)} s, ${CONCURRENCY} concurrent clients, ${BATCH} records per POST; request p50 ${ms(r.bulk.request.p50)} ms, p95 ${ms(r.bulk.request.p95)} ms). CPU of the wrangler dev process group meanwhile: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows; wall time ${r.bulk.seconds.toFixed(1)} s). Other processes on the machine kept ${r.bulk.otherCores.toFixed(2)} of ${os.cpus().length} cores busy meanwhile.`,
       "",
     );
@@ -678,22 +733,27 @@ function codeVersion(): string {
 // ---------------------------------------------------------------------------------------------- main
 
 async function main() {
-  const sizes = parseSizes(process.argv.slice(2));
-  const quietWait = parseQuietWait(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const sizes = parseSizes(argv);
+  const quietWait = parseQuietWait(argv);
+  const onlyKinds = parseKinds(argv);
+  const skipFloor = argv.includes("--skip-floor");
   const started = Date.now();
   const loadAtStart = os.loadavg();
   console.log(`Salesgrid bench: sizes ${sizes.map(int).join(", ")}`);
-  rmSync(STATE_DIR, { recursive: true, force: true });
   rmSync(path.join(DATA_DIR, "floor"), { recursive: true, force: true });
   const code = codeVersion();
   takeSnapshot();
+  const reused = argv.includes("--reuse") ? reusableState() : null;
+  if (!reused) rmSync(STATE_DIR, { recursive: true, force: true });
+  else console.log(`reusing bench/.data/state: deals holds ${int(reused.rows)} rows`);
   console.log("bundling the snapshot of the Worker (bench/.data/build) ...");
   buildWorker();
   const wver = wranglerVersion();
   console.log("applying migrations to bench/.data/state ...");
   applyMigrations();
-  console.log("creating bench users in the local D1 ...");
-  const users = createUsers();
+  console.log(reused ? "bench users: new passwords set in the reused D1" : "creating bench users in the local D1 ...");
+  const users = reused ? reused.users : createUsers();
   const admin = users[0]!;
   const owners = users.map((u) => u.id);
   console.log(`starting wrangler dev on 127.0.0.1:${PORT} ...`);
@@ -709,11 +769,17 @@ async function main() {
     const login = await client.json<{ token: string; user: { id: string } }>("POST", "/api/auth/login", { email: admin.email, password: admin.password });
     client.token = login.token;
     if (login.user.id !== admin.id) throw new Error("logged in as the wrong user");
-    await client.json("POST", "/api/meta/tables", DEALS_TABLE, [201]);
+    if (!reused) await client.json("POST", "/api/meta/tables", DEALS_TABLE, [201]);
     const meta = await client.json<{ table: { id: string; fields: { name: string; type: string; indexed: boolean }[] } }>("GET", "/api/meta/tables/deals");
     console.log(`table deals: ${meta.table.fields.map((f) => `${f.name}:${f.type}${f.indexed ? "*" : ""}`).join(", ")}`);
     const own = ownEngine();
-    if (own.present) {
+    if (own.present && reused) {
+      // The grant is in the reused state already.
+      rep = users[1]!;
+      repClient = new Client(server.url);
+      repClient.token = (await repClient.json<{ token: string }>("POST", "/api/auth/login", { email: rep.email, password: rep.password })).token;
+      KINDS.push("own");
+    } else if (own.present) {
       console.log("granting sales_rep `own` rows on deals (wrangler dev stopped meanwhile) ...");
       await server.stop();
       client.close();
@@ -734,6 +800,12 @@ async function main() {
     }
     console.log(`note: ${own.note}`);
     notes.push(own.note);
+    if (onlyKinds) {
+      const keep = KINDS.filter((k) => onlyKinds.includes(k));
+      KINDS.splice(0, KINDS.length, ...keep);
+      notes.push(`Only these query kinds were measured (--kinds): ${KINDS.join(", ")}.`);
+    }
+    if (reused) notes.push(`The D1 state of an earlier run was reused (--reuse): it started with ${int(reused.rows)} rows, so stages at or below that size were not seeded in this run and their bulk figures are missing.`);
     {
       const c0 = groupCpu(server.child.pid);
       await new Promise((res) => setTimeout(res, 3000));
@@ -742,15 +814,19 @@ async function main() {
     }
 
     const r = rng(20260426);
-    let seeded = 0;
+    let seeded = reused?.rows ?? 0;
     for (const size of sizes) {
+      if (size < seeded) {
+        console.log(`\nskipping ${int(size)} rows: the reused table already holds ${int(seeded)}`);
+        continue;
+      }
       console.log(`\nseeding to ${int(size)} rows (bulk API, ${CONCURRENCY} concurrent requests of ${BATCH}) ...`);
-      if (quietWait > 0) await waitQuiet(server.child.pid, quietWait, "bulk create");
-      const bulk = await seed(client, server.child.pid, seeded, size, owners, r);
+      if (quietWait > 0 && size > seeded) await waitQuiet(server.child.pid, quietWait, "bulk create");
+      const bulk = size > seeded ? await seed(client, server.child.pid, seeded, size, owners, r) : null;
       seeded = size;
       const check = await client.json<{ total: number }>("GET", "/api/tables/deals/records?limit=1&count=true");
       if (check.total !== size) throw new Error(`the API counts ${check.total} rows, expected ${size}`);
-      console.log(`  ${int(bulk.rowsPerSec)} rows/s (other processes busy: ${bulk.otherCores.toFixed(2)} cores); D1 files now ${(dbBytes() / 1e6).toFixed(0)} MB`);
+      if (bulk) console.log(`  ${int(bulk.rowsPerSec)} rows/s (other processes busy: ${bulk.otherCores.toFixed(2)} cores); D1 files now ${(dbBytes() / 1e6).toFixed(0)} MB`);
       const queries = Object.fromEntries(KINDS.map((k, i) => [k, makeQueries(k, WARMUP + SAMPLES, size * 10 + i)])) as Record<QueryKind, QuerySpec[]>;
       const api = {} as Record<QueryKind, ApiSample>;
       for (const k of KINDS) {
@@ -767,7 +843,7 @@ async function main() {
       };
       if (quietWait > 0) await waitQuiet(server.child.pid, quietWait, "the floor");
       console.log("  floor: copying the D1 file and running the same SQL with better-sqlite3 ...");
-      const floor = await runFloor(size, queries, api, admin, rep, owners);
+      const floor: FloorResult = skipFloor ? { byKind: {}, explain: {}, whatIf: [], error: "skipped (--skip-floor)" } : await runFloor(size, queries, api, admin, rep, owners);
       const res: SizeResult = { size, bulk, api, floor, overhead };
       results.push(res);
       printSize(res);

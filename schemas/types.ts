@@ -199,3 +199,118 @@ export interface RoleInput {
   };
   description?: string;
 }
+/**
+ * A plugin's plugin.json: what it installs (tables with fields, views, role grants, settings) and what it needs. Table, field and view names are the plugin's stable keys: an upgrade finds what an earlier version created by these keys, however admins renamed or changed it since.
+ */
+export interface PluginManifest {
+  name: string;
+  /**
+   * major.minor.patch
+   */
+  version: string;
+  labels: {
+    en: string;
+    "zh-CN": string;
+  };
+  description?: string;
+  /**
+   * Plugins that must be installed and enabled first: name -> lowest version that works.
+   */
+  dependsOn?: {
+    [k: string]: string;
+  };
+  /**
+   * Tables in creation order. A link's options.table names a table of this plugin, or `plugin/table` of a dependency.
+   *
+   * @maxItems 50
+   */
+  tables?: TableInput[];
+  /**
+   * Fields this plugin adds to a dependency's table (`table` is `plugin/table`).
+   *
+   * @maxItems 200
+   */
+  fields?: {
+    table: string;
+    field: FieldInput;
+  }[];
+  /**
+   * @maxItems 100
+   */
+  views?: ViewInput[];
+  /**
+   * role -> table key -> grant. Installed once per role and table; an admin's later changes are kept.
+   */
+  grants?: {
+    [k: string]: {
+      [k: string]: GrantInput;
+    };
+  };
+  /**
+   * JSON Schema of the plugin's settings (admins change them through the admin API).
+   */
+  settingsSchema?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Default settings; an upgrade adds new keys and keeps the values admins set.
+   */
+  settings?: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * Grouped measures over the records a caller may read: the caller's row rule AND filter AND q, grouped by up to 3 fields, at most `limit` groups.
+ */
+export interface AggregateInput {
+  filter?: Filter;
+  /**
+   * Search text, as the records list's q.
+   */
+  q?: string;
+  /**
+   * Group keys: a field name, or {field, by} to bucket a date or datetime into the first day of its day, ISO week (Monday), month, quarter or year (datetime buckets in UTC). A date without `by` groups by day.
+   *
+   * @maxItems 3
+   */
+  groupBy?: (
+    | string
+    | {
+        field: string;
+        by?: "day" | "week" | "month" | "quarter" | "year";
+      }
+  )[];
+  /**
+   * count, or sum/avg/min/max of a field. A measure's name in the reply is `count` or `op:field` (e.g. `sum:amount`).
+   *
+   * @minItems 1
+   * @maxItems 30
+   */
+  measures: {
+    op: "count" | "sum" | "avg" | "min" | "max";
+    field?: string;
+  }[];
+  /**
+   * Group order by a group key or a measure name; the keys in natural order follow as tie-breakers. Default: the keys in natural order (choices in choice order, then empty).
+   *
+   * @maxItems 6
+   */
+  sort?: (
+    | {
+        key: string;
+        direction?: "asc" | "desc";
+      }
+    | {
+        measure: string;
+        direction?: "asc" | "desc";
+      }
+  )[];
+  /**
+   * At most this many groups (default 1000); `truncated` says when more exist.
+   */
+  limit?: number;
+  /**
+   * Also return the measures over all matching records, ignoring groups.
+   */
+  totals?: boolean;
+}

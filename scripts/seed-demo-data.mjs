@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Fills the demo workspace with sample customers, contacts, deals and tasks (zh-CN and en) through
 // the public API, signed in as the demo admin. Run by scripts/start.mjs on the first start; by hand:
-//   node scripts/seed-demo-data.mjs [--url http://127.0.0.1:8787] [--force]
+//   node scripts/seed-demo-data.mjs [--url http://127.0.0.1:8787] [--force] [--scale 0.25]
+// --scale multiplies the record counts (the browser tests use a smaller workspace to start faster).
 //
 // Crash safety: the Worker reports `dataSeeded: false` until this script's last call
 // (POST /api/dev/seed {"step":"data-done"}). A run that stopped half-way therefore runs again on the
@@ -16,7 +17,9 @@ const arg = (name, fallback) => {
 };
 const baseUrl = arg("url", "http://127.0.0.1:8787").replace(/\/$/, "");
 const force = args.includes("--force");
-const COUNTS = { customers: 320, deals: 420, tasks: 560 };
+const scale = Number(arg("scale", "1"));
+if (!(scale > 0 && scale <= 10)) throw new Error("--scale is a number above 0 and at most 10");
+const COUNTS = Object.fromEntries(Object.entries({ customers: 320, deals: 420, tasks: 560 }).map(([k, n]) => [k, Math.max(1, Math.round(n * scale))]));
 const MAX_PER_REQUEST = 1000;
 
 const zh = fakerZH_CN;

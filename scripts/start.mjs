@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm start`: Salesgrid on http://127.0.0.1:8787 with a local D1 database under .wrangler/state.
 //   1. writes .dev.vars (a random TOKEN_SECRET, DEV_SEED="1") when it is missing
-//   2. applies the D1 migrations to the local database
-//   3. starts `wrangler dev` (extra arguments are passed on: `npm start -- --port 9000`)
-//   4. waits for /api/health, creates the demo workspace on the first run, prints the demo logins
-//   5. runs until Ctrl-C (SIGINT/SIGTERM are passed on to wrangler)
+//   2. builds the web app (web-components/ -> dist/web/) and rebuilds it on every change
+//   3. applies the D1 migrations to the local database
+//   4. starts `wrangler dev` (extra arguments are passed on: `npm start -- --port 9000`); it serves
+//      dist/web as static assets and reloads when a rebuild changes it
+//   5. waits for /api/health, creates the demo workspace on the first run, prints the demo logins
+//   6. runs until Ctrl-C (SIGINT/SIGTERM are passed on to wrangler)
 // Nothing here needs the internet: wrangler's banner update check, telemetry and Request.cf download
 // are switched off below.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -77,7 +79,16 @@ function runCaptured(args, env) {
   });
 }
 
-// 2. Migrations, without the confirmation prompt (CI=1) and with a one-line summary.
+// 2. The web app: one full build now (so the first page load works), then esbuild's watch mode.
+{
+  const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-web.mjs")], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) fail("Building the web app (scripts/build-web.mjs) failed (output above)");
+  say("Built the web app into dist/web");
+}
+let webWatcher = spawn(process.execPath, [path.join(root, "scripts", "build-web.mjs"), "--watch"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+webWatcher.on("exit", () => (webWatcher = null));
+
+// 3. Migrations, without the confirmation prompt (CI=1) and with a one-line summary.
 {
   const { code, output } = await runCaptured(["d1", "migrations", "apply", "DB", "--local"], { ...wranglerEnv, CI: "1" });
   if (code !== 0) fail("Applying the D1 migrations failed (output above)", output);
@@ -86,7 +97,7 @@ function runCaptured(args, env) {
   say(applied.length ? `Applied migrations: ${applied.join(", ")}` : "Database is up to date (no new migrations)");
 }
 
-// 3. wrangler dev, refusing to start next to something that already holds the port (its health
+// 4. wrangler dev, refusing to start next to something that already holds the port (its health
 //    answer would be mistaken for ours).
 const portTaken = await new Promise((resolve) => {
   const socket = net.connect({ host: urlHost.replace(/^\[|\]$/g, ""), port });
@@ -114,6 +125,7 @@ function stop(signal) {
   if (stopping) return;
   stopping = true;
   seeder?.kill(signal);
+  webWatcher?.kill(signal);
   try {
     process.kill(-wrangler.pid, signal);
   } catch {
@@ -133,12 +145,13 @@ process.on("SIGINT", () => stop("SIGINT"));
 process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGHUP", () => stop("SIGTERM"));
 wranglerExited.then(({ code, signal }) => {
+  webWatcher?.kill("SIGTERM");
   if (!stopping) console.error(`[salesgrid] wrangler dev exited (${signal ?? `code ${code}`})`);
   else if (!failed) say("Stopped.");
   process.exit(failed ? 1 : stopping ? 0 : code || 1);
 });
 
-// 4. Wait until the Worker answers.
+// 5. Wait until the Worker answers.
 async function waitForHealth() {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
@@ -193,7 +206,7 @@ try {
   }
   // Let wrangler print its request log lines first, so the logins come last.
   await sleep(500);
-  const lines = ["", bold(`Salesgrid is running at ${baseUrl}`), `    API: ${baseUrl}/api   OpenAPI: ${baseUrl}/api/openapi.json`];
+  const lines = ["", bold(`Salesgrid is running at ${baseUrl}`), `    App: ${baseUrl}/   API: ${baseUrl}/api   OpenAPI: ${baseUrl}/api/openapi.json`];
   if (seed) {
     lines.push("", bold("Demo logins (local development only):"), loginTable(seed.users));
     lines.push("", `    Sign in: curl -s ${baseUrl}/api/auth/login -H 'content-type: application/json' -d '{"email":"${seed.users[0].email}","password":"${seed.users[0].password}"}'`);

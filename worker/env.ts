@@ -19,6 +19,8 @@ export interface Env {
   OIDC_ROLE_MAP?: string;
   /** JSON array of roles every SSO user gets, e.g. ["viewer"]; [] when empty. */
   OIDC_DEFAULT_ROLES?: string;
+  /** The grid's licence key, public config for the page (GET /api/config). */
+  HANDSONTABLE_LICENSE_KEY?: string;
 }
 
 /** What middleware puts on the Hono context, typed once. */

@@ -12,7 +12,13 @@ import { records } from "./http/records";
 import { admin } from "./http/admin";
 import { openapi } from "./http/openapi";
 import { dev } from "./http/dev";
+import { embed } from "./http/embed";
+import { config } from "./http/config";
+import { actions } from "./http/actions";
+import { runDueJobs } from "./plugins/jobs";
 import { AppError } from "./errors";
+import { deleteStaleLoginFailures } from "./auth/throttle";
+import { deleteDeadRefreshTokens } from "./auth/sessions";
 
 const app = new Hono<AppEnv>();
 
@@ -22,24 +28,33 @@ app.use("/api/*", corsFromEnv());
 app.use("/api/*", limitBody(5 * 1024 * 1024));
 app.route("/api/health", health);
 app.route("/api/openapi.json", openapi);
+// Public settings for the web page (grid licence key, languages); open, the sign-in screen reads it.
+app.route("/api/config", config);
 // Demo seeding for local development; answers 404 unless DEV_SEED is "1".
 app.route("/api/dev", dev);
 app.route("/api/auth", authOpen);
 // Single sign-on with an OpenID Connect ID token; answers 404 unless OIDC_ISSUER is set.
 app.route("/api/auth/oidc", oidc);
-app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/auth/login", "/api/auth/oidc", "/api/dev/seed"] }));
+// Embeds check their own token (an embed token, which requireAuth refuses) and never reach requireAuth.
+app.route("/api/embed", embed);
+app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/config", "/api/auth/login", "/api/auth/oidc", "/api/dev/seed"] }));
 app.route("/api/auth", auth);
 app.route("/api/meta/views", views);
 app.route("/api/meta", meta);
 app.route("/api/tables", records);
 app.route("/api/admin", admin);
+// Named actions of installed plugins (worker/plugins).
+app.route("/api/actions", actions);
 
 app.notFound((c) => renderProblem(new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
 app.onError((err, c) => renderProblem(err, c));
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext) {
-    // Reminders and scheduled plugin jobs hook in here.
+  async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext) {
+    // Housekeeping: sign-in counters and refresh tokens that can no longer matter.
+    await Promise.all([deleteStaleLoginFailures(env.DB), deleteDeadRefreshTokens(env.DB, new Date())]);
+    // Scheduled plugin jobs (each runs when its interval has passed). Reminders hook in here too.
+    await runDueJobs(env.DB, new Date());
   },
 } satisfies ExportedHandler<Env>;

@@ -1,5 +1,19 @@
+import type { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { api } from "./helpers";
+import { admin } from "../../worker/http/admin";
+import { auth, authOpen } from "../../worker/http/auth";
+import { embed } from "../../worker/http/embed";
+import { meta } from "../../worker/http/meta";
+import { oidc } from "../../worker/http/oidc";
+import { records } from "../../worker/http/records";
+import { views } from "../../worker/http/views";
+
+/** Where worker/index.ts mounts each router. */
+const MOUNTED: [string, Hono<any>][] = [
+  ["/api/auth", authOpen], ["/api/auth", auth], ["/api/auth/oidc", oidc], ["/api/meta/views", views], ["/api/meta", meta],
+  ["/api/tables", records], ["/api/admin", admin], ["/api/embed", embed],
+];
 
 function refs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => refs(n, out));
@@ -29,5 +43,27 @@ describe("OpenAPI document", () => {
     const r = await api().get("/openapi.json");
     expect(Object.keys(r.body.paths["/api/tables/{table}/records"]).filter((k) => k !== "parameters").sort()).toEqual(["delete", "get", "patch", "post"]);
     expect(r.body.components.schemas.Field.properties.type).toEqual({ $ref: "#/components/schemas/fieldType" });
+  });
+
+  it("documents every route the API routers answer, with its method", async () => {
+    const r = await api().get("/openapi.json");
+    const missing: string[] = [];
+    for (const [base, router] of MOUNTED) {
+      for (const route of router.routes) {
+        // Middleware and catch-alls answer every method; they are not operations.
+        if (route.method === "ALL") continue;
+        const path = `${base}${route.path === "/" ? "" : route.path}`.replace(/:(\w+)/g, "{$1}");
+        if (!r.body.paths[path]?.[route.method.toLowerCase()]) missing.push(`${route.method} ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("marks the embed routes as taking embed tokens only", async () => {
+    const r = await api().get("/openapi.json");
+    expect(r.body.components.securitySchemes.embed).toMatchObject({ type: "http", scheme: "bearer" });
+    for (const op of [r.body.paths["/api/embed/view"].get, r.body.paths["/api/embed/records"].get, r.body.paths["/api/embed/records"].patch]) {
+      expect(op.security).toEqual([{ embed: [] }]);
+    }
   });
 });

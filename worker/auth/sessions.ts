@@ -118,3 +118,16 @@ export function endAllSessions(db: D1Database, userId: string, at: Date): D1Prep
     db.prepare("UPDATE sg_users SET sessions_valid_after = ?2 WHERE id = ?1").bind(userId, now),
   ];
 }
+
+/**
+ * For the cron: refresh tokens that can never be exchanged again. Expired and revoked ones answer 401
+ * whether their row exists or not; a used token whose family is still live is kept until it expires,
+ * so presenting it again still ends the family.
+ */
+export async function deleteDeadRefreshTokens(db: D1Database, at: Date): Promise<number> {
+  const [expired, revoked] = await db.batch([
+    db.prepare("DELETE FROM sg_refresh_tokens WHERE expires_at <= ?1").bind(at.toISOString()),
+    db.prepare("DELETE FROM sg_refresh_tokens WHERE revoked_at IS NOT NULL"),
+  ]);
+  return (expired!.meta.changes ?? 0) + (revoked!.meta.changes ?? 0);
+}

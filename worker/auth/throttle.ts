@@ -95,3 +95,10 @@ export function successStatements(db: D1Database, r: Reservation): D1PreparedSta
     db.prepare("UPDATE sg_login_failures SET failures = failures - 1 WHERE key = ?1 AND window_start = ?2 AND failures > 0").bind(r.clientKey, r.clientWindow),
   ];
 }
+
+/** For the cron: counters whose window has passed count for nothing (the next attempt restarts them). */
+export async function deleteStaleLoginFailures(db: D1Database, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - LOGIN_WINDOW_SECONDS * 1000).toISOString();
+  const res = await db.prepare("DELETE FROM sg_login_failures WHERE window_start <= ?1").bind(cutoff).run();
+  return res.meta.changes ?? 0;
+}

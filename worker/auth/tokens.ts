@@ -1,4 +1,4 @@
-import { SignJWT, errors, jwtVerify } from "jose";
+import { SignJWT, decodeJwt, errors, jwtVerify } from "jose";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { loadPrincipal, type Principal } from "./principal";
@@ -7,6 +7,8 @@ import type { PublicUser } from "./users";
 /** Short-lived: a stolen access token is worth 15 minutes; refresh tokens (sessions.ts) carry the session. */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const TOKEN_AUDIENCE = "salesgrid-api";
+/** Embed tokens (embed.ts) name this audience and are signed with a key derived for them alone. */
+export const EMBED_AUDIENCE = "salesgrid-embed";
 // `iat` carries milliseconds, while jose compares it with a clock floored to the second: without a
 // little tolerance a token would be "issued in the future" for the rest of the second it was made in.
 const CLOCK_TOLERANCE_SECONDS = 5;
@@ -14,7 +16,7 @@ const MIN_SECRET_LENGTH = 32;
 const encoder = new TextEncoder();
 
 /** Checked per call rather than at import, so a missing secret is a logged 500, not a Worker that won't start. */
-function secretKey(env: Env): Uint8Array {
+export function secretKey(env: Env): Uint8Array {
   const secret = env.TOKEN_SECRET;
   if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) {
     console.error(`TOKEN_SECRET is ${secret ? "shorter than 32 characters" : "not set"}; set it with \`wrangler secret put TOKEN_SECRET\` (or in .dev.vars locally)`);
@@ -23,7 +25,7 @@ function secretKey(env: Env): Uint8Array {
   return encoder.encode(secret);
 }
 
-const issuer = (env: Env) => env.TOKEN_ISSUER || "salesgrid";
+export const issuer = (env: Env) => env.TOKEN_ISSUER || "salesgrid";
 
 /**
  * `iat` has millisecond precision (RFC 7519 allows non-integer NumericDates) so that a token signed
@@ -47,7 +49,9 @@ function rejected(reason: string): AppError {
 }
 
 /** Tells the caller why a token failed without revealing anything about the secret. */
-function reasonFor(err: unknown): string {
+function reasonFor(err: unknown, token: string): string {
+  // Read unverified only to word the message: an embed token is refused here whatever it says.
+  if (isEmbedToken(token)) return "An embed token is accepted only by /api/embed; sign in for the rest of the API";
   if (err instanceof errors.JWTExpired) return "The token has expired; sign in again";
   if (err instanceof errors.JWSSignatureVerificationFailed) return "The token has an invalid signature";
   if (err instanceof errors.JOSEAlgNotAllowed) return "The token is signed with an algorithm this API does not accept";
@@ -77,7 +81,7 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Princi
     sub = payload.sub;
     iat = payload.iat!;
   } catch (err) {
-    throw rejected(reasonFor(err));
+    throw rejected(reasonFor(err, token));
   }
   if (typeof sub !== "string" || sub === "") throw rejected("The token is malformed");
   const loaded = await loadPrincipal(env.DB, sub);
@@ -88,4 +92,14 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Princi
     throw rejected("This session has been ended (signed out everywhere or password changed); sign in again");
   }
   return loaded.principal;
+}
+
+/** Whether a token claims the embed audience (unverified; for choosing an error message only). */
+export function isEmbedToken(token: string): boolean {
+  try {
+    const aud = decodeJwt(token).aud;
+    return aud === EMBED_AUDIENCE || (Array.isArray(aud) && aud.includes(EMBED_AUDIENCE));
+  } catch {
+    return false;
+  }
 }

@@ -1,40 +1,41 @@
 /**
  * Who may do what in the demo workspace: one sales team (the manager leads, both reps are members)
- * and grants per role and table, so each demo login shows its role's view of the data.
+ * and grants per role and table, so each demo login shows its role's view of the data. The grants of
+ * plugin tables are the ones the plugins' manifests install; the hand-made tables' are here.
  */
 import { bumpSchemaVersion, findTable, loadRegistry } from "../model/registry";
-import type { Grant, Level } from "../access/policy";
+import type { FieldAccess, Grant, Level } from "../access/policy";
+import { BUNDLED } from "../../plugins/index";
+import { DEMO_PLUGINS } from "./schema";
 import { DEMO_USERS } from "./users";
 
 type Ops = Grant["ops"];
+type DemoGrant = [Ops, FieldAccess, Record<string, FieldAccess>];
 const ops = (read: Level, create: Level, update: Level, del: Level): Ops => ({ read, create, update, delete: del });
 
-/** role -> table -> [ops, default field access, per-field access by name] */
-export const DEMO_GRANTS: Record<string, Record<string, [Ops, Grant["defaultField"], Record<string, Grant["defaultField"]>]>> = {
-  sales_manager: {
-    customers: [ops("team", "all", "team", "team"), "write", {}],
-    contacts: [ops("all", "all", "all", "team"), "write", {}],
-    deals: [ops("team", "all", "team", "team"), "write", {}],
-    tasks: [ops("team", "all", "team", "team"), "write", {}],
-  },
-  sales_rep: {
-    customers: [ops("own", "own", "own", "none"), "write", { grade: "read" }],
-    contacts: [ops("all", "all", "own", "none"), "write", {}],
-    deals: [ops("own", "own", "own", "own"), "write", {}],
-    tasks: [ops("own", "own", "own", "own"), "write", {}],
-  },
-  warehouse: {
-    customers: [ops("all", "none", "none", "none"), "read", { annual_revenue: "hidden", grade: "hidden" }],
-    contacts: [ops("all", "none", "none", "none"), "read", {}],
-    tasks: [ops("own", "own", "own", "none"), "write", {}],
-  },
-  viewer: {
-    customers: [ops("all", "none", "none", "none"), "read", {}],
-    contacts: [ops("all", "none", "none", "none"), "read", {}],
-    deals: [ops("all", "none", "none", "none"), "read", {}],
-    tasks: [ops("all", "none", "none", "none"), "read", {}],
-  },
+/** Grants of the hand-made demo tables: tasks belong to their assignee. */
+const TABLE_GRANTS: Record<string, Record<string, DemoGrant>> = {
+  sales_manager: { tasks: [ops("team", "all", "team", "team"), "write", {}] },
+  sales_rep: { tasks: [ops("own", "own", "own", "own"), "write", {}] },
+  warehouse: { tasks: [ops("own", "own", "own", "none"), "write", {}] },
+  viewer: { tasks: [ops("all", "none", "none", "none"), "read", {}] },
 };
+
+/** role -> table -> [ops, default field access, per-field access by name], plugin manifests included. */
+function demoGrants(): Record<string, Record<string, DemoGrant>> {
+  const out: Record<string, Record<string, DemoGrant>> = {};
+  for (const b of BUNDLED.filter((x) => DEMO_PLUGINS.includes(x.manifest.name))) {
+    for (const [role, byTable] of Object.entries(b.manifest.grants ?? {})) {
+      for (const [table, g] of Object.entries(byTable)) {
+        (out[role] ??= {})[table] = [ops(g.read as Level, g.create as Level, g.update as Level, g.delete as Level), g.defaultField ?? "write", g.fields ?? {}];
+      }
+    }
+  }
+  for (const [role, byTable] of Object.entries(TABLE_GRANTS)) Object.assign((out[role] ??= {}), byTable);
+  return out;
+}
+
+export const DEMO_GRANTS: Record<string, Record<string, DemoGrant>> = demoGrants();
 
 export async function seedDemoAccess(db: D1Database, userIds: Map<string, string>, at: string): Promise<void> {
   const reg = await loadRegistry(db);
@@ -43,7 +44,8 @@ export async function seedDemoAccess(db: D1Database, userIds: Map<string, string
     for (const [name, [o, defaultField, fields]] of Object.entries(tables)) {
       const table = findTable(reg, name);
       if (!table) continue;
-      const byId = Object.fromEntries(Object.entries(fields).map(([f, a]) => [table.fields.find((x) => x.name === f)!.id, a]));
+      const byId = Object.fromEntries(Object.entries(fields).flatMap(([f, a]) => table.fields.filter((x) => x.name === f).map((x) => [x.id, a])));
+      // Plugin tables got these grants at install; an admin's later change is kept.
       stmts.push(
         db.prepare("INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (role, table_id) DO NOTHING")
           .bind(role, table.id, JSON.stringify(o), JSON.stringify(byId), defaultField, at),

@@ -4,7 +4,8 @@
  * by `npm start`; never in production). No sign-in: it runs before the auth middleware.
  *
  * Protocol (scripts/start.mjs and scripts/seed-demo-data.mjs):
- * - `{}` (or no body): creates whatever demo users and tables are missing, then records
+ * - `{}` (or no body): creates whatever demo users are missing, installs the sales plugins
+ *   (customers, pipeline; an install is idempotent), creates the hand-made demo tables, then records
  *   sg_settings 'demo_seeded'. Once that is recorded a call creates nothing and says `seeded: false`.
  * - `{"step": "data-done"}`: records sg_settings 'demo_data_seeded' after the sample records were
  *   written. Until then every reply says `dataSeeded: false`, so a run that stopped half-way is
@@ -15,12 +16,15 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
 import { AppError, invalid } from "../errors";
 import { createUser, findUserByEmail } from "../auth/users";
-import { DEMO_TABLES } from "../demo/schema";
+import { DEMO_PLUGINS, DEMO_TABLES } from "../demo/schema";
 import { DEMO_USERS } from "../demo/users";
 import { createTable } from "../model/tables";
 import { findTable, loadRegistry } from "../model/registry";
 import { readJson } from "./body";
 import { seedDemoAccess } from "../demo/access";
+import { loadPrincipal } from "../auth/principal";
+import { bundledPlugin } from "../plugins/catalog";
+import { installPlugin } from "../plugins/install";
 
 const SEEDED = "demo_seeded";
 const DATA_SEEDED = "demo_data_seeded";
@@ -67,7 +71,8 @@ async function reply(c: Context<AppEnv>, seeded: boolean) {
   const users = await Promise.all(
     DEMO_USERS.map(async (u) => ({ id: (await findUserByEmail(db, u.email))?.user.id ?? null, email: u.email, password: u.password, role: u.role, name: u.name })),
   );
-  return c.json({ seeded, dataSeeded: (await setting(db, DATA_SEEDED)) !== null, users, tables: DEMO_TABLES.map((t) => t.name) });
+  const tables = [...DEMO_PLUGINS.flatMap((p) => (bundledPlugin(p).manifest.tables ?? []).map((t) => t.name)), ...DEMO_TABLES.map((t) => t.name)];
+  return c.json({ seeded, dataSeeded: (await setting(db, DATA_SEEDED)) !== null, users, plugins: DEMO_PLUGINS, tables });
 }
 
 async function seedAccess(db: D1Database): Promise<void> {
@@ -100,9 +105,12 @@ export const dev = new Hono<AppEnv>()
     const ids = new Map<string, string>();
     for (const u of DEMO_USERS) ids.set(u.email, await ensureUser(db, u));
     const admin = DEMO_USERS.find((u) => u.role === "admin")!;
+    const schemaCtx = () => ({ db, userId: ids.get(admin.email)!, requestId: c.get("requestId") ?? null, at: new Date().toISOString() });
+    const principal = (await loadPrincipal(db, ids.get(admin.email)!))!.principal;
+    for (const name of DEMO_PLUGINS) await installPlugin(schemaCtx(), name, principal);
     for (const def of DEMO_TABLES) {
       if (findTable(await loadRegistry(db), def.name)) continue;
-      await createTable({ db, userId: ids.get(admin.email)!, requestId: c.get("requestId") ?? null, at: new Date().toISOString() }, def);
+      await createTable(schemaCtx(), def);
     }
     await seedAccess(db);
     await record(db, SEEDED, new Date().toISOString());

@@ -45,6 +45,25 @@ function visibleTable(principal: Principal, reg: Registry, t: TableMeta): TableM
   return { ...t, fields: t.fields.filter((f) => access.canRead(f)), deletedFields: [] };
 }
 
+/**
+ * The table as `tableView` shapes it plus what the caller may do: `access` on the table (each
+ * operation, true when any row may qualify) and on each field ("read" or "write"), so a client builds
+ * its forms and grids from one reply. Hidden fields are already gone (visibleTable).
+ */
+function tableWithAccess(principal: Principal, reg: Registry, shown: TableMeta, opts: { withDeletedFields?: boolean } = {}) {
+  const access = tableAccess(principal, shown, reg);
+  const view = tableView(shown, opts);
+  const fieldAccess = (f: { id: string }) => {
+    const meta = shown.fields.find((x) => x.id === f.id);
+    return meta && access.canWrite(meta) ? ("write" as const) : ("read" as const);
+  };
+  return {
+    ...view,
+    fields: view.fields.map((f) => ({ ...f, access: fieldAccess(f) })),
+    access: { read: access.may("read"), create: access.may("create"), update: access.may("update"), delete: access.may("delete") },
+  };
+}
+
 async function visible(c: { env: AppEnv["Bindings"]; get: (k: "principal") => Principal }, ref: string) {
   const { reg, table } = await requireTable(c.env.DB, ref);
   const shown = visibleTable(c.get("principal"), reg, table);
@@ -58,7 +77,7 @@ export const meta = new Hono<AppEnv>()
     const deleted = c.req.query("deleted") === "true";
     if (deleted) requireAdmin(c.get("principal"), "list deleted tables");
     const tables = reg.tables.filter((t) => (deleted ? t.deletedAt : !t.deletedAt)).map((t) => visibleTable(c.get("principal"), reg, t));
-    return c.json({ tables: tables.filter((t): t is TableMeta => t !== null).map((t) => tableView(t)) });
+    return c.json({ tables: tables.filter((t): t is TableMeta => t !== null).map((t) => tableWithAccess(c.get("principal"), reg, t)) });
   })
   .get("/tables/:table/schema", async (c) => {
     // The JSON Schema of a record as this caller may write it: fields they cannot write are absent.
@@ -72,8 +91,8 @@ export const meta = new Hono<AppEnv>()
     return c.json({ table: tableView(table) }, 201);
   })
   .get("/tables/:table", async (c) => {
-    const { table } = await visible(c, c.req.param("table"));
-    return c.json({ table: tableView(table, { withDeletedFields: c.get("principal").isAdmin }) });
+    const { reg, table } = await visible(c, c.req.param("table"));
+    return c.json({ table: tableWithAccess(c.get("principal"), reg, table, { withDeletedFields: c.get("principal").isAdmin }) });
   })
   .patch("/tables/:table", async (c) => {
     requireAdmin(c.get("principal"), "change tables");

@@ -4,6 +4,8 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { verifyAccessToken } from "../auth/tokens";
+import { deferringDb, pendingCheck } from "../auth/freshness";
+import { settleFreshnessNow } from "../auth/principal";
 
 /** Gives every request an id (the caller's X-Request-Id when sane) and echoes it back. */
 export function requestId(): MiddlewareHandler<AppEnv> {
@@ -35,7 +37,7 @@ export function corsFromEnv(): MiddlewareHandler<AppEnv> {
     return cors({
       origin: (origin) => (allowed.includes(origin) ? origin : null),
       allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
-      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       exposeHeaders: ["X-Request-Id", "Retry-After"],
       maxAge: 600,
     })(c, next);
@@ -52,7 +54,29 @@ export function requireAuth(options: { except: string[] }): MiddlewareHandler<Ap
     if (!match?.[1]) {
       throw new AppError("unauthenticated", "Send a token as `Authorization: Bearer <token>`; get one from POST /api/auth/login", [], {}, { "WWW-Authenticate": 'Bearer realm="salesgrid"' });
     }
-    c.set("principal", await verifyAccessToken(c.env, match[1]));
-    return next();
+    const token = match[1];
+    if (c.req.method !== "GET" || !DEFERRED_CHECK.test(c.req.path)) {
+      c.set("principal", await verifyAccessToken(c.env, token));
+      return next();
+    }
+    // A list read: user and schema come from this isolate's caches and are proven current inside the
+    // read's own batch (auth/freshness.ts). The handler sees a D1 handle that carries the check.
+    const env = c.env;
+    const deferred = deferringDb(env.DB, () => verifyAccessToken(env, token));
+    const requestEnv = { ...env, DB: deferred.db };
+    try {
+      c.set("principal", await verifyAccessToken(requestEnv, token));
+    } catch {
+      // Refusals are never made on cached rows: verify afresh, and read without deferral.
+      c.set("principal", await verifyAccessToken(env, token));
+      return next();
+    }
+    c.env = requestEnv;
+    await next();
+    // A handler that never ran the check (it failed before its batch): run it before anything leaves.
+    if (pendingCheck(deferred.db)) await settleFreshnessNow(deferred.db);
   };
 }
+
+/** Requests whose handler runs the freshness check in its own batch: lists of records. */
+const DEFERRED_CHECK = /^\/api\/tables\/[^/]+\/records$/;

@@ -1,13 +1,15 @@
-/** Records API: list, get, create, update, delete (one or many), history. */
+/** Records API: list, get, create, update, delete (one or many), history, aggregate. */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
 import { invalid } from "../errors";
 import { requireTable } from "../model/registry";
+import { aggregateRecords, MAX_AGGREGATE_BYTES } from "../records/aggregate";
 import { getRecord, listRecords } from "../records/read";
 import { recordHistory } from "../records/history";
 import { createRecords, deleteRecords, parseItems, updateRecords, type WriteContext } from "../records/write";
 import { readJson } from "./body";
 import { recordId } from "./context";
+import { limitBody } from "./middleware";
 
 async function setup(c: Context<AppEnv>) {
   const { reg, table } = await requireTable(c.env.DB, c.req.param("table")!);
@@ -19,7 +21,11 @@ export const records = new Hono<AppEnv>()
   .get("/:table/records", async (c) => {
     const { ctx, table } = await setup(c);
     const q = c.req.query();
-    return c.json(await listRecords(ctx, table, { filter: q.filter, sort: q.sort, limit: q.limit, cursor: q.cursor, fields: q.fields, q: q.q, count: q.count, expand: q.expand }));
+    return c.json(await listRecords(ctx, table, { filter: q.filter, sort: q.sort, limit: q.limit, cursor: q.cursor, offset: q.offset, fields: q.fields, q: q.q, count: q.count, expand: q.expand }));
+  })
+  .post("/:table/aggregate", limitBody(MAX_AGGREGATE_BYTES), async (c) => {
+    const { ctx, table } = await setup(c);
+    return c.json(await aggregateRecords(ctx, table, await readJson(c)));
   })
   .get("/:table/records/:id", async (c) => {
     const { ctx, table } = await setup(c);

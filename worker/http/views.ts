@@ -7,7 +7,7 @@ import type { AppEnv } from "../env";
 import { requireAdmin, tableAccess } from "../access";
 import { invalid, notFound } from "../errors";
 import { findTable, loadRegistry, type Registry } from "../model/registry";
-import { canOpenView, createView, deleteView, listViewRecords, loadView, loadViews, updateView, viewReply, type ViewMeta } from "../model/views";
+import { aggregateViewRecords, canOpenView, createView, deleteView, listViewRecords, loadView, loadViews, updateView, viewReply, type ViewMeta } from "../model/views";
 import { readJson } from "./body";
 import { schemaContext } from "./context";
 import { limitBody } from "./middleware";
@@ -77,5 +77,10 @@ export const views = new Hono<AppEnv>()
     const { reg, view } = await openable(c);
     const q = c.req.query();
     const ctx = { db: c.env.DB, principal: c.get("principal"), reg };
-    return c.json(await listViewRecords(ctx, view, { filter: q.filter, sort: q.sort, limit: q.limit, cursor: q.cursor, fields: q.fields, q: q.q, count: q.count }));
+    return c.json(await listViewRecords(ctx, view, { filter: q.filter, sort: q.sort, limit: q.limit, cursor: q.cursor, offset: q.offset, fields: q.fields, q: q.q, count: q.count }));
+  })
+  .post("/:id/aggregate", async (c) => {
+    const { reg, view } = await openable(c);
+    const ctx = { db: c.env.DB, principal: c.get("principal"), reg };
+    return c.json(await aggregateViewRecords(ctx, view, await readJson(c)));
   });

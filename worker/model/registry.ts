@@ -4,7 +4,9 @@
  */
 import { notFound } from "../errors";
 import type { FieldMeta, TableMeta } from "./types";
-import type { Grant } from "../access/policy";
+import { ownerField, type Grant } from "../access/policy";
+import { pendingCheck } from "../auth/freshness";
+import { DERIVED_INDEX_PREFIX, ownerIndexes, reconcileIndexesSql, type DerivedIndex } from "./ddl";
 
 interface TableRow {
   id: string; name: string; label: string; labels: string; description: string; primary_field_id: string | null; owner_field_id: string | null;
@@ -32,22 +34,63 @@ export const bumpSchemaVersion = (db: D1Database) =>
   db.prepare("UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'");
 
 export async function loadRegistry(db: D1Database): Promise<Registry> {
+  // Behind a deferred freshness check (auth/freshness.ts) the cached copy answers; the check then
+  // compares its version with the database's inside the read's own batch.
+  const pending = pendingCheck(db);
+  if (pending && cached) {
+    pending.schemaVersion = cached.version;
+    return cached;
+  }
+  return loadRegistryFromDb(db);
+}
+
+async function loadRegistryFromDb(db: D1Database): Promise<Registry> {
   const v = await db.prepare("SELECT value FROM sg_settings WHERE key = 'schema_version'").first<{ value: string }>();
   const version = Number(v?.value ?? 0);
   if (cached && cached.version === version) return cached;
-  const [tables, fields, grants] = await db.batch<TableRow | FieldRow | GrantRow>([
+  const [tables, fields, grants, indexes] = await db.batch<TableRow | FieldRow | GrantRow | IndexRow>([
     db.prepare("SELECT * FROM sg_tables ORDER BY created_at, id"),
     db.prepare("SELECT * FROM sg_fields ORDER BY table_id, position, created_at"),
     db.prepare("SELECT role, table_id, ops, fields, default_field FROM sg_grants"),
+    db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND substr(name, 1, ?1) = ?2").bind(DERIVED_INDEX_PREFIX.length, DERIVED_INDEX_PREFIX),
   ]);
-  cached = {
+  const reg: Registry = {
     version,
     tables: assemble(tables!.results as TableRow[], fields!.results as FieldRow[]),
     grants: (grants!.results as GrantRow[]).map((g) => ({
       role: g.role, tableId: g.table_id, ops: JSON.parse(g.ops), fields: JSON.parse(g.fields), defaultField: g.default_field as Grant["defaultField"],
     })),
   };
+  await reconcileIndexes(db, reg, indexes!.results as IndexRow[]);
+  cached = reg;
   return cached;
+}
+
+interface IndexRow {
+  name: string;
+  sql: string | null;
+}
+
+/** The derived indexes the registry's tables and grants call for (see ownerIndexes). */
+export function wantedIndexes(reg: Registry): DerivedIndex[] {
+  const ownReaders = new Set(reg.grants.filter((g) => g.ops.read === "own" || g.ops.read === "team").map((g) => g.tableId));
+  return reg.tables.filter((t) => !t.deletedAt && ownReaders.has(t.id)).flatMap((t) => ownerIndexes(t, ownerField(t)));
+}
+
+/**
+ * Every schema or grant change bumps schema_version, so the first load after it brings the derived
+ * indexes in line, whichever path made the change. Idempotent (IF [NOT] EXISTS), so isolates that
+ * reload at the same time do no harm. A failure is logged, not thrown: reads stay correct without
+ * the index, only slower, and the next change retries.
+ */
+async function reconcileIndexes(db: D1Database, reg: Registry, existing: IndexRow[]): Promise<void> {
+  const stmts = reconcileIndexesSql(wantedIndexes(reg), existing);
+  if (stmts.length === 0) return;
+  try {
+    await db.batch(stmts.map((sql) => db.prepare(sql)));
+  } catch (err) {
+    console.error(`could not bring the owner indexes in line: ${String(err)}`);
+  }
 }
 
 function toField(r: FieldRow): FieldMeta {
@@ -87,8 +130,15 @@ export function findTable(reg: Registry, ref: string, opts: { includeDeleted?: b
 }
 
 export async function requireTable(db: D1Database, ref: string, opts: { includeDeleted?: boolean } = {}) {
-  const reg = await loadRegistry(db);
-  const table = findTable(reg, ref, opts);
+  let reg = await loadRegistry(db);
+  let table = findTable(reg, ref, opts);
+  const pending = pendingCheck(db);
+  if (!table && pending?.schemaVersion != null) {
+    // A table this isolate has not heard of yet (created elsewhere a moment ago) is no 404.
+    pending.schemaVersion = null;
+    reg = await loadRegistryFromDb(db);
+    table = findTable(reg, ref, opts);
+  }
   if (!table) throw notFound(`Table ${JSON.stringify(ref.slice(0, 64))}`, "table");
   return { reg, table };
 }

@@ -13,6 +13,7 @@ import { AppError, badRequest, invalid, notFound, type FieldError } from "../err
 import { MAX_FILTER_DEPTH, parseFilter } from "../query/filter";
 import { parseSort } from "../query/select";
 import { guardChanges, type Stmt } from "../query/write";
+import { aggregateRecords } from "../records/aggregate";
 import { listRecords, type ListOptions, type ReadContext } from "../records/read";
 import { conflict } from "./definitions";
 import { auditSchema, type SchemaContext } from "./plan";
@@ -327,4 +328,17 @@ export async function listViewRecords(ctx: ReadContext, view: ViewMeta, opts: Li
     if (!wanted.length) fields = mine.map((f) => f.id).join(",");
   }
   return listRecords(ctx, table, { ...opts, filter, sort, fields, expand: undefined });
+}
+
+/**
+ * Aggregates through a view: the view's filter AND the caller's, over the view's fields only (when it
+ * lists any), so a kanban board's column sums match its cards. The caller's grants still apply.
+ */
+export async function aggregateViewRecords(ctx: ReadContext, view: ViewMeta, body: unknown) {
+  const table = findTable(ctx.reg, view.tableId);
+  if (!table) throw notFound(`Table of view ${view.name}`, "table");
+  const d = view.definition;
+  // canOpenView has checked that the caller may read every field the view filters on.
+  const filter = d.filter ? parseFilter(d.filter, table, { canRead: () => true }, "view/filter") : null;
+  return aggregateRecords(ctx, table, body, { filter, fields: d.fields?.length ? new Set(d.fields) : null });
 }

@@ -31,6 +31,8 @@ export interface ReadQuery {
   /** Values of the last row of the previous page: one per sort key, then its id. */
   after?: unknown[] | null;
   limit?: number;
+  /** Rows to skip (a grid jumping to row N); costs a scan of the skipped rows, hence capped by the caller. */
+  offset?: number;
 }
 
 export interface Compiled {
@@ -99,7 +101,8 @@ function selectList(cols: Columns, fields: FieldMeta[]): string {
   return parts.join(", ");
 }
 
-function whereParts(query: ReadQuery, cols: Columns, params: Params): string[] {
+/** filter AND row filter AND search, shared by lists, counts and aggregates. */
+export function whereParts(query: ReadQuery, cols: Columns, params: Params): string[] {
   const where: string[] = [];
   if (query.rowFilter) where.push(compileFilter(query.rowFilter, cols, params));
   if (query.filter) where.push(compileFilter(query.filter, cols, params));
@@ -135,8 +138,9 @@ export function compileList(query: ReadQuery): Compiled {
   if (query.after) where.push(keyset([...keys, { expr: "s0.id", desc: idDesc }], query.after, params));
   const order = [...keys.map((k) => `${k.expr} ${k.desc ? "DESC" : "ASC"}`), `s0.id ${idDesc ? "DESC" : "ASC"}`].join(", ");
   const limit = params.add((query.limit ?? 50) + 1);
+  const offset = query.offset ? ` OFFSET ${params.add(query.offset)}` : "";
   checkParams(params);
-  const sql = `SELECT ${list} FROM ${cols.from()}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${limit}`;
+  const sql = `SELECT ${list} FROM ${cols.from()}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${limit}${offset}`;
   return { sql, params: params.values };
 }
 

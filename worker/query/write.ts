@@ -107,11 +107,11 @@ export function linkPairs(f: FieldMeta, pairsJson: string): Stmt {
   };
 }
 
-/** Audit rows given as JSON arrays [action, record_id, changes_json]. */
-export function insertAudit(rowsJson: string, at: string, userId: string | null, tableId: string | null, requestId: string | null): Stmt {
+/** Audit rows given as JSON arrays [action, record_id, changes_json]; `embedId` names the embed token acted through. */
+export function insertAudit(rowsJson: string, at: string, userId: string | null, tableId: string | null, requestId: string | null, embedId: string | null = null): Stmt {
   return {
-    sql: "INSERT INTO sg_audit (at, user_id, action, table_id, record_id, changes, request_id) SELECT ?2, ?3, json_extract(value, '$[0]'), ?4, json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?5 FROM json_each(?1)",
-    params: [rowsJson, at, userId, tableId, requestId],
+    sql: "INSERT INTO sg_audit (at, user_id, action, table_id, record_id, changes, request_id, embed_id) SELECT ?2, ?3, json_extract(value, '$[0]'), ?4, json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?5, ?6 FROM json_each(?1)",
+    params: [rowsJson, at, userId, tableId, requestId, embedId],
   };
 }
 

@@ -7,7 +7,9 @@ import { tableAccess, requireOperation, type TableAccess } from "../access";
 import type { Principal } from "../auth/principal";
 import { typeSpec } from "../model/field-types";
 import { column, column2 } from "../model/names";
-import { findTable, type Registry } from "../model/registry";
+import { findTable, loadRegistry, type Registry } from "../model/registry";
+import { pendingCheck } from "../auth/freshness";
+import { freshnessStatements, settleFreshness, settleFreshnessNow } from "../auth/principal";
 import type { FieldMeta, TableMeta } from "../model/types";
 import { parseFilter, type FilterNode } from "../query/filter";
 import { columnGroups, compileCount, compileGet, compileList, MAX_RESULT_COLUMNS, parseSort, resultColumns, type SortKey } from "../query/select";
@@ -27,6 +29,8 @@ export interface ListOptions {
   sort?: string;
   limit?: string;
   cursor?: string;
+  /** Rows to skip, for random access (a grid jumping to row N); an alternative to `cursor`. */
+  offset?: string;
   fields?: string;
   q?: string;
   count?: string;
@@ -34,6 +38,8 @@ export interface ListOptions {
 }
 
 export const MAX_LIMIT = 1000;
+/** Skipping rows scans them (~75 ms per million in SQLite), so offsets stop at a few million rows. */
+export const MAX_OFFSET = 5_000_000;
 type Row = Record<string, unknown>;
 
 export function decodeRow(row: Row, fields: FieldMeta[]): ApiRecord {
@@ -77,6 +83,15 @@ function parseLimit(raw: string | undefined): number {
   return n;
 }
 
+function parseOffset(raw: string | undefined, cursor: string | undefined): number {
+  if (raw === undefined || raw === "") return 0;
+  if (!/^\d{1,8}$/.test(raw)) throw badRequest("offset", `offset is a whole number from 0 to ${MAX_OFFSET}`, "type");
+  const n = Number(raw);
+  if (n > MAX_OFFSET) throw badRequest("offset", `offset must be at most ${MAX_OFFSET}; narrow the rows with a filter`, "range");
+  if (cursor) throw badRequest("offset", "Send either cursor or offset, not both", "conflict");
+  return n;
+}
+
 function parseJsonParam(raw: string, name: string): unknown {
   try {
     return JSON.parse(raw);
@@ -116,10 +131,44 @@ export interface ReadContext {
   db: D1Database;
   principal: Principal;
   reg: Registry;
+  /** Narrows the caller's access further (an embed token: one view's fields and rows). */
+  narrow?: (access: TableAccess) => TableAccess;
 }
 
+/**
+ * Lists records. Behind a deferred freshness check (auth/freshness.ts) the caller's user rows and the
+ * schema version are re-read in the list's own batch; when they moved, or when the list failed before
+ * its batch ran (stale caches can make a new field "unknown" or a new grant "forbidden"), the list is
+ * run again with what the database says now.
+ */
 export async function listRecords(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
-  const access = tableAccess(ctx.principal, table, ctx.reg);
+  if (!pendingCheck(ctx.db)) return listOnce(ctx, table, opts);
+  let found: Awaited<ReturnType<typeof settleFreshness>>;
+  try {
+    return await listOnce(ctx, table, opts);
+  } catch (err) {
+    if (err instanceof StaleRead) found = err.found;
+    else if (pendingCheck(ctx.db)) {
+      found = await settleFreshnessNow(ctx.db);
+      if (!found.principal && !found.schemaStale) throw err;
+    } else throw err;
+  }
+  const reg = found.schemaStale ? await loadRegistry(ctx.db) : ctx.reg;
+  const fresh = findTable(reg, table.id);
+  if (!fresh) throw notFound(`Table ${JSON.stringify(table.name)}`, "table");
+  return listOnce({ ...ctx, principal: found.principal ?? ctx.principal, reg }, fresh, opts);
+}
+
+/** Thrown inside listOnce when its batch showed the caches it was built from were stale. */
+class StaleRead extends Error {
+  constructor(readonly found: Awaited<ReturnType<typeof settleFreshness>>) {
+    super("stale principal or registry");
+  }
+}
+
+async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
+  const granted = tableAccess(ctx.principal, table, ctx.reg);
+  const access = ctx.narrow ? ctx.narrow(granted) : granted;
   requireOperation(access, "read");
   const canRead = (f: FieldMeta) => access.canRead(f);
   const expand = parseExpand(access, opts.expand);
@@ -131,19 +180,26 @@ export async function listRecords(ctx: ReadContext, table: TableMeta, opts: List
   const search = opts.q ? { text: opts.q, fields: table.fields.filter((f) => canRead(f) && typeSpec(f.type).searchable) } : null;
   const count = parseBool(opts.count, "count");
   const after = opts.cursor ? decodeCursor(opts.cursor, sort) : null;
+  const offset = parseOffset(opts.offset, opts.cursor);
   // Sort fields are selected too (not returned unless asked) so the next cursor can be made.
   const sortFields = sort.map((k) => k.field);
   const selectWithSort = [...select, ...sortFields.filter((f) => !select.includes(f))];
   // A selection too wide for one result row pages on ids and sort keys, then reads the rows by id.
   const wide = resultColumns(selectWithSort) > MAX_RESULT_COLUMNS;
   const base = { table, select: [], filter, rowFilter: access.rowFilter("read"), search };
-  const list = compileList({ ...base, select: wide ? sortFields : selectWithSort, sort, after, limit });
+  const list = compileList({ ...base, select: wide ? sortFields : selectWithSort, sort, after, limit, offset });
   const stmts = [ctx.db.prepare(list.sql).bind(...list.params)];
   if (count) {
     const c = compileCount(base);
     stmts.push(ctx.db.prepare(c.sql).bind(...c.params));
   }
-  const results = await ctx.db.batch<Row>(stmts);
+  const check = freshnessStatements(ctx.db);
+  const batch = await ctx.db.batch<Row>([...check, ...stmts]);
+  if (check.length) {
+    const found = await settleFreshness(ctx.db, batch.slice(0, check.length));
+    if (found.principal || found.schemaStale) throw new StaleRead(found);
+  }
+  const results = batch.slice(check.length);
   const rows = results[0]!.results;
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;

@@ -17,6 +17,7 @@ import {
 import { decodeRow, readRows, type ApiRecord } from "./read";
 import { checkFieldsObject, validateWrites, type WriteItem } from "./validate";
 import { ownerField, type Operation } from "../access/policy";
+import { runWriteHooks } from "../plugins/hooks";
 
 export const MAX_BATCH = 1000;
 
@@ -25,6 +26,12 @@ export interface WriteContext {
   principal: Principal;
   reg: Registry;
   requestId: string | null;
+  /** Narrows the caller's access further (an embed token: one view's fields and rows). */
+  narrow?: (access: TableAccess) => TableAccess;
+  /** The embed token a write came through, recorded on its audit rows. */
+  embedId?: string;
+  /** Options a plugin action hands to its own hooks (e.g. allowDuplicate); the records API sets none. */
+  pluginOptions?: Record<string, unknown>;
 }
 
 type Row = Record<string, unknown>;
@@ -127,7 +134,7 @@ function linkStatements(reg: Registry, f: FieldMeta, byRecord: Map<number, numbe
 }
 
 function auditStatements(ctx: WriteContext, table: TableMeta, rows: [string, number, string][], at: string): Stmt[] {
-  return chunkJson(rows).map((chunk) => insertAudit(chunk, at, ctx.principal.userId, table.id, ctx.requestId));
+  return chunkJson(rows).map((chunk) => insertAudit(chunk, at, ctx.principal.userId, table.id, ctx.requestId, ctx.embedId ?? null));
 }
 
 function changesOf(fields: FieldMeta[], before: ApiRecord | null, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
@@ -153,6 +160,18 @@ async function readBack(ctx: WriteContext, access: TableAccess, ids: number[]): 
   return ids.map((id) => byId.get(id)!).filter(Boolean);
 }
 
+/**
+ * The reply to a create, decoded from the very column values the batch wrote (what a read-back would
+ * return, without reading 1000 rows back). Only when every new row is readable as written: no read
+ * rule to apply (it may hide rows the caller could create) and no links (their values live in
+ * junction tables). Otherwise null, and the rows are read back.
+ */
+function writtenRecords(access: TableAccess, ids: number[], encoded: Record<string, unknown>[], at: string, by: string): ApiRecord[] | null {
+  if (access.rowFilter("read") !== null || access.table.fields.some((f) => f.type === "link")) return null;
+  const select = access.table.fields.filter((f) => access.canRead(f));
+  return ids.map((id, i) => decodeRow({ ...encoded[i], id, version: 1, created_at: at, created_by: by, updated_at: at, updated_by: by }, select));
+}
+
 export async function createRecords(ctx: WriteContext, table: TableMeta, body: unknown) {
   const access = tableAccess(ctx.principal, table, ctx.reg);
   requireOperation(access, "create");
@@ -172,15 +191,19 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
     const start = (await ctx.db.prepare(r.sql).bind(...r.params).first<{ first: number }>())!.first;
     values.forEach((v, i) => (v[f.name] = start + i));
   }
+  // Plugin hooks derive values or refuse the write; their side effects join this batch.
+  const hooks = await runWriteHooks(ctx, table, "create", values.map((v, i) => ({ id: ids[i]!, path: writes[i]!.path, before: null, fields: v })));
   const at = new Date().toISOString();
   const by = ctx.principal.userId;
   const stmts: Stmt[] = [];
+  // Every column of every record, encoded once: the slot rows are cut from it, and so is the reply.
+  const encoded = values.map((v) => encodeSlot(table.fields.filter((f) => f.type !== "link"), v, true));
   for (const slot of slotsOf(table)) {
     const fields = table.fields.filter((f) => f.slot === slot && f.type !== "link");
     const cols = fields.flatMap(fieldColumns);
     const sys = slot === 0 ? SYSTEM_INSERT_COLUMNS : ["id"];
-    const rows = values.map((v, i) => {
-      const enc = encodeSlot(fields, v, true);
+    const rows = values.map((_, i) => {
+      const enc = encoded[i]!;
       const head = slot === 0 ? [ids[i], at, by, at, by, 1] : [ids[i]];
       return [...head, ...cols.map((c) => enc[c])];
     });
@@ -195,9 +218,10 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   const createFilter = access.rowFilter("create");
   if (createFilter) stmts.push(guardRowsMatch(table, JSON.stringify(ids), ids.length, createFilter));
   const audit = values.map((v, i): [string, number, string] => ["create", ids[i]!, JSON.stringify(changesOf(table.fields, null, v))]);
-  stmts.push(...auditStatements(ctx, table, audit, at));
+  stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
   await runBatch(ctx.db, stmts);
-  const records = await readBack(ctx, access, ids);
+  await hooks.afterWrite();
+  const records = writtenRecords(access, ids, encoded, at, by) ?? (await readBack(ctx, access, ids));
   return single ? { record: records[0]! } : { records };
 }
 
@@ -241,7 +265,8 @@ function checkVersions(access: TableAccess, items: Row[], current: Map<number, A
 }
 
 export async function updateRecords(ctx: WriteContext, table: TableMeta, body: unknown, pathId?: number) {
-  const access = tableAccess(ctx.principal, table, ctx.reg);
+  const granted = tableAccess(ctx.principal, table, ctx.reg);
+  const access = ctx.narrow ? ctx.narrow(granted) : granted;
   requireOperation(access, "update");
   const bulk = pathId === undefined;
   const parsed = parseItems(body, bulk ? ["id", "version", "fields"] : ["version", "fields"], bulk ? ["id", "version"] : ["version"]);
@@ -254,6 +279,7 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
   const current = await loadCurrent(ctx, access, items, single, "update");
   checkVersions(access, items, current, single);
   await validateWrites(ctx.db, ctx.reg, access, writes, "update");
+  const hooks = await runWriteHooks(ctx, table, "update", items.map((it, i) => ({ id: it.id as number, path: writes[i]!.path, before: current.get(it.id as number)!, fields: writes[i]!.fields })));
   const at = new Date().toISOString();
   const stmts: Stmt[] = [];
   for (const slot of slotsOf(table)) {
@@ -278,8 +304,9 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
     const id = items[i]!.id as number;
     return ["update", id, JSON.stringify(changesOf(table.fields, current.get(id)!, w.fields))];
   });
-  stmts.push(...auditStatements(ctx, table, audit, at));
+  stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
   await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single));
+  await hooks.afterWrite();
   const records = await readBack(ctx, access, items.map((it) => it.id as number));
   return single ? { record: records[0]! } : { records };
 }
@@ -289,6 +316,7 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
   requireOperation(access, "delete");
   const current = await loadCurrent(ctx, access, items, single, "delete");
   checkVersions(access, items, current, single);
+  const hooks = await runWriteHooks(ctx, table, "delete", items.map((it, i) => ({ id: it.id as number, path: single ? "id" : `records/${i}/id`, before: current.get(it.id as number)!, fields: {} })));
   const ids = items.map((it) => it.id as number);
   const idsJson = JSON.stringify(ids);
   const versioned = JSON.stringify(items.map((it) => ({ id: it.id, v: it.version ?? null })));
@@ -300,8 +328,9 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
     const before = current.get(id)!;
     return ["delete", id, JSON.stringify(Object.fromEntries(table.fields.map((f) => [f.id, [before.fields[f.name] ?? null, null]])))];
   });
-  stmts.push(...auditStatements(ctx, table, audit, at));
+  stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
   await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "delete"), single));
+  await hooks.afterWrite();
   return { deleted: ids };
 }
 

@@ -1,0 +1,86 @@
+/**
+ * Grading by rule: each customer whose grade was not set by hand gets A/B/C/D from one metric over
+ * the rule's window (won deal amount or count in the last N months, or annual revenue) against the
+ * admin's thresholds. Money is summed as BigInt minor units in the rule's currency only. Customers
+ * change in batches of 100, each guarded by version: a batch that races a user's edit is skipped
+ * and picked up by the next run.
+ */
+import { AppError } from "../../worker/errors";
+import { and, cond, findRows, runEffects, updateEffect } from "../../worker/plugins/effects";
+import type { Runtime } from "../../worker/plugins/types";
+import { parseStages } from "../pipeline/stages";
+
+export interface GradeRule {
+  enabled: boolean;
+  metric: "won_amount" | "won_count" | "annual_revenue";
+  months: number;
+  currency?: string;
+  thresholds: { A: number; B: number; C: number };
+}
+
+export function gradeFor(value: bigint, t: GradeRule["thresholds"]): "A" | "B" | "C" | "D" {
+  return value >= BigInt(t.A) ? "A" : value >= BigInt(t.B) ? "B" : value >= BigInt(t.C) ? "C" : "D";
+}
+
+function monthsAgo(months: number, now: Date): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, now.getUTCDate()));
+  return d.toISOString().slice(0, 10);
+}
+
+async function wonByCustomer(rt: Runtime, rule: GradeRule, now: Date): Promise<Map<number, bigint>> {
+  const deals = rt.maybeTable("pipeline/deals");
+  const pipelines = rt.maybeTable("pipeline/pipelines");
+  if (!deals || !pipelines) {
+    throw new AppError("conflict", `The grading metric ${rule.metric} counts won deals; install and enable the pipeline plugin, or grade by annual_revenue`, [
+      { field: "gradeRule/metric", code: "needs_plugin", message: "Needs the pipeline plugin" },
+    ]);
+  }
+  const won = new Map<number, Set<string>>();
+  for (const p of await findRows(rt, pipelines, null, ["stages"], 1000)) {
+    won.set(p.id, new Set((parseStages(p.values.stages, "stages").stages ?? []).filter((s) => s.kind === "won").map((s) => s.name)));
+  }
+  const wonNames = [...new Set([...won.values()].flatMap((s) => [...s]))];
+  const out = new Map<number, bigint>();
+  if (wonNames.length === 0) return out;
+  const rows = await findRows(rt, deals, and(cond(deals, "stage", "in", wonNames), cond(deals, "close_date", "gte", monthsAgo(rule.months, now))), ["customer", "amount", "stage", "pipeline"]);
+  const currency = rule.currency ?? "CNY";
+  for (const r of rows) {
+    const pipeline = (r.values.pipeline as number[])[0];
+    const customer = (r.values.customer as number[])[0];
+    if (customer === undefined || pipeline === undefined || !won.get(pipeline)?.has(r.values.stage as string)) continue;
+    const amount = r.values.amount as { amount: number; currency: string } | null;
+    const add = rule.metric === "won_count" ? 1n : amount && amount.currency === currency ? BigInt(amount.amount) : 0n;
+    out.set(customer, (out.get(customer) ?? 0n) + add);
+  }
+  return out;
+}
+
+export async function applyGradeRule(rt: Runtime, opts: { evenIfDisabled?: boolean; now?: Date } = {}) {
+  const rule = (await rt.settings()).gradeRule as GradeRule | undefined;
+  if (!rule || (!rule.enabled && !opts.evenIfDisabled)) return { applied: false, reason: "The grading rule is switched off" };
+  const now = opts.now ?? new Date();
+  const c = rt.table("customers");
+  const customers = await findRows(rt, c, cond(c, "grade_locked", "eq", false), ["grade", "annual_revenue"]);
+  const values = rule.metric === "annual_revenue"
+    ? new Map(customers.map((r) => {
+        const m = r.values.annual_revenue as { amount: number; currency: string } | null;
+        return [r.id, m && m.currency === (rule.currency ?? "CNY") ? BigInt(m.amount) : 0n];
+      }))
+    : await wonByCustomer(rt, rule, now);
+  const changes = customers
+    .map((r) => ({ r, grade: gradeFor(values.get(r.id) ?? 0n, rule.thresholds) }))
+    .filter(({ r, grade }) => r.values.grade !== grade);
+  let changed = 0;
+  let skipped = 0;
+  for (let i = 0; i < changes.length; i += 100) {
+    const chunk = changes.slice(i, i + 100);
+    try {
+      await runEffects(rt.db, updateEffect(rt, c, chunk.map(({ r, grade }) => ({ id: r.id, version: r.version, before: r.values, set: { grade } }))));
+      changed += chunk.length;
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === "conflict")) throw err;
+      skipped += chunk.length;
+    }
+  }
+  return { applied: true, metric: rule.metric, checked: customers.length, changed, skipped };
+}

@@ -1,0 +1,45 @@
+/**
+ * The customer page in one call: the customer and its contacts, addresses, activities, deals (with
+ * the pipeline plugin) and orders (once an orders plugin exists), each read through the records
+ * read pipeline as the caller, so every list holds only rows and fields their grants allow. A list
+ * the caller may not read at all is null.
+ */
+import { AppError } from "../../worker/errors";
+import type { ActionContext } from "../../worker/plugins/types";
+import { getRecord, listRecords } from "../../worker/records/read";
+
+const RELATED: [string, string, string, string][] = [
+  ["contacts", "contacts", "customer", "name"],
+  ["addresses", "customer_addresses", "customer", "address"],
+  ["activities", "activities", "customer", "-at"],
+  ["deals", "pipeline/deals", "customer", "-expected_close"],
+  ["purchases", "orders/orders", "customer", ""],
+];
+
+export async function customerOverview(ctx: ActionContext, id: number) {
+  const customers = ctx.table("customers");
+  const record = await getRecord(ctx, customers.meta, id, {});
+  const related: Record<string, unknown> = {};
+  for (const [label, ref, linkKey, sortKey] of RELATED) {
+    const t = ctx.maybeTable(ref);
+    const link = t?.maybeField(linkKey);
+    if (!t || !link) {
+      related[label] = null;
+      continue;
+    }
+    const sortField = sortKey ? t.maybeField(sortKey.replace(/^-/, "")) : null;
+    try {
+      const page = await listRecords(ctx, t.meta, {
+        filter: JSON.stringify({ field: link.id, op: "contains", value: id }),
+        limit: "200",
+        ...(sortField ? { sort: `${sortKey.startsWith("-") ? "-" : ""}${sortField.id}` } : {}),
+      });
+      related[label] = page.records;
+    } catch (err) {
+      // No read grant on the table, or the link or sort field is hidden from the caller.
+      if (err instanceof AppError && ["forbidden", "unknown_field", "bad_request"].includes(err.code)) related[label] = null;
+      else throw err;
+    }
+  }
+  return { record, ...related };
+}

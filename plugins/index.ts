@@ -1,0 +1,16 @@
+/**
+ * The plugins bundled into the Worker, in dependency order. Kept by hand: a Worker cannot read files
+ * at run time, so each plugin's plugin.json and server.ts are imported here. Adding a plugin means
+ * a folder with both files and one line below.
+ */
+import type { PluginManifest } from "../schemas/types";
+import type { BundledPlugin } from "../worker/plugins/types";
+import customersManifest from "./customers/plugin.json";
+import customersServer from "./customers/server";
+import pipelineManifest from "./pipeline/plugin.json";
+import pipelineServer from "./pipeline/server";
+
+export const BUNDLED: readonly BundledPlugin[] = [
+  { manifest: customersManifest as PluginManifest, server: customersServer },
+  { manifest: pipelineManifest as PluginManifest, server: pipelineServer },
+];

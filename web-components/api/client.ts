@@ -1,0 +1,383 @@
+/**
+ * The one API client of every element. Methods return the parsed JSON reply and throw ApiError with
+ * the server's RFC 9457 problem. Signed-in use carries a session (access token refreshed on a 401
+ * through session.ts); embed use (`embedToken`) talks to /api/embed with that token only.
+ */
+import { Session } from "./session";
+
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** An RFC 9457 problem as the Worker sends it. */
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  errors?: FieldProblem[];
+  /** On a 409 for one record: the record as it is now. */
+  current?: ApiRecord;
+  /** On a 409 for several records: the current ones by request index. */
+  conflicts?: { index: number; current: ApiRecord }[];
+  [key: string]: unknown;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  constructor(status: number, problem: Problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.name = "ApiError";
+    this.status = status;
+    this.problem = problem;
+  }
+  /** The current record the server sent with a 409 (the first one for a bulk write). */
+  get current(): ApiRecord | undefined {
+    return this.problem.current ?? this.problem.conflicts?.[0]?.current;
+  }
+  /** Problems per field name: `records/0/fields/amount` and `fields/amount` both become `amount`. */
+  fieldErrors(): Map<string, FieldProblem[]> {
+    const out = new Map<string, FieldProblem[]>();
+    for (const e of this.problem.errors ?? []) {
+      const name = e.field.replace(/^records\/\d+\//, "").replace(/^fields\//, "").split("/")[0] ?? "";
+      out.set(name, [...(out.get(name) ?? []), e]);
+    }
+    return out;
+  }
+}
+
+export type Access = "read" | "write";
+
+export interface FieldInfo {
+  id: string;
+  name: string;
+  label: string;
+  labels?: Record<string, string>;
+  description?: string | null;
+  type: string;
+  options: Record<string, unknown>;
+  required?: boolean;
+  indexed?: boolean;
+  position?: number;
+  /** What the caller may do with the field (read-only or writable); hidden fields are not sent. */
+  access?: Access;
+}
+
+export interface TableOps {
+  read: boolean;
+  create: boolean;
+  update: boolean;
+  delete: boolean;
+}
+
+export interface TableInfo {
+  id: string;
+  name: string;
+  label: string;
+  labels?: Record<string, string>;
+  description?: string | null;
+  primaryFieldId: string | null;
+  fields: FieldInfo[];
+  access?: TableOps;
+  version?: number;
+  [key: string]: unknown;
+}
+
+export interface ViewInfo {
+  id: string;
+  name: string;
+  label: string;
+  labels?: Record<string, string>;
+  table: string;
+  tableId: string;
+  type: string;
+  fields?: string[];
+  sort?: { field: string; direction: "asc" | "desc" }[];
+  filter?: unknown;
+  groupBy?: string;
+  layout?: Record<string, unknown>;
+  roles?: string[];
+  version?: number;
+  [key: string]: unknown;
+}
+
+export interface ApiRecord {
+  id: number;
+  version: number;
+  createdAt?: string;
+  createdBy?: string | null;
+  updatedAt?: string;
+  updatedBy?: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface ListOptions {
+  /** A filter tree (sent as JSON) or its JSON text. */
+  filter?: unknown;
+  /** `-amount,name` or ["-amount", "name"]. */
+  sort?: string | string[];
+  limit?: number;
+  cursor?: string | null;
+  fields?: string | string[];
+  q?: string;
+  count?: boolean;
+  expand?: string | string[];
+}
+
+export interface ListReply {
+  records: ApiRecord[];
+  nextCursor: string | null;
+  total?: number;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  locale?: string | null;
+  timeZone?: string | null;
+  [key: string]: unknown;
+}
+
+export interface HistoryEntry {
+  id: number;
+  at: string;
+  action: string;
+  user: { id: string; name: string | null } | null;
+  changes: Record<string, { before: unknown; after: unknown }>;
+}
+
+export interface EmbedViewReply {
+  view: ViewInfo;
+  table: TableInfo;
+  mode: "read" | "edit";
+}
+
+export interface PublicConfig {
+  handsontableLicenseKey: string;
+  locales: string[];
+  [key: string]: unknown;
+}
+
+export interface ApiClientOptions {
+  /** Where the Worker is: "" or "/" for the page's own origin, else an absolute URL. */
+  baseUrl: string;
+  /** An access token (a sign-in session), when the element was given one. */
+  token?: string;
+  /** An embed token: the element then talks to /api/embed only. */
+  embedToken?: string;
+  /** The session to use; by default one kept in this tab's sessionStorage. */
+  session?: Session;
+  fetch?: typeof fetch;
+}
+
+const enc = encodeURIComponent;
+
+function listQuery(opts: ListOptions = {}): string {
+  const q = new URLSearchParams();
+  if (opts.filter !== undefined && opts.filter !== null) q.set("filter", typeof opts.filter === "string" ? opts.filter : JSON.stringify(opts.filter));
+  if (opts.sort !== undefined && opts.sort.length) q.set("sort", Array.isArray(opts.sort) ? opts.sort.join(",") : opts.sort);
+  if (opts.limit !== undefined) q.set("limit", String(opts.limit));
+  if (opts.cursor) q.set("cursor", opts.cursor);
+  if (opts.fields !== undefined) q.set("fields", Array.isArray(opts.fields) ? opts.fields.join(",") : opts.fields);
+  if (opts.q) q.set("q", opts.q);
+  if (opts.count) q.set("count", "true");
+  if (opts.expand !== undefined && opts.expand.length) q.set("expand", Array.isArray(opts.expand) ? opts.expand.join(",") : opts.expand);
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+export class ApiClient {
+  readonly baseUrl: string;
+  readonly embedToken?: string;
+  readonly session: Session;
+  private readonly fetchFn: typeof fetch;
+  private refreshing: Promise<boolean> | null = null;
+
+  constructor(opts: ApiClientOptions) {
+    this.baseUrl = (opts.baseUrl ?? "").replace(/\/+$/, "");
+    this.embedToken = opts.embedToken || undefined;
+    this.session = opts.session ?? new Session(this.baseUrl);
+    if (opts.token) this.session.useToken(opts.token);
+    this.fetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  get embedded(): boolean {
+    return this.embedToken !== undefined;
+  }
+
+  get signedIn(): boolean {
+    return this.embedded || this.session.token !== null;
+  }
+
+  // ------------------------------------------------------------------------------ transport
+
+  /** Any route: `request("GET", "/api/admin/users")`. Throws ApiError for a non-2xx reply. */
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.send(method, path, body, this.embedToken ?? this.session.token);
+    if (res.status === 401 && !this.embedded && this.session.refreshToken && !path.startsWith("/api/auth/")) {
+      if (await this.refresh()) return this.parse<T>(await this.send(method, path, body, this.session.token));
+    }
+    return this.parse<T>(res);
+  }
+
+  private send(method: string, path: string, body: unknown, token: string | null | undefined): Promise<Response> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (token) headers.authorization = `Bearer ${token}`;
+    return this.fetchFn(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch((err: unknown) => {
+      throw new ApiError(0, { title: "Network error", status: 0, code: "network", detail: err instanceof Error ? err.message : String(err) });
+    });
+  }
+
+  private async parse<T>(res: Response): Promise<T> {
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (!res.ok) {
+      const problem = json && typeof json === "object" ? (json as Problem) : { title: res.statusText || `HTTP ${res.status}`, status: res.status, detail: text.slice(0, 300) };
+      throw new ApiError(res.status, { ...problem, status: res.status });
+    }
+    return json as T;
+  }
+
+  /** One refresh at a time; false (and the session cleared) when the refresh token is no good. */
+  private refresh(): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      const refreshToken = this.session.refreshToken;
+      try {
+        const res = await this.send("POST", "/api/auth/refresh", { refreshToken }, null);
+        if (!res.ok) {
+          this.session.clear();
+          return false;
+        }
+        this.session.store(await res.json());
+        return true;
+      } catch {
+        return false;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  // ------------------------------------------------------------------------------ auth
+
+  async login(email: string, password: string): Promise<{ user: User }> {
+    const reply = await this.request<{ token: string; refreshToken: string; expiresIn: number; user: User }>("POST", "/api/auth/login", { email, password });
+    this.session.store(reply);
+    return { user: reply.user };
+  }
+
+  async logout(): Promise<void> {
+    const refreshToken = this.session.refreshToken;
+    try {
+      // Ends this session's refresh-token family on the server; an access token alone just expires.
+      if (this.session.token && refreshToken) await this.request("POST", "/api/auth/logout", { refreshToken });
+    } finally {
+      this.session.clear();
+    }
+  }
+
+  me(): Promise<{ user: User }> {
+    return this.request("GET", "/api/auth/me");
+  }
+
+  config(): Promise<PublicConfig> {
+    return this.request("GET", "/api/config");
+  }
+
+  // ------------------------------------------------------------------------------ meta
+
+  tables(): Promise<{ tables: TableInfo[] }> {
+    return this.request("GET", "/api/meta/tables");
+  }
+
+  /** A table with its fields as the caller may see them (`access` on the table and each field). */
+  async table(ref: string): Promise<{ table: TableInfo }> {
+    if (this.embedded) return { table: (await this.embedView()).table };
+    return this.request("GET", `/api/meta/tables/${enc(ref)}`);
+  }
+
+  views(tableRef?: string): Promise<{ views: ViewInfo[] }> {
+    return this.request("GET", `/api/meta/views${tableRef ? `?table=${enc(tableRef)}` : ""}`);
+  }
+
+  view(id: string): Promise<{ view: ViewInfo }> {
+    return this.request("GET", `/api/meta/views/${enc(id)}`);
+  }
+
+  /** Embed mode: the embed's view, its table (fields with access) and whether it may edit. */
+  embedView(): Promise<EmbedViewReply> {
+    return this.request("GET", "/api/embed/view");
+  }
+
+  // ------------------------------------------------------------------------------ records
+
+  listRecords(tableRef: string, opts: ListOptions = {}): Promise<ListReply> {
+    if (this.embedded) {
+      const { expand: _expand, ...rest } = opts;
+      return this.request("GET", `/api/embed/records${listQuery(rest)}`);
+    }
+    return this.request("GET", `/api/tables/${enc(tableRef)}/records${listQuery(opts)}`);
+  }
+
+  viewRecords(viewId: string, opts: ListOptions = {}): Promise<ListReply> {
+    if (this.embedded) return this.listRecords("", opts);
+    const { expand: _expand, ...rest } = opts;
+    return this.request("GET", `/api/meta/views/${enc(viewId)}/records${listQuery(rest)}`);
+  }
+
+  getRecord(tableRef: string, id: number, opts: { fields?: string[]; expand?: string[] } = {}): Promise<{ record: ApiRecord }> {
+    const q = new URLSearchParams();
+    if (opts.fields?.length) q.set("fields", opts.fields.join(","));
+    if (opts.expand?.length) q.set("expand", opts.expand.join(","));
+    const s = q.toString();
+    return this.request("GET", `/api/tables/${enc(tableRef)}/records/${id}${s ? `?${s}` : ""}`);
+  }
+
+  createRecords(tableRef: string, records: { fields: Record<string, unknown> }[]): Promise<{ records: ApiRecord[] }> {
+    return this.request("POST", `/api/tables/${enc(tableRef)}/records`, { records });
+  }
+
+  /** One record: problems name `fields/<name>`, a 409 carries `current`. */
+  createRecord(tableRef: string, fields: Record<string, unknown>): Promise<{ record: ApiRecord }> {
+    return this.request("POST", `/api/tables/${enc(tableRef)}/records`, { fields });
+  }
+
+  updateRecords(tableRef: string, records: { id: number; version: number; fields: Record<string, unknown> }[]): Promise<{ records: ApiRecord[] }> {
+    if (this.embedded) return this.request("PATCH", "/api/embed/records", { records });
+    return this.request("PATCH", `/api/tables/${enc(tableRef)}/records`, { records });
+  }
+
+  updateRecord(tableRef: string, id: number, version: number, fields: Record<string, unknown>): Promise<{ record: ApiRecord }> {
+    return this.request("PATCH", `/api/tables/${enc(tableRef)}/records/${id}`, { version, fields });
+  }
+
+  deleteRecords(tableRef: string, records: { id: number; version?: number }[]): Promise<unknown> {
+    return this.request("DELETE", `/api/tables/${enc(tableRef)}/records`, { records });
+  }
+
+  history(tableRef: string, id: number, opts: { limit?: number; before?: number } = {}): Promise<{ history: HistoryEntry[]; nextBefore: number | null }> {
+    const q = new URLSearchParams();
+    if (opts.limit) q.set("limit", String(opts.limit));
+    if (opts.before) q.set("before", String(opts.before));
+    const s = q.toString();
+    return this.request("GET", `/api/tables/${enc(tableRef)}/records/${id}/history${s ? `?${s}` : ""}`);
+  }
+
+  aggregate(tableRef: string, body: unknown): Promise<unknown> {
+    return this.request("POST", `/api/tables/${enc(tableRef)}/aggregate`, body);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The zh-CN messages of every element, merged from the dictionaries in each element's folder (ids are
+ * prefixed by the element, so they cannot collide). Loaded by @lit/localize when zh-CN is first chosen.
+ */
+import { zhCN as admin } from "../../sg-admin/zh-CN";
+import { zhCN as app } from "../../sg-app/zh-CN";
+import { zhCN as filter } from "../../sg-filter/zh-CN";
+import { zhCN as form } from "../../sg-form/zh-CN";
+import { zhCN as grid } from "../../sg-grid/zh-CN";
+import { zhCN as record } from "../../sg-record/zh-CN";
+import { zhCN as common } from "../common";
+
+export const templates = { ...common, ...app, ...form, ...record, ...grid, ...admin, ...filter };

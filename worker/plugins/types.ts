@@ -1,0 +1,123 @@
+/**
+ * What a plugin's server.ts exports (hooks, actions, jobs) and what the platform hands its code.
+ * Plugin code sees tables and fields by the keys its manifest gave them, never by their current
+ * names, so an admin renaming a field does not break a hook.
+ */
+import type { PluginManifest } from "../../schemas/types";
+import type { Principal } from "../auth/principal";
+import type { FieldError } from "../errors";
+import type { Registry } from "../model/registry";
+import type { FieldMeta, TableMeta } from "../model/types";
+import type { Stmt } from "../query/write";
+
+export type Values = Record<string, unknown>;
+
+/** A table bound to the keys of the plugin that created it. */
+export interface BoundTable {
+  key: string;
+  meta: TableMeta;
+  /** The live field created for `key`; throws when an admin deleted it. */
+  field(key: string): FieldMeta;
+  /** The live field for `key`, or null when it was deleted. */
+  maybeField(key: string): FieldMeta | null;
+  /** Keys of the plugin's live fields on this table. */
+  keys(): string[];
+}
+
+export interface Runtime {
+  plugin: string;
+  db: D1Database;
+  reg: Registry;
+  principal: Principal;
+  requestId: string | null;
+  /** The time of this write or action (ISO 8601 UTC), shared by every row it writes. */
+  at: string;
+  /** A table by key ("deals") or by `plugin/key` of another installed plugin; throws if absent or disabled. */
+  table(ref: string): BoundTable;
+  maybeTable(ref: string): BoundTable | null;
+  settings(): Promise<Values>;
+}
+
+export interface HookRecord {
+  id: number;
+  /** Index of the record in the request (for error paths). */
+  index: number;
+  /** Stored values by field key before the write; null on create. */
+  before: Values | null;
+  /** Values after the write: `before` with the written values on top. */
+  after: Values;
+  /** Whether the request (or an earlier hook) writes this field. */
+  written(key: string): boolean;
+  /** Writes a derived value along with the record. */
+  set(key: string, value: unknown): void;
+}
+
+export interface HookProblem {
+  record: HookRecord;
+  /** Field key the problem is about. */
+  field: string;
+  code: string;
+  message: string;
+  /** 409 instead of 422 (e.g. a likely duplicate), with extra members for the reply. */
+  conflict?: Record<string, unknown>;
+}
+
+export interface BeforeWriteContext extends Runtime {
+  op: "create" | "update" | "delete";
+  /** The table being written. */
+  target: BoundTable;
+  records: HookRecord[];
+  /** Options the caller passed through a plugin action (e.g. allowDuplicate); {} through the records API. */
+  options: Values;
+}
+
+export interface BeforeWriteResult {
+  /** Problems refuse the whole write (422 naming each field, or 409 when one is a conflict). */
+  problems?: HookProblem[];
+  /** Side effects: they run in the same D1 batch as the write, after its own statements. */
+  statements?: Stmt[];
+}
+
+export interface AfterWriteContext extends Runtime {
+  op: "create" | "update" | "delete";
+  target: BoundTable;
+  records: { id: number; before: Values | null; after: Values }[];
+}
+
+export interface TableHooks {
+  beforeWrite?(ctx: BeforeWriteContext): Promise<BeforeWriteResult | void> | BeforeWriteResult | void;
+  /** After the batch committed: notifications, webhooks. A failure here is logged, never undoes the write. */
+  afterWrite?(ctx: AfterWriteContext): Promise<void> | void;
+}
+
+export interface ActionContext extends Runtime {
+  input: Values;
+}
+
+export interface ActionDef {
+  /** JSON Schema of the request body (checked before `run`). */
+  input: object;
+  run(ctx: ActionContext): Promise<unknown>;
+}
+
+export interface JobDef {
+  /** Runs when at least this many minutes passed since its last run (the cron trigger fires every 5). */
+  everyMinutes: number;
+  run(ctx: Runtime): Promise<Record<string, unknown>>;
+}
+
+export interface PluginServer {
+  /** On the first install only, after its tables exist: statements (e.g. starter records) run in one batch. */
+  onInstall?(ctx: Runtime): Promise<Stmt[]>;
+  /** Hooks per table key of this plugin (or `plugin/table` of a dependency). */
+  hooks?: Record<string, TableHooks>;
+  actions?: Record<string, ActionDef>;
+  jobs?: Record<string, JobDef>;
+}
+
+export interface BundledPlugin {
+  manifest: PluginManifest;
+  server: PluginServer;
+}
+
+export type { FieldError };

@@ -1,0 +1,192 @@
+/**
+ * The aggregate pipeline: access (may read? which fields, which rows) -> parse the body against the
+ * fields the caller may use -> compile one statement (two with totals) -> D1 -> shape the groups.
+ *
+ * Money stays exact: sums arrive from SQL as integer text and are added (across the partial groups
+ * of a second currency field) and divided (avg, half-even) as BigInt. An amount is a JSON number up
+ * to 2^53 and a string of digits beyond it; past SQLite's 2^63 the request is refused with 422.
+ */
+import { requireOperation, tableAccess } from "../access";
+import { AppError } from "../errors";
+import { typeSpec } from "../model/field-types";
+import type { FieldMeta, TableMeta } from "../model/types";
+import { compileAggregate, defaultCurrency, parseAggregate, statsOf, type AggregateQuery, type GroupKey, type Measure, type Stat } from "../query/aggregate";
+import type { FilterNode } from "../query/filter";
+import type { ReadContext } from "./read";
+
+/** An aggregate body is a query, not data: 64 KB holds a 100-condition filter with long lists. */
+export const MAX_AGGREGATE_BYTES = 64 * 1024;
+
+/** What a view fixes: its filter (AND'ed with the caller's) and, when it lists any, its fields. */
+export interface AggregateScope {
+  filter?: FilterNode | null;
+  fields?: Set<string> | null;
+}
+
+export type Amount = number | string;
+export interface MoneyValue {
+  amount: Amount;
+  currency: string;
+}
+export interface MoneyAverage extends MoneyValue {
+  /** The exact sum and the number of amounts the average (rounded half-even) divides. */
+  sum: Amount;
+  count: number;
+}
+
+type Row = Record<string, unknown>;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Exact integers travel as numbers while a double holds them, as digit strings beyond. */
+export function amount(n: bigint): Amount {
+  return n > MAX_SAFE || n < -MAX_SAFE ? n.toString() : Number(n);
+}
+
+/** n / d rounded to the nearest integer, ties to the even one; d > 0. */
+export function divideHalfEven(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  const r = n % d;
+  const twice = (r < 0n ? -r : r) * 2n;
+  if (twice < d) return q;
+  const away = n < 0n ? q - 1n : q + 1n;
+  if (twice > d) return away;
+  return q % 2n === 0n ? q : away;
+}
+
+/** An integer sum as SQLite renders it ("12", or "12.0" if a column ever held a real). */
+function bigint(v: unknown): bigint {
+  const text = String(v);
+  const m = /^(-?\d+)(?:\.0+)?$/.exec(text);
+  if (!m) throw new Error(`aggregate: ${JSON.stringify(text.slice(0, 40))} is not an integer sum`);
+  return BigInt(m[1]!);
+}
+
+function and(a: FilterNode | null, b: FilterNode | null): FilterNode | null {
+  return a && b ? { kind: "and", children: [a, b] } : (a ?? b);
+}
+
+function overflow(measures: Measure[]): AppError {
+  const message = "The sum exceeds the exact integer range of the database (2^63); narrow the filter or group further";
+  const errors = measures.flatMap((m, i) => ((m.op === "sum" || m.op === "avg") && m.field?.type !== "number" ? [{ field: `measures/${i}`, code: "overflow", message }] : []));
+  return new AppError("validation_failed", message, errors);
+}
+
+export async function aggregateRecords(ctx: ReadContext, table: TableMeta, body: unknown, scope: AggregateScope = {}) {
+  const base = tableAccess(ctx.principal, table, ctx.reg);
+  const access = ctx.narrow ? ctx.narrow(base) : base;
+  requireOperation(access, "read");
+  const fields = scope.fields ?? null;
+  const canUse = (f: FieldMeta) => access.canRead(f) && (!fields || fields.has(f.id));
+  const req = parseAggregate(body, table, canUse);
+  const query: AggregateQuery = {
+    table,
+    groupBy: req.groupBy,
+    measures: req.measures,
+    filter: and(scope.filter ?? null, req.filter),
+    rowFilter: access.rowFilter("read"),
+    search: req.q ? { text: req.q, fields: table.fields.filter((f) => canUse(f) && typeSpec(f.type).searchable) } : null,
+    sort: req.sort,
+    limit: req.limit,
+  };
+  const compiled = [compileAggregate(query)];
+  if (req.totals) compiled.push(compileAggregate({ ...query, groupBy: [], sort: [], limit: null }));
+  let results: D1Result<Row>[];
+  try {
+    results = await ctx.db.batch<Row>(compiled.map((c) => ctx.db.prepare(c.sql).bind(...c.params)));
+  } catch (err) {
+    if (/integer overflow/i.test(String(err))) throw overflow(req.measures);
+    throw err;
+  }
+  const stats = statsOf(req.measures);
+  const rows = results[0]!.results;
+  return {
+    groups: rows.slice(0, req.limit).map((r) => ({ key: decodeKey(r, req.groupBy), values: decodeValues(r, req.measures, stats) })),
+    truncated: rows.length > req.limit,
+    ...(req.totals ? { totals: decodeValues(results[1]!.results[0] ?? {}, req.measures, stats) } : {}),
+  };
+}
+
+function decodeKey(row: Row, groupBy: GroupKey[]): Record<string, unknown> {
+  return Object.fromEntries(groupBy.map((k, i) => {
+    const v = row[`g${i}`] ?? null;
+    return [k.field.name, k.field.type === "checkbox" ? v === 1 : v];
+  }));
+}
+
+function decodeValues(row: Row, measures: Measure[], stats: Stat[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const money = new Map<number, [string, MoneyPart][]>();
+  for (const m of measures) {
+    if (m.op === "count") {
+      out[m.name] = Number(row.o_n ?? 0);
+      continue;
+    }
+    const j = stats.findIndex((s) => s.field.id === m.field!.id);
+    const f = stats[j]!.field;
+    if (stats[j]!.money) {
+      if (!money.has(j)) money.set(j, moneyParts(row[`o_m${j}`], f));
+      out[m.name] = moneyMeasure(m, money.get(j)!);
+      continue;
+    }
+    const count = Number(row[`o_c${j}`] ?? 0);
+    switch (m.op) {
+      case "sum":
+        out[m.name] = count === 0 ? null : f.type === "number" ? (row[`o_s${j}`] as number) : amount(bigint(row[`o_s${j}`]));
+        break;
+      case "avg":
+        if (count === 0) out[m.name] = null;
+        else if (f.type === "number") out[m.name] = (row[`o_s${j}`] as number) / count;
+        // Percentages stay integer basis points.
+        else if (f.type === "percent") out[m.name] = amount(divideHalfEven(bigint(row[`o_s${j}`]), BigInt(count)));
+        else out[m.name] = Number(bigint(row[`o_s${j}`])) / count;
+        break;
+      case "min":
+        out[m.name] = row[`o_mn${j}`] ?? null;
+        break;
+      case "max":
+        out[m.name] = row[`o_mx${j}`] ?? null;
+        break;
+    }
+  }
+  return out;
+}
+
+interface MoneyPart {
+  sum: bigint;
+  count: number;
+  min: number | null;
+  max: number | null;
+}
+
+/** Folds the per-currency partials of one group ([code, sum, count, min, max] each) by currency code. */
+function moneyParts(json: unknown, f: FieldMeta): [string, MoneyPart][] {
+  const byCode = new Map<string, MoneyPart>();
+  for (const [code, sum, count, min, max] of JSON.parse(typeof json === "string" ? json : "[]") as [string | null, string | null, number | null, number | null, number | null][]) {
+    // Rows without an amount have no currency either: nothing to fold.
+    if (!count && min === null && max === null) continue;
+    const key = code ?? defaultCurrency(f);
+    const p = byCode.get(key) ?? { sum: 0n, count: 0, min: null, max: null };
+    if (sum !== null) p.sum += bigint(sum);
+    p.count += count ?? 0;
+    if (min !== null) p.min = p.min === null ? min : Math.min(p.min, min);
+    if (max !== null) p.max = p.max === null ? max : Math.max(p.max, max);
+    byCode.set(key, p);
+  }
+  return [...byCode].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** One entry per currency that has amounts, in currency code order. */
+function moneyMeasure(m: Measure, parts: [string, MoneyPart][]): MoneyValue[] | MoneyAverage[] {
+  switch (m.op) {
+    case "sum":
+      return parts.filter(([, p]) => p.count > 0).map(([currency, p]) => ({ amount: amount(p.sum), currency }));
+    case "avg":
+      return parts.filter(([, p]) => p.count > 0).map(([currency, p]) => ({
+        amount: amount(divideHalfEven(p.sum, BigInt(p.count))), currency, sum: amount(p.sum), count: p.count,
+      }));
+    case "min":
+      return parts.filter(([, p]) => p.min !== null).map(([currency, p]) => ({ amount: p.min!, currency }));
+    default:
+      return parts.filter(([, p]) => p.max !== null).map(([currency, p]) => ({ amount: p.max!, currency }));
+  }
+}
