@@ -188,34 +188,43 @@ interface ApiSample {
   totals: number[];
 }
 
-async function measureApi(client: Client, pgid: number | undefined, queries: QuerySpec[]): Promise<ApiSample> {
-  const times: number[] = [];
+/**
+ * Runs the query lists of several lanes (a client and its queries) in turn, one request of each lane
+ * per round, so lanes compared with each other (the admin's page and the rep's) see the same machine.
+ * CPU of the server is shared out evenly over all measured requests.
+ */
+async function measureLanes(lanes: { client: Client; queries: QuerySpec[] }[], pgid: number | undefined): Promise<ApiSample[]> {
+  const out = lanes.map(() => ({ times: [] as number[], firstIds: [] as number[][], totals: [] as number[] }));
   let cpu0 = groupCpu(pgid);
   let other = new OtherLoad(pgid);
-  const firstIds: number[][] = [];
-  const totals: number[] = [];
-  for (let i = 0; i < queries.length; i++) {
-    const q = queries[i]!;
-    const url = `/api/tables/deals/records?${queryString(q)}`;
-    const t = performance.now();
-    const res = await client.request("GET", url);
-    const dt = performance.now() - t;
-    if (res.status !== 200) throw new Error(`GET ${url} -> ${res.status}: ${res.text.slice(0, 1000)}`);
-    const body = JSON.parse(res.text) as { records: { id: number }[]; total?: number };
-    if (!Array.isArray(body.records) || body.records.length > q.limit) throw new Error(`GET ${url}: unexpected body`);
-    if (q.count && typeof body.total !== "number") throw new Error(`GET ${url}: no total`);
+  const rounds = Math.max(...lanes.map((l) => l.queries.length));
+  for (let i = 0; i < rounds; i++) {
+    for (const [li, lane] of lanes.entries()) {
+      const q = lane.queries[i];
+      if (!q) continue;
+      const url = `/api/tables/deals/records?${queryString(q)}`;
+      const t = performance.now();
+      const res = await lane.client.request("GET", url);
+      const dt = performance.now() - t;
+      if (res.status !== 200) throw new Error(`GET ${url} -> ${res.status}: ${res.text.slice(0, 1000)}`);
+      const body = JSON.parse(res.text) as { records: { id: number }[]; total?: number };
+      if (!Array.isArray(body.records) || body.records.length > q.limit) throw new Error(`GET ${url}: unexpected body`);
+      if (q.count && typeof body.total !== "number") throw new Error(`GET ${url}: no total`);
+      const o = out[li]!;
+      if (i >= WARMUP) o.times.push(dt);
+      if (i < 5) o.firstIds.push(body.records.map((x) => x.id));
+      if (q.count && i < 5) o.totals.push(body.total!);
+    }
     if (i === WARMUP - 1) {
       cpu0 = groupCpu(pgid);
       other = new OtherLoad(pgid);
     }
-    if (i >= WARMUP) times.push(dt);
-    if (i < 5) firstIds.push(body.records.map((x) => x.id));
-    if (q.count && i < 5) totals.push(body.total!);
   }
   const otherCores = other.cores();
   const cpu = cpuDelta(cpu0, groupCpu(pgid));
-  for (const [k, v] of cpu) cpu.set(k, (v * 1000) / times.length);
-  return { summary: summarise(times), cpuPerRequest: cpu, otherCores, firstIds, totals };
+  const measured = out.reduce((n, o) => n + o.times.length, 0);
+  for (const [k, v] of cpu) cpu.set(k, (v * 1000) / measured);
+  return out.map((o) => ({ summary: summarise(o.times), cpuPerRequest: cpu, otherCores, firstIds: o.firstIds, totals: o.totals }));
 }
 
 async function measureSimple(client: Client, url: string, n = 100, expect = 200): Promise<Summary> {
@@ -820,7 +829,7 @@ async function main() {
         console.log(`\nskipping ${int(size)} rows: the reused table already holds ${int(seeded)}`);
         continue;
       }
-      console.log(`\nseeding to ${int(size)} rows (bulk API, ${CONCURRENCY} concurrent requests of ${BATCH}) ...`);
+      console.log(size > seeded ? `\nseeding to ${int(size)} rows (bulk API, ${CONCURRENCY} concurrent requests of ${BATCH}) ...` : `\n${int(size)} rows (already seeded)`);
       if (quietWait > 0 && size > seeded) await waitQuiet(server.child.pid, quietWait, "bulk create");
       const bulk = size > seeded ? await seed(client, server.child.pid, seeded, size, owners, r) : null;
       seeded = size;
@@ -829,12 +838,19 @@ async function main() {
       if (bulk) console.log(`  ${int(bulk.rowsPerSec)} rows/s (other processes busy: ${bulk.otherCores.toFixed(2)} cores); D1 files now ${(dbBytes() / 1e6).toFixed(0)} MB`);
       const queries = Object.fromEntries(KINDS.map((k, i) => [k, makeQueries(k, WARMUP + SAMPLES, size * 10 + i)])) as Record<QueryKind, QuerySpec[]>;
       const api = {} as Record<QueryKind, ApiSample>;
+      // The rep's page is measured interleaved with the admin's, so the two see the same machine.
+      const paired = KINDS.includes("page") && KINDS.includes("own");
       for (const k of KINDS) {
-        if (quietWait > 0) await waitQuiet(server.child.pid, quietWait, QUERY_LABELS[k]);
-        process.stdout.write(`  API ${QUERY_LABELS[k]} ... `);
-        api[k] = await measureApi(k === "own" ? repClient! : client, server.child.pid, queries[k]);
-        console.log(`p50 ${ms(api[k].summary.p50)} ms, p95 ${ms(api[k].summary.p95)} ms (other processes busy: ${api[k].otherCores.toFixed(2)} cores)`);
+        if (paired && k === "own") continue;
+        const kinds: QueryKind[] = paired && k === "page" ? ["page", "own"] : [k];
+        if (quietWait > 0) await waitQuiet(server.child.pid, quietWait, kinds.map((x) => QUERY_LABELS[x]).join(" and "));
+        process.stdout.write(`  API ${kinds.map((x) => QUERY_LABELS[x]).join(" | ")} ... `);
+        const samples = await measureLanes(kinds.map((x) => ({ client: x === "own" ? repClient! : client, queries: queries[x] })), server.child.pid);
+        kinds.forEach((x, i) => (api[x] = samples[i]!));
+        console.log(kinds.map((x) => `p50 ${ms(api[x].summary.p50)} ms, p95 ${ms(api[x].summary.p95)} ms`).join(" | ") + ` (other processes busy: ${samples[0]!.otherCores.toFixed(2)} cores)`);
       }
+      const pairNote = "(a) and (a) as a rep were measured interleaved (one request of each in turn), so both saw the same load; their server CPU per request is the average over both.";
+      if (paired && !notes.includes(pairNote)) notes.push(pairNote);
       const overhead = {
         unauth: await measureSimple(client, "/api/auth/me", 100, 401),
         health: await measureSimple(client, "/api/health"),

@@ -180,6 +180,14 @@ export interface ViewInput {
     };
     frozenColumns?: number;
     dateField?: string;
+    /**
+     * Kanban: the currency or number field each column sums (on the server, under the viewer's permissions).
+     */
+    sumField?: string;
+    /**
+     * Kanban: the single_select or user field that splits the board into swimlanes (e.g. owner).
+     */
+    swimlaneField?: string;
     chart?: {};
   };
   /**

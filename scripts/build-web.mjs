@@ -83,6 +83,11 @@ const ctx = await context({
 
 if (watch) {
   await ctx.watch();
+  // Runs as a child of `npm start`: stop when that parent is gone, however it ended.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 2000).unref();
   if (!quiet) console.log("[web] watching web-components/ for changes");
 } else {
   const result = await ctx.rebuild();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Fills the demo workspace with sample customers, contacts, deals and tasks (zh-CN and en) through
-// the public API, signed in as the demo admin. Run by scripts/start.mjs on the first start; by hand:
+// Fills the demo workspace with sample customers, contacts, addresses, activities, deals (moved
+// through their stages, so the pipeline plugin records stage history) and tasks, zh-CN and en,
+// through the public API, signed in as the demo admin. Run by scripts/start.mjs on the first start; by hand:
 //   node scripts/seed-demo-data.mjs [--url http://127.0.0.1:8787] [--force] [--scale 0.25]
 // --scale multiplies the record counts (the browser tests use a smaller workspace to start faster).
 //
@@ -19,7 +20,7 @@ const baseUrl = arg("url", "http://127.0.0.1:8787").replace(/\/$/, "");
 const force = args.includes("--force");
 const scale = Number(arg("scale", "1"));
 if (!(scale > 0 && scale <= 10)) throw new Error("--scale is a number above 0 and at most 10");
-const COUNTS = Object.fromEntries(Object.entries({ customers: 320, deals: 420, tasks: 560 }).map(([k, n]) => [k, Math.max(1, Math.round(n * scale))]));
+const COUNTS = Object.fromEntries(Object.entries({ customers: 320, deals: 420, tasks: 560, activities: 640 }).map(([k, n]) => [k, Math.max(1, Math.round(n * scale))]));
 const MAX_PER_REQUEST = 1000;
 
 const zh = fakerZH_CN;
@@ -49,7 +50,7 @@ async function call(method, path, body) {
   }
   if (!res.ok) {
     const detail = json ? `${json.detail ?? ""} ${JSON.stringify(json.errors ?? []).slice(0, 2000)}` : text.slice(0, 500);
-    throw new Error(`${method} ${path} -> ${res.status}: ${detail}`);
+    throw Object.assign(new Error(`${method} ${path} -> ${res.status}: ${detail}`), { status: res.status, body: json });
   }
   return json;
 }
@@ -98,7 +99,6 @@ const ZH_LOSS = ["价格高于竞争对手", "客户预算被削减", "客户选
 const EN_LOSS = ["Our price was above the competition", "Their budget was cut", "They chose a competitor", "The project was postponed indefinitely", "Missing features they needed", "A new decision maker restarted the evaluation"];
 const ZH_TASKS = ["电话回访", "发送报价", "准备演示材料", "上门拜访", "跟进合同", "确认发货时间", "整理会议纪要", "催收回款"];
 const EN_TASKS = ["Follow-up call", "Send quote", "Prepare demo", "Visit customer", "Chase contract", "Confirm delivery date", "Write up meeting notes", "Chase payment"];
-const PROBABILITY = { first_contact: 1000, needs_discussion: 2000, quote: 4000, negotiation: 6000, won: 10000, lost: 0 }; // basis points
 
 const DAY = 86_400_000;
 const today = new Date();
@@ -162,25 +162,66 @@ function contact(c, customerId) {
   };
 }
 
-function deal(c, customerId, owners) {
+const OPEN_STAGES = ["first_contact", "needs_discussion", "quote", "negotiation"];
+
+/** A deal (created in the first stage) and the stages it then moves through, ending won, lost or open. */
+function deal(c, customerId, contactId, owners) {
   const stage = weighted([["first_contact", 20], ["needs_discussion", 20], ["quote", 18], ["negotiation", 12], ["won", 18], ["lost", 12]]);
   const open = stage !== "won" && stage !== "lost";
   const product = c.chinese ? pick(ZH_PRODUCTS) : pick(EN_PRODUCTS);
   const who = c.fields.kind !== "company" ? c.fields.name : c.chinese ? zhShort(c.fields.name) : c.fields.name.split(/[ ,]/)[0];
+  // Won deals pass every open stage; lost ones drop out after some of them.
+  const reached = stage === "won" ? OPEN_STAGES.length : stage === "lost" ? int(1, OPEN_STAGES.length) : OPEN_STAGES.indexOf(stage) + 1;
+  const path = [...OPEN_STAGES.slice(1, reached), ...(open ? [] : [stage])];
   return {
-    name: c.chinese ? `${who} - ${product}` : `${who} – ${product}`,
+    path,
+    finalFields: stage === "won" ? { close_date: dateIn(-int(0, 300)) } : stage === "lost" ? { loss_reason: c.chinese ? pick(ZH_LOSS) : pick(EN_LOSS) } : {},
+    fields: {
+      name: c.chinese ? `${who} - ${product}` : `${who} – ${product}`,
+      customer: [customerId],
+      contact: contactId ? [contactId] : [],
+      amount: money(5_000, 2_000_000, 100),
+      expected_close: open ? dateIn(int(-15, 120)) : dateIn(-int(0, 180)),
+      owner: chance(0.8) ? c.fields.owner : weighted(owners),
+      next_step: open ? (c.chinese ? pick(ZH_NEXT) : pick(EN_NEXT)) : null,
+    },
+  };
+}
+
+const ZH_ACTIVITIES = { call: ["电话沟通需求", "电话回访", "确认报价细节"], meeting: ["需求评审会", "方案汇报", "商务谈判"], visit: ["上门拜访", "参观工厂"], email: ["发送产品资料", "发送报价单"], note: ["客户反馈预算有限", "对方决策人变更"] };
+const EN_ACTIVITIES = { call: ["Discovery call", "Follow-up call", "Pricing questions"], meeting: ["Requirements review", "Solution presentation", "Commercial negotiation"], visit: ["On-site visit", "Factory tour"], email: ["Sent brochure", "Sent quote"], note: ["Budget is tight this quarter", "New decision maker"] };
+
+function activity(c, customerId, contactIds, dealId) {
+  const kind = weighted([["call", 40], ["meeting", 20], ["visit", 10], ["email", 20], ["note", 10]]);
+  const subject = pick((c.chinese ? ZH_ACTIVITIES : EN_ACTIVITIES)[kind]);
+  return {
+    subject,
+    kind,
+    at: datetimeIn(-int(0, 90)),
     customer: [customerId],
-    amount: money(5_000, 2_000_000, 100),
-    stage,
-    probability: PROBABILITY[stage],
-    expected_close: open ? dateIn(int(-15, 120)) : dateIn(-int(0, 180)),
-    owner: chance(0.8) ? c.fields.owner : weighted(owners),
-    next_step: open ? (c.chinese ? pick(ZH_NEXT) : pick(EN_NEXT)) : null,
-    loss_reason: stage === "lost" ? (c.chinese ? pick(ZH_LOSS) : pick(EN_LOSS)) : null,
+    contact: contactIds.length ? [pick(contactIds)] : [],
+    deal: dealId ? [dealId] : [],
+    owner: c.fields.owner,
+    notes: c.chinese ? `${subject}，${pick(ZH_NEXT)}。` : `${subject}; next: ${pick(EN_NEXT).toLowerCase()}.`,
+  };
+}
+
+function address(c, customerId, kind) {
+  const chinese = c.chinese;
+  return {
+    address: chinese ? `${zh.location.street()}${int(1, 999)}号` : `${en.location.streetAddress()}`,
+    customer: [customerId],
+    kind,
+    city: c.fields.city,
+    province: chinese ? zh.location.state() : null,
+    postcode: chinese ? String(int(100000, 850000)) : en.location.zipCode(),
+    country: chinese ? "中国" : pick(["Singapore", "Australia", "United Kingdom", "United States", "Canada"]),
+    is_default: kind === "billing",
   };
 }
 
 function task(d, dealId, chinese, owners) {
+  d = d?.fields;
   const days = int(-20, 30);
   const title = chinese ? pick(ZH_TASKS) : pick(EN_TASKS);
   return {
@@ -207,33 +248,82 @@ const owners = state.users.filter((u) => u.id && (u.role === "sales_rep" || u.ro
 if (!owners.length) throw new Error("No demo sales users to own records");
 
 const cleared = [];
-for (const table of ["tasks", "deals", "contacts", "customers"]) {
+for (const table of ["tasks", "activities", "deal_stage_history", "deals", "customer_addresses", "contacts", "customers"]) {
   const n = await clear(table);
   if (n) cleared.push(`${n} ${table}`);
 }
 if (cleared.length) console.log(`[seed] Removed records left by an unfinished run: ${cleared.join(", ")}`);
 
-const customers = Array.from({ length: COUNTS.customers }, () => customer(owners));
-const customerIds = await insert("customers", customers.map((c) => c.fields));
+// Customers: a generated name can repeat (or normalise to an existing one); the duplicate check
+// answers 409 listing them, and those are left out.
+const customers = [];
+const customerIds = [];
+const generated = Array.from({ length: COUNTS.customers }, () => customer(owners));
+for (let i = 0; i < generated.length; i += MAX_PER_REQUEST) {
+  let chunk = generated.slice(i, i + MAX_PER_REQUEST);
+  for (;;) {
+    try {
+      const res = await call("POST", "/api/tables/customers/records", { records: chunk.map((c) => ({ fields: c.fields })) });
+      customers.push(...chunk);
+      customerIds.push(...res.records.map((r) => r.id));
+      break;
+    } catch (err) {
+      if (!(err.status === 409 && Array.isArray(err.body?.duplicates))) throw err;
+      const drop = new Set(err.body.duplicates.map((d) => d.index));
+      chunk = chunk.filter((_, k) => !drop.has(k));
+    }
+  }
+}
+// A few deliberate duplicates (another spelling of an existing customer) for the merge feature.
+for (const i of [0, 1, 2].filter((i) => i < customers.length)) {
+  const c = customers[i];
+  const variant = c.chinese ? c.fields.name.replace(/(股份)?有限(责任)?公司$/, "") : `${c.fields.name.toUpperCase()} LTD`;
+  await call("POST", "/api/actions/customers/create", { fields: { ...c.fields, name: variant, phone: null, email: null, website: null }, allowDuplicate: true });
+}
 
-const contacts = customers.flatMap((c, i) => (c.fields.kind === "company" ? Array.from({ length: int(1, 3) }, () => contact(c, customerIds[i])) : []));
-await insert("contacts", contacts);
+const contactRows = customers.flatMap((c, i) => (c.fields.kind === "company" ? Array.from({ length: int(1, 3) }, () => ({ i, fields: contact(c, customerIds[i]) })) : []));
+const contactIds = await insert("contacts", contactRows.map((r) => r.fields));
+const contactsOf = new Map();
+contactRows.forEach((r, k) => contactsOf.set(r.i, [...(contactsOf.get(r.i) ?? []), contactIds[k]]));
 
-const dealSources = Array.from({ length: COUNTS.deals }, () => {
-  const i = int(0, customers.length - 1);
-  return { c: customers[i], id: customerIds[i] };
+const addresses = customers.flatMap((c, i) => (c.fields.kind === "company" ? ["billing", ...(chance(0.6) ? ["shipping"] : [])].map((kind) => address(c, customerIds[i], kind)) : []));
+await insert("customer_addresses", addresses);
+
+const dealSources = Array.from({ length: COUNTS.deals }, () => int(0, customers.length - 1));
+const deals = dealSources.map((i) => deal(customers[i], customerIds[i], (contactsOf.get(i) ?? [])[0], owners));
+const dealIds = await insert("deals", deals.map((d) => d.fields));
+
+// Walk each deal through its stages, one bulk PATCH per step: the pipeline plugin derives the
+// probability, weighted amount and close date, and records every move in deal_stage_history.
+const versions = new Map(dealIds.map((id) => [id, 1]));
+for (let step = 0; ; step++) {
+  const moving = deals.map((d, k) => ({ d, id: dealIds[k] })).filter(({ d }) => d.path.length > step);
+  if (moving.length === 0) break;
+  for (let i = 0; i < moving.length; i += MAX_PER_REQUEST) {
+    const records = moving.slice(i, i + MAX_PER_REQUEST).map(({ d, id }) => ({
+      id, version: versions.get(id), fields: { stage: d.path[step], ...(step === d.path.length - 1 ? d.finalFields : {}) },
+    }));
+    const res = await call("PATCH", "/api/tables/deals/records", { records });
+    for (const r of res.records) versions.set(r.id, r.version);
+  }
+}
+
+const activities = Array.from({ length: COUNTS.activities }, () => {
+  const k = int(0, deals.length - 1);
+  const i = chance(0.6) ? dealSources[k] : int(0, customers.length - 1);
+  return activity(customers[i], customerIds[i], contactsOf.get(i) ?? [], i === dealSources[k] ? dealIds[k] : null);
 });
-const deals = dealSources.map(({ c, id }) => deal(c, id, owners));
-const dealIds = await insert("deals", deals);
+await insert("activities", activities);
 
 const tasks = Array.from({ length: COUNTS.tasks }, () => {
   if (chance(0.85)) {
     const i = int(0, deals.length - 1);
-    return task(deals[i], dealIds[i], dealSources[i].c.chinese, owners);
+    return task(deals[i], dealIds[i], customers[dealSources[i]].chinese, owners);
   }
   return task(null, null, chance(0.7), owners);
 });
 await insert("tasks", tasks);
 
 await call("POST", "/api/dev/seed", { step: "data-done" });
-console.log(`[seed] Demo data written: ${customers.length} customers, ${contacts.length} contacts, ${deals.length} deals, ${tasks.length} tasks`);
+const moves = deals.reduce((n, d) => n + d.path.length, 0);
+console.log(`[seed] Demo data written: ${customers.length + 3} customers, ${contactIds.length} contacts, ${addresses.length} addresses, ${deals.length} deals (${moves} stage moves), ${activities.length} activities, ${tasks.length} tasks`);

@@ -31,7 +31,11 @@ const wranglerEnv = {
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[22m` : s);
 const say = (s) => console.log(`[salesgrid] ${s}`);
 
+/** esbuild's watch process (step 2), stopped with everything else. */
+let webWatcher = null;
+
 function fail(message, output = "") {
+  webWatcher?.kill("SIGTERM");
   if (output) process.stderr.write(output.endsWith("\n") ? output : `${output}\n`);
   console.error(`[salesgrid] ${message}`);
   process.exit(1);
@@ -85,7 +89,7 @@ function runCaptured(args, env) {
   if (build.status !== 0) fail("Building the web app (scripts/build-web.mjs) failed (output above)");
   say("Built the web app into dist/web");
 }
-let webWatcher = spawn(process.execPath, [path.join(root, "scripts", "build-web.mjs"), "--watch"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+webWatcher = spawn(process.execPath, [path.join(root, "scripts", "build-web.mjs"), "--watch"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
 webWatcher.on("exit", () => (webWatcher = null));
 
 // 3. Migrations, without the confirmation prompt (CI=1) and with a one-line summary.

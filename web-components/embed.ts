@@ -6,6 +6,7 @@
  */
 const LOADERS: Record<string, () => Promise<unknown>> = {
   "sg-grid": () => import("./sg-grid/sg-grid"),
+  "sg-kanban": () => import("./sg-kanban/sg-kanban"),
 };
 
 const loading = new Map<string, Promise<unknown>>();

@@ -38,11 +38,15 @@ export function takeSnapshot(): void {
  */
 export function buildWorker(): void {
   rmSync(BUILD_DIR, { recursive: true, force: true });
+  // Static assets play no part in the API figures, and the built web app may not exist: an empty folder will do.
+  const assets = /^\[assets\][^[]*?^directory\s*=\s*"([^"]+)"/m.exec(readFileSync(path.join(SNAPSHOT_DIR, "wrangler.toml"), "utf8"))?.[1];
+  if (assets) mkdirSync(path.join(SNAPSHOT_DIR, assets), { recursive: true });
   runWrangler(["deploy", "--dry-run", "--outdir", BUILD_DIR, "--config", path.join(SNAPSHOT_DIR, "wrangler.toml")], "wrangler deploy --dry-run");
   let toml = readFileSync(path.join(SNAPSHOT_DIR, "wrangler.toml"), "utf8");
   if (!/^main\s*=.*$/m.test(toml)) throw new Error("wrangler.toml has no main");
   toml = toml.replace(/^main\s*=.*$/m, 'main = "index.js"\nno_bundle = true');
   toml = toml.replace(/^migrations_dir\s*=.*$/m, 'migrations_dir = "../snapshot/migrations"');
+  if (assets) toml = toml.replace(/^(\[assets\][^[]*?^directory\s*=\s*)"[^"]+"/m, `$1"../snapshot/${assets}"`);
   writeFileSync(path.join(BUILD_DIR, "wrangler.toml"), toml);
 }
 

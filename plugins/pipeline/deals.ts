@@ -69,7 +69,9 @@ export async function beforeDeals(ctx: BeforeWriteContext): Promise<BeforeWriteR
       problem(rec, "loss_reason", "required", "A lost deal needs a loss reason");
     }
     // The weighted amount follows amount and probability; it is never taken from the caller.
-    const amount = a.amount as { amount: number; currency: string } | null;
+    // A currency value may be written as a bare amount in the field's own currency.
+    const raw = a.amount as { amount: number; currency?: string } | number | null;
+    const amount = typeof raw === "number" ? { amount: raw, currency: ctx.target.field("amount").options.currency ?? "CNY" } : raw && { amount: raw.amount, currency: raw.currency ?? ctx.target.field("amount").options.currency ?? "CNY" };
     const prob = a.probability as number | null;
     const w = amount && typeof prob === "number" ? { amount: weighted(amount.amount, prob), currency: amount.currency } : null;
     if (!b || JSON.stringify(w) !== JSON.stringify(b.weighted_amount ?? null) || rec.written("weighted_amount")) rec.set("weighted_amount", w);

@@ -187,13 +187,19 @@ describe("measures", () => {
 
   it("refuses a sum past 2^63 with 422 rather than a wrong number", async () => {
     const t = `ago_${sfx()}`;
-    expect((await admin.post("/meta/tables", { name: t, fields: [{ name: "amt", type: "currency" }] })).status).toBe(201);
-    // 1025 x (2^53 - 1) > 2^63 - 1 >= 1024 x (2^53 - 1)
-    for (const n of [1000, 25]) {
-      const res = await admin.post(`/tables/${t}/records`, { records: Array.from({ length: n }, () => ({ fields: { amt: MAX_SAFE } })) });
+    expect((await admin.post("/meta/tables", { name: t, fields: [{ name: "grp", type: "text" }, { name: "amt", type: "currency" }, { name: "pct", type: "percent" }] })).status).toBe(201);
+    // 1025 x (2^53 - 1) > 2^63 - 1 >= 1024 x (2^53 - 1): each group's sum fits, the whole does not.
+    for (const [n, grp] of [[1000, "a"], [25, "b"]] as const) {
+      const res = await admin.post(`/tables/${t}/records`, { records: Array.from({ length: n }, () => ({ fields: { grp, amt: MAX_SAFE } })) });
       expect(res.status, res.text).toBe(201);
     }
-    expectProblem(await agg(admin, { measures: [{ op: "count" }, { op: "sum", field: "amt" }] }, t), 422, "measures/1", "overflow");
+    const sum = [{ op: "count" }, { op: "sum", field: "amt" }];
+    expectProblem(await agg(admin, { measures: sum }, t), 422, "measures/1", "overflow");
+    const grouped = await ok(admin, { groupBy: ["grp"], measures: sum }, t);
+    expect(grouped.groups.map((g) => g.values["sum:amt"][0].amount)).toEqual([(1000n * BigInt(MAX_SAFE)).toString(), (25n * BigInt(MAX_SAFE)).toString()]);
+    // Totals folded from every group, and totals computed by a second statement when groups were cut off.
+    expectProblem(await agg(admin, { groupBy: ["grp"], measures: sum, totals: true }, t), 422, "measures/1", "overflow");
+    expectProblem(await agg(admin, { groupBy: ["grp"], measures: sum, totals: true, limit: 1 }, t), 422, "measures/1", "overflow");
     expect((await ok(admin, { measures: [{ op: "count" }, { op: "max", field: "amt" }] }, t)).groups[0]!.values).toEqual({ count: 1025, "max:amt": [{ amount: MAX_SAFE, currency: "CNY" }] });
   });
 });
@@ -278,6 +284,17 @@ describe("sort, limit, totals", () => {
     const r = await ok(admin, { groupBy: ["stage"], measures: [{ op: "sum", field: "amount" }], sort: [{ measure: "sum:amount", direction: "desc" }] });
     // USD sums: quote 2500, lead 1003, lost 4; won has only CNY and null has none: they sort last.
     expect(r.groups.map((g) => g.key.stage)).toEqual(["quote", "lead", "lost", "won", null]);
+  });
+
+  it("folds totals from all groups or, when groups were cut off, computes them apart: the same either way", async () => {
+    const body = { groupBy: ["stage", "flag"], measures: ALL_MEASURES, totals: true };
+    const whole = await ok(admin, body);
+    const cut = await ok(admin, { ...body, limit: 1 });
+    const flat = await ok(admin, { measures: ALL_MEASURES });
+    expect(whole.truncated).toBe(false);
+    expect(cut.truncated).toBe(true);
+    expect(whole.totals).toEqual(flat.groups[0]!.values);
+    expect(cut.totals).toEqual(flat.groups[0]!.values);
   });
 
   it("returns totals over every matching record beside the groups", async () => {

@@ -52,7 +52,10 @@ describe("deals", () => {
     expect(r2.body.record.fields).toMatchObject({ probability: 7500, weighted_amount: { amount: 75_000, currency: "USD" } });
     const r3 = await move(admin, r2.body.record, { amount: { amount: 200_001, currency: "USD" } });
     expect(r3.body.record.fields.weighted_amount).toEqual({ amount: 150_001, currency: "USD" });
-    const r4 = await move(admin, r3.body.record, { probability: null });
+    // A bare amount is in the field's currency (CNY).
+    const r35 = await move(admin, r3.body.record, { amount: 300 });
+    expect(r35.body.record.fields.weighted_amount).toEqual({ amount: 225, currency: "CNY" });
+    const r4 = await move(admin, r35.body.record, { probability: null });
     expect(r4.body.record.fields.weighted_amount).toBeNull();
   });
 

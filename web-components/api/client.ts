@@ -122,6 +122,8 @@ export interface ListOptions {
   sort?: string | string[];
   limit?: number;
   cursor?: string | null;
+  /** Rows to skip (random access into a large list; the server caps it). */
+  offset?: number;
   fields?: string | string[];
   q?: string;
   count?: boolean;
@@ -184,6 +186,7 @@ function listQuery(opts: ListOptions = {}): string {
   if (opts.sort !== undefined && opts.sort.length) q.set("sort", Array.isArray(opts.sort) ? opts.sort.join(",") : opts.sort);
   if (opts.limit !== undefined) q.set("limit", String(opts.limit));
   if (opts.cursor) q.set("cursor", opts.cursor);
+  if (opts.offset) q.set("offset", String(opts.offset));
   if (opts.fields !== undefined) q.set("fields", Array.isArray(opts.fields) ? opts.fields.join(",") : opts.fields);
   if (opts.q) q.set("q", opts.q);
   if (opts.count) q.set("count", "true");

@@ -7,5 +7,4 @@ export const zhCN = {
   "common.close": "关闭",
   "common.yes": "是",
   "common.no": "否",
-  "common.none": "无",
 };

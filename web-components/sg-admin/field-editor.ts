@@ -5,7 +5,7 @@
  * `field` null creates a field. Emits `sg-admin-saved` {field} after the server accepted it.
  */
 import { LitElement, html, nothing, type PropertyValues } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import { localized, msg, str } from "@lit/localize";
 import type { FieldInfo } from "../api/client";
 import type { FieldInput, FieldOptions } from "../../schemas/types";
@@ -73,7 +73,6 @@ export function apiNameFrom(label: string): string {
 }
 
 @localized()
-@customElement("sg-admin-field-editor")
 export class SgAdminFieldEditor extends LitElement {
   static override styles = adminStyles;
 
@@ -331,6 +330,8 @@ export class SgAdminFieldEditor extends LitElement {
     </fieldset>`;
   }
 }
+
+if (!customElements.get("sg-admin-field-editor")) customElements.define("sg-admin-field-editor", SgAdminFieldEditor);
 
 declare global {
   interface HTMLElementTagNameMap { "sg-admin-field-editor": SgAdminFieldEditor }

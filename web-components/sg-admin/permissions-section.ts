@@ -5,7 +5,7 @@
  * the table's owner field that `own` and `team` refer to.
  */
 import { LitElement, html, nothing } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import { localized, msg, str } from "@lit/localize";
 import type { Filter, GrantInput } from "../../schemas/types";
 import { labelOf } from "../i18n/index";
@@ -56,7 +56,6 @@ interface Draft {
 }
 
 @localized()
-@customElement("sg-admin-permissions")
 export class SgAdminPermissions extends LitElement {
   static override styles = adminStyles;
 
@@ -241,6 +240,8 @@ export class SgAdminPermissions extends LitElement {
     </form>`;
   }
 }
+
+if (!customElements.get("sg-admin-permissions")) customElements.define("sg-admin-permissions", SgAdminPermissions);
 
 declare global {
   interface HTMLElementTagNameMap { "sg-admin-permissions": SgAdminPermissions }

@@ -5,7 +5,7 @@
  * saved as positions.
  */
 import { LitElement, html, nothing } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import { localized, msg, str } from "@lit/localize";
 import type { FieldInfo } from "../api/client";
 import { labelOf } from "../i18n/index";
@@ -32,7 +32,6 @@ export function moved<T>(list: readonly T[], from: number, to: number): T[] {
 }
 
 @localized()
-@customElement("sg-admin-tables")
 export class SgAdminTables extends LitElement {
   static override styles = adminStyles;
 
@@ -51,6 +50,7 @@ export class SgAdminTables extends LitElement {
   @state() private dragFrom: number | null = null;
   @state() private dropAt: number | null = null;
   private newNameTouched = false;
+  private openSeq = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -70,7 +70,10 @@ export class SgAdminTables extends LitElement {
   }
 
   private async open(name: string): Promise<void> {
+    // The latest open wins: an earlier one that answers later must not replace it.
+    const seq = ++this.openSeq;
     const t = await this.admin.table(name);
+    if (seq !== this.openSeq) return;
     this.selected = t;
     this.settings = {
       label: t.label ?? "", zh: t.labels?.["zh-CN"] ?? "", name: t.name, description: (t.description as string) ?? "",
@@ -295,6 +298,8 @@ export class SgAdminTables extends LitElement {
     </div>`;
   }
 }
+
+if (!customElements.get("sg-admin-tables")) customElements.define("sg-admin-tables", SgAdminTables);
 
 declare global {
   interface HTMLElementTagNameMap { "sg-admin-tables": SgAdminTables }

@@ -4,7 +4,7 @@
  * definition, and the roles that may open them.
  */
 import { LitElement, html, nothing } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import { localized, msg, str } from "@lit/localize";
 import type { ViewInfo } from "../api/client";
 import type { Filter, ViewInput } from "../../schemas/types";
@@ -48,7 +48,6 @@ function draftOf(v: ViewInfo | null, table: AdminTable): Draft {
 }
 
 @localized()
-@customElement("sg-admin-views")
 export class SgAdminViews extends LitElement {
   static override styles = adminStyles;
 
@@ -61,7 +60,9 @@ export class SgAdminViews extends LitElement {
   @state() private editing: ViewInfo | "new" | null = null;
   @state() private d: Draft | null = null;
   @state() private problems = Problems.none;
+  @state() private loading = true;
   private nameTouched = false;
+  private pickSeq = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -78,9 +79,16 @@ export class SgAdminViews extends LitElement {
   }
 
   private async pick(name: string): Promise<void> {
-    this.table = await this.admin.table(name);
-    this.views = await this.admin.views(this.table.id);
+    // The latest pick wins: an earlier one that answers later must not replace it.
+    const seq = ++this.pickSeq;
     this.edit(null);
+    this.loading = true;
+    const table = await this.admin.table(name);
+    const views = await this.admin.views(table.id);
+    if (seq !== this.pickSeq) return;
+    this.table = table;
+    this.views = views;
+    this.loading = false;
   }
 
   private edit(v: ViewInfo | "new" | null): void {
@@ -158,7 +166,7 @@ export class SgAdminViews extends LitElement {
           <select data-role="view-table" @change=${(e: Event) => this.pick((e.target as HTMLSelectElement).value)}>
             ${this.tables.map((t) => html`<option value=${t.name} ?selected=${t.id === this.table?.id}>${labelOf(t)}</option>`)}
           </select></label>
-        <button class="primary" data-role="new-view" ?disabled=${!this.table} @click=${() => this.edit("new")}>+ ${msg("New view", { id: "admin.view.new" })}</button>
+        <button class="primary" data-role="new-view" ?disabled=${!this.table || this.loading} @click=${() => this.edit("new")}>+ ${msg("New view", { id: "admin.view.new" })}</button>
       </div>
       ${this.editing === null ? banner(this.problems) : nothing}
       <table class="grid" data-role="view-list">
@@ -286,6 +294,8 @@ export class SgAdminViews extends LitElement {
     </fieldset>`;
   }
 }
+
+if (!customElements.get("sg-admin-views")) customElements.define("sg-admin-views", SgAdminViews);
 
 declare global {
   interface HTMLElementTagNameMap { "sg-admin-views": SgAdminViews }

@@ -1,3 +1,398 @@
-import { LitElement, html } from "lit";
-export class X extends LitElement { override render() { return html`sg-app`; } }
-if (!customElements.get("sg-app")) customElements.define("sg-app", X);
+/**
+ * `<sg-app base-url="">`: the Salesgrid app. Sign-in; a sidebar of the tables and views the user's
+ * roles may open (the server decides: /api/meta/tables and /api/meta/views list only those); a view
+ * switcher; the grid; a record drawer (`<sg-record>`); notifications; the language switch. The place
+ * in the app lives in the URL hash (route.ts). Child elements get the app's ApiClient as `.api`.
+ */
+import { LitElement, html, css, nothing, type TemplateResult } from "lit";
+import { customElement, property, query, state } from "lit/decorators.js";
+import { ApiClient, ApiError, type TableInfo, type User, type ViewInfo } from "../api/client";
+import { LOCALES, LOCALE_NAMES, currentLocale, formatNumber, initLocale, labelOf, localized, msg, setLocale, str, type Locale } from "../i18n/index";
+import "../sg-record/sg-record";
+import { parseRoute, routeHash, type Route } from "./route";
+import { controls } from "./styles";
+
+interface Note {
+  id: number;
+  kind: "info" | "error";
+  message: string;
+}
+
+// localized() must patch the class before customElement() defines it: an element already in the page
+// is upgraded at define time and would miss the locale controller.
+@customElement("sg-app")
+@localized()
+export class SgApp extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host { display: block; height: 100%; color: #1f2328; background: #f6f7f9; }
+      .shell { display: grid; grid-template-rows: 48px 1fr; grid-template-columns: 240px 1fr; height: 100%; }
+      header { grid-column: 1 / -1; display: flex; align-items: center; gap: 12px; padding: 0 16px; background: #1f2937; color: #fff; }
+      header .brand { font-weight: 700; letter-spacing: 0.2px; }
+      header .spacer { flex: 1; }
+      header select, header button { background: #374151; color: #fff; border-color: #4b5563; }
+      nav { overflow: auto; border-right: 1px solid var(--sg-border); background: #fff; padding: 12px 8px; }
+      nav h2 { font-size: 0.75em; text-transform: uppercase; color: var(--sg-muted); margin: 8px 8px 4px; }
+      nav ul { list-style: none; margin: 0; padding: 0; }
+      nav a { display: block; padding: 6px 10px; border-radius: 6px; color: inherit; text-decoration: none; }
+      nav a:hover { background: #f3f4f6; }
+      nav a[aria-current="page"] { background: #e0e7ff; font-weight: 600; }
+      nav ul ul a { padding-left: 26px; font-size: 0.93em; }
+      main { overflow: auto; padding: 16px 20px; position: relative; min-width: 0; }
+      .toolbar { display: flex; align-items: center; gap: 12px; margin-bottom: 12px; flex-wrap: wrap; }
+      .toolbar h1 { font-size: 1.3em; margin: 0; }
+      [role="tablist"] { display: flex; gap: 4px; border-bottom: 1px solid var(--sg-border); margin-bottom: 12px; flex-wrap: wrap; }
+      [role="tab"] { border: 0; border-bottom: 2px solid transparent; border-radius: 0; background: transparent; padding: 6px 12px; }
+      [role="tab"][aria-selected="true"] { border-bottom-color: var(--sg-accent); color: var(--sg-accent); font-weight: 600; }
+      .state { padding: 40px; text-align: center; }
+      .drawer { position: fixed; top: 48px; right: 0; bottom: 0; width: min(520px, 100vw); background: #fff; border-left: 1px solid var(--sg-border); box-shadow: -8px 0 24px rgb(0 0 0 / 0.1); overflow: auto; padding: 16px 20px; box-sizing: border-box; z-index: 10; }
+      .drawer .close { position: absolute; top: 10px; right: 12px; }
+      .notes { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); display: grid; gap: 8px; z-index: 20; }
+      .note { background: #1f2937; color: #fff; padding: 8px 14px; border-radius: 6px; box-shadow: 0 4px 12px rgb(0 0 0 / 0.2); display: flex; gap: 10px; align-items: center; }
+      .note.error { background: var(--sg-danger); }
+      .note button { background: transparent; color: inherit; border: 0; padding: 0 4px; }
+      .signin { display: grid; place-items: center; height: 100%; }
+      .signin form { background: #fff; padding: 28px 32px; border-radius: 10px; box-shadow: 0 6px 24px rgb(0 0 0 / 0.08); display: grid; gap: 12px; width: min(360px, 90vw); }
+      .signin h1 { margin: 0 0 4px; font-size: 1.4em; }
+      .signin label { display: grid; gap: 4px; font-weight: 600; font-size: 0.92em; }
+      .signin .lang { justify-self: end; }
+      .placeholder { border: 1px dashed var(--sg-border); border-radius: 8px; padding: 24px; text-align: center; }
+    `,
+  ];
+
+  @property({ attribute: "base-url" }) baseUrl = "";
+  /** The API client; made from base-url unless a host page hands one in. */
+  @property({ attribute: false }) api?: ApiClient;
+
+  @state() private user: User | null = null;
+  @state() private phase: "starting" | "signed-out" | "loading" | "ready" | "error" = "starting";
+  @state() private tables: TableInfo[] = [];
+  @state() private views: ViewInfo[] = [];
+  @state() private route: Route = parseRoute(location.hash);
+  @state() private notes: Note[] = [];
+  @state() private signInError = "";
+  @state() private signingIn = false;
+  @state() private loadError = "";
+  @state() private recordCount: number | null = null;
+  @query(".drawer") private drawer?: HTMLElement;
+  private noteSeq = 0;
+  private countKey = "";
+  private lastFocus: HTMLElement | null = null;
+
+  private readonly onHash = () => {
+    const before = this.route;
+    this.route = parseRoute(location.hash);
+    const hadRecord = "record" in before && before.record !== undefined;
+    const hasRecord = "record" in this.route && this.route.record !== undefined;
+    if (!hadRecord && hasRecord) this.lastFocus = (this.shadowRoot?.activeElement as HTMLElement | null) ?? null;
+    if (hadRecord && !hasRecord) void this.updateComplete.then(() => this.lastFocus?.focus());
+    if (hasRecord) void this.updateComplete.then(() => this.drawer?.focus());
+  };
+  private readonly onKey = (e: KeyboardEvent) => {
+    if (e.key === "Escape" && "record" in this.route && this.route.record !== undefined) this.closeRecord();
+  };
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.api ??= new ApiClient({ baseUrl: this.baseUrl });
+    window.addEventListener("hashchange", this.onHash);
+    window.addEventListener("keydown", this.onKey);
+    this.api.session.onChange(() => {
+      if (!this.api?.session.token && this.phase === "ready") {
+        this.phase = "signed-out";
+        this.notify("info", msg("Your session ended. Please sign in again.", { id: "app.sessionEnded" }));
+      }
+    });
+    this.addEventListener("sg-notify", (e) => {
+      const d = (e as CustomEvent<{ kind?: "info" | "error"; message: string }>).detail;
+      if (d?.message) this.notify(d.kind === "error" ? "error" : "info", d.message);
+    });
+    this.addEventListener("sg-open-record", (e) => {
+      const d = (e as CustomEvent<{ table: string; id: number }>).detail;
+      if (d) this.go(this.route.kind === "view" ? { kind: "view", view: this.route.view, record: d.id } : { kind: "table", table: d.table, record: d.id });
+    });
+    this.addEventListener("sg-schema-changed", () => void this.loadWorkspace());
+    void this.start();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener("hashchange", this.onHash);
+    window.removeEventListener("keydown", this.onKey);
+  }
+
+  private async start() {
+    await initLocale(this.api?.session.user?.locale);
+    document.documentElement.lang = currentLocale();
+    if (!this.api?.session.token) {
+      this.phase = "signed-out";
+      return;
+    }
+    await this.loadWorkspace();
+  }
+
+  /** The user, the tables and the views they may open. */
+  private async loadWorkspace() {
+    const api = this.api!;
+    this.phase = this.phase === "ready" ? "ready" : "loading";
+    try {
+      const [{ user }, { tables }, { views }] = await Promise.all([api.me(), api.tables(), api.views()]);
+      this.user = user;
+      api.session.setUser(user);
+      this.tables = tables;
+      this.views = views;
+      this.phase = "ready";
+      if (this.route.kind === "home" && tables[0]) this.go({ kind: "table", table: tables[0].name }, true);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        api.session.clear();
+        this.phase = "signed-out";
+        return;
+      }
+      this.loadError = err instanceof ApiError ? (err.problem.detail ?? err.message) : String(err);
+      this.phase = "error";
+    }
+  }
+
+  private go(route: Route, replace = false) {
+    const hash = routeHash(route);
+    if (replace) history.replaceState(null, "", hash);
+    else if (location.hash !== hash) location.hash = hash;
+    this.onHash();
+  }
+
+  notify(kind: "info" | "error", message: string) {
+    const id = ++this.noteSeq;
+    this.notes = [...this.notes, { id, kind, message }];
+    setTimeout(() => (this.notes = this.notes.filter((n) => n.id !== id)), kind === "error" ? 10_000 : 5000);
+  }
+
+  private async signIn(e: Event) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    this.signingIn = true;
+    this.signInError = "";
+    try {
+      const { user } = await this.api!.login(String(data.get("email") ?? ""), String(data.get("password") ?? ""));
+      // The profile's language applies unless this browser already chose one.
+      if (!localStorage.getItem("salesgrid.locale")) await initLocale(user.locale);
+      document.documentElement.lang = currentLocale();
+      await this.loadWorkspace();
+    } catch (err) {
+      this.signInError =
+        err instanceof ApiError && err.status === 401
+          ? msg("The email or password is incorrect.", { id: "app.badLogin" })
+          : err instanceof ApiError && err.status === 429
+            ? msg("Too many attempts. Wait a moment and try again.", { id: "app.throttled" })
+            : err instanceof ApiError && err.status === 422
+              ? msg("Enter your email and password.", { id: "app.missingLogin" })
+              : msg("Could not reach the server. Try again.", { id: "app.network" });
+    } finally {
+      this.signingIn = false;
+    }
+  }
+
+  private async signOut() {
+    await this.api!.logout().catch(() => undefined);
+    this.user = null;
+    this.tables = [];
+    this.views = [];
+    this.phase = "signed-out";
+    history.replaceState(null, "", "#/");
+    this.route = { kind: "home" };
+  }
+
+  private async changeLocale(e: Event) {
+    await setLocale((e.target as HTMLSelectElement).value as Locale);
+    document.documentElement.lang = currentLocale();
+  }
+
+  private closeRecord() {
+    const r = this.route;
+    if (r.kind === "table") this.go({ kind: "table", table: r.table });
+    else if (r.kind === "view") this.go({ kind: "view", view: r.view });
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  private langSwitch() {
+    return html`<select class="lang" aria-label=${msg("Language", { id: "app.language" })} data-lang-switch @change=${this.changeLocale}>
+      ${LOCALES.map((l) => html`<option value=${l} ?selected=${l === currentLocale()} lang=${l}>${LOCALE_NAMES[l]}</option>`)}
+    </select>`;
+  }
+
+  private renderSignIn() {
+    return html`<div class="signin">
+      <form data-form="sign-in" @submit=${this.signIn} aria-labelledby="signin-title">
+        ${this.langSwitch()}
+        <h1 id="signin-title">${msg("Sign in to Salesgrid", { id: "app.signInTitle" })}</h1>
+        <label>${msg("Email", { id: "app.email" })}<input name="email" type="email" autocomplete="username" required /></label>
+        <label>${msg("Password", { id: "app.password" })}<input name="password" type="password" autocomplete="current-password" required /></label>
+        ${this.signInError ? html`<p class="error" role="alert">${this.signInError}</p>` : nothing}
+        <button type="submit" class="primary" ?disabled=${this.signingIn}>${this.signingIn ? msg("Signing in…", { id: "app.signingIn" }) : msg("Sign in", { id: "app.signIn" })}</button>
+      </form>
+    </div>`;
+  }
+
+  private currentTable(): TableInfo | undefined {
+    const r = this.route;
+    if (r.kind === "table") return this.tables.find((t) => t.name === r.table || t.id === r.table);
+    if (r.kind === "view") {
+      const v = this.views.find((x) => x.id === r.view || x.name === r.view);
+      return v ? this.tables.find((t) => t.id === v.tableId || t.name === v.table) : undefined;
+    }
+    return undefined;
+  }
+
+  private currentView(): ViewInfo | undefined {
+    const r = this.route;
+    return r.kind === "view" ? this.views.find((x) => x.id === r.view || x.name === r.view) : undefined;
+  }
+
+  private renderNav() {
+    const t = this.currentTable();
+    const v = this.currentView();
+    return html`<nav data-nav-root aria-label=${msg("Tables and views", { id: "app.navLabel" })}>
+      <h2>${msg("Tables", { id: "app.tables" })}</h2>
+      ${this.tables.length === 0 ? html`<p class="muted" style="padding:0 10px">${msg("No tables are shared with you yet.", { id: "app.noTables" })}</p>` : nothing}
+      <ul>
+        ${this.tables.map((table) => {
+          const views = this.views.filter((x) => x.tableId === table.id);
+          return html`<li>
+            <a href=${routeHash({ kind: "table", table: table.name })} data-nav="table:${table.name}" aria-current=${t === table && !v ? "page" : "false"}>${labelOf(table)}</a>
+            ${views.length
+              ? html`<ul>
+                  ${views.map((view) => html`<li><a href=${routeHash({ kind: "view", view: view.id })} data-nav="view:${view.name}" aria-current=${v === view ? "page" : "false"}>${labelOf(view)}</a></li>`)}
+                </ul>`
+              : nothing}
+          </li>`;
+        })}
+      </ul>
+      ${this.user?.roles?.includes("admin")
+        ? html`<h2>${msg("Administration", { id: "app.adminHeading" })}</h2>
+            <ul><li><a href="#/admin" data-nav="admin" aria-current=${this.route.kind === "admin" ? "page" : "false"}>${msg("Settings", { id: "app.admin" })}</a></li></ul>`
+        : nothing}
+    </nav>`;
+  }
+
+  /** The record count of the table (or view) shown, from the server, for the toolbar. */
+  private refreshCount(table: TableInfo, view?: ViewInfo) {
+    const key = `${table.name}|${view?.id ?? ""}`;
+    if (key === this.countKey) return;
+    this.countKey = key;
+    this.recordCount = null;
+    const api = this.api!;
+    const req = view ? api.viewRecords(view.id, { limit: 1, count: true, fields: [] }) : api.listRecords(table.name, { limit: 1, count: true });
+    req.then(
+      (r) => {
+        if (this.countKey === key) this.recordCount = r.total ?? null;
+      },
+      () => undefined,
+    );
+  }
+
+  private renderTableArea(table: TableInfo): TemplateResult {
+    const view = this.currentView();
+    const views = this.views.filter((x) => x.tableId === table.id);
+    this.refreshCount(table, view);
+    const select = (r: Route) => () => this.go(r);
+    const tabKeys = (e: KeyboardEvent) => {
+      if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+      const tabs = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role="tab"]')];
+      const i = tabs.indexOf(e.target as HTMLElement);
+      const next = tabs[(i + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      next?.focus();
+      next?.click();
+    };
+    const gridLike = !view || view.type === "grid";
+    return html`
+      <div class="toolbar">
+        <h1 id="main-title">${labelOf(table)}${view ? html` · ${labelOf(view)}` : nothing}</h1>
+        <span class="muted" data-record-count=${this.recordCount ?? ""}>${this.recordCount === null ? "" : msg(str`${formatNumber(this.recordCount)} records`, { id: "app.recordCount" })}</span>
+        <span style="flex:1"></span>
+        ${table.access?.create !== false
+          ? html`<button class="primary" data-action="new-record" @click=${() => this.go(view ? { kind: "view", view: view.id, record: "new" } : { kind: "table", table: table.name, record: "new" })}>${msg("New record", { id: "app.newRecord" })}</button>`
+          : nothing}
+      </div>
+      <div role="tablist" aria-label=${msg("Views", { id: "app.views" })} @keydown=${tabKeys}>
+        <button role="tab" aria-selected=${view ? "false" : "true"} tabindex=${view ? -1 : 0} @click=${select({ kind: "table", table: table.name })}>${msg("All records", { id: "app.allRecords" })}</button>
+        ${views.map((v) => html`<button role="tab" data-view=${v.name} aria-selected=${v === view ? "true" : "false"} tabindex=${v === view ? 0 : -1} @click=${select({ kind: "view", view: v.id })}>${labelOf(v)}</button>`)}
+      </div>
+      <div role="tabpanel" aria-labelledby="main-title">
+        ${gridLike
+          ? html`<sg-grid .api=${this.api} table=${table.name} view=${view?.id ?? ""} base-url=${this.baseUrl}></sg-grid>`
+          : html`<div class="placeholder muted">${msg(str`The ${view!.type} view opens here in a later version; the grid shows the same records.`, { id: "app.viewTypeLater" })}</div>`}
+      </div>`;
+  }
+
+  private renderMain(): TemplateResult {
+    if (this.route.kind === "admin") {
+      if (!customElements.get("sg-admin")) return html`<p class="state muted">${msg("Loading…", { id: "common.loading" })}</p>`;
+      return html`<sg-admin .api=${this.api} section=${this.route.section ?? "tables"} @sg-admin-section=${(e: CustomEvent<{ section: string }>) => this.go({ kind: "admin", section: e.detail.section }, true)}></sg-admin>`;
+    }
+    const table = this.currentTable();
+    if (!table) {
+      if (this.tables.length === 0) return html`<div class="state muted">${msg("Nothing to show yet: ask an administrator to share a table with you.", { id: "app.emptyWorkspace" })}</div>`;
+      return html`<div class="state" role="alert"><h1>${msg("Not found", { id: "app.notFound" })}</h1><p>${msg("This table or view does not exist or is not shared with you.", { id: "app.notFoundDetail" })}</p></div>`;
+    }
+    return this.renderTableArea(table);
+  }
+
+  private renderDrawer() {
+    const r = this.route;
+    const table = this.currentTable();
+    if (!("record" in r) || r.record === undefined || !table) return nothing;
+    return html`<aside class="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-title" tabindex="-1" data-drawer>
+      <span id="drawer-title" class="visually-hidden">${r.record === "new" ? msg("New record", { id: "record.new" }) : msg("Record", { id: "app.record" })}</span>
+      <button class="close" aria-label=${msg("Close", { id: "common.close" })} @click=${() => this.closeRecord()}>×</button>
+      <sg-record .api=${this.api} .table=${table} record-id=${String(r.record)} .user=${this.user} time-zone=${this.user?.timeZone ?? ""}
+        @sg-cancel=${() => this.closeRecord()}
+        @sg-record-saved=${(e: CustomEvent<{ record: { id: number }; created: boolean }>) => {
+          this.countKey = "";
+          if (e.detail.created) this.go(r.kind === "view" ? { kind: "view", view: r.view, record: e.detail.record.id } : { kind: "table", table: table.name, record: e.detail.record.id }, true);
+          this.shadowRoot?.querySelector("sg-grid")?.dispatchEvent(new CustomEvent("sg-refresh"));
+          (this.shadowRoot?.querySelector("sg-grid") as (HTMLElement & { refresh?: () => void }) | null)?.refresh?.();
+        }}></sg-record>
+    </aside>`;
+  }
+
+  private renderNotes() {
+    return html`<div class="notes" role="status" aria-live="polite" aria-label=${msg("Notifications", { id: "app.notifications" })}>
+      ${this.notes.map(
+        (n) => html`<div class="note ${n.kind}" role=${n.kind === "error" ? "alert" : nothing}>${n.message}<button aria-label=${msg("Dismiss", { id: "app.dismiss" })} @click=${() => (this.notes = this.notes.filter((x) => x.id !== n.id))}>×</button></div>`,
+      )}
+    </div>`;
+  }
+
+  override render() {
+    if (this.phase === "starting") return html`<div class="state muted" role="status">${msg("Loading…", { id: "common.loading" })}</div>`;
+    if (this.phase === "signed-out") return html`${this.renderSignIn()}${this.renderNotes()}`;
+    if (this.phase === "loading") return html`<div class="state muted" role="status">${msg("Loading your workspace…", { id: "app.loadingWorkspace" })}</div>`;
+    if (this.phase === "error")
+      return html`<div class="state" role="alert">
+        <p class="error">${msg("The workspace could not be loaded.", { id: "app.loadError" })}</p>
+        <p class="muted" data-value>${this.loadError}</p>
+        <button @click=${() => void this.loadWorkspace()}>${msg("Retry", { id: "common.retry" })}</button>
+      </div>`;
+    return html`<div class="shell">
+        <header role="banner">
+          <span class="brand">Salesgrid</span>
+          <span class="spacer"></span>
+          ${this.langSwitch()}
+          <span data-value data-user>${this.user?.name ?? ""}</span>
+          <button data-action="sign-out" @click=${() => void this.signOut()}>${msg("Sign out", { id: "app.signOut" })}</button>
+        </header>
+        ${this.renderNav()}
+        <main>${this.renderMain()}</main>
+      </div>
+      ${this.renderDrawer()}${this.renderNotes()}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "sg-app": SgApp;
+  }
+}

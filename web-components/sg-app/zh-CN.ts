@@ -1,1 +1,35 @@
-export const zhCN = {};
+import { str } from "@lit/localize";
+
+/** zh-CN messages of <sg-app> (ids `app.*`). */
+export const zhCN = {
+  "app.admin": "系统设置",
+  "app.adminHeading": "管理",
+  "app.allRecords": "全部记录",
+  "app.badLogin": "邮箱或密码不正确。",
+  "app.dismiss": "关闭通知",
+  "app.email": "邮箱",
+  "app.emptyWorkspace": "暂无可显示的内容：请联系管理员为您共享数据表。",
+  "app.language": "语言",
+  "app.loadError": "无法加载工作区。",
+  "app.loadingWorkspace": "正在加载工作区…",
+  "app.missingLogin": "请输入邮箱和密码。",
+  "app.navLabel": "数据表和视图",
+  "app.network": "无法连接服务器，请重试。",
+  "app.newRecord": "新建记录",
+  "app.noTables": "还没有与您共享的数据表。",
+  "app.notFound": "未找到",
+  "app.notFoundDetail": "该数据表或视图不存在，或未与您共享。",
+  "app.notifications": "通知",
+  "app.password": "密码",
+  "app.record": "记录",
+  "app.recordCount": str`共 ${0} 条记录`,
+  "app.sessionEnded": "您的会话已结束，请重新登录。",
+  "app.signIn": "登录",
+  "app.signInTitle": "登录 Salesgrid",
+  "app.signOut": "退出登录",
+  "app.signingIn": "正在登录…",
+  "app.tables": "数据表",
+  "app.throttled": "尝试次数过多，请稍后再试。",
+  "app.views": "视图",
+  "app.viewTypeLater": str`${0}视图将在后续版本中在此打开；表格中显示的是相同的记录。`,
+};

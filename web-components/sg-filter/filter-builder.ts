@@ -7,7 +7,7 @@
  * under `errorPrefix`) are shown next to the condition they name.
  */
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import { localized, msg, str } from "@lit/localize";
 import type { Filter } from "../../schemas/types";
 import { currencyDigits, decimalToUnits as parseScaled, unitsToDecimal as formatScaled } from "../i18n/index";
@@ -71,7 +71,6 @@ function toLocalInput(iso: unknown): string {
 }
 
 @localized()
-@customElement("sg-filter-builder")
 export class SgFilterBuilder extends LitElement {
   static override styles = css`
     :host { display: block; font: inherit; }
@@ -374,6 +373,8 @@ export class SgFilterBuilder extends LitElement {
 
 /** Deepest nesting of a filter, for callers that must stay under the server's limit. */
 export const filterDepth = (f: Filter | null): number => (f ? depthOf(fromFilter(f)) : 0);
+
+if (!customElements.get("sg-filter-builder")) customElements.define("sg-filter-builder", SgFilterBuilder);
 
 declare global {
   interface HTMLElementTagNameMap { "sg-filter-builder": SgFilterBuilder }

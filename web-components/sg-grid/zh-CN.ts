@@ -1,2 +1,16 @@
-// zh-CN messages of this element (merged by i18n/locales/zh-CN.ts). Placeholder until the element lands.
-export const zhCN = {};
+// zh-CN messages of <sg-grid> (merged by i18n/locales/zh-CN.ts).
+import { str } from "@lit/localize";
+
+export const zhCN = {
+  "grid.search": "搜索",
+  "grid.filter": "筛选",
+  "grid.addRow": "添加行",
+  "grid.deleteRows": "删除行",
+  "grid.loading": "加载中…",
+  "grid.rows": str`${0} 行`,
+  "grid.rowAdded": "已添加一行",
+  "grid.rowsDeleted": str`已删除 ${0} 行`,
+  "grid.conflict": str`已被他人修改;当前值:${0}(你的值:${1})`,
+  "grid.conflictNotice": "其他人修改了这些记录,已显示其当前值。",
+  "grid.pasteInvalid": str`未粘贴:${0} 个单元格无效(第 ${1} 行,${2}:${3})`,
+};

@@ -1,3 +1,142 @@
-import { LitElement, html } from "lit";
-export class X extends LitElement { override render() { return html`sg-record`; } }
-if (!customElements.get("sg-record")) customElements.define("sg-record", X);
+/**
+ * `<sg-record>`: one record in the drawer: its form (`<sg-form>`) and its history from the audit API
+ * (who changed which field from what to what, newest first). `record-id="new"` opens an empty form.
+ */
+import { LitElement, html, css, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { ApiError, type ApiClient, type ApiRecord, type HistoryEntry, type TableInfo, type User } from "../api/client";
+import { formatDateTime, labelOf, localized, msg, str } from "../i18n/index";
+import { controls } from "../sg-app/styles";
+import "../sg-form/sg-form";
+import { displayValue } from "../sg-form/values";
+
+// localized() must patch the class before customElement() defines it: an element already in the page
+// is upgraded at define time and would miss the locale controller.
+@customElement("sg-record")
+@localized()
+export class SgRecord extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host { display: block; }
+      h2 { margin: 0 0 12px; font-size: 1.2em; }
+      h3 { margin: 24px 0 8px; font-size: 1em; }
+      ol { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+      li { border-left: 3px solid var(--sg-border); padding: 2px 0 2px 10px; }
+      .when { font-size: 0.85em; }
+      .change { font-size: 0.92em; }
+      del { color: var(--sg-muted); }
+      .state { padding: 16px 0; }
+    `,
+  ];
+
+  @property({ attribute: false }) api?: ApiClient;
+  @property({ attribute: false }) table?: TableInfo;
+  @property({ attribute: "record-id" }) recordId: string | number | null = null;
+  @property({ attribute: false }) user: User | null = null;
+  @property({ attribute: "time-zone" }) timeZone: string | null = null;
+
+  @state() private record: ApiRecord | null = null;
+  @state() private history: HistoryEntry[] | null = null;
+  @state() private status: "loading" | "ready" | "error" | "missing" = "loading";
+  @state() private error = "";
+  private loadedKey = "";
+
+  override willUpdate(changed: Map<string, unknown>) {
+    const key = `${this.table?.name}/${this.recordId}`;
+    if ((changed.has("recordId") || changed.has("table") || changed.has("api")) && key !== this.loadedKey && this.api && this.table) {
+      this.loadedKey = key;
+      void this.load();
+    }
+  }
+
+  private get isNew() {
+    return this.recordId === "new" || this.recordId === null;
+  }
+
+  async load() {
+    if (!this.api || !this.table) return;
+    if (this.isNew) {
+      this.record = null;
+      this.history = null;
+      this.status = "ready";
+      return;
+    }
+    this.status = "loading";
+    const id = Number(this.recordId);
+    const links = this.table.fields.filter((f) => f.type === "link").map((f) => f.name);
+    try {
+      const [{ record }, hist] = await Promise.all([this.api.getRecord(this.table.name, id, { expand: links }), this.api.history(this.table.name, id, { limit: 50 })]);
+      this.record = record;
+      this.history = hist.history;
+      this.status = "ready";
+    } catch (err) {
+      this.status = err instanceof ApiError && (err.status === 404 || err.status === 403) ? "missing" : "error";
+      this.error = err instanceof ApiError ? (err.problem.detail ?? err.message) : String(err);
+    }
+  }
+
+  private async onSaved(e: CustomEvent<{ record: ApiRecord; created: boolean }>) {
+    if (!this.api || !this.table) return;
+    this.record = e.detail.record;
+    if (e.detail.created) {
+      // The app moves to the new record's address; this element then shows it with its history.
+      return;
+    }
+    try {
+      this.history = (await this.api.history(this.table.name, e.detail.record.id, { limit: 50 })).history;
+    } catch {
+      // the form already saved; a stale history is not worth an error
+    }
+  }
+
+  private heading(): string {
+    if (this.isNew) return msg("New record", { id: "record.new" });
+    const primary = this.table?.fields.find((f) => f.id === this.table?.primaryFieldId);
+    const v = primary && this.record ? this.record.fields[primary.name] : undefined;
+    return v === undefined || v === null || v === "" ? msg(str`Record ${this.recordId}`, { id: "record.title" }) : String(v);
+  }
+
+  private renderHistory() {
+    if (this.isNew || !this.history || !this.table) return nothing;
+    const fields = new Map(this.table.fields.map((f) => [f.name, f]));
+    const action = (a: string) =>
+      a.endsWith("create") ? msg("created the record", { id: "record.created" }) : a.endsWith("delete") ? msg("deleted the record", { id: "record.deleted" }) : a.endsWith("restore") ? msg("restored the record", { id: "record.restored" }) : msg("changed", { id: "record.changed" });
+    return html`<section aria-labelledby="hist">
+      <h3 id="hist">${msg("History", { id: "record.history" })}</h3>
+      ${this.history.length === 0
+        ? html`<p class="muted">${msg("No changes recorded yet.", { id: "record.noHistory" })}</p>`
+        : html`<ol>
+            ${this.history.map(
+              (h) => html`<li>
+                <div class="when muted"><time datetime=${h.at}>${formatDateTime(h.at, this.timeZone)}</time> · <span data-value>${h.user?.name ?? msg("System", { id: "record.system" })}</span> ${action(h.action)}</div>
+                ${Object.entries(h.changes).map(([name, c]) => {
+                  const f = fields.get(name);
+                  if (!f) return nothing;
+                  const before = displayValue(f, c.before, this.timeZone);
+                  const after = displayValue(f, c.after, this.timeZone);
+                  return html`<div class="change">${labelOf(f)}: ${before ? html`<del data-value>${before}</del> → ` : nothing}<span data-value>${after || "—"}</span></div>`;
+                })}
+              </li>`,
+            )}
+          </ol>`}
+    </section>`;
+  }
+
+  override render() {
+    if (!this.table) return nothing;
+    if (this.status === "loading") return html`<p class="state muted" role="status">${msg("Loading…", { id: "common.loading" })}</p>`;
+    if (this.status === "missing") return html`<div class="state" role="alert"><h2>${msg("Record not available", { id: "record.missingTitle" })}</h2><p>${msg("It does not exist or you may not see it.", { id: "record.missing" })}</p></div>`;
+    if (this.status === "error")
+      return html`<div class="state" role="alert"><p class="error">${msg("The record could not be loaded.", { id: "record.loadError" })}</p><button @click=${() => void this.load()}>${msg("Retry", { id: "common.retry" })}</button></div>`;
+    return html`<h2 id="record-title">${this.heading()}</h2>
+      <sg-form .api=${this.api} .table=${this.table} .record=${this.record} .user=${this.user} time-zone=${this.timeZone ?? ""} @sg-record-saved=${this.onSaved}></sg-form>
+      ${this.renderHistory()}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "sg-record": SgRecord;
+  }
+}

@@ -11,7 +11,7 @@ import type { EmbedToken } from "../auth/embed";
 import { AppError, forbidden, notFound } from "../errors";
 import { findTable, type Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
-import { canOpenView, type ViewMeta } from "../model/views";
+import { canOpenView, viewFieldIds, type ViewMeta } from "../model/views";
 import { parseFilter, type FilterNode } from "../query/filter";
 import { tableAccess, type TableAccess } from "./index";
 
@@ -55,7 +55,8 @@ export function embedScope(principal: Principal, reg: Registry, view: ViewMeta, 
   if (!table) throw notFound(`The table of view ${view.name}`, "view");
   const base = tableAccess(principal, table, reg);
   const rows = and([storedFilter(view.definition.filter, table, base, "view's"), storedFilter(embed.filter, table, base, "embed token's")]);
-  const listed = view.definition.fields?.length ? new Set(view.definition.fields) : null;
+  const shown = viewFieldIds(view.definition);
+  const listed = shown ? new Set(shown) : null;
   const inView = (f: FieldMeta) => f.tableId === table.id && (!listed || listed.has(f.id));
   const edit = embed.mode === "edit";
 

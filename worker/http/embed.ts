@@ -13,6 +13,7 @@ import { verifyEmbedToken, type EmbedSession } from "../auth/embed";
 import { AppError, forbidden } from "../errors";
 import { loadRegistry, type Registry } from "../model/registry";
 import { loadView, viewReply, type ViewMeta } from "../model/views";
+import { aggregateRecords, MAX_AGGREGATE_BYTES } from "../records/aggregate";
 import { listRecords } from "../records/read";
 import { updateRecords } from "../records/write";
 import { readJson } from "./body";
@@ -56,6 +57,8 @@ export const embed = new Hono<AppEnv>()
       ...layout,
       ...(layout.columnWidths ? { columnWidths: Object.fromEntries(Object.entries(layout.columnWidths).filter(([name]) => inScope.has(name))) } : {}),
       ...(layout.dateField && !inScope.has(layout.dateField) ? { dateField: undefined } : {}),
+      ...(layout.sumField && !inScope.has(layout.sumField) ? { sumField: undefined } : {}),
+      ...(layout.swimlaneField && !inScope.has(layout.swimlaneField) ? { swimlaneField: undefined } : {}),
     };
     const primary = scope.fields.find((f) => f.id === scope.table.primaryFieldId);
     return c.json({
@@ -90,6 +93,14 @@ export const embed = new Hono<AppEnv>()
     const ctx = { db: c.env.DB, principal: session.principal, reg, requestId: c.get("requestId") ?? null, narrow: scope.narrow, embedId: session.embed.id };
     return c.json(await updateRecords(ctx, scope.table, await readJson(c)));
   })
+  // A kanban's column counts and sums: the same narrowing as the records (fields, rows), so the
+  // sums match the cards the embed shows.
+  .post("/aggregate", limitBody(MAX_AGGREGATE_BYTES), async (c) => {
+    const { session, reg, scope } = await open(c);
+    checkQuery(c.req.query(), []);
+    const ctx = { db: c.env.DB, principal: session.principal, reg, narrow: scope.narrow };
+    return c.json(await aggregateRecords(ctx, scope.table, await readJson(c)));
+  })
   .all("*", (c) => {
-    throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}; the embed API has GET /view, GET /records and PATCH /records`);
+    throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}; the embed API has GET /view, GET /records, PATCH /records and POST /aggregate`);
   });

@@ -214,6 +214,22 @@ function document() {
           responses: ok("{entries, nextBefore}"),
         },
       },
+      "/api/admin/plugins": { get: { summary: "The bundled plugins and what is installed of each: version, enabled, upgrade available, settings (admin)", responses: ok("{plugins}") } },
+      "/api/admin/plugins/{name}": { parameters: [pathParam("name", "Plugin name")], get: { summary: "One plugin (admin)", responses: ok("{plugin}") } },
+      "/api/admin/plugins/{name}/install": {
+        parameters: [pathParam("name", "Plugin name")],
+        post: { summary: "Install the plugin, or upgrade it to the bundled version: only what is missing is created (tables, fields, views, grants); admins' changes stay, nothing is dropped; running it twice changes nothing (admin; no body)", responses: ok("{report: {from, to, changed, created, skipped}}") },
+      },
+      "/api/admin/plugins/{name}/enable": { parameters: [pathParam("name", "Plugin name")], post: { summary: "Enable a disabled plugin: its tables come back with their data (admin; no body)", responses: ok("{plugin, enabled, changed}") } },
+      "/api/admin/plugins/{name}/disable": { parameters: [pathParam("name", "Plugin name")], post: { summary: "Disable a plugin: its tables are hidden, their data kept; its hooks, actions and jobs stop; refused while an enabled plugin depends on it (admin; no body)", responses: ok("{plugin, enabled, changed}") } },
+      "/api/admin/plugins/{name}/settings": { parameters: [pathParam("name", "Plugin name")], put: { summary: "Replace the plugin's settings, checked against its manifest's settingsSchema (admin)", requestBody: json({ type: "object" }), responses: ok("{plugin}") } },
+      "/api/actions/{plugin}/{action}": {
+        parameters: [pathParam("plugin", "Plugin name"), pathParam("action", "Action name")],
+        post: {
+          summary: "Run a plugin action; the body is checked against the action's schema, and the action checks the caller's rights on what it touches. customers: find-duplicates {name?, phone?, email?, id?}, create {fields | records, allowDuplicate?} (a create through the records API answers 409 with `duplicates` when a customer with the same normalised name, phone or email exists), merge {keep, merge: [ids], version?}, apply-grade-rule {} (admin), overview {id}; pipeline: stage-report {pipeline?, since?}",
+          requestBody: json({ type: "object" }), responses: ok("The action's result"),
+        },
+      },
       "/api/admin/tables/{table}/records/{id}/restore": { parameters: [tableParam, idParam], post: { summary: "Restore a deleted record from its audit history (admin)", responses: ok("{record}") } },
       "/api/admin/embed-tokens": {
         get: { summary: "List embed tokens, newest first, never with the token strings (admin)", parameters: [q("view", "Only this view's tokens (id or name)"), q("limit", "1-1000, default 200", { type: "integer" })], responses: { 200: { description: "{embeds}", ...json({ type: "object", properties: { embeds: { type: "array", items: ref("EmbedToken") } } }) }, ...errors } },
@@ -232,6 +248,12 @@ function document() {
       "/api/embed/records": {
         get: { security: embedSecurity, summary: "Records of the embedded view: the view's filter AND the token's AND its creator's row rules; only the view's fields", parameters: listParams, responses: ok("{records, nextCursor, total?}") },
         patch: { security: embedSecurity, summary: "Update records through an edit-mode embed ({records: [{id, version, fields}]}); rows must stay inside the view and the token's filter", responses: ok("{records}") },
+      },
+      "/api/embed/aggregate": {
+        post: {
+          security: embedSecurity, summary: "Grouped measures over the embedded view's rows and fields (e.g. an embedded kanban's column counts and sums); body up to 64 KB",
+          requestBody: json(ref("Aggregate")), responses: { 200: { description: "{groups, truncated, totals?}", ...json(ref("AggregateResult")) }, ...errors },
+        },
       },
     },
   };

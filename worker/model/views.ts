@@ -56,6 +56,7 @@ interface ViewRow {
 }
 
 const GROUPABLE_KANBAN = new Set<FieldMeta["type"]>(["single_select", "user"]);
+const SUMMABLE_KANBAN = new Set<FieldMeta["type"]>(["currency", "number"]);
 const DATE_TYPES = new Set<FieldMeta["type"]>(["date", "datetime"]);
 
 function decode(r: ViewRow, reg: Registry): ViewMeta {
@@ -96,7 +97,19 @@ function mapFilter(filter: Filter, fn: (ref: string) => string): Filter {
 
 /** Fields that decide which rows and in which order: the caller must be able to read all of them. */
 function deciding(d: StoredDefinition): string[] {
-  return [...filterFieldIds(d.filter), ...(d.sort ?? []).map((s) => s.field), ...(d.groupBy ? [d.groupBy] : []), ...(d.layout?.dateField ? [d.layout.dateField] : [])];
+  return [...filterFieldIds(d.filter), ...(d.sort ?? []).map((s) => s.field), ...(d.groupBy ? [d.groupBy] : []), ...(d.layout?.dateField ? [d.layout.dateField] : []), ...(d.layout?.swimlaneField ? [d.layout.swimlaneField] : [])];
+}
+
+/**
+ * The field ids a view shows, or null for every field. A kanban also needs the fields it arranges
+ * cards by (columns, swimlanes) and sums, even when its card fields leave them out: moving a card
+ * writes its column field, and the column sums measure the sum field.
+ */
+export function viewFieldIds(d: StoredDefinition): string[] | null {
+  if (!d.fields?.length) return null;
+  if (d.type !== "kanban") return d.fields;
+  const extra = [d.groupBy, d.layout?.swimlaneField, d.layout?.sumField].filter((id): id is string => !!id && !d.fields!.includes(id));
+  return [...d.fields, ...extra];
 }
 
 /**
@@ -129,6 +142,9 @@ export function viewReply(view: ViewMeta, principal: Principal, reg: Registry) {
   const layout = d.layout && {
     ...d.layout,
     ...(d.layout.dateField ? { dateField: name(d.layout.dateField) } : {}),
+    ...(d.layout.swimlaneField ? { swimlaneField: name(d.layout.swimlaneField) } : {}),
+    // Not a deciding field: a viewer who cannot read it sees the board without sums.
+    ...(d.layout.sumField ? { sumField: shown(d.layout.sumField) ? name(d.layout.sumField) : undefined } : {}),
     ...(d.layout.columnWidths ? { columnWidths: Object.fromEntries(Object.entries(d.layout.columnWidths).filter(([id]) => shown(id)).map(([id, w]) => [name(id), w])) } : {}),
   };
   return {
@@ -189,6 +205,20 @@ async function checkDefinition(db: D1Database, reg: Registry, input: unknown): P
   if (v.type === "calendar" && !(dateField && DATE_TYPES.has(dateField.type)) && (v.layout?.dateField === undefined || dateField)) {
     errors.push({ field: "layout/dateField", code: "calendar_date", message: "A calendar places records by a date or datetime field" });
   }
+  const kanbanField = (key: "sumField" | "swimlaneField", types: Set<FieldMeta["type"]>, what: string): FieldMeta | undefined => {
+    const r = v.layout?.[key];
+    if (r === undefined) return undefined;
+    if (v.type !== "kanban") {
+      errors.push({ field: `layout/${key}`, code: "kanban_only", message: `layout.${key} belongs to kanban views` });
+      return undefined;
+    }
+    const f = ref(r, `layout/${key}`);
+    if (f && !types.has(f.type)) errors.push({ field: `layout/${key}`, code: `kanban_${key === "sumField" ? "sum" : "swimlane"}`, message: `A kanban ${what}; ${f.name} is a ${f.type} field` });
+    return f;
+  };
+  const sumField = kanbanField("sumField", SUMMABLE_KANBAN, "sums a currency or number field");
+  const swimlaneField = kanbanField("swimlaneField", GROUPABLE_KANBAN, "splits swimlanes by a single_select or user field");
+  if (swimlaneField && groupBy && swimlaneField.id === groupBy.id) errors.push({ field: "layout/swimlaneField", code: "kanban_swimlane", message: "The swimlanes need another field than the columns" });
   const widths = v.layout?.columnWidths && Object.fromEntries(Object.entries(v.layout.columnWidths).map(([r, w]) => [ref(r, `layout/columnWidths/${r.slice(0, 64)}`)?.id ?? r, w]));
   const roles = [...new Set(v.roles ?? [])];
   if (roles.length) {
@@ -196,7 +226,10 @@ async function checkDefinition(db: D1Database, reg: Registry, input: unknown): P
     roles.forEach((r) => { if (!known.has(r)) errors.push({ field: `roles/${(v.roles ?? []).indexOf(r)}`, code: "unknown_role", message: `No role ${JSON.stringify(r.slice(0, 64))}` }); });
   }
   if (errors.length) throw invalid(errors, "The view definition is invalid");
-  const layout: Layout | undefined = v.layout && { ...v.layout, ...(dateField ? { dateField: dateField.id } : {}), ...(widths ? { columnWidths: widths } : {}) };
+  const layout: Layout | undefined = v.layout && {
+    ...v.layout, ...(dateField ? { dateField: dateField.id } : {}), ...(widths ? { columnWidths: widths } : {}),
+    ...(sumField ? { sumField: sumField.id } : {}), ...(swimlaneField ? { swimlaneField: swimlaneField.id } : {}),
+  };
   const def: StoredDefinition = {
     label: v.label ?? v.labels?.en ?? v.name, labels: v.labels ?? {}, type: v.type,
     ...(filter ? { filter } : {}), ...(sort ? { sort } : {}), ...(fields ? { fields } : {}), ...(groupBy ? { groupBy: groupBy.id } : {}), ...(layout ? { layout } : {}),
@@ -316,9 +349,10 @@ export async function listViewRecords(ctx: ReadContext, view: ViewMeta, opts: Li
   } else if (d.filter) filter = JSON.stringify(d.filter);
   const sort = opts.sort ?? d.sort?.map((s) => `${s.direction === "desc" ? "-" : ""}${s.field}`).join(",");
   let fields = opts.fields;
-  if (d.fields?.length) {
+  const listed = viewFieldIds(d);
+  if (listed) {
     const access = tableAccess(ctx.principal, table, ctx.reg);
-    const mine = table.fields.filter((f) => d.fields!.includes(f.id) && access.canRead(f));
+    const mine = table.fields.filter((f) => listed.includes(f.id) && access.canRead(f));
     const wanted = opts.fields ? opts.fields.split(",").map((s) => s.trim()).filter(Boolean) : [];
     for (const w of wanted) {
       if (!mine.some((f) => f.id === w || f.name === w)) {
@@ -340,5 +374,6 @@ export async function aggregateViewRecords(ctx: ReadContext, view: ViewMeta, bod
   const d = view.definition;
   // canOpenView has checked that the caller may read every field the view filters on.
   const filter = d.filter ? parseFilter(d.filter, table, { canRead: () => true }, "view/filter") : null;
-  return aggregateRecords(ctx, table, body, { filter, fields: d.fields?.length ? new Set(d.fields) : null });
+  const listed = viewFieldIds(d);
+  return aggregateRecords(ctx, table, body, { filter, fields: listed ? new Set(listed) : null });
 }

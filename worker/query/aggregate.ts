@@ -154,7 +154,10 @@ export interface Stat {
   max: boolean;
 }
 
-/** Stats in first-use order; the result columns of stat j are o_s{j}, o_c{j}, o_mn{j}, o_mx{j} or o_m{j}. */
+/**
+ * Stats in first-use order. Inner partials of stat j are p_s{j}, p_c{j}, p_mn{j}, p_mx{j} (and p_k{j}, the
+ * currency code); the outer result columns are o_s{j}, o_c{j}, o_mn{j}, o_mx{j} or o_m{j}.
+ */
 export function statsOf(measures: Measure[]): Stat[] {
   const out: Stat[] = [];
   for (const m of measures) {
@@ -207,21 +210,21 @@ export function compileAggregate(query: AggregateQuery): Compiled {
   stats.forEach((s, j) => {
     const col = cols.ref(s.field);
     if (s.money) {
-      inner.push(`${cols.ref2(s.field)} AS k${j}`);
-      innerGroup.push(`k${j}`);
+      inner.push(`${cols.ref2(s.field)} AS p_k${j}`);
+      innerGroup.push(`p_k${j}`);
     }
     // number is a double: TOTAL never overflows. Integer types sum exactly (SUM raises on overflow).
-    if (s.sum) inner.push(`${s.field.type === "number" ? "TOTAL" : "SUM"}(${col}) AS s${j}`, `COUNT(${col}) AS c${j}`);
-    if (s.min) inner.push(`MIN(${col}) AS mn${j}`);
-    if (s.max) inner.push(`MAX(${col}) AS mx${j}`);
+    if (s.sum) inner.push(`${s.field.type === "number" ? "TOTAL" : "SUM"}(${col}) AS p_s${j}`, `COUNT(${col}) AS p_c${j}`);
+    if (s.min) inner.push(`MIN(${col}) AS p_mn${j}`);
+    if (s.max) inner.push(`MAX(${col}) AS p_mx${j}`);
     if (s.money) {
-      const parts = [`k${j}`, s.sum ? `CAST(s${j} AS TEXT)` : "NULL", s.sum ? `c${j}` : "NULL", s.min ? `mn${j}` : "NULL", s.max ? `mx${j}` : "NULL"];
+      const parts = [`p_k${j}`, s.sum ? `CAST(p_s${j} AS TEXT)` : "NULL", s.sum ? `p_c${j}` : "NULL", s.min ? `p_mn${j}` : "NULL", s.max ? `p_mx${j}` : "NULL"];
       outer.push(`json_group_array(json_array(${parts.join(", ")})) AS o_m${j}`);
       return;
     }
-    if (s.sum) outer.push(s.field.type === "number" ? `TOTAL(s${j}) AS o_s${j}` : `CAST(SUM(s${j}) AS TEXT) AS o_s${j}`, `SUM(c${j}) AS o_c${j}`);
-    if (s.min) outer.push(`MIN(mn${j}) AS o_mn${j}`);
-    if (s.max) outer.push(`MAX(mx${j}) AS o_mx${j}`);
+    if (s.sum) outer.push(s.field.type === "number" ? `TOTAL(p_s${j}) AS o_s${j}` : `CAST(SUM(p_s${j}) AS TEXT) AS o_s${j}`, `SUM(p_c${j}) AS o_c${j}`);
+    if (s.min) outer.push(`MIN(p_mn${j}) AS o_mn${j}`);
+    if (s.max) outer.push(`MAX(p_mx${j}) AS o_mx${j}`);
   });
   const where = whereParts({ table: query.table, select: [], filter: query.filter, rowFilter: query.rowFilter, search: query.search }, cols, params);
   const order = orderBy(query, stats, params);
@@ -284,16 +287,16 @@ function measureOrder(m: Measure, stats: Stat[], params: Params): string {
   let pick = (col: string) => col;
   if (stats[j]!.money) {
     const cur = params.add(defaultCurrency(stats[j]!.field));
-    pick = (col) => `CASE WHEN COALESCE(k${j}, ${cur}) = ${cur} THEN ${col} END`;
+    pick = (col) => `CASE WHEN COALESCE(p_k${j}, ${cur}) = ${cur} THEN ${col} END`;
   }
   switch (m.op) {
     case "sum":
-      return `SUM(${pick(`s${j}`)})`;
+      return `SUM(${pick(`p_s${j}`)})`;
     case "avg":
-      return `(SUM(${pick(`s${j}`)}) * 1.0 / SUM(${pick(`c${j}`)}))`;
+      return `(SUM(${pick(`p_s${j}`)}) * 1.0 / SUM(${pick(`p_c${j}`)}))`;
     case "min":
-      return `MIN(${pick(`mn${j}`)})`;
+      return `MIN(${pick(`p_mn${j}`)})`;
     case "max":
-      return `MAX(${pick(`mx${j}`)})`;
+      return `MAX(${pick(`p_mx${j}`)})`;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The aggregate pipeline: access (may read? which fields, which rows) -> parse the body against the
- * fields the caller may use -> compile one statement (two with totals) -> D1 -> shape the groups.
+ * fields the caller may use -> compile one statement -> D1 -> shape the groups. Totals fold from the
+ * groups; only when `limit` cut groups off does a second statement compute them.
  *
  * Money stays exact: sums arrive from SQL as integer text and are added (across the partial groups
  * of a second currency field) and divided (avg, half-even) as BigInt. An amount is a JSON number up
@@ -88,22 +89,55 @@ export async function aggregateRecords(ctx: ReadContext, table: TableMeta, body:
     sort: req.sort,
     limit: req.limit,
   };
-  const compiled = [compileAggregate(query)];
-  if (req.totals) compiled.push(compileAggregate({ ...query, groupBy: [], sort: [], limit: null }));
-  let results: D1Result<Row>[];
-  try {
-    results = await ctx.db.batch<Row>(compiled.map((c) => ctx.db.prepare(c.sql).bind(...c.params)));
-  } catch (err) {
-    if (/integer overflow/i.test(String(err))) throw overflow(req.measures);
-    throw err;
-  }
-  const stats = statsOf(req.measures);
-  const rows = results[0]!.results;
-  return {
-    groups: rows.slice(0, req.limit).map((r) => ({ key: decodeKey(r, req.groupBy), values: decodeValues(r, req.measures, stats) })),
-    truncated: rows.length > req.limit,
-    ...(req.totals ? { totals: decodeValues(results[1]!.results[0] ?? {}, req.measures, stats) } : {}),
+  const run = async (q: AggregateQuery): Promise<Row[]> => {
+    const c = compileAggregate(q);
+    try {
+      return (await ctx.db.prepare(c.sql).bind(...c.params).all<Row>()).results;
+    } catch (err) {
+      if (/integer overflow/i.test(String(err))) throw overflow(req.measures);
+      throw err;
+    }
   };
+  const stats = statsOf(req.measures);
+  const rows = await run(query);
+  const truncated = rows.length > req.limit;
+  const groups = rows.slice(0, req.limit);
+  let totals: Row | undefined;
+  // Every partial folds, so totals come from the groups unless some were cut off: no second scan.
+  if (req.totals) totals = req.groupBy.length === 0 ? groups[0] : truncated ? (await run({ ...query, groupBy: [], sort: [], limit: null }))[0] : foldRows(groups, stats, req.measures);
+  return {
+    groups: groups.map((r) => ({ key: decodeKey(r, req.groupBy), values: decodeValues(r, req.measures, stats) })),
+    truncated,
+    ...(req.totals ? { totals: decodeValues(totals ?? {}, req.measures, stats) } : {}),
+  };
+}
+
+const MAX_SQL_INTEGER = 2n ** 63n - 1n;
+
+/** One row of totals from the result rows of the groups, as the database would have computed it. */
+function foldRows(rows: Row[], stats: Stat[], measures: Measure[]): Row {
+  const count = (col: string) => rows.reduce((n, r) => n + Number(r[col] ?? 0), 0);
+  const present = (col: string) => rows.map((r) => r[col]).filter((v): v is number | string => v !== null && v !== undefined);
+  const out: Row = { o_n: count("o_n") };
+  stats.forEach((s, j) => {
+    if (s.money) {
+      out[`o_m${j}`] = JSON.stringify(rows.flatMap((r) => JSON.parse(typeof r[`o_m${j}`] === "string" ? (r[`o_m${j}`] as string) : "[]") as unknown[]));
+      return;
+    }
+    if (s.sum) {
+      out[`o_c${j}`] = count(`o_c${j}`);
+      if (s.field.type === "number") out[`o_s${j}`] = present(`o_s${j}`).reduce((a: number, b) => a + Number(b), 0);
+      else {
+        const sum = present(`o_s${j}`).reduce((a: bigint, b) => a + bigint(b), 0n);
+        // The same limit the database enforces on a single group's sum.
+        if (sum > MAX_SQL_INTEGER || sum < -MAX_SQL_INTEGER - 1n) throw overflow(measures);
+        out[`o_s${j}`] = sum.toString();
+      }
+    }
+    if (s.min) out[`o_mn${j}`] = present(`o_mn${j}`).reduce<number | string | null>((a, b) => (a === null || b < a ? b : a), null);
+    if (s.max) out[`o_mx${j}`] = present(`o_mx${j}`).reduce<number | string | null>((a, b) => (a === null || b > a ? b : a), null);
+  });
+  return out;
 }
 
 function decodeKey(row: Row, groupBy: GroupKey[]): Record<string, unknown> {
@@ -124,7 +158,7 @@ function decodeValues(row: Row, measures: Measure[], stats: Stat[]): Record<stri
     const j = stats.findIndex((s) => s.field.id === m.field!.id);
     const f = stats[j]!.field;
     if (stats[j]!.money) {
-      if (!money.has(j)) money.set(j, moneyParts(row[`o_m${j}`], f));
+      if (!money.has(j)) money.set(j, moneyParts(row[`o_m${j}`], f, measures));
       out[m.name] = moneyMeasure(m, money.get(j)!);
       continue;
     }
@@ -159,7 +193,7 @@ interface MoneyPart {
 }
 
 /** Folds the per-currency partials of one group ([code, sum, count, min, max] each) by currency code. */
-function moneyParts(json: unknown, f: FieldMeta): [string, MoneyPart][] {
+function moneyParts(json: unknown, f: FieldMeta, measures: Measure[]): [string, MoneyPart][] {
   const byCode = new Map<string, MoneyPart>();
   for (const [code, sum, count, min, max] of JSON.parse(typeof json === "string" ? json : "[]") as [string | null, string | null, number | null, number | null, number | null][]) {
     // Rows without an amount have no currency either: nothing to fold.
@@ -170,6 +204,8 @@ function moneyParts(json: unknown, f: FieldMeta): [string, MoneyPart][] {
     p.count += count ?? 0;
     if (min !== null) p.min = p.min === null ? min : Math.min(p.min, min);
     if (max !== null) p.max = p.max === null ? max : Math.max(p.max, max);
+    // Folding partials (totals, a second currency field) keeps the database's limit on a sum.
+    if (p.sum > MAX_SQL_INTEGER || p.sum < -MAX_SQL_INTEGER - 1n) throw overflow(measures);
     byCode.set(key, p);
   }
   return [...byCode].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -7,7 +7,8 @@ import { zhCN as app } from "../../sg-app/zh-CN";
 import { zhCN as filter } from "../../sg-filter/zh-CN";
 import { zhCN as form } from "../../sg-form/zh-CN";
 import { zhCN as grid } from "../../sg-grid/zh-CN";
+import { zhCN as kanban } from "../../sg-kanban/zh-CN";
 import { zhCN as record } from "../../sg-record/zh-CN";
 import { zhCN as common } from "../common";
 
-export const templates = { ...common, ...app, ...form, ...record, ...grid, ...admin, ...filter };
+export const templates = { ...common, ...app, ...form, ...record, ...grid, ...kanban, ...admin, ...filter };

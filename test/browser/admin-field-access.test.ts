@@ -1,0 +1,66 @@
+/**
+ * An admin makes a field read-only for reps in the permission matrix; the rep's record form shows it
+ * locked and the server refuses a write to it. The demo grant is put back afterwards.
+ */
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { ApiError } from "../../web-components/api/client";
+import { apiAs, launchBrowser, newPage, screenshot, signIn } from "./harness";
+import { openAdmin, section } from "./admin-helpers";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+it("admin restricts a field to read-only for reps and the grid shows it locked", async () => {
+  const base = inject("baseUrl");
+  const adminApi = await apiAs("admin", base);
+  const original = (await adminApi.request<{ grant: Record<string, unknown> }>("GET", "/api/admin/roles/sales_rep/grants/customers")).grant;
+  const repApi = await apiAs("rep", base);
+  const before = (await repApi.table("customers")).table.fields.find((f) => f.name === "city");
+  expect(before?.access).toBe("write");
+  const mine = (await repApi.listRecords("customers", { limit: 1 })).records[0]!;
+
+  const admin = await openAdmin(browser, base);
+  try {
+    await section(admin.page, "permissions");
+    await admin.page.locator('sg-admin-permissions td[data-cell="sales_rep|customers"] [data-role=edit-grant]').click();
+    const editor = admin.page.locator("sg-admin-permissions [data-role=grant-editor]");
+    // The editor starts from the demo grant: own rows, grade already read-only.
+    expect(await editor.locator("select[name=level-read]").inputValue()).toBe("own");
+    expect(await editor.locator("select[name=access-grade]").inputValue()).toBe("read");
+    await editor.locator("select[name=access-city]").selectOption("read");
+    await editor.locator("[data-role=save-grant]").click();
+    await expect.poll(async () => (await adminApi.request<{ grant: { fields: Record<string, string> } }>("GET", "/api/admin/roles/sales_rep/grants/customers")).grant.fields, { timeout: 15_000 })
+      .toEqual({ grade: "read", city: "read" });
+    await screenshot(admin.page, "admin-field-access");
+
+    expect((await repApi.table("customers")).table.fields.find((f) => f.name === "city")?.access).toBe("read");
+    const refused = await repApi.updateRecord("customers", mine.id, mine.version, { city: "Hangzhou" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(403);
+
+    // The rep's own screen shows the field locked.
+    const rep = await newPage(browser, { locale: "en" });
+    try {
+      await signIn(rep.page, "rep");
+      await rep.page.evaluate((id) => { location.hash = `#/t/customers/r/${id}`; }, mine.id);
+      // Until the grid is mounted by the app, the record form is the rep's editor of one row.
+      const form = rep.page.locator("sg-form");
+      await form.locator('[data-field="city"] [aria-readonly="true"]').waitFor();
+      expect(await form.locator('[data-field="city"] input').count()).toBe(0);
+      await form.locator('[data-field="name"] input').waitFor();
+      await screenshot(rep.page, "rep-field-read-only");
+    } finally {
+      await rep.context.close();
+    }
+  } finally {
+    await admin.close();
+    const { role: _r, table: _t, updatedAt: _u, ...body } = original;
+    await adminApi.request("PUT", "/api/admin/roles/sales_rep/grants/customers", body);
+  }
+});

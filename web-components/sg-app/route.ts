@@ -1,0 +1,40 @@
+/** The app's place, kept in the URL hash so reload, back and links work without server routes. */
+export type Route =
+  | { kind: "home" }
+  | { kind: "table"; table: string; record?: number | "new" }
+  | { kind: "view"; view: string; record?: number | "new" }
+  | { kind: "admin"; section?: string };
+
+/** `#/t/customers`, `#/t/customers/r/12`, `#/t/customers/new`, `#/v/<id>`, `#/admin/people`. */
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  const record = (i: number): number | "new" | undefined => {
+    if (parts[i] === "new") return "new";
+    if (parts[i] === "r" && /^[1-9]\d{0,15}$/.test(parts[i + 1] ?? "")) return Number(parts[i + 1]);
+    return undefined;
+  };
+  if (parts[0] === "t" && parts[1]) return { kind: "table", table: parts[1], record: record(2) };
+  if (parts[0] === "v" && parts[1]) return { kind: "view", view: parts[1], record: record(2) };
+  if (parts[0] === "admin") return { kind: "admin", section: parts[1] };
+  return { kind: "home" };
+}
+
+export function routeHash(r: Route): string {
+  const rec = (x?: number | "new") => (x === "new" ? "/new" : x ? `/r/${x}` : "");
+  switch (r.kind) {
+    case "table":
+      return `#/t/${encodeURIComponent(r.table)}${rec(r.record)}`;
+    case "view":
+      return `#/v/${encodeURIComponent(r.view)}${rec(r.record)}`;
+    case "admin":
+      return `#/admin${r.section ? `/${encodeURIComponent(r.section)}` : ""}`;
+    default:
+      return "#/";
+  }
+}

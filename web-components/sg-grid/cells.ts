@@ -1,0 +1,171 @@
+/**
+ * Handsontable column settings per field type: a renderer that shows the API value (select chips
+ * in their colours, money, dates, links, placeholders while a row loads, error and conflict marks)
+ * and an editor that starts from the text a user would type (copyText) and hands back text, which
+ * the grid parses with values.ts before anything is written.
+ */
+import { CheckboxEditor, DateEditor, DropdownEditor, TextEditor } from "handsontable/editors";
+import { baseRenderer, checkboxRenderer } from "handsontable/renderers";
+import { labelOf } from "../i18n/index";
+import { chipTextColor, copyText, defaultChipColor, formatValue, SERVER_ASSIGNED, type GridField } from "./values";
+
+/** What the grid tells the renderer about a cell beyond its value. */
+export interface CellState {
+  loading: boolean;
+  /** A validation or write error for this cell. */
+  error?: string;
+  /** Someone else changed the record: the current value is shown, with this note. */
+  conflict?: string;
+}
+
+export interface CellContext {
+  field: GridField;
+  state(row: number): CellState;
+  timeZone?: string | null;
+  /** Options for a user or link cell matching `text` (id and the label to show). */
+  search?: (text: string) => Promise<{ id: string; label: string }[]>;
+}
+
+type Renderer = (instance: unknown, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cellProperties: Record<string, unknown>) => void;
+
+function chip(doc: Document, text: string, color: string): HTMLElement {
+  const el = doc.createElement("span");
+  el.className = "sg-chip";
+  el.textContent = text;
+  el.style.background = color;
+  el.style.color = chipTextColor(color);
+  return el;
+}
+
+/** The renderer for one field: value display plus the loading / error / conflict marks. */
+export function rendererFor(ctx: CellContext): Renderer {
+  const f = ctx.field;
+  const choices = new Map((f.options.choices ?? []).map((c) => [c.name, c]));
+  return function (this: unknown, instance, td, row, col, prop, value, cellProperties) {
+    const st = ctx.state(row);
+    if (f.type === "checkbox" && !st.loading) {
+      (checkboxRenderer as unknown as Renderer).call(this, instance, td, row, col, prop, value === true, cellProperties);
+    } else {
+      (baseRenderer as unknown as Renderer).call(this, instance, td, row, col, prop, value, cellProperties);
+      td.replaceChildren();
+      if (st.loading) {
+        td.classList.add("sg-loading");
+        td.textContent = "";
+      } else if ((f.type === "single_select" || f.type === "multi_select") && value !== null && value !== undefined) {
+        const names = Array.isArray(value) ? (value as string[]) : [String(value)];
+        for (const n of names) {
+          const c = choices.get(n);
+          td.append(chip(td.ownerDocument, c ? labelOf(c) : n, c?.color ?? defaultChipColor(n)));
+        }
+      } else if (f.type === "url" && typeof value === "string" && /^https?:\/\//.test(value)) {
+        const a = td.ownerDocument.createElement("a");
+        a.href = value;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        a.textContent = value;
+        td.append(a);
+      } else {
+        td.textContent = formatValue(f, value, ctx.timeZone);
+      }
+      if (["number", "currency", "percent", "autonumber"].includes(f.type)) td.classList.add("htRight");
+    }
+    td.classList.toggle("sg-invalid", !!st.error);
+    td.classList.toggle("sg-conflict", !!st.conflict);
+    const note = st.error ?? st.conflict;
+    if (note) td.title = note;
+    else td.removeAttribute("title");
+    if (note) td.dataset.problem = note;
+    else delete td.dataset.problem;
+  };
+}
+
+/** A text editor that opens with the typed-form text of the value (1234.50, 12.5%, a, b). */
+class ValueTextEditor extends TextEditor {
+  override beginEditing(newInitialValue?: unknown, event?: Event): void {
+    const ctx = (this.cellProperties as unknown as { sgCell?: CellContext }).sgCell;
+    const initial = newInitialValue ?? (ctx ? copyText(ctx.field, this.originalValue) : this.originalValue);
+    super.beginEditing(initial, event);
+  }
+}
+
+/**
+ * A picker for user and link cells: type to search (the target table, or the users), choose with a
+ * click or Enter; the cell receives the chosen ids as text ("12, 15" or "usr_..."), parsed as usual.
+ */
+class PickerEditor extends ValueTextEditor {
+  private list: HTMLUListElement | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private seq = 0;
+
+  override open(): void {
+    super.open();
+    const doc = this.TEXTAREA.ownerDocument;
+    this.list ??= doc.createElement("ul");
+    this.list.className = "sg-picker";
+    this.list.replaceChildren();
+    this.TEXTAREA.parentElement?.append(this.list);
+    this.TEXTAREA.addEventListener("input", this.onInput);
+    this.search();
+  }
+
+  override close(): void {
+    this.TEXTAREA.removeEventListener("input", this.onInput);
+    this.list?.remove();
+    super.close();
+  }
+
+  private onInput = () => {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.search(), 200);
+  };
+
+  private async search(): Promise<void> {
+    const ctx = (this.cellProperties as unknown as { sgCell?: CellContext }).sgCell;
+    if (!ctx?.search || !this.list) return;
+    const text = String(this.getValue() ?? "");
+    // While the text is already ids, search by the last word typed.
+    const term = text.split(/[,;]\s*/).pop()!.trim();
+    const seq = ++this.seq;
+    const options = await ctx.search(/^#?\d+$|^usr_/.test(term) ? "" : term).catch(() => []);
+    if (seq !== this.seq || !this.list) return;
+    this.list.replaceChildren(
+      ...options.slice(0, 20).map((o) => {
+        const li = this.list!.ownerDocument.createElement("li");
+        li.textContent = o.label;
+        li.dataset.id = o.id;
+        li.addEventListener("mousedown", (ev) => {
+          ev.preventDefault();
+          this.pick(o.id);
+        });
+        return li;
+      }),
+    );
+  }
+
+  private pick(id: string): void {
+    const ctx = (this.cellProperties as unknown as { sgCell?: CellContext }).sgCell;
+    const multiple = ctx?.field.type === "link" && ctx.field.options.multiple !== false;
+    const parts = String(this.getValue() ?? "").split(/[,;]\s*/).map((s) => s.trim()).filter((s) => /^#?\d+$|^usr_[a-z0-9]{12}$/.test(s));
+    this.setValue(multiple ? [...new Set([...parts, id])].join(", ") : id);
+    this.finishEditing();
+  }
+}
+
+/** Column settings (type, editor, renderer, source) for a field. */
+export function columnFor(ctx: CellContext, readOnly: boolean): Record<string, unknown> {
+  const f = ctx.field;
+  const base = { data: f.name, renderer: rendererFor(ctx), readOnly: readOnly || SERVER_ASSIGNED.has(f.type), sgCell: ctx };
+  switch (f.type) {
+    case "checkbox":
+      return { ...base, editor: CheckboxEditor };
+    case "date":
+      return { ...base, editor: DateEditor };
+    case "single_select":
+      return { ...base, editor: DropdownEditor, source: (f.options.choices ?? []).map((c) => c.name), strict: true, allowInvalid: false, filter: false };
+    case "user":
+    case "link":
+      return { ...base, editor: PickerEditor };
+    default:
+      return { ...base, editor: ValueTextEditor };
+  }
+}

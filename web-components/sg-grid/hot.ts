@@ -1,0 +1,32 @@
+/**
+ * Handsontable as the grid uses it: only the modules it needs registered, and its CSS (base and the
+ * main theme) as constructable stylesheets for the element's shadow root, so no style leaks in or out.
+ */
+import Handsontable from "handsontable/base";
+import { registerCellType, CheckboxCellType, DateCellType, DropdownCellType, TextCellType } from "handsontable/cellTypes";
+import { registerPlugin, Autofill, ColumnSorting, ContextMenu, CopyPaste, ManualColumnFreeze, ManualColumnMove, ManualColumnResize, UndoRedo } from "handsontable/plugins";
+import baseCss from "handsontable/styles/handsontable.min.css";
+import themeCss from "handsontable/styles/ht-theme-main.min.css";
+
+registerCellType(TextCellType);
+registerCellType(CheckboxCellType);
+registerCellType(DateCellType);
+registerCellType(DropdownCellType);
+for (const plugin of [Autofill, ColumnSorting, ContextMenu, CopyPaste, ManualColumnFreeze, ManualColumnMove, ManualColumnResize, UndoRedo]) registerPlugin(plugin);
+
+export { Handsontable };
+export const THEME = "ht-theme-main";
+
+let sheets: CSSStyleSheet[] | null = null;
+
+/** The grid's stylesheets, parsed once per page and shared by every grid on it. */
+export function handsontableSheets(): CSSStyleSheet[] {
+  if (!sheets) {
+    sheets = [baseCss, themeCss].map((text) => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(text);
+      return sheet;
+    });
+  }
+  return sheets;
+}

@@ -1,0 +1,649 @@
+/**
+ * <sg-grid base-url view token table>: a table's records in Handsontable, server-paged so a table of
+ * a million rows opens with its first page and scrolls by loading the pages it shows (RecordSource:
+ * an LRU of pages, so memory stays bounded). Edits, fills, undo/redo and pastes become bulk PATCHes
+ * (one request per 1000 records); the server's problem+json marks the cells it names, and a 409 shows
+ * the current value. Read-only fields are locked; hidden fields never arrive. Sort (headers), filter,
+ * search and the row count run on the server. Column widths, order and frozen columns are saved to
+ * the view (admins). With an embed token it talks to /api/embed only.
+ */
+import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { customElement, property, query, state } from "lit/decorators.js";
+import { ApiClient, ApiError, type ApiRecord, type ListOptions, type TableInfo, type ViewInfo } from "../api/client";
+import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
+import "../sg-filter/filter-builder";
+import { columnFor, type CellContext, type CellState } from "./cells";
+import { RecordSource, type PageRequest } from "./data-source";
+import { chunk, mapProblem, planPaste, planUpdates, type CellChange } from "./edits";
+import { Handsontable, handsontableSheets, THEME } from "./hot";
+import { copyText, parseValue, sameValue, type GridField } from "./values";
+
+type Hot = InstanceType<typeof Handsontable.Core>;
+/** A change as Handsontable reports it: [row, prop, old, new]. */
+type HotChange = [number, string | number, unknown, unknown];
+
+const PAGE_SIZE = 100;
+const MAX_PAGES = 30;
+const PLACEHOLDER = Object.freeze({});
+/** Sources of changes the grid made itself (not the user's edits). */
+const OWN_SOURCES = new Set(["loadData", "updateData", "sg.server"]);
+
+/** Embed tokens are JWTs for the audience salesgrid-embed; sign-in tokens are not. */
+function isEmbedToken(token: string): boolean {
+  try {
+    const payload = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+    const aud = payload.aud;
+    return aud === "salesgrid-embed" || (Array.isArray(aud) && aud.includes("salesgrid-embed"));
+  } catch {
+    return false;
+  }
+}
+
+@localized()
+@customElement("sg-grid")
+export class SgGrid extends LitElement {
+  static override styles = css`
+    :host { display: flex; flex-direction: column; min-height: 320px; height: 100%; font: 14px/1.4 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2328; }
+    .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 6px 4px; }
+    .bar input[type=search] { font: inherit; padding: 4px 8px; min-width: 14em; border: 1px solid #ccd; border-radius: 4px; }
+    .bar button { font: inherit; padding: 4px 10px; border: 1px solid #ccd; background: #fff; border-radius: 4px; cursor: pointer; }
+    .bar button:disabled { opacity: 0.5; cursor: default; }
+    .count { margin-left: auto; color: #57606a; }
+    .message { padding: 4px 8px; border-radius: 4px; }
+    .message.error { background: #ffebe9; color: #a40e26; }
+    .message.info { background: #ddf4ff; color: #0a3069; }
+    .filter { padding: 4px; border: 1px solid #e5e7eb; border-radius: 4px; margin: 0 4px 6px; }
+    .hot { flex: 1; min-height: 240px; position: relative; overflow: hidden; }
+    .sg-chip { display: inline-block; padding: 0 8px; margin: 1px 3px 1px 0; border-radius: 10px; font-size: 12px; line-height: 18px; }
+    td.sg-loading { background: linear-gradient(90deg, #f3f4f6 25%, #e5e7eb 50%, #f3f4f6 75%); }
+    td.sg-invalid { box-shadow: inset 0 0 0 2px #d1242f; background: #ffebe9; }
+    td.sg-conflict { box-shadow: inset 0 0 0 2px #bf8700; background: #fff8c5; }
+    .sg-picker { position: absolute; z-index: 300; list-style: none; margin: 0; padding: 2px 0; background: #fff; border: 1px solid #ccd; max-height: 240px; overflow: auto; min-width: 14em; box-shadow: 0 4px 12px rgba(0,0,0,.15); }
+    .sg-picker li { padding: 3px 8px; cursor: pointer; white-space: nowrap; }
+    .sg-picker li:hover { background: #ddf4ff; }
+  `;
+
+  @property({ attribute: "base-url" }) baseUrl = "";
+  /** A view id or name (its table, columns, sort, filter and layout). */
+  @property() view = "";
+  /** A table id or name, when there is no view. */
+  @property() table = "";
+  /** A sign-in access token or an embed token. */
+  @property() token = "";
+  /** Handsontable licence key; by default the server's (GET /api/config). */
+  @property({ attribute: "license-key" }) licenseKey = "";
+  /** Set by <sg-app>: its signed-in client. */
+  @property({ attribute: false }) api: ApiClient | null = null;
+
+  @state() private loading = true;
+  @state() private failure: string | null = null;
+  @state() private notice: { kind: "info" | "error"; text: string } | null = null;
+  @state() private total: number | null = null;
+  @state() private showFilter = false;
+  @state() private selectedRows: number[] = [];
+
+  @query(".hot") private hotHost!: HTMLDivElement;
+
+  private client!: ApiClient;
+  private tableInfo: TableInfo | null = null;
+  private viewInfo: ViewInfo | null = null;
+  private mode: "read" | "edit" = "edit";
+  private fields: GridField[] = [];
+  private source: RecordSource | null = null;
+  private hot: Hot | null = null;
+  private sort: string[] = [];
+  private filter: unknown = null;
+  private q = "";
+  /** Cell problems by record id then field name. */
+  private problems = new Map<number, Map<string, { error?: string; conflict?: string }>>();
+  private renderQueued = false;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  private started = false;
+  /** Bulk writes sent (the tests count them). */
+  writes = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.started) return;
+    this.started = true;
+    queueMicrotask(() => void this.start());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.hot?.destroy();
+    this.hot = null;
+    this.started = false;
+  }
+
+  protected override firstUpdated(changed: PropertyValues<this>): void {
+    super.firstUpdated(changed);
+    const root = this.renderRoot as ShadowRoot;
+    root.adoptedStyleSheets = [...handsontableSheets(), ...root.adoptedStyleSheets];
+  }
+
+  /** Rows matching the current filter and search. */
+  get rowCount(): number | null {
+    return this.total;
+  }
+
+  /** Reloads meta and rows (after an outside change). */
+  async reload(): Promise<void> {
+    this.hot?.destroy();
+    this.hot = null;
+    await this.start();
+  }
+
+  // ---------------------------------------------------------------------------------------- setup
+
+  private async start(): Promise<void> {
+    this.loading = true;
+    this.failure = null;
+    try {
+      const embed = !this.api && !!this.token && isEmbedToken(this.token);
+      this.client = this.api ?? new ApiClient({ baseUrl: this.baseUrl, ...(embed ? { embedToken: this.token } : this.token ? { token: this.token } : {}) });
+      await this.loadMeta();
+      const key = this.licenseKey || (await this.client.config().then((c) => c.handsontableLicenseKey, () => "")) || "non-commercial-and-evaluation";
+      this.source = new RecordSource((req) => this.fetchPage(req), {
+        pageSize: PAGE_SIZE,
+        maxPages: MAX_PAGES,
+        onChange: () => this.queueRender(),
+        onError: (err) => this.notify("error", this.errorText(err)),
+      });
+      await this.source.reset();
+      this.total = this.source.total;
+      this.loading = false;
+      await this.updateComplete;
+      this.createHot(key);
+    } catch (err) {
+      this.loading = false;
+      this.failure = this.errorText(err);
+    }
+  }
+
+  private async loadMeta(): Promise<void> {
+    if (this.client.embedded) {
+      const r = await this.client.embedView();
+      this.viewInfo = r.view;
+      this.tableInfo = r.table;
+      this.mode = r.mode;
+    } else if (this.view) {
+      this.viewInfo = (await this.client.view(this.view)).view;
+      this.tableInfo = (await this.client.table(this.viewInfo.tableId)).table;
+    } else {
+      this.tableInfo = (await this.client.table(this.table)).table;
+    }
+    const all = this.tableInfo.fields as GridField[];
+    const order = this.viewInfo?.fields;
+    // Hidden fields are not in the table reply at all, so they cannot show up here.
+    this.fields = order?.length ? order.map((n) => all.find((f) => f.name === n)).filter((f): f is GridField => !!f) : all;
+    this.sort = (this.viewInfo?.sort ?? []).map((s) => `${s.direction === "desc" ? "-" : ""}${s.field}`);
+  }
+
+  private get canUpdate(): boolean {
+    return this.mode === "edit" && this.tableInfo?.access?.update !== false;
+  }
+
+  private get canCreate(): boolean {
+    return !!this.client && !this.client.embedded && this.tableInfo?.access?.create === true;
+  }
+
+  private get canDelete(): boolean {
+    return !!this.client && !this.client.embedded && this.tableInfo?.access?.delete === true;
+  }
+
+  private canWrite(f: GridField): boolean {
+    return this.canUpdate && f.access !== "read";
+  }
+
+  private fetchPage(req: PageRequest) {
+    const links = this.fields.filter((f) => f.type === "link").map((f) => f.name);
+    const opts: ListOptions = {
+      limit: req.limit,
+      count: req.count,
+      ...(req.cursor ? { cursor: req.cursor } : {}),
+      ...(req.offset ? { offset: req.offset } : {}),
+      ...(this.sort.length ? { sort: this.sort } : {}),
+      ...(this.filter ? { filter: this.filter } : {}),
+      ...(this.q ? { q: this.q } : {}),
+    };
+    if (this.viewInfo && !this.client.embedded) return this.client.viewRecords(this.viewInfo.id, opts);
+    return this.client.listRecords(this.tableInfo!.name, { ...opts, ...(links.length && !this.client.embedded ? { expand: links } : {}) });
+  }
+
+  private cellState(row: number, field: string): CellState {
+    const rec = this.source?.rowAt(row);
+    if (!rec) return { loading: true };
+    const p = this.problems.get(rec.id)?.get(field);
+    return { loading: false, ...(p?.error ? { error: p.error } : {}), ...(p?.conflict ? { conflict: p.conflict } : {}) };
+  }
+
+  private searchFor(f: GridField): CellContext["search"] {
+    if (f.type === "link" && f.options.table && !this.client.embedded) {
+      const target = f.options.table;
+      return async (text) => {
+        const reply = await this.client.listRecords(target, { q: text || undefined, limit: 20 });
+        const t = (await this.client.table(target).catch(() => null))?.table;
+        const primary = t?.fields.find((x) => x.id === t.primaryFieldId) ?? t?.fields[0];
+        return reply.records.map((r) => ({ id: String(r.id), label: `#${r.id} ${primary ? String(r.fields[primary.name] ?? "") : ""}`.trim() }));
+      };
+    }
+    if (f.type === "user") {
+      return async (text) => {
+        // The user directory is an admin route; others pick from the users already on screen.
+        try {
+          const reply = await this.client.request<{ users: { id: string; name: string; email: string }[] }>("GET", `/api/admin/users?limit=50${text ? `&q=${encodeURIComponent(text)}` : ""}`);
+          return reply.users.map((u) => ({ id: u.id, label: `${u.name} <${u.email}>` }));
+        } catch {
+          const seen = new Set<string>();
+          for (let r = 0; r < (this.total ?? 0) && seen.size < 50; r++) {
+            const v = this.source?.rowAt(r)?.fields[f.name];
+            if (typeof v === "string") seen.add(v);
+            if (r > 2000) break;
+          }
+          return [...seen].filter((id) => id.includes(text)).map((id) => ({ id, label: id }));
+        }
+      };
+    }
+    return undefined;
+  }
+
+  private createHot(licenseKey: string): void {
+    const host = this.hotHost;
+    if (!host || !this.source) return;
+    const source = this.source;
+    const widths = (this.viewInfo?.layout?.columnWidths ?? {}) as Record<string, number>;
+    const frozen = Number(this.viewInfo?.layout?.frozenColumns ?? 0);
+    const columns = this.fields.map((f) => columnFor({ field: f, state: (row) => this.cellState(row, f.name), search: this.searchFor(f) }, !this.canWrite(f)));
+    const hot = new Handsontable(host, {
+      licenseKey,
+      themeName: THEME,
+      data: [],
+      columns,
+      colHeaders: this.fields.map((f) => labelOf(f)),
+      colWidths: this.fields.map((f) => widths[f.name] ?? (f.type === "long_text" ? 260 : f.type === "checkbox" ? 80 : 150)),
+      rowHeaders: true,
+      rowHeights: 28,
+      height: "100%",
+      width: "100%",
+      fixedColumnsStart: frozen,
+      autoRowSize: false,
+      autoColumnSize: false,
+      // Rendering a few rows beyond the viewport keeps scrolling smooth without rendering the table.
+      viewportRowRenderingOffset: 20,
+      manualColumnResize: true,
+      manualColumnMove: true,
+      manualColumnFreeze: true,
+      columnSorting: { headerAction: true, indicator: true, sortEmptyCells: true },
+      copyPaste: { rowsLimit: 10_000, columnsLimit: 300 },
+      fillHandle: this.canUpdate ? { autoInsertRow: false, direction: "vertical" } : false,
+      undo: true,
+      outsideClickDeselects: false,
+      contextMenu: this.contextMenu(),
+      cells: (row: number) => (source.has(row) ? {} : { readOnly: true }),
+    } as never) as Hot;
+    // Virtual rows: the table is as long as the server says; a row's data is its cached record.
+    hot.addHook("modifySourceLength" as never, (() => source.total ?? 0) as never);
+    hot.addHook("modifyRowData", ((row: number) => source.rowAt(row)?.fields ?? { ...PLACEHOLDER }) as never);
+    hot.addHook("afterRender", () => this.requestVisible());
+    hot.addHook("afterScrollVertically", () => this.requestVisible());
+    hot.addHook("beforeChange", ((changes: (HotChange | null)[], src: string) => this.beforeChange(changes, src)) as never);
+    hot.addHook("afterChange", ((changes: HotChange[] | null, src: string) => void this.afterChange(changes, src)) as never);
+    hot.addHook("beforePaste", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforePaste(data, coords)) as never);
+    hot.addHook("beforeCopy", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforeCopy(data, coords)) as never);
+    hot.addHook("beforeColumnSort", ((_current: unknown, dest: { column: number; sortOrder: "asc" | "desc" }[]) => this.beforeColumnSort(dest)) as never);
+    hot.addHook("afterColumnResize", () => this.layoutChanged());
+    hot.addHook("afterColumnMove", () => this.layoutChanged());
+    hot.addHook("afterColumnFreeze", () => this.layoutChanged());
+    hot.addHook("afterColumnUnfreeze", () => this.layoutChanged());
+    hot.addHook("afterSelectionEnd", ((r1: number, _c1: number, r2: number) => {
+      const [a, b] = [Math.min(r1, r2), Math.max(r1, r2)];
+      this.selectedRows = b - a < 1000 ? Array.from({ length: b - a + 1 }, (_, i) => a + i) : [];
+    }) as never);
+    this.hot = hot;
+    this.applySortIndicator();
+    this.dispatchEvent(new CustomEvent("sg-grid-ready", { bubbles: true, composed: true, detail: { total: this.total } }));
+  }
+
+  private contextMenu() {
+    const items: Record<string, unknown> = { freeze_column: {}, unfreeze_column: {}, "---------": {}, undo: {}, redo: {}, copy: {}, cut: {} };
+    if (this.canDelete) {
+      items.sg_delete = { name: msg("Delete rows", { id: "grid.deleteRows" }), callback: () => void this.deleteSelected() };
+    }
+    return { items };
+  }
+
+  private requestVisible(): void {
+    const hot = this.hot;
+    if (!hot || !this.source) return;
+    const first = hot.view?.getFirstRenderedVisibleRow() ?? 0;
+    const last = hot.view?.getLastRenderedVisibleRow() ?? first + 40;
+    this.source.want(Math.max(0, first ?? 0), Math.max(first ?? 0, last ?? 0));
+  }
+
+  private queueRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      this.renderQueued = false;
+      if (!this.hot || !this.source) return;
+      // The row count can move (a short last page); Handsontable re-reads the length on updateData.
+      if (this.source.total !== this.total) {
+        this.total = this.source.total;
+        this.hot.updateData([]);
+      } else this.hot.render();
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------- edits
+
+  private fieldAt(prop: string | number): GridField | undefined {
+    return this.fields.find((f) => f.name === prop);
+  }
+
+  private setProblem(row: number, field: string, p: { error?: string; conflict?: string } | null): void {
+    const rec = this.source?.rowAt(row);
+    if (!rec) return;
+    const m = this.problems.get(rec.id) ?? new Map();
+    if (p) m.set(field, p);
+    else m.delete(field);
+    if (m.size) this.problems.set(rec.id, m);
+    else this.problems.delete(rec.id);
+  }
+
+  /** Parses what the user typed; text that is no value of its field is refused on the spot. */
+  private beforeChange(changes: (HotChange | null)[], src: string): void {
+    if (OWN_SOURCES.has(src)) return;
+    changes.forEach((c, i) => {
+      if (!c) return;
+      const f = this.fieldAt(c[1]);
+      if (!f || !this.canWrite(f) || !this.source?.has(c[0])) {
+        changes[i] = null;
+        return;
+      }
+      const parsed = parseValue(f, c[3]);
+      if (!parsed.ok) {
+        this.setProblem(c[0], f.name, { error: parsed.message });
+        changes[i] = null;
+        this.notify("error", `${labelOf(f)}: ${parsed.message}`);
+        this.queueRender();
+        return;
+      }
+      if (sameValue(parsed.value, c[2])) {
+        changes[i] = null;
+        return;
+      }
+      c[3] = parsed.value;
+    });
+  }
+
+  private async afterChange(changes: HotChange[] | null, src: string): Promise<void> {
+    if (!changes || OWN_SOURCES.has(src)) return;
+    const cells: CellChange[] = changes.map(([row, prop, , value]) => ({ row, field: String(prop), value }));
+    const old = new Map(changes.map(([row, prop, before]) => [`${row}|${String(prop)}`, before]));
+    for (const c of cells) this.setProblem(c.row, c.field, null);
+    await this.commit(cells, old);
+  }
+
+  /**
+   * Sends changes as bulk PATCHes. A 409 marks the conflicting records (now showing their current
+   * values) and resends the other records once; other failures put the old values back and mark the
+   * cells the server named.
+   */
+  private async commit(cells: CellChange[], old: Map<string, unknown>, retry = true): Promise<void> {
+    const source = this.source!;
+    const plan = planUpdates(cells, (row) => source.rowAt(row));
+    const rowOf = new Map(plan.items.map((it, i) => [it.id, plan.rows[i]!]));
+    for (const items of chunk(plan.items)) {
+      const rows = items.map((it) => rowOf.get(it.id)!);
+      try {
+        this.writes++;
+        const reply = await this.client.updateRecords(this.tableInfo!.name, items);
+        source.replace(reply.records);
+      } catch (err) {
+        const problem = err instanceof ApiError ? err.problem : { title: this.errorText(err), status: 0 };
+        const mapped = mapProblem(problem, items, rows);
+        const conflicted = new Set(mapped.conflicts.map((c) => c.current.id));
+        // Everything in this request is unwritten: show the server's values again.
+        for (const it of items) {
+          const rec = source.rowAt(rowOf.get(it.id)!);
+          if (!rec || conflicted.has(it.id)) continue;
+          for (const name of Object.keys(it.fields)) rec.fields[name] = old.get(`${rowOf.get(it.id)}|${name}`) ?? rec.fields[name];
+        }
+        for (const c of mapped.conflicts) {
+          const mine = items.find((it) => it.id === c.current.id);
+          source.replace([c.current]);
+          for (const [name, value] of Object.entries(mine?.fields ?? {})) {
+            const f = this.fieldAt(name);
+            if (!f) continue;
+            const note = msg(str`Changed by someone else; current value: ${copyText(f, c.current.fields[name]) || "—"} (yours: ${copyText(f, value) || "—"})`, { id: "grid.conflict" });
+            this.setProblem(c.row, name, { conflict: note });
+          }
+        }
+        for (const c of mapped.cells) {
+          const f = this.fieldAt(c.field);
+          const attempted = items.find((it) => rowOf.get(it.id) === c.row)?.fields[c.field];
+          const rec = source.rowAt(c.row);
+          // The cell keeps what the user typed, marked, so they can correct it.
+          if (rec && f) rec.fields[c.field] = attempted;
+          this.setProblem(c.row, c.field, { error: c.message });
+        }
+        if (mapped.conflicts.length) this.notify("error", msg("Someone else changed these records; their current values are shown.", { id: "grid.conflictNotice" }));
+        else this.notify("error", mapped.general ?? mapped.cells[0]?.message ?? this.errorText(err));
+        this.queueRender();
+        // After a conflict the other records of the request were fine: send them again, once.
+        if (retry && mapped.conflicts.length && !mapped.cells.length) {
+          const rest = cells.filter((c) => !conflicted.has(source.rowAt(c.row)?.id ?? -1) && rows.includes(c.row));
+          if (rest.length) {
+            for (const c of rest) {
+              const rec = source.rowAt(c.row);
+              if (rec) rec.fields[c.field] = c.value;
+            }
+            await this.commit(rest, old, false);
+          }
+        }
+      }
+    }
+    this.queueRender();
+  }
+
+  /** Pasting is the grid's own: parse the block, load its rows, write it as one undoable change. */
+  private beforePaste(data: unknown[][], coords: { startRow: number; startCol: number }[]): boolean {
+    const at = coords[0];
+    if (!at || !this.hot) return false;
+    void this.paste(data, { row: at.startRow, col: at.startCol });
+    return false;
+  }
+
+  private async paste(block: unknown[][], at: { row: number; col: number }): Promise<void> {
+    const hot = this.hot!;
+    const source = this.source!;
+    const visible = Array.from({ length: hot.countCols() }, (_, c) => this.fieldAt(hot.colToProp(c) as string)!);
+    const total = source.total ?? 0;
+    const plan = planPaste(block, at, visible, total, (f) => this.canWrite(f), this.canCreate);
+    if (plan.problems.length) {
+      const first = plan.problems[0]!;
+      this.notify("error", msg(str`Nothing was pasted: ${plan.problems.length} cells are not valid (row ${first.row + 1}, ${first.field}: ${first.message})`, { id: "grid.pasteInvalid" }));
+      return;
+    }
+    try {
+      if (plan.changes.length) {
+        const rows = plan.changes.map((c) => c.row);
+        await source.ensure(Math.min(...rows), Math.max(...rows));
+        hot.setDataAtRowProp(plan.changes.map((c) => [c.row, c.field, c.value]) as never, "CopyPaste.paste");
+      }
+      if (plan.newRows.length) {
+        for (const part of chunk(plan.newRows)) {
+          this.writes++;
+          await this.client.createRecords(this.tableInfo!.name, part.map((fields) => ({ fields })));
+        }
+        await this.refresh();
+      }
+    } catch (err) {
+      this.notify("error", this.errorText(err));
+    }
+  }
+
+  /** Copies what a spreadsheet reads back: plain numbers, ISO dates, TRUE/FALSE, ids for links. */
+  private beforeCopy(data: unknown[][], coords: { startRow: number; startCol: number }[]): void {
+    const hot = this.hot;
+    const at = coords[0];
+    if (!hot || !at) return;
+    data.forEach((row, i) =>
+      row.forEach((v, j) => {
+        const f = this.fieldAt(hot.colToProp(at.startCol + j) as string);
+        if (f) row[j] = copyText(f, v);
+        void i;
+      }),
+    );
+  }
+
+  private beforeColumnSort(dest: { column: number; sortOrder: "asc" | "desc" }[]): boolean {
+    const hot = this.hot;
+    if (!hot) return false;
+    const next = dest
+      .map((d) => ({ f: this.fieldAt(hot.colToProp(d.column) as string), d }))
+      .filter((x) => x.f && !["multi_select", "link"].includes(x.f.type))
+      .map(({ f, d }) => `${d.sortOrder === "desc" ? "-" : ""}${f!.name}`);
+    (hot.getPlugin("columnSorting") as unknown as { setSortConfig(c: unknown): void }).setSortConfig(dest);
+    this.sort = next;
+    void this.refresh();
+    return false;
+  }
+
+  private applySortIndicator(): void {
+    const hot = this.hot;
+    if (!hot) return;
+    const config = this.sort
+      .map((s) => ({ column: this.fields.findIndex((f) => f.name === s.replace(/^-/, "")), sortOrder: s.startsWith("-") ? "desc" : "asc" }))
+      .filter((c) => c.column >= 0)
+      .slice(0, 1);
+    (hot.getPlugin("columnSorting") as unknown as { setSortConfig(c: unknown): void }).setSortConfig(config);
+  }
+
+  /** Reloads rows for the current sort, filter and search, from the top. */
+  private async refresh(): Promise<void> {
+    if (!this.source) return;
+    this.problems.clear();
+    try {
+      await this.source.reset();
+      this.total = this.source.total;
+      this.hot?.updateData([]);
+      this.hot?.scrollViewportTo({ row: 0 });
+    } catch (err) {
+      this.notify("error", this.errorText(err));
+    }
+  }
+
+  private async addRow(): Promise<void> {
+    try {
+      this.writes++;
+      await this.client.createRecords(this.tableInfo!.name, [{ fields: {} }]);
+      await this.refresh();
+      const last = (this.total ?? 1) - 1;
+      this.hot?.scrollViewportTo({ row: last });
+      this.notify("info", msg("Row added", { id: "grid.rowAdded" }));
+    } catch (err) {
+      this.notify("error", this.errorText(err));
+    }
+  }
+
+  private async deleteSelected(): Promise<void> {
+    const recs = this.selectedRows.map((r) => this.source?.rowAt(r)).filter((r): r is ApiRecord => !!r);
+    if (!recs.length) return;
+    try {
+      for (const part of chunk(recs.map((r) => ({ id: r.id, version: r.version })))) {
+        this.writes++;
+        await this.client.deleteRecords(this.tableInfo!.name, part);
+      }
+      this.notify("info", msg(str`${recs.length} rows deleted`, { id: "grid.rowsDeleted" }));
+      await this.refresh();
+    } catch (err) {
+      this.notify("error", this.errorText(err));
+    }
+  }
+
+  /** Column widths, order and frozen columns go to the view (admins may change views). */
+  private layoutChanged(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.saveLayout(), 600);
+  }
+
+  private async saveLayout(): Promise<void> {
+    const hot = this.hot;
+    const view = this.viewInfo;
+    if (!hot || !view || this.client.embedded) return;
+    const order = Array.from({ length: hot.countCols() }, (_, c) => hot.colToProp(c) as string);
+    const columnWidths = Object.fromEntries(order.map((name, c) => [name, Math.max(20, Math.min(2000, Math.round(hot.getColWidth(c))))]));
+    const frozenColumns = Math.min(20, hot.getSettings().fixedColumnsStart ?? 0);
+    try {
+      const reply = await this.client.request<{ view: ViewInfo }>("PATCH", `/api/meta/views/${encodeURIComponent(view.id)}`, {
+        version: view.version,
+        fields: order,
+        layout: { ...(view.layout ?? {}), columnWidths, frozenColumns },
+      });
+      this.viewInfo = reply.view;
+      this.dispatchEvent(new CustomEvent("sg-layout-saved", { bubbles: true, composed: true, detail: { view: reply.view } }));
+    } catch (err) {
+      // Only admins change views; for others the layout lasts until the page reloads.
+      if (!(err instanceof ApiError && (err.status === 403 || err.status === 404))) this.notify("error", this.errorText(err));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- chrome
+
+  private onSearch(e: Event): void {
+    const value = (e.target as HTMLInputElement).value.trim().slice(0, 200);
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => {
+      if (value === this.q) return;
+      this.q = value;
+      void this.refresh();
+    }, 250);
+  }
+
+  private onFilter(e: CustomEvent<{ value: unknown; valid: boolean }>): void {
+    e.stopPropagation();
+    if (!e.detail.valid) return;
+    if (JSON.stringify(e.detail.value ?? null) === JSON.stringify(this.filter ?? null)) return;
+    this.filter = e.detail.value;
+    void this.refresh();
+  }
+
+  private notify(kind: "info" | "error", text: string): void {
+    this.notice = { kind, text };
+    this.dispatchEvent(new CustomEvent("sg-notify", { bubbles: true, composed: true, detail: { kind, message: text } }));
+  }
+
+  private errorText(err: unknown): string {
+    if (err instanceof ApiError) {
+      const first = err.problem.errors?.[0];
+      return first ? `${err.problem.detail ?? err.problem.title}: ${first.message}` : err.problem.detail ?? err.problem.title;
+    }
+    return err instanceof Error ? err.message : String(err);
+  }
+
+  protected override render() {
+    if (this.failure) return html`<div class="message error" role="alert">${this.failure}</div>`;
+    const readable = this.fields.filter((f) => f.type !== "link");
+    return html`
+      <div class="bar">
+        <input type="search" name="q" placeholder=${msg("Search", { id: "grid.search" })} aria-label=${msg("Search", { id: "grid.search" })} @input=${this.onSearch} />
+        <button type="button" data-action="filter" @click=${() => (this.showFilter = !this.showFilter)}>${msg("Filter", { id: "grid.filter" })}${this.filter ? " •" : ""}</button>
+        ${this.canCreate ? html`<button type="button" data-action="add-row" @click=${() => void this.addRow()}>${msg("Add row", { id: "grid.addRow" })}</button>` : nothing}
+        ${this.canDelete ? html`<button type="button" data-action="delete-rows" ?disabled=${!this.selectedRows.length} @click=${() => void this.deleteSelected()}>${msg("Delete rows", { id: "grid.deleteRows" })}</button>` : nothing}
+        ${this.notice ? html`<span class="message ${this.notice.kind}" role=${this.notice.kind === "error" ? "alert" : "status"} data-notice>${this.notice.text}</span>` : nothing}
+        <span class="count" data-row-count=${this.total ?? ""}>${this.loading ? msg("Loading…", { id: "grid.loading" }) : msg(str`${formatNumber(this.total ?? 0)} rows`, { id: "grid.rows" })}</span>
+      </div>
+      ${this.showFilter ? html`<div class="filter"><sg-filter-builder .fields=${readable} .value=${this.filter} @sg-filter-change=${this.onFilter}></sg-filter-builder></div>` : nothing}
+      <div class="hot ${THEME}"></div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "sg-grid": SgGrid;
+  }
+}

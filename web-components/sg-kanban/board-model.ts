@@ -1,0 +1,202 @@
+/**
+ * The board's pure logic, without DOM or network: which columns and swimlanes a board has, the
+ * filter of one cell (column x swimlane), the aggregate request for the column totals and how to read
+ * its reply, where a keyboard move goes, and the fields a move writes. Totals are taken as the
+ * server sends them (exact integer minor units, per currency); nothing here adds money.
+ */
+import type { Filter } from "../../schemas/types";
+
+export interface BoardChoice {
+  name: string;
+  color?: string;
+  labels?: Record<string, string>;
+}
+
+export interface BoardField {
+  id?: string;
+  name: string;
+  label?: string;
+  labels?: Record<string, string>;
+  type: string;
+  options: { choices?: BoardChoice[]; currency?: string; [k: string]: unknown };
+  access?: "read" | "write";
+}
+
+/** A column or swimlane key: a choice name, a user id, or null for "no value". */
+export type Key = string | null;
+
+export interface Money {
+  /** Integer minor units; a digit string past 2^53. */
+  amount: number | string;
+  currency: string;
+}
+
+export interface Totals {
+  count: number;
+  /** A currency field's sum per currency, a number field's sum, or null (no sum field, no values). */
+  sum: Money[] | number | null;
+}
+
+export interface AggregateGroup {
+  key: Record<string, unknown>;
+  values: Record<string, unknown>;
+}
+
+export interface AggregateReply {
+  groups: AggregateGroup[];
+  truncated: boolean;
+  totals?: Record<string, unknown>;
+}
+
+/** Field types a board can put in columns or swimlanes (what the server groups a kanban by). */
+export const GROUPABLE = new Set(["single_select", "user"]);
+export const SUMMABLE = new Set(["currency", "number"]);
+
+/** One string per cell, for maps: the column and the swimlane (undefined when there are none). */
+export function cellKey(column: Key, lane: Key | undefined): string {
+  return JSON.stringify(lane === undefined ? [column] : [column, lane]);
+}
+
+/**
+ * Column keys in order: a single_select's choices in their order; for a user field the users the
+ * totals name, in the server's order. "No value" comes last, and only when some record has none.
+ */
+export function columnKeys(field: BoardField, totals: Map<string, Totals> | null): Key[] {
+  const present = (k: Key) => (totals?.get(cellKey(k, undefined))?.count ?? 0) > 0;
+  const keys: Key[] = field.type === "single_select"
+    ? (field.options.choices ?? []).map((c) => c.name)
+    : [...(totals?.keys() ?? [])].map((k) => (JSON.parse(k) as Key[])[0] ?? null).filter((k): k is string => k !== null);
+  return present(null) ? [...keys, null] : keys;
+}
+
+/** Swimlane keys in the server's order (choices in order, then users, then "no value"), each once. */
+export function laneKeys(reply: AggregateReply, lane: BoardField): Key[] {
+  const seen = new Set<string>();
+  const out: Key[] = [];
+  for (const g of reply.groups) {
+    const k = (g.key[lane.name] ?? null) as Key;
+    const id = JSON.stringify(k);
+    if (seen.has(id) || !((g.values.count as number) > 0)) continue;
+    seen.add(id);
+    out.push(k);
+  }
+  // The server orders empty keys last; keep that even if a reply mixes them.
+  return [...out.filter((k) => k !== null), ...out.filter((k) => k === null)];
+}
+
+/** The condition "field has this key" (null: is empty). */
+export function keyFilter(field: BoardField, key: Key): Filter {
+  return key === null ? { field: field.name, op: "is_empty" } : { field: field.name, op: "eq", value: key };
+}
+
+export function andFilters(...parts: (Filter | null | undefined)[]): Filter | null {
+  const present = parts.filter((p): p is Filter => !!p);
+  if (present.length === 0) return null;
+  return present.length === 1 ? present[0]! : { and: present };
+}
+
+/** The records of one cell: the user's filter AND the column AND the swimlane. */
+export function cellFilter(group: BoardField, column: Key, lane: BoardField | null, laneKey: Key | undefined, userFilter: Filter | null): Filter {
+  return andFilters(userFilter, keyFilter(group, column), lane && laneKey !== undefined ? keyFilter(lane, laneKey) : null)!;
+}
+
+/** Only these columns (for refreshing the two columns of a move). */
+export function columnsFilter(group: BoardField, columns: Key[]): Filter | null {
+  const keys = [...new Set(columns)];
+  if (keys.length === 0) return null;
+  const named = keys.filter((k): k is string => k !== null);
+  const parts: Filter[] = [];
+  if (named.length) parts.push({ field: group.name, op: "in", value: named });
+  if (keys.includes(null)) parts.push({ field: group.name, op: "is_empty" });
+  return parts.length === 1 ? parts[0]! : { or: parts };
+}
+
+export function sumMeasureName(sum: BoardField): string {
+  return `sum:${sum.name}`;
+}
+
+/** The aggregate body for totals per column (and per cell when `lane` is given). */
+export function aggregateBody(group: BoardField, lane: BoardField | null, sum: BoardField | null, filter: Filter | null, q: string): Record<string, unknown> {
+  return {
+    groupBy: lane ? [group.name, lane.name] : [group.name],
+    measures: [{ op: "count" }, ...(sum ? [{ op: "sum", field: sum.name }] : [])],
+    ...(filter ? { filter } : {}),
+    ...(q.trim() ? { q: q.trim() } : {}),
+    limit: 1000,
+    totals: !lane,
+  };
+}
+
+function totalsOf(values: Record<string, unknown> | undefined, sum: BoardField | null): Totals {
+  const raw = sum ? values?.[sumMeasureName(sum)] : undefined;
+  return {
+    count: typeof values?.count === "number" ? values.count : 0,
+    sum: raw === undefined || raw === null ? null : Array.isArray(raw) ? (raw as Money[]) : typeof raw === "number" ? raw : null,
+  };
+}
+
+/** Totals per cell key from an aggregate reply (grouped by the column field, and the lane field if any). */
+export function readTotals(reply: AggregateReply, group: BoardField, lane: BoardField | null, sum: BoardField | null): Map<string, Totals> {
+  const out = new Map<string, Totals>();
+  for (const g of reply.groups) {
+    const col = (g.key[group.name] ?? null) as Key;
+    const l = lane ? ((g.key[lane.name] ?? null) as Key) : undefined;
+    out.set(cellKey(col, l), totalsOf(g.values, sum));
+  }
+  return out;
+}
+
+export function overallTotals(reply: AggregateReply, sum: BoardField | null): Totals | null {
+  return reply.totals ? totalsOf(reply.totals, sum) : null;
+}
+
+/** The column `step` places left (-1) or right (+1) of `from`, or undefined at the edge. */
+export function neighbour(columns: Key[], from: Key, step: -1 | 1): Key | undefined {
+  const i = columns.indexOf(from);
+  if (i < 0) return undefined;
+  const j = i + step;
+  return j >= 0 && j < columns.length ? columns[j] : undefined;
+}
+
+/** What a move writes: the column field, and the swimlane field when the card changes lane. */
+export function moveFields(group: BoardField, to: Key, lane: BoardField | null, fromLane: Key | undefined, toLane: Key | undefined): Record<string, unknown> {
+  const fields: Record<string, unknown> = { [group.name]: to };
+  if (lane && toLane !== undefined && toLane !== fromLane) fields[lane.name] = toLane;
+  return fields;
+}
+
+/** The sum field: the view's choice if the caller may read it, else the first currency field shown on the cards. */
+export function pickSumField(fields: BoardField[], configured: string | undefined, cardFields: string[]): BoardField | null {
+  if (configured) return fields.find((f) => f.name === configured && SUMMABLE.has(f.type)) ?? null;
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  return cardFields.map((n) => byName.get(n)).find((f): f is BoardField => !!f && f.type === "currency") ?? null;
+}
+
+/** The server's words for a refused write: the first field problem, else the detail, else the title. */
+export function problemText(problem: { title?: string; detail?: string; errors?: { message?: string }[] } | undefined, fallback: string): string {
+  const first = problem?.errors?.find((e) => e.message)?.message;
+  return first || problem?.detail || problem?.title || fallback;
+}
+
+/** Whether a token is an embed token (by its unverified audience claim; the server verifies it). */
+export function isEmbedToken(token: string): boolean {
+  const part = token.split(".")[1];
+  if (!part) return false;
+  try {
+    const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
+    const aud = (JSON.parse(json) as { aud?: unknown }).aud;
+    return aud === "salesgrid-embed" || (Array.isArray(aud) && aud.includes("salesgrid-embed"));
+  } catch {
+    return false;
+  }
+}
+
+/** Integer minor units (number or digit string) as an exact decimal string: ("123456", 2) -> "1234.56". */
+export function minorToDecimal(amount: number | string, digits: number): string {
+  const text = typeof amount === "number" ? String(Math.trunc(amount)) : amount;
+  const m = /^(-?)(\d+)$/.exec(text);
+  if (!m) return text;
+  const s = m[2]!.padStart(digits + 1, "0");
+  const body = digits === 0 ? s : `${s.slice(0, s.length - digits)}.${s.slice(s.length - digits)}`;
+  return `${m[1]}${body}`;
+}
