@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor]`: seeds a deals table through the bulk API to each size
+ * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor]`
+ * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts): seeds a deals table through the bulk API to each size
  * (cumulative), measures list/count latency through the API against the floor (the same SQL run
  * straight on a copy of the D1 file), and writes bench/RESULTS.md. Never part of the test suite.
  * The machine may be shared: before each measured phase it waits up to --quiet-wait seconds for other
@@ -743,6 +744,14 @@ function codeVersion(): string {
 
 async function main() {
   const argv = process.argv.slice(2);
+  if (argv.includes("--kanban")) {
+    // Only the board figure (bench/kanban.ts): its own Worker, data and Chromium.
+    const { kanbanBench, formatKanban } = await import("./kanban");
+    const figures = await kanbanBench();
+    console.log(formatKanban(figures));
+    if (figures.runs.some((r) => !r.exact)) throw new Error("the board's column totals differ from SQL");
+    return;
+  }
   const sizes = parseSizes(argv);
   const quietWait = parseQuietWait(argv);
   const onlyKinds = parseKinds(argv);

@@ -323,6 +323,8 @@ export class SgApp extends LitElement {
       <div role="tabpanel" aria-labelledby="main-title">
         ${gridLike
           ? html`<sg-grid .api=${this.api} table=${table.name} view=${view?.id ?? ""} base-url=${this.baseUrl}></sg-grid>`
+          : view!.type === "kanban"
+          ? html`<sg-kanban .api=${this.api} view=${view!.id} base-url=${this.baseUrl}></sg-kanban>`
           : html`<div class="placeholder muted">${msg(str`The ${view!.type} view opens here in a later version; the grid shows the same records.`, { id: "app.viewTypeLater" })}</div>`}
       </div>`;
   }

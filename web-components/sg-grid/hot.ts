@@ -4,7 +4,7 @@
  */
 import Handsontable from "handsontable/base";
 import { registerCellType, CheckboxCellType, DateCellType, DropdownCellType, TextCellType } from "handsontable/cellTypes";
-import { registerPlugin, Autofill, ColumnSorting, ContextMenu, CopyPaste, ManualColumnFreeze, ManualColumnMove, ManualColumnResize, UndoRedo } from "handsontable/plugins";
+import { registerPlugin, AutoColumnSize, Autofill, ColumnSorting, ContextMenu, CopyPaste, ManualColumnFreeze, ManualColumnMove, ManualColumnResize, UndoRedo } from "handsontable/plugins";
 import baseCss from "handsontable/styles/handsontable.min.css";
 import themeCss from "handsontable/styles/ht-theme-main.min.css";
 
@@ -12,7 +12,7 @@ registerCellType(TextCellType);
 registerCellType(CheckboxCellType);
 registerCellType(DateCellType);
 registerCellType(DropdownCellType);
-for (const plugin of [Autofill, ColumnSorting, ContextMenu, CopyPaste, ManualColumnFreeze, ManualColumnMove, ManualColumnResize, UndoRedo]) registerPlugin(plugin);
+for (const plugin of [AutoColumnSize, Autofill, ColumnSorting, ContextMenu, CopyPaste, ManualColumnFreeze, ManualColumnMove, ManualColumnResize, UndoRedo]) registerPlugin(plugin);
 
 export { Handsontable };
 export const THEME = "ht-theme-main";

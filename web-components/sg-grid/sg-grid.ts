@@ -302,6 +302,8 @@ export class SgGrid extends LitElement {
       this.selectedRows = b - a < 1000 ? Array.from({ length: b - a + 1 }, (_, i) => a + i) : [];
     }) as never);
     this.hot = hot;
+    // The length hook is in place only now: make Handsontable read the row count again.
+    hot.updateData([]);
     this.applySortIndicator();
     this.dispatchEvent(new CustomEvent("sg-grid-ready", { bubbles: true, composed: true, detail: { total: this.total } }));
   }

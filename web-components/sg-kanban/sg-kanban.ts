@@ -113,6 +113,24 @@ export class SgKanban extends LitElement {
 
   // ------------------------------------------------------------------------------ lifecycle
 
+  private readonly onRefresh = () => void this.refresh();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener("sg-refresh", this.onRefresh);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener("sg-refresh", this.onRefresh);
+  }
+
+  /** Reloads the cards and totals (after a record was changed elsewhere, e.g. in sg-app's drawer). */
+  async refresh(): Promise<void> {
+    if (this.status === "ready" && this.group) await this.reloadData();
+    else await this.load();
+  }
+
   override updated(changed: PropertyValues<this>): void {
     if (changed.has("api") || changed.has("baseUrl") || changed.has("token") || changed.has("view") || changed.has("table")) {
       if (changed.has("baseUrl") || changed.has("token")) this.ownClient = null;
@@ -652,7 +670,7 @@ export class SgKanban extends LitElement {
     const o = this.overall;
     return html`
       <div class="toolbar">
-        <h2>${title}</h2>
+        <h2 data-value>${title}</h2>
         <span class="summary" data-kanban-summary>
           ${o ? msg(str`${formatNumber(o.count)} cards`, { id: "kanban.cards" }) : nothing}${o && this.sum ? html` · ${this.sumText(o)}` : nothing}
           ${this.mode === "read" || (this.status === "ready" && !this.canMove) ? html` · ${msg("Read-only", { id: "kanban.readOnly" })}` : nothing}
@@ -691,7 +709,7 @@ export class SgKanban extends LitElement {
         @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp} @pointercancel=${this.onPointerCancel}>
         ${cols.map((c) => this.renderHeader(c))}
         ${lanes.map((l) => html`
-          ${this.lane ? html`<div class="lanehead" data-lane=${attrKey(l)}>${this.laneLabel(l ?? null)}</div>` : nothing}
+          ${this.lane ? html`<div class="lanehead" data-lane=${attrKey(l)}><span ?data-value=${this.lane.type === "user" && l !== null}>${this.laneLabel(l ?? null)}</span></div>` : nothing}
           ${cols.map((c) => this.renderCell(this.ensureCell(c, l), firstCard))}
         `)}
       </div>
@@ -704,7 +722,7 @@ export class SgKanban extends LitElement {
     const stale = this.staleColumns.has(attrKey(c));
     return html`
       <div class="colhead" role="heading" aria-level="3" data-col=${attrKey(c)} style=${color ? `--c: ${color}` : ""}>
-        <span class="name">${this.columnLabel(c)}</span>
+        <span class="name" ?data-value=${this.group!.type === "user" && c !== null}>${this.columnLabel(c)}</span>
         <span class="count" data-count=${t?.count ?? 0}>${formatNumber(t?.count ?? 0)}</span>
         ${this.sum
           ? html`<div class="sum ${stale ? "stale" : ""}" data-sum=${JSON.stringify(t?.sum ?? null)} aria-busy=${stale ? "true" : "false"}>${this.sumText(t)}</div>`
@@ -747,12 +765,12 @@ export class SgKanban extends LitElement {
         @keydown=${(e: KeyboardEvent) => this.onCardKey(e, rec, cell)}
         @dblclick=${() => this.openRecord(rec)}
         @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, rec, cell)}>
-        <div class="title">${this.titleOf(rec)}</div>
+        <div class="title" data-value>${this.titleOf(rec)}</div>
         <dl>
           ${this.cardFields.map((f) => {
             const v = rec.fields[f.name];
             if (v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length)) return nothing;
-            return html`<dt>${labelOf(f)}</dt><dd data-field=${f.name}>${this.valueText(f, v)}</dd>`;
+            return html`<dt>${labelOf(f)}</dt><dd data-value data-field=${f.name}>${this.valueText(f, v)}</dd>`;
           })}
         </dl>
         ${refused ? html`<div class="note" data-kanban-refused>${refused}</div>` : nothing}

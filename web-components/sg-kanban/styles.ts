@@ -45,9 +45,9 @@ export const styles = css`
   .card.pending { opacity: 0.7; }
   .card.refused { border-color: #ff8182; }
   .card .title { font-weight: 600; margin-bottom: 2px; overflow-wrap: anywhere; }
-  .card dl { margin: 0; display: grid; grid-template-columns: auto 1fr; gap: 0 8px; font-size: 12px; }
-  .card dt { color: #57606a; }
-  .card dd { margin: 0; overflow-wrap: anywhere; }
+  .card dl { margin: 0; display: grid; grid-template-columns: minmax(0, max-content) minmax(0, 1fr); gap: 0 8px; font-size: 12px; }
+  .card dt { color: #57606a; max-width: 96px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .card dd { margin: 0; overflow-wrap: break-word; min-width: 0; }
   .card .note { margin-top: 4px; font-size: 12px; color: #82071e; }
   .card .menu-button { position: absolute; top: 4px; right: 4px; padding: 0 6px; border: none; background: transparent; color: #57606a; }
   .menu { position: absolute; right: 4px; top: 26px; z-index: 5; display: flex; flex-direction: column; min-width: 160px; background: #fff; border: 1px solid #d0d7de; border-radius: 6px; box-shadow: 0 8px 24px rgba(140, 149, 159, 0.3); padding: 4px; }
