@@ -55,7 +55,7 @@ describe("sg-grid editing", () => {
     const block = Array.from({ length: 50 }, (_, i) => [`pasted ${i}`, `${i}.25`, String(1000 + i)].join("\t")).join("\n");
     await cell(page, 0, 0).click();
     await page.evaluate((text) => navigator.clipboard.writeText(text), block);
-    await page.keyboard.press("ControlOrMeta+V");
+    await page.keyboard.press("ControlOrMeta+v");
     await expect.poll(() => patches.length, { timeout: 15_000 }).toBe(1);
     const sent = JSON.parse(patches[0]!.body) as { records: { id: number; fields: Record<string, unknown> }[] };
     expect(sent.records).toHaveLength(50);
@@ -106,7 +106,7 @@ describe("sg-grid editing", () => {
     await typeInto(page, 9, 0, "to be undone");
     await expect.poll(async () => (await record(id)).fields.name, { timeout: 10_000 }).toBe("to be undone");
     await cell(page, 9, 0).click();
-    await page.keyboard.press("ControlOrMeta+Z");
+    await page.keyboard.press("ControlOrMeta+z");
     await expect.poll(async () => (await record(id)).fields.name, { timeout: 10_000 }).toBe(was);
     await waitForRows(page);
     await context.close();

@@ -65,7 +65,7 @@ export async function tokenOf(role: Parameters<typeof apiAs>[0]): Promise<{ api:
 export async function typeInto(page: Page, row: number, col: number, text: string): Promise<void> {
   await cell(page, row, col).click();
   await page.keyboard.press("Enter");
-  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.type(text);
   await page.keyboard.press("Enter");
 }
