@@ -7,7 +7,7 @@
 //   node scripts/build-web.mjs --watch    build, then rebuild on every change (npm start)
 import { context } from "esbuild";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, rm } from "node:fs/promises";
+import { copyFile, mkdir, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 
 const root = path.join(import.meta.dirname, "..");
@@ -23,6 +23,18 @@ async function copyStatic() {
   await Promise.all(STATIC_FILES.map((f) => copyFile(path.join(src, f), path.join(out, f))));
 }
 
+/**
+ * Removes what earlier builds left (hashed chunk names pile up otherwise). The folder itself is never
+ * wiped: a running `wrangler dev` (npm start, a browser test run) serves it all the while.
+ */
+async function prune(outputs) {
+  const keep = new Set([...Object.keys(outputs).map((f) => path.resolve(root, f)), ...STATIC_FILES.map((f) => path.join(out, f))]);
+  for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && !keep.has(file)) await rm(file, { force: true });
+  }
+}
+
 /** Copies the static files after every build, and reports each rebuild in watch mode. */
 const afterBuild = {
   name: "salesgrid-static",
@@ -34,6 +46,7 @@ const afterBuild = {
     build.onEnd(async (result) => {
       if (result.errors.length) return;
       await copyStatic();
+      await prune(result.metafile?.outputs ?? {});
       if (watch && !quiet) console.log(`[web] built dist/web in ${Date.now() - started} ms`);
     });
   },
@@ -56,9 +69,6 @@ const pendingElements = {
   },
 };
 
-// A one-off build starts clean, so chunks of earlier builds never linger (hashed names pile up). Watch
-// mode keeps what is there: a running `wrangler dev` serves it meanwhile.
-if (!watch) await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 
 const ctx = await context({
@@ -77,7 +87,7 @@ const ctx = await context({
   legalComments: "linked",
   loader: { ".css": "text" },
   logLevel: quiet ? "error" : "warning",
-  metafile: false,
+  metafile: true,
   plugins: [pendingElements, afterBuild],
 });
 
