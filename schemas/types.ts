@@ -61,6 +61,10 @@ export interface FieldOptions {
   inverseName?: ApiName;
   inverseField?: string;
   prefix?: string;
+  /**
+   * How forms edit a long_text field: plain (a text box) or stage_list (the text holds a JSON list of stages, {name, labels, probability, kind}, edited row by row). Presentation only: stored values do not change.
+   */
+  editor?: "plain" | "stage_list";
 }
 export interface Choice {
   id?: string;

@@ -15,6 +15,7 @@ import { dev } from "./http/dev";
 import { embed } from "./http/embed";
 import { config } from "./http/config";
 import { actions } from "./http/actions";
+import { directory } from "./http/directory";
 import { runDueJobs } from "./plugins/jobs";
 import { AppError } from "./errors";
 import { deleteStaleLoginFailures } from "./auth/throttle";
@@ -40,6 +41,8 @@ app.route("/api/embed", embed);
 app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/config", "/api/auth/login", "/api/auth/oidc", "/api/dev/seed"] }));
 app.route("/api/auth", auth);
 app.route("/api/meta/views", views);
+// Colleagues' names for every signed-in user (not embeds: they have /api/embed/users).
+app.route("/api/users", directory);
 app.route("/api/meta", meta);
 app.route("/api/tables", records);
 app.route("/api/admin", admin);

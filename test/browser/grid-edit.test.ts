@@ -40,9 +40,13 @@ describe("sg-grid editing", () => {
     await expect.poll(() => cell(page, 0, 4).locator(".sg-chip").textContent()).toBe("open");
     await typeInto(page, 2, 0, "renamed in grid");
     await expect.poll(async () => (await record(t.ids[2]!)).fields.name, { timeout: 10_000 }).toBe("renamed in grid");
+    // A cell holding an object (an amount with its currency) takes typed text too.
+    await typeInto(page, 2, 1, "12.34");
+    await expect.poll(async () => (await record(t.ids[2]!)).fields.amount, { timeout: 10_000 }).toEqual({ amount: 1234, currency: "CNY" });
     await page.reload();
     await mountGrid(page, { "base-url": "", token, view: t.viewId });
     await expect.poll(() => cell(page, 2, 0).textContent()).toBe("renamed in grid");
+    expect(await cell(page, 2, 1).textContent()).toMatch(/12\.34/);
     await context.close();
   });
 
@@ -99,15 +103,21 @@ describe("sg-grid editing", () => {
     await context.close();
   });
 
-  it("undoes the user's own edit, writing the old value back", async () => {
+  it("undoes and redoes the user's own edit, writing the old and then the new value back", async () => {
     const { page, context } = await open();
     const id = t.ids[9]!;
     const was = (await record(id)).fields.name;
     await typeInto(page, 9, 0, "to be undone");
     await expect.poll(async () => (await record(id)).fields.name, { timeout: 10_000 }).toBe("to be undone");
     await cell(page, 9, 0).click();
+    // A second click within the double-click window opens the editor, where Ctrl+Z is the text's undo.
+    await page.keyboard.press("Escape");
     await page.keyboard.press("ControlOrMeta+z");
     await expect.poll(async () => (await record(id)).fields.name, { timeout: 10_000 }).toBe(was);
+    await expect.poll(() => cell(page, 9, 0).textContent()).toBe(was);
+    await page.keyboard.press("ControlOrMeta+y");
+    await expect.poll(async () => (await record(id)).fields.name, { timeout: 10_000 }).toBe("to be undone");
+    await expect.poll(() => cell(page, 9, 0).textContent()).toBe("to be undone");
     await waitForRows(page);
     await context.close();
   });

@@ -35,7 +35,8 @@ export async function makeTable(admin: ApiClient, rows = 80): Promise<GridTable>
 /** Opens the app's origin and replaces the page with one grid; resolves when its first rows show. */
 export async function mountGrid(page: Page, attrs: Record<string, string>, baseUrl = appUrl()): Promise<void> {
   await page.goto(`${baseUrl}/`);
-  await page.waitForFunction(() => customElements.get("sg-grid") !== undefined);
+  // app.js loads the grid's code when a <sg-grid> appears (or once the page is idle).
+  await page.waitForFunction(() => customElements.get("sg-app") !== undefined);
   await page.evaluate((a) => {
     document.body.replaceChildren();
     const el = document.createElement("sg-grid");
@@ -43,6 +44,7 @@ export async function mountGrid(page: Page, attrs: Record<string, string>, baseU
     el.style.height = "600px";
     document.body.append(el);
   }, attrs);
+  await page.waitForFunction(() => customElements.get("sg-grid") !== undefined);
   await waitForRows(page);
 }
 
@@ -61,9 +63,14 @@ export async function tokenOf(role: Parameters<typeof apiAs>[0]): Promise<{ api:
   return { api, token: api.session.token! };
 }
 
-/** Types into a cell: select it, type (which opens the editor), Enter to commit. */
+/**
+ * Types into a cell: select it, Enter opens the editor, Enter commits. A click on the cell clicked
+ * just before (within Handsontable's double-click window) opens its editor already: Escape first
+ * leaves any editor shut, so Enter always opens it rather than committing and moving down.
+ */
 export async function typeInto(page: Page, row: number, col: number, text: string): Promise<void> {
   await cell(page, row, col).click();
+  await page.keyboard.press("Escape");
   await page.keyboard.press("Enter");
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.type(text);

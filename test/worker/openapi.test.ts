@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { api } from "./helpers";
 import { admin } from "../../worker/http/admin";
 import { auth, authOpen } from "../../worker/http/auth";
+import { directory } from "../../worker/http/directory";
 import { embed } from "../../worker/http/embed";
 import { meta } from "../../worker/http/meta";
 import { oidc } from "../../worker/http/oidc";
@@ -12,7 +13,7 @@ import { views } from "../../worker/http/views";
 /** Where worker/index.ts mounts each router. */
 const MOUNTED: [string, Hono<any>][] = [
   ["/api/auth", authOpen], ["/api/auth", auth], ["/api/auth/oidc", oidc], ["/api/meta/views", views], ["/api/meta", meta],
-  ["/api/tables", records], ["/api/admin", admin], ["/api/embed", embed],
+  ["/api/tables", records], ["/api/admin", admin], ["/api/embed", embed], ["/api/users", directory],
 ];
 
 function refs(node: unknown, out: string[] = []): string[] {
@@ -62,7 +63,7 @@ describe("OpenAPI document", () => {
   it("marks the embed routes as taking embed tokens only", async () => {
     const r = await api().get("/openapi.json");
     expect(r.body.components.securitySchemes.embed).toMatchObject({ type: "http", scheme: "bearer" });
-    for (const op of [r.body.paths["/api/embed/view"].get, r.body.paths["/api/embed/records"].get, r.body.paths["/api/embed/records"].patch]) {
+    for (const op of [r.body.paths["/api/embed/view"].get, r.body.paths["/api/embed/records"].get, r.body.paths["/api/embed/records"].patch, r.body.paths["/api/embed/users"].get]) {
       expect(op.security).toEqual([{ embed: [] }]);
     }
   });

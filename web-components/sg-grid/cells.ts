@@ -38,7 +38,7 @@ function chip(doc: Document, text: string, color: string): HTMLElement {
 }
 
 /** The renderer for one field: value display plus the loading / error / conflict marks. */
-export function rendererFor(ctx: CellContext): Renderer {
+export function rendererFor(ctx: CellContext, locked = false): Renderer {
   const f = ctx.field;
   const choices = new Map((f.options.choices ?? []).map((c) => [c.name, c]));
   return function (this: unknown, instance, td, row, col, prop, value, cellProperties) {
@@ -69,6 +69,10 @@ export function rendererFor(ctx: CellContext): Renderer {
       }
       if (["number", "currency", "percent", "autonumber"].includes(f.type)) td.classList.add("htRight");
     }
+    // A field the user may not change is marked as such (and Handsontable's editor stays shut).
+    td.classList.toggle("sg-readonly", locked);
+    if (locked) td.setAttribute("aria-readonly", "true");
+    else td.removeAttribute("aria-readonly");
     td.classList.toggle("sg-invalid", !!st.error);
     td.classList.toggle("sg-conflict", !!st.conflict);
     const note = st.error ?? st.conflict;
@@ -79,12 +83,30 @@ export function rendererFor(ctx: CellContext): Renderer {
   };
 }
 
-/** A text editor that opens with the typed-form text of the value (1234.50, 12.5%, a, b). */
+/**
+ * A text editor that opens with the typed-form text of the value (1234.50, 12.5%, a, b) and hands the
+ * text back with setDataAtCell. (Handsontable's own save, populateFromArray, drops text written over a
+ * cell holding an object or array: a link's ids, a multi-select's names, an amount in another currency.)
+ */
 class ValueTextEditor extends TextEditor {
   override beginEditing(newInitialValue?: unknown, event?: Event): void {
     const ctx = (this.cellProperties as unknown as { sgCell?: CellContext }).sgCell;
     const initial = newInitialValue ?? (ctx ? copyText(ctx.field, this.originalValue) : this.originalValue);
     super.beginEditing(initial, event);
+  }
+
+  override saveValue(value: unknown[][], ctrlDown: boolean): void {
+    const text = value[0]?.[0];
+    const cells: [number, number, unknown][] = [];
+    // Ctrl+Enter writes the text into every selected cell.
+    const ranges = ctrlDown ? this.hot.getSelectedRange() ?? [] : [];
+    for (const range of ranges) {
+      const from = range.getTopStartCorner();
+      const to = range.getBottomEndCorner();
+      for (let r = Math.max(0, from.row ?? 0); r <= (to.row ?? -1); r++) for (let c = Math.max(0, from.col ?? 0); c <= (to.col ?? -1); c++) cells.push([r, c, text]);
+    }
+    if (!cells.length && this.row !== null && this.col !== null) cells.push([this.row, this.col, text]);
+    this.hot.setDataAtCell(cells as never, "edit");
   }
 }
 
@@ -154,7 +176,8 @@ class PickerEditor extends ValueTextEditor {
 /** Column settings (type, editor, renderer, source) for a field. */
 export function columnFor(ctx: CellContext, readOnly: boolean): Record<string, unknown> {
   const f = ctx.field;
-  const base = { data: f.name, renderer: rendererFor(ctx), readOnly: readOnly || SERVER_ASSIGNED.has(f.type), sgCell: ctx };
+  const locked = readOnly || SERVER_ASSIGNED.has(f.type);
+  const base = { data: f.name, renderer: rendererFor(ctx, locked), readOnly: locked, sgCell: ctx };
   switch (f.type) {
     case "checkbox":
       return { ...base, editor: CheckboxEditor };

@@ -8,15 +8,15 @@
  * the view (admins). With an embed token it talks to /api/embed only.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
-import { customElement, property, query, state } from "lit/decorators.js";
+import { property, query, state } from "lit/decorators.js";
 import { ApiClient, ApiError, type ApiRecord, type ListOptions, type TableInfo, type ViewInfo } from "../api/client";
-import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
+import { currentLocale, formatNumber, labelOf, localized, msg, str } from "../i18n/index";
 import "../sg-filter/filter-builder";
 import { columnFor, type CellContext, type CellState } from "./cells";
 import { RecordSource, type PageRequest } from "./data-source";
 import { chunk, mapProblem, planPaste, planUpdates, type CellChange } from "./edits";
-import { Handsontable, handsontableSheets, THEME } from "./hot";
-import { copyText, parseValue, sameValue, type GridField } from "./values";
+import { Handsontable, handsontableSheets, hotLanguage, THEME } from "./hot";
+import { copyText, parseValue, sameValue, SERVER_ASSIGNED, type GridField } from "./values";
 
 type Hot = InstanceType<typeof Handsontable.Core>;
 /** A change as Handsontable reports it: [row, prop, old, new]. */
@@ -40,7 +40,6 @@ function isEmbedToken(token: string): boolean {
 }
 
 @localized()
-@customElement("sg-grid")
 export class SgGrid extends LitElement {
   static override styles = css`
     :host { display: flex; flex-direction: column; min-height: 320px; height: 100%; font: 14px/1.4 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2328; }
@@ -56,6 +55,7 @@ export class SgGrid extends LitElement {
     .hot { flex: 1; min-height: 240px; position: relative; overflow: hidden; }
     .sg-chip { display: inline-block; padding: 0 8px; margin: 1px 3px 1px 0; border-radius: 10px; font-size: 12px; line-height: 18px; }
     td.sg-loading { background: linear-gradient(90deg, #f3f4f6 25%, #e5e7eb 50%, #f3f4f6 75%); }
+    td.sg-readonly { color: #57606a; background: #f6f8fa; }
     td.sg-invalid { box-shadow: inset 0 0 0 2px #d1242f; background: #ffebe9; }
     td.sg-conflict { box-shadow: inset 0 0 0 2px #bf8700; background: #fff8c5; }
     .sg-picker { position: absolute; z-index: 300; list-style: none; margin: 0; padding: 2px 0; background: #fff; border: 1px solid #ccd; max-height: 240px; overflow: auto; min-width: 14em; box-shadow: 0 4px 12px rgba(0,0,0,.15); }
@@ -100,6 +100,7 @@ export class SgGrid extends LitElement {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
+  private hotLocale = "";
   /** Bulk writes sent (the tests count them). */
   writes = 0;
 
@@ -121,6 +122,20 @@ export class SgGrid extends LitElement {
     super.firstUpdated(changed);
     const root = this.renderRoot as ShadowRoot;
     root.adoptedStyleSheets = [...handsontableSheets(), ...root.adoptedStyleSheets];
+  }
+
+  /** A language switch (@localized re-renders the element): Handsontable's texts and the headers follow. */
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const hot = this.hot;
+    if (!hot || this.hotLocale === currentLocale()) return;
+    this.hotLocale = currentLocale();
+    hot.updateSettings({ language: hotLanguage(this.hotLocale), colHeaders: this.headers() } as never);
+  }
+
+  private headers(): string[] {
+    // A lock marks the columns this user may not change.
+    return this.fields.map((f) => (this.canWrite(f) && !SERVER_ASSIGNED.has(f.type) ? labelOf(f) : `🔒 ${labelOf(f)}`));
   }
 
   /** Rows matching the current filter and search. */
@@ -231,10 +246,16 @@ export class SgGrid extends LitElement {
     }
     if (f.type === "user") {
       return async (text) => {
-        // The user directory is an admin route; others pick from the users already on screen.
+        // The directory for signed-in users (ApiClient.users, GET /api/users?q=) where the client has it,
+        // else the admin route; without either, pick from the users already on screen.
+        type Person = { id: string; name: string; email?: string };
+        const label = (u: Person) => (u.email ? `${u.name} <${u.email}>` : u.name);
         try {
-          const reply = await this.client.request<{ users: { id: string; name: string; email: string }[] }>("GET", `/api/admin/users?limit=50${text ? `&q=${encodeURIComponent(text)}` : ""}`);
-          return reply.users.map((u) => ({ id: u.id, label: `${u.name} <${u.email}>` }));
+          const directory = (this.client as unknown as { users?: (q?: string) => Promise<{ users: Person[] } | Person[]> }).users;
+          const reply = directory
+            ? await directory.call(this.client, text || undefined)
+            : await this.client.request<{ users: Person[] }>("GET", `/api/admin/users?limit=50${text ? `&q=${encodeURIComponent(text)}` : ""}`);
+          return (Array.isArray(reply) ? reply : reply.users).map((u) => ({ id: u.id, label: label(u) }));
         } catch {
           const seen = new Set<string>();
           for (let r = 0; r < (this.total ?? 0) && seen.size < 50; r++) {
@@ -256,12 +277,17 @@ export class SgGrid extends LitElement {
     const widths = (this.viewInfo?.layout?.columnWidths ?? {}) as Record<string, number>;
     const frozen = Number(this.viewInfo?.layout?.frozenColumns ?? 0);
     const columns = this.fields.map((f) => columnFor({ field: f, state: (row) => this.cellState(row, f.name), search: this.searchFor(f) }, !this.canWrite(f)));
+    const lockedCols = columns.map((c) => c.readOnly === true);
     const hot = new Handsontable(host, {
       licenseKey,
       themeName: THEME,
+      language: hotLanguage((this.hotLocale = currentLocale())),
+      // Its CSS is adopted into this shadow root (hot.ts); injected into the page's head it would
+      // restyle the host page's own tables.
+      injectCoreCss: false,
       data: [],
       columns,
-      colHeaders: this.fields.map((f) => labelOf(f)),
+      colHeaders: this.headers(),
       colWidths: this.fields.map((f) => widths[f.name] ?? (f.type === "long_text" ? 260 : f.type === "checkbox" ? 80 : 150)),
       rowHeaders: true,
       rowHeights: 28,
@@ -281,7 +307,9 @@ export class SgGrid extends LitElement {
       undo: true,
       outsideClickDeselects: false,
       contextMenu: this.contextMenu(),
-      cells: (row: number) => (source.has(row) ? {} : { readOnly: true }),
+      // Always say readOnly either way: a cell's meta outlives a render, so a row first drawn while
+      // loading would otherwise stay locked after its page arrives.
+      cells: (row: number, col: number) => ({ readOnly: !source.has(row) || lockedCols[col] === true }),
     } as never) as Hot;
     // Virtual rows: the table is as long as the server says; a row's data is its cached record.
     hot.addHook("modifySourceLength" as never, (() => source.total ?? 0) as never);
@@ -643,6 +671,10 @@ export class SgGrid extends LitElement {
     `;
   }
 }
+
+// Defined after @localized() has wrapped the class, so a grid already in the page (an embed) gets the
+// locale controller too; guarded, as app.js and embed.js may both be on one page.
+if (!customElements.get("sg-grid")) customElements.define("sg-grid", SgGrid);
 
 declare global {
   interface HTMLElementTagNameMap {

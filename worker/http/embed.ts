@@ -15,8 +15,11 @@ import { loadRegistry, type Registry } from "../model/registry";
 import { loadView, viewReply, type ViewMeta } from "../model/views";
 import { aggregateRecords, MAX_AGGREGATE_BYTES } from "../records/aggregate";
 import { listRecords } from "../records/read";
+import { visibleUserIds } from "../records/visible-users";
 import { updateRecords } from "../records/write";
+import { usersByIds } from "../auth/directory";
 import { readJson } from "./body";
+import { parseUserIds, singleValues } from "./directory";
 import { fieldView } from "./meta";
 import { limitBody } from "./middleware";
 
@@ -101,6 +104,19 @@ export const embed = new Hono<AppEnv>()
     const ctx = { db: c.env.DB, principal: session.principal, reg, narrow: scope.narrow };
     return c.json(await aggregateRecords(ctx, scope.table, await readJson(c)));
   })
+  // Names of the people on the embed's cards, never a directory: only ids that a user field the embed
+  // reads holds in a row the embed reads; any other id is left out as if it did not exist.
+  .get("/users", async (c) => {
+    const { session, reg, scope } = await open(c);
+    const q = c.req.query();
+    checkQuery(q, ["ids"]);
+    singleValues(c.req.queries());
+    const ids = parseUserIds(q.ids);
+    const ctx = { db: c.env.DB, principal: session.principal, reg, narrow: scope.narrow };
+    const visible = await visibleUserIds(ctx, scope.table, ids);
+    const users = await usersByIds(c.env.DB, [...visible]);
+    return c.json({ users: users.map((u) => ({ id: u.id, name: u.name })) });
+  })
   .all("*", (c) => {
-    throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}; the embed API has GET /view, GET /records, PATCH /records and POST /aggregate`);
+    throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}; the embed API has GET /view, GET /records, PATCH /records, POST /aggregate and GET /users`);
   });

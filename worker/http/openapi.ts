@@ -160,7 +160,24 @@ function document() {
         patch: { summary: "Change a view: {version, ...keys}; null removes a key (admin)", responses: ok("{view}") },
         delete: { summary: "Delete a view and revoke its embed tokens (admin)", parameters: [q("version", "The version read", { type: "integer" })], responses: ok("{deleted, id}") },
       },
-      "/api/meta/views/{id}/records": { parameters: [pathParam("id", "View id or name")], get: { summary: "Records through a view: its filter AND yours, its columns and sort unless you narrow them", parameters: listParams, responses: ok("{records, nextCursor, total?}") } },
+      "/api/meta/views/{id}/records": {
+        parameters: [pathParam("id", "View id or name")],
+        get: {
+          summary: "Records through a view: its filter AND yours, its columns and sort unless you narrow them",
+          parameters: [...listParams, q("offset", "Rows to skip instead of a cursor", { type: "integer" }), q("expand", "Link fields the view shows to expand to {id, primary}; a linked row you cannot read comes back as {id}")],
+          responses: ok("{records, nextCursor, total?}"),
+        },
+      },
+      "/api/users": {
+        get: {
+          summary: "The user directory for signed-in users (not embed tokens): active users by name with ?q= (prefix of the name, a word of it, or the email), or the users named by ?ids= (a disabled one with its name only, active: false). Never roles or credentials.",
+          parameters: [
+            q("q", "Prefix to search, at most 100 characters"), q("limit", "1-200, default 50", { type: "integer" }), q("cursor", "nextCursor of the previous page"),
+            q("ids", "Up to 100 user ids separated by commas; not with q, limit or cursor"),
+          ],
+          responses: { 200: { description: "{users: [{id, name, email}], nextCursor} or, with ids, {users: [{id, name, email?, active}]}", ...json({ type: "object", properties: { users: { type: "array", items: object({ id: { type: "string" }, name: { type: "string" }, email: { type: "string" }, active: { type: "boolean" } }, ["id", "name"]) }, nextCursor: { type: ["string", "null"] } } }) }, ...errors },
+        },
+      },
       "/api/admin/users": {
         get: { summary: "List users by email (admin)", parameters: [q("limit", "1-1000, default 200", { type: "integer" }), q("after", "nextAfter of the previous page")], responses: ok("{users, nextAfter}") },
         post: { summary: "Create a user; without a password one is generated and shown once (admin)", requestBody: json(object({ email: { type: "string", format: "email" }, ...PROFILE, password: { type: "string" } }, ["email", "name"])), responses: { 201: { description: "{user, password?}" }, ...errors } },
@@ -248,6 +265,13 @@ function document() {
       "/api/embed/records": {
         get: { security: embedSecurity, summary: "Records of the embedded view: the view's filter AND the token's AND its creator's row rules; only the view's fields", parameters: listParams, responses: ok("{records, nextCursor, total?}") },
         patch: { security: embedSecurity, summary: "Update records through an edit-mode embed ({records: [{id, version, fields}]}); rows must stay inside the view and the token's filter", responses: ok("{records}") },
+      },
+      "/api/embed/users": {
+        get: {
+          security: embedSecurity, summary: "Names of users the embed shows: of the ids asked (up to 100), only those a user field of the view holds in a row the embed reads; others are left out",
+          parameters: [q("ids", "User ids separated by commas")],
+          responses: { 200: { description: "{users: [{id, name}]}", ...json({ type: "object", properties: { users: { type: "array", items: object({ id: { type: "string" }, name: { type: "string" } }, ["id", "name"]) } } }) }, ...errors },
+        },
       },
       "/api/embed/aggregate": {
         post: {

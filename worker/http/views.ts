@@ -77,7 +77,7 @@ export const views = new Hono<AppEnv>()
     const { reg, view } = await openable(c);
     const q = c.req.query();
     const ctx = { db: c.env.DB, principal: c.get("principal"), reg };
-    return c.json(await listViewRecords(ctx, view, { filter: q.filter, sort: q.sort, limit: q.limit, cursor: q.cursor, offset: q.offset, fields: q.fields, q: q.q, count: q.count }));
+    return c.json(await listViewRecords(ctx, view, { filter: q.filter, sort: q.sort, limit: q.limit, cursor: q.cursor, offset: q.offset, fields: q.fields, q: q.q, count: q.count, expand: q.expand }));
   })
   .post("/:id/aggregate", async (c) => {
     const { reg, view } = await openable(c);

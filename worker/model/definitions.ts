@@ -13,7 +13,7 @@ import { validate } from "./validate";
 
 const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
   text: ["maxLength"],
-  long_text: ["maxLength"],
+  long_text: ["maxLength", "editor"],
   email: [],
   phone: [],
   url: [],
@@ -30,6 +30,12 @@ const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
   link: ["table", "multiple", "inverseName"],
   autonumber: ["prefix"],
 };
+
+/**
+ * Options that only change how a field is shown and edited, never its stored values: a plugin
+ * upgrade may add one an existing field lacks (install.ts), but never changes one already set.
+ */
+export const PRESENTATION_OPTIONS: readonly (keyof FieldOptions)[] = ["editor"];
 
 const PALETTE = ["#4c6ef5", "#12b886", "#fab005", "#fa5252", "#7950f2", "#15aabf", "#fd7e14", "#82c91e", "#e64980", "#868e96"];
 

@@ -7,7 +7,7 @@
 import filterSchema from "../../schemas/filter.schema.json";
 import viewSchema from "../../schemas/view.schema.json";
 import type { Filter, ViewInput } from "../../schemas/types";
-import { tableAccess } from "../access";
+import { tableAccess, type TableAccess } from "../access";
 import type { Principal } from "../auth/principal";
 import { AppError, badRequest, invalid, notFound, type FieldError } from "../errors";
 import { MAX_FILTER_DEPTH, parseFilter } from "../query/filter";
@@ -317,6 +317,50 @@ export async function updateView(ctx: SchemaContext, reg: Registry, view: ViewMe
   return (await loadView(ctx.db, reg, view.id))!;
 }
 
+/** A view definition checked as a create checks it. */
+export type CheckedView = Awaited<ReturnType<typeof checkDefinition>>;
+
+/** JSON with object keys sorted, so two definitions compare by content, not by key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+}
+
+/** `input` checked as a whole view (a plugin's new version of it); null when the view already stores exactly that. */
+export async function viewReplacement(db: D1Database, reg: Registry, view: ViewMeta, input: unknown): Promise<CheckedView | null> {
+  const next = await checkDefinition(db, reg, input);
+  const same = next.name === view.name && next.table.id === view.tableId && canonical(next.def) === canonical(view.definition) && canonical(next.roles) === canonical(view.roles);
+  return same ? null : next;
+}
+
+/**
+ * Whether someone changed the view through the views API since it was made: every such change
+ * writes a `view.update` audit row on the view's table at that time, so the latest is on its table now.
+ * Plugin upgrades write `view.upgrade` instead and do not count.
+ */
+export async function viewChangedByAdmin(db: D1Database, view: ViewMeta): Promise<boolean> {
+  const row = await db.prepare("SELECT 1 AS x FROM sg_audit WHERE table_id = ?1 AND record_id IS NULL AND action = 'view.update' AND json_extract(changes, '$.view') = ?2 LIMIT 1")
+    .bind(view.tableId, view.id).first();
+  return row !== null;
+}
+
+/**
+ * A plugin upgrade's new version of a view it made, in one batch with its audit row (`view.upgrade`,
+ * so a later upgrade can tell it from an admin's change) and the caller's bookkeeping statements.
+ */
+export async function upgradeView(ctx: SchemaContext, reg: Registry, view: ViewMeta, next: CheckedView, details: Record<string, unknown>, extra: Stmt[]): Promise<ViewMeta> {
+  await requireFreeName(ctx.db, next.table.id, next.name, view.id);
+  await runViewBatch(ctx.db, [
+    { sql: "UPDATE sg_views SET name = ?1, table_id = ?2, definition = ?3, roles = ?4, updated_at = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+      params: [next.name, next.table.id, JSON.stringify(next.def), JSON.stringify(next.roles), ctx.at, view.id, view.version] },
+    guardChanges(1, "stale"),
+    auditSchema(ctx, "view.upgrade", next.table.id, null, {
+      view: view.id, ...details, before: { name: view.name, table: view.tableId, definition: view.definition, roles: view.roles }, after: { name: next.name, table: next.table.id, definition: next.def, roles: next.roles },
+    }),
+    ...extra,
+  ], async () => { throw new AppError("conflict", `View ${view.name} changed during the upgrade; nothing was written to it. Run the upgrade again.`); });
+  return (await loadView(ctx.db, reg, view.id))!;
+}
+
 /** Deletes a view; embed tokens of the view are revoked in the same batch so none outlives it. */
 export async function deleteView(ctx: SchemaContext, reg: Registry, view: ViewMeta, version: number | undefined, reply: (v: ViewMeta) => unknown): Promise<void> {
   if (version !== undefined && version !== view.version) throw stale(view, view, reply);
@@ -350,8 +394,9 @@ export async function listViewRecords(ctx: ReadContext, view: ViewMeta, opts: Li
   const sort = opts.sort ?? d.sort?.map((s) => `${s.direction === "desc" ? "-" : ""}${s.field}`).join(",");
   let fields = opts.fields;
   const listed = viewFieldIds(d);
+  const access = tableAccess(ctx.principal, table, ctx.reg);
+  const expand = opts.expand ? viewExpand(table, listed, access, opts.expand) : undefined;
   if (listed) {
-    const access = tableAccess(ctx.principal, table, ctx.reg);
     const mine = table.fields.filter((f) => listed.includes(f.id) && access.canRead(f));
     const wanted = opts.fields ? opts.fields.split(",").map((s) => s.trim()).filter(Boolean) : [];
     for (const w of wanted) {
@@ -361,7 +406,22 @@ export async function listViewRecords(ctx: ReadContext, view: ViewMeta, opts: Li
     }
     if (!wanted.length) fields = mine.map((f) => f.id).join(",");
   }
-  return listRecords(ctx, table, { ...opts, filter, sort, fields, expand: undefined });
+  return listRecords(ctx, table, { ...opts, filter, sort, fields, expand });
+}
+
+/**
+ * `expand` through a view: only link fields the view shows (and the caller reads). The records
+ * pipeline then expands them under the caller's access to the linked table, as the records list does.
+ */
+function viewExpand(table: TableMeta, listed: string[] | null, access: TableAccess, raw: string): string {
+  const shown = table.fields.filter((f) => (!listed || listed.includes(f.id)) && access.canRead(f));
+  const wanted = [...new Set(raw.split(",").map((s) => s.trim()).filter(Boolean))];
+  return wanted.map((w) => {
+    const f = shown.find((x) => x.id === w || x.name === w);
+    if (!f) throw badRequest("expand", `The view shows no field ${JSON.stringify(w.slice(0, 64))}`, "unknown_field");
+    if (f.type !== "link") throw badRequest("expand", `${f.name} is not a link field`, "not_link");
+    return f.id;
+  }).join(",");
 }
 
 /**

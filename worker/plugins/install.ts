@@ -2,7 +2,9 @@
  * Install and upgrade: the manifest is compared, key by key, with what the plugin created before
  * (sg_plugin_objects). Only what is missing is created: new tables, new fields, new views, grants of
  * new role/table pairs; anything created earlier stays exactly as admins left it (renamed, changed,
- * even deleted), and nothing is dropped. Tables, fields and grants go in ONE batch with the object
+ * even deleted), and nothing is dropped. The one exception: a view the plugin made and no admin has
+ * changed since (no `view.update` in the audit log) takes the new version's definition, so a
+ * shipped board gains e.g. its column sums. Tables, fields and grants go in ONE batch with the object
  * records, so a failed install leaves nothing behind; views follow, each in its own batch, and a view
  * created by a run that stopped before recording it is adopted by name on the next run.
  */
@@ -16,7 +18,7 @@ import { auditSchema, cloneTable, ddl, planField, type SchemaContext } from "../
 import { findTable, loadRegistry, type Registry } from "../model/registry";
 import { runSchemaBatch } from "../model/tables";
 import type { FieldMeta, TableMeta } from "../model/types";
-import { createView, loadViews } from "../model/views";
+import { createView, loadView, loadViews, upgradeView, viewChangedByAdmin, viewReplacement } from "../model/views";
 import type { Stmt } from "../query/write";
 import type { Principal } from "../auth/principal";
 import { bundledPlugin, manifestsByName } from "./catalog";
@@ -32,6 +34,8 @@ export interface InstallReport {
   to: string;
   changed: boolean;
   created: { tables: string[]; fields: string[]; views: string[]; grants: string[] };
+  /** Views the plugin made earlier, untouched by admins, brought to this version's definition. */
+  updated: { views: string[] };
   /** What the manifest has but this run left alone, and why (e.g. an admin deleted the table). */
   skipped: { key: string; reason: string }[];
 }
@@ -63,7 +67,7 @@ export async function installPlugin(ctx: SchemaContext, name: string, principal:
   }
   if (existing && !existing.enabled) throw new AppError("conflict", `Plugin ${name} is disabled; enable it before upgrading`, [{ field: "plugin", code: "disabled", message: `${name} is disabled` }]);
   checkDependencies(m, state);
-  const report: InstallReport = { plugin: name, from: existing?.version ?? null, to: m.version, changed: false, created: { tables: [], fields: [], views: [], grants: [] }, skipped: [] };
+  const report: InstallReport = { plugin: name, from: existing?.version ?? null, to: m.version, changed: false, created: { tables: [], fields: [], views: [], grants: [] }, updated: { views: [] }, skipped: [] };
   const stmts = await planTablesAndGrants(ctx, m, reg, state, report);
   const settings = { ...(m.settings ?? {}), ...(existing?.settings ?? {}) };
   const settingsChanged = JSON.stringify(settings) !== JSON.stringify(existing?.settings ?? null);
@@ -77,7 +81,7 @@ export async function installPlugin(ctx: SchemaContext, name: string, principal:
     await runInstallBatch(ctx.db, stmts, name);
     report.changed = true;
   }
-  await installViews(ctx, m, report);
+  await installViews(ctx, m, report, existing?.version ?? null);
   if (!existing && report.changed && bundled.server.onInstall) {
     const fresh = await loadRegistry(ctx.db);
     const rt = makeRuntime({ db: ctx.db, reg: fresh, principal, requestId: ctx.requestId }, await loadPluginState(ctx.db, fresh, true), name, ctx.at);
@@ -241,11 +245,11 @@ function resolveView(v: ViewInput, t: BoundTable): ViewInput {
     ...(v.sort ? { sort: v.sort.map((s) => ({ ...s, field: id(s.field) })) } : {}),
     ...(v.fields ? { fields: v.fields.map(id) } : {}),
     ...(v.groupBy ? { groupBy: id(v.groupBy) } : {}),
-    ...(v.layout ? { layout: { ...v.layout, ...(v.layout.dateField ? { dateField: id(v.layout.dateField) } : {}) } } : {}),
+    ...(v.layout ? { layout: { ...v.layout, ...(v.layout.dateField ? { dateField: id(v.layout.dateField) } : {}), ...(v.layout.sumField ? { sumField: id(v.layout.sumField) } : {}), ...(v.layout.swimlaneField ? { swimlaneField: id(v.layout.swimlaneField) } : {}) } } : {}),
   };
 }
 
-async function installViews(ctx: SchemaContext, m: PluginManifest, report: InstallReport): Promise<void> {
+async function installViews(ctx: SchemaContext, m: PluginManifest, report: InstallReport, from: string | null): Promise<void> {
   if (!m.views?.length) return;
   const reg = await loadRegistry(ctx.db);
   const state = await loadPluginState(ctx.db, reg, true);
@@ -253,7 +257,11 @@ async function installViews(ctx: SchemaContext, m: PluginManifest, report: Insta
   for (const v of m.views) {
     const abs = absoluteRef(m.name, v.table);
     const key = `${abs}.${v.name}`;
-    if (mine.has(`view:${key}`)) continue;
+    const recorded = mine.get(`view:${key}`);
+    if (recorded) {
+      await refreshView(ctx, reg, state, m, v, key, recorded, from, report);
+      continue;
+    }
     const t = bindTable(state, reg, abs);
     if (!t) {
       report.skipped.push({ key, reason: "The view's table is not installed or was deleted" });
@@ -276,4 +284,32 @@ async function installViews(ctx: SchemaContext, m: PluginManifest, report: Insta
     const s = recordObject(m.name, m.version, ctx.at, "view", key, viewId);
     await ctx.db.prepare(s.sql).bind(...s.params).run();
   }
+}
+
+/**
+ * A view an earlier version made: it takes this version's definition unless an admin changed it
+ * (or deleted it, or its table), in which case the admin's version stays and the report says why.
+ */
+async function refreshView(ctx: SchemaContext, reg: Registry, state: PluginState, m: PluginManifest, v: ViewInput, key: string, id: string, from: string | null, report: InstallReport): Promise<void> {
+  const t = bindTable(state, reg, absoluteRef(m.name, v.table));
+  const view = t ? await loadView(ctx.db, reg, id) : null;
+  if (!t || !view || view.id !== id) return;
+  let next;
+  try {
+    next = await viewReplacement(ctx.db, reg, view, resolveView(v, t));
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    report.skipped.push({ key, reason: err.errors[0]?.message ?? err.message });
+    return;
+  }
+  if (!next) return;
+  if (await viewChangedByAdmin(ctx.db, view)) {
+    report.skipped.push({ key, reason: "An admin changed this view; it keeps their version" });
+    return;
+  }
+  await upgradeView(ctx, reg, view, next, { plugin: m.name, from, to: m.version }, [
+    { sql: "UPDATE sg_plugin_objects SET version = ?1 WHERE plugin = ?2 AND kind = 'view' AND key = ?3", params: [m.version, m.name, key] },
+  ]);
+  report.updated.views.push(key);
+  report.changed = true;
 }
