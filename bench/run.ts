@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor]`
- * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts): seeds a deals table through the bulk API to each size
+ * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts; `-- --grid [--runs 5]` only
+ * the grid figures over the 1M-row table a full run left, bench/grid.ts): seeds a deals table through the bulk API to each size
  * (cumulative), measures list/count latency through the API against the floor (the same SQL run
  * straight on a copy of the D1 file), and writes bench/RESULTS.md. Never part of the test suite.
  * The machine may be shared: before each measured phase it waits up to --quiet-wait seconds for other
@@ -13,7 +14,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { Client } from "./lib/client";
-import { DEALS_TABLE, makeDeal, makeQueries, QUERY_DESCRIPTIONS, QUERY_LABELS, queryString, rng, type QueryKind, type QuerySpec } from "./lib/data";
+import { DEALS_TABLE, DEALS_VIEW, makeDeal, makeQueries, QUERY_DESCRIPTIONS, QUERY_LABELS, queryString, rng, type QueryKind, type QuerySpec } from "./lib/data";
 import Database from "better-sqlite3";
 import { copyDatabase, findAppDatabase, openCopy, ShimD1, bindArgs, type Stmt } from "./lib/floor";
 import { pathToFileURL } from "node:url";
@@ -752,6 +753,13 @@ async function main() {
     if (figures.runs.some((r) => !r.exact)) throw new Error("the board's column totals differ from SQL");
     return;
   }
+  if (argv.includes("--grid")) {
+    // Only the grid figures (bench/grid.ts): Chromium over the 1M-row deals table a full run left.
+    const { gridBench, formatGrid } = await import("./grid");
+    const runsAt = argv.indexOf("--runs");
+    console.log(formatGrid(await gridBench({ runs: runsAt >= 0 ? Number(argv[runsAt + 1]) : 5 })));
+    return;
+  }
   const sizes = parseSizes(argv);
   const quietWait = parseQuietWait(argv);
   const onlyKinds = parseKinds(argv);
@@ -788,6 +796,8 @@ async function main() {
     client.token = login.token;
     if (login.user.id !== admin.id) throw new Error("logged in as the wrong user");
     if (!reused) await client.json("POST", "/api/meta/tables", DEALS_TABLE, [201]);
+    // The reps' grid: a view sorted by amount. Views are what ask for (owner, sort field) indexes.
+    await client.json("POST", "/api/meta/views", DEALS_VIEW, [201, 409]);
     const meta = await client.json<{ table: { id: string; fields: { name: string; type: string; indexed: boolean }[] } }>("GET", "/api/meta/tables/deals");
     console.log(`table deals: ${meta.table.fields.map((f) => `${f.name}:${f.type}${f.indexed ? "*" : ""}`).join(", ")}`);
     const own = ownEngine();
@@ -895,8 +905,11 @@ async function main() {
     "Bench wall time": `${((Date.now() - started) / 60000).toFixed(1)} min`,
     "D1 on disk at the end": `${(dbBytes() / 1e6).toFixed(0)} MB (bench/.data/state, includes sg_audit rows written by every create)`,
   };
-  writeFileSync(path.join(ROOT, "bench", "RESULTS.md"), markdown(meta, results, tgs, notes));
-  console.log("\nwrote bench/RESULTS.md");
+  // `--out FILE` writes the report elsewhere (e.g. a partial --reuse run that should not replace RESULTS.md).
+  const outArg = argv.indexOf("--out");
+  const out = outArg >= 0 && argv[outArg + 1] ? path.resolve(argv[outArg + 1]!) : path.join(ROOT, "bench", "RESULTS.md");
+  writeFileSync(out, markdown(meta, results, tgs, notes));
+  console.log(`\nwrote ${path.relative(ROOT, out)}`);
 }
 
 let stopping = false;

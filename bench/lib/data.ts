@@ -45,6 +45,9 @@ export const DEALS_TABLE = {
   ],
 };
 
+/** The view a rep's grid opens: their deals, largest first. */
+export const DEALS_VIEW = { name: "pipeline_by_amount", table: "deals", type: "grid", label: "Pipeline by amount", sort: [{ field: "amount", direction: "desc" }] };
+
 const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
 
 export function makeDeal(r: () => number, n: number, owners: string[]) {
@@ -81,7 +84,7 @@ export const QUERY_DESCRIPTIONS: Record<QueryKind, string> = {
   page: "`filter={and:[stage eq S, amount lte C]}`, `sort=-amount`, `limit=50` (S rotates over the 6 stages, C random in the top 80% of the amount range)",
   contains: "as (a) plus `name contains W` (W one of 24 first words of the name, ~1/24 of rows)",
   count: "the filter of (a), `sort=-amount`, `limit=1`, `count=true` (the page statement and a COUNT(*) in one D1 batch)",
-  own: "(a) requested by a user whose only role (`sales_rep`) has `read: own` on deals, so the access engine adds its row filter (owner is the user; ~1/5 of rows)",
+  own: "(a) requested by a user whose only role (`sales_rep`) has `read: own` on deals, so the access engine adds its row filter (owner is the user; ~1/5 of rows: the admin and 4 reps own one fifth each). The table has a view sorted by amount (`pipeline_by_amount`), which gives it the (owner, amount) index",
 };
 
 export interface QuerySpec {

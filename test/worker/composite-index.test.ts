@@ -1,8 +1,9 @@
 /**
  * Derived (owner, field) indexes: a table that some role reads by `own` or `team` gets, for every
- * indexed field, a composite index led by the owner column, so "my rows sorted by F" is one index
- * range instead of sorting every row the user owns. They follow grants, owner-field and index
- * changes on the next request, and never block dropping a column.
+ * field that leads a view's sort, a composite index led by the owner column, so "my rows sorted by
+ * F" is one index range instead of sorting every row the user owns. They follow grants, owner-field
+ * and view changes on the next request, are not made for fields no view sorts by, and never block
+ * dropping a column.
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -47,9 +48,16 @@ async function setup(readLevel: "own" | "team" = "own") {
   return { name, id, f, role };
 }
 
+async function view(table: string, sortField: string, direction: "asc" | "desc" = "desc"): Promise<string> {
+  const res = await a.post("/meta/views", { name: uniq("v"), table, type: "grid", sort: [{ field: sortField, direction }, { field: "title" }] });
+  expect(res.status, res.text).toBe(201);
+  return res.body.view.id as string;
+}
+
 describe("derived owner indexes", () => {
-  it("a table read by `own` gets (owner, F) for each indexed field, and the rep's sorted page uses it", async () => {
+  it("a table read by `own` gets (owner, F) for the field its view sorts by, and the rep's sorted page uses it", async () => {
     const t = await setup();
+    await view(t.name, "amount");
     const rep = await userWithToken([t.role]);
     const other = await userWithToken(["viewer"]);
     for (let i = 0; i < 6; i++) {
@@ -59,8 +67,8 @@ describe("derived owner indexes", () => {
     const list = await api(rep.token).get(`/tables/${t.name}/records?sort=-amount`);
     expect(list.status, list.text).toBe(200);
     expect(list.body.records.map((r: { fields: { title: string } }) => r.fields.title)).toEqual(["r5", "r3", "r1"]);
-    const idx = await derived(t.id);
-    expect(Object.values(idx).sort()).toEqual([[column(t.f.owner!), column(t.f.amount!)], [column(t.f.owner!), column(t.f.close!)]].sort());
+    // Only the leading sort field of a view: not `close` (indexed, but no view sorts by it), not `title`.
+    expect(Object.values(await derived(t.id))).toEqual([[column(t.f.owner!), column(t.f.amount!)]]);
 
     // The statement the read pipeline compiles for the rep is served by the composite, with no sort step.
     const reg = await loadRegistry(DB);
@@ -72,8 +80,10 @@ describe("derived owner indexes", () => {
     expect(plan).toMatch(/USING INDEX o_/);
   });
 
-  it("follows the owner field, index changes and the grant on the next request", async () => {
+  it("follows the owner field, views and the grant on the next request", async () => {
     const t = await setup("team");
+    await view(t.name, "amount");
+    const byClose = await view(t.name, "close", "asc");
     await a.get(`/tables/${t.name}/records`);
     expect(Object.values(await derived(t.id)).map((cols) => cols[0])).toEqual([column(t.f.owner!), column(t.f.owner!)]);
 
@@ -81,7 +91,7 @@ describe("derived owner indexes", () => {
     await a.get(`/tables/${t.name}/records`);
     expect(Object.values(await derived(t.id)).map((cols) => cols[0])).toEqual([column(t.f.assignee!), column(t.f.assignee!)]);
 
-    expect((await a.patch(`/meta/tables/${t.name}/fields/close`, { indexed: false })).status).toBe(200);
+    expect((await a.delete(`/meta/views/${byClose}`)).status).toBe(200);
     await a.get(`/tables/${t.name}/records`);
     expect(Object.values(await derived(t.id))).toEqual([[column(t.f.assignee!), column(t.f.amount!)]]);
 
@@ -95,6 +105,7 @@ describe("derived owner indexes", () => {
     const res = await a.post("/meta/tables", { name, fields: [{ name: "title", type: "text" }, { name: "amount", type: "number", indexed: true }] });
     expect(res.status, res.text).toBe(201);
     const amount = (res.body.table.fields as { id: string; name: string }[]).find((x) => x.name === "amount")!.id;
+    await view(name, "amount");
     const role = uniq("role");
     expect((await a.post("/admin/roles", { name: role, label: role })).status).toBe(201);
     expect((await a.request("PUT", `/admin/roles/${role}/grants/${name}`, { ...NONE, read: "own" })).status).toBe(200);
@@ -102,8 +113,10 @@ describe("derived owner indexes", () => {
     expect(Object.values(await derived(res.body.table.id)).sort()).toEqual([["created_by"], ["created_by", column(amount)]]);
   });
 
-  it("purging an indexed field of such a table drops its derived index with the column", async () => {
+  it("purging a field of such a table drops its derived index with the column", async () => {
     const t = await setup();
+    await view(t.name, "amount");
+    await view(t.name, "close");
     await a.get(`/tables/${t.name}/records`);
     expect(Object.keys(await derived(t.id))).toHaveLength(2);
     const res = await a.delete(`/meta/tables/${t.name}/fields/amount?purge=true`);

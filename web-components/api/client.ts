@@ -160,6 +160,14 @@ export interface EmbedViewReply {
   mode: "read" | "edit";
 }
 
+/** A colleague from the user directory (`email` and `active` only where the server sends them). */
+export interface DirectoryUser {
+  id: string;
+  name: string;
+  email?: string;
+  active?: boolean;
+}
+
 export interface PublicConfig {
   handsontableLicenseKey: string;
   locales: string[];
@@ -179,6 +187,10 @@ export interface ApiClientOptions {
 }
 
 const enc = encodeURIComponent;
+const USER_ID = /^usr_[a-z0-9]{12}$/;
+/** Ids per name request (the server's cap) and names kept per client before the oldest go. */
+const NAME_BATCH = 100;
+const NAME_CACHE = 5000;
 
 function listQuery(opts: ListOptions = {}): string {
   const q = new URLSearchParams();
@@ -201,6 +213,9 @@ export class ApiClient {
   readonly session: Session;
   private readonly fetchFn: typeof fetch;
   private refreshing: Promise<boolean> | null = null;
+  /** User id -> name, or null when the server would not name it (unknown, or not visible to an embed). */
+  private readonly names = new Map<string, string | null>();
+  private readonly namesPending = new Map<string, Promise<void>>();
 
   constructor(opts: ApiClientOptions) {
     this.baseUrl = (opts.baseUrl ?? "").replace(/\/+$/, "");
@@ -336,10 +351,10 @@ export class ApiClient {
     return this.request("GET", `/api/tables/${enc(tableRef)}/records${listQuery(opts)}`);
   }
 
+  /** Records through a view; `expand` names link fields the view shows (not in embeds, which reach one table). */
   viewRecords(viewId: string, opts: ListOptions = {}): Promise<ListReply> {
     if (this.embedded) return this.listRecords("", opts);
-    const { expand: _expand, ...rest } = opts;
-    return this.request("GET", `/api/meta/views/${enc(viewId)}/records${listQuery(rest)}`);
+    return this.request("GET", `/api/meta/views/${enc(viewId)}/records${listQuery(opts)}`);
   }
 
   getRecord(tableRef: string, id: number, opts: { fields?: string[]; expand?: string[] } = {}): Promise<{ record: ApiRecord }> {
@@ -382,5 +397,53 @@ export class ApiClient {
 
   aggregate(tableRef: string, body: unknown): Promise<unknown> {
     return this.request("POST", `/api/tables/${enc(tableRef)}/aggregate`, body);
+  }
+
+  // ------------------------------------------------------------------------------ people
+
+  /** The user directory (signed-in only; an embed cannot list it): active users by name, `q` a prefix. */
+  async users(opts: { q?: string; limit?: number; cursor?: string | null } = {}): Promise<{ users: DirectoryUser[]; nextCursor: string | null }> {
+    const q = new URLSearchParams();
+    if (opts.q?.trim()) q.set("q", opts.q.trim());
+    if (opts.limit !== undefined) q.set("limit", String(opts.limit));
+    if (opts.cursor) q.set("cursor", opts.cursor);
+    const s = q.toString();
+    const reply = await this.request<{ users: DirectoryUser[]; nextCursor: string | null }>("GET", `/api/users${s ? `?${s}` : ""}`);
+    for (const u of reply.users) this.remember(u.id, u.name);
+    return reply;
+  }
+
+  /**
+   * Names for user ids, from this client's cache or the server (the directory when signed in; in an
+   * embed, only people on rows the embed shows). Ids the server does not name are left out.
+   */
+  async userNames(ids: Iterable<string>): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)].filter((id) => USER_ID.test(id));
+    const missing = wanted.filter((id) => !this.names.has(id) && !this.namesPending.has(id));
+    const path = this.embedded ? "/api/embed/users" : "/api/users";
+    for (let i = 0; i < missing.length; i += NAME_BATCH) {
+      const chunk = missing.slice(i, i + NAME_BATCH);
+      const p = this.request<{ users: DirectoryUser[] }>("GET", `${path}?ids=${chunk.map(enc).join(",")}`)
+        .then((reply) => {
+          const named = new Map(reply.users.map((u) => [u.id, u.name]));
+          for (const id of chunk) this.remember(id, named.get(id) ?? null);
+        })
+        .finally(() => chunk.forEach((id) => this.namesPending.delete(id)));
+      for (const id of chunk) this.namesPending.set(id, p);
+    }
+    await Promise.all(new Set(wanted.map((id) => this.namesPending.get(id)).filter((p): p is Promise<void> => !!p)));
+    const out = new Map<string, string>();
+    for (const id of wanted) {
+      const name = this.names.get(id);
+      if (name) out.set(id, name);
+    }
+    return out;
+  }
+
+  private remember(id: string, name: string | null): void {
+    this.names.delete(id);
+    this.names.set(id, name);
+    // Oldest first out, so a long session does not grow the cache without end.
+    if (this.names.size > NAME_CACHE) this.names.delete(this.names.keys().next().value!);
   }
 }

@@ -11,6 +11,8 @@ import { labelOf, localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import "./link-picker";
 import type { LinkItem } from "./link-picker";
+import "./stage-list";
+import { isStageList, parseStages, stageProblems, type StageProblems } from "./stage-values";
 import { choicesOf, displayValue, fromText, isoToLocalInput, linkIds, sameValue, toText } from "./values";
 
 const TEXT_INPUT: Record<string, string> = { text: "text", email: "email", phone: "tel", url: "url", number: "text", currency: "text", percent: "text" };
@@ -69,6 +71,10 @@ export class SgForm extends LitElement {
   @state() private conflict: ApiRecord | null = null;
   @state() private saving = false;
   @state() private users: { id: string; name: string }[] = [];
+  /** Server problems of stage list fields, by row. */
+  @state() private rowProblems = new Map<string, StageProblems>();
+  /** Stage list fields holding a row that is not valid yet (checked before sending). */
+  private invalidLists = new Set<string>();
   private readonly uid = `sgf${++seq}`;
   private loadedFor: unknown = undefined;
 
@@ -88,6 +94,8 @@ export class SgForm extends LitElement {
     this.values = { ...(this.record?.fields ?? {}) };
     this.texts = {};
     this.errors = new Map();
+    this.rowProblems = new Map();
+    this.invalidLists = new Set();
     this.formError = "";
     this.conflict = null;
   }
@@ -121,6 +129,11 @@ export class SgForm extends LitElement {
       next.delete(f.name);
       this.errors = next;
     }
+    if (this.rowProblems.has(f.name)) {
+      const next = new Map(this.rowProblems);
+      next.delete(f.name);
+      this.rowProblems = next;
+    }
   }
 
   private setText(f: FieldInfo, text: string) {
@@ -135,6 +148,10 @@ export class SgForm extends LitElement {
     const local = new Map<string, string[]>();
     for (const f of this.fields) {
       if (!this.writable(f)) continue;
+      if (this.invalidLists.has(f.name)) {
+        local.set(f.name, [msg("A stage's probability is not a percentage from 0 to 100", { id: "form.stages.fixRows" })]);
+        continue;
+      }
       if (f.name in this.texts) {
         const parsed = fromText(f, this.texts[f.name]!);
         if (!parsed.ok) {
@@ -197,6 +214,13 @@ export class SgForm extends LitElement {
     const byField = err.fieldErrors();
     const known = new Set(this.fields.map((f) => f.name));
     this.errors = new Map([...byField].filter(([k]) => known.has(k)).map(([k, list]) => [k, list.map((e) => e.message)]));
+    // A stage list's row problems go on their rows; what is left stays on the field.
+    this.rowProblems = new Map();
+    for (const f of this.fields.filter((x) => isStageList(x) && this.errors.has(x.name))) {
+      const p = stageProblems(err.problem.errors ?? [], f.name);
+      this.rowProblems.set(f.name, p);
+      this.errors.set(f.name, p.rows.size && !p.list.length ? [msg("Some stages need attention (marked below)", { id: "form.stages.seeRows" })] : p.list);
+    }
     if (err.status === 409 && err.current) {
       this.conflict = err.current;
       this.errors = new Map();
@@ -227,6 +251,14 @@ export class SgForm extends LitElement {
     const label = labelOf(f);
     if (!this.writable(f)) {
       return html`<div class="readonly" id=${id} data-value aria-readonly="true">${displayValue(f, v, this.timeZone) || html`<span class="muted">—</span>`}</div>`;
+    }
+    if (isStageList(f) && parseStages(v) !== null) {
+      return html`<sg-stage-list id=${id} label=${label} aria-describedby=${describedBy} aria-invalid=${invalid} .value=${v ?? null} .base=${this.record} .problems=${this.rowProblems.get(f.name) ?? null}
+        @sg-stages-change=${(e: CustomEvent<{ value: string | null; valid: boolean }>) => {
+          if (e.detail.valid) this.invalidLists.delete(f.name);
+          else this.invalidLists.add(f.name);
+          this.set(f, e.detail.value);
+        }}></sg-stage-list>`;
     }
     switch (f.type) {
       case "long_text":
@@ -309,7 +341,7 @@ export class SgForm extends LitElement {
     const id = `${this.uid}-${f.name}`;
     const errs = this.errors.get(f.name) ?? [];
     const current = this.conflict && !sameValue(f, this.conflict.fields[f.name], this.record?.fields[f.name]) ? this.conflict.fields[f.name] : undefined;
-    const groupLike = ["multi_select", "rating"].includes(f.type) || !this.writable(f);
+    const groupLike = ["multi_select", "rating"].includes(f.type) || isStageList(f) || !this.writable(f);
     const labelText = html`${labelOf(f)}${f.required && this.writable(f) ? html`<span class="req" aria-hidden="true"> *</span>` : nothing}`;
     return html`<div class="field" data-field=${f.name}>
       ${groupLike ? html`<span class="label" id="${id}-label">${labelText}</span>` : html`<label for=${id}>${labelText}</label>`}

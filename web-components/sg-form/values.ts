@@ -3,7 +3,8 @@
  * through exact decimal text (integer minor units and basis points), never floats.
  */
 import type { FieldInfo } from "../api/client";
-import { currencyDigits, decimalToUnits, formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, labelOf, msg, str, unitsToDecimal } from "../i18n/index";
+import { isStageList, stageSummary } from "./stage-values";
+import { currencyDigits, currentLocale, decimalToUnits, formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, labelOf, msg, str, unitsToDecimal } from "../i18n/index";
 
 export interface Choice {
   name: string;
@@ -73,6 +74,7 @@ export function fromText(f: FieldInfo, text: string): Parsed {
 /** A read-only rendering of a value as text, formatted for the current locale. */
 export function displayValue(f: FieldInfo, value: unknown, timeZone?: string | null): string {
   if (value === null || value === undefined || value === "") return "";
+  if (isStageList(f)) return stageSummary(value, currentLocale());
   switch (f.type) {
     case "number":
       return formatNumber(value as number);

@@ -6,7 +6,8 @@
  */
 import { CheckboxEditor, DateEditor, DropdownEditor, TextEditor } from "handsontable/editors";
 import { baseRenderer, checkboxRenderer } from "handsontable/renderers";
-import { labelOf } from "../i18n/index";
+import { currentLocale, labelOf } from "../i18n/index";
+import { isStageList, stageSummary } from "../sg-form/stage-values";
 import { chipTextColor, copyText, defaultChipColor, formatValue, SERVER_ASSIGNED, type GridField } from "./values";
 
 /** What the grid tells the renderer about a cell beyond its value. */
@@ -24,6 +25,8 @@ export interface CellContext {
   timeZone?: string | null;
   /** Options for a user or link cell matching `text` (id and the label to show). */
   search?: (text: string) => Promise<{ id: string; label: string }[]>;
+  /** Opens the row's record in the form (structured values such as a stage list are edited there). */
+  open?: (row: number) => void;
 }
 
 type Renderer = (instance: unknown, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cellProperties: Record<string, unknown>) => void;
@@ -64,6 +67,8 @@ export function rendererFor(ctx: CellContext, locked = false): Renderer {
         a.rel = "noopener noreferrer";
         a.textContent = value;
         td.append(a);
+      } else if (isStageList(f)) {
+        td.textContent = stageSummary(value, currentLocale());
       } else {
         td.textContent = formatValue(f, value, ctx.timeZone);
       }
@@ -107,6 +112,13 @@ class ValueTextEditor extends TextEditor {
     }
     if (!cells.length && this.row !== null && this.col !== null) cells.push([this.row, this.col, text]);
     this.hot.setDataAtCell(cells as never, "edit");
+  }
+}
+
+/** Enter, a double click or typing on a stage list cell opens the record's form instead of the raw JSON. */
+class OpenRecordEditor extends TextEditor {
+  override beginEditing(): void {
+    (this.cellProperties as unknown as { sgCell?: CellContext }).sgCell?.open?.(this.row ?? -1);
   }
 }
 
@@ -178,6 +190,7 @@ export function columnFor(ctx: CellContext, readOnly: boolean): Record<string, u
   const f = ctx.field;
   const locked = readOnly || SERVER_ASSIGNED.has(f.type);
   const base = { data: f.name, renderer: rendererFor(ctx, locked), readOnly: locked, sgCell: ctx };
+  if (isStageList(f)) return { ...base, editor: OpenRecordEditor };
   switch (f.type) {
     case "checkbox":
       return { ...base, editor: CheckboxEditor };

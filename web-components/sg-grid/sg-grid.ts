@@ -246,16 +246,11 @@ export class SgGrid extends LitElement {
     }
     if (f.type === "user") {
       return async (text) => {
-        // The directory for signed-in users (ApiClient.users, GET /api/users?q=) where the client has it,
-        // else the admin route; without either, pick from the users already on screen.
-        type Person = { id: string; name: string; email?: string };
-        const label = (u: Person) => (u.email ? `${u.name} <${u.email}>` : u.name);
+        // The user directory (GET /api/users?q=, for signed-in users; an embed has none): then the
+        // users already on screen.
         try {
-          const directory = (this.client as unknown as { users?: (q?: string) => Promise<{ users: Person[] } | Person[]> }).users;
-          const reply = directory
-            ? await directory.call(this.client, text || undefined)
-            : await this.client.request<{ users: Person[] }>("GET", `/api/admin/users?limit=50${text ? `&q=${encodeURIComponent(text)}` : ""}`);
-          return (Array.isArray(reply) ? reply : reply.users).map((u) => ({ id: u.id, label: label(u) }));
+          const reply = await this.client.users({ ...(text ? { q: text } : {}), limit: 50 });
+          return reply.users.map((u) => ({ id: u.id, label: u.email ? `${u.name} <${u.email}>` : u.name }));
         } catch {
           const seen = new Set<string>();
           for (let r = 0; r < (this.total ?? 0) && seen.size < 50; r++) {
@@ -276,7 +271,7 @@ export class SgGrid extends LitElement {
     const source = this.source;
     const widths = (this.viewInfo?.layout?.columnWidths ?? {}) as Record<string, number>;
     const frozen = Number(this.viewInfo?.layout?.frozenColumns ?? 0);
-    const columns = this.fields.map((f) => columnFor({ field: f, state: (row) => this.cellState(row, f.name), search: this.searchFor(f) }, !this.canWrite(f)));
+    const columns = this.fields.map((f) => columnFor({ field: f, state: (row) => this.cellState(row, f.name), search: this.searchFor(f), open: (row) => this.openRow(row) }, !this.canWrite(f)));
     const lockedCols = columns.map((c) => c.readOnly === true);
     const hot = new Handsontable(host, {
       licenseKey,
@@ -321,6 +316,10 @@ export class SgGrid extends LitElement {
     hot.addHook("beforePaste", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforePaste(data, coords)) as never);
     hot.addHook("beforeCopy", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforeCopy(data, coords)) as never);
     hot.addHook("beforeColumnSort", ((_current: unknown, dest: { column: number; sortOrder: "asc" | "desc" }[]) => this.beforeColumnSort(dest)) as never);
+    // Walkontable labels the corner header in English whatever the language: say it in ours.
+    hot.addHook("afterGetColHeader", ((col: number, th: HTMLTableCellElement) => {
+      if (col < 0) th.setAttribute("aria-label", msg("Select whole grid", { id: "grid.selectAll" }));
+    }) as never);
     hot.addHook("afterColumnResize", () => this.layoutChanged());
     hot.addHook("afterColumnMove", () => this.layoutChanged());
     hot.addHook("afterColumnFreeze", () => this.layoutChanged());
@@ -334,6 +333,12 @@ export class SgGrid extends LitElement {
     hot.updateData([]);
     this.applySortIndicator();
     this.dispatchEvent(new CustomEvent("sg-grid-ready", { bubbles: true, composed: true, detail: { total: this.total } }));
+  }
+
+  /** Asks the page (the app's drawer) to open a row's record. */
+  private openRow(row: number): void {
+    const rec = this.source?.rowAt(row);
+    if (rec) this.dispatchEvent(new CustomEvent("sg-open-record", { detail: { table: this.tableInfo?.name, id: rec.id }, bubbles: true, composed: true }));
   }
 
   private contextMenu() {

@@ -12,5 +12,6 @@ export const zhCN = {
   "grid.rowsDeleted": str`已删除 ${0} 行`,
   "grid.conflict": str`已被他人修改;当前值:${0}(你的值:${1})`,
   "grid.conflictNotice": "其他人修改了这些记录,已显示其当前值。",
+  "grid.selectAll": "选择整个表格",
   "grid.pasteInvalid": str`未粘贴:${0} 个单元格无效(第 ${1} 行,${2}:${3})`,
 };

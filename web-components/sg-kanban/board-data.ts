@@ -40,9 +40,12 @@ export class BoardSource {
     }
   }
 
-  /** One page of a cell: `filter` already holds the column (and swimlane) condition. */
-  list(table: string, filter: Filter, cursor: string | null, q: string, limit = PAGE_SIZE): Promise<ListReply> {
-    const opts = { filter, limit, cursor, ...(q.trim() ? { q: q.trim() } : {}) };
+  /**
+   * One page of a cell: `filter` already holds the column (and swimlane) condition. `expand` names
+   * link fields to come back as {id, primary}; an embed reaches one table, so its links stay ids.
+   */
+  list(table: string, filter: Filter, cursor: string | null, q: string, limit = PAGE_SIZE, expand: string[] = []): Promise<ListReply> {
+    const opts = { filter, limit, cursor, ...(q.trim() ? { q: q.trim() } : {}), ...(expand.length && this.target.kind !== "embed" ? { expand } : {}) };
     switch (this.target.kind) {
       case "view":
         return this.api.viewRecords(this.target.view, opts);

@@ -1,8 +1,8 @@
 /** The board's pure logic: columns, swimlanes, cell filters, totals as the server sends them, moves. */
 import { describe, expect, it } from "vitest";
 import {
-  aggregateBody, cellFilter, cellKey, columnKeys, columnsFilter, isEmbedToken, laneKeys, minorToDecimal, moveFields, neighbour,
-  overallTotals, pickSumField, problemText, readTotals, type AggregateReply, type BoardField,
+  aggregateBody, cellFilter, cellKey, columnKeys, columnsFilter, expandFields, isEmbedToken, keepExpanded, laneKeys, minorToDecimal, moveFields, neighbour,
+  overallTotals, pickSumField, problemText, readTotals, userIdsOf, type AggregateReply, type BoardField,
 } from "./board-model";
 
 const stage: BoardField = { name: "stage", type: "single_select", options: { choices: [{ name: "lead" }, { name: "quote" }, { name: "won" }] } };
@@ -118,5 +118,26 @@ describe("configuration", () => {
     expect(isEmbedToken(jwt({ aud: ["salesgrid-embed"] }))).toBe(true);
     expect(isEmbedToken(jwt({ aud: "salesgrid-api" }))).toBe(false);
     expect(isEmbedToken("not-a-token")).toBe(false);
+  });
+});
+
+describe("names and expanded links", () => {
+  const customer: BoardField = { name: "customer", type: "link", options: {} };
+  it("expands the link fields the cards show, once each", () => {
+    expect(expandFields([customer, amount, null, owner, customer])).toEqual(["customer"]);
+    expect(expandFields([amount, owner])).toEqual([]);
+  });
+
+  it("collects user ids from cards and keys, without empties or repeats", () => {
+    const recs = [{ fields: { owner: "usr_a", helpers: ["usr_b", "usr_a"] } }, { fields: { owner: null } }];
+    expect(userIdsOf(recs, [owner, { name: "helpers", type: "user", options: {} }], ["usr_c", null]).sort()).toEqual(["usr_a", "usr_b", "usr_c"]);
+  });
+
+  it("keeps a card's expanded links when a write's reply names the same records", () => {
+    const shown = { customer: [{ id: 76, primary: "Acme" }], stage: "lead", contact: [{ id: 3, primary: "Ann" }] };
+    expect(keepExpanded(shown, { customer: [76], stage: "quote", contact: [4] })).toEqual({ customer: [{ id: 76, primary: "Acme" }], stage: "quote", contact: [4] });
+    // Bare ids on both sides, or a reply without the field: the reply (or what was shown) as is.
+    expect(keepExpanded({ customer: [1] }, { customer: [2] })).toEqual({ customer: [2] });
+    expect(keepExpanded(shown, { stage: "won" })).toEqual({ ...shown, stage: "won" });
   });
 });

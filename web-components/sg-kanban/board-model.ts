@@ -200,3 +200,42 @@ export function minorToDecimal(amount: number | string, digits: number): string 
   const body = digits === 0 ? s : `${s.slice(0, s.length - digits)}.${s.slice(s.length - digits)}`;
   return `${m[1]}${body}`;
 }
+
+/** Link fields of a board worth expanding: those the cards (or their titles) show. */
+export function expandFields(fields: (BoardField | null | undefined)[]): string[] {
+  return [...new Set(fields.filter((f): f is BoardField => !!f && f.type === "link").map((f) => f.name))];
+}
+
+/** User ids a board shows: in user fields of its cards, and as column or swimlane keys. */
+export function userIdsOf(records: { fields: Record<string, unknown> }[], userFields: BoardField[], keys: Key[] = []): string[] {
+  const out = new Set<string>();
+  for (const k of keys) if (k) out.add(k);
+  for (const r of records) for (const f of userFields) {
+    const v = r.fields[f.name];
+    if (typeof v === "string") out.add(v);
+    else if (Array.isArray(v)) for (const x of v) if (typeof x === "string") out.add(x);
+  }
+  return [...out];
+}
+
+function linkIds(v: unknown): number[] | null {
+  if (!Array.isArray(v)) return null;
+  const ids = v.map((x) => (typeof x === "number" ? x : x && typeof x === "object" && typeof (x as { id?: unknown }).id === "number" ? (x as { id: number }).id : NaN));
+  return ids.every((n) => Number.isInteger(n)) ? ids : null;
+}
+
+/**
+ * A write's reply carries links as bare ids; where they are the same records the card already shows
+ * expanded ({id, primary}), the expanded values stay, so a moved card keeps its customer's name.
+ */
+export function keepExpanded(shown: Record<string, unknown>, saved: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...shown, ...saved };
+  for (const [k, v] of Object.entries(saved)) {
+    const before = shown[k];
+    if (!Array.isArray(before) || !before.some((x) => x && typeof x === "object")) continue;
+    const a = linkIds(before);
+    const b = linkIds(v);
+    if (a && b && a.length === b.length && a.every((id, i) => id === b[i])) out[k] = before;
+  }
+  return out;
+}

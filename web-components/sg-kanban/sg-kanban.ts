@@ -18,8 +18,8 @@ import "../sg-filter/filter-builder";
 import type { Filter } from "../../schemas/types";
 import { BoardSource, PAGE_SIZE, type BoardTarget } from "./board-data";
 import {
-  GROUPABLE, aggregateBody, andFilters, cellFilter, cellKey, columnKeys, columnsFilter, isEmbedToken, laneKeys, minorToDecimal,
-  moveFields, neighbour, overallTotals, pickSumField, problemText, readTotals,
+  GROUPABLE, aggregateBody, andFilters, cellFilter, cellKey, columnKeys, columnsFilter, expandFields, isEmbedToken, keepExpanded, laneKeys, minorToDecimal,
+  moveFields, neighbour, overallTotals, pickSumField, problemText, readTotals, userIdsOf,
   type BoardField, type Key, type Money, type Totals,
 } from "./board-model";
 import { styles } from "./styles";
@@ -174,7 +174,7 @@ export class SgKanban extends LitElement {
       this.tableInfo = meta.table;
       this.viewInfo = meta.view;
       this.mode = meta.mode;
-      if (!api.embedded && !this.me) void this.loadPeople(api);
+      if (!api.embedded && !this.me) void this.loadMe(api);
       this.configure();
       if (!this.group) {
         this.loadError = msg("This board has no single-select field to arrange cards by.", { id: "kanban.noGroup" });
@@ -189,20 +189,37 @@ export class SgKanban extends LitElement {
     }
   }
 
-  /** Names for user ids: the signed-in user, and everyone when an admin is looking. */
-  private async loadPeople(api: ApiClient): Promise<void> {
+  /** The signed-in user, for their time zone (dates on cards) and their own name. */
+  private async loadMe(api: ApiClient): Promise<void> {
     try {
       const { user } = await api.me();
       this.me = user;
       this.userNames.set(user.id, user.name);
-      if (user.roles.includes("admin")) {
-        const list = await api.request<{ users: { id: string; name: string }[] }>("GET", "/api/admin/users?limit=1000");
-        for (const u of list.users) this.userNames.set(u.id, u.name);
-      }
       this.requestUpdate();
     } catch {
-      // names are a nicety; ids still show
+      // dates then show in UTC; nothing else depends on it
     }
+  }
+
+  /**
+   * Names for the user ids a board shows (cards, user columns, swimlanes), through the client's cached
+   * lookup: the directory when signed in, the embed's own people in an embed. An id without a name stays an id.
+   */
+  private resolveNames(records: ApiRecord[], keys: Key[] = []): void {
+    const api = this.client();
+    const fields = [...this.cardFields, this.primary, this.group, this.lane].filter((f): f is BoardField => !!f && f.type === "user");
+    const ids = userIdsOf(records, fields, keys).filter((id) => !this.userNames.has(id));
+    if (!api || !ids.length) return;
+    const gen = this.gen;
+    api.userNames(ids).then((names) => {
+      for (const [id, name] of names) this.userNames.set(id, name);
+      if (names.size && gen === this.gen) this.requestUpdate();
+    }).catch(() => undefined); // names are a nicety; ids still show
+  }
+
+  /** Link fields the cards show, to read their linked records' names with the cards. */
+  private get expand(): string[] {
+    return expandFields([this.primary, ...this.cardFields]);
   }
 
   private configure(): void {
@@ -251,6 +268,7 @@ export class SgKanban extends LitElement {
     this.columns = columnKeys(group, this.colTotals);
     this.lanes = this.lane && laneReply ? laneKeys(laneReply, this.lane) : [undefined];
     this.cellTotals = this.lane && laneReply ? readTotals(laneReply, group, this.lane, this.sum) : this.colTotals;
+    this.resolveNames([], [...(group.type === "user" ? this.columns : []), ...(this.lane?.type === "user" ? this.lanes.filter((l): l is Key => l !== undefined) : [])]);
     for (const l of this.lanes) for (const c of this.columns) {
       const cell = this.ensureCell(c, l);
       if (!cell.loading && !cell.records.length && !cell.done) void this.loadCell(cell, gen);
@@ -277,10 +295,11 @@ export class SgKanban extends LitElement {
     this.requestUpdate();
     try {
       const filter = cellFilter(this.group!, cell.column, this.lane, cell.lane, this.userFilter);
-      const page = await this.source!.list(this.tableInfo!.name, filter, cell.cursor, this.q, PAGE_SIZE);
+      const page = await this.source!.list(this.tableInfo!.name, filter, cell.cursor, this.q, PAGE_SIZE, this.expand);
       if (gen !== this.gen) return;
       const have = new Set(cell.records.map((r) => r.id));
       cell.records.push(...page.records.filter((r) => !have.has(r.id)));
+      this.resolveNames(page.records);
       cell.cursor = page.nextCursor;
       cell.done = !page.nextCursor;
     } catch (err) {
@@ -358,7 +377,7 @@ export class SgKanban extends LitElement {
     try {
       const saved = await this.source!.update(this.tableInfo!.name, rec, fields);
       const i = to.records.findIndex((r) => r.id === id);
-      if (i >= 0) to.records[i] = { ...saved, fields: { ...moved.fields, ...saved.fields } };
+      if (i >= 0) to.records[i] = { ...saved, fields: keepExpanded(moved.fields, saved.fields) };
       this.live = msg(str`Moved ${title} to ${toLabel}`, { id: "kanban.moved" });
       this.pending.delete(id);
       this.requestUpdate();
@@ -370,7 +389,7 @@ export class SgKanban extends LitElement {
       const i = to.records.findIndex((r) => r.id === id);
       if (i >= 0) to.records.splice(i, 1);
       const current = err instanceof ApiError ? err.current : undefined;
-      from.records.splice(Math.min(index, from.records.length), 0, current && current.id === id ? { ...current, fields: { ...rec.fields, ...current.fields } } : rec);
+      from.records.splice(Math.min(index, from.records.length), 0, current && current.id === id ? { ...current, fields: keepExpanded(rec.fields, current.fields) } : rec);
       this.bump(from, +1);
       this.bump(to, -1);
       this.staleColumns.delete(attrKey(from.column));

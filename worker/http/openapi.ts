@@ -235,7 +235,7 @@ function document() {
       "/api/admin/plugins/{name}": { parameters: [pathParam("name", "Plugin name")], get: { summary: "One plugin (admin)", responses: ok("{plugin}") } },
       "/api/admin/plugins/{name}/install": {
         parameters: [pathParam("name", "Plugin name")],
-        post: { summary: "Install the plugin, or upgrade it to the bundled version: only what is missing is created (tables, fields, views, grants); admins' changes stay, nothing is dropped; running it twice changes nothing (admin; no body)", responses: ok("{report: {from, to, changed, created, skipped}}") },
+        post: { summary: "Install the plugin, or upgrade it to the bundled version: only what is missing is created (tables, fields, views, grants); a view the plugin made that no admin changed takes the new version's definition (report.updated.views); admins' changes stay, nothing is dropped; running it twice changes nothing (admin; no body)", responses: ok("{report: {from, to, changed, created, updated, skipped}}") },
       },
       "/api/admin/plugins/{name}/enable": { parameters: [pathParam("name", "Plugin name")], post: { summary: "Enable a disabled plugin: its tables come back with their data (admin; no body)", responses: ok("{plugin, enabled, changed}") } },
       "/api/admin/plugins/{name}/disable": { parameters: [pathParam("name", "Plugin name")], post: { summary: "Disable a plugin: its tables are hidden, their data kept; its hooks, actions and jobs stop; refused while an enabled plugin depends on it (admin; no body)", responses: ok("{plugin, enabled, changed}") } },

@@ -5,7 +5,7 @@
  * the main table with the system columns, slots 1.. are extension tables sharing its ids. Every
  * record has a row in every slot, so reads join on id and writes update each slot they touch.
  */
-import { columnCount } from "./field-types";
+import { columnCount, typeSpec } from "./field-types";
 import { column, column2, indexName, junctionTable, physicalTable, q } from "./names";
 import type { FieldMeta, TableMeta } from "./types";
 
@@ -127,21 +127,24 @@ function derivedName(physicalName: string): string {
 }
 
 /**
- * Indexes for tables that some role reads by `own` or `team`: the row filter is `owner IN (...)`,
- * and with only single-column indexes SQLite picks the owner index and sorts every row the user owns
- * (~100 ms at 1M rows), or the sort index and skips the rows of everyone else. A composite
- * (owner, F) for every indexed field F serves "my rows ordered / ranged by F" as one index range.
- * The owner column is the table's owner field, or created_by when it has none (which then also gets
- * an index of its own; user fields always have one). Only fields in the owner's slot qualify.
+ * Indexes for tables that some role reads by `own` or `team`. Their row filter is `owner IN (...)`,
+ * and with single-column indexes SQLite either takes the owner index and sorts every row the user
+ * owns (~100 ms at 1M rows) or walks the sort index skipping everyone else's rows. A composite
+ * (owner, F) serves "my rows ordered or ranged by F" as one index range. F is every field that
+ * leads the sort of one of the table's views (`sortFields`): views are where an order is chosen on
+ * purpose, and each composite roughly doubles what an index costs a bulk insert, so they are not
+ * made for every indexed field. The owner column is the table's owner field, or created_by when it
+ * has none (which then also gets an index of its own; user fields always have one). Only fields in
+ * the owner's slot qualify.
  */
-export function ownerIndexes(table: TableMeta, ownerField: FieldMeta | null): DerivedIndex[] {
+export function ownerIndexes(table: TableMeta, ownerField: FieldMeta | null, sortFields: ReadonlySet<string>): DerivedIndex[] {
   const slot = ownerField ? ownerField.slot : 0;
   const ownerCol = ownerField ? column(ownerField.id) : "created_by";
   const phys = physicalTable(table.id, slot);
   const out: DerivedIndex[] = [];
   if (!ownerField) out.push({ name: derivedName(phys), sql: `CREATE INDEX ${q(derivedName(phys))} ON ${q(phys)} (${q(ownerCol)})` });
   for (const f of table.fields) {
-    if (!f.indexed || f.slot !== slot || f.id === ownerField?.id || columnCount(f) === 0) continue;
+    if (!sortFields.has(f.id) || f.slot !== slot || f.id === ownerField?.id || columnCount(f) === 0 || !typeSpec(f.type).sortable) continue;
     const name = derivedName(indexName(f.id));
     out.push({ name, sql: `CREATE INDEX ${q(name)} ON ${q(phys)} (${q(ownerCol)}, ${q(column(f.id))})` });
   }

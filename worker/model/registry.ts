@@ -48,11 +48,12 @@ async function loadRegistryFromDb(db: D1Database): Promise<Registry> {
   const v = await db.prepare("SELECT value FROM sg_settings WHERE key = 'schema_version'").first<{ value: string }>();
   const version = Number(v?.value ?? 0);
   if (cached && cached.version === version) return cached;
-  const [tables, fields, grants, indexes] = await db.batch<TableRow | FieldRow | GrantRow | IndexRow>([
+  const [tables, fields, grants, indexes, views] = await db.batch<TableRow | FieldRow | GrantRow | IndexRow | ViewSortRow>([
     db.prepare("SELECT * FROM sg_tables ORDER BY created_at, id"),
     db.prepare("SELECT * FROM sg_fields ORDER BY table_id, position, created_at"),
     db.prepare("SELECT role, table_id, ops, fields, default_field FROM sg_grants"),
     db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND substr(name, 1, ?1) = ?2").bind(DERIVED_INDEX_PREFIX.length, DERIVED_INDEX_PREFIX),
+    db.prepare("SELECT table_id, json_extract(definition, '$.sort[0].field') AS field FROM sg_views WHERE json_extract(definition, '$.sort[0].field') IS NOT NULL"),
   ]);
   const reg: Registry = {
     version,
@@ -61,7 +62,7 @@ async function loadRegistryFromDb(db: D1Database): Promise<Registry> {
       role: g.role, tableId: g.table_id, ops: JSON.parse(g.ops), fields: JSON.parse(g.fields), defaultField: g.default_field as Grant["defaultField"],
     })),
   };
-  await reconcileIndexes(db, reg, indexes!.results as IndexRow[]);
+  await reconcileIndexes(db, wantedIndexes(reg, views!.results as ViewSortRow[]), indexes!.results as IndexRow[]);
   cached = reg;
   return cached;
 }
@@ -71,20 +72,27 @@ interface IndexRow {
   sql: string | null;
 }
 
-/** The derived indexes the registry's tables and grants call for (see ownerIndexes). */
-export function wantedIndexes(reg: Registry): DerivedIndex[] {
+/** The field (id) that leads a view's sort. */
+interface ViewSortRow {
+  table_id: string;
+  field: string;
+}
+
+/** The derived indexes the registry's tables, grants and view sorts call for (see ownerIndexes). */
+export function wantedIndexes(reg: Registry, viewSorts: ViewSortRow[]): DerivedIndex[] {
   const ownReaders = new Set(reg.grants.filter((g) => g.ops.read === "own" || g.ops.read === "team").map((g) => g.tableId));
-  return reg.tables.filter((t) => !t.deletedAt && ownReaders.has(t.id)).flatMap((t) => ownerIndexes(t, ownerField(t)));
+  return reg.tables.filter((t) => !t.deletedAt && ownReaders.has(t.id)).flatMap((t) =>
+    ownerIndexes(t, ownerField(t), new Set(viewSorts.filter((v) => v.table_id === t.id).map((v) => v.field))));
 }
 
 /**
- * Every schema or grant change bumps schema_version, so the first load after it brings the derived
+ * Every schema, grant or view change bumps schema_version, so the first load after it brings the derived
  * indexes in line, whichever path made the change. Idempotent (IF [NOT] EXISTS), so isolates that
  * reload at the same time do no harm. A failure is logged, not thrown: reads stay correct without
  * the index, only slower, and the next change retries.
  */
-async function reconcileIndexes(db: D1Database, reg: Registry, existing: IndexRow[]): Promise<void> {
-  const stmts = reconcileIndexesSql(wantedIndexes(reg), existing);
+async function reconcileIndexes(db: D1Database, wanted: DerivedIndex[], existing: IndexRow[]): Promise<void> {
+  const stmts = reconcileIndexesSql(wanted, existing);
   if (stmts.length === 0) return;
   try {
     await db.batch(stmts.map((sql) => db.prepare(sql)));

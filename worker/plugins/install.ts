@@ -12,7 +12,7 @@ import type { FieldInput, PluginManifest, ViewInput } from "../../schemas/types"
 import { checkGrant } from "../access/grants-store";
 import { AppError } from "../errors";
 import { createTableSql } from "../model/ddl";
-import { conflict } from "../model/definitions";
+import { conflict, PRESENTATION_OPTIONS } from "../model/definitions";
 import { newId } from "../model/names";
 import { auditSchema, cloneTable, ddl, planField, type SchemaContext } from "../model/plan";
 import { findTable, loadRegistry, type Registry } from "../model/registry";
@@ -34,6 +34,8 @@ export interface InstallReport {
   to: string;
   changed: boolean;
   created: { tables: string[]; fields: string[]; views: string[]; grants: string[] };
+  /** Presentation options added to fields an earlier version created (`plugin/table.field.option`). */
+  optionsAdded: string[];
   /** Views the plugin made earlier, untouched by admins, brought to this version's definition. */
   updated: { views: string[] };
   /** What the manifest has but this run left alone, and why (e.g. an admin deleted the table). */
@@ -67,7 +69,7 @@ export async function installPlugin(ctx: SchemaContext, name: string, principal:
   }
   if (existing && !existing.enabled) throw new AppError("conflict", `Plugin ${name} is disabled; enable it before upgrading`, [{ field: "plugin", code: "disabled", message: `${name} is disabled` }]);
   checkDependencies(m, state);
-  const report: InstallReport = { plugin: name, from: existing?.version ?? null, to: m.version, changed: false, created: { tables: [], fields: [], views: [], grants: [] }, updated: { views: [] }, skipped: [] };
+  const report: InstallReport = { plugin: name, from: existing?.version ?? null, to: m.version, changed: false, created: { tables: [], fields: [], views: [], grants: [] }, optionsAdded: [], updated: { views: [] }, skipped: [] };
   const stmts = await planTablesAndGrants(ctx, m, reg, state, report);
   const settings = { ...(m.settings ?? {}), ...(existing?.settings ?? {}) };
   const settingsChanged = JSON.stringify(settings) !== JSON.stringify(existing?.settings ?? null);
@@ -123,7 +125,8 @@ async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: R
 
   const addField = (tableAbs: string, tableId: string, f: FieldInput, path: string) => {
     const key = `${tableAbs}.${f.name}`;
-    if (state.fields.has(key) || newFields.has(key)) return;
+    if (newFields.has(key)) return;
+    if (state.fields.has(key)) return fillPresentation(key, tableId, state.fields.get(key)!, f);
     const table = copyOf(tableId)!;
     const clash = table.fields.find((x) => x.name === f.name);
     if (clash) {
@@ -150,6 +153,25 @@ async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: R
       record("field", inverseKey, planned.field.options.inverseField!);
       report.created.fields.push(inverseKey);
     }
+  };
+
+  /**
+   * An existing field gains the presentation options (how forms edit it) this version adds, when it
+   * still has the manifest's type and does not have the option yet; an option it has, whether the
+   * plugin or an admin set it, stays as it is, and nothing that shapes stored values is touched.
+   */
+  const fillPresentation = (key: string, tableId: string, fieldId: string, f: FieldInput) => {
+    const live = copyOf(tableId)?.fields.find((x) => x.id === fieldId);
+    if (!live || live.type !== f.type) return;
+    const added = PRESENTATION_OPTIONS.filter((k) => f.options?.[k] !== undefined && live.options[k] === undefined);
+    if (!added.length) return;
+    const options = { ...live.options, ...Object.fromEntries(added.map((k) => [k, f.options![k]])) };
+    stmts.push(
+      { sql: "UPDATE sg_fields SET options = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3", params: [JSON.stringify(options), ctx.at, live.id] },
+      auditSchema(ctx, "field.update", tableId, live.id, { plugin: name, optionsAdded: Object.fromEntries(added.map((k) => [k, f.options![k]])) }),
+    );
+    live.options = options;
+    report.optionsAdded.push(...added.map((k) => `${key}.${k}`));
   };
 
   (m.tables ?? []).forEach((t, i) => {
