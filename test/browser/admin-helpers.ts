@@ -43,6 +43,7 @@ export async function openTable(page: Page, name: string): Promise<void> {
 
 export interface FieldSpec {
   label: string;
+  labelZh?: string;
   name: string;
   type: string;
   choices?: { name: string; color?: string; zh?: string }[];
@@ -57,6 +58,7 @@ export async function addField(page: Page, f: FieldSpec): Promise<void> {
   const editor = page.locator("sg-admin-field-editor");
   if (!(await editor.isVisible())) await page.locator("sg-admin-tables [data-role=add-field]").click();
   await editor.locator("input[name=label]").fill(f.label);
+  if (f.labelZh) await editor.locator("input[name=label-zh]").fill(f.labelZh);
   await editor.locator("input[name=name]").fill(f.name);
   await editor.locator("select[name=type]").selectOption(f.type);
   for (const [i, c] of (f.choices ?? []).entries()) {

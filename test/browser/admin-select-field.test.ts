@@ -30,7 +30,7 @@ it("admin adds a select field with choices and a rep sees and uses it without a 
   try {
     await openTable(admin.page, "customers");
     await addField(admin.page, {
-      label: "Priority", name: field, type: "single_select",
+      label: "Priority", labelZh: "优先级", name: field, type: "single_select",
       choices: [{ name: "hot", color: "#e03131", zh: "高" }, { name: "cold", color: "#1971c2", zh: "低" }],
     });
     await screenshot(admin.page, "admin-select-field");
