@@ -6,6 +6,7 @@
  */
 import { LitElement, html, css, nothing, type TemplateResult } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
+import { keyed } from "lit/directives/keyed.js";
 import { ApiClient, ApiError, type TableInfo, type User, type ViewInfo } from "../api/client";
 import { LOCALES, LOCALE_NAMES, currentLocale, formatNumber, initLocale, labelOf, localized, msg, setLocale, str, type Locale } from "../i18n/index";
 import "../sg-record/sg-record";
@@ -40,6 +41,8 @@ export class SgApp extends LitElement {
       nav a[aria-current="page"] { background: #e0e7ff; font-weight: 600; }
       nav ul ul a { padding-left: 26px; font-size: 0.93em; }
       main { overflow: auto; padding: 16px 20px; position: relative; min-width: 0; }
+      /* The grid sizes Handsontable to its own box, so it needs a definite height: the viewport below the app bar, title and tabs. */
+      [role="tabpanel"] > sg-grid { display: flex; height: calc(100vh - 190px); min-height: 320px; }
       .toolbar { display: flex; align-items: center; gap: 12px; margin-bottom: 12px; flex-wrap: wrap; }
       .toolbar h1 { font-size: 1.3em; margin: 0; }
       [role="tablist"] { display: flex; gap: 4px; border-bottom: 1px solid var(--sg-border); margin-bottom: 12px; flex-wrap: wrap; }
@@ -322,9 +325,9 @@ export class SgApp extends LitElement {
       </div>
       <div role="tabpanel" aria-labelledby="main-title">
         ${gridLike
-          ? html`<sg-grid .api=${this.api} table=${table.name} view=${view?.id ?? ""} base-url=${this.baseUrl}></sg-grid>`
+          ? keyed(`${table.name}/${view?.id ?? ""}`, html`<sg-grid .api=${this.api} table=${table.name} view=${view?.id ?? ""} base-url=${this.baseUrl}></sg-grid>`)
           : view!.type === "kanban"
-          ? html`<sg-kanban .api=${this.api} view=${view!.id} base-url=${this.baseUrl}></sg-kanban>`
+          ? keyed(view!.id, html`<sg-kanban .api=${this.api} view=${view!.id} base-url=${this.baseUrl}></sg-kanban>`)
           : html`<div class="placeholder muted">${msg(str`The ${view!.type} view opens here in a later version; the grid shows the same records.`, { id: "app.viewTypeLater" })}</div>`}
       </div>`;
   }

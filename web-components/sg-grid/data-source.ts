@@ -95,7 +95,9 @@ export class RecordSource {
    * first. Pages queued for an earlier range and not yet started are dropped.
    */
   want(first: number, last: number): void {
-    const pages = this.pagesOf(Math.max(0, first - this.pageSize), last + this.pageSize);
+    // Until the count is known (a new query loading) the grid may still be drawing the old query's
+    // rows: only the first page, which brings the count, is known to exist.
+    const pages = this._total === null ? [0] : this.pagesOf(Math.max(0, first - this.pageSize), last + this.pageSize);
     this.wanted = new Set(pages);
     for (const p of pages) this.touch(p);
     this.queue = pages.filter((p) => !this.pages.has(p) && !this.inflight.has(p));
@@ -153,7 +155,8 @@ export class RecordSource {
     while (this.inflight.size < this.concurrency && this.queue.length) {
       const p = this.queue.shift()!;
       if (this.pages.has(p) || this.inflight.has(p)) continue;
-      this.load(p, false).catch(() => {});
+      // Ask for the count again if the first page's counted read failed.
+      this.load(p, this._total === null).catch(() => {});
     }
   }
 
@@ -168,8 +171,13 @@ export class RecordSource {
         if (generation !== this.generation) return;
         this.pages.set(p, { rows: reply.records, nextCursor: reply.nextCursor });
         if (typeof reply.total === "number") this._total = reply.total;
-        // A short last page tells the true end (rows may have been deleted since the count).
-        if (!reply.nextCursor && reply.records.length < this.pageSize) this._total = p * this.pageSize + reply.records.length;
+        // A short last page tells the true end (rows may have been deleted since the count). An empty
+        // page past the first only says the end is at or before it: never make a count up from it.
+        if (!reply.nextCursor && reply.records.length < this.pageSize) {
+          const end = p * this.pageSize + reply.records.length;
+          if (reply.records.length > 0 || p === 0) this._total = end;
+          else if (this._total !== null) this._total = Math.min(this._total, end);
+        }
         this.evict();
         this.opts.onChange?.(p * this.pageSize, p * this.pageSize + Math.max(0, reply.records.length - 1));
       })

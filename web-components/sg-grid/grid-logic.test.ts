@@ -197,6 +197,24 @@ describe("RecordSource", () => {
     expect(src.indexOf(101)).toBe(100);
   });
 
+  it("asks for no page past the first while a new query's count is unknown, so the count is never a guess", async () => {
+    const s = server(30);
+    // Pages after the first answer last, as an offset read can under load.
+    const fetchPage = async (req: PageRequest) => {
+      if (!req.count) await new Promise((r) => setTimeout(r, 10));
+      return s.fetchPage(req);
+    };
+    const totals: (number | null)[] = [];
+    const src: RecordSource = new RecordSource(fetchPage, { pageSize: 100, onChange: () => totals.push(src.total) });
+    const pending = src.reset();
+    src.want(0, 59); // the grid still draws the old query's 60 rows while the new one loads
+    await pending;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(src.total).toBe(30);
+    expect(totals.every((t) => t === 30)).toBe(true);
+    expect(s.calls.every((c) => !c.offset)).toBe(true);
+  });
+
   it("learns the true end from a short last page", async () => {
     const s = server(95);
     const src = new RecordSource(s.fetchPage, { pageSize: 50 });

@@ -93,6 +93,8 @@ export class SgGrid extends LitElement {
   private hot: Hot | null = null;
   private sort: string[] = [];
   private filter: unknown = null;
+  /** Refreshes started; only the latest one may set the count or report an error. */
+  private refreshes = 0;
   private q = "";
   /** Cell problems by record id then field name. */
   private problems = new Map<number, Map<string, { error?: string; conflict?: string }>>();
@@ -560,14 +562,21 @@ export class SgGrid extends LitElement {
   /** Reloads rows for the current sort, filter and search, from the top. */
   private async refresh(): Promise<void> {
     if (!this.source) return;
+    const run = ++this.refreshes;
     this.problems.clear();
+    // The old count is not the new query's: show none until the new one arrives.
+    this.total = null;
+    this.loading = true;
     try {
       await this.source.reset();
+      if (run !== this.refreshes) return; // a newer query took over; its refresh sets the count
       this.total = this.source.total;
       this.hot?.updateData([]);
       this.hot?.scrollViewportTo({ row: 0 });
     } catch (err) {
-      this.notify("error", this.errorText(err));
+      if (run === this.refreshes) this.notify("error", this.errorText(err));
+    } finally {
+      if (run === this.refreshes) this.loading = false;
     }
   }
 
