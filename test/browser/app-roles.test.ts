@@ -75,6 +75,13 @@ describe("rows and fields", () => {
     await signIn(page, "rep");
     await page.goto(`${appUrl()}/#/t/customers`);
     await expect.poll(() => page.locator("sg-app [data-record-count]").getAttribute("data-record-count")).toBe(String(mine.total));
+    // The grid inside the app draws the rep's rows, and the grid counts what the API counts.
+    await expect.poll(() => page.locator("sg-app sg-grid .count").getAttribute("data-row-count")).toBe(String(mine.total));
+    const firstName = String(mine.records[0]!.fields.name);
+    await expect.poll(() => page.evaluate(() => {
+      const grid = document.querySelector("sg-app")!.shadowRoot!.querySelector("sg-grid")!;
+      return [...grid.shadowRoot!.querySelectorAll(".ht_master tbody tr td:first-of-type")].map((td) => td.textContent ?? "");
+    })).toContain(firstName);
     await screenshot(page, "rep-customers-en");
 
     // The rep's own record opens in the drawer; rep2's does not exist for them.
