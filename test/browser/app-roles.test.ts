@@ -87,6 +87,8 @@ describe("rows and fields", () => {
     // The rep's own record opens in the drawer; rep2's does not exist for them.
     await page.goto(`${appUrl()}/#/t/customers/r/${mine.records[0]!.id}`);
     await page.locator("sg-app sg-record sg-form form[data-form=record]").waitFor();
+    // Owners show by name (from the user directory), not by id.
+    await expect.poll(() => page.locator("sg-app sg-record sg-form select[name=owner] option:checked").innerText()).toBe(me.name);
     await page.goto(`${appUrl()}/#/t/customers/r/${theirs.id}`);
     await expect.poll(() => page.locator("sg-app sg-record [role=alert]").count()).toBe(1);
     expect(await page.locator("sg-app sg-record sg-form").count()).toBe(0);

@@ -82,12 +82,8 @@ export class SgForm extends LitElement {
     if ((changed.has("record") || changed.has("table")) && this.loadedFor !== this.record) {
       this.loadedFor = this.record;
       this.reset();
+      void this.loadUsers();
     }
-  }
-
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.loadUsers();
   }
 
   private reset() {
@@ -100,12 +96,15 @@ export class SgForm extends LitElement {
     this.conflict = null;
   }
 
-  /** Admins can list everyone; others pick themselves or keep the value the record has. */
+  /** Colleagues from the user directory (active users), plus the names of users the record already holds. */
   private async loadUsers() {
-    if (!this.api || !this.user?.roles?.includes("admin")) return;
+    if (!this.api) return;
     try {
-      const reply = await this.api.request<{ users: { id: string; name: string; disabled?: boolean }[] }>("GET", "/api/admin/users?limit=1000");
-      this.users = reply.users.filter((u) => !u.disabled).map((u) => ({ id: u.id, name: u.name }));
+      const reply = await this.api.users({ limit: 200 });
+      const listed = new Map(reply.users.map((u) => [u.id, u.name]));
+      const held = Object.values(this.values).filter((v): v is string => typeof v === "string" && v.startsWith("usr_") && !listed.has(v));
+      if (held.length) for (const [id, name] of await this.api.userNames(held)) listed.set(id, name);
+      this.users = [...listed].map(([id, name]) => ({ id, name }));
     } catch {
       this.users = [];
     }
