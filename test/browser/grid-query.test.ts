@@ -44,6 +44,12 @@ it("sorts, filters and searches on the server and counts what the API counts", a
   await mountGrid(page, { "base-url": "", token, view: t.viewId });
   await page.locator("sg-grid").evaluate((el) => (el.style.height = "2400px"));
   expect(await expectSameAsApi(page, {})).toBe(60);
+  // Every count the grid shows from here on, however briefly (a count made up while a query loads).
+  await page.evaluate(() => {
+    const count = document.querySelector("sg-grid")!.shadowRoot!.querySelector(".count")!;
+    const seen: string[] = ((window as unknown as { shownCounts: string[] }).shownCounts = []);
+    new MutationObserver(() => seen.push(count.getAttribute("data-row-count") ?? "")).observe(count, { attributes: true });
+  });
 
   // Sort by qty: first click ascending, second descending.
   const qtyHeader = page.locator("sg-grid .ht_clone_top thead th", { hasText: "qty" }).locator(".columnSorting");
@@ -72,5 +78,7 @@ it("sorts, filters and searches on the server and counts what the API counts", a
   // Clearing the search keeps sort and filter.
   await page.locator("sg-grid input[name=q]").fill("");
   expect(await expectSameAsApi(page, { sort: ["-qty"], filter })).toBe(30);
+  const shown = await page.evaluate(() => (window as unknown as { shownCounts: string[] }).shownCounts);
+  expect(shown.filter((c) => c !== "" && Number(c) > 60)).toEqual([]); // never more rows than the table has
   await context.close();
 });
