@@ -541,7 +541,7 @@ function ownEngine(): { present: boolean; note: string } {
   }
   return {
     present: true,
-    note: "The `own`-rows variant of (a) runs as `bench-rep1` (role `sales_rep`); the grant `{read: own, create: own, update: own, delete: none}` on deals was inserted into sg_grants with `wrangler d1 execute` (there is no grants API yet), with the schema version bumped, while wrangler dev was stopped.",
+    note: "The `own`-rows variant of (a) runs as `bench-rep1` (role `sales_rep`); the grant `{read: own, create: own, update: own, delete: none}` on deals was inserted into sg_grants with `wrangler d1 execute` (set up before the Worker starts, so the timed run needs no admin session), with the schema version bumped, while wrangler dev was stopped.",
   };
 }
 
