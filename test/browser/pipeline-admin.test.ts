@@ -143,7 +143,7 @@ it("an admin adds the Renewals pipeline with four stages in the form; a deal mov
   const adminConsole = await openAdmin(browser, appUrl());
   try {
     await openTable(adminConsole.page, "deals");
-    await addField(adminConsole.page, { label: "Renewal term", name: fieldName, type: "text" });
+    await addField(adminConsole.page, { label: "Renewal term", labelZh: "续约期限", name: fieldName, type: "text" });
   } finally {
     await adminConsole.close();
   }
