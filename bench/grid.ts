@@ -17,7 +17,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort, runNode } from "./lib/process";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -44,10 +44,7 @@ const num = (name: string, fallback: number) => {
   return n;
 };
 
-function run(args: string[], what: string): void {
-  const res = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (res.status !== 0) throw new Error(`${what} failed:\n${(res.stdout ?? "").slice(-2000)}\n${(res.stderr ?? "").slice(-2000)}`);
-}
+const run = (args: string[], what: string) => runNode(args, what, env);
 
 function sqliteFiles(dir: string): string[] {
   const out: string[] = [];
@@ -112,13 +109,6 @@ function buildFrozen(): void {
   run([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE, "--config", path.join(BUILD, "wrangler.toml")], "migrations");
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();

@@ -11,9 +11,9 @@
  * D1 file (exact integers: amounts go up to 4 x 10^12 minor units, so column sums pass 2^53).
  * Never part of `npm test`.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort, runNode } from "./lib/process";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { chromium, type Browser } from "playwright-core";
@@ -45,18 +45,8 @@ export interface KanbanFigures {
 
 const env = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
 
-function run(args: string[], what: string): void {
-  const res = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (res.status !== 0) throw new Error(`${what} failed:\n${(res.stdout ?? "").slice(-2000)}\n${(res.stderr ?? "").slice(-2000)}`);
-}
+const run = (args: string[], what: string) => runNode(args, what, env);
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }> {
   rmSync(DIR, { recursive: true, force: true });

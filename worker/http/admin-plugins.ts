@@ -14,7 +14,7 @@ import { bundledPlugin, bundledPlugins } from "../plugins/catalog";
 import { setPluginEnabled } from "../plugins/enable";
 import { installPlugin } from "../plugins/install";
 import { compareVersions } from "../plugins/manifest";
-import { loadPluginState, type PluginState } from "../plugins/state";
+import { loadPluginState, saveSettingsStatement, type PluginState } from "../plugins/state";
 import type { BundledPlugin } from "../plugins/types";
 import { readJson } from "./body";
 import { schemaContext } from "./context";
@@ -93,7 +93,7 @@ export const adminPlugins = new Hono<AppEnv>()
     if (!p) throw new AppError("conflict", `Plugin ${b.manifest.name} is not installed`, [{ field: "plugin", code: "not_installed", message: "Install it first" }]);
     const ctx = schemaContext(c);
     await runBatch(ctx.db, [
-      ctx.db.prepare("UPDATE sg_plugins SET settings = ?1, updated_at = ?2 WHERE name = ?3").bind(JSON.stringify(body), ctx.at, p.name),
+      saveSettingsStatement(ctx.db, p.name, body, ctx.at),
       auditRow(ctx, "plugin.settings", { target: p.name, before: p.settings, after: body }),
       bumpSchemaVersion(ctx.db),
     ], "Changing the settings");

@@ -8,6 +8,7 @@ import type { AppEnv } from "../env";
 import { checkQuery, intParam } from "../audit/log";
 import { searchDirectory, usersByIds } from "../auth/directory";
 import { badRequest } from "../errors";
+import { decodeCursor, encodeCursor } from "../query/cursor";
 
 export const MAX_DIRECTORY_LIMIT = 200;
 export const MAX_USER_IDS = 100;
@@ -31,22 +32,11 @@ export function parseUserIds(raw: string | undefined): string[] {
   return ids;
 }
 
-function encodeCursor(name: string, id: string): string {
-  const bytes = new TextEncoder().encode(JSON.stringify([name, id]));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function decodeCursor(raw: string): { name: string; id: string } {
-  const bad = () => badRequest("cursor", "The cursor is not valid; start again without it", "invalid_cursor");
-  if (raw.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw bad();
-  let parsed: unknown;
-  try {
-    const bin = atob(raw.replace(/-/g, "+").replace(/_/g, "/"));
-    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
-  } catch {
-    throw bad();
+function decodeDirectoryCursor(raw: string): { name: string; id: string } {
+  const parsed = decodeCursor(raw, 1024);
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== "string" || typeof parsed[1] !== "string" || !USER_ID.test(parsed[1])) {
+    throw badRequest("cursor", "The cursor is not valid; start again without it", "invalid_cursor");
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== "string" || typeof parsed[1] !== "string" || !USER_ID.test(parsed[1])) throw bad();
   return { name: parsed[0], id: parsed[1] };
 }
 
@@ -62,9 +52,9 @@ export const directory = new Hono<AppEnv>().get("/", async (c) => {
   const q = (query.q ?? "").trim();
   if (q.length > MAX_Q) throw badRequest("q", `Search text is at most ${MAX_Q} characters`, "too_long");
   const limit = intParam(query.limit, "limit", 50, 1, MAX_DIRECTORY_LIMIT);
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeDirectoryCursor(query.cursor) : null;
   const rows = await searchDirectory(c.env.DB, { prefix: q || null, limit: limit + 1, after });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return c.json({ users: page, nextCursor: rows.length > limit && last ? encodeCursor(last.name, last.id) : null });
+  return c.json({ users: page, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null });
 });

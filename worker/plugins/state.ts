@@ -93,3 +93,8 @@ export function bindTable(state: PluginState, reg: Registry, ref: string): Bound
 export function keysById(t: BoundTable): Map<string, string> {
   return new Map(t.keys().map((k) => [t.field(k).id, k]));
 }
+
+/** The statement that stores a plugin's settings (already validated against its settings schema). */
+export function saveSettingsStatement(db: D1Database, plugin: string, settings: unknown, at: string): D1PreparedStatement {
+  return db.prepare("UPDATE sg_plugins SET settings = ?1, updated_at = ?2 WHERE name = ?3").bind(JSON.stringify(settings), at, plugin);
+}

@@ -13,6 +13,7 @@ import { freshnessStatements, settleFreshness, settleFreshnessNow } from "../aut
 import type { FieldMeta, TableMeta } from "../model/types";
 import { parseFilter, type FilterNode } from "../query/filter";
 import { columnGroups, compileCount, compileGet, compileList, MAX_RESULT_COLUMNS, parseSort, resultColumns, type SortKey } from "../query/select";
+import { decodeCursor, encodeCursor } from "../query/cursor";
 
 export interface ApiRecord {
   id: number;
@@ -105,22 +106,13 @@ function sortSignature(sort: SortKey[]): string {
   return sort.map((k) => `${k.desc ? "-" : ""}${k.field.id}`).join(",");
 }
 
-function encodeCursor(sort: SortKey[], values: unknown[]): string {
-  const json = JSON.stringify({ s: sortSignature(sort), v: values });
-  return btoa(String.fromCharCode(...new TextEncoder().encode(json))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function encodeListCursor(sort: SortKey[], values: unknown[]): string {
+  return encodeCursor({ s: sortSignature(sort), v: values });
 }
 
-function decodeCursor(raw: string, sort: SortKey[]): unknown[] {
+function decodeListCursor(raw: string, sort: SortKey[]): unknown[] {
   const bad = () => badRequest("cursor", "The cursor is not valid for this query; start again without it", "invalid_cursor");
-  if (raw.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw bad();
-  let parsed: unknown;
-  try {
-    const bin = atob(raw.replace(/-/g, "+").replace(/_/g, "/"));
-    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
-  } catch {
-    throw bad();
-  }
-  const c = parsed as { s?: unknown; v?: unknown };
+  const c = decodeCursor(raw, 4096) as { s?: unknown; v?: unknown };
   if (typeof c !== "object" || c === null || c.s !== sortSignature(sort) || !Array.isArray(c.v) || c.v.length !== sort.length + 1) throw bad();
   const scalarsOk = c.v.every((x) => x === null || typeof x === "number" || typeof x === "string");
   if (!scalarsOk || !Number.isSafeInteger(c.v[c.v.length - 1])) throw bad();
@@ -179,7 +171,7 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
   if (opts.q !== undefined && opts.q.length > 200) throw badRequest("q", "Search text is at most 200 characters", "too_long");
   const search = opts.q ? { text: opts.q, fields: table.fields.filter((f) => canRead(f) && typeSpec(f.type).searchable) } : null;
   const count = parseBool(opts.count, "count");
-  const after = opts.cursor ? decodeCursor(opts.cursor, sort) : null;
+  const after = opts.cursor ? decodeListCursor(opts.cursor, sort) : null;
   const offset = parseOffset(opts.offset, opts.cursor);
   // Sort fields are selected too (not returned unless asked) so the next cursor can be made.
   const sortFields = sort.map((k) => k.field);
@@ -204,7 +196,7 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  const nextCursor = hasMore && last ? encodeCursor(sort, [...sort.map((k) => last[column(k.field.id)] ?? null), last.id]) : null;
+  const nextCursor = hasMore && last ? encodeListCursor(sort, [...sort.map((k) => last[column(k.field.id)] ?? null), last.id]) : null;
   const full = wide ? new Map((await readRows(ctx.db, table, select, page.map((r) => r.id as number))).map((r) => [r.id as number, r])) : null;
   const records = page.map((r) => decodeRow(full?.get(r.id as number) ?? r, select));
   if (expand.length) await expandLinks(ctx, records, expand);
