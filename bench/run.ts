@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor]`
+ * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor] [--host wrangler-dev]`
  * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts; `-- --grid [--runs 5]` only
  * the grid figures over the 1M-row table a full run left, bench/grid.ts): seeds a deals table through the bulk API to each size
  * (cumulative), measures list/count latency through the API against the floor (the same SQL run
@@ -18,9 +18,13 @@ import { DEALS_TABLE, DEALS_VIEW, makeDeal, makeQueries, QUERY_DESCRIPTIONS, QUE
 import Database from "better-sqlite3";
 import { copyDatabase, findAppDatabase, openCopy, ShimD1, bindArgs, type Stmt } from "./lib/floor";
 import { pathToFileURL } from "node:url";
-import { applyMigrations, buildWorker, currentDevServer, d1Execute, DATA_DIR, killDevServerSync, ROOT, snapshotPath, startDevServer, STATE_DIR, takeSnapshot, wranglerVersion, type DevServer } from "./lib/server";
+import { applyMigrations, buildWorker, currentDevServer, d1Execute, DATA_DIR, killDevServerSync, ROOT, snapshotPath, startDevServer, STATE_DIR, takeSnapshot, wranglerVersion, type DevServer, type WorkerHost } from "./lib/server";
 
-/** Imports a worker module from the snapshot that wrangler dev serves (not the live working tree). */
+/** `--host wrangler-dev` measures through the local dev proxy `npm start` runs; the default serves the bundle from workerd alone. */
+const HOST: WorkerHost = process.argv.includes("--host") && process.argv[process.argv.indexOf("--host") + 1] === "wrangler-dev" ? "wrangler-dev" : "workerd";
+const SERVER = HOST === "workerd" ? "workerd (bench/lib/workerd-host.ts: the bundled Worker in the Workers runtime with local D1, no dev proxy in front)" : "wrangler dev";
+
+/** Imports a worker module from the snapshot that the Worker host serves (not the live working tree). */
 const worker = (rel: string) => import(pathToFileURL(snapshotPath("worker", rel)).href);
 import { int, ms, ratio, summarise, type Summary } from "./lib/stats";
 import { cpuDelta, formatCpu, groupCpu, OtherLoad } from "./lib/cpu";
@@ -28,8 +32,8 @@ import { cpuDelta, formatCpu, groupCpu, OtherLoad } from "./lib/cpu";
 const PORT = 8788;
 const BATCH = 1000;
 const CONCURRENCY = 2;
-const WARMUP = 20;
-const SAMPLES = 200;
+const WARMUP = 100;
+const SAMPLES = 400;
 const SHORT: Record<QueryKind, string> = { page: "(a)", contains: "(b)", count: "(c)", own: "(a, own rows)" };
 /** Query kinds measured; "own" is added when the access engine supports `own` grants. */
 const KINDS: QueryKind[] = ["page", "contains", "count"];
@@ -140,7 +144,7 @@ function reusableState(): { users: BenchUser[]; rows: number } | null {
 // ---------------------------------------------------------------------------------------------- phases
 
 interface BulkResult {
-  /** CPU seconds of the wrangler dev process group while seeding, by process name. */
+  /** CPU seconds of the Worker host process group while seeding, by process name. */
   cpu: Map<string, number>;
   /** Cores busy with other processes on the machine meanwhile. */
   otherCores: number;
@@ -182,7 +186,7 @@ async function seed(client: Client, pgid: number | undefined, from: number, to: 
 
 interface ApiSample {
   summary: Summary;
-  /** CPU of the wrangler dev process group per measured request (ms), by process name. */
+  /** CPU of the Worker host process group per measured request (ms), by process name. */
   cpuPerRequest: Map<string, number>;
   otherCores: number;
   /** Record ids of the first pages, to check the floor returns the same rows. */
@@ -541,7 +545,7 @@ function ownEngine(): { present: boolean; note: string } {
   }
   return {
     present: true,
-    note: "The `own`-rows variant of (a) runs as `bench-rep1` (role `sales_rep`); the grant `{read: own, create: own, update: own, delete: none}` on deals was inserted into sg_grants with `wrangler d1 execute` (set up before the Worker starts, so the timed run needs no admin session), with the schema version bumped, while wrangler dev was stopped.",
+    note: "The `own`-rows variant of (a) runs as `bench-rep1` (role `sales_rep`); the grant `{read: own, create: own, update: own, delete: none}` on deals was inserted into sg_grants with `wrangler d1 execute` (set up before the Worker starts, so the timed run needs no admin session), with the schema version bumped, while the Worker was stopped.",
   };
 }
 
@@ -668,9 +672,9 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
   for (const k of KINDS) L.push(`- **${QUERY_LABELS[k]}**: ${QUERY_DESCRIPTIONS[k]}`);
   L.push(
     "",
-    `"Other load" is the average number of cores that processes other than the bench and its wrangler dev were using during the measurement (from /proc/stat); this machine is shared with other work, and anything above ~0.1 means the figures are disturbed.`,
+    `"Other load" is the average number of cores that processes other than the bench and its Worker host were using during the measurement (from /proc/stat); this machine is shared with other work, and anything above ~0.1 means the figures are disturbed.`,
     "",
-    `Each query: ${WARMUP} warm-up requests, then ${SAMPLES} sequential requests, each with its own filter values; latency is measured by the client from sending the request to the last byte of the response (keep-alive HTTP to wrangler dev on 127.0.0.1).`,
+    `Each query: ${WARMUP} warm-up requests, then ${SAMPLES} sequential requests, each with its own filter values; latency is measured by the client from sending the request to the last byte of the response (keep-alive HTTP to ${SERVER} on 127.0.0.1).`,
     "The floor runs the very statements the API sends to D1 (recorded by running worker/records/read.ts `listRecords` in Node over a D1 stand-in, with the registry loaded from the copied D1 file) with better-sqlite3 on a copy of the D1 SQLite file, same query list, same warm-up; it includes materialising the rows, nothing else. The first 5 results of every query kind are compared between API and floor (same record ids, same totals).",
     "",
   );
@@ -678,7 +682,7 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
     L.push(`## ${int(r.size)} rows`, "");
     if (!r.bulk) L.push("Bulk create: not seeded in this run (the D1 state of an earlier run was reused).", "");
     else L.push(
-      `Bulk create: **${int(r.bulk.rowsPerSec)} rows/s** (${int(r.bulk.rows)} rows added in ${r.bulk.seconds.toFixed(1)} s, ${CONCURRENCY} concurrent clients, ${BATCH} records per POST; request p50 ${ms(r.bulk.request.p50)} ms, p95 ${ms(r.bulk.request.p95)} ms). CPU of the wrangler dev process group meanwhile: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows; wall time ${r.bulk.seconds.toFixed(1)} s). Other processes on the machine kept ${r.bulk.otherCores.toFixed(2)} of ${os.cpus().length} cores busy meanwhile.`,
+      `Bulk create: **${int(r.bulk.rowsPerSec)} rows/s** (${int(r.bulk.rows)} rows added in ${r.bulk.seconds.toFixed(1)} s, ${CONCURRENCY} concurrent clients, ${BATCH} records per POST; request p50 ${ms(r.bulk.request.p50)} ms, p95 ${ms(r.bulk.request.p95)} ms). CPU of the Worker host's process group meanwhile: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows; wall time ${r.bulk.seconds.toFixed(1)} s). Other processes on the machine kept ${r.bulk.otherCores.toFixed(2)} of ${os.cpus().length} cores busy meanwhile.`,
       "",
     );
     L.push("| query | API p50 (ms) | API p95 (ms) | floor p50 (ms) | floor p95 (ms) | API/floor p50 | API/floor p95 | same rows | other load (cores) |", "|---|---:|---:|---:|---:|---:|---:|---|---:|");
@@ -690,11 +694,11 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
       );
     }
     const js = KINDS.filter((k) => r.floor.byKind[k]).map((k) => `${SHORT[k]} ${ms(r.floor.byKind[k]!.pipelineJs.p50)} / ${ms(r.floor.byKind[k]!.pipelineJs.p95)}`);
-    L.push("", `Server CPU per measured request (wrangler dev process group, from /proc): ${KINDS.map((k) => `${SHORT[k]} ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`).join("; ")}.`);
+    L.push("", `Server CPU per measured request (the Worker host's process group, from /proc): ${KINDS.map((k) => `${SHORT[k]} ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`).join("; ")}.`);
     if (js.length) L.push("", `JavaScript of the read pipeline itself, run in Node without SQL (listRecords: parse filter and sort, compile, decode rows; p50 / p95 ms): ${js.join("; ")}.`);
     L.push(
       "",
-      `Fixed per-request costs through the API (p50 / p95 ms): \`GET /api/auth/me\` without a token (401: HTTP, wrangler dev proxy, Hono middleware; no D1) ${ms(r.overhead.unauth.p50)} / ${ms(r.overhead.unauth.p95)}; \`GET /api/health\` (no auth, 1 D1 query) ${ms(r.overhead.health.p50)} / ${ms(r.overhead.health.p95)}; \`GET /api/auth/me\` (token check + 2 user lookups) ${ms(r.overhead.me.p50)} / ${ms(r.overhead.me.p95)}; \`GET /api/tables/deals/records?limit=1\` (no filter, no sort) ${ms(r.overhead.trivialList.p50)} / ${ms(r.overhead.trivialList.p95)}.`,
+      `Fixed per-request costs through the API (p50 / p95 ms): \`GET /api/auth/me\` without a token (401: HTTP, ${HOST === "workerd" ? "" : "wrangler dev proxy, "}Hono middleware; no D1) ${ms(r.overhead.unauth.p50)} / ${ms(r.overhead.unauth.p95)}; \`GET /api/health\` (no auth, 1 D1 query) ${ms(r.overhead.health.p50)} / ${ms(r.overhead.health.p95)}; \`GET /api/auth/me\` (token check + 2 user lookups) ${ms(r.overhead.me.p50)} / ${ms(r.overhead.me.p95)}; \`GET /api/tables/deals/records?limit=1\` (no filter, no sort) ${ms(r.overhead.trivialList.p50)} / ${ms(r.overhead.trivialList.p95)}.`,
       "",
     );
     if (r.floor.error) L.push(`Floor failed: \`${r.floor.error.split("\n")[0]}\``, "");
@@ -729,7 +733,7 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
   return L.join("\n");
 }
 
-/** Which code was measured: HEAD plus uncommitted changes under worker/ (wrangler dev serves the working tree). */
+/** Which code was measured: HEAD plus uncommitted changes under worker/ (the bench serves a snapshot of it). */
 function codeVersion(): string {
   try {
     const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
@@ -782,9 +786,9 @@ async function main() {
   const users = reused ? reused.users : createUsers();
   const admin = users[0]!;
   const owners = users.map((u) => u.id);
-  console.log(`starting wrangler dev on 127.0.0.1:${PORT} ...`);
+  console.log(`starting ${HOST} on 127.0.0.1:${PORT} ...`);
   const tokenSecret = randomBytes(32).toString("hex");
-  let server: DevServer = await startDevServer({ port: PORT, tokenSecret });
+  let server: DevServer = await startDevServer({ port: PORT, tokenSecret, host: HOST });
   let client = new Client(server.url);
   let rep: BenchUser | null = null;
   let repClient: Client | null = null;
@@ -808,7 +812,7 @@ async function main() {
       repClient.token = (await repClient.json<{ token: string }>("POST", "/api/auth/login", { email: rep.email, password: rep.password })).token;
       KINDS.push("own");
     } else if (own.present) {
-      console.log("granting sales_rep `own` rows on deals (wrangler dev stopped meanwhile) ...");
+      console.log("granting sales_rep `own` rows on deals (Worker stopped meanwhile) ...");
       await server.stop();
       client.close();
       const now = new Date().toISOString();
@@ -817,7 +821,7 @@ async function main() {
         `INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES ('sales_rep', ${sqlText(meta.table.id)}, ${sqlText(ops)}, '{}', 'write', ${sqlText(now)}); ` +
           "UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'",
       );
-      server = await startDevServer({ port: PORT, tokenSecret });
+      server = await startDevServer({ port: PORT, tokenSecret, host: HOST });
       client = new Client(server.url);
       client.token = login.token;
       rep = users[1]!;
@@ -838,7 +842,7 @@ async function main() {
       const c0 = groupCpu(server.child.pid);
       await new Promise((res) => setTimeout(res, 3000));
       idleCpu = formatCpu(cpuDelta(c0, groupCpu(server.child.pid)), 1000 / 3, "ms");
-      console.log(`idle CPU of wrangler dev per second: ${idleCpu}`);
+      console.log(`idle CPU of the Worker host per second: ${idleCpu}`);
     }
 
     const r = rng(20260426);
@@ -898,10 +902,11 @@ async function main() {
     Machine: `${cpus[0]?.model ?? "unknown CPU"} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}`,
     Node: process.version,
     Wrangler: wver,
-    "Code measured": `${code}, copied to bench/.data/snapshot when the run started; wrangler dev served that copy and the floor imported it, so edits made during the run do not reach it`,
+    "Worker served by": SERVER,
+    "Code measured": `${code}, copied to bench/.data/snapshot when the run started; the Worker host served its bundle and the floor imported it, so edits made during the run do not reach it`,
     Sizes: sizes.map(int).join(", ") + " rows (cumulative, one table)",
     "Load average (1/5/15 min)": `${loadAtStart.map((x) => x.toFixed(2)).join(" / ")} at start, ${os.loadavg().map((x) => x.toFixed(2)).join(" / ")} at the end (the machine is shared; anything else running shows up here)`,
-    "Idle CPU of the wrangler dev process group": `${idleCpu} per second of idle time (background work, included in the per-request CPU figures below pro rata)`,
+    "Idle CPU of the Worker host's process group": `${idleCpu} per second of idle time (background work, included in the per-request CPU figures below pro rata)`,
     "Bench wall time": `${((Date.now() - started) / 60000).toFixed(1)} min`,
     "D1 on disk at the end": `${(dbBytes() / 1e6).toFixed(0)} MB (bench/.data/state, includes sg_audit rows written by every create)`,
   };

@@ -12,6 +12,7 @@ export function groupCpu(pgid: number | undefined): Map<string, number> {
   } catch {
     return out;
   }
+  const members: { pid: string; comm: string; sec: number }[] = [];
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -20,17 +21,26 @@ export function groupCpu(pgid: number | undefined): Map<string, number> {
       const f = stat.slice(close + 2).split(" ");
       // after "pid (comm) ": state ppid pgrp session ... utime(14th field overall -> index 11 here) stime(12)
       if (Number(f[2]) !== pgid) continue;
-      const sec = (Number(f[11]) + Number(f[12])) / TICKS;
-      let name = comm;
-      if (comm === "workerd") {
-        // wrangler dev runs two: a proxy on the public port (socket entry=127.0.0.1:<port>) and the Worker's runtime (entry on port 0).
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        name = /entry=[\d.]+:0\b/.test(cmd) ? "workerd(worker+D1)" : "workerd(proxy)";
-      } else if (comm === "node" || comm.startsWith("MainThread")) name = "node(wrangler)";
-      out.set(name, (out.get(name) ?? 0) + sec);
+      members.push({ pid, comm, sec: (Number(f[11]) + Number(f[12])) / TICKS });
     } catch {
       /* exited */
     }
+  }
+  // wrangler dev runs two workerd: a proxy on the public port (socket entry=127.0.0.1:<port>) and the
+  // Worker's runtime (entry on port 0). The bench's own host runs only the Worker's.
+  const oneWorkerd = members.filter((m) => m.comm === "workerd").length === 1;
+  for (const { pid, comm, sec } of members) {
+    let name = comm;
+    if (comm === "workerd") {
+      let cmd = "";
+      try {
+        cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      } catch {
+        /* exited */
+      }
+      name = oneWorkerd || /entry=[\d.]+:0\b/.test(cmd) ? "workerd(worker+D1)" : "workerd(proxy)";
+    } else if (comm === "node" || comm.startsWith("MainThread")) name = "node(host)";
+    out.set(name, (out.get(name) ?? 0) + sec);
   }
   return out;
 }

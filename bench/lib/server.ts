@@ -134,21 +134,25 @@ async function portFree(port: number): Promise<boolean> {
   }
 }
 
-export async function startDevServer(opts: { port: number; tokenSecret: string }): Promise<DevServer> {
+/**
+ * How the bench serves the Worker: `workerd` runs the bundle in the Workers runtime with nothing in
+ * front (bench/lib/workerd-host.ts), as deployed; `wrangler-dev` is what `npm start` runs, with the
+ * local dev proxy (a second workerd and a Node hop per request) in front.
+ */
+export type WorkerHost = "workerd" | "wrangler-dev";
+
+export async function startDevServer(opts: { port: number; tokenSecret: string; host: WorkerHost }): Promise<DevServer> {
   if (!(await portFree(opts.port))) throw new Error(`Port ${opts.port} is already in use; stop whatever listens there and run again`);
-  const logFile = path.join(DATA_DIR, "wrangler-dev.log");
+  const logFile = path.join(DATA_DIR, `${opts.host}.log`);
   const fd = openSync(logFile, "w");
-  const args = [
-    "dev",
-    ...CONFIG(),
-    "--ip", "127.0.0.1",
-    "--port", String(opts.port),
-    "--persist-to", STATE_DIR,
-    "--var", `TOKEN_SECRET:${opts.tokenSecret}`,
-    "--show-interactive-dev-session=false",
-    "--log-level", "warn",
-  ];
-  const child = spawn(WRANGLER, args, { cwd: SNAPSHOT_DIR, env: quietEnv(), stdio: ["ignore", fd, fd], detached: true });
+  const child =
+    opts.host === "workerd"
+      ? spawn(
+          process.execPath,
+          ["--import", "tsx", path.join(ROOT, "bench", "lib", "workerd-host.ts"), path.join(BUILD_DIR, "wrangler.toml"), STATE_DIR, String(opts.port), opts.tokenSecret],
+          { cwd: ROOT, env: quietEnv(), stdio: ["ignore", fd, fd], detached: true },
+        )
+      : spawnWranglerDev(opts, fd);
   closeSync(fd);
   const url = `http://127.0.0.1:${opts.port}`;
   let exited: number | string | null = null;
@@ -182,7 +186,7 @@ export async function startDevServer(opts: { port: number; tokenSecret: string }
   running = server;
   const deadline = Date.now() + 180_000;
   for (;;) {
-    if (exited !== null) throw new Error(`wrangler dev exited early (${exited}); see ${logFile}`);
+    if (exited !== null) throw new Error(`${opts.host} exited early (${exited}); see ${logFile}`);
     try {
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) {
@@ -193,9 +197,23 @@ export async function startDevServer(opts: { port: number; tokenSecret: string }
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not answer /api/health within 180 s; see ${logFile}`);
+    if (Date.now() > deadline) throw new Error(`${opts.host} did not answer /api/health within 180 s; see ${logFile}`);
     await sleep(300);
   }
+}
+
+function spawnWranglerDev(opts: { port: number; tokenSecret: string }, fd: number): ChildProcess {
+  const args = [
+    "dev",
+    ...CONFIG(),
+    "--ip", "127.0.0.1",
+    "--port", String(opts.port),
+    "--persist-to", STATE_DIR,
+    "--var", `TOKEN_SECRET:${opts.tokenSecret}`,
+    "--show-interactive-dev-session=false",
+    "--log-level", "warn",
+  ];
+  return spawn(WRANGLER, args, { cwd: SNAPSHOT_DIR, env: quietEnv(), stdio: ["ignore", fd, fd], detached: true });
 }
 
 export function currentDevServer(): DevServer | null {

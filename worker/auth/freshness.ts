@@ -1,5 +1,5 @@
 /**
- * Deferred freshness for list reads: one D1 round trip instead of three.
+ * Deferred freshness for list reads: one D1 round trip instead of three, and one statement in it.
  *
  * A list request would cost a user lookup (enabled? roles? teams?), a schema-version check and the
  * query. For `GET /api/tables/{table}/records` the auth middleware instead hands the handler a
@@ -15,7 +15,7 @@ import type { Principal } from "./principal";
 export interface PendingCheck {
   /** Verifies the token again against fresh rows (throws 401) and returns the fresh principal. */
   reverify: () => Promise<Principal>;
-  /** Set when loadPrincipal answered from its cache: whose rows, and a fingerprint of them. */
+  /** Set when loadPrincipal answered from its cache: whose rows, and the string they were read as. */
   principal: { userId: string; key: string } | null;
   /** Set when loadRegistry answered from its cache: the schema version it had. */
   schemaVersion: number | null;
@@ -50,24 +50,21 @@ export function pendingCheck(db: D1Database): PendingCheck | null {
   return p && !p.settled ? p : null;
 }
 
-/** Statements that re-read what the caches answered; their results go to `settle`, in order. */
-export function checkStatements(db: D1Database, pending: PendingCheck, principalStatements: (db: D1Database, userId: string) => D1PreparedStatement[]): D1PreparedStatement[] {
-  const out: D1PreparedStatement[] = [];
-  if (pending.principal) out.push(...principalStatements(db, pending.principal.userId));
-  if (pending.schemaVersion !== null) out.push(db.prepare("SELECT value FROM sg_settings WHERE key = 'schema_version'"));
-  return out;
+/**
+ * One statement that re-reads what the caches answered: the user's rows as one string (the same
+ * string the cache was keyed by, see principal.ts) and the schema version. Always exactly one row.
+ */
+export function checkStatement(db: D1Database, pending: PendingCheck, principalExpr: string): D1PreparedStatement {
+  const principal = pending.principal ? `(${principalExpr})` : "NULL";
+  const version = pending.schemaVersion !== null ? "(SELECT value FROM sg_settings WHERE key = 'schema_version')" : "NULL";
+  const stmt = db.prepare(`SELECT ${principal} AS principal, ${version} AS schema_version`);
+  return pending.principal ? stmt.bind(pending.principal.userId) : stmt;
 }
 
-/** Compares the fresh rows with what was answered; marks the check done either way. */
-export function settle(pending: PendingCheck, results: D1Result<Record<string, unknown>>[], fingerprint: (users: unknown[], teams: unknown[]) => string): Settled {
-  let i = 0;
-  let principalStale = false;
-  if (pending.principal) {
-    principalStale = fingerprint(results[i]!.results, results[i + 1]!.results) !== pending.principal.key;
-    i += 2;
-  }
-  let schemaStale = false;
-  if (pending.schemaVersion !== null) schemaStale = Number(results[i]?.results[0]?.value ?? 0) !== pending.schemaVersion;
+/** Compares the fresh row with what was answered; marks the check done either way. */
+export function settle(pending: PendingCheck, row: { principal: unknown; schema_version: unknown } | undefined): Settled {
+  const principalStale = pending.principal !== null && row?.principal !== pending.principal.key;
+  const schemaStale = pending.schemaVersion !== null && Number(row?.schema_version ?? 0) !== pending.schemaVersion;
   pending.settled = true;
   return { principalStale, schemaStale };
 }

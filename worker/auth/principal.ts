@@ -1,4 +1,4 @@
-import { checkStatements, pendingCheck, settle } from "./freshness";
+import { checkStatement, pendingCheck, settle } from "./freshness";
 
 /** Who is calling: resolved from a verified token by the auth middleware. */
 export interface Principal {
@@ -17,28 +17,16 @@ export interface Principal {
   embed?: { tokenId: string; viewId: string; mode: "read" | "edit" };
 }
 
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  roles: string;
-  time_zone: string;
-  disabled: number;
-  sessions_valid_after: string | null;
-}
+/**
+ * Everything a principal is built from, read as one JSON string by SQLite: the user's row and the
+ * user's team memberships with every member of those teams. One statement (not a batch of two),
+ * and the string itself is the fingerprint a deferred freshness check compares. `?1` is the user id.
+ */
+const PRINCIPAL_EXPR = `SELECT json_array(u.id, u.email, u.name, u.roles, u.time_zone, u.disabled, u.sessions_valid_after,
+  (SELECT json_group_array(json_array(t.team_id, m.user_id)) FROM sg_team_members t JOIN sg_team_members m ON m.team_id = t.team_id WHERE t.user_id = u.id))
+  FROM sg_users u WHERE u.id = ?1`;
 
-/** The two lookups a principal is made of (the same ones re-run by a deferred freshness check). */
-export function principalStatements(db: D1Database, userId: string): D1PreparedStatement[] {
-  return [
-    db.prepare("SELECT id, email, name, roles, time_zone, disabled, sessions_valid_after FROM sg_users WHERE id = ?1").bind(userId),
-    db.prepare("SELECT t.team_id, m.user_id FROM sg_team_members t JOIN sg_team_members m ON m.team_id = t.team_id WHERE t.user_id = ?1 ORDER BY t.team_id, m.user_id").bind(userId),
-  ];
-}
-
-/** Everything a principal is built from, as one string: equal rows, equal principal. */
-function fingerprint(users: unknown[], teams: unknown[]): string {
-  return JSON.stringify([users, teams]);
-}
+type PrincipalTuple = [string, string, string, string, string, number, string | null, string | [string, string][]];
 
 type Loaded = { principal: Principal; disabled: boolean; sessionsValidAfter: string | null };
 
@@ -52,24 +40,25 @@ function remember(userId: string, key: string, loaded: Loaded | null): void {
   cache.set(userId, { key, loaded });
 }
 
-function build(users: unknown[], teams: unknown[]): Loaded | null {
-  const row = users[0] as UserRow | undefined;
-  if (!row) return null;
-  const memberships = teams as { team_id: string; user_id: string }[];
-  const roles = JSON.parse(row.roles) as string[];
+function build(raw: string | null): Loaded | null {
+  if (raw === null) return null;
+  const [id, email, name, rolesJson, timeZone, disabled, sessionsValidAfter, teamsJson] = JSON.parse(raw) as PrincipalTuple;
+  // A subquery's JSON reaches json_array as text.
+  const memberships = (typeof teamsJson === "string" ? JSON.parse(teamsJson) : teamsJson) as [string, string][];
+  const roles = JSON.parse(rolesJson) as string[];
   return {
     principal: {
-      userId: row.id,
-      email: row.email,
-      name: row.name,
+      userId: id,
+      email,
+      name,
       roles,
       isAdmin: roles.includes("admin"),
-      teams: [...new Set(memberships.map((m) => m.team_id))],
-      teamMembers: [...new Set([row.id, ...memberships.map((m) => m.user_id)])],
-      timeZone: row.time_zone,
+      teams: [...new Set(memberships.map(([team]) => team))].sort(),
+      teamMembers: [...new Set([id, ...memberships.map(([, user]) => user).sort()])],
+      timeZone,
     },
-    disabled: row.disabled === 1,
-    sessionsValidAfter: row.sessions_valid_after,
+    disabled: disabled === 1,
+    sessionsValidAfter,
   };
 }
 
@@ -87,16 +76,16 @@ export async function loadPrincipal(db: D1Database, userId: string): Promise<Loa
     pending.principal = { userId, key: hit.key };
     return hit.loaded;
   }
-  const [users, teams] = await db.batch<Record<string, unknown>>(principalStatements(db, userId));
-  const loaded = build(users!.results, teams!.results);
-  remember(userId, fingerprint(users!.results, teams!.results), loaded);
+  const raw = (await db.prepare(`SELECT (${PRINCIPAL_EXPR}) AS p`).bind(userId).first<{ p: string | null }>())?.p ?? null;
+  const loaded = build(raw);
+  remember(userId, raw ?? "", loaded);
   return loaded;
 }
 
 /** The statements of `db`'s pending freshness check, to run first in the caller's batch ([] if none). */
 export function freshnessStatements(db: D1Database): D1PreparedStatement[] {
   const pending = pendingCheck(db);
-  return pending ? checkStatements(db, pending, principalStatements) : [];
+  return pending ? [checkStatement(db, pending, PRINCIPAL_EXPR)] : [];
 }
 
 /**
@@ -107,7 +96,7 @@ export function freshnessStatements(db: D1Database): D1PreparedStatement[] {
 export async function settleFreshness(db: D1Database, results: D1Result<Record<string, unknown>>[]): Promise<{ principal: Principal | null; schemaStale: boolean }> {
   const pending = pendingCheck(db);
   if (!pending) return { principal: null, schemaStale: false };
-  const found = settle(pending, results, fingerprint);
+  const found = settle(pending, results[0]?.results[0] as Parameters<typeof settle>[1]);
   // reverify reads the user afresh, which also refreshes this isolate's copy.
   return { principal: found.principalStale ? await pending.reverify() : null, schemaStale: found.schemaStale };
 }

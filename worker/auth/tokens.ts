@@ -25,6 +25,16 @@ export function secretKey(env: Env): Uint8Array {
   return encoder.encode(secret);
 }
 
+/** The HMAC key, imported once per isolate and secret rather than on every request. */
+let imported: { secret: string; key: Promise<CryptoKey> } | null = null;
+function verifyKey(env: Env): Promise<CryptoKey> {
+  const raw = secretKey(env);
+  if (imported?.secret !== env.TOKEN_SECRET) {
+    imported = { secret: env.TOKEN_SECRET, key: crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]) };
+  }
+  return imported.key;
+}
+
 export const issuer = (env: Env) => env.TOKEN_ISSUER || "salesgrid";
 
 /**
@@ -65,7 +75,7 @@ function reasonFor(err: unknown, token: string): string {
  * change, or a "sign out everywhere" (sessions_valid_after) takes effect at once rather than at expiry.
  */
 export async function verifyAccessToken(env: Env, token: string): Promise<Principal> {
-  const key = secretKey(env);
+  const key = await verifyKey(env);
   let sub: unknown;
   let iat: number;
   try {

@@ -14,7 +14,7 @@ import {
   chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardExists, guardRowsMatch, insertAudit, insertRows, linkPairs,
   reserveNumbers, reserveRecordIds, SYSTEM_INSERT_COLUMNS, unlinkAll, unlinkTargets, updateRows, type Stmt,
 } from "../query/write";
-import { decodeRow, readRows, type ApiRecord } from "./read";
+import { fieldsDecoder, readRows, rowDecoder, type ApiRecord } from "./read";
 import { checkFieldsObject, validateWrites, type WriteItem } from "./validate";
 import { ownerField, type Operation } from "../access/policy";
 import { runWriteHooks } from "../plugins/hooks";
@@ -156,7 +156,8 @@ function changesOf(fields: FieldMeta[], before: ApiRecord | null, after: Record<
 async function readBack(ctx: WriteContext, access: TableAccess, ids: number[]): Promise<ApiRecord[]> {
   const select = access.table.fields.filter((f) => access.canRead(f));
   const rows = await readRows(ctx.db, access.table, select, ids, access.rowFilter("read"));
-  const byId = new Map(rows.map((r) => [r.id as number, decodeRow(r, select)]));
+  const decode = rowDecoder(select);
+  const byId = new Map(rows.map((r) => [r.id as number, decode(r)]));
   return ids.map((id) => byId.get(id)!).filter(Boolean);
 }
 
@@ -168,14 +169,8 @@ async function readBack(ctx: WriteContext, access: TableAccess, ids: number[]): 
  */
 function writtenRecords(access: TableAccess, ids: number[], encoded: Record<string, unknown>[], at: string, by: string): ApiRecord[] | null {
   if (access.rowFilter("read") !== null || access.table.fields.some((f) => f.type === "link")) return null;
-  // decodeRow's work, with each field's columns looked up once rather than once per record.
-  const select = access.table.fields.filter((f) => access.canRead(f)).map((f) => ({ f, spec: typeSpec(f.type), cols: fieldColumns(f) }));
-  return ids.map((id, i) => {
-    const enc = encoded[i]!;
-    const fields: Record<string, unknown> = {};
-    for (const s of select) fields[s.f.name] = s.spec.decode(s.cols.map((c) => enc[c]), s.f);
-    return { id, version: 1, createdAt: at, createdBy: by, updatedAt: at, updatedBy: by, fields };
-  });
+  const decodeFields = fieldsDecoder(access.table.fields.filter((f) => access.canRead(f)));
+  return ids.map((id, i) => ({ id, version: 1, createdAt: at, createdBy: by, updatedAt: at, updatedBy: by, fields: decodeFields(encoded[i]!) }));
 }
 
 /** Every column of every new record (what encodeSlot gives with `full`), columns looked up once per field. */
@@ -253,7 +248,8 @@ async function loadCurrent(ctx: WriteContext, access: TableAccess, items: Row[],
   if (dup >= 0) throw invalid([{ field: `records/${dup}/id`, code: "duplicate", message: `Record ${ids[dup]} appears twice` }]);
   const all = table.fields;
   const rows = await readRows(ctx.db, table, all, ids, access.rowFilter(op));
-  const byId = new Map(rows.map((r) => [r.id as number, decodeRow(r, all)]));
+  const decode = rowDecoder(all);
+  const byId = new Map(rows.map((r) => [r.id as number, decode(r)]));
   const missing = ids.map((id, i) => [id, i] as const).filter(([id]) => !byId.has(id));
   if (missing.length) {
     // Rows the caller can see but not change are a 403 naming them; rows they cannot see do not exist for them.
