@@ -56,6 +56,27 @@ describe("list reads with cached principal and registry", () => {
     expect(titles(await r.get(`/tables/${t.name}/records`))).toEqual(["r0"]);
   });
 
+  it("the check holds on an empty page and with count=true (no rows to carry it, a batch instead)", async () => {
+    const rep = await userWithToken([]);
+    const t = await setup([rep.user.id], "own");
+    await exec("UPDATE sg_users SET roles = ?2 WHERE id = ?1", rep.user.id, JSON.stringify([t.role]));
+    const r = api(rep.token);
+    const none = `/tables/${t.name}/records?filter=${encodeURIComponent(JSON.stringify({ field: "title", op: "eq", value: "no such title" }))}`;
+    expect(titles(await r.get(none))).toEqual([]);
+    expect(titles(await r.get(`/tables/${t.name}/records?count=true`))).toEqual(["r0"]);
+    await exec("UPDATE sg_users SET disabled = 1 WHERE id = ?1", rep.user.id);
+    expect((await r.get(none)).status).toBe(401);
+    expect((await r.get(`/tables/${t.name}/records?count=true`)).status).toBe(401);
+    await exec("UPDATE sg_users SET disabled = 0 WHERE id = ?1", rep.user.id);
+    expect(titles(await r.get(none))).toEqual([]);
+    // A role taken away elsewhere: the empty page is refused too, not answered from the stale roles.
+    await exec("UPDATE sg_users SET roles = '[]' WHERE id = ?1", rep.user.id);
+    expect((await r.get(none)).status).toBe(403);
+    await exec("UPDATE sg_users SET roles = ?2 WHERE id = ?1", rep.user.id, JSON.stringify([t.role]));
+    const counted = await r.get(`/tables/${t.name}/records?count=true`);
+    expect(counted.body.total).toBe(1);
+  });
+
   it("a session ended elsewhere (sessions_valid_after) refuses the old token on the next list", async () => {
     const rep = await userWithToken(["admin"]);
     const t = await setup([rep.user.id], "none");

@@ -54,8 +54,8 @@ export function pendingCheck(db: D1Database): PendingCheck | null {
  * One statement that re-reads what the caches answered: the user's rows as one string (the same
  * string the cache was keyed by, see principal.ts) and the schema version. Always exactly one row.
  */
-export function checkStatement(db: D1Database, pending: PendingCheck, principalExpr: string): D1PreparedStatement {
-  const principal = pending.principal ? `(${principalExpr})` : "NULL";
+export function checkStatement(db: D1Database, pending: PendingCheck, principalSql: (user: string) => string): D1PreparedStatement {
+  const principal = pending.principal ? `(${principalSql("?1")})` : "NULL";
   const version = pending.schemaVersion !== null ? "(SELECT value FROM sg_settings WHERE key = 'schema_version')" : "NULL";
   const stmt = db.prepare(`SELECT ${principal} AS principal, ${version} AS schema_version`);
   return pending.principal ? stmt.bind(pending.principal.userId) : stmt;
@@ -67,4 +67,21 @@ export function settle(pending: PendingCheck, row: { principal: unknown; schema_
   const schemaStale = pending.schemaVersion !== null && Number(row?.schema_version ?? 0) !== pending.schemaVersion;
   pending.settled = true;
   return { principalStale, schemaStale };
+}
+
+/**
+ * The same check as one SQL condition, true when nothing moved, for a read to carry as a column of its
+ * own statement (select.ts `probe`). Values are bound through `param`.
+ */
+export function checkCondition(pending: PendingCheck, principalSql: (user: string) => string, param: (value: unknown) => string): string {
+  const parts: string[] = [];
+  if (pending.principal) parts.push(`(${principalSql(param(pending.principal.userId))}) IS ${param(pending.principal.key)}`);
+  if (pending.schemaVersion !== null) parts.push(`(SELECT CAST(value AS INTEGER) FROM sg_settings WHERE key = 'schema_version') IS ${param(pending.schemaVersion)}`);
+  return parts.length ? parts.join(" AND ") : "1";
+}
+
+/** Settles a check from its condition's value: when it failed, whatever was cached is treated as stale. */
+export function settleCondition(pending: PendingCheck, passed: boolean): Settled {
+  pending.settled = true;
+  return passed ? { principalStale: false, schemaStale: false } : { principalStale: pending.principal !== null, schemaStale: pending.schemaVersion !== null };
 }

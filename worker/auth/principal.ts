@@ -1,4 +1,4 @@
-import { checkStatement, pendingCheck, settle } from "./freshness";
+import { checkCondition, checkStatement, pendingCheck, settle, settleCondition } from "./freshness";
 
 /** Who is calling: resolved from a verified token by the auth middleware. */
 export interface Principal {
@@ -20,11 +20,11 @@ export interface Principal {
 /**
  * Everything a principal is built from, read as one JSON string by SQLite: the user's row and the
  * user's team memberships with every member of those teams. One statement (not a batch of two),
- * and the string itself is the fingerprint a deferred freshness check compares. `?1` is the user id.
+ * and the string itself is the fingerprint a deferred freshness check compares. `user` is the id's placeholder.
  */
-const PRINCIPAL_EXPR = `SELECT json_array(u.id, u.email, u.name, u.roles, u.time_zone, u.disabled, u.sessions_valid_after,
+const principalSql = (user: string) => `SELECT json_array(u.id, u.email, u.name, u.roles, u.time_zone, u.disabled, u.sessions_valid_after,
   (SELECT json_group_array(json_array(t.team_id, m.user_id)) FROM sg_team_members t JOIN sg_team_members m ON m.team_id = t.team_id WHERE t.user_id = u.id))
-  FROM sg_users u WHERE u.id = ?1`;
+  FROM sg_users u WHERE u.id = ${user}`;
 
 type PrincipalTuple = [string, string, string, string, string, number, string | null, string | [string, string][]];
 
@@ -76,7 +76,7 @@ export async function loadPrincipal(db: D1Database, userId: string): Promise<Loa
     pending.principal = { userId, key: hit.key };
     return hit.loaded;
   }
-  const raw = (await db.prepare(`SELECT (${PRINCIPAL_EXPR}) AS p`).bind(userId).first<{ p: string | null }>())?.p ?? null;
+  const raw = (await db.prepare(`SELECT (${principalSql("?1")}) AS p`).bind(userId).first<{ p: string | null }>())?.p ?? null;
   const loaded = build(raw);
   remember(userId, raw ?? "", loaded);
   return loaded;
@@ -85,7 +85,24 @@ export async function loadPrincipal(db: D1Database, userId: string): Promise<Loa
 /** The statements of `db`'s pending freshness check, to run first in the caller's batch ([] if none). */
 export function freshnessStatements(db: D1Database): D1PreparedStatement[] {
   const pending = pendingCheck(db);
-  return pending ? [checkStatement(db, pending, PRINCIPAL_EXPR)] : [];
+  return pending ? [checkStatement(db, pending, principalSql)] : [];
+}
+
+/**
+ * `db`'s pending check as a condition for a read's own statement (query/select.ts `probe`), or
+ * undefined when nothing is pending. Settle it with `settleFreshnessProbe`.
+ */
+export function freshnessProbe(db: D1Database): ((param: (value: unknown) => string) => string) | undefined {
+  const pending = pendingCheck(db);
+  return pending ? (param) => checkCondition(pending, principalSql, param) : undefined;
+}
+
+/** Settles `db`'s pending check with the probe's value, as settleFreshness does with statement results. */
+export async function settleFreshnessProbe(db: D1Database, passed: boolean): ReturnType<typeof settleFreshness> {
+  const pending = pendingCheck(db);
+  if (!pending) return { principal: null, schemaStale: false };
+  const found = settleCondition(pending, passed);
+  return { principal: found.principalStale ? await pending.reverify() : null, schemaStale: found.schemaStale };
 }
 
 /**

@@ -33,7 +33,16 @@ export interface ReadQuery {
   limit?: number;
   /** Rows to skip (a grid jumping to row N); costs a scan of the skipped rows, hence capped by the caller. */
   offset?: number;
+  /**
+   * A constant expression returned on every row as column `probe` (SQLite evaluates it once): lets a
+   * caller check something else in the same statement. Built by the caller from trusted SQL, its
+   * values bound through `param`.
+   */
+  probe?: (param: (value: unknown) => string) => string;
 }
+
+/** The column a ReadQuery's probe is returned in. */
+export const PROBE_COLUMN = "probe";
 
 export interface Compiled {
   sql: string;
@@ -139,8 +148,9 @@ export function compileList(query: ReadQuery): Compiled {
   const order = [...keys.map((k) => `${k.expr} ${k.desc ? "DESC" : "ASC"}`), `s0.id ${idDesc ? "DESC" : "ASC"}`].join(", ");
   const limit = params.add((query.limit ?? 50) + 1);
   const offset = query.offset ? ` OFFSET ${params.add(query.offset)}` : "";
+  const probe = query.probe ? `, (${query.probe((v) => params.add(v))}) AS ${PROBE_COLUMN}` : "";
   checkParams(params);
-  const sql = `SELECT ${list} FROM ${cols.from()}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${limit}${offset}`;
+  const sql = `SELECT ${list}${probe} FROM ${cols.from()}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${limit}${offset}`;
   return { sql, params: params.values };
 }
 

@@ -9,10 +9,10 @@ import { typeSpec } from "../model/field-types";
 import { column, column2 } from "../model/names";
 import { findTable, loadRegistry, type Registry } from "../model/registry";
 import { pendingCheck } from "../auth/freshness";
-import { freshnessStatements, settleFreshness, settleFreshnessNow } from "../auth/principal";
+import { freshnessProbe, freshnessStatements, settleFreshness, settleFreshnessNow, settleFreshnessProbe } from "../auth/principal";
 import type { FieldMeta, TableMeta } from "../model/types";
 import { parseFilter, type FilterNode } from "../query/filter";
-import { columnGroups, compileCount, compileGet, compileList, MAX_RESULT_COLUMNS, parseSort, resultColumns, type SortKey } from "../query/select";
+import { columnGroups, compileCount, compileGet, compileList, MAX_RESULT_COLUMNS, parseSort, PROBE_COLUMN, resultColumns, type SortKey } from "../query/select";
 import { decodeCursor, encodeCursor } from "../query/cursor";
 
 export interface ApiRecord {
@@ -162,6 +162,19 @@ export async function listRecords(ctx: ReadContext, table: TableMeta, opts: List
   return listOnce({ ...ctx, principal: found.principal ?? ctx.principal, reg }, fresh, opts);
 }
 
+/** `raw({ columnNames: true })` rows as objects: one plain loop per row. */
+function rowObjects(raw: unknown[][]): Row[] {
+  const names = (raw[0] ?? []) as string[];
+  const out: Row[] = new Array(Math.max(0, raw.length - 1));
+  for (let r = 1; r < raw.length; r++) {
+    const values = raw[r]!;
+    const row: Row = {};
+    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+    out[r - 1] = row;
+  }
+  return out;
+}
+
 /** Thrown inside listOnce when its batch showed the caches it was built from were stale. */
 class StaleRead extends Error {
   constructor(readonly found: Awaited<ReturnType<typeof settleFreshness>>) {
@@ -190,20 +203,30 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
   // A selection too wide for one result row pages on ids and sort keys, then reads the rows by id.
   const wide = resultColumns(selectWithSort) > MAX_RESULT_COLUMNS;
   const base = { table, select: [], filter, rowFilter: access.rowFilter("read"), search };
-  const list = compileList({ ...base, select: wide ? sortFields : selectWithSort, sort, after, limit, offset });
-  const stmts = [ctx.db.prepare(list.sql).bind(...list.params)];
+  // Without a count the page is one statement that also carries the freshness check (a `probe`
+  // column), read as arrays: no batch, and no per-row object building in the D1 client.
+  const probe = count ? undefined : freshnessProbe(ctx.db);
+  const list = compileList({ ...base, select: wide ? sortFields : selectWithSort, sort, after, limit, offset, probe });
+  let rows: Row[];
+  let total: number | undefined;
   if (count) {
     const c = compileCount(base);
-    stmts.push(ctx.db.prepare(c.sql).bind(...c.params));
+    const check = freshnessStatements(ctx.db);
+    const batch = await ctx.db.batch<Row>([...check, ctx.db.prepare(list.sql).bind(...list.params), ctx.db.prepare(c.sql).bind(...c.params)]);
+    if (check.length) {
+      const found = await settleFreshness(ctx.db, batch.slice(0, check.length));
+      if (found.principal || found.schemaStale) throw new StaleRead(found);
+    }
+    rows = batch[check.length]!.results;
+    total = (batch[check.length + 1]!.results[0] as { n: number }).n;
+  } else {
+    rows = rowObjects(await ctx.db.prepare(list.sql).bind(...list.params).raw({ columnNames: true }));
+    if (probe) {
+      // An empty page carries no probe value: the check then runs on its own.
+      const found = rows.length ? await settleFreshnessProbe(ctx.db, rows[0]![PROBE_COLUMN] === 1) : await settleFreshnessNow(ctx.db);
+      if (found.principal || found.schemaStale) throw new StaleRead(found);
+    }
   }
-  const check = freshnessStatements(ctx.db);
-  const batch = await ctx.db.batch<Row>([...check, ...stmts]);
-  if (check.length) {
-    const found = await settleFreshness(ctx.db, batch.slice(0, check.length));
-    if (found.principal || found.schemaStale) throw new StaleRead(found);
-  }
-  const results = batch.slice(check.length);
-  const rows = results[0]!.results;
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
@@ -212,7 +235,6 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
   const decode = rowDecoder(select);
   const records = page.map((r) => decode(full?.get(r.id as number) ?? r));
   if (expand.length) await expandLinks(ctx, records, expand);
-  const total = count ? ((results[1]!.results[0] as { n: number }).n) : undefined;
   return { records, nextCursor, ...(total !== undefined ? { total } : {}) };
 }
 
