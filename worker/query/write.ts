@@ -108,6 +108,7 @@ export function linkPairs(f: FieldMeta, pairsJson: string): Stmt {
 }
 
 /** Audit rows given as JSON arrays [action, record_id, changes_json]; `embedId` names the embed token acted through. */
+/** `rowsJson`: [[action, record id, changes], ...]; json_extract keeps the changes' JSON text as sent. */
 export function insertAudit(rowsJson: string, at: string, userId: string | null, tableId: string | null, requestId: string | null, embedId: string | null = null): Stmt {
   return {
     sql: "INSERT INTO sg_audit (at, user_id, action, table_id, record_id, changes, request_id, embed_id) SELECT ?2, ?3, json_extract(value, '$[0]'), ?4, json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?5, ?6 FROM json_each(?1)",
@@ -126,6 +127,9 @@ export function reserveNumbers(fieldId: string, n: number): Stmt {
 
 /** Splits rows into JSON arrays of at most `maxChars` UTF-16 units each (under 2 MB of UTF-8). */
 export function chunkJson(rows: unknown[], maxChars = 600_000): string[] {
+  // Usually everything fits: one stringify of the whole array is much cheaper than one per row.
+  const whole = JSON.stringify(rows);
+  if (whole.length <= maxChars) return [whole];
   const out: string[] = [];
   let current: string[] = [];
   let size = 2;

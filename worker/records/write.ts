@@ -133,7 +133,10 @@ function linkStatements(reg: Registry, f: FieldMeta, byRecord: Map<number, numbe
   return out;
 }
 
-function auditStatements(ctx: WriteContext, table: TableMeta, rows: [string, number, string][], at: string): Stmt[] {
+/** Audit rows [action, record id, changes]; the changes object is stored as the very JSON text it is sent as. */
+type AuditRow = [string, number, Record<string, unknown>];
+
+function auditStatements(ctx: WriteContext, table: TableMeta, rows: AuditRow[], at: string): Stmt[] {
   return chunkJson(rows).map((chunk) => insertAudit(chunk, at, ctx.principal.userId, table.id, ctx.requestId, ctx.embedId ?? null));
 }
 
@@ -231,7 +234,7 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   // The create rule is checked on the rows as written, inside the batch.
   const createFilter = access.rowFilter("create");
   if (createFilter) stmts.push(guardRowsMatch(table, JSON.stringify(ids), ids.length, createFilter));
-  const audit = values.map((v, i): [string, number, string] => ["create", ids[i]!, JSON.stringify(changesOf(table.fields, null, v))]);
+  const audit = values.map((v, i): AuditRow => ["create", ids[i]!, changesOf(table.fields, null, v)]);
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
   await runBatch(ctx.db, stmts);
   await hooks.afterWrite();
@@ -316,9 +319,9 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
   // The update rule must hold after the change too, so nobody hands a row beyond their reach.
   const updateFilter = access.rowFilter("update");
   if (updateFilter) stmts.push(guardRowsMatch(table, JSON.stringify(items.map((it) => it.id)), items.length, updateFilter));
-  const audit = writes.map((w, i): [string, number, string] => {
+  const audit = writes.map((w, i): AuditRow => {
     const id = items[i]!.id as number;
-    return ["update", id, JSON.stringify(changesOf(table.fields, current.get(id)!, w.fields))];
+    return ["update", id, changesOf(table.fields, current.get(id)!, w.fields)];
   });
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
   await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single));
@@ -340,9 +343,9 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
   for (const slot of slotsOf(table).slice(1)) stmts.push(deleteRows(table.id, slot, idsJson));
   for (const f of [...table.fields, ...table.deletedFields].filter((x) => x.type === "link")) stmts.push(unlinkAll(f, idsJson));
   const at = new Date().toISOString();
-  const audit = ids.map((id): [string, number, string] => {
+  const audit = ids.map((id): AuditRow => {
     const before = current.get(id)!;
-    return ["delete", id, JSON.stringify(Object.fromEntries(table.fields.map((f) => [f.id, [before.fields[f.name] ?? null, null]])))];
+    return ["delete", id, Object.fromEntries(table.fields.map((f) => [f.id, [before.fields[f.name] ?? null, null]]))];
   });
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
   await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "delete"), single));
