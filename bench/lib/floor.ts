@@ -58,6 +58,12 @@ export class ShimD1 {
     }
   }
 
+  /** A statement run on its own (not in a batch): recorded like a batch's. */
+  private single(sql: string, params: unknown[]) {
+    if (this.recording) this.recorded.push({ sql, params });
+    return this.exec(sql, params);
+  }
+
   prepare(sql: string) {
     const shim = this;
     const make = (params: unknown[]) => ({
@@ -65,19 +71,20 @@ export class ShimD1 {
       params,
       bind: (...p: unknown[]) => make(p),
       async first<T>(col?: string): Promise<T | null> {
-        const row = (shim.exec(sql, params).results[0] ?? null) as Record<string, unknown> | null;
+        const row = (shim.single(sql, params).results[0] ?? null) as Record<string, unknown> | null;
         return (row && col ? row[col] : row) as T | null;
       },
       async all<T>() {
-        const r = shim.exec(sql, params);
+        const r = shim.single(sql, params);
         return { results: r.results as T[], success: true, meta: r.meta };
       },
       async run() {
-        const r = shim.exec(sql, params);
+        const r = shim.single(sql, params);
         return { results: r.results, success: true, meta: r.meta };
       },
-      async raw() {
-        return shim.exec(sql, params).results.map((r) => Object.values(r as object));
+      async raw(opts?: { columnNames?: boolean }) {
+        const rows = shim.single(sql, params).results.map((r) => Object.values(r as object));
+        return opts?.columnNames ? [shim.stmt(sql).columns().map((c) => c.name), ...rows] : rows;
       },
     });
     return make([]);

@@ -225,6 +225,25 @@ describe("access tokens", () => {
     expect(principal).toMatchObject({ userId: user.id, roles: ["admin"], isAdmin: true });
   });
 
+  it("a token verified once is refused after the secret or issuer changes (the verified-token cache is bound to both)", async () => {
+    const { token, user } = await userWithToken();
+    expect((await verifyAccessToken(testEnv, token)).userId).toBe(user.id);
+    await expect(verifyAccessToken({ ...testEnv, TOKEN_SECRET: "another-secret-of-at-least-32-characters!" }, token)).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(verifyAccessToken({ ...testEnv, TOKEN_ISSUER: "someone-else" }, token)).rejects.toMatchObject({ code: "unauthenticated" });
+    // And a rejection does not poison the token for the real secret.
+    expect((await verifyAccessToken(testEnv, token)).userId).toBe(user.id);
+  });
+
+  it("a token that expired since it was verified is refused", async () => {
+    const { user } = await userWithToken();
+    const now = Math.floor(Date.now() / 1000);
+    const token = await forge(user.id, { iat: now - 5, exp: now + 2 });
+    expect((await verifyAccessToken(testEnv, token)).userId).toBe(user.id);
+    // exp is 3 s away and the clock tolerance 5 s: wait it out.
+    await new Promise((r) => setTimeout(r, 8100));
+    await expect(verifyAccessToken(testEnv, token)).rejects.toMatchObject({ code: "unauthenticated" });
+  }, 15_000);
+
   it("fails as an internal error, not a crash, when TOKEN_SECRET is missing or short", async () => {
     const user = { id: "usr_x", email: "x@test.example", name: "X", roles: [] };
     for (const TOKEN_SECRET of ["", "too-short"]) {

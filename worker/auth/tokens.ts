@@ -75,11 +75,37 @@ function reasonFor(err: unknown, token: string): string {
  * change, or a "sign out everywhere" (sessions_valid_after) takes effect at once rather than at expiry.
  */
 export async function verifyAccessToken(env: Env, token: string): Promise<Principal> {
-  const key = await verifyKey(env);
+  const { sub, iat } = await verifiedClaims(env, token);
+  if (typeof sub !== "string" || sub === "") throw rejected("The token is malformed");
+  const loaded = await loadPrincipal(env.DB, sub);
+  if (!loaded || loaded.disabled) throw rejected("The token's user no longer exists or is disabled");
+  // Rounded back to whole milliseconds (the float in the token need not be exactly ms / 1000); written
+  // as `!(>=)` so an unparseable cutoff fails closed.
+  if (loaded.sessionsValidAfter !== null && !(Math.round(iat * 1000) >= Date.parse(loaded.sessionsValidAfter))) {
+    throw rejected("This session has been ended (signed out everywhere or password changed); sign in again");
+  }
+  return loaded.principal;
+}
+
+/**
+ * Tokens this isolate has verified, with their claims, until they expire: the signature and claims of
+ * a token cannot change, so the HMAC and parsing run once per token rather than on every request.
+ * What can change (the user disabled, sessions ended) is read from D1 by verifyAccessToken every time.
+ */
+const verified = new Map<string, { key: string; sub: unknown; iat: number; until: number }>();
+const VERIFIED_MAX = 2000;
+
+async function verifiedClaims(env: Env, token: string): Promise<{ sub: unknown; iat: number }> {
+  // Bound to the secret and issuer it was verified with.
+  const key = `${env.TOKEN_SECRET}\n${issuer(env)}`;
+  const hit = verified.get(token);
+  if (hit && hit.key === key && Date.now() / 1000 <= hit.until) return hit;
+  const cryptoKey = await verifyKey(env);
   let sub: unknown;
   let iat: number;
+  let exp: number;
   try {
-    const { payload } = await jwtVerify(token, key, {
+    const { payload } = await jwtVerify(token, cryptoKey, {
       algorithms: ["HS256"],
       issuer: issuer(env),
       audience: TOKEN_AUDIENCE,
@@ -90,18 +116,15 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Princi
     });
     sub = payload.sub;
     iat = payload.iat!;
+    exp = payload.exp!;
   } catch (err) {
+    verified.delete(token);
     throw rejected(reasonFor(err, token));
   }
-  if (typeof sub !== "string" || sub === "") throw rejected("The token is malformed");
-  const loaded = await loadPrincipal(env.DB, sub);
-  if (!loaded || loaded.disabled) throw rejected("The token's user no longer exists or is disabled");
-  // Rounded back to whole milliseconds (the float in the token need not be exactly ms / 1000); written
-  // as `!(>=)` so an unparseable cutoff fails closed.
-  if (loaded.sessionsValidAfter !== null && !(Math.round(iat * 1000) >= Date.parse(loaded.sessionsValidAfter))) {
-    throw rejected("This session has been ended (signed out everywhere or password changed); sign in again");
-  }
-  return loaded.principal;
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+  // The same limits jwtVerify applied: expiry and maximum age, each with the clock tolerance.
+  verified.set(token, { key, sub, iat, until: Math.min(exp, iat + ACCESS_TOKEN_TTL_SECONDS) + CLOCK_TOLERANCE_SECONDS });
+  return { sub, iat };
 }
 
 /** Whether a token claims the embed audience (unverified; for choosing an error message only). */

@@ -8,7 +8,12 @@ import type { FieldError } from "../errors";
 const cache = new Map<string, Validator>();
 const WRAPPERS = new Set(["properties", "items", "anyOf", "oneOf", "allOf", "$ref", "additionalProperties", "prefixItems", "if", "then", "else"]);
 
+/** Schemas that are the same object each time (the filter and view schemas) skip the stringify below. */
+const bySchemaObject = new WeakMap<object, Validator>();
+
 export function validatorFor(schema: object, extra: object[] = []): Validator {
+  const known = bySchemaObject.get(schema);
+  if (known) return known;
   const key = JSON.stringify(schema);
   let v = cache.get(key);
   if (!v) {
@@ -17,6 +22,7 @@ export function validatorFor(schema: object, extra: object[] = []): Validator {
     if (cache.size > 2000) cache.clear();
     cache.set(key, v);
   }
+  bySchemaObject.set(schema, v);
   return v;
 }
 
