@@ -17,6 +17,7 @@ import { Client } from "./lib/client";
 import { DEALS_TABLE, DEALS_VIEW, makeDeal, makeQueries, QUERY_DESCRIPTIONS, QUERY_LABELS, queryString, rng, type QueryKind, type QuerySpec } from "./lib/data";
 import Database from "better-sqlite3";
 import { copyDatabase, findAppDatabase, openCopy, ShimD1, bindArgs, type Stmt } from "./lib/floor";
+import { timePlatform } from "./lib/platform";
 import { pathToFileURL } from "node:url";
 import { applyMigrations, buildWorker, currentDevServer, d1Execute, DATA_DIR, killDevServerSync, ROOT, snapshotPath, startDevServer, STATE_DIR, takeSnapshot, wranglerVersion, type DevServer, type WorkerHost } from "./lib/server";
 
@@ -31,6 +32,8 @@ import { cpuDelta, formatCpu, groupCpu, OtherLoad } from "./lib/cpu";
 
 const PORT = 8788;
 const BATCH = 1000;
+/** Where bench/lib/platform.ts serves its minimal Worker. */
+const PLATFORM_PORT = 8789;
 const CONCURRENCY = 2;
 const WARMUP = 100;
 const SAMPLES = 400;
@@ -292,6 +295,8 @@ interface FloorResult {
   bulk?: BulkProfile | { error: string };
   /** The same statements on the copy after a change the API does not make (diagnostics, not the floor). */
   whatIf: { name: string; byKind: Partial<Record<QueryKind, { summary: Summary; plan: string }>> }[];
+  /** The same statements through a Worker that does nothing else (bench/lib/platform.ts), alternating with better-sqlite3. */
+  platform?: Partial<Record<QueryKind, { worker: Summary; floor: Summary }>> | { error: string };
   error?: string;
 }
 
@@ -411,6 +416,16 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
       out.explain[kind] = first.map((s) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...bindArgs(s.sql, s.params)) as { detail: string }[]).map((r) => r.detail).join("; "),
       );
+    }
+
+    // How much of the ratio the runtime and local D1 take before any app code runs.
+    try {
+      const platform: Partial<Record<QueryKind, { worker: Summary; floor: Summary }>> = {};
+      const timed = await timePlatform(file, db, [...capturedByKind.values()], PLATFORM_PORT);
+      [...capturedByKind.keys()].forEach((kind, i) => (platform[kind] = { worker: summarise(timed[i]!.worker.slice(WARMUP)), floor: summarise(timed[i]!.floor.slice(WARMUP)) }));
+      out.platform = platform;
+    } catch (err) {
+      out.platform = { error: String(err instanceof Error ? err.message : err).slice(0, 300) };
     }
 
     // What would help: statistics for the planner, and two-column indexes matching filter + sort.
@@ -600,7 +615,9 @@ function targets(results: SizeResult[]): Target[] {
     out.push({ name: "1M rows: (a) filtered+sorted page p95 < 30 ms through the API", status: p95 < 30 ? "PASS" : "FAIL", detail: `p95 ${ms(p95)} ms` });
     const floor = big.floor.byKind.page?.summary.p95;
     if (floor !== undefined) {
-      out.push({ name: "1M rows: (a) API p95 within 3x of the floor p95", status: p95 <= 3 * floor ? "PASS" : "FAIL", detail: `API ${ms(p95)} ms vs floor ${ms(floor)} ms = ${ratio(p95, floor)}` });
+      const plat = big.floor.platform && !("error" in big.floor.platform) ? big.floor.platform.page : undefined;
+      const platNote = plat ? `; a Worker doing nothing but this D1 statement, timed alternately with the floor: p95 ${ms(plat.worker.p95)} vs ${ms(plat.floor.p95)} ms = ${ratio(plat.worker.p95, plat.floor.p95)}` : "";
+      out.push({ name: "1M rows: (a) API p95 within 3x of the floor p95", status: p95 <= 3 * floor ? "PASS" : "FAIL", detail: `API ${ms(p95)} ms vs floor ${ms(floor)} ms = ${ratio(p95, floor)}${platNote}` });
     } else {
       out.push({ name: "1M rows: (a) API p95 within 3x of the floor p95", status: "FAIL", detail: `floor not measured: ${big.floor.error ?? "?"}` });
     }
@@ -658,6 +675,9 @@ function printSize(r: SizeResult) {
   console.log(`  fixed costs: 401 without token p50 ${ms(r.overhead.unauth.p50)} ms; GET /api/health p50 ${ms(r.overhead.health.p50)} ms; GET /api/auth/me p50 ${ms(r.overhead.me.p50)} ms; GET records?limit=1 (no filter/sort) p50 ${ms(r.overhead.trivialList.p50)} ms`);
   for (const k of KINDS) if (r.floor.byKind[k] && !r.floor.byKind[k]!.sameRows) console.log(`  WARNING ${k}: floor rows differ from the API's: ${r.floor.byKind[k]!.mismatch}`);
   if (r.floor.error) console.log(`  floor failed: ${r.floor.error}`);
+  const plat = r.floor.platform;
+  if (plat && "error" in plat) console.log(`  platform floor failed: ${plat.error}`);
+  else if (plat) console.log(`  platform floor (a Worker that only runs the same D1 statements, alternating with better-sqlite3): ${KINDS.filter((k) => plat[k]).map((k) => `${SHORT[k]} p50 ${ms(plat[k]!.worker.p50)} p95 ${ms(plat[k]!.worker.p95)} vs floor p50 ${ms(plat[k]!.floor.p50)} p95 ${ms(plat[k]!.floor.p95)} (p95 ${ratio(plat[k]!.worker.p95, plat[k]!.floor.p95)})`).join("; ")}`);
   for (const w of r.floor.whatIf) console.log(`  floor ${w.name}: ${KINDS.filter((k) => w.byKind[k]).map((k) => `${SHORT[k]} p50 ${ms(w.byKind[k]!.summary.p50)} p95 ${ms(w.byKind[k]!.summary.p95)}`).join("; ")}`);
 }
 
@@ -704,6 +724,17 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
     if (r.floor.error) L.push(`Floor failed: \`${r.floor.error.split("\n")[0]}\``, "");
     const plans = KINDS.filter((k) => r.floor.explain[k]).map((k) => `- ${QUERY_LABELS[k]}: ${r.floor.explain[k]!.map((p) => `\`${p}\``).join(" + ")}`);
     if (plans.length) L.push("Query plans (EXPLAIN QUERY PLAN on the copy):", "", ...plans, "");
+    const plat = r.floor.platform;
+    if (plat && "error" in plat) L.push(`Platform floor failed: \`${plat.error}\``, "");
+    else if (plat) {
+      L.push(
+        "The platform's own floor: the same statements through a Worker that does nothing but pass them to D1 and return the rows " +
+          "(bench/lib/platform.ts: no routing, auth, access rules or decoding; workerd with local D1 on another copy of the file), " +
+          `timed alternately with better-sqlite3 on the copy, ${SAMPLES} queries after ${WARMUP} warm-up (p50 / p95 ms): ` +
+          KINDS.filter((k) => plat[k]).map((k) => `${SHORT[k]} Worker ${ms(plat[k]!.worker.p50)} / ${ms(plat[k]!.worker.p95)} vs better-sqlite3 ${ms(plat[k]!.floor.p50)} / ${ms(plat[k]!.floor.p95)} (${ratio(plat[k]!.worker.p50, plat[k]!.floor.p50)} / ${ratio(plat[k]!.worker.p95, plat[k]!.floor.p95)}); the API over this Worker: ${ratio(r.api[k].summary.p50, plat[k]!.worker.p50)} / ${ratio(r.api[k].summary.p95, plat[k]!.worker.p95)}`).join("; ") + ".",
+        "",
+      );
+    }
     for (const w of r.floor.whatIf) {
       L.push(
         `Diagnostic, not what the API does: the same statements on the copy ${w.name} (p50 / p95 ms, 100 runs): ` +
