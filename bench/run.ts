@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor] [--host wrangler-dev]`
+ * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor] [--host wrangler-dev] [--clients 2]`
  * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts; `-- --grid [--runs 5]` only
  * the grid figures over the 1M-row table a full run left, bench/grid.ts): seeds a deals table through the bulk API to each size
  * (cumulative), measures list/count latency through the API against the floor (the same SQL run
@@ -34,9 +34,14 @@ const PORT = 8788;
 const BATCH = 1000;
 /** Where bench/lib/platform.ts serves its minimal Worker. */
 const PLATFORM_PORT = 8789;
-const CONCURRENCY = 2;
+/** Concurrent bulk-create clients (`--clients N`): workerd runs a Worker and its D1 on one thread, so more than one keeps it busy while a request is on the wire. */
+const CONCURRENCY = process.argv.includes("--clients") ? Math.max(1, Number(process.argv[process.argv.indexOf("--clients") + 1]) || 2) : 2;
 const WARMUP = 100;
 const SAMPLES = 400;
+/** contains and count scan many rows (tens to hundreds of ms at 1M): fewer of them. */
+const SLOW_KINDS: ReadonlySet<QueryKind> = new Set(["contains", "count"]);
+const warmupOf = (k: QueryKind) => (SLOW_KINDS.has(k) ? 20 : WARMUP);
+const samplesOf = (k: QueryKind) => (SLOW_KINDS.has(k) ? 100 : SAMPLES);
 const SHORT: Record<QueryKind, string> = { page: "(a)", contains: "(b)", count: "(c)", own: "(a, own rows)" };
 /** Query kinds measured; "own" is added when the access engine supports `own` grants. */
 const KINDS: QueryKind[] = ["page", "contains", "count"];
@@ -202,7 +207,7 @@ interface ApiSample {
  * per round, so lanes compared with each other (the admin's page and the rep's) see the same machine.
  * CPU of the server is shared out evenly over all measured requests.
  */
-async function measureLanes(lanes: { client: Client; queries: QuerySpec[] }[], pgid: number | undefined): Promise<ApiSample[]> {
+async function measureLanes(lanes: { client: Client; queries: QuerySpec[] }[], pgid: number | undefined, warmup: number): Promise<ApiSample[]> {
   const out = lanes.map(() => ({ times: [] as number[], firstIds: [] as number[][], totals: [] as number[] }));
   let cpu0 = groupCpu(pgid);
   let other = new OtherLoad(pgid);
@@ -220,11 +225,11 @@ async function measureLanes(lanes: { client: Client; queries: QuerySpec[] }[], p
       if (!Array.isArray(body.records) || body.records.length > q.limit) throw new Error(`GET ${url}: unexpected body`);
       if (q.count && typeof body.total !== "number") throw new Error(`GET ${url}: no total`);
       const o = out[li]!;
-      if (i >= WARMUP) o.times.push(dt);
+      if (i >= warmup) o.times.push(dt);
       if (i < 5) o.firstIds.push(body.records.map((x) => x.id));
       if (q.count && i < 5) o.totals.push(body.total!);
     }
-    if (i === WARMUP - 1) {
+    if (i === warmup - 1) {
       cpu0 = groupCpu(pgid);
       other = new OtherLoad(pgid);
     }
@@ -408,10 +413,10 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
           st.all(...bindArgs(s.sql, s.params));
         }
         const dt = performance.now() - t;
-        if (i >= WARMUP) times.push(dt);
+        if (i >= warmupOf(kind)) times.push(dt);
       }
       capturedByKind.set(kind, captured.map((c) => c.stmts));
-      out.byKind[kind] = { summary: summarise(times), sql: captured[0]!.stmts, sameRows: !mismatch, mismatch, pipelineJs: summarise(jsTimes.slice(WARMUP)) };
+      out.byKind[kind] = { summary: summarise(times), sql: captured[0]!.stmts, sameRows: !mismatch, mismatch, pipelineJs: summarise(jsTimes.slice(warmupOf(kind))) };
       const first = captured[0]!.stmts;
       out.explain[kind] = first.map((s) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...bindArgs(s.sql, s.params)) as { detail: string }[]).map((r) => r.detail).join("; "),
@@ -422,7 +427,7 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
     try {
       const platform: Partial<Record<QueryKind, { worker: Summary; floor: Summary }>> = {};
       const timed = await timePlatform(file, db, [...capturedByKind.values()], PLATFORM_PORT);
-      [...capturedByKind.keys()].forEach((kind, i) => (platform[kind] = { worker: summarise(timed[i]!.worker.slice(WARMUP)), floor: summarise(timed[i]!.floor.slice(WARMUP)) }));
+      [...capturedByKind.keys()].forEach((kind, i) => (platform[kind] = { worker: summarise(timed[i]!.worker.slice(warmupOf(kind))), floor: summarise(timed[i]!.floor.slice(warmupOf(kind))) }));
       out.platform = platform;
     } catch (err) {
       out.platform = { error: String(err instanceof Error ? err.message : err).slice(0, 300) };
@@ -694,7 +699,7 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
     "",
     `"Other load" is the average number of cores that processes other than the bench and its Worker host were using during the measurement (from /proc/stat); this machine is shared with other work, and anything above ~0.1 means the figures are disturbed.`,
     "",
-    `Each query: ${WARMUP} warm-up requests, then ${SAMPLES} sequential requests, each with its own filter values; latency is measured by the client from sending the request to the last byte of the response (keep-alive HTTP to ${SERVER} on 127.0.0.1).`,
+    `Each query kind: ${WARMUP} warm-up requests, then ${SAMPLES} sequential requests (${[...SLOW_KINDS].map((k) => QUERY_LABELS[k]).join(" and ")}: ${warmupOf("count")} and ${samplesOf("count")}), each with its own filter values; latency is measured by the client from sending the request to the last byte of the response (keep-alive HTTP to ${SERVER} on 127.0.0.1).`,
     "The floor runs the very statements the API sends to D1 (recorded by running worker/records/read.ts `listRecords` in Node over a D1 stand-in, with the registry loaded from the copied D1 file) with better-sqlite3 on a copy of the D1 SQLite file, same query list, same warm-up; it includes materialising the rows, nothing else. The first 5 results of every query kind are compared between API and floor (same record ids, same totals).",
     "",
   );
@@ -730,7 +735,7 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
       L.push(
         "The platform's own floor: the same statements through a Worker that does nothing but pass them to D1 and return the rows " +
           "(bench/lib/platform.ts: no routing, auth, access rules or decoding; workerd with local D1 on another copy of the file), " +
-          `timed alternately with better-sqlite3 on the copy, ${SAMPLES} queries after ${WARMUP} warm-up (p50 / p95 ms): ` +
+          `timed alternately with better-sqlite3 on the copy, the same queries and warm-up as the API, after one untimed pass (p50 / p95 ms): ` +
           KINDS.filter((k) => plat[k]).map((k) => `${SHORT[k]} Worker ${ms(plat[k]!.worker.p50)} / ${ms(plat[k]!.worker.p95)} vs better-sqlite3 ${ms(plat[k]!.floor.p50)} / ${ms(plat[k]!.floor.p95)} (${ratio(plat[k]!.worker.p50, plat[k]!.floor.p50)} / ${ratio(plat[k]!.worker.p95, plat[k]!.floor.p95)}); the API over this Worker: ${ratio(r.api[k].summary.p50, plat[k]!.worker.p50)} / ${ratio(r.api[k].summary.p95, plat[k]!.worker.p95)}`).join("; ") + ".",
         "",
       );
@@ -890,7 +895,7 @@ async function main() {
       const check = await client.json<{ total: number }>("GET", "/api/tables/deals/records?limit=1&count=true");
       if (check.total !== size) throw new Error(`the API counts ${check.total} rows, expected ${size}`);
       if (bulk) console.log(`  ${int(bulk.rowsPerSec)} rows/s (other processes busy: ${bulk.otherCores.toFixed(2)} cores); D1 files now ${(dbBytes() / 1e6).toFixed(0)} MB`);
-      const queries = Object.fromEntries(KINDS.map((k, i) => [k, makeQueries(k, WARMUP + SAMPLES, size * 10 + i)])) as Record<QueryKind, QuerySpec[]>;
+      const queries = Object.fromEntries(KINDS.map((k, i) => [k, makeQueries(k, warmupOf(k) + samplesOf(k), size * 10 + i)])) as Record<QueryKind, QuerySpec[]>;
       const api = {} as Record<QueryKind, ApiSample>;
       // The rep's page is measured interleaved with the admin's, so the two see the same machine.
       const paired = KINDS.includes("page") && KINDS.includes("own");
@@ -899,7 +904,7 @@ async function main() {
         const kinds: QueryKind[] = paired && k === "page" ? ["page", "own"] : [k];
         if (quietWait > 0) await waitQuiet(server.child.pid, quietWait, kinds.map((x) => QUERY_LABELS[x]).join(" and "));
         process.stdout.write(`  API ${kinds.map((x) => QUERY_LABELS[x]).join(" | ")} ... `);
-        const samples = await measureLanes(kinds.map((x) => ({ client: x === "own" ? repClient! : client, queries: queries[x] })), server.child.pid);
+        const samples = await measureLanes(kinds.map((x) => ({ client: x === "own" ? repClient! : client, queries: queries[x] })), server.child.pid, warmupOf(k));
         kinds.forEach((x, i) => (api[x] = samples[i]!));
         console.log(kinds.map((x) => `p50 ${ms(api[x].summary.p50)} ms, p95 ${ms(api[x].summary.p95)} ms`).join(" | ") + ` (other processes busy: ${samples[0]!.otherCores.toFixed(2)} cores)`);
       }
