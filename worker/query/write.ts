@@ -107,8 +107,10 @@ export function linkPairs(f: FieldMeta, pairsJson: string): Stmt {
   };
 }
 
-/** Audit rows given as JSON arrays [action, record_id, changes_json]; `embedId` names the embed token acted through. */
-/** `rowsJson`: [[action, record id, changes], ...]; json_extract keeps the changes' JSON text as sent. */
+/**
+ * Audit rows given as JSON arrays [action, record_id, changes]; changes is an object (json_extract keeps
+ * its JSON text exactly as sent) or a JSON string. `embedId` names the embed token acted through.
+ */
 export function insertAudit(rowsJson: string, at: string, userId: string | null, tableId: string | null, requestId: string | null, embedId: string | null = null): Stmt {
   return {
     sql: "INSERT INTO sg_audit (at, user_id, action, table_id, record_id, changes, request_id, embed_id) SELECT ?2, ?3, json_extract(value, '$[0]'), ?4, json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?5, ?6 FROM json_each(?1)",
