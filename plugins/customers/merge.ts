@@ -13,8 +13,7 @@ import type { FieldMeta, TableMeta } from "../../worker/model/types";
 import { runEffects } from "../../worker/plugins/effects";
 import type { ActionContext } from "../../worker/plugins/types";
 import {
-  chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardExists, guardRowsMatch, insertAudit, linkPairs, unlinkAll,
-  unlinkTargets, updateRows, type Stmt,
+  chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardRowsMatch, insertAudit, moveLinks, unlinkAll, updateRows, type Stmt,
 } from "../../worker/query/write";
 import { decodeRow, getRecord, readRows, type ApiRecord } from "../../worker/records/read";
 import { keysOf } from "./duplicates";
@@ -61,7 +60,7 @@ export async function mergeCustomers(ctx: ActionContext, input: MergeInput) {
     const theirs = [...new Set(merged.flatMap((r) => (r.fields[f.name] as number[]) ?? []))];
     if (theirs.length === 0) continue;
     const target = f.options.multiple === false ? (mine.length ? mine : theirs.slice(0, 1)) : [...new Set([...mine, ...theirs])];
-    stmts.push(...relink(ctx, f, input.keep, [input.keep, ...input.merge], target));
+    stmts.push(...relink(f, input.keep, input.merge));
     changes[f.id] = [mine, target];
     moved[f.name] = theirs.filter((x) => target.includes(x) && !mine.includes(x)).length;
     // The linked records' history shows the move too.
@@ -115,15 +114,14 @@ export async function mergeCustomers(ctx: ActionContext, input: MergeInput) {
   return { record, merged: input.merge, moved };
 }
 
-/** Replaces the links of `ids` through `f` with `keep` -> `target`. */
-function relink(ctx: ActionContext, f: FieldMeta, keep: number, ids: number[], target: number[]): Stmt[] {
-  const out: Stmt[] = [unlinkAll(f, JSON.stringify(ids))];
-  const other = ctx.reg.tables.find((x) => x.id === f.options.table);
-  const inverse = other?.fields.find((x) => x.id === f.options.inverseField);
-  if (inverse?.options.multiple === false && target.length) out.push(unlinkTargets(f, JSON.stringify(target)));
-  if (target.length) out.push(linkPairs(f, JSON.stringify(target.map((x) => [keep, x]))));
-  if (target.length && other) out.push(guardExists(other.id, JSON.stringify(target), target.length, "missing"));
-  return out;
+/**
+ * Moves the merged customers' links through `f` to the kept one inside the batch, from the junction as
+ * it is then: a contact linked to a merged customer after the merge read it still moves. A single-valued
+ * `f` keeps the kept customer's own link, else takes the first merged one's.
+ */
+function relink(f: FieldMeta, keep: number, merged: number[]): Stmt[] {
+  const ids = JSON.stringify(merged);
+  return [moveLinks(f, ids, keep, f.options.multiple === false), unlinkAll(f, ids)];
 }
 
 /** The kept row: filled values, version bumped (and checked against the version read). */

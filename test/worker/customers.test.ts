@@ -119,6 +119,30 @@ describe("merge", () => {
     expect(restored.body.record.fields.city).toBe("杭州");
   });
 
+  it("a single-valued link an admin added keeps the kept customer's own value, else takes the first merged one's", async () => {
+    const groups = `groups_${crypto.randomUUID().slice(0, 8).replace(/-/g, "")}`;
+    expect((await admin.post("/meta/tables", { name: groups, fields: [{ name: "title", type: "text" }] })).status).toBe(201);
+    const field = `grp_${crypto.randomUUID().slice(0, 8).replace(/-/g, "")}`;
+    const made = await admin.post("/meta/tables/customers/fields", { name: field, type: "link", options: { table: groups, multiple: false } });
+    expect(made.status, made.text).toBe(201);
+    const g = async (title: string) => (await admin.post(`/tables/${groups}/records`, { fields: { title } })).body.record.id as number;
+    const [g1, g2, g3] = [await g("one"), await g("two"), await g("three")];
+    const empty = await customer(admin, { name: uniq("Keep empty") });
+    const a = await customer(admin, { name: uniq("A"), [field]: [g1] });
+    const b = await customer(admin, { name: uniq("B"), [field]: [g2] });
+    const first = await admin.post("/actions/customers/merge", { keep: empty.id, merge: [b.id, a.id] });
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.record.fields[field]).toEqual([g2]);
+    const own = await customer(admin, { name: uniq("Keep own"), [field]: [g3] });
+    const c = await customer(admin, { name: uniq("C"), [field]: [g1] });
+    const second = await admin.post("/actions/customers/merge", { keep: own.id, merge: [c.id] });
+    expect(second.status, second.text).toBe(200);
+    expect(second.body.record.fields[field]).toEqual([g3]);
+    // The group that lost its merged customer links to nobody now, not to a deleted row.
+    const inverse = (await admin.get(`/tables/${groups}/records/${g1}`)).body.record.fields;
+    expect(Object.values(inverse).filter(Array.isArray)).toEqual([[]]);
+  });
+
   it("is all or nothing: a stale version or a missing customer changes nothing", async () => {
     const keep = await customer(admin, { name: uniq("Keep") });
     const m = await customer(admin, { name: uniq("Merge") });

@@ -98,6 +98,20 @@ export function unlinkTargets(f: FieldMeta, targetIdsJson: string): Stmt {
   return { sql: `DELETE FROM ${j.table} WHERE ${j.theirs} IN (SELECT value FROM json_each(?1))`, params: [targetIdsJson] };
 }
 
+/**
+ * Gives record `to` the links that records `fromIdsJson` hold through `f`, as they stand when the
+ * statement runs, so links made after anything was read move too. `single`: only when `to` has none,
+ * and only the first (in the order of `fromIdsJson`).
+ */
+export function moveLinks(f: FieldMeta, fromIdsJson: string, to: number, single: boolean): Stmt {
+  const j = junction(f);
+  const only = single ? ` WHERE NOT EXISTS (SELECT 1 FROM ${j.table} WHERE ${j.mine} = ?2) ORDER BY m.key, l.${j.theirs} LIMIT 1` : "";
+  return {
+    sql: `INSERT OR IGNORE INTO ${j.table} (${j.mine}, ${j.theirs}) SELECT ?2, l.${j.theirs} FROM json_each(?1) AS m JOIN ${j.table} AS l ON l.${j.mine} = m.value${only}`,
+    params: [fromIdsJson, to],
+  };
+}
+
 /** Inserts [mine, theirs] pairs. */
 export function linkPairs(f: FieldMeta, pairsJson: string): Stmt {
   const j = junction(f);
