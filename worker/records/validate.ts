@@ -72,7 +72,8 @@ export async function validateWrites(
       else if (!access.canWrite(f)) denied.push({ field: `${item.path}/${name}`, code: "read_only", message: `You may not write field ${name}` });
     }
     if (errors.length > 200) break;
-    const known = Object.fromEntries(Object.entries(item.fields).filter(([k]) => writableNames.has(k)));
+    const keys = Object.keys(item.fields);
+    const known = keys.every((k) => writableNames.has(k)) ? item.fields : Object.fromEntries(keys.filter((k) => writableNames.has(k)).map((k) => [k, item.fields[k]]));
     errors.push(...check(known, item.path));
     for (const f of writable) {
       const v = item.fields[f.name];
@@ -108,30 +109,39 @@ function hasPrecision(v: number, precision: number): boolean {
 /** Users and link targets named by the writes must exist. */
 async function checkReferences(db: D1Database, reg: Registry, items: WriteItem[], users: Set<string>, links: Map<FieldMeta, Set<number>>) {
   const errors: FieldError[] = [];
+  // Every lookup in one round trip: users named by user fields, then records named by each link field.
+  const checks: { stmt: { sql: string; params: unknown[] }; report: (found: Set<unknown>) => void }[] = [];
   if (users.size) {
-    const st = existingUsers(JSON.stringify([...users]));
-    const { results } = await db.prepare(st.sql).bind(...st.params).all<{ id: string }>();
-    const found = new Set(results.map((r) => r.id));
-    for (const item of items) {
-      for (const [name, v] of Object.entries(item.fields)) {
-        if (typeof v === "string" && users.has(v) && !found.has(v)) errors.push({ field: `${item.path}/${name}`, code: "unknown_user", message: `No user ${v}` });
-      }
-    }
+    checks.push({
+      stmt: existingUsers(JSON.stringify([...users])),
+      report: (found) => {
+        for (const item of items) {
+          for (const [name, v] of Object.entries(item.fields)) {
+            if (typeof v === "string" && users.has(v) && !found.has(v)) errors.push({ field: `${item.path}/${name}`, code: "unknown_user", message: `No user ${v}` });
+          }
+        }
+      },
+    });
   }
   for (const [f, ids] of links) {
     if (ids.size === 0) continue;
     const target = findTable(reg, f.options.table!);
     if (!target) throw new AppError("conflict", `The target table of ${f.name} no longer exists`);
-    const st = existingIds(target.id, JSON.stringify([...ids]));
-    const { results } = await db.prepare(st.sql).bind(...st.params).all<{ id: number }>();
-    const found = new Set(results.map((r) => r.id));
-    for (const item of items) {
-      const v = item.fields[f.name];
-      if (!Array.isArray(v)) continue;
-      v.forEach((id, i) => {
-        if (!found.has(id as number)) errors.push({ field: `${item.path}/${f.name}/${i}`, code: "unknown_record", message: `${target.name} has no record ${id}` });
-      });
-    }
+    checks.push({
+      stmt: existingIds(target.id, JSON.stringify([...ids])),
+      report: (found) => {
+        for (const item of items) {
+          const v = item.fields[f.name];
+          if (!Array.isArray(v)) continue;
+          v.forEach((id, i) => {
+            if (!found.has(id)) errors.push({ field: `${item.path}/${f.name}/${i}`, code: "unknown_record", message: `${target.name} has no record ${id}` });
+          });
+        }
+      },
+    });
   }
+  if (checks.length === 0) return;
+  const results = await db.batch<{ id: unknown }>(checks.map((c) => db.prepare(c.stmt.sql).bind(...c.stmt.params)));
+  checks.forEach((c, i) => c.report(new Set(results[i]!.results.map((r) => r.id))));
   if (errors.length) throw invalid(errors.slice(0, 200));
 }
