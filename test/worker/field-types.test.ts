@@ -203,6 +203,22 @@ describe("round trip of every field type through create, get and list", () => {
     await roundTrip({ assignee: null }, { assignee: null });
   });
 
+  it("a user or linked record that does not exist is refused naming each place, and nothing of the batch is written", async () => {
+    const before = (await listAll()).length;
+    const { acme } = targetIds;
+    const res = await c.post(`/tables/${main}/records`, {
+      records: [
+        { fields: { title: "ok", assignee: adminId, contacts: [acme] } },
+        { fields: { title: "bad user", assignee: "usr_nosuchuser01" } },
+        { fields: { title: "bad links", account: [999_999_001], contacts: [acme, 999_999_002] } },
+      ],
+    });
+    expect(res.status, res.text).toBe(422);
+    const places = res.body.errors.map((e: { field: string; code: string }) => `${e.field} ${e.code}`).sort();
+    expect(places).toEqual(["records/1/fields/assignee unknown_user", "records/2/fields/account/0 unknown_record", "records/2/fields/contacts/1 unknown_record"]);
+    expect((await listAll()).length).toBe(before);
+  });
+
   it("link fields keep one or many target ids", async () => {
     const { acme, globex, initech } = targetIds;
     await roundTrip({ account: [globex] }, { account: [globex] });
