@@ -57,6 +57,8 @@ export interface FieldError {
   field: string;
   code: string;
   message: string;
+  /** The values the message names (a limit, the expected type), so a client can word it in its own language. */
+  params?: Record<string, string | number>;
 }
 
 export class AppError extends Error {

@@ -42,6 +42,7 @@ it("creates a customer through the form: a server error shows on its field, then
 
   // The server refuses the email (422) and the form puts that on the email field; nothing is created.
   await field(page, "email").locator(".error").waitFor();
+  expect(await field(page, "email").locator(".error").innerText()).toBe("Enter a valid email address");
   expect(await field(page, "email").locator("input").getAttribute("aria-invalid")).toBe("true");
   expect((await admin.listRecords("customers", { q: name })).records).toHaveLength(0);
   await screenshot(page, "form-validation-en");
@@ -59,6 +60,21 @@ it("creates a customer through the form: a server error shows on its field, then
   expect(await field(page, "name").locator("input").inputValue()).toBe(name);
   expect(await field(page, "annual_revenue").locator("input").inputValue()).toBe("12345.67");
   expect(await page.locator("sg-app sg-record ol li").count()).toBeGreaterThanOrEqual(1);
+  await context.close();
+});
+
+it("in zh-CN the server's refusals read in Chinese on their fields (worded from the problem's code and params)", async () => {
+  const { page, context } = await newPage(browser, { locale: "zh-CN" });
+  await signIn(page, "admin");
+  await page.goto(`${appUrl()}/#/t/customers`);
+  await page.locator('sg-app [data-action="new-record"]').click();
+  await page.locator("sg-app sg-form form[data-form=record]").waitFor();
+  await field(page, "name").locator("input").fill(`表单 ${Date.now().toString(36)}`);
+  await field(page, "email").locator("input").fill("不是邮箱");
+  await page.locator("sg-app sg-form button[type=submit]").click();
+  await field(page, "email").locator(".error").waitFor();
+  expect(await field(page, "email").locator(".error").innerText()).toBe("请输入有效的邮箱地址");
+  await screenshot(page, "form-validation-zh-CN");
   await context.close();
 });
 

@@ -36,7 +36,9 @@ function expectProblem(res: ApiResponse, status: number, expected?: { field?: st
   expect(Array.isArray(res.body.errors)).toBe(true);
   // soft: the rest of the test (nothing written) is still checked when only the naming is missing
   expect.soft(res.body.errors.length, `errors should name what is wrong: ${res.text.slice(0, 400)}`).toBeGreaterThan(0);
-  for (const e of res.body.errors) expect(e).toEqual({ field: expect.any(String), code: expect.any(String), message: expect.any(String) });
+  for (const e of res.body.errors) {
+    expect(e).toEqual({ field: expect.any(String), code: expect.any(String), message: expect.any(String), ...(e.params === undefined ? {} : { params: expect.any(Object) }) });
+  }
   if (expected && res.body.errors.length > 0) {
     const match = res.body.errors.some((e: { field: string; code: string }) =>
       (expected.field === undefined || (typeof expected.field === "string" ? e.field === expected.field : expected.field.test(e.field))) &&

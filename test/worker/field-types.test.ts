@@ -219,6 +219,15 @@ describe("round trip of every field type through create, get and list", () => {
     expect((await listAll()).length).toBe(before);
   });
 
+  it("problems carry the values their message names (params), so clients can word them in their own language", async () => {
+    const res = await c.post(`/tables/${main}/records`, { records: [{ fields: { title: "x".repeat(21) } }, { fields: { amount: "many" } }, { fields: { amount: 1.234 } }] });
+    expect(res.status, res.text).toBe(422);
+    const byField = Object.fromEntries(res.body.errors.map((e: { field: string; code: string; params?: unknown }) => [e.field, { code: e.code, params: e.params }]));
+    expect(byField["records/0/fields/title"]).toEqual({ code: "maxLength", params: { limit: 20 } });
+    expect(byField["records/1/fields/amount"]).toEqual({ code: "type", params: { expected: "number" } });
+    expect(byField["records/2/fields/amount"]).toEqual({ code: "precision", params: { limit: 2 } });
+  });
+
   it("link fields keep one or many target ids", async () => {
     const { acme, globex, initech } = targetIds;
     await roundTrip({ account: [globex] }, { account: [globex] });

@@ -9,6 +9,8 @@ export interface FieldProblem {
   field: string;
   code: string;
   message: string;
+  /** The values the message names (limit, expected, format): see i18n/field-errors.ts. */
+  params?: Record<string, string | number>;
 }
 
 /** An RFC 9457 problem as the Worker sends it. */

@@ -1,4 +1,6 @@
-/** zh-CN of the messages shared by several elements (ids `common.*`). */
+import { str } from "@lit/localize";
+
+/** zh-CN of the messages shared by several elements (ids `common.*`; `common.err.*`: field-errors.ts). */
 export const zhCN = {
   "common.loading": "加载中…",
   "common.retry": "重试",
@@ -7,4 +9,29 @@ export const zhCN = {
   "common.close": "关闭",
   "common.yes": "是",
   "common.no": "否",
+  "common.err.typeNumber": "请输入数字",
+  "common.err.typeText": "请输入文本",
+  "common.err.typeBoolean": "请选择是或否",
+  "common.err.typeList": "请输入列表",
+  "common.err.type": "值的格式不正确",
+  "common.err.email": "请输入有效的邮箱地址",
+  "common.err.url": "请输入有效的网址",
+  "common.err.date": "请按 YYYY-MM-DD 输入日期",
+  "common.err.dateTime": "请输入日期和时间",
+  "common.err.format": "格式不正确",
+  "common.err.required": "必填",
+  "common.err.minimum": str`不能小于 ${0}`,
+  "common.err.maximum": str`不能大于 ${0}`,
+  "common.err.minLength": str`至少 ${0} 个字符`,
+  "common.err.maxLength": str`最多 ${0} 个字符`,
+  "common.err.minItems": str`至少选择 ${0} 项`,
+  "common.err.maxItems": str`最多选择 ${0} 项`,
+  "common.err.precision": str`最多 ${0} 位小数`,
+  "common.err.enum": "不是可选的选项",
+  "common.err.uniqueItems": "同一项出现了两次",
+  "common.err.unknownUser": "用户不存在",
+  "common.err.unknownRecord": "关联的记录不存在",
+  "common.err.unknownCurrency": "未知的币种",
+  "common.err.readOnly": "您无权修改此字段",
+  "common.err.unknownField": "没有这个字段",
 };

@@ -6,6 +6,7 @@
 import { html, nothing } from "lit";
 import { msg } from "@lit/localize";
 import { ApiError, type FieldProblem } from "../api/client";
+import { fieldErrorText } from "../i18n/field-errors";
 
 export class Problems {
   static readonly none = new Problems([], null);
@@ -27,7 +28,7 @@ export class Problems {
 
   /** Messages for exactly `path` or anything beneath it. */
   at(path: string, exact = false): string[] {
-    return this.list.filter((e) => e.field === path || (!exact && e.field.startsWith(`${path}/`))).map((e) => e.message);
+    return this.list.filter((e) => e.field === path || (!exact && e.field.startsWith(`${path}/`))).map((e) => fieldErrorText(e));
   }
 
   /** Problems beneath `prefix`, for a nested editor (e.g. the filter builder). */
@@ -50,7 +51,7 @@ export function banner(p: Problems, shown: string[] = []) {
   const orphans = p.list.filter((e) => !shown.some((s) => e.field === s || e.field.startsWith(`${s}/`)));
   return html`<div class="banner error" role="alert" data-role="form-error">
     <strong>${p.summary ?? msg("The change was not saved", { id: "admin.notSaved" })}</strong>
-    ${orphans.length ? html`<ul>${orphans.map((e) => html`<li>${e.field ? html`<code>${e.field}</code>: ` : nothing}${e.message}</li>`)}</ul>` : nothing}
+    ${orphans.length ? html`<ul>${orphans.map((e) => html`<li>${e.field ? html`<code>${e.field}</code>: ` : nothing}${fieldErrorText(e)}</li>`)}</ul>` : nothing}
   </div>`;
 }
 

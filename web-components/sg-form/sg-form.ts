@@ -7,6 +7,7 @@
 import { LitElement, html, css, nothing, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { ApiError, type ApiClient, type ApiRecord, type FieldInfo, type TableInfo, type User } from "../api/client";
+import { fieldErrorText } from "../i18n/field-errors";
 import { labelOf, localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import "./link-picker";
@@ -212,7 +213,7 @@ export class SgForm extends LitElement {
     }
     const byField = err.fieldErrors();
     const known = new Set(this.fields.map((f) => f.name));
-    this.errors = new Map([...byField].filter(([k]) => known.has(k)).map(([k, list]) => [k, list.map((e) => e.message)]));
+    this.errors = new Map([...byField].filter(([k]) => known.has(k)).map(([k, list]) => [k, list.map((e) => fieldErrorText(e))]));
     // A stage list's row problems go on their rows; what is left stays on the field.
     this.rowProblems = new Map();
     for (const f of this.fields.filter((x) => isStageList(x) && this.errors.has(x.name))) {

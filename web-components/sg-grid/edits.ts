@@ -4,6 +4,7 @@
  * problem+json (422 field errors, 409 conflicts with the current record) back onto cells.
  */
 import type { ApiRecord, Problem } from "../api/client";
+import { fieldErrorText } from "../i18n/field-errors";
 import { parseValue, SERVER_ASSIGNED, type GridField } from "./values";
 
 /** The API takes at most this many records per request. */
@@ -117,12 +118,12 @@ export function mapProblem(problem: Problem, items: UpdateItem[], rows: number[]
       const index = m[1] === undefined ? 0 : Number(m[1]);
       const row = rows[index];
       if (row !== undefined) {
-        out.cells.push({ row, field: m[2]!, message: e.message });
+        out.cells.push({ row, field: m[2]!, message: fieldErrorText(e) });
         continue;
       }
     }
     if (/version$/.test(e.field) && out.conflicts.length) continue;
-    out.general ??= e.message;
+    out.general ??= fieldErrorText(e);
   }
   if (!out.cells.length && !out.conflicts.length) out.general ??= problem.detail || problem.title;
   return out;

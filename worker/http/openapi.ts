@@ -84,7 +84,7 @@ function document() {
           },
         },
         Record: { type: "object", properties: { id: { type: "integer" }, version: { type: "integer" }, createdAt: { type: "string" }, updatedAt: { type: "string" }, fields: { type: "object" } } },
-        Problem: { type: "object", properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, detail: { type: "string" }, errors: { type: "array", items: { type: "object", properties: { field: { type: "string" }, code: { type: "string" }, message: { type: "string" } } } } } },
+        Problem: { type: "object", properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, detail: { type: "string" }, errors: { type: "array", items: { type: "object", properties: { field: { type: "string" }, code: { type: "string" }, message: { type: "string" }, params: { type: "object", description: "Values the message names (limit, expected, format), for clients that word messages in their own language" } } } } } },
       },
     },
     security: [{ bearer: [] }],

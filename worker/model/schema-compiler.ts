@@ -37,7 +37,7 @@ export function compileSchema(schema: Schema): Check {
     const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
     checks.push((v, p, out) => {
       const t = typeOf(v);
-      if (!types.some((w) => matchesType(t, w))) out.push({ field: p, code: "type", message: `Instance type "${t === "integer" ? "number" : t}" is invalid. Expected "${types.join('", "')}".` });
+      if (!types.some((w) => matchesType(t, w))) out.push({ field: p, code: "type", message: `Instance type "${t === "integer" ? "number" : t}" is invalid. Expected "${types.join('", "')}".`, params: { expected: types.filter((x) => x !== "null").join(",") } });
     });
   }
   if (schema.enum !== undefined) {
@@ -74,7 +74,7 @@ export function compileSchema(schema: Schema): Check {
     if (schema[key] === undefined) return;
     const lim = schema[key] as number;
     checks.push((v, p, out) => {
-      if (typeof v === "number" && bad(v, lim)) out.push({ field: p, code: key, message: `${v} is ${word} ${lim}.` });
+      if (typeof v === "number" && bad(v, lim)) out.push({ field: p, code: key, message: `${v} is ${word} ${lim}.`, params: { limit: lim } });
     });
   };
   num("minimum", (v, l) => v < l, "less than");
@@ -88,10 +88,10 @@ export function compileSchema(schema: Schema): Check {
     checks.push((v, p, out) => {
       if (typeof v !== "string") return;
       const len = min !== undefined || max !== undefined ? ucs2length(v) : 0;
-      if (min !== undefined && len < min) out.push({ field: p, code: "minLength", message: `String is too short (${len} < ${min}).` });
-      if (max !== undefined && len > max) out.push({ field: p, code: "maxLength", message: `String is too long (${len} > ${max}).` });
+      if (min !== undefined && len < min) out.push({ field: p, code: "minLength", message: `String is too short (${len} < ${min}).`, params: { limit: min } });
+      if (max !== undefined && len > max) out.push({ field: p, code: "maxLength", message: `String is too long (${len} > ${max}).`, params: { limit: max } });
       if (re && !re.test(v)) out.push({ field: p, code: "pattern", message: `String does not match pattern.` });
-      if (fmt && !fmt(v)) out.push({ field: p, code: "format", message: `String does not match format "${String(schema.format)}".` });
+      if (fmt && !fmt(v)) out.push({ field: p, code: "format", message: `String does not match format "${String(schema.format)}".`, params: { format: String(schema.format) } });
     });
   }
   if (schema.items !== undefined || schema.minItems !== undefined || schema.maxItems !== undefined || schema.uniqueItems) {
@@ -101,8 +101,8 @@ export function compileSchema(schema: Schema): Check {
     const unique = schema.uniqueItems === true;
     checks.push((v, p, out) => {
       if (!Array.isArray(v)) return;
-      if (min !== undefined && v.length < min) out.push({ field: p, code: "minItems", message: `Array has too few items (${v.length} < ${min}).` });
-      if (max !== undefined && v.length > max) out.push({ field: p, code: "maxItems", message: `Array has too many items (${v.length} > ${max}).` });
+      if (min !== undefined && v.length < min) out.push({ field: p, code: "minItems", message: `Array has too few items (${v.length} < ${min}).`, params: { limit: min } });
+      if (max !== undefined && v.length > max) out.push({ field: p, code: "maxItems", message: `Array has too many items (${v.length} > ${max}).`, params: { limit: max } });
       if (unique) {
         for (let i = 0; i < v.length; i++) {
           for (let j = i + 1; j < v.length; j++) {

@@ -81,7 +81,7 @@ export async function validateWrites(
       if (f.required && missing) errors.push({ field: `${item.path}/${f.name}`, code: "required", message: `${f.name} is required` });
       if (v === undefined || v === null) continue;
       if (f.type === "number" && typeof v === "number" && !hasPrecision(v, f.options.precision ?? 8)) {
-        errors.push({ field: `${item.path}/${f.name}`, code: "precision", message: `${f.name} takes at most ${f.options.precision ?? 8} decimals` });
+        errors.push({ field: `${item.path}/${f.name}`, code: "precision", message: `${f.name} takes at most ${f.options.precision ?? 8} decimals`, params: { limit: f.options.precision ?? 8 } });
       }
       if (f.type === "currency" && typeof v === "object" && typeof (v as { currency?: unknown }).currency === "string" && /^[A-Z]{3}$/.test((v as { currency: string }).currency) && !isCurrencyCode((v as { currency: string }).currency)) {
         errors.push({ field: `${item.path}/${f.name}/currency`, code: "unknown_currency", message: `Unknown currency ${(v as { currency: string }).currency}` });

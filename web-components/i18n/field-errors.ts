@@ -1,0 +1,78 @@
+/**
+ * Field problems from the server worded in the UI's language. The server names what is wrong with a
+ * stable `code` and the values involved in `params` (its `message` is English); codes this does not
+ * know keep the server's message.
+ */
+import { msg, str } from "@lit/localize";
+import type { FieldProblem } from "../api/client";
+
+function typeText(expected: string | undefined): string {
+  const kinds = (expected ?? "").split(",");
+  if (kinds.includes("number") || kinds.includes("integer")) return msg("Enter a number", { id: "common.err.typeNumber" });
+  if (kinds.includes("string")) return msg("Enter text", { id: "common.err.typeText" });
+  if (kinds.includes("boolean")) return msg("Choose yes or no", { id: "common.err.typeBoolean" });
+  if (kinds.includes("array")) return msg("Enter a list", { id: "common.err.typeList" });
+  return msg("This value has the wrong form", { id: "common.err.type" });
+}
+
+function formatText(format: string | undefined): string {
+  switch (format) {
+    case "email":
+      return msg("Enter a valid email address", { id: "common.err.email" });
+    case "uri":
+    case "url":
+      return msg("Enter a valid web address", { id: "common.err.url" });
+    case "date":
+      return msg("Enter a date as YYYY-MM-DD", { id: "common.err.date" });
+    case "date-time":
+      return msg("Enter a date and time", { id: "common.err.dateTime" });
+    default:
+      return msg("Not in the expected format", { id: "common.err.format" });
+  }
+}
+
+export function fieldErrorText(e: Pick<FieldProblem, "message" | "params"> & { code?: string }): string {
+  const p = e.params ?? {};
+  const limit = p.limit;
+  const has = limit !== undefined;
+  switch (e.code) {
+    case "required":
+      return msg("Required", { id: "common.err.required" });
+    case "type":
+      return typeText(p.expected as string | undefined);
+    case "minimum":
+      return has ? msg(str`Must be at least ${limit}`, { id: "common.err.minimum" }) : e.message;
+    case "maximum":
+      return has ? msg(str`Must be at most ${limit}`, { id: "common.err.maximum" }) : e.message;
+    case "minLength":
+      return has ? msg(str`At least ${limit} characters`, { id: "common.err.minLength" }) : e.message;
+    case "maxLength":
+      return has ? msg(str`At most ${limit} characters`, { id: "common.err.maxLength" }) : e.message;
+    case "minItems":
+      return has ? msg(str`Choose at least ${limit}`, { id: "common.err.minItems" }) : e.message;
+    case "maxItems":
+      return has ? msg(str`Choose at most ${limit}`, { id: "common.err.maxItems" }) : e.message;
+    case "precision":
+      return has ? msg(str`At most ${limit} decimal places`, { id: "common.err.precision" }) : e.message;
+    case "format":
+      return formatText(p.format as string | undefined);
+    case "pattern":
+      return msg("Not in the expected format", { id: "common.err.format" });
+    case "enum":
+      return msg("Not one of the choices", { id: "common.err.enum" });
+    case "uniqueItems":
+      return msg("The same item is listed twice", { id: "common.err.uniqueItems" });
+    case "unknown_user":
+      return msg("No such user", { id: "common.err.unknownUser" });
+    case "unknown_record":
+      return msg("The linked record does not exist", { id: "common.err.unknownRecord" });
+    case "unknown_currency":
+      return msg("Unknown currency", { id: "common.err.unknownCurrency" });
+    case "read_only":
+      return msg("You may not change this field", { id: "common.err.readOnly" });
+    case "unknown_field":
+      return msg("No such field", { id: "common.err.unknownField" });
+    default:
+      return e.message;
+  }
+}
