@@ -1,7 +1,7 @@
 /**
  * The bench's own Worker: migrations applied to bench/.data/state, users inserted straight into the
- * local D1, then `wrangler dev` in its own process group so that it (and workerd under it) can be
- * stopped as one, on success, on error and on Ctrl-C.
+ * local D1, then the Worker host (workerd alone, or `wrangler dev`) in its own process group so that it
+ * (and workerd under it) can be stopped as one, on success, on error and on Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { openSync, closeSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
