@@ -73,22 +73,38 @@ function parseNode(raw: unknown, table: TableMeta, opts: ParseOptions, path: str
   return { kind: "cond", field, op, value: parseOperand(field, op, obj.value, `${path}/value`, "value" in obj) };
 }
 
+/**
+ * The schema an operand of `op` on `field` must match. Kept per field object (fields are replaced, not
+ * changed, when the schema moves), so the validator compiled for it is found again by identity.
+ */
+const operandSchemas = new WeakMap<FieldMeta, Map<string, object>>();
+function operandSchema(field: FieldMeta, op: Op): object {
+  const spec = typeSpec(field.type);
+  const textMatch = (op === "contains" || op === "not_contains" || op === "starts_with") && spec.searchable && field.type !== "multi_select";
+  const kind = LIST_OPS.has(op) ? "list" : op === "between" ? "between" : textMatch ? "text" : "one";
+  let byKind = operandSchemas.get(field);
+  if (!byKind) operandSchemas.set(field, (byKind = new Map()));
+  let schema = byKind.get(kind);
+  if (!schema) {
+    const one = spec.operandSchema(field);
+    schema =
+      kind === "list" ? { type: "array", minItems: 1, maxItems: 1000, items: one }
+      : kind === "between" ? { type: "array", minItems: 2, maxItems: 2, items: one }
+      : kind === "text" ? { type: "string", minLength: 1, maxLength: 1000 }
+      : one;
+    byKind.set(kind, schema);
+  }
+  return schema;
+}
+
 function parseOperand(field: FieldMeta, op: Op, value: unknown, path: string, present: boolean): unknown {
   const spec = typeSpec(field.type);
   if (NO_VALUE.has(op)) {
     if (present && value !== null) throw badRequest(path, `${op} takes no value`, "unexpected");
     return null;
   }
-  const one = spec.operandSchema(field);
-  const textMatch = (op === "contains" || op === "not_contains" || op === "starts_with") && spec.searchable && field.type !== "multi_select";
-  const schema = LIST_OPS.has(op)
-    ? { type: "array", minItems: 1, maxItems: 1000, items: one }
-    : op === "between"
-      ? { type: "array", minItems: 2, maxItems: 2, items: one }
-      : textMatch
-        ? { type: "string", minLength: 1, maxLength: 1000 }
-        : one;
   if (!present) throw invalid([{ field: path, code: "required", message: `${op} needs a value` }]);
+  const schema = operandSchema(field, op);
   const errors: FieldError[] = validate(schema, value, path);
   if (errors.length) throw invalid(errors, `Invalid value for ${op} on ${field.name}`);
   const enc = (v: unknown) => spec.encodeOperand(v, field);
