@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/profile.ts [--batches 20]`: CPU profile of the worker's own write and read
+ * `node --import tsx bench/profile.ts [--batches 20] [--from-bench-state] [--cache-mb 256]`: CPU profile of the worker's own write and read
  * pipelines (worker/records/write.ts createRecords, worker/records/read.ts listRecords) run in Node
  * over better-sqlite3, to see which functions are hot without workerd in the way. No server is
  * started; the database is a scratch file under bench/.data/profile (with --from-bench-state, a copy
@@ -23,6 +23,10 @@ mkdirSync(dir, { recursive: true });
 const fromState = argv.includes("--from-bench-state");
 const db = new Database(fromState ? copyDatabase("profile") : path.join(dir, "profile.sqlite"));
 db.pragma("journal_mode = WAL");
+// `--cache-mb N`: SQLite's page cache (default ~2 MB, which D1 uses and does not let a Worker change), to see what random index inserts at 1M rows cost for want of it.
+const cacheMb = argv.includes("--cache-mb") ? Number(argv[argv.indexOf("--cache-mb") + 1]) : 0;
+if (cacheMb > 0) db.pragma(`cache_size = -${Math.round(cacheMb * 1024)}`);
+console.log(`SQLite cache_size = ${db.pragma("cache_size", { simple: true })} (negative: KiB)`);
 const now = new Date().toISOString();
 let owners = ["usr_benchprofile", "usr_benchprofil2", "usr_benchprofil3"];
 if (fromState) {
@@ -101,6 +105,8 @@ await session.post("Profiler.setSamplingInterval", { interval: 100 });
 
 async function profiled(name: string, fn: () => Promise<void>) {
   const sql0 = shim.sqlMs;
+  const commit0 = shim.commitMs;
+  shim.msBySql.clear();
   await session.post("Profiler.start");
   const t = performance.now();
   await fn();
@@ -108,6 +114,8 @@ async function profiled(name: string, fn: () => Promise<void>) {
   const { profile } = (await session.post("Profiler.stop")) as unknown as { profile: Profile };
   writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
   report(name, profile, wall, shim.sqlMs - sql0);
+  console.log(`-- SQL time by statement (COMMIT of batches: ${(shim.commitMs - commit0).toFixed(1)} ms) --`);
+  for (const [sql, ms] of [...shim.msBySql].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`${ms.toFixed(1).padStart(9)} ms  ${sql.slice(0, 140)}`);
 }
 
 // Warm-up outside the profile (JIT, validator cache).

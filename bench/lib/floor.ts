@@ -33,6 +33,8 @@ export class ShimD1 {
   sqlMs = 0;
   /** Time of the batches' transactions outside their statements: BEGIN and above all COMMIT (the WAL write). */
   commitMs = 0;
+  /** SQL time per statement text (bench/profile.ts prints the costliest). */
+  readonly msBySql = new Map<string, number>();
   private cache = new Map<string, ReturnType<Db["prepare"]>>();
   constructor(readonly db: Db) {}
 
@@ -54,7 +56,9 @@ export class ShimD1 {
       const info = s.run(...args);
       return { results: [], meta: { changes: info.changes } };
     } finally {
-      this.sqlMs += performance.now() - t;
+      const ms = performance.now() - t;
+      this.sqlMs += ms;
+      this.msBySql.set(sql, (this.msBySql.get(sql) ?? 0) + ms);
     }
   }
 
