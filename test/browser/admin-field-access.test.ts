@@ -64,3 +64,21 @@ it("admin restricts a field to read-only for reps and the grid shows it locked",
     await adminApi.request("PUT", "/api/admin/roles/sales_rep/grants/customers", body);
   }
 });
+
+it("the permission matrix offers a cell to edit only once its grant has arrived, so it never opens as no access", async () => {
+  const base = inject("baseUrl");
+  const admin = await openAdmin(browser, base);
+  try {
+    // Slow grants: before, the matrix showed its Edit buttons as soon as roles and tables arrived.
+    await admin.page.route("**/api/admin/roles/*/grants", async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await section(admin.page, "permissions");
+    await admin.page.locator('sg-admin-permissions td[data-cell="sales_rep|customers"] [data-role=edit-grant]').click();
+    const editor = admin.page.locator("sg-admin-permissions [data-role=grant-editor]");
+    expect(await editor.locator("select[name=level-read]").inputValue()).toBe("own");
+  } finally {
+    await admin.close();
+  }
+});

@@ -77,13 +77,14 @@ export class SgAdminPermissions extends LitElement {
   private async load(): Promise<void> {
     try {
       const [roles, tables, users] = await Promise.all([this.admin.roles(), this.admin.tables(), this.admin.users()]);
-      this.roles = roles;
-      this.tables = tables;
-      this.users = users.map((u) => ({ id: u.id, name: u.name }));
       const lists = await Promise.all(roles.filter((r) => r.name !== "admin").map((r) => this.admin.grants(r.name)));
       const map = new Map<string, Grant>();
       for (const g of lists.flat()) map.set(`${g.role}|${g.table.id}`, g);
+      // All at once: a cell opened before its grant arrived would start from "no access" and save that.
       this.grants = map;
+      this.roles = roles;
+      this.tables = tables;
+      this.users = users.map((u) => ({ id: u.id, name: u.name }));
     } catch (err) {
       this.problems = Problems.from(err);
     }
