@@ -1,12 +1,13 @@
 /**
  * An admin makes a field read-only for reps in the permission matrix; the rep's record form shows it
- * locked and the server refuses a write to it. The demo grant is put back afterwards.
+ * locked and the server refuses a write to it. The demo grant is put back afterwards. The matrix and
+ * its editor under slow answers.
  */
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { ApiError } from "../../web-components/api/client";
 import { apiAs, launchBrowser, newPage, screenshot, signIn } from "./harness";
-import { openAdmin, section } from "./admin-helpers";
+import { attribute, openAdmin, section } from "./admin-helpers";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -78,6 +79,36 @@ it("the permission matrix offers a cell to edit only once its grant has arrived,
     await admin.page.locator('sg-admin-permissions td[data-cell="sales_rep|customers"] [data-role=edit-grant]').click();
     const editor = admin.page.locator("sg-admin-permissions [data-role=grant-editor]");
     expect(await editor.locator("select[name=level-read]").inputValue()).toBe("own");
+  } finally {
+    await admin.close();
+  }
+});
+
+it("the last permission cell chosen stays open when an earlier one's table answers later", async () => {
+  const base = inject("baseUrl");
+  const adminApi = await apiAs("admin", base);
+  const customers = (await adminApi.table("customers")).table;
+  const admin = await openAdmin(browser, base);
+  try {
+    await section(admin.page, "permissions");
+    await admin.page.route(`**/api/meta/tables/${customers.id}`, async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    const cell = (table: string) => admin.page.locator(`sg-admin-permissions td[data-cell="sales_rep|${table}"]`);
+    // The customers cell's last request: its owner field, asked for after its slow table.
+    const late = admin.page.waitForEvent("requestfinished", (r) => r.url().endsWith(`/api/admin/tables/${customers.id}/owner-field`));
+    await cell("customers").locator("[data-role=edit-grant]").click();
+    await cell("deals").locator("[data-role=edit-grant]").click();
+    await attribute(cell("deals"), "aria-current", "true");
+    await late;
+    // Its body parsed and the element rendered with whatever it decided.
+    await admin.page.evaluate(async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      await (document.querySelector("sg-admin")!.shadowRoot!.querySelector("sg-admin-permissions") as unknown as { updateComplete: Promise<boolean> }).updateComplete;
+    });
+    expect(await cell("deals").getAttribute("aria-current")).toBe("true");
+    expect(await cell("customers").getAttribute("aria-current")).toBe("false");
   } finally {
     await admin.close();
   }

@@ -68,6 +68,7 @@ export class SgAdminPermissions extends LitElement {
   @state() private cell: { role: string; table: AdminTable; exists: boolean } | null = null;
   @state() private d: Draft | null = null;
   @state() private problems = Problems.none;
+  private openSeq = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -98,9 +99,12 @@ export class SgAdminPermissions extends LitElement {
   }
 
   private async openCell(role: string, table: AdminTable): Promise<void> {
+    // The latest cell chosen wins: an earlier one whose table answers later must not replace it.
+    const seq = ++this.openSeq;
     const full = await this.admin.table(table.id);
-    const g = this.grants.get(`${role}|${table.id}`);
     const owner = await this.admin.ownerField(table.id).catch(() => null);
+    if (seq !== this.openSeq) return;
+    const g = this.grants.get(`${role}|${table.id}`);
     const kinds = {} as Draft["kinds"];
     const rules = {} as Draft["rules"];
     const valid = {} as Draft["valid"];
