@@ -23,7 +23,7 @@ mkdirSync(dir, { recursive: true });
 const fromState = argv.includes("--from-bench-state");
 const db = new Database(fromState ? copyDatabase("profile") : path.join(dir, "profile.sqlite"));
 db.pragma("journal_mode = WAL");
-// `--cache-mb N`: SQLite's page cache (default ~2 MB, which D1 uses and does not let a Worker change), to see what random index inserts at 1M rows cost for want of it.
+// `--cache-mb N`: SQLite's page cache (a Worker cannot set D1's), to see how much of the random index inserts at 1M rows is for want of cache.
 const cacheMb = argv.includes("--cache-mb") ? Number(argv[argv.indexOf("--cache-mb") + 1]) : 0;
 if (cacheMb > 0) db.pragma(`cache_size = -${Math.round(cacheMb * 1024)}`);
 console.log(`SQLite cache_size = ${db.pragma("cache_size", { simple: true })} (negative: KiB)`);

@@ -510,7 +510,10 @@ async function profileBulk(shim: ShimD1, reg: unknown, table: unknown, admin: Be
     JSON.stringify(result);
     const dj = performance.now() - tj;
     if (b === 0) continue; // warm-up
-    for (const [text, ms] of shim.msBySql) byStatement.set(statementKind(text), (byStatement.get(statementKind(text)) ?? 0) + ms);
+    for (const [text, ms] of shim.msBySql) {
+      const kind = statementKind(text);
+      byStatement.set(kind, (byStatement.get(kind) ?? 0) + ms);
+    }
     byStatement.set("COMMIT of the batch (WAL write)", (byStatement.get("COMMIT of the batch (WAL write)") ?? 0) + shim.commitMs - commit0);
     per.push(dt);
     sql.push(shim.sqlMs - sql0);

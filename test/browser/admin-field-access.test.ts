@@ -96,8 +96,8 @@ it("the last permission cell chosen stays open when an earlier one's table answe
       await route.continue();
     });
     const cell = (table: string) => admin.page.locator(`sg-admin-permissions td[data-cell="sales_rep|${table}"]`);
-    // The customers cell's last request: its owner field, asked for after its slow table.
-    const late = admin.page.waitForEvent("requestfinished", (r) => r.url().endsWith(`/api/admin/tables/${customers.id}/owner-field`));
+    // The customers cell's last answer: its slow table.
+    const late = admin.page.waitForEvent("requestfinished", (r) => r.url().endsWith(`/api/meta/tables/${customers.id}`));
     await cell("customers").locator("[data-role=edit-grant]").click();
     await cell("deals").locator("[data-role=edit-grant]").click();
     await attribute(cell("deals"), "aria-current", "true");

@@ -101,8 +101,7 @@ export class SgAdminPermissions extends LitElement {
   private async openCell(role: string, table: AdminTable): Promise<void> {
     // The latest cell chosen wins: an earlier one whose table answers later must not replace it.
     const seq = ++this.openSeq;
-    const full = await this.admin.table(table.id);
-    const owner = await this.admin.ownerField(table.id).catch(() => null);
+    const [full, owner] = await Promise.all([this.admin.table(table.id), this.admin.ownerField(table.id).catch(() => null)]);
     if (seq !== this.openSeq) return;
     const g = this.grants.get(`${role}|${table.id}`);
     const kinds = {} as Draft["kinds"];
