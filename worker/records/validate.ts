@@ -45,7 +45,8 @@ export function checkFieldsObject(value: unknown, path: string, errors: FieldErr
     errors.push({ field: path, code: "type", message: "fields must be an object of field name to value" });
     return null;
   }
-  return value as Record<string, unknown>;
+  // A copy without a prototype, so a field named "constructor" or "toString" is found only when sent.
+  return Object.assign(Object.create(null) as Record<string, unknown>, value);
 }
 
 /** Validates each item's fields; throws one 422 listing every problem. */

@@ -199,7 +199,8 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   const reserve = reserveRecordIds(table.id, n);
   const first = (await ctx.db.prepare(reserve.sql).bind(...reserve.params).first<{ first: number }>())!.first;
   const ids = writes.map((_, i) => first + i);
-  const values = writes.map((w) => ({ ...w.fields }));
+  // Prototype-free copies (as checkFieldsObject made them): a field named like an Object.prototype key is found only when set.
+  const values = writes.map((w) => Object.assign(Object.create(null) as Record<string, unknown>, w.fields));
   // A new row without an owner belongs to whoever creates it.
   const owner = ownerField(table);
   if (owner) for (const v of values) if (v[owner.name] === undefined) v[owner.name] = ctx.principal.userId;

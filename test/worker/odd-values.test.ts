@@ -1,0 +1,199 @@
+/**
+ * Odd values never answer 500 and never change silently (issue 12, point 3): names that are keys of
+ * Object.prototype work like any other name, impossible dates and times are refused naming the field,
+ * and text with lone UTF-16 surrogates is refused naming where it was.
+ * Storage is shared between tests in this file: every table name is unique.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, userWithToken, type ApiResponse } from "./helpers";
+
+type Client = ReturnType<typeof api>;
+type Rec = { id: number; version: number; fields: Record<string, any> };
+
+const sfx = () => crypto.randomUUID().replace(/-/g, "").slice(0, 10);
+const enc = encodeURIComponent;
+const filterParam = (f: unknown) => `filter=${enc(JSON.stringify(f))}`;
+
+let admin: Client;
+
+/** A problem+json reply with `status`, no stack trace, and an error at `field` with `code` (when given). */
+function expectProblem(res: ApiResponse, status: number, field?: string, code?: string) {
+  expect(res.status, res.text.slice(0, 600)).toBe(status);
+  expect(res.headers.get("content-type")).toContain("application/problem+json");
+  expect(res.text).not.toMatch(/\bat \S+\.(ts|js):\d+/);
+  if (field !== undefined || code !== undefined) {
+    const hit = (res.body.errors as { field: string; code: string }[]).some((e) => (field === undefined || e.field === field) && (code === undefined || e.code === code));
+    expect(hit, `no error ${field} / ${code} in ${res.text.slice(0, 600)}`).toBe(true);
+  }
+}
+
+async function createTable(body: unknown) {
+  const res = await admin.post("/meta/tables", body);
+  expect(res.status, res.text).toBe(201);
+  return res.body.table as { id: string; name: string };
+}
+
+beforeAll(async () => {
+  admin = api((await userWithToken(["admin"])).token);
+});
+
+describe("names that are keys of Object.prototype", () => {
+  const PROTO_CHOICES = ["__proto__", "toString", "hasOwnProperty", "valueOf", "constructor"];
+  let a: string; // a text field named constructor and choices named after prototype keys
+  let b: string; // a link field named constructor to a
+  let plain: string; // no such names at all
+
+  beforeAll(async () => {
+    const s = sfx();
+    a = (await createTable({
+      name: `proto_a_${s}`,
+      fields: [
+        { name: "constructor", type: "text" },
+        { name: "amount", type: "number" },
+        { name: "stage", type: "single_select", options: { choices: PROTO_CHOICES.map((name) => ({ name })) } },
+        { name: "tags", type: "multi_select", options: { choices: PROTO_CHOICES.map((name) => ({ name })) } },
+      ],
+    })).name;
+    b = (await createTable({
+      name: `proto_b_${s}`,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "constructor", type: "link", options: { table: a, inverseName: "b_items" } },
+      ],
+    })).name;
+    plain = (await createTable({ name: `proto_plain_${s}`, fields: [{ name: "title", type: "text" }] })).name;
+  });
+
+  async function create(table: string, fields: Record<string, unknown>): Promise<Rec> {
+    const res = await admin.post(`/tables/${table}/records`, { fields });
+    expect(res.status, res.text).toBe(201);
+    return res.body.record;
+  }
+  async function get(table: string, id: number, query = ""): Promise<Rec> {
+    const res = await admin.get(`/tables/${table}/records/${id}${query}`);
+    expect(res.status, res.text).toBe(200);
+    return res.body.record;
+  }
+  async function list(table: string, query: string): Promise<Rec[]> {
+    const res = await admin.get(`/tables/${table}/records?limit=1000&${query}`);
+    expect(res.status, res.text).toBe(200);
+    return res.body.records;
+  }
+
+  it("a text field named constructor and choices named __proto__, toString, hasOwnProperty, valueOf round-trip", async () => {
+    const r = await create(a, { constructor: "hello", stage: "__proto__", tags: ["toString", "hasOwnProperty", "__proto__"] });
+    expect(r.fields).toMatchObject({ constructor: "hello", stage: "__proto__", tags: ["toString", "hasOwnProperty", "__proto__"] });
+    expect((await get(a, r.id)).fields).toMatchObject({ constructor: "hello", stage: "__proto__", tags: ["toString", "hasOwnProperty", "__proto__"] });
+    for (const choice of PROTO_CHOICES) {
+      const c = await create(a, { constructor: `c ${choice}`, stage: choice, tags: [choice] });
+      expect((await get(a, c.id)).fields).toMatchObject({ stage: choice, tags: [choice] });
+    }
+  });
+
+  it("a record created without the constructor field reads it back as null", async () => {
+    const r = await create(a, { amount: 1 });
+    expect(r.fields.constructor).toBeNull();
+    expect((await get(a, r.id)).fields.constructor).toBeNull();
+  });
+
+  it("an update that leaves constructor out keeps its value; one that sends it changes it", async () => {
+    const r = await create(a, { constructor: "kept", amount: 1 });
+    const u = await admin.patch(`/tables/${a}/records/${r.id}`, { version: r.version, fields: { amount: 2 } });
+    expect(u.status, u.text).toBe(200);
+    expect(u.body.record.fields).toMatchObject({ constructor: "kept", amount: 2 });
+    expect((await get(a, r.id)).fields).toMatchObject({ constructor: "kept", amount: 2 });
+    const v = await admin.patch(`/tables/${a}/records/${r.id}`, { version: u.body.record.version, fields: { constructor: "changed" } });
+    expect(v.status, v.text).toBe(200);
+    expect((await get(a, r.id)).fields).toMatchObject({ constructor: "changed", amount: 2 });
+    const bulk = await admin.patch(`/tables/${a}/records`, { records: [{ id: r.id, version: v.body.record.version, fields: { amount: 3 } }] });
+    expect(bulk.status, bulk.text).toBe(200);
+    expect((await get(a, r.id)).fields).toMatchObject({ constructor: "changed", amount: 3 });
+  });
+
+  it("filters, sorts, selects and aggregates by those names", async () => {
+    const x = await create(a, { constructor: "zz filter me", stage: "valueOf", tags: ["valueOf", "constructor"] });
+    expect((await list(a, filterParam({ field: "constructor", op: "eq", value: "zz filter me" }))).map((r) => r.id)).toEqual([x.id]);
+    expect((await list(a, filterParam({ field: "constructor", op: "starts_with", value: "zz filter" }))).map((r) => r.id)).toEqual([x.id]);
+    expect((await list(a, filterParam({ and: [{ field: "stage", op: "eq", value: "valueOf" }, { field: "tags", op: "contains", value: "constructor" }] }))).map((r) => r.id)).toEqual([x.id]);
+    const inProto = await list(a, filterParam({ field: "stage", op: "in", value: ["__proto__", "toString"] }));
+    expect(inProto.length).toBeGreaterThan(0);
+    for (const r of inProto) expect(["__proto__", "toString"]).toContain(r.fields.stage);
+    const sorted = await list(a, "sort=-constructor&fields=constructor");
+    const names = sorted.map((r) => r.fields.constructor).filter((v) => v !== null);
+    expect(names).toEqual([...names].sort().reverse());
+    expect(Object.keys(sorted[0]!.fields)).toEqual(["constructor"]);
+    const agg = await admin.post(`/tables/${a}/aggregate`, { groupBy: ["stage"], measures: [{ op: "count" }], filter: { field: "stage", op: "is_not_empty" } });
+    expect(agg.status, agg.text).toBe(200);
+    const keys = agg.body.groups.map((g: { key: Record<string, unknown> }) => g.key.stage);
+    expect(keys).toEqual(expect.arrayContaining(["__proto__", "toString", "valueOf"]));
+    const byName = await admin.post(`/tables/${a}/aggregate`, { groupBy: ["constructor"], measures: [{ op: "count" }], filter: { field: "constructor", op: "eq", value: "zz filter me" } });
+    expect(byName.status, byName.text).toBe(200);
+    expect(byName.body.groups).toEqual([expect.objectContaining({ key: { constructor: "zz filter me" } })]);
+  });
+
+  it("a link field named constructor writes, reads, expands, filters and keeps its links on other updates", async () => {
+    const t1 = await create(a, { constructor: "target one" });
+    const t2 = await create(a, { constructor: "target two" });
+    const r = await create(b, { title: "linked", constructor: [t1.id, t2.id] });
+    expect((await get(b, r.id)).fields.constructor).toEqual([t1.id, t2.id]);
+    const expanded = await get(b, r.id, "?expand=constructor");
+    expect(expanded.fields.constructor).toEqual([{ id: t1.id, primary: "target one" }, { id: t2.id, primary: "target two" }]);
+    expect((await get(a, t1.id)).fields.b_items).toEqual([r.id]);
+    expect((await list(b, filterParam({ field: "constructor", op: "contains", value: t2.id }))).map((x) => x.id)).toEqual([r.id]);
+    // A record made without the link has none, and an update of another field keeps the links.
+    const bare = await create(b, { title: "no links" });
+    expect((await get(b, bare.id)).fields.constructor).toEqual([]);
+    const u = await admin.patch(`/tables/${b}/records/${r.id}`, { version: r.version, fields: { title: "renamed" } });
+    expect(u.status, u.text).toBe(200);
+    expect((await get(b, r.id)).fields.constructor).toEqual([t1.id, t2.id]);
+    const cleared = await admin.patch(`/tables/${b}/records/${r.id}`, { version: u.body.record.version, fields: { constructor: [t2.id] } });
+    expect(cleared.status, cleared.text).toBe(200);
+    expect((await get(b, r.id)).fields.constructor).toEqual([t2.id]);
+  });
+
+  it("record bodies naming __proto__, constructor or toString on a table without such fields are 422 unknown_field", async () => {
+    for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
+      const raw = `{"fields": {"title": "x", ${JSON.stringify(key)}: {"title": "y"}}}`;
+      expectProblem(await admin.post(`/tables/${plain}/records`, raw), 422, `fields/${key}`, "unknown_field");
+      expectProblem(await admin.post(`/tables/${plain}/records`, `{"records": [${raw}]}`), 422, `records/0/fields/${key}`, "unknown_field");
+      const r = await create(plain, { title: "for patch" });
+      expectProblem(await admin.patch(`/tables/${plain}/records/${r.id}`, `{"version": ${r.version}, "fields": {${JSON.stringify(key)}: 1}}`), 422, `fields/${key}`, "unknown_field");
+      expectProblem(await admin.patch(`/tables/${plain}/records`, `{"records": [{"id": ${r.id}, "version": ${r.version}, "fields": {${JSON.stringify(key)}: 1}}]}`), 422, `records/0/fields/${key}`, "unknown_field");
+      // Beside fields, such a key is an unknown key of the body.
+      expectProblem(await admin.post(`/tables/${plain}/records`, `{"fields": {"title": "x"}, ${JSON.stringify(key)}: {}}`), 422, key, "unknown_key");
+    }
+    // Nothing of the refused writes was stored.
+    expect((await list(plain, "")).every((r) => r.fields.title === "for patch")).toBe(true);
+  });
+
+  it("query parameters naming those keys on a table without such fields are 400 unknown_field", async () => {
+    for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
+      expectProblem(await admin.get(`/tables/${plain}/records?${filterParam({ field: key, op: "eq", value: "x" })}`), 400, "filter/field", "unknown_field");
+      expectProblem(await admin.get(`/tables/${plain}/records?sort=${enc(key)}`), 400, "sort", "unknown_field");
+      expectProblem(await admin.get(`/tables/${plain}/records?fields=${enc(key)}`), 400, "fields", "unknown_field");
+      expectProblem(await admin.get(`/tables/${plain}/records?expand=${enc(key)}`), 400, "expand", "unknown_field");
+      const agg = await admin.post(`/tables/${plain}/aggregate`, { groupBy: [key], measures: [{ op: "count" }] });
+      expect([400, 422], agg.text).toContain(agg.status);
+      expectProblem(agg, agg.status);
+      const sum = await admin.post(`/tables/${plain}/aggregate`, { measures: [{ op: "sum", field: key }] });
+      expect([400, 422], sum.text).toContain(sum.status);
+      expectProblem(sum, sum.status);
+    }
+  });
+
+  it("definitions with such keys in labels, layouts and options are refused or kept as sent, never a 500", async () => {
+    const labels = await admin.post("/meta/tables", `{"name": "proto_l_${sfx()}", "labels": {"__proto__": "x"}, "fields": [{"name": "title", "type": "text"}]}`);
+    expectProblem(labels, 422);
+    const fieldLabels = await admin.post(`/meta/tables/${plain}/fields`, `{"name": "f_${sfx()}", "type": "text", "labels": {"constructor": "x"}}`);
+    expectProblem(fieldLabels, 422);
+    const options = await admin.post(`/meta/tables/${plain}/fields`, `{"name": "f_${sfx()}", "type": "text", "options": {"__proto__": {"maxLength": 1}}}`);
+    expectProblem(options, 422);
+    const widths = await admin.post("/meta/views", `{"name": "v_${sfx()}", "table": "${a}", "type": "grid", "layout": {"columnWidths": {"__proto__": 100}}}`);
+    expectProblem(widths, 422, "layout/columnWidths/__proto__", "unknown_field");
+    const ok = await admin.post("/meta/views", `{"name": "v_${sfx()}", "table": "${a}", "type": "grid", "layout": {"columnWidths": {"constructor": 120}}, "sort": [{"field": "constructor"}], "fields": ["constructor", "stage"]}`);
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.body.view.layout.columnWidths).toEqual({ constructor: 120 });
+    const records = await admin.get(`/meta/views/${ok.body.view.id}/records`);
+    expect(records.status, records.text).toBe(200);
+  });
+});
