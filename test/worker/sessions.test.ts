@@ -4,6 +4,7 @@ import { api, createUser, testEnv } from "./helpers";
 import { auth } from "../../worker/http/auth";
 import { renderProblem } from "../../worker/http/problem";
 import { hashToken } from "../../worker/auth/sessions";
+import { PAIR_FREE_FAILURES } from "../../worker/auth/throttle";
 import type { AppEnv } from "../../worker/env";
 
 const PROBLEM = "application/problem+json";
@@ -207,10 +208,10 @@ describe("POST /api/auth/password", () => {
     await signIn(s.email, s.password);
   });
 
-  it("throttles wrong current passwords like sign-ins, so a stolen access token cannot guess it", async () => {
+  it("throttles wrong current passwords like sign-ins (per account and client), so a stolen access token cannot guess it", async () => {
     const s = await userSession();
     const headers = { "cf-connecting-ip": "198.51.100.77" };
-    for (let i = 0; i < 5; i++) expect((await api(s.token).post("/auth/password", { current: `guess-${i}`, next: NEXT }, headers)).status).toBe(403);
+    for (let i = 0; i < PAIR_FREE_FAILURES; i++) expect((await api(s.token).post("/auth/password", { current: `guess-${i}`, next: NEXT }, headers)).status).toBe(403);
     const res = await api(s.token).post("/auth/password", { current: s.password, next: NEXT }, headers);
     expectProblem(res, 429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
