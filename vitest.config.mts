@@ -50,6 +50,19 @@ export default defineConfig(async () => {
             sequence: { groupOrder: 1 },
           },
         },
+        {
+          // `npm start` itself (scripts/start.mjs with real wrangler and workerd), after the browser
+          // tests so its rebuild of dist/web never lands under them; one file at a time.
+          test: {
+            name: "scripts",
+            include: ["test/scripts/**/*.test.ts"],
+            environment: "node",
+            fileParallelism: false,
+            testTimeout: 240_000,
+            hookTimeout: 60_000,
+            sequence: { groupOrder: 2 },
+          },
+        },
       ],
     },
   };
