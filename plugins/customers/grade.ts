@@ -6,6 +6,7 @@
  * and picked up by the next run.
  */
 import { AppError } from "../../worker/errors";
+import { shiftMonths } from "../../worker/model/dates";
 import { and, cond, findRows, runEffects, updateEffect } from "../../worker/plugins/effects";
 import type { Runtime } from "../../worker/plugins/types";
 import { parseStages } from "../pipeline/stages";
@@ -22,9 +23,11 @@ export function gradeFor(value: bigint, t: GradeRule["thresholds"]): "A" | "B" |
   return value >= BigInt(t.A) ? "A" : value >= BigInt(t.B) ? "B" : value >= BigInt(t.C) ? "C" : "D";
 }
 
-function monthsAgo(months: number, now: Date): string {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, now.getUTCDate()));
-  return d.toISOString().slice(0, 10);
+/** The first day of the window: `months` back from today (UTC), clamped to the month's end rather than rolled into the next month. */
+export function monthsAgo(months: number, now: Date): string {
+  const r = shiftMonths(now.toISOString().slice(0, 10), -months);
+  if (!r.ok) throw new AppError("validation_failed", r.message, [{ field: "gradeRule/months", code: r.code, message: r.message, params: r.params }]);
+  return r.value;
 }
 
 async function wonByCustomer(rt: Runtime, rule: GradeRule, now: Date): Promise<Map<number, bigint>> {

@@ -197,3 +197,135 @@ describe("names that are keys of Object.prototype", () => {
     expect(records.status, records.text).toBe(200);
   });
 });
+
+describe("impossible dates and times", () => {
+  let t: string;
+  let tableId: string;
+  let viewId: string;
+  let seeded: Rec;
+
+  beforeAll(async () => {
+    const table = await createTable({
+      name: `dates_${sfx()}`,
+      fields: [{ name: "title", type: "text" }, { name: "due", type: "date" }, { name: "at", type: "datetime" }],
+    });
+    t = table.name;
+    tableId = table.id;
+    const r = await admin.post(`/tables/${t}/records`, { fields: { title: "seed", due: "2026-06-01", at: "2026-06-01T10:00:00+08:00" } });
+    expect(r.status, r.text).toBe(201);
+    seeded = r.body.record;
+    const view = await admin.post("/meta/views", { name: `v_${sfx()}`, table: t, type: "grid" });
+    expect(view.status, view.text).toBe(201);
+    viewId = view.body.view.id;
+  });
+
+  const BAD_DATES: [string, string][] = [
+    ["2027-02-30", "invalid_date"], ["2026-13-01", "invalid_date"], ["2026-02-29", "invalid_date"], ["2026-00-10", "invalid_date"],
+    ["1899-12-31", "out_of_range"], ["2026-1-1", "invalid_date"],
+  ];
+  const BAD_DATETIMES: [string, string][] = [
+    ["2027-02-30T10:00:00Z", "invalid_datetime"], ["2026-13-01T10:00:00Z", "invalid_datetime"], ["2026-01-01T24:00:00Z", "invalid_datetime"],
+    ["2026-01-01T10:00:60Z", "invalid_datetime"], ["2026-12-31T23:59:60Z", "leap_second"], ["2026-01-01T10:00:00+25:00", "invalid_datetime"],
+    ["1899-12-31T23:00:00Z", "out_of_range"], ["9999-12-31T23:00:00-05:00", "out_of_range"], ["2026-01-01T10:00:00", "invalid_datetime"],
+  ];
+
+  it("record writes refuse them with 422 naming the field, one record or many, create or update, and store nothing", async () => {
+    for (const [value, code] of BAD_DATES) {
+      expectProblem(await admin.post(`/tables/${t}/records`, { fields: { title: "bad", due: value } }), 422, "fields/due", code);
+      expectProblem(await admin.post(`/tables/${t}/records`, { records: [{ fields: { title: "ok" } }, { fields: { title: "bad", due: value } }] }), 422, "records/1/fields/due", code);
+      expectProblem(await admin.patch(`/tables/${t}/records/${seeded.id}`, { version: seeded.version, fields: { due: value } }), 422, "fields/due", code);
+    }
+    for (const [value, code] of BAD_DATETIMES) {
+      expectProblem(await admin.post(`/tables/${t}/records`, { fields: { title: "bad", at: value } }), 422, "fields/at", code);
+      expectProblem(await admin.patch(`/tables/${t}/records`, { records: [{ id: seeded.id, version: seeded.version, fields: { at: value } }] }), 422, "records/0/fields/at", code);
+    }
+    const all = await admin.get(`/tables/${t}/records`);
+    expect(all.body.records.map((r: Rec) => r.fields.title)).toEqual(["seed"]);
+    expect(all.body.records[0].fields).toMatchObject({ due: "2026-06-01", at: "2026-06-01T02:00:00.000Z" });
+    // Valid odd forms are read, not refused: lower-case t and z, a finer fraction (cut), -00:00.
+    const ok = await admin.post(`/tables/${t}/records`, { fields: { title: "odd but valid", due: "2024-02-29", at: "2026-12-31t23:59:59.9999-00:00" } });
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.body.record.fields).toMatchObject({ due: "2024-02-29", at: "2026-12-31T23:59:59.999Z" });
+    expect((await admin.delete(`/tables/${t}/records/${ok.body.record.id}`)).status).toBe(200);
+  });
+
+  it("filters refuse them with 422 naming the operand, in lists, aggregates and view definitions", async () => {
+    for (const [value, code] of BAD_DATES) {
+      expectProblem(await admin.get(`/tables/${t}/records?${filterParam({ field: "due", op: "eq", value })}`), 422, "filter/value", code);
+      expectProblem(await admin.get(`/tables/${t}/records?${filterParam({ field: "due", op: "between", value: ["2026-01-01", value] })}`), 422, "filter/value/1", code);
+    }
+    for (const [value, code] of BAD_DATETIMES) {
+      expectProblem(await admin.get(`/tables/${t}/records?${filterParam({ field: "at", op: "gt", value })}`), 422, "filter/value", code);
+      expectProblem(await admin.get(`/tables/${t}/records?${filterParam({ field: "at", op: "in", value: [value] })}`), 422, "filter/value/0", code);
+      const agg = await admin.post(`/tables/${t}/aggregate`, { measures: [{ op: "count" }], filter: { field: "at", op: "lt", value } });
+      expectProblem(agg, 422, undefined, code);
+    }
+    expectProblem(await admin.post("/meta/views", { name: `v_${sfx()}`, table: t, type: "grid", filter: { field: "due", op: "eq", value: "2027-02-30" } }), 422, "filter/value", "invalid_date");
+    // A valid datetime operand is compared as the UTC instant it names.
+    const hit = await admin.get(`/tables/${t}/records?${filterParam({ field: "at", op: "eq", value: "2026-06-01T10:00:00+08:00" })}`);
+    expect(hit.status, hit.text).toBe(200);
+    expect(hit.body.records.map((r: Rec) => r.id)).toEqual([seeded.id]);
+  });
+
+  it("a forged cursor holding an impossible date is 400 invalid_cursor", async () => {
+    await admin.post(`/tables/${t}/records`, { records: [{ fields: { title: "p1", due: "2026-07-01", at: "2026-07-01T00:00:00Z" } }, { fields: { title: "p2", due: "2026-08-01", at: "2026-08-01T00:00:00Z" } }] });
+    for (const sort of ["due", "-at"]) {
+      const page = await admin.get(`/tables/${t}/records?sort=${sort}&limit=1`);
+      expect(page.status, page.text).toBe(200);
+      const cursor = JSON.parse(atob(page.body.nextCursor.replace(/-/g, "+").replace(/_/g, "/")));
+      for (const bad of sort === "due" ? ["2027-02-30", "2026-13-01", 5, { x: 1 }] : ["2026-12-31T23:59:60Z", "2026-01-01T24:00:00Z", "2026-01-01", 7]) {
+        const forged = btoa(JSON.stringify({ ...cursor, v: [bad, cursor.v[1]] })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+        expectProblem(await admin.get(`/tables/${t}/records?sort=${sort}&limit=1&cursor=${forged}`), 400, "cursor", "invalid_cursor");
+      }
+    }
+  });
+
+  it("embed token expiry refuses them with 422 naming expiresAt instead of rolling over", async () => {
+    const now = new Date();
+    // The next 30th of February: within the year an embed may last, so only the date itself is wrong.
+    const year = now.getUTCMonth() === 0 ? now.getUTCFullYear() : now.getUTCFullYear() + 1;
+    const soon = new Date(now.getTime() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const cases: [string, string][] = [
+      [`${year}-02-30T12:00:00Z`, "invalid_datetime"], [`${soon}T23:59:60Z`, "leap_second"], [`${soon}T24:00:00Z`, "invalid_datetime"],
+      [`${soon}T10:00:00+25:00`, "invalid_datetime"], [`${soon.slice(0, 5)}13-01T10:00:00Z`, "invalid_datetime"],
+    ];
+    for (const [expiresAt, code] of cases) {
+      expectProblem(await admin.post("/admin/embed-tokens", { view: viewId, mode: "read", expiresAt }), 422, "expiresAt", code);
+    }
+    expectProblem(await admin.post("/admin/embed-tokens", { view: viewId, mode: "read", expiresInDays: 1, filter: { field: "due", op: "eq", value: "2027-02-30" } }), 422, "filter/value", "invalid_date");
+    const ok = await admin.post("/admin/embed-tokens", { view: viewId, mode: "read", expiresAt: `${soon}T18:00:00+08:00` });
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.body.embed.expiresAt).toBe(`${soon}T10:00:00.000Z`);
+  });
+
+  it("the audit search refuses impossible from and to with 400 naming the parameter", async () => {
+    for (const bad of ["2027-02-30", "2026-01-01T24:00:00Z", "2026-12-31T23:59:60Z"]) {
+      expectProblem(await admin.get(`/admin/audit?table=${tableId}&from=${enc(bad)}`), 400, "from");
+      expectProblem(await admin.get(`/admin/audit?table=${tableId}&to=${enc(bad)}`), 400, "to");
+    }
+    expect((await admin.get(`/admin/audit?table=${tableId}&from=2026-01-01&to=${enc("2099-01-01T00:00:00Z")}`)).status).toBe(200);
+  });
+
+  it("a rule's $today that leaves the calendar is refused when the grant is set, never a 500", async () => {
+    const role = `r_${sfx()}`;
+    expect((await admin.post("/admin/roles", { name: role, label: role })).status).toBe(201);
+    const NONE = { read: "none", create: "none", update: "none", delete: "none" };
+    for (const days of [1e9, 1e7, 0.5]) {
+      const res = await admin.request("PUT", `/admin/roles/${role}/grants/${t}`, { ...NONE, read: { rule: { field: "due", op: "gte", value: { $today: days } } } });
+      expectProblem(res, 422);
+    }
+    const ok = await admin.request("PUT", `/admin/roles/${role}/grants/${t}`, { ...NONE, read: { rule: { field: "due", op: "gte", value: { $today: -30 } } } });
+    expect(ok.status, ok.text).toBe(200);
+  });
+});
+
+describe("calendar arithmetic does not roll over", () => {
+  it("a grading window N months back from the 31st starts on the last day of the shorter month", async () => {
+    const { monthsAgo } = await import("../../plugins/customers/grade");
+    expect(monthsAgo(1, new Date("2026-03-31T12:00:00Z"))).toBe("2026-02-28");
+    expect(monthsAgo(1, new Date("2024-03-31T12:00:00Z"))).toBe("2024-02-29");
+    expect(monthsAgo(6, new Date("2026-08-31T00:00:00Z"))).toBe("2026-02-28");
+    expect(monthsAgo(12, new Date("2025-02-28T00:00:00Z"))).toBe("2024-02-28");
+    expect(monthsAgo(3, new Date("2026-05-15T00:00:00Z"))).toBe("2026-02-15");
+  });
+});

@@ -6,6 +6,8 @@
  * No I/O here, so the server and the web components can share it.
  */
 import type { Filter } from "../../schemas/types";
+import { invalid } from "../errors";
+import { shiftDate } from "../model/dates";
 import { typeSpec } from "../model/field-types";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { FilterNode } from "../query/filter";
@@ -45,12 +47,12 @@ export function ownerField(table: TableMeta): FieldMeta | null {
   );
 }
 
-/** Today in the user's time zone, shifted by `days`, as YYYY-MM-DD. */
+/** Today in the user's time zone, shifted by whole `days`, as YYYY-MM-DD; 422 when that leaves the calendar. */
 export function relativeDate(days: number, timeZone: string, now = new Date()): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-  const d = new Date(`${parts}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  const r = shiftDate(today, days);
+  if (!r.ok) throw invalid([{ field: "$today", code: r.code, message: `{"$today": ${days}}: ${r.message}`, params: r.params }], "A rule's $today is out of range");
+  return r.value;
 }
 
 /** Replaces $user.* and {"$today": n} in a rule with the subject's values. */

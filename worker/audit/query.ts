@@ -5,6 +5,7 @@
  * table, and the fields of record changes (stored by id, so renames and deletions do not break them).
  */
 import { AppError, badRequest } from "../errors";
+import { parseDate, parseDatetime } from "../model/dates";
 import { findTable, type Registry } from "../model/registry";
 import type { FieldMeta } from "../model/types";
 import { likeEscape, Params } from "../query/params";
@@ -18,12 +19,15 @@ interface AuditRow {
   record_id: number | null; field_id: string | null; changes: string; request_id: string | null;
 }
 
-/** An ISO 8601 date or UTC date-time, normalised to the form sg_audit.at is stored in. */
+/** A date (its first instant, UTC) or an RFC 3339 date-time, normalised to the form sg_audit.at is stored in. */
 function instant(raw: string | undefined, name: string): string | null {
   if (raw === undefined) return null;
-  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw) && !Number.isNaN(Date.parse(raw));
-  if (!ok) throw badRequest(name, `${name} is an ISO 8601 date (2026-01-31) or date-time with a zone (2026-01-31T08:00:00Z)`, "format");
-  return new Date(raw).toISOString();
+  const r = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? parseDate(raw) : parseDatetime(raw);
+  if (!r.ok) {
+    const message = `${name} is a date (2026-01-31) or a date-time with a zone (2026-01-31T08:00:00Z): ${r.message}`;
+    throw new AppError("bad_request", message, [{ field: name, code: r.code, message, params: r.params }]);
+  }
+  return r.value.length === 10 ? `${r.value}T00:00:00.000Z` : r.value;
 }
 
 function parseChanges(text: string): unknown {

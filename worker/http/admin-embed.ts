@@ -12,6 +12,7 @@ import { requireAdmin, tableAccess } from "../access";
 import { auditRow, checkInput, checkQuery, intParam, prepare, runBatch, type AdminContext } from "../audit/log";
 import { EMBED_MAX_DAYS, insertEmbed, listEmbeds, loadEmbed, maxExpiry, newEmbedId, revokeEmbed, signEmbedToken, type EmbedToken } from "../auth/embed";
 import { invalid, notFound } from "../errors";
+import { parseDatetime } from "../model/dates";
 import { findTable, loadRegistry, type Registry } from "../model/registry";
 import type { TableMeta } from "../model/types";
 import { canOpenView, loadView, type ViewMeta } from "../model/views";
@@ -59,10 +60,9 @@ function expiry(input: MintInput, now: Date): string {
   if (input.expiresAt === undefined) {
     throw invalid([{ field: "expiresAt", code: "required", message: `An embed token expires: send expiresAt or expiresInDays (1 to ${EMBED_MAX_DAYS})` }], "The embed token is invalid");
   }
-  const raw = input.expiresAt;
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) && !Number.isNaN(Date.parse(raw));
-  if (!ok) throw invalid([{ field: "expiresAt", code: "format", message: "expiresAt is an ISO 8601 date-time with a zone, e.g. 2026-12-31T18:00:00Z" }], "The embed token is invalid");
-  const at = new Date(raw);
+  const parsed = parseDatetime(input.expiresAt);
+  if (!parsed.ok) throw invalid([{ field: "expiresAt", code: parsed.code, message: `expiresAt: ${parsed.message}`, params: parsed.params }], "The embed token is invalid");
+  const at = new Date(parsed.value);
   if (at <= now) throw invalid([{ field: "expiresAt", code: "range", message: "expiresAt is in the past" }], "The embed token is invalid");
   if (at > maxExpiry(now)) throw invalid([{ field: "expiresAt", code: "range", message: `An embed token lasts at most ${EMBED_MAX_DAYS} days` }], "The embed token is invalid");
   return at.toISOString();

@@ -23,6 +23,7 @@ import {
   type Decimal,
   type Money,
 } from "./money";
+import { dateFromParts, instantFromParts, type DateResult } from "./dates";
 
 export type ConvertResult = { ok: true; value: unknown } | { ok: false; reason: string };
 export interface ConvertContext {
@@ -116,40 +117,31 @@ function readNumberText(text: string): Decimal | null {
   return m ? parseDecimal(m[1]! + m[2]!.replace(/,/g, "") + m[3]!) : null;
 }
 
-const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function realDate(y: number, m: number, d: number): boolean {
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && !leap ? 28 : DAYS[m - 1]!);
-}
-const pad = (n: number | string, w: number) => String(n).padStart(w, "0");
-
-/** "YYYY-MM-DD" or "YYYY/M/D" (one separator kind) to canonical "YYYY-MM-DD", or null. */
-function readDate(text: string): string | null {
+/**
+ * Dates and date-times as people type them: "YYYY-MM-DD" or "YYYY/M/D"; a date-time with a "T", "t"
+ * or space, minutes without seconds, a comma fraction, an offset without its colon, or a plain date
+ * (midnight UTC). Only the syntax is lenient here: whether the parts name a real day and time, and
+ * the range, are model/dates.ts's, the one parser every API value goes through. Null: not date-shaped.
+ */
+function readDate(text: string): DateResult | null {
   const m = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})$/.exec(text);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[3]), Number(m[4])];
-  return realDate(y, mo, d) ? `${m[1]}-${pad(mo, 2)}-${pad(d, 2)}` : null;
+  return m ? dateFromParts(Number(m[1]), Number(m[3]), Number(m[4])) : null;
 }
 
-/** ISO 8601 with "Z" or an offset (a bare local time is ambiguous, so rejected) or a plain date. */
-function readDatetime(text: string): string | null {
+function readDatetime(text: string): DateResult | null {
   const date = readDate(text);
-  if (date) return `${date}T00:00:00.000Z`;
+  if (date) return date.ok ? { ok: true, value: `${date.value}T00:00:00.000Z` } : date;
   const m = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)$/i.exec(text);
   if (!m) return null;
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
-  if (!realDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
-  const [oh, om] = [Number(m[10] ?? 0), Number(m[11] ?? 0)];
-  if (oh > 23 || om > 59) return null;
-  const offset = (m[9] === "-" ? -1 : 1) * (oh * 60 + om); // minutes east of UTC; 0 for "Z"
-  // Milliseconds are truncated, not rounded, so 23:59:59.9999 cannot roll into the next day.
-  const ms = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
-  const t = new Date(0);
-  t.setUTCFullYear(y, mo - 1, d); // Date.UTC would read years 0..99 as 1900..1999
-  t.setUTCHours(h, mi - offset, s, ms);
-  const iso = t.toISOString();
-  return /^\d{4}-/.test(iso) ? iso : null; // outside years 0000..9999 the format changes
+  const n = (i: number) => Number(m[i] ?? 0);
+  if (n(10) > 23 || n(11) > 59) return { ok: false, code: "invalid_datetime", message: "A UTC offset is -23:59 to +23:59", params: { part: "offset" } };
+  const offsetMinutes = (m[9] === "-" ? -1 : 1) * (n(10) * 60 + n(11)); // 0 for "Z"
+  return instantFromParts({ year: n(1), month: n(2), day: n(3), hour: n(4), minute: n(5), second: n(6), fraction: m[7], offsetMinutes });
 }
+
+/** A failed date read as a conversion failure: why the parts are wrong, or that it is no date at all. */
+const dateFailure = (r: DateResult | null, t: string, what: string): ConvertResult =>
+  r?.ok ? ok(r.value) : fail(r ? `"${t}": ${r.message}` : `"${t}" is not ${what}`);
 
 const TRUE_WORDS = new Set(["true", "yes", "y", "1", "on", "是", "t", "checked"]);
 const FALSE_WORDS = new Set(["false", "no", "n", "0", "off", "否", "f", "unchecked"]);
@@ -227,13 +219,11 @@ export function parseFromText(type: FieldType, text: string, options: FieldOptio
       return d ? toPercent(d) : fail(`"${t}" is not a percentage`);
     }
     case "date": {
-      const d = readDate(t) ?? readDatetime(t)?.slice(0, 10);
-      return d ? ok(d) : fail(`"${t}" is not a date`);
+      const d = readDate(t) ?? readDatetime(t);
+      return dateFailure(d?.ok ? { ok: true, value: d.value.slice(0, 10) } : d, t, "a date");
     }
-    case "datetime": {
-      const d = readDatetime(t);
-      return d ? ok(d) : fail(`"${t}" is not a date-time with a time zone`);
-    }
+    case "datetime":
+      return dateFailure(readDatetime(t), t, "a date-time with a time zone");
     case "checkbox": {
       const w = t.toLowerCase();
       return TRUE_WORDS.has(w) ? ok(true) : FALSE_WORDS.has(w) ? ok(false) : fail(`"${t}" is not yes or no`);

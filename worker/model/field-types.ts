@@ -5,8 +5,10 @@
  */
 import type { Condition } from "../../schemas/types";
 import type { FieldMeta, FieldType } from "./types";
+import { parseDate, parseDatetime } from "./dates";
 
-export type Op = Condition["op"];
+/** Operators a field type can allow; `readable` (grant rules through a link) is the filter language's own, see query/filter.ts. */
+export type Op = Exclude<Condition["op"], "readable">;
 type Schema = Record<string, unknown>;
 
 export interface TypeSpec {
@@ -79,8 +81,15 @@ function integerSpec(schema: (f: FieldMeta) => Schema, writable = true): TypeSpe
 }
 
 const choiceNames = (f: FieldMeta) => (f.options.choices ?? []).map((c) => c.name);
-const normaliseDatetime = (v: unknown) => (typeof v === "string" ? new Date(v).toISOString() : null);
-const DATETIME_SCHEMA = { type: "string", format: "date-time", pattern: "^\\d{4}-\\d{2}-\\d{2}T", maxLength: 40 };
+/** A validated date-time to the UTC form it is stored and compared in (model/dates.ts is its one parser). */
+function normaliseDatetime(v: unknown): string | null {
+  if (typeof v !== "string") return null;
+  const r = parseDatetime(v);
+  if (!r.ok) throw new Error(`unvalidated date-time reached encode: ${r.code}`);
+  return r.value;
+}
+// The format's parser decides the syntax (RFC 3339: "T" or "t", seconds and a zone required).
+const DATETIME_SCHEMA = { type: "string", format: "date-time", maxLength: 40 };
 
 export const FIELD_TYPES: Record<FieldType, TypeSpec> = {
   text: textSpec(10_000),
@@ -227,6 +236,32 @@ export const FIELD_TYPES: Record<FieldType, TypeSpec> = {
     decode: (cols) => (typeof cols[0] === "string" ? JSON.parse(cols[0]) : []),
   },
 };
+
+/**
+ * Whether `v` can be the stored value of a field's (first) column, as paging cursors carry them back:
+ * a forged cursor is refused rather than compared against the column.
+ */
+export function isStoredValue(f: Pick<FieldMeta, "type">, v: unknown): boolean {
+  if (v === null) return true;
+  switch (f.type) {
+    case "date":
+      return parseDate(v).ok;
+    case "datetime": {
+      const r = parseDatetime(v);
+      return r.ok && r.value === v;
+    }
+    case "number":
+      return typeof v === "number" && Number.isFinite(v);
+    case "currency": case "percent": case "rating": case "autonumber":
+      return Number.isSafeInteger(v);
+    case "checkbox":
+      return v === 0 || v === 1;
+    case "link": case "multi_select":
+      return false; // not sortable, so never in a cursor
+    default:
+      return typeof v === "string";
+  }
+}
 
 export function typeSpec(type: FieldType): TypeSpec {
   const spec = FIELD_TYPES[type];

@@ -11,6 +11,7 @@
  */
 import { deepCompareStrict, format as formats, ucs2length } from "@cfworker/json-schema";
 import type { FieldError } from "../errors";
+import { dateParser } from "./formats";
 
 type Check = (value: unknown, path: string, out: FieldError[]) => void;
 type Schema = Record<string, unknown>;
@@ -85,13 +86,18 @@ export function compileSchema(schema: Schema): Check {
     const re = schema.pattern === undefined ? null : new RegExp(schema.pattern as string, "u");
     const fmt = schema.format === undefined ? null : formats[schema.format as string];
     if (schema.format !== undefined && !fmt) throw new Error(`schema-compiler: unknown format ${String(schema.format)}`);
+    // Dates and date-times say what is wrong with them (invalid_date, out_of_range, ...), not just "format".
+    const dates = dateParser(schema.format);
     checks.push((v, p, out) => {
       if (typeof v !== "string") return;
       const len = min !== undefined || max !== undefined ? ucs2length(v) : 0;
       if (min !== undefined && len < min) out.push({ field: p, code: "minLength", message: `String is too short (${len} < ${min}).`, params: { limit: min } });
       if (max !== undefined && len > max) out.push({ field: p, code: "maxLength", message: `String is too long (${len} > ${max}).`, params: { limit: max } });
       if (re && !re.test(v)) out.push({ field: p, code: "pattern", message: `String does not match pattern.` });
-      if (fmt && !fmt(v)) out.push({ field: p, code: "format", message: `String does not match format "${String(schema.format)}".`, params: { format: String(schema.format) } });
+      if (dates) {
+        const r = dates(v);
+        if (!r.ok) out.push({ field: p, code: r.code, message: r.message, params: r.params });
+      } else if (fmt && !fmt(v)) out.push({ field: p, code: "format", message: `String does not match format "${String(schema.format)}".`, params: { format: String(schema.format) } });
     });
   }
   if (schema.items !== undefined || schema.minItems !== undefined || schema.maxItems !== undefined || schema.uniqueItems) {

@@ -4,6 +4,7 @@
  */
 import { Validator, type OutputUnit } from "@cfworker/json-schema";
 import type { FieldError } from "../errors";
+import { dateParser } from "./formats";
 
 const cache = new Map<string, Validator>();
 const WRAPPERS = new Set(["properties", "items", "anyOf", "oneOf", "allOf", "$ref", "additionalProperties", "prefixItems", "if", "then", "else"]);
@@ -36,11 +37,30 @@ export function compileValidator(schema: object, extra: object[] = []): (instanc
   const v = validatorFor(schema, extra);
   return (instance, base) => {
     const result = v.validate(instance);
-    return result.valid ? [] : summarise(result.errors, base);
+    return result.valid ? [] : summarise(result.errors, base, instance);
   };
 }
 
-function summarise(errors: OutputUnit[], base: string): FieldError[] {
+/** The value at a JSON pointer such as `#/records/0/due` (own properties only). */
+function valueAt(instance: unknown, pointer: string): unknown {
+  let v = instance;
+  for (const raw of pointer.replace(/^#\/?/, "").split("/").filter(Boolean)) {
+    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof v !== "object" || v === null || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
+/** A date or date-time format failure says what is wrong, as the record validator does. */
+function dateProblem(e: OutputUnit, instance: unknown): Pick<FieldError, "code" | "message" | "params"> | null {
+  if (e.keyword !== "format") return null;
+  const parse = dateParser(/format "([^"]+)"/.exec(e.error)?.[1]);
+  const r = parse?.(valueAt(instance, e.instanceLocation));
+  return r && !r.ok ? { code: r.code, message: r.message, params: r.params } : null;
+}
+
+function summarise(errors: OutputUnit[], base: string, instance: unknown): FieldError[] {
   const byPlace = new Map<string, OutputUnit[]>();
   for (const e of errors) {
     const list = byPlace.get(e.instanceLocation) ?? [];
@@ -55,7 +75,7 @@ function summarise(errors: OutputUnit[], base: string): FieldError[] {
     // A deeper location already explains a wrapper failure here.
     if (specific.length === 0 && [...byPlace.keys()].some((k) => k !== place && k.startsWith(`${place}/`))) continue;
     const path = place.replace(/^#\/?/, "");
-    out.push({ field: [base, path].filter(Boolean).join("/"), code: pick.keyword, message: pick.error });
+    out.push({ field: [base, path].filter(Boolean).join("/"), code: pick.keyword, message: pick.error, ...dateProblem(pick, instance) });
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import { AppError, badRequest, notFound } from "../errors";
 import { tableAccess, requireOperation, type TableAccess } from "../access";
 import type { Principal } from "../auth/principal";
-import { typeSpec } from "../model/field-types";
+import { isStoredValue, typeSpec } from "../model/field-types";
 import { column, column2 } from "../model/names";
 import { findTable, loadRegistry, type Registry } from "../model/registry";
 import { pendingCheck } from "../auth/freshness";
@@ -127,7 +127,10 @@ function decodeListCursor(raw: string, sort: SortKey[]): unknown[] {
   if (typeof c !== "object" || c === null || c.s !== sortSignature(sort) || !Array.isArray(c.v) || c.v.length !== sort.length + 1) throw bad();
   const scalarsOk = c.v.every((x) => x === null || typeof x === "number" || typeof x === "string");
   if (!scalarsOk || !Number.isSafeInteger(c.v[c.v.length - 1])) throw bad();
-  return c.v;
+  // Each value must be one its sort field can hold (a real date, a canonical date-time, ...).
+  const values: unknown[] = c.v;
+  if (!sort.every((k, i) => isStoredValue(k.field, values[i]))) throw bad();
+  return values;
 }
 
 export interface ReadContext {
