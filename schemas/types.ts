@@ -93,7 +93,7 @@ export interface TableInput {
   fields?: FieldInput[];
 }
 /**
- * none | own (owner field is the user) | team (owner is in the user's teams) | all | a rule: a records filter that may use $user.id, $user.teams, $user.teamMembers, $user.roles and {"$today": days}.
+ * none | own (owner field is the user) | team (owner is in the user's teams) | all | a rule: a records filter that may use $user.id (or $user), $user.teams, $user.teamMembers, $user.roles and {"$today": days}, paths through link fields (`customer.owner`) and `readable` (`{"field": "customer", "op": "readable"}`: linked to a customer the user may read); two link hops at most in all, counting those of a readable parent's own rule, beyond which the parent's rule matches nothing.
  */
 export type Level =
   | ("none" | "own" | "team" | "all")
@@ -123,7 +123,13 @@ export interface GrantInput {
   defaultField?: FieldAccess;
 }
 export interface Condition {
+  /**
+   * A field's API name or id. In grant rules also a path through link fields, at most two: `customer.owner` tests the owner of any linked customer.
+   */
   field: string;
+  /**
+   * readable (grant rules only, no value): the row links through this link field (or path) to a record of the target table the same user may read under their own grants there; an unrestricted target means any linked record.
+   */
   op:
     | "eq"
     | "neq"
@@ -138,7 +144,8 @@ export interface Condition {
     | "starts_with"
     | "is_empty"
     | "is_not_empty"
-    | "between";
+    | "between"
+    | "readable";
   value?: unknown;
 }
 export interface And {

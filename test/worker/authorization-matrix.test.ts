@@ -39,9 +39,18 @@ function levelOf(role: string, table: TableName, op: "read" | "create" | "update
   return DEMO_GRANTS[role]?.[table]?.[0][op] ?? "none";
 }
 
-/** Whether `actor` may `op` on a row owned by `owner`, from the grant definition alone. */
+/**
+ * Whether `actor` may `op` on a row owned by `owner`, from the grant definition alone. A contact is
+ * linked to a customer with the same owner (makeRows), so "its customer is readable" is whether the
+ * actor may read a customer of that owner.
+ */
 function expected(actor: Actor, table: TableName, op: "read" | "update" | "delete", owner: string): boolean {
   const level = levelOf(actor.role, table, op);
+  if (typeof level === "object") {
+    const rule = level.rule as { field?: string; op?: string };
+    if (table === "contacts" && rule.field === "customer" && rule.op === "readable") return expected(actor, "customers", "read", owner);
+    throw new Error(`the matrix has no expectation for the rule ${JSON.stringify(level.rule)} on ${table}`);
+  }
   if (level === "all") return true;
   if (level === "own") return owner === actor.id;
   if (level === "team") return owner === actor.id || (team.includes(actor.id) && team.includes(owner));
@@ -53,9 +62,13 @@ async function makeRows(table: TableName, tag: string): Promise<Row[]> {
   const owners = [...Object.values(actors).map((a) => a.id), adminId];
   if (OWNER_FIELD[table] === null) {
     // contacts are owned by whoever created them: each actor that may create makes one; the admin one more.
+    // Each is linked to a customer its creator owns.
+    const creators = [...Object.values(actors), { id: adminId, client: admin, role: "admin" }];
+    const customers = await admin.post("/tables/customers/records", { records: creators.map((a) => ({ fields: { name: `${MARK} ${tag} of ${a.role}`, owner: a.id } })) });
+    expect(customers.status, customers.text).toBe(201);
     const rows: Row[] = [];
-    for (const a of [...Object.values(actors), { id: adminId, client: admin, role: "admin" }]) {
-      const r = await a.client.post(`/tables/${table}/records`, { fields: { [PRIMARY[table]]: `${MARK} ${tag} ${a.role}` } });
+    for (const [i, a] of creators.entries()) {
+      const r = await a.client.post(`/tables/${table}/records`, { fields: { [PRIMARY[table]]: `${MARK} ${tag} ${a.role}`, customer: [customers.body.records[i].id] } });
       if (r.status === 201) rows.push({ id: r.body.record.id, owner: a.id });
     }
     return rows;

@@ -37,6 +37,7 @@ function opLabel(op: Op): string {
     case "is_empty": return msg("is empty", { id: "filter.op.is_empty" });
     case "is_not_empty": return msg("is not empty", { id: "filter.op.is_not_empty" });
     case "between": return msg("is between", { id: "filter.op.between" });
+    case "readable": return msg("is a record the user may read", { id: "filter.op.readable" });
   }
 }
 

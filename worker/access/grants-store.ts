@@ -1,8 +1,9 @@
 /**
  * Grants as admins edit them: what one role may do on one table. A body is checked against
  * schemas/grant.schema.json, then against the table: field keys must be its fields and each row rule
- * must parse as a filter on it (with $user variables replaced by placeholders). Field references are
- * stored by id so renames do not break a grant, and shown by name. Every change bumps the registry
+ * must parse as a filter on it (with $user variables replaced by placeholders; paths through link
+ * fields and `readable` checked against the tables they reach). Field references, each step of a path
+ * too, are stored by id so renames do not break a grant, and shown by name. Every change bumps the registry
  * version (grants are cached per isolate with it) and writes its audit row in the same batch.
  */
 import grantSchema from "../../schemas/grant.schema.json";
@@ -10,9 +11,9 @@ import filterSchema from "../../schemas/filter.schema.json";
 import type { GrantInput } from "../../schemas/types";
 import { AppError, invalid, notFound, type FieldError } from "../errors";
 import { auditRow, checkInput, runBatch, type AdminContext } from "../audit/log";
-import { bumpSchemaVersion, type Registry } from "../model/registry";
+import { bumpSchemaVersion, findTable, type Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
-import { parseFilter } from "../query/filter";
+import { MAX_LINK_HOPS, parseFilter } from "../query/filter";
 import { OPERATIONS, ownerField, substitute, type FieldAccess, type Level, type Operation, type Subject } from "./policy";
 import { getRole } from "./roles";
 
@@ -27,23 +28,40 @@ export interface StoredGrant {
 // Placeholders standing in for a real user while a rule is checked: shaped like the real values.
 const PLACEHOLDER: Subject = { id: "usr_aaaaaaaaaaaa", roles: ["placeholder"], teams: ["team_aaaaaaaaaaaa"], teamMembers: ["usr_aaaaaaaaaaaa"], timeZone: "UTC" };
 
-/** Rewrites every condition's `field` in a rule through `map` (ids <-> names). */
-function mapRuleFields(rule: unknown, map: (ref: string) => string): unknown {
-  if (Array.isArray(rule)) return rule.map((r) => mapRuleFields(r, map));
+/** Finds the table a link field points at (the registry's, or an install's working copies). */
+export type TableLookup = (id: string) => TableMeta | undefined;
+
+export const registryLookup = (reg: Registry): TableLookup => (id) => findTable(reg, id);
+
+/**
+ * Rewrites every condition's `field` in a rule through `map` (ids <-> names); a path `a.b.c` is
+ * mapped step by step, each in the table the link before it reaches.
+ */
+function mapRuleFields(rule: unknown, table: TableMeta, tables: TableLookup, map: (ref: string, t: TableMeta) => string): unknown {
+  if (Array.isArray(rule)) return rule.map((r) => mapRuleFields(r, table, tables, map));
   if (!rule || typeof rule !== "object") return rule;
   const obj = rule as Record<string, unknown>;
-  if ("and" in obj || "or" in obj) return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, mapRuleFields(v, map)]));
-  return typeof obj.field === "string" ? { ...obj, field: map(obj.field) } : obj;
+  if ("and" in obj || "or" in obj) return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, mapRuleFields(v, table, tables, map)]));
+  if (typeof obj.field !== "string") return obj;
+  let t: TableMeta | undefined = table;
+  const steps = obj.field.split(".").map((ref) => {
+    if (!t) return ref;
+    const mapped = map(ref, t);
+    const f: FieldMeta | undefined = allFields(t).find((x) => x.id === ref || x.name === ref);
+    t = f?.type === "link" && f.options.table ? tables(f.options.table) : undefined;
+    return mapped;
+  });
+  return { ...obj, field: steps.join(".") };
 }
 
 const allFields = (t: TableMeta): FieldMeta[] => [...t.fields, ...t.deletedFields];
-const nameOf = (t: TableMeta) => (ref: string) => allFields(t).find((f) => f.id === ref)?.name ?? ref;
-const idOf = (t: TableMeta) => (ref: string) => t.fields.find((f) => f.id === ref || f.name === ref)?.id ?? ref;
+const nameOf = (ref: string, t: TableMeta) => allFields(t).find((f) => f.id === ref)?.name ?? ref;
+const idOf = (ref: string, t: TableMeta) => t.fields.find((f) => f.id === ref || f.name === ref)?.id ?? ref;
 
 /** A stored grant as the API shows it: field ids turned back into names. */
-export function grantView(role: string, table: TableMeta | undefined, tableId: string, g: StoredGrant, updatedAt: string) {
-  const name = table ? nameOf(table) : (ref: string) => ref;
-  const level = (l: Level): Level => (typeof l === "object" ? { rule: mapRuleFields(l.rule, name) as never } : l);
+export function grantView(role: string, table: TableMeta | undefined, tableId: string, g: StoredGrant, updatedAt: string, tables: TableLookup) {
+  const name = (ref: string) => (table ? nameOf(ref, table) : ref);
+  const level = (l: Level): Level => (typeof l === "object" && table ? { rule: mapRuleFields(l.rule, table, tables, nameOf) as never } : l);
   return {
     role,
     table: { id: tableId, name: table?.name ?? null, ...(table?.deletedAt ? { deleted: true } : {}) },
@@ -59,7 +77,7 @@ const decode = (r: GrantRow): StoredGrant => ({ ops: JSON.parse(r.ops), fields: 
 export async function listGrants(db: D1Database, reg: Registry, role: string) {
   await getRole(db, role);
   const { results } = await db.prepare("SELECT * FROM sg_grants WHERE role = ?1 ORDER BY table_id").bind(role).all<GrantRow>();
-  return results.map((r) => grantView(role, reg.tables.find((t) => t.id === r.table_id), r.table_id, decode(r), r.updated_at));
+  return results.map((r) => grantView(role, reg.tables.find((t) => t.id === r.table_id), r.table_id, decode(r), r.updated_at, registryLookup(reg)));
 }
 
 async function storedGrant(db: D1Database, role: string, tableId: string): Promise<{ grant: StoredGrant; updatedAt: string } | null> {
@@ -69,15 +87,20 @@ async function storedGrant(db: D1Database, role: string, tableId: string): Promi
 
 const noGrant = (role: string, table: TableMeta) => notFound(`A grant of ${role} on ${table.name}`, "grant");
 
-export async function getGrant(db: D1Database, role: string, table: TableMeta) {
+export async function getGrant(db: D1Database, role: string, table: TableMeta, reg: Registry) {
   await getRole(db, role);
   const found = await storedGrant(db, role, table.id);
   if (!found) throw noGrant(role, table);
-  return grantView(role, table, table.id, found.grant, found.updatedAt);
+  return grantView(role, table, table.id, found.grant, found.updatedAt, registryLookup(reg));
 }
 
-/** Checks a grant body against the table and returns it as stored (field ids throughout). */
-export function checkGrant(body: unknown, table: TableMeta): StoredGrant {
+/**
+ * Checks a grant body against the table and returns it as stored (field ids throughout). `tables`
+ * resolves link targets for paths and `readable`. Whether a `readable` parent's own rule fits in the
+ * hops left is only known per user (their roles' grants on the parent), so it is decided when the rule
+ * applies: past MAX_LINK_HOPS in total the parent's rule matches nothing.
+ */
+export function checkGrant(body: unknown, table: TableMeta, tables: TableLookup): StoredGrant {
   const input = checkInput<GrantInput>(grantSchema, body, "The grant is invalid", [filterSchema]);
   const errors: FieldError[] = [];
   const fields: Record<string, FieldAccess> = {};
@@ -96,8 +119,8 @@ export function checkGrant(body: unknown, table: TableMeta): StoredGrant {
       continue;
     }
     try {
-      parseFilter(substitute(level.rule, PLACEHOLDER), table, { canRead: () => true }, `${op}/rule`);
-      ops[op] = { rule: mapRuleFields(level.rule, idOf(table)) as never };
+      parseFilter(substitute(level.rule, PLACEHOLDER), table, { canRead: () => true, links: { table: tables, hops: MAX_LINK_HOPS, readable: () => null } }, `${op}/rule`);
+      ops[op] = { rule: mapRuleFields(level.rule, table, tables, idOf) as never };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       errors.push(...(err.errors.length ? err.errors : [{ field: `${op}/rule`, code: err.code, message: err.message }]));
@@ -107,9 +130,9 @@ export function checkGrant(body: unknown, table: TableMeta): StoredGrant {
   return { ops, fields, defaultField: input.defaultField ?? "write" };
 }
 
-export async function putGrant(ctx: AdminContext, role: string, table: TableMeta, body: unknown) {
+export async function putGrant(ctx: AdminContext, role: string, table: TableMeta, body: unknown, reg: Registry) {
   await getRole(ctx.db, role);
-  const grant = checkGrant(body, table);
+  const grant = checkGrant(body, table, registryLookup(reg));
   const before = await storedGrant(ctx.db, role, table.id);
   await runBatch(ctx.db, [
     ctx.db
@@ -121,7 +144,7 @@ export async function putGrant(ctx: AdminContext, role: string, table: TableMeta
     auditRow(ctx, "grant.set", { target: role, before: before?.grant ?? null, after: grant }, { tableId: table.id }),
     bumpSchemaVersion(ctx.db),
   ], "Setting the grant");
-  return grantView(role, table, table.id, grant, ctx.at);
+  return grantView(role, table, table.id, grant, ctx.at, registryLookup(reg));
 }
 
 export async function deleteGrant(ctx: AdminContext, role: string, table: TableMeta) {

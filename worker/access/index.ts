@@ -6,9 +6,9 @@
  */
 import { forbidden } from "../errors";
 import type { Principal } from "../auth/principal";
-import type { Registry } from "../model/registry";
+import { findTable, type Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
-import { parseFilter, type FilterNode } from "../query/filter";
+import { MAX_LINK_HOPS, NOTHING, parseFilter, type FilterNode } from "../query/filter";
 import { compileAccess, type Operation } from "./policy";
 
 export type { Operation };
@@ -23,13 +23,24 @@ export interface TableAccess {
   reason(op: Operation): string;
 }
 
-const NOTHING: FilterNode = { kind: "or", children: [] };
-
-export function tableAccess(principal: Principal, table: TableMeta, reg: Registry): TableAccess {
+/**
+ * `hops`: link fields a rule may still follow. A rule `{field: "customer", op: "readable"}` takes the
+ * customers' read filter of the same principal, compiled here with one hop less, so a chain of parents
+ * stops after MAX_LINK_HOPS in total: a rule reached past that (a cycle, a longer chain) matches nothing.
+ */
+export function tableAccess(principal: Principal, table: TableMeta, reg: Registry, hops = MAX_LINK_HOPS): TableAccess {
+  const links = {
+    table: (id: string) => findTable(reg, id),
+    hops,
+    readable: (target: TableMeta, left: number): FilterNode | null => {
+      const parent = tableAccess(principal, target, reg, left);
+      return parent.may("read") ? parent.rowFilter("read") : NOTHING;
+    },
+  };
   // A rule that no longer parses (its field was deleted) matches nothing rather than failing the request.
   const parse = (rule: unknown): FilterNode => {
     try {
-      return parseFilter(rule, table, { canRead: () => true }, "rule");
+      return parseFilter(rule, table, { canRead: () => true, links }, "rule");
     } catch (err) {
       console.warn(`grant rule on ${table.name} no longer applies:`, err instanceof Error ? err.message : err);
       return NOTHING;

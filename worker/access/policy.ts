@@ -60,6 +60,7 @@ export function substitute(rule: unknown, subject: Subject, now = new Date()): u
   if (typeof rule === "string") {
     switch (rule) {
       case "$user.id":
+      case "$user": // shorthand for $user.id
         return subject.id;
       case "$user.teams":
         return subject.teams;
@@ -110,9 +111,12 @@ export function compileAccess(table: TableMeta, subject: Subject, grants: Grant[
     return { table, may: () => true, canRead: () => true, canWrite: (f) => typeSpec(f.type).writable, rowFilter: () => null, reason: () => "" };
   }
   const mine = grants.filter((g) => g.tableId === table.id && subject.roles.includes(g.role));
+  const allowed = new Set<Operation>(OPERATIONS.filter((op) => mine.some((g) => g.ops[op] !== "none")));
+  // Row filters are built when first asked for: a rule that follows a link (`readable`) compiles the
+  // parent table's access too, which a caller that only reads never needs for update or delete.
   const filters = new Map<Operation, FilterNode | null>();
-  const allowed = new Set<Operation>();
-  for (const op of OPERATIONS) {
+  const rowFilter = (op: Operation): FilterNode | null => {
+    if (filters.has(op)) return filters.get(op)!;
     const parts: FilterNode[] = [];
     let all = false;
     for (const g of mine) {
@@ -120,9 +124,10 @@ export function compileAccess(table: TableMeta, subject: Subject, grants: Grant[
       if (f === "all") all = true;
       else if (f) parts.push(f);
     }
-    if (all || parts.length) allowed.add(op);
-    filters.set(op, all ? null : parts.length === 1 ? parts[0]! : { kind: "or", children: parts });
-  }
+    const filter = all ? null : parts.length === 1 ? parts[0]! : { kind: "or" as const, children: parts };
+    filters.set(op, filter);
+    return filter;
+  };
   // Field access comes only from roles that may read the table at all.
   const readers = mine.filter((g) => g.ops.read !== "none");
   const level = (f: FieldMeta): number => readers.reduce((m, g) => Math.max(m, RANK[g.fields[f.id] ?? g.defaultField]), 0);
@@ -131,9 +136,7 @@ export function compileAccess(table: TableMeta, subject: Subject, grants: Grant[
     may: (op) => allowed.has(op),
     canRead: (f) => level(f) >= RANK.read,
     canWrite: (f) => level(f) >= RANK.write && typeSpec(f.type).writable,
-    rowFilter: (op) => filters.get(op) ?? null,
+    rowFilter,
     reason: (op) => `Your roles (${subject.roles.join(", ") || "none"}) do not allow ${op} on ${table.name}`,
   };
 }
-
-

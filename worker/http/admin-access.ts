@@ -45,13 +45,13 @@ export const adminRoles = new Hono<AppEnv>()
   })
   .get("/:role/grants/:table", async (c) => {
     adminContext(c, "view grants");
-    const { table } = await requireTable(c.env.DB, c.req.param("table"));
-    return c.json({ grant: await getGrant(c.env.DB, c.req.param("role"), table) });
+    const { reg, table } = await requireTable(c.env.DB, c.req.param("table"));
+    return c.json({ grant: await getGrant(c.env.DB, c.req.param("role"), table, reg) });
   })
   .put("/:role/grants/:table", async (c) => {
     const ctx = adminContext(c, "set grants");
-    const { table } = await requireTable(c.env.DB, c.req.param("table"));
-    return c.json({ grant: await putGrant(ctx, c.req.param("role"), table, await readJson(c)) });
+    const { reg, table } = await requireTable(c.env.DB, c.req.param("table"));
+    return c.json({ grant: await putGrant(ctx, c.req.param("role"), table, await readJson(c), reg) });
   })
   .delete("/:role/grants/:table", async (c) => {
     const ctx = adminContext(c, "delete grants");

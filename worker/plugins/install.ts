@@ -9,8 +9,8 @@
  * created by a run that stopped before recording it is adopted by name on the next run.
  */
 import type { FieldInput, PluginManifest, ViewInput } from "../../schemas/types";
-import { checkGrant } from "../access/grants-store";
-import { AppError } from "../errors";
+import { checkGrant, type TableLookup } from "../access/grants-store";
+import { AppError, invalid } from "../errors";
 import { createTableSql } from "../model/ddl";
 import { conflict, PRESENTATION_OPTIONS } from "../model/definitions";
 import { newId } from "../model/names";
@@ -227,7 +227,7 @@ async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: R
           report.skipped.push({ key, reason: `No role ${role}` });
           continue;
         }
-        const g = checkGrant(body, table);
+        const g = grantOf(body, table, copyOf, `grants/${role}/${ref}`);
         stmts.push({
           sql: "INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (role, table_id) DO NOTHING",
           params: [role, table.id, JSON.stringify(g.ops), JSON.stringify(g.fields), g.defaultField, ctx.at],
@@ -248,6 +248,16 @@ async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: R
     }
   }
   return stmts;
+}
+
+/** A manifest grant checked against the tables as this install leaves them; problems name their place in the manifest. */
+function grantOf(body: unknown, table: TableMeta, tables: TableLookup, at: string) {
+  try {
+    return checkGrant(body, table, tables);
+  } catch (err) {
+    if (!(err instanceof AppError) || !err.errors.length) throw err;
+    throw invalid(err.errors.map((e) => ({ ...e, field: `${at}/${e.field}` })), err.message);
+  }
 }
 
 /** A manifest view with field keys replaced by the ids of the fields they became. */

@@ -7,25 +7,55 @@ import { AppError, badRequest, invalid, type FieldError } from "../errors";
 import { typeSpec, type Op } from "../model/field-types";
 import type { FieldMeta, TableMeta } from "../model/types";
 import { validate } from "../model/validate";
+import { physicalTable, q } from "../model/names";
 import type { Columns } from "./columns";
 import { likeEscape, type Params } from "./params";
 
 export const MAX_FILTER_DEPTH = 8;
 export const MAX_CONDITIONS = 100;
+/** Link fields a grant rule may follow, in total: a path's links plus those a `readable` parent's own rule follows. */
+export const MAX_LINK_HOPS = 2;
 
 export type FilterNode =
   | { kind: "and" | "or"; children: FilterNode[] }
   | { kind: "cond"; field: FieldMeta; op: Op; value: unknown }
   /** Built by the permission engine only (never parsed from a request): rows by who created them. */
-  | { kind: "system"; column: "created_by"; op: "in"; value: string[] };
+  | { kind: "system"; column: "created_by"; op: "in"; value: string[] }
+  /**
+   * Grant rules only: some record of `target` linked through `field` matches `where` (null: the row has
+   * any linked record). A path `customer.owner` and `{field: "customer", op: "readable"}` parse to it.
+   */
+  | { kind: "linked"; field: FieldMeta; target: TableMeta; where: FilterNode | null };
 
-const OPS = new Set<Op>(["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty", "between"]);
-const NO_VALUE = new Set<Op>(["is_empty", "is_not_empty"]);
+/** Matches no row. */
+export const NOTHING: FilterNode = { kind: "or", children: [] };
+
+type RuleOp = Op | "readable";
+const OPS = new Set<RuleOp>(["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty", "between"]);
+const RULE_OPS = new Set<RuleOp>([...OPS, "readable"]);
+const NO_VALUE = new Set<RuleOp>(["is_empty", "is_not_empty", "readable"]);
 const LIST_OPS = new Set<Op>(["in", "nin"]);
 
 export interface ParseOptions {
   /** Fields the caller may filter on; others are reported as unknown (hidden fields do not exist for them). */
   canRead: (f: FieldMeta) => boolean;
+  /**
+   * Grant rules only: conditions on linked records. Without it a dotted path is an unknown field and
+   * `readable` an unknown operator, so a caller's own filter can never reach another table's fields.
+   */
+  links?: LinkRules;
+}
+
+export interface LinkRules {
+  /** The live table a link field points at. */
+  table(id: string): TableMeta | undefined;
+  /** Link hops this rule may still follow: MAX_LINK_HOPS for a grant, fewer inside a parent's rule. */
+  hops: number;
+  /**
+   * `readable`: the rows of `target` the same principal may read (null: every row; NOTHING: none), with
+   * `hopsLeft` hops for that table's own rule.
+   */
+  readable(target: TableMeta, hopsLeft: number): FilterNode | null;
 }
 
 /** Parses `raw` (already JSON-decoded) into a checked tree. */
@@ -52,25 +82,56 @@ function parseNode(raw: unknown, table: TableMeta, opts: ParseOptions, path: str
   const unknown = keys.filter((k) => k !== "field" && k !== "op" && k !== "value");
   if (unknown.length) throw badRequest(`${path}/${unknown[0]}`, `Unknown key ${JSON.stringify(unknown[0]!.slice(0, 64))} in a condition`, "unknown_key");
   if (typeof obj.field !== "string") throw badRequest(`${path}/field`, "A condition names a field", "required");
-  const field = table.fields.find((f) => (f.id === obj.field || f.name === obj.field) && opts.canRead(f));
-  if (!field) {
-    throw new AppError("unknown_field", `Table ${table.name} has no field ${JSON.stringify(obj.field.slice(0, 64))}`, [
-      { field: `${path}/field`, code: "unknown_field", message: `No field ${JSON.stringify(obj.field.slice(0, 64))}` },
-    ]);
-  }
-  const op = obj.op as Op;
-  if (typeof op !== "string" || !OPS.has(op)) {
+  const ops = opts.links ? RULE_OPS : OPS;
+  const op = obj.op as RuleOp;
+  if (typeof op !== "string" || !ops.has(op)) {
     throw new AppError("unknown_operator", `Unknown operator ${JSON.stringify(String(obj.op).slice(0, 32))}`, [
-      { field: `${path}/op`, code: "unknown_operator", message: `Operators are ${[...OPS].join(", ")}` },
+      { field: `${path}/op`, code: "unknown_operator", message: `Operators are ${[...ops].join(", ")}` },
     ]);
   }
-  const spec = typeSpec(field.type);
-  if (!spec.ops.includes(op)) {
-    throw new AppError("unknown_operator", `Operator ${op} does not apply to ${field.type} field ${field.name}`, [
-      { field: `${path}/op`, code: "operator_not_allowed", message: `${field.type} fields allow ${spec.ops.join(", ")}` },
-    ]);
+  // A path `link.link.field` walks link fields first (grant rules only); a plain name is a path of one.
+  const segments = opts.links ? obj.field.split(".") : [obj.field];
+  const links = opts.links;
+  if (links && segments.length - (op === "readable" ? 0 : 1) > MAX_LINK_HOPS) {
+    throw badRequest(`${path}/field`, `A path follows at most ${MAX_LINK_HOPS} link fields`, "too_deep");
   }
-  return { kind: "cond", field, op, value: parseOperand(field, op, obj.value, `${path}/value`, "value" in obj) };
+  const hops: { field: FieldMeta; target: TableMeta }[] = [];
+  let t = table;
+  const lookup = (ref: string, inTable: TableMeta): FieldMeta => {
+    const found = inTable.fields.find((f) => (f.id === ref || f.name === ref) && (inTable !== table || opts.canRead(f)));
+    if (found) return found;
+    throw new AppError("unknown_field", `Table ${inTable.name} has no field ${JSON.stringify(ref.slice(0, 64))}`, [
+      { field: `${path}/field`, code: "unknown_field", message: `No field ${JSON.stringify(ref.slice(0, 64))}${inTable === table ? "" : ` in ${inTable.name}`}` },
+    ]);
+  };
+  const follow = (f: FieldMeta): TableMeta => {
+    const target = f.type === "link" ? links!.table(f.options.table!) : undefined;
+    if (f.type !== "link") throw badRequest(`${path}/field`, `${f.name} is a ${f.type} field; a path and readable go through link fields`, "not_link");
+    if (!target) throw badRequest(`${path}/field`, `The table ${f.name} links to is gone`, "unknown_table");
+    hops.push({ field: f, target });
+    return target;
+  };
+  for (const ref of segments.slice(0, -1)) t = follow(lookup(ref, t));
+  const field = lookup(segments[segments.length - 1]!, t);
+  let node: FilterNode;
+  if (op === "readable") {
+    if ("value" in obj && obj.value !== null) throw badRequest(`${path}/value`, "readable takes no value", "unexpected");
+    const target = follow(field);
+    // A chain longer than this rule may still go (a parent's rule inside a parent's rule) matches nothing.
+    node = hops.length > links!.hops ? NOTHING : { kind: "linked", field, target, where: links!.readable(target, links!.hops - hops.length) };
+    hops.pop();
+  } else {
+    const spec = typeSpec(field.type);
+    if (!spec.ops.includes(op as Op)) {
+      throw new AppError("unknown_operator", `Operator ${op} does not apply to ${field.type} field ${field.name}`, [
+        { field: `${path}/op`, code: "operator_not_allowed", message: `${field.type} fields allow ${spec.ops.join(", ")}` },
+      ]);
+    }
+    node = { kind: "cond", field, op: op as Op, value: parseOperand(field, op as Op, obj.value, `${path}/value`, "value" in obj) };
+  }
+  if (links && hops.length > links.hops) return NOTHING;
+  for (const h of hops.reverse()) node = { kind: "linked", field: h.field, target: h.target, where: node };
+  return node;
 }
 
 /**
@@ -113,7 +174,8 @@ function parseOperand(field: FieldMeta, op: Op, value: unknown, path: string, pr
 
 /** Compiles a parsed tree into a SQL condition, adding its operands to `params`. */
 export function compileFilter(node: FilterNode, cols: Columns, params: Params): string {
-  if (node.kind === "system") return `s0.created_by IN (SELECT value FROM json_each(${params.add(JSON.stringify(node.value))}))`;
+  if (node.kind === "system") return `${cols.alias(0)}.created_by IN (SELECT value FROM json_each(${params.add(JSON.stringify(node.value))}))`;
+  if (node.kind === "linked") return compileLinked(node, cols, params);
   if (node.kind !== "cond") {
     if (node.children.length === 0) return node.kind === "and" ? "1" : "0";
     const joiner = node.kind === "and" ? " AND " : " OR ";
@@ -180,7 +242,7 @@ function compileSet(col: string, op: Op, value: unknown, params: Params): string
 
 function compileLink(f: FieldMeta, op: Op, value: unknown, cols: Columns, params: Params): string {
   const j = cols.link(f);
-  const any = `SELECT 1 FROM ${j.table} WHERE ${j.mine} = s0.id`;
+  const any = `SELECT 1 FROM ${j.table} WHERE ${j.mine} = ${cols.id}`;
   switch (op) {
     case "contains":
       return `EXISTS (${any} AND ${j.theirs} = ${params.add(value)})`;
@@ -193,4 +255,20 @@ function compileLink(f: FieldMeta, op: Op, value: unknown, cols: Columns, params
     default:
       throw new Error(`unreachable: ${op} on link`);
   }
+}
+
+/**
+ * Some linked record matches: EXISTS over the junction, seeked by our id on its key ((a, b) or its
+ * (b, a) index), then the target by id. CROSS JOIN pins that order: SQLite never starts from the
+ * target (say, every customer of an owner) and probes the junction for each.
+ */
+function compileLinked(node: Extract<FilterNode, { kind: "linked" }>, cols: Columns, params: Params): string {
+  if (node.where && node.where.kind === "or" && node.where.children.length === 0) return "0";
+  const j = cols.link(node.field);
+  const { cols: inner, junction } = cols.nested(node.target);
+  const mine = `${junction}.${j.mine} = ${cols.id}`;
+  if (!node.where) return `EXISTS (SELECT 1 FROM ${j.table} AS ${junction} WHERE ${mine})`;
+  const where = compileFilter(node.where, inner, params);
+  const target = `${q(physicalTable(node.target.id))} AS ${inner.alias(0)} ON ${inner.id} = ${junction}.${j.theirs}`;
+  return `EXISTS (SELECT 1 FROM ${j.table} AS ${junction} CROSS JOIN ${target}${inner.slotJoins()} WHERE ${mine} AND ${where})`;
 }
