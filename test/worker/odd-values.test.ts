@@ -329,3 +329,73 @@ describe("calendar arithmetic does not roll over", () => {
     expect(monthsAgo(3, new Date("2026-05-15T00:00:00Z"))).toBe("2026-02-15");
   });
 });
+
+describe("text with lone UTF-16 surrogates", () => {
+  const LONE = ["a\ud800b", "\udfff", "x\ud83d", "\ude00y"];
+  let t: string;
+  let seeded: Rec;
+
+  beforeAll(async () => {
+    t = (await createTable({
+      name: `sur_${sfx()}`,
+      fields: [{ name: "title", type: "text" }, { name: "tags", type: "multi_select", options: { choices: [{ name: "a" }, { name: "b" }] } }],
+    })).name;
+    const r = await admin.post(`/tables/${t}/records`, { fields: { title: "seed 😀 kept" } });
+    expect(r.status, r.text).toBe(201);
+    seeded = r.body.record;
+  });
+
+  it("record bodies refuse them with 422 lone_surrogate naming where they are, and store nothing", async () => {
+    for (const s of LONE) {
+      expectProblem(await admin.post(`/tables/${t}/records`, { fields: { title: s } }), 422, "fields/title", "lone_surrogate");
+      expectProblem(await admin.post(`/tables/${t}/records`, { records: [{ fields: { title: "ok" } }, { fields: { title: s } }] }), 422, "records/1/fields/title", "lone_surrogate");
+      expectProblem(await admin.patch(`/tables/${t}/records/${seeded.id}`, { version: seeded.version, fields: { title: s } }), 422, "fields/title", "lone_surrogate");
+      expectProblem(await admin.post(`/tables/${t}/records`, { fields: { tags: ["a", s] } }), 422, "fields/tags/1", "lone_surrogate");
+    }
+    // In a key: the path names the object that holds it.
+    const key = await admin.post(`/tables/${t}/records`, { fields: { ["ti\ud800tle"]: "x" } });
+    expectProblem(key, 422, undefined, "lone_surrogate");
+    expect(key.body.errors[0].field).toMatch(/^fields\//);
+    const all = await admin.get(`/tables/${t}/records`);
+    expect(all.body.records.map((r: Rec) => r.fields.title)).toEqual(["seed 😀 kept"]);
+  });
+
+  it("names and labels of tables, fields, choices, views, roles, teams and users are refused the same way", async () => {
+    const s = "bad\udc00";
+    expectProblem(await admin.post("/meta/tables", { name: `sur_t_${sfx()}`, label: s, fields: [{ name: "title", type: "text" }] }), 422, "label", "lone_surrogate");
+    expectProblem(await admin.post("/meta/tables", { name: `sur_t_${sfx()}`, fields: [{ name: "title", type: "text", labels: { en: s } }] }), 422, "fields/0/labels/en", "lone_surrogate");
+    expectProblem(await admin.post(`/meta/tables/${t}/fields`, { name: `f_${sfx()}`, type: "single_select", options: { choices: [{ name: "ok" }, { name: s }] } }), 422, "options/choices/1/name", "lone_surrogate");
+    expectProblem(await admin.patch(`/meta/tables/${t}/fields/title`, { label: s }), 422, "label", "lone_surrogate");
+    expectProblem(await admin.post("/meta/views", { name: `v_${sfx()}`, table: t, type: "grid", label: s }), 422, "label", "lone_surrogate");
+    expectProblem(await admin.post("/admin/roles", { name: `r_${sfx()}`, label: s }), 422, "label", "lone_surrogate");
+    expectProblem(await admin.post("/admin/teams", { name: `team_${sfx()}`, label: s }), 422, "label", "lone_surrogate");
+    expectProblem(await admin.post("/admin/users", { email: `u-${sfx()}@test.example`, name: s }), 422, "name", "lone_surrogate");
+    // Well-formed text outside the BMP is fine.
+    const ok = await admin.post("/meta/tables", { name: `sur_ok_${sfx()}`, label: "表 😀", fields: [{ name: "title", type: "text", label: "标题 🚀" }] });
+    expect(ok.status, ok.text).toBe(201);
+  });
+
+  it("filters, aggregates and cursors carrying them are refused, not run", async () => {
+    expectProblem(await admin.get(`/tables/${t}/records?${filterParam({ field: "title", op: "eq", value: "a\ud800" })}`), 422, "filter/value", "lone_surrogate");
+    expectProblem(await admin.get(`/tables/${t}/records?${filterParam({ field: "title", op: "in", value: ["ok", "\udfff"] })}`), 422, "filter/value/1", "lone_surrogate");
+    expectProblem(await admin.post(`/tables/${t}/aggregate`, { measures: [{ op: "count" }], filter: { field: "title", op: "contains", value: "\ud800" } }), 422, "filter/value", "lone_surrogate");
+    await admin.post(`/tables/${t}/records`, { records: [{ fields: { title: "p1" } }, { fields: { title: "p2" } }] });
+    const page = await admin.get(`/tables/${t}/records?sort=title&limit=1`);
+    expect(page.status, page.text).toBe(200);
+    const cursor = JSON.parse(atob(page.body.nextCursor.replace(/-/g, "+").replace(/_/g, "/")));
+    const forged = btoa(JSON.stringify({ ...cursor, v: ["p\ud800", cursor.v[1]] })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    expectProblem(await admin.get(`/tables/${t}/records?sort=title&limit=1&cursor=${forged}`), 400, "cursor", "invalid_cursor");
+  });
+
+  it("a 5 MB body is checked in a few milliseconds", async () => {
+    const { findLoneSurrogates } = await import("../../worker/model/well-formed");
+    const records = Array.from({ length: 1000 }, (_, i) => ({ fields: { title: `record ${i} ${"文字 😀 text ".repeat(450)}`, tags: ["a", "b"] } }));
+    const body = JSON.parse(JSON.stringify({ records }));
+    expect(JSON.stringify(body).length).toBeGreaterThan(4_000_000);
+    const start = performance.now();
+    for (let i = 0; i < 5; i++) expect(findLoneSurrogates(body)).toEqual([]);
+    const ms = (performance.now() - start) / 5;
+    console.log(`lone surrogate check of a ${(JSON.stringify(body).length / 1e6).toFixed(1)} MB body: ${ms.toFixed(2)} ms`);
+    expect(ms).toBeLessThan(50);
+  });
+});

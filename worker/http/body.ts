@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { AppError } from "../errors";
+import { requireWellFormed } from "../model/well-formed";
 
 /**
  * Reads a JSON request body. Parsing text ourselves (not c.req.json()) lets malformed JSON become a
@@ -16,9 +17,12 @@ export async function readJson(c: Context): Promise<unknown> {
   }
   const text = await c.req.text();
   if (text.trim() === "") throw new AppError("invalid_json", "The request body is empty; send a JSON document");
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (err) {
     throw new AppError("invalid_json", `The request body is not valid JSON: ${err instanceof Error ? err.message : "parse error"}`);
   }
+  requireWellFormed(body);
+  return body;
 }

@@ -14,6 +14,7 @@ import type { FieldMeta, TableMeta } from "../model/types";
 import { parseFilter, type FilterNode } from "../query/filter";
 import { columnGroups, compileCount, compileGet, compileList, MAX_RESULT_COLUMNS, parseSort, PROBE_COLUMN, resultColumns, type SortKey } from "../query/select";
 import { decodeCursor, encodeCursor } from "../query/cursor";
+import { requireWellFormed } from "../model/well-formed";
 
 export interface ApiRecord {
   id: number;
@@ -105,11 +106,14 @@ function parseOffset(raw: string | undefined, cursor: string | undefined): numbe
 }
 
 function parseJsonParam(raw: string, name: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(raw);
+    value = JSON.parse(raw);
   } catch {
     throw new AppError("invalid_json", `${name} is not valid JSON`, [{ field: name, code: "invalid_json", message: `${name} must be JSON` }]);
   }
+  requireWellFormed(value, name);
+  return value;
 }
 
 /** Cursors carry the sort they belong to, so one cannot be replayed against another order. */
