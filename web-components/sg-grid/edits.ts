@@ -5,7 +5,8 @@
  */
 import type { ApiRecord, Problem } from "../api/client";
 import { fieldErrorText } from "../i18n/field-errors";
-import { parseValue, SERVER_ASSIGNED, type GridField } from "./values";
+import { fromSpreadsheetSafe } from "../../lib/spreadsheet-safe";
+import { NUMERIC_TYPES, parseValue, SERVER_ASSIGNED, type GridField } from "./values";
 
 /** The API takes at most this many records per request. */
 export const MAX_BULK = 1000;
@@ -81,7 +82,9 @@ export function planPaste(block: unknown[][], at: { row: number; col: number }, 
         plan.readOnly++;
         return;
       }
-      const parsed = parseValue(f, text);
+      // A leading ' before a formula character is a spreadsheet's "this is text" marker (and what our
+      // own copy adds, values.ts clipboardText): the value is what follows it.
+      const parsed = parseValue(f, typeof text === "string" && !NUMERIC_TYPES.has(f.type) ? fromSpreadsheetSafe(text) : text);
       if (!parsed.ok) plan.problems.push({ row, field: f.name, message: parsed.message });
       else if (isNew) fresh[f.name] = parsed.value;
       else plan.changes.push({ row, field: f.name, value: parsed.value });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { ApiRecord, ListReply } from "../api/client";
 import { RecordSource, type PageRequest } from "./data-source";
 import { chunk, mapProblem, planPaste, planUpdates, MAX_BULK } from "./edits";
-import { copyText, formatValue, parseValue, type GridField } from "./values";
+import { clipboardText, copyText, formatValue, parseValue, type GridField } from "./values";
 
 const field = (type: string, options: GridField["options"] = {}, name = type): GridField => ({ id: `fld_${name}`, name, type, options, access: "write" });
 const value = (f: GridField, text: unknown) => {
@@ -286,5 +286,38 @@ describe("edits", () => {
     const single = mapProblem({ title: "Version conflict", status: 409, current }, [items[1]!], [8]);
     expect(single.conflicts).toEqual([{ row: 8, current }]);
     expect(mapProblem({ title: "Forbidden", status: 403, detail: "You may not update amount" }, items, [3, 8]).general).toBe("You may not update amount");
+  });
+});
+
+describe("clipboard for spreadsheets", () => {
+  it("neutralises formula-like text of text, choice and contact fields, and leaves numbers as numbers", () => {
+    expect(clipboardText(field("text"), '=HYPERLINK("http://x","y")')).toBe(`'=HYPERLINK("http://x","y")`);
+    expect(clipboardText(field("long_text"), "@SUM(1)")).toBe("'@SUM(1)");
+    expect(clipboardText(field("text"), "-2+3")).toBe("'-2+3");
+    expect(clipboardText(field("phone"), "+86 138 0000 0000")).toBe("'+86 138 0000 0000");
+    expect(clipboardText(field("single_select", { choices: [{ name: "=x" }] }), "=x")).toBe("'=x");
+    expect(clipboardText(field("text"), "Acme")).toBe("Acme");
+    // Numbers are numbers: a negative one is not a formula and must paste as a number.
+    expect(clipboardText(field("number"), -12.5)).toBe("-12.5");
+    expect(clipboardText(field("currency", { currency: "CNY" }), -1250)).toBe("-12.50");
+    expect(clipboardText(field("currency", { currency: "CNY" }), { amount: -5, currency: "USD" })).toBe("-0.05 USD");
+    expect(clipboardText(field("percent"), -1250)).toBe("-12.5%");
+    expect(clipboardText(field("autonumber"), 7)).toBe("7");
+  });
+
+  it("pasting our own copy back gives the original values: the leading ' is the spreadsheet's text marker and is dropped", () => {
+    const cols = [field("text", {}, "name"), field("number", {}, "qty"), field("multi_select", { choices: [{ name: "-a" }, { name: "b" }] }, "tags")];
+    const rows: unknown[][] = [
+      ["=1+1", -2.5, ["-a", "b"]],
+      ["'=x", 3, []],
+      ["@SUM(1)", -0.5, ["b"]],
+      ["'hello", 1, []],
+      ["\t+cmd", 0, ["-a"]],
+    ];
+    const block = rows.map((r) => cols.map((f, i) => clipboardText(f, r[i])));
+    expect(block.map((r) => r[0])).toEqual(["'=1+1", "''=x", "'@SUM(1)", "'hello", "'\t+cmd"]);
+    const plan = planPaste(block, { row: 0, col: 0 }, cols, 10, () => true, false);
+    expect(plan.problems).toEqual([]);
+    expect(plan.changes).toEqual(rows.flatMap((r, row) => cols.map((f, i) => ({ row, field: f.name, value: r[i] }))));
   });
 });

@@ -17,7 +17,8 @@ import { columnFor, type CellContext, type CellState } from "./cells";
 import { RecordSource, type PageRequest } from "./data-source";
 import { chunk, mapProblem, planPaste, planUpdates, type CellChange } from "./edits";
 import { Handsontable, handsontableSheets, hotLanguage, THEME } from "./hot";
-import { copyText, parseValue, sameValue, SERVER_ASSIGNED, type GridField } from "./values";
+import { toTsv } from "../../lib/spreadsheet-safe";
+import { clipboardText, copyText, parseValue, sameValue, SERVER_ASSIGNED, type GridField } from "./values";
 
 type Hot = InstanceType<typeof Handsontable.Core>;
 /** A change as Handsontable reports it: [row, prop, old, new]. */
@@ -28,6 +29,8 @@ const MAX_PAGES = 30;
 const PLACEHOLDER = Object.freeze({});
 /** Sources of changes the grid made itself (not the user's edits). */
 const OWN_SOURCES = new Set(["loadData", "updateData", "sg.server"]);
+/** The clipboard type under which Handsontable's copy also puts the raw cell values. */
+const HOT_SOURCE_DATA_TYPE = "application/ht-source-data-json-html";
 
 /** Embed tokens are JWTs for the audience salesgrid-embed; sign-in tokens are not. */
 function isEmbedToken(token: string): boolean {
@@ -106,9 +109,13 @@ export class SgGrid extends LitElement {
   private hotLocale = "";
   /** Bulk writes sent (the tests count them). */
   writes = 0;
+  /** The cells of the copy or cut being handled, until its event reaches the window (finishClipboard). */
+  private clipboardRows: string[][] | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener("copy", this.finishClipboard);
+    window.addEventListener("cut", this.finishClipboard);
     if (this.started) return;
     this.started = true;
     queueMicrotask(() => void this.start());
@@ -116,6 +123,8 @@ export class SgGrid extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener("copy", this.finishClipboard);
+    window.removeEventListener("cut", this.finishClipboard);
     this.hot?.destroy();
     this.hot = null;
     this.started = false;
@@ -318,6 +327,7 @@ export class SgGrid extends LitElement {
     hot.addHook("afterChange", ((changes: HotChange[] | null, src: string) => void this.afterChange(changes, src)) as never);
     hot.addHook("beforePaste", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforePaste(data, coords)) as never);
     hot.addHook("beforeCopy", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforeCopy(data, coords)) as never);
+    hot.addHook("beforeCut", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforeCopy(data, coords)) as never);
     hot.addHook("beforeColumnSort", ((_current: unknown, dest: { column: number; sortOrder: "asc" | "desc" }[]) => this.beforeColumnSort(dest)) as never);
     // Walkontable labels the corner header in English whatever the language: say it in ours.
     hot.addHook("afterGetColHeader", ((col: number, th: HTMLTableCellElement) => {
@@ -523,19 +533,39 @@ export class SgGrid extends LitElement {
     }
   }
 
-  /** Copies what a spreadsheet reads back: plain numbers, ISO dates, TRUE/FALSE, ids for links. */
+  /**
+   * Copies (and cuts) what a spreadsheet reads back: plain numbers, ISO dates, TRUE/FALSE, ids for
+   * links, and text it would run as a formula behind a leading ' (values.ts clipboardText). The
+   * stored values do not change.
+   */
   private beforeCopy(data: unknown[][], coords: { startRow: number; startCol: number }[]): void {
     const hot = this.hot;
     const at = coords[0];
     if (!hot || !at) return;
-    data.forEach((row, i) =>
+    for (const row of data) {
       row.forEach((v, j) => {
         const f = this.fieldAt(hot.colToProp(at.startCol + j) as string);
-        if (f) row[j] = copyText(f, v);
-        void i;
-      }),
-    );
+        row[j] = f ? clipboardText(f, v) : v;
+      });
+    }
+    this.clipboardRows = data.map((row) => row.map((v) => (v === null || v === undefined ? "" : String(v))));
+    // Only for this event: a copy whose event never reaches the window must not leak into the next.
+    setTimeout(() => (this.clipboardRows = null));
   }
+
+  /**
+   * The end of a copy or cut event (a window listener, after Handsontable's own): Handsontable's
+   * text/plain quotes only cells with line feeds, so a cell holding a tab or a carriage return would
+   * become several cells in a spreadsheet (and "a\t=1+1" a formula of its own); it also adds the raw
+   * stored values under a type of its own. Write text/plain with every cell whole, and drop the raw one.
+   */
+  private readonly finishClipboard = (e: ClipboardEvent): void => {
+    const rows = this.clipboardRows;
+    this.clipboardRows = null;
+    if (!rows || !e.clipboardData) return;
+    e.clipboardData.setData("text/plain", toTsv(rows));
+    e.clipboardData.clearData(HOT_SOURCE_DATA_TYPE);
+  };
 
   private beforeColumnSort(dest: { column: number; sortOrder: "asc" | "desc" }[]): boolean {
     const hot = this.hot;

@@ -4,6 +4,7 @@
  * integer minor units, never a float.
  */
 import { currencyDigits, decimalToUnits, formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, unitsToDecimal } from "../i18n/index";
+import { spreadsheetSafe } from "../../lib/spreadsheet-safe";
 
 export interface Choice {
   name: string;
@@ -96,6 +97,19 @@ export function copyText(f: GridField, v: unknown): string {
     default:
       return String(v);
   }
+}
+
+/** Types whose copy text is a number we wrote (-12.5, -12.50 USD, 12.5%): never a formula, so never quoted. */
+export const NUMERIC_TYPES = new Set(["number", "currency", "percent", "rating", "autonumber"]);
+
+/**
+ * What the clipboard gets for a spreadsheet: `copyText`, with text that a spreadsheet would run
+ * (=, +, -, @, tab, CR first) behind a leading ' (lib/spreadsheet-safe.ts). Numbers stay numbers.
+ * The grid's own paste drops that quote again (edits.ts `planPaste`).
+ */
+export function clipboardText(f: GridField, v: unknown): string {
+  const text = copyText(f, v);
+  return NUMERIC_TYPES.has(f.type) ? text : spreadsheetSafe(text);
 }
 
 function trimZeros(s: string): string {
