@@ -13,6 +13,7 @@ import { labelOf } from "../i18n/index";
 import type { AdminApi, AdminTable } from "./admin-api";
 import { Problems, banner, fieldError, invalid } from "./problems";
 import { adminStyles } from "./styles";
+import { emit } from "../events";
 
 export const FIELD_TYPES = [
   "text", "long_text", "number", "currency", "percent", "date", "datetime", "checkbox", "single_select", "multi_select",
@@ -175,10 +176,8 @@ export class SgAdminFieldEditor extends LitElement {
       } else {
         field = await this.admin.addField(this.table, this.body());
       }
-      this.dispatchEvent(new CustomEvent("sg-admin-saved", { detail: { field }, bubbles: true, composed: true }));
-      this.dispatchEvent(new CustomEvent("sg-notify", {
-        detail: { kind: note ? "error" : "info", message: note || msg("Field saved", { id: "admin.field.saved" }) }, bubbles: true, composed: true,
-      }));
+      emit(this, "sg-admin-saved", { field });
+      emit(this, "sg-notify", { kind: note ? "error" : "info", message: note || msg("Field saved", { id: "admin.field.saved" }) });
     } catch (err) {
       this.problems = Problems.from(err);
     } finally {
@@ -226,7 +225,7 @@ export class SgAdminFieldEditor extends LitElement {
         ${fieldError(p, "description")}</label>
       <div class="row">
         <button class="primary" type="submit" data-role="save-field" ?disabled=${this.busy}>${msg("Save field", { id: "admin.field.save" })}</button>
-        <button type="button" @click=${() => this.dispatchEvent(new CustomEvent("sg-admin-cancel", { bubbles: true, composed: true }))}>${msg("Cancel", { id: "admin.cancel" })}</button>
+        <button type="button" @click=${() => emit(this, "sg-admin-cancel", undefined)}>${msg("Cancel", { id: "admin.cancel" })}</button>
       </div>
     </form>`;
   }

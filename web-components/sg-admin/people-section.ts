@@ -9,6 +9,7 @@ import { labelOf } from "../i18n/index";
 import type { AdminApi, AdminUser, Role, Team } from "./admin-api";
 import { Problems, banner, fieldError, invalid } from "./problems";
 import { adminStyles } from "./styles";
+import { emit } from "../events";
 
 type Tab = "users" | "teams" | "roles";
 
@@ -51,7 +52,7 @@ export class SgAdminPeople extends LitElement {
     try {
       await action();
       await this.load();
-      if (done) this.dispatchEvent(new CustomEvent("sg-notify", { detail: { kind: "info", message: done }, bubbles: true, composed: true }));
+      if (done) emit(this, "sg-notify", { kind: "info", message: done });
       return true;
     } catch (err) {
       this.problems = Problems.from(err);

@@ -13,6 +13,7 @@ import { OPERATIONS, type AdminApi, type AdminTable, type FieldAccess, type Gran
 import { Problems, banner, fieldError } from "./problems";
 import { adminStyles } from "./styles";
 import "../sg-filter/filter-builder";
+import { emit } from "../events";
 
 type LevelKind = "none" | "own" | "team" | "all" | "rule";
 const LEVELS: LevelKind[] = ["none", "own", "team", "all", "rule"];
@@ -148,7 +149,7 @@ export class SgAdminPermissions extends LitElement {
       this.grants = new Map(this.grants).set(`${role}|${table.id}`, g);
       this.cell = { ...this.cell!, exists: true };
       this.problems = Problems.none;
-      this.dispatchEvent(new CustomEvent("sg-notify", { detail: { kind: "info", message: msg("Permissions saved", { id: "admin.perm.saved" }) }, bubbles: true, composed: true }));
+      emit(this, "sg-notify", { kind: "info", message: msg("Permissions saved", { id: "admin.perm.saved" }) });
     } catch (err) {
       this.problems = Problems.from(err);
     }

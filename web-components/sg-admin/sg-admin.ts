@@ -14,6 +14,7 @@ import "./views-section";
 import "./permissions-section";
 import "./people-section";
 import "./embeds-section";
+import { emit } from "../events";
 
 export const SECTIONS = ["tables", "views", "permissions", "people", "embeds"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -56,7 +57,7 @@ export class SgAdmin extends LitElement {
   private select(s: Section, focus = false): void {
     if (s === this.section) return;
     this.section = s;
-    this.dispatchEvent(new CustomEvent("sg-admin-section", { detail: { section: s }, bubbles: true, composed: true }));
+    emit(this, "sg-admin-section", { section: s });
     if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${s}`)?.focus());
   }
 

@@ -14,13 +14,14 @@ import { apiNameFrom, typeLabel } from "./field-editor";
 import { Problems, banner, fieldError, invalid } from "./problems";
 import { adminStyles } from "./styles";
 import "./field-editor";
+import { emit } from "../events";
 
 function notify(el: HTMLElement, kind: "info" | "error", message: string) {
-  el.dispatchEvent(new CustomEvent("sg-notify", { detail: { kind, message }, bubbles: true, composed: true }));
+  emit(el, "sg-notify", { kind, message });
 }
 
 export function schemaChanged(el: HTMLElement, table: string | null) {
-  el.dispatchEvent(new CustomEvent("sg-schema-changed", { detail: { table }, bubbles: true, composed: true }));
+  emit(el, "sg-schema-changed", { table });
 }
 
 /** Moves item `from` to index `to`, returning a new array. */

@@ -15,6 +15,7 @@ import { Problems, banner, fieldError, invalid } from "./problems";
 import { adminStyles } from "./styles";
 import { schemaChanged } from "./tables-section";
 import "../sg-filter/filter-builder";
+import { emit } from "../events";
 
 const VIEW_TYPES = ["grid", "kanban", "calendar", "chart", "form"] as const;
 type ViewType = (typeof VIEW_TYPES)[number];
@@ -142,7 +143,7 @@ export class SgAdminViews extends LitElement {
       this.views = await this.admin.views(this.table!.id);
       this.edit(null);
       schemaChanged(this, this.table!.name);
-      this.dispatchEvent(new CustomEvent("sg-notify", { detail: { kind: "info", message: msg("View saved", { id: "admin.view.saved" }) }, bubbles: true, composed: true }));
+      emit(this, "sg-notify", { kind: "info", message: msg("View saved", { id: "admin.view.saved" }) });
     } catch (err) {
       this.problems = Problems.from(err);
     }

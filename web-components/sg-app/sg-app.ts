@@ -4,11 +4,12 @@
  * switcher; the grid; a record drawer (`<sg-record>`); notifications; the language switch. The place
  * in the app lives in the URL hash (route.ts). Child elements get the app's ApiClient as `.api`.
  */
-import { LitElement, html, css, nothing, type TemplateResult } from "lit";
+import { LitElement, html, css, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import { keyed } from "lit/directives/keyed.js";
 import { ApiClient, ApiError, type TableInfo, type User, type ViewInfo } from "../api/client";
 import { LOCALES, LOCALE_NAMES, currentLocale, formatNumber, initLocale, labelOf, localized, msg, setLocale, str, type Locale } from "../i18n/index";
+import type { RecordsView } from "../events";
 import "../sg-record/sg-record";
 import { parseRoute, routeHash, type Route } from "./route";
 import { controls } from "./styles";
@@ -108,13 +109,14 @@ export class SgApp extends LitElement {
       }
     });
     this.addEventListener("sg-notify", (e) => {
-      const d = (e as CustomEvent<{ kind?: "info" | "error"; message: string }>).detail;
+      const d = e.detail;
       if (d?.message) this.notify(d.kind === "error" ? "error" : "info", d.message);
     });
     this.addEventListener("sg-open-record", (e) => {
-      const d = (e as CustomEvent<{ table: string; id: number }>).detail;
+      const d = e.detail;
       if (d) this.go(this.route.kind === "view" ? { kind: "view", view: this.route.view, record: d.id } : { kind: "table", table: d.table, record: d.id });
     });
+    this.addEventListener("sg-records-changed", this.onRecordsChanged);
     this.addEventListener("sg-schema-changed", () => void this.loadWorkspace());
     void this.start();
   }
@@ -123,6 +125,28 @@ export class SgApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener("hashchange", this.onHash);
     window.removeEventListener("keydown", this.onKey);
+  }
+
+  /**
+   * Records written in one place (the drawer's form, a grid, a board) go to every other open view, so
+   * they show the saved values and versions at once; the toolbar's count follows creates and deletes.
+   */
+  private readonly onRecordsChanged = (e: HTMLElementEventMap["sg-records-changed"]) => {
+    const from = e.composedPath();
+    for (const view of this.renderRoot.querySelectorAll<RecordsView>("sg-grid, sg-kanban")) {
+      if (!from.includes(view) && typeof view.recordsChanged === "function") view.recordsChanged(e.detail);
+    }
+    if (e.detail.created || e.detail.deleted?.length) {
+      this.countKey = "";
+      this.requestUpdate();
+    }
+  };
+
+  /** Work that follows the state (never started from render()): the toolbar's record count. */
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const table = this.phase === "ready" && this.route.kind !== "admin" ? this.currentTable() : undefined;
+    if (table) this.refreshCount(table, this.currentView());
   }
 
   private async start() {
@@ -299,7 +323,6 @@ export class SgApp extends LitElement {
   private renderTableArea(table: TableInfo): TemplateResult {
     const view = this.currentView();
     const views = this.views.filter((x) => x.tableId === table.id);
-    this.refreshCount(table, view);
     const select = (r: Route) => () => this.go(r);
     const tabKeys = (e: KeyboardEvent) => {
       if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
@@ -335,7 +358,7 @@ export class SgApp extends LitElement {
   private renderMain(): TemplateResult {
     if (this.route.kind === "admin") {
       if (!customElements.get("sg-admin")) return html`<p class="state muted">${msg("Loading…", { id: "common.loading" })}</p>`;
-      return html`<sg-admin .api=${this.api} section=${this.route.section ?? "tables"} @sg-admin-section=${(e: CustomEvent<{ section: string }>) => this.go({ kind: "admin", section: e.detail.section }, true)}></sg-admin>`;
+      return html`<sg-admin .api=${this.api} section=${this.route.section ?? "tables"} @sg-admin-section=${(e: HTMLElementEventMap["sg-admin-section"]) => this.go({ kind: "admin", section: e.detail.section }, true)}></sg-admin>`;
     }
     const table = this.currentTable();
     if (!table) {
@@ -354,11 +377,9 @@ export class SgApp extends LitElement {
       <button class="close" aria-label=${msg("Close", { id: "common.close" })} @click=${() => this.closeRecord()}>×</button>
       <sg-record .api=${this.api} .table=${table} record-id=${String(r.record)} .user=${this.user} time-zone=${this.user?.timeZone ?? ""}
         @sg-cancel=${() => this.closeRecord()}
-        @sg-record-saved=${(e: CustomEvent<{ record: { id: number }; created: boolean }>) => {
-          this.countKey = "";
+        @sg-record-saved=${(e: HTMLElementEventMap["sg-record-saved"]) => {
+          // The open views hear of the save through sg-records-changed (onRecordsChanged).
           if (e.detail.created) this.go(r.kind === "view" ? { kind: "view", view: r.view, record: e.detail.record.id } : { kind: "table", table: table.name, record: e.detail.record.id }, true);
-          this.shadowRoot?.querySelector("sg-grid")?.dispatchEvent(new CustomEvent("sg-refresh"));
-          (this.shadowRoot?.querySelector("sg-grid") as (HTMLElement & { refresh?: () => void }) | null)?.refresh?.();
         }}></sg-record>
     </aside>`;
   }

@@ -17,6 +17,7 @@ import {
   type CondNode, type FilterNode, type GroupNode,
 } from "./model";
 import { arity, opsFor, type Op } from "./ops";
+import { emit } from "../events";
 
 export interface FieldProblem { field: string; message: string }
 export interface UserOption { id: string; name: string }
@@ -125,7 +126,7 @@ export class SgFilterBuilder extends LitElement {
     const value = this.filter;
     this.emitted = JSON.stringify(value);
     this.value = value;
-    this.dispatchEvent(new CustomEvent("sg-filter-change", { detail: { value, valid: this.valid }, bubbles: true, composed: true }));
+    emit(this, "sg-filter-change", { value, valid: this.valid });
   }
 
   private field(name: string): MetaField | undefined {

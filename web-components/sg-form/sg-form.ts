@@ -15,6 +15,7 @@ import type { LinkItem } from "./link-picker";
 import "./stage-list";
 import { isStageList, parseStages, stageProblems, type StageProblems } from "./stage-values";
 import { choicesOf, displayValue, fromText, isoToLocalInput, linkIds, sameValue, toText } from "./values";
+import { emit } from "../events";
 
 const TEXT_INPUT: Record<string, string> = { text: "text", email: "email", phone: "tel", url: "url", number: "text", currency: "text", percent: "text" };
 let seq = 0;
@@ -196,7 +197,8 @@ export class SgForm extends LitElement {
       this.loadedFor = record;
       this.reset();
       this.notify("info", created ? msg("Record created", { id: "form.created" }) : msg("Changes saved", { id: "form.saved" }));
-      this.dispatchEvent(new CustomEvent("sg-record-saved", { detail: { record, created }, bubbles: true, composed: true }));
+      emit(this, "sg-record-saved", { record, created });
+      emit(this, "sg-records-changed", { table: this.table.name, records: [record], created });
       return record;
     } catch (err) {
       this.showError(err);
@@ -242,7 +244,7 @@ export class SgForm extends LitElement {
   }
 
   private notify(kind: "info" | "error", message: string) {
-    this.dispatchEvent(new CustomEvent("sg-notify", { detail: { kind, message }, bubbles: true, composed: true }));
+    emit(this, "sg-notify", { kind, message });
   }
 
   private control(f: FieldInfo, id: string, describedBy: string): TemplateResult {
@@ -359,7 +361,7 @@ export class SgForm extends LitElement {
       ${this.fields.map((f) => this.field(f))}
       ${canSave
         ? html`<div class="actions">
-            <button type="button" @click=${() => this.dispatchEvent(new CustomEvent("sg-cancel", { bubbles: true, composed: true }))}>${msg("Cancel", { id: "common.cancel" })}</button>
+            <button type="button" @click=${() => emit(this, "sg-cancel", undefined)}>${msg("Cancel", { id: "common.cancel" })}</button>
             <button type="submit" class="primary" ?disabled=${this.saving}>${this.saving ? msg("Saving…", { id: "form.saving" }) : this.record ? msg("Save", { id: "common.save" }) : msg("Create", { id: "form.create" })}</button>
           </div>`
         : nothing}

@@ -10,6 +10,7 @@ import { repeat } from "lit/directives/repeat.js";
 import { localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import { emptyRow, parseStages, rowName, rowProbability, rowsFrom, serialise, STAGE_KINDS, type StageKind, type StageProblems, type StageRow } from "./stage-values";
+import { emit } from "../events";
 
 @customElement("sg-stage-list")
 @localized()
@@ -60,7 +61,7 @@ export class SgStageList extends LitElement {
     this.rows = rows;
     const { value, badRows } = serialise(rows);
     this.emitted = value;
-    this.dispatchEvent(new CustomEvent("sg-stages-change", { detail: { value, valid: badRows.length === 0 }, bubbles: true, composed: true }));
+    emit(this, "sg-stages-change", { value, valid: badRows.length === 0 });
   }
 
   private edit(i: number, patch: Partial<StageRow>) {

@@ -19,6 +19,7 @@ import { chunk, mapProblem, planPaste, planUpdates, type CellChange } from "./ed
 import { Handsontable, handsontableSheets, hotLanguage, THEME } from "./hot";
 import { toTsv } from "../../lib/spreadsheet-safe";
 import { clipboardText, copyText, parseValue, sameValue, SERVER_ASSIGNED, type GridField } from "./values";
+import { emit, type RecordsChange } from "../events";
 
 type Hot = InstanceType<typeof Handsontable.Core>;
 /** A change as Handsontable reports it: [row, prop, old, new]. */
@@ -160,6 +161,21 @@ export class SgGrid extends LitElement {
     this.hot?.destroy();
     this.hot = null;
     await this.start();
+  }
+
+  /**
+   * Records written elsewhere (sg-app routes the drawer's and the board's saves here): rows take the
+   * saved values and versions in place. New or deleted records, or a filter or search that a changed
+   * record may no longer match, read the rows again from the server.
+   */
+  recordsChanged(change: RecordsChange): void {
+    if (!this.source || change.table !== this.tableInfo?.name) return;
+    if (change.created || change.deleted?.length || this.filter || this.q || this.viewInfo?.filter) {
+      void this.refresh();
+      return;
+    }
+    this.source.replace(change.records);
+    this.queueRender();
   }
 
   // ---------------------------------------------------------------------------------------- setup
@@ -345,13 +361,13 @@ export class SgGrid extends LitElement {
     // The length hook is in place only now: make Handsontable read the row count again.
     hot.updateData([]);
     this.applySortIndicator();
-    this.dispatchEvent(new CustomEvent("sg-grid-ready", { bubbles: true, composed: true, detail: { total: this.total } }));
+    emit(this, "sg-grid-ready", { total: this.total });
   }
 
   /** Asks the page (the app's drawer) to open a row's record. */
   private openRow(row: number): void {
     const rec = this.source?.rowAt(row);
-    if (rec) this.dispatchEvent(new CustomEvent("sg-open-record", { detail: { table: this.tableInfo?.name, id: rec.id }, bubbles: true, composed: true }));
+    if (rec) emit(this, "sg-open-record", { table: this.tableInfo?.name ?? "", id: rec.id });
   }
 
   private contextMenu() {
@@ -449,6 +465,7 @@ export class SgGrid extends LitElement {
         this.writes++;
         const reply = await this.client.updateRecords(this.tableInfo!.name, items);
         source.replace(reply.records);
+        emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: reply.records });
       } catch (err) {
         const problem = err instanceof ApiError ? err.problem : { title: this.errorText(err), status: 0 };
         const mapped = mapProblem(problem, items, rows);
@@ -524,7 +541,8 @@ export class SgGrid extends LitElement {
       if (plan.newRows.length) {
         for (const part of chunk(plan.newRows)) {
           this.writes++;
-          await this.client.createRecords(this.tableInfo!.name, part.map((fields) => ({ fields })));
+          const reply = await this.client.createRecords(this.tableInfo!.name, part.map((fields) => ({ fields })));
+          emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: reply.records, created: true });
         }
         await this.refresh();
       }
@@ -614,7 +632,8 @@ export class SgGrid extends LitElement {
   private async addRow(): Promise<void> {
     try {
       this.writes++;
-      await this.client.createRecords(this.tableInfo!.name, [{ fields: {} }]);
+      const reply = await this.client.createRecords(this.tableInfo!.name, [{ fields: {} }]);
+      emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: reply.records, created: true });
       await this.refresh();
       const last = (this.total ?? 1) - 1;
       this.hot?.scrollViewportTo({ row: last });
@@ -631,6 +650,7 @@ export class SgGrid extends LitElement {
       for (const part of chunk(recs.map((r) => ({ id: r.id, version: r.version })))) {
         this.writes++;
         await this.client.deleteRecords(this.tableInfo!.name, part);
+        emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: [], deleted: part.map((r) => r.id) });
       }
       this.notify("info", msg(str`${recs.length} rows deleted`, { id: "grid.rowsDeleted" }));
       await this.refresh();
@@ -659,7 +679,7 @@ export class SgGrid extends LitElement {
         layout: { ...(view.layout ?? {}), columnWidths, frozenColumns },
       });
       this.viewInfo = reply.view;
-      this.dispatchEvent(new CustomEvent("sg-layout-saved", { bubbles: true, composed: true, detail: { view: reply.view } }));
+      emit(this, "sg-layout-saved", { view: reply.view });
     } catch (err) {
       // Only admins change views; for others the layout lasts until the page reloads.
       if (!(err instanceof ApiError && (err.status === 403 || err.status === 404))) this.notify("error", this.errorText(err));
@@ -688,7 +708,7 @@ export class SgGrid extends LitElement {
 
   private notify(kind: "info" | "error", text: string): void {
     this.notice = { kind, text };
-    this.dispatchEvent(new CustomEvent("sg-notify", { bubbles: true, composed: true, detail: { kind, message: text } }));
+    emit(this, "sg-notify", { kind, message: text });
   }
 
   private errorText(err: unknown): string {

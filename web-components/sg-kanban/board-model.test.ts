@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   aggregateBody, cellFilter, cellKey, columnKeys, columnsFilter, expandFields, isEmbedToken, keepExpanded, laneKeys, minorToDecimal, moveFields, neighbour,
-  overallTotals, pickSumField, problemText, readTotals, userIdsOf, type AggregateReply, type BoardField,
+  overallTotals, pickSumField, placeOf, problemText, readTotals, userIdsOf, type AggregateReply, type BoardField,
 } from "./board-model";
 
 const stage: BoardField = { name: "stage", type: "single_select", options: { choices: [{ name: "lead" }, { name: "quote" }, { name: "won" }] } };
@@ -139,5 +139,19 @@ describe("names and expanded links", () => {
     // Bare ids on both sides, or a reply without the field: the reply (or what was shown) as is.
     expect(keepExpanded({ customer: [1] }, { customer: [2] })).toEqual({ customer: [2] });
     expect(keepExpanded(shown, { stage: "won" })).toEqual({ ...shown, stage: "won" });
+  });
+});
+
+describe("records saved elsewhere", () => {
+  it("places a record by its column and lane values, keeps the place of a field it does not carry, and drops it when the board has no column for it", () => {
+    const cols = ["lead", "quote", "won"];
+    expect(placeOf({ stage: "won" }, stage, cols, null, [undefined])).toEqual({ column: "won", lane: undefined });
+    expect(placeOf({ name: "x" }, stage, cols, null, [undefined], { column: "quote", lane: undefined })).toEqual({ column: "quote", lane: undefined });
+    expect(placeOf({ stage: null }, stage, cols, null, [undefined])).toBeNull();
+    expect(placeOf({ stage: null }, stage, [...cols, null], null, [undefined])).toEqual({ column: null, lane: undefined });
+    expect(placeOf({ stage: "gone" }, stage, cols, null, [undefined])).toBeNull();
+    expect(placeOf({ stage: "lead", owner: "usr_b" }, stage, cols, owner, ["usr_a", "usr_b"])).toEqual({ column: "lead", lane: "usr_b" });
+    expect(placeOf({ stage: "lead", owner: "usr_c" }, stage, cols, owner, ["usr_a", "usr_b"])).toBeNull();
+    expect(placeOf({ stage: "lead" }, stage, cols, owner, ["usr_a", null], { column: "quote", lane: null })).toEqual({ column: "lead", lane: null });
   });
 });

@@ -239,3 +239,25 @@ export function keepExpanded(shown: Record<string, unknown>, saved: Record<strin
   }
   return out;
 }
+
+/**
+ * Where a record saved elsewhere belongs on the board: its column (and lane) from its values. A field
+ * the record does not carry keeps the card's current place; a value the board has no column or lane
+ * for gives null (the card leaves the board).
+ */
+export function placeOf(
+  fields: Record<string, unknown>, group: BoardField, columns: Key[], lane: BoardField | null, lanes: (Key | undefined)[],
+  current?: { column: Key; lane: Key | undefined },
+): { column: Key; lane: Key | undefined } | null {
+  const keyOf = (f: BoardField, was: Key | undefined): Key | undefined => {
+    if (!(f.name in fields)) return was;
+    const v = fields[f.name];
+    return typeof v === "string" && v !== "" ? v : null;
+  };
+  const column = keyOf(group, current?.column);
+  if (column === undefined || !columns.includes(column)) return null;
+  if (!lane) return { column, lane: undefined };
+  const l = keyOf(lane, current?.lane);
+  if (l === undefined || !lanes.includes(l)) return null;
+  return { column, lane: l };
+}

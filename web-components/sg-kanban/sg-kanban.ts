@@ -19,10 +19,11 @@ import type { Filter } from "../../schemas/types";
 import { BoardSource, PAGE_SIZE, type BoardTarget } from "./board-data";
 import {
   GROUPABLE, aggregateBody, andFilters, cellFilter, cellKey, columnKeys, columnsFilter, expandFields, isEmbedToken, keepExpanded, laneKeys, minorToDecimal,
-  moveFields, neighbour, overallTotals, pickSumField, problemText, readTotals, userIdsOf,
+  moveFields, neighbour, overallTotals, pickSumField, placeOf, problemText, readTotals, userIdsOf,
   type BoardField, type Key, type Money, type Totals,
 } from "./board-model";
 import { styles } from "./styles";
+import { emit, type RecordsChange } from "../events";
 
 interface Cell {
   key: string;
@@ -277,6 +278,56 @@ export class SgKanban extends LitElement {
     this.requestUpdate();
   }
 
+  /**
+   * Records written elsewhere (sg-app routes the drawer's and the grid's saves here): a card takes the
+   * saved values and version in place, moves to the column its values name, or leaves when the board
+   * has none; a filtered board reads the touched cells again, so a card that no longer matches leaves.
+   * Counts and sums of the touched columns come from the server again.
+   */
+  recordsChanged(change: RecordsChange): void {
+    const group = this.group;
+    if (this.status !== "ready" || !group || change.table !== this.tableInfo?.name) return;
+    const touched = new Set<Key>();
+    const reread = new Set<Cell>();
+    const filtered = !!(this.viewInfo?.filter || this.userFilter || this.q.trim());
+    for (const id of change.deleted ?? []) {
+      const found = this.findCard(id);
+      if (!found) continue;
+      found.cell.records.splice(found.index, 1);
+      touched.add(found.cell.column);
+    }
+    for (const rec of change.records) {
+      const found = this.findCard(rec.id);
+      // A move in flight answers for itself; an older reply must not undo a newer card.
+      if (found && (this.pending.has(rec.id) || found.rec.version > rec.version)) continue;
+      const place = placeOf(rec.fields, group, this.columns, this.lane, this.lanes, found?.cell);
+      if (found) {
+        found.cell.records.splice(found.index, 1);
+        touched.add(found.cell.column);
+      }
+      if (!place) continue;
+      touched.add(place.column);
+      if (!found && !change.created) continue; // not loaded here: its page brings it when scrolled to
+      const to = this.ensureCell(place.column, place.lane);
+      const next: ApiRecord = found ? { ...rec, fields: keepExpanded(found.rec.fields, rec.fields) } : rec;
+      to.records.splice(found && to === found.cell ? found.index : 0, 0, next);
+      if (filtered) reread.add(to);
+    }
+    this.resolveNames(change.records);
+    this.requestUpdate();
+    if (touched.size) void this.refreshColumns([...touched]).catch(() => undefined);
+    for (const cell of reread) void this.rereadCell(cell);
+  }
+
+  /** A cell's first page again (after a change that may have taken a card out of the view's filter). */
+  private async rereadCell(cell: Cell): Promise<void> {
+    if (cell.loading) return;
+    cell.records = [];
+    cell.cursor = null;
+    cell.done = false;
+    await this.loadCell(cell);
+  }
+
   private ensureCell(column: Key, lane: Key | undefined): Cell {
     const key = cellKey(column, lane);
     let cell = this.cells.get(key);
@@ -348,7 +399,7 @@ export class SgKanban extends LitElement {
   }
 
   private notify(kind: "info" | "error", message: string): void {
-    this.dispatchEvent(new CustomEvent("sg-notify", { detail: { kind, message }, bubbles: true, composed: true }));
+    emit(this, "sg-notify", { kind, message });
   }
 
   /** Shows the move at once, sends it, and snaps back with the server's message when refused. */
@@ -378,6 +429,7 @@ export class SgKanban extends LitElement {
       const saved = await this.source!.update(this.tableInfo!.name, rec, fields);
       const i = to.records.findIndex((r) => r.id === id);
       if (i >= 0) to.records[i] = { ...saved, fields: keepExpanded(moved.fields, saved.fields) };
+      emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: [saved] });
       this.live = msg(str`Moved ${title} to ${toLabel}`, { id: "kanban.moved" });
       this.pending.delete(id);
       this.requestUpdate();
@@ -560,7 +612,7 @@ export class SgKanban extends LitElement {
   }
 
   private openRecord(rec: ApiRecord): void {
-    this.dispatchEvent(new CustomEvent("sg-open-record", { detail: { table: this.tableInfo?.name, id: rec.id }, bubbles: true, composed: true }));
+    emit(this, "sg-open-record", { table: this.tableInfo?.name ?? "", id: rec.id });
   }
 
   private openMenu(id: number): void {
