@@ -828,6 +828,9 @@ async function main() {
     const login = await client.json<{ token: string; user: { id: string } }>("POST", "/api/auth/login", { email: admin.email, password: admin.password });
     client.token = login.token;
     if (login.user.id !== admin.id) throw new Error("logged in as the wrong user");
+    // The bench loads and reads far faster than people do: lift the API rate limits (kept in the D1 state).
+    const unlimited = { burst: 1_000_000_000, perMinute: 1_000_000_000 };
+    await client.json("PUT", "/api/admin/settings/rate-limits", { user: unlimited, client: unlimited, rows: unlimited });
     if (!reused) await client.json("POST", "/api/meta/tables", DEALS_TABLE, [201]);
     // The reps' grid: a view sorted by amount. Views are what ask for (owner, sort field) indexes.
     await client.json("POST", "/api/meta/views", DEALS_VIEW, [201, 409]);

@@ -333,3 +333,21 @@ export interface AggregateInput {
    */
   totals?: boolean;
 }
+/**
+ * The API's rate limits, as an admin sets them (PUT /api/admin/settings/rate-limits): token buckets for the requests of each signed-in user (`user`), the requests from each client address, signed in or not, sign-in and embeds included (`client`), and the records each user or embed token creates, updates or deletes (`rows`: a bulk write costs one per record). A bucket holds at most `burst` tokens and regains `perMinute` of them per minute.
+ */
+export interface RateLimits {
+  user: RateLimitBucket;
+  client: RateLimitBucket;
+  rows: RateLimitBucket;
+}
+export interface RateLimitBucket {
+  /**
+   * Tokens a full bucket holds: what may be spent at once.
+   */
+  burst: number;
+  /**
+   * Tokens regained per minute: the sustained rate.
+   */
+  perMinute: number;
+}

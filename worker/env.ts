@@ -1,4 +1,5 @@
 import type { Principal } from "./auth/principal";
+import type { RequestLimits } from "./http/rate-limit";
 
 /** Bindings and vars from wrangler.toml and secrets (.dev.vars locally). */
 export interface Env {
@@ -21,6 +22,8 @@ export interface Env {
   OIDC_DEFAULT_ROLES?: string;
   /** The grid's licence key, public config for the page (GET /api/config). */
   HANDSONTABLE_LICENSE_KEY?: string;
+  /** Workers Rate Limiting: the cross-isolate check of the API rate limits (worker/ratelimit/limiter.ts). */
+  RATE_LIMITER?: RateLimit;
 }
 
 /** What middleware puts on the Hono context, typed once. */
@@ -29,5 +32,7 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** What the request was counted for by the rate limits (http/rate-limit.ts). */
+    rateLimit: RequestLimits;
   };
 }

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv, Env } from "./env";
 import { renderProblem } from "./http/problem";
 import { requestId, limitBody, corsFromEnv, requireAuth } from "./http/middleware";
+import { limitClients, limitUsers } from "./http/rate-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { health } from "./http/health";
 import { auth, authOpen } from "./http/auth";
@@ -26,6 +27,8 @@ const app = new Hono<AppEnv>();
 app.use("*", requestId());
 app.use("*", secureHeaders());
 app.use("/api/*", corsFromEnv());
+// Rate limits per client address (every API request) here, per user after requireAuth (http/rate-limit.ts).
+app.use("/api/*", limitClients());
 app.use("/api/*", limitBody(5 * 1024 * 1024));
 app.route("/api/health", health);
 app.route("/api/openapi.json", openapi);
@@ -39,6 +42,7 @@ app.route("/api/auth/oidc", oidc);
 // Embeds check their own token (an embed token, which requireAuth refuses) and never reach requireAuth.
 app.route("/api/embed", embed);
 app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/config", "/api/auth/login", "/api/auth/oidc", "/api/dev/seed"] }));
+app.use("/api/*", limitUsers());
 app.route("/api/auth", auth);
 app.route("/api/meta/views", views);
 // Colleagues' names for every signed-in user (not embeds: they have /api/embed/users).

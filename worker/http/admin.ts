@@ -1,6 +1,6 @@
 /**
- * The admin API under /api/admin: users, roles, teams, grants, owner fields, embed tokens, the audit
- * log and record restore. Every route checks requireAdmin itself, naming its action in the 403. Bodies here
+ * The admin API under /api/admin: users, roles, teams, grants, owner fields, embed tokens, settings
+ * (the rate limits), the audit log and record restore. Every route checks requireAdmin itself, naming its action in the 403. Bodies here
  * are small (a grant, a user), so they get a tighter limit than the record API's.
  */
 import { Hono } from "hono";
@@ -13,6 +13,7 @@ import { adminOwnerField, adminRoles, adminTeams } from "./admin-access";
 import { adminUsers } from "./admin-users";
 import { adminPlugins } from "./admin-plugins";
 import { adminEmbed } from "./admin-embed";
+import { adminSettings } from "./admin-settings";
 import { recordId } from "./context";
 import { limitBody } from "./middleware";
 
@@ -26,6 +27,7 @@ export const admin = new Hono<AppEnv>()
   .route("/tables", adminOwnerField)
   .route("/plugins", adminPlugins)
   .route("/embed-tokens", adminEmbed)
+  .route("/settings", adminSettings)
   .get("/audit", async (c) => {
     requireAdmin(c.get("principal"), "read the audit log");
     return c.json(await queryAudit(c.env.DB, await loadRegistry(c.env.DB), c.req.query()));

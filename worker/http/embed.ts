@@ -22,6 +22,7 @@ import { readJson } from "./body";
 import { parseUserIds, singleValues } from "./directory";
 import { fieldView } from "./meta";
 import { limitBody } from "./middleware";
+import { chargeRows } from "./rate-limit";
 
 /** Edits of one page of a grid: 1 MB is ample, and far below the record API's limit. */
 export const EMBED_BODY_LIMIT = 1024 * 1024;
@@ -94,7 +95,10 @@ export const embed = new Hono<AppEnv>()
     checkQuery(c.req.query(), []);
     if (session.embed.mode !== "edit") throw forbidden("update records through this embed", "This embed token is read-only");
     const ctx = { db: c.env.DB, principal: session.principal, reg, requestId: c.get("requestId") ?? null, narrow: scope.narrow, embedId: session.embed.id };
-    return c.json(await updateRecords(ctx, scope.table, await readJson(c)));
+    // Counted against the embed token's row budget (http/rate-limit.ts).
+    const body = await readJson(c);
+    await chargeRows(c, body);
+    return c.json(await updateRecords(ctx, scope.table, body));
   })
   // A kanban's column counts and sums: the same narrowing as the records (fields, rows), so the
   // sums match the cards the embed shows.

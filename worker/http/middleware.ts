@@ -38,7 +38,7 @@ export function corsFromEnv(): MiddlewareHandler<AppEnv> {
       origin: (origin) => (allowed.includes(origin) ? origin : null),
       allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      exposeHeaders: ["X-Request-Id", "Retry-After"],
+      exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit", "RateLimit-Policy"],
       maxAge: 600,
     })(c, next);
   };

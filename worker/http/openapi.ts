@@ -8,11 +8,13 @@ import viewSchema from "../../schemas/view.schema.json";
 import roleSchema from "../../schemas/role.schema.json";
 import grantSchema from "../../schemas/grant.schema.json";
 import aggregateSchema from "../../schemas/aggregate.schema.json";
+import rateLimitsSchema from "../../schemas/rate-limits.schema.json";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
 const problem = { description: "Problem details (RFC 9457)", content: { "application/problem+json": { schema: ref("Problem") } } };
-const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 422: problem };
+const rateLimited = { ...problem, description: "Over a rate limit (the `policy` member names it); Retry-After says how many seconds to wait" };
+const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 422: problem, 429: rateLimited };
 const session = { description: "An access token, a refresh token and the user", ...json({ type: "object", properties: { token: { type: "string" }, tokenType: { const: "Bearer" }, expiresIn: { type: "integer", description: "Access token lifetime in seconds (900)" }, refreshToken: { type: "string" }, refreshExpiresIn: { type: "integer" }, user: { type: "object" } } }) };
 const throttled = { ...problem, description: "Too many failed sign-ins, or too many requests; the Retry-After header says how many seconds to wait" };
 const tableParam = { name: "table", in: "path", required: true, description: "Table id or API name", schema: { type: "string" } };
@@ -54,11 +56,11 @@ function component(schema: object): object {
 }
 
 function document() {
-  const defs = { ...(fieldSchema as { $defs: object }).$defs, ...(filterSchema as { $defs: object }).$defs, ...(grantSchema as { $defs: object }).$defs };
+  const defs = { ...(fieldSchema as { $defs: object }).$defs, ...(filterSchema as { $defs: object }).$defs, ...(grantSchema as { $defs: object }).$defs, ...(rateLimitsSchema as { $defs: object }).$defs };
   const strip = ({ $schema: _s, $id: _i, $defs: _d, ...rest }: Record<string, unknown>) => rest;
   return {
     openapi: "3.1.0",
-    info: { title: "Salesgrid API", version: "1", description: "Tables, fields and records of a Salesgrid workspace. Authenticate with POST /api/auth/login and send `Authorization: Bearer <token>`." },
+    info: { title: "Salesgrid API", version: "1", description: "Tables, fields and records of a Salesgrid workspace. Authenticate with POST /api/auth/login and send `Authorization: Bearer <token>`. Requests are rate limited per client address, per signed-in user and, for writes, by the records they touch (token buckets an admin sets at /api/admin/settings/rate-limits); every counted answer carries the `RateLimit-Policy` and `RateLimit` fields of draft-ietf-httpapi-ratelimit-headers (e.g. `\"user\";q=2000;w=40` and `\"user\";r=1987;t=1`), and a refusal is 429 with Retry-After." },
     servers: [{ url: "/" }],
     components: {
       securitySchemes: {
@@ -74,6 +76,7 @@ function document() {
         Role: component(strip(roleSchema)),
         Grant: component(strip(grantSchema)),
         Aggregate: component(strip(aggregateSchema)),
+        RateLimits: component(strip(rateLimitsSchema)),
         AggregateResult: AGGREGATE_RESULT,
         EmbedToken: {
           type: "object",
@@ -89,10 +92,10 @@ function document() {
     },
     security: [{ bearer: [] }],
     paths: {
-      "/api/auth/login": { post: { security: [], summary: "Sign in. Failures are throttled per account and client (3 free, then a delay doubling per failure up to 15 minutes), per client across accounts (20 in 15 minutes) and per account (100 in 15 minutes, for clients that have failed on it): 429 with Retry-After. The right password from a client that has not failed is always checked.", requestBody: json({ type: "object", additionalProperties: false, required: ["email", "password"], properties: { email: { type: "string", maxLength: 320 }, password: { type: "string", maxLength: 1024 } } }), responses: { 200: session, 429: throttled, ...errors } } },
+      "/api/auth/login": { post: { security: [], summary: "Sign in. Failures are throttled per account and client (3 free, then a delay doubling per failure up to 15 minutes), per client across accounts (20 in 15 minutes) and per account (100 in 15 minutes, for clients that have failed on it): 429 with Retry-After. The right password from a client that has not failed is always checked.", requestBody: json({ type: "object", additionalProperties: false, required: ["email", "password"], properties: { email: { type: "string", maxLength: 320 }, password: { type: "string", maxLength: 1024 } } }), responses: { 200: session, ...errors, 429: throttled } } },
       "/api/auth/refresh": { post: { security: [], summary: "Exchange a refresh token for a new pair (rotation); reusing a used token ends its whole sign-in", requestBody: json({ type: "object", additionalProperties: false, required: ["refreshToken"], properties: { refreshToken: { type: "string", maxLength: 512 } } }), responses: { 200: session, ...errors } } },
       "/api/auth/logout": { post: { summary: "End the refresh token's sign-in, or every session of the user with everywhere: true", requestBody: json({ type: "object", additionalProperties: false, properties: { refreshToken: { type: "string", maxLength: 512 }, everywhere: { type: "boolean" } } }), responses: { 204: { description: "Signed out" }, ...errors } } },
-      "/api/auth/password": { post: { summary: "Change your own password; ends every other session and returns a fresh pair", requestBody: json({ type: "object", additionalProperties: false, required: ["current", "next"], properties: { current: { type: "string", maxLength: 1024 }, next: { type: "string", minLength: 10, maxLength: 256 } } }), responses: { 200: session, 429: throttled, ...errors } } },
+      "/api/auth/password": { post: { summary: "Change your own password; ends every other session and returns a fresh pair", requestBody: json({ type: "object", additionalProperties: false, required: ["current", "next"], properties: { current: { type: "string", maxLength: 1024 }, next: { type: "string", minLength: 10, maxLength: 256 } } }), responses: { 200: session, ...errors, 429: throttled } } },
       "/api/auth/me": { get: { summary: "The signed-in user", responses: { 200: { description: "The user" }, ...errors } } },
       "/api/meta/tables": {
         get: { summary: "List tables", responses: { 200: { description: "Tables with their fields" } } },
@@ -246,6 +249,10 @@ function document() {
           summary: "Run a plugin action; the body is checked against the action's schema, and the action checks the caller's rights on what it touches. customers: find-duplicates {name?, phone?, email?, id?}, create {fields | records, allowDuplicate?} (a create through the records API answers 409 with `duplicates` when a customer with the same normalised name, phone or email exists), merge {keep, merge: [ids], version?}, apply-grade-rule {} (admin), overview {id}; pipeline: stage-report {pipeline?, since?}",
           requestBody: json({ type: "object" }), responses: ok("The action's result"),
         },
+      },
+      "/api/admin/settings/rate-limits": {
+        get: { summary: "The rate limits in force and the defaults (admin)", responses: { 200: { description: "{rateLimits, defaults}", ...json(object({ rateLimits: ref("RateLimits"), defaults: ref("RateLimits") }, ["rateLimits", "defaults"])) }, ...errors } },
+        put: { summary: "Replace the rate limits, audited; in force at once in the isolate that answers, within 30 seconds everywhere (admin; body up to 4 KB)", requestBody: json(ref("RateLimits")), responses: { 200: { description: "{rateLimits, defaults}", ...json(object({ rateLimits: ref("RateLimits"), defaults: ref("RateLimits") }, ["rateLimits", "defaults"])) }, ...errors } },
       },
       "/api/admin/tables/{table}/records/{id}/restore": { parameters: [tableParam, idParam], post: { summary: "Restore a deleted record from its audit history (admin)", responses: ok("{record}") } },
       "/api/admin/embed-tokens": {

@@ -10,6 +10,7 @@ import { createRecords, deleteRecords, parseItems, updateRecords, type WriteCont
 import { readJson } from "./body";
 import { recordId } from "./context";
 import { limitBody } from "./middleware";
+import { chargeRows } from "./rate-limit";
 
 async function setup(c: Context<AppEnv>) {
   const { reg, table } = await requireTable(c.env.DB, c.req.param("table")!);
@@ -37,15 +38,22 @@ export const records = new Hono<AppEnv>()
   })
   .post("/:table/records", async (c) => {
     const { ctx, table } = await setup(c);
-    return c.json(await createRecords(ctx, table, await readJson(c)), 201);
+    // Writes count against the writer's row budget by their records, once the body is parsed.
+    const body = await readJson(c);
+    await chargeRows(c, body);
+    return c.json(await createRecords(ctx, table, body), 201);
   })
   .patch("/:table/records", async (c) => {
     const { ctx, table } = await setup(c);
-    return c.json(await updateRecords(ctx, table, await readJson(c)));
+    const body = await readJson(c);
+    await chargeRows(c, body);
+    return c.json(await updateRecords(ctx, table, body));
   })
   .patch("/:table/records/:id", async (c) => {
     const { ctx, table } = await setup(c);
-    return c.json(await updateRecords(ctx, table, await readJson(c), recordId(c.req.param("id"))));
+    const body = await readJson(c);
+    await chargeRows(c, body);
+    return c.json(await updateRecords(ctx, table, body, recordId(c.req.param("id"))));
   })
   .delete("/:table/records/:id", async (c) => {
     const { ctx, table } = await setup(c);
@@ -55,10 +63,13 @@ export const records = new Hono<AppEnv>()
       if (!/^[1-9]\d{0,15}$/.test(v)) throw invalid([{ field: "version", code: "type", message: "version is a positive integer" }]);
       item.version = Number(v);
     }
+    await chargeRows(c, undefined);
     return c.json(await deleteRecords(ctx, table, [item], true));
   })
   .delete("/:table/records", async (c) => {
     const { ctx, table } = await setup(c);
-    const { items } = parseItems(await readJson(c), ["id", "version"], ["id"]);
+    const body = await readJson(c);
+    await chargeRows(c, body);
+    const { items } = parseItems(body, ["id", "version"], ["id"]);
     return c.json(await deleteRecords(ctx, table, items, false));
   });
