@@ -34,4 +34,9 @@ export const zhCN = {
   "common.err.unknownCurrency": "未知的币种",
   "common.err.readOnly": "您无权修改此字段",
   "common.err.unknownField": "没有这个字段",
+  "common.err.noSuchDate": "该日期不存在",
+  "common.err.noSuchDateTime": "该日期或时间不存在",
+  "common.err.leapSecond": "无法保存闰秒，请使用 59 秒",
+  "common.err.dateRange": str`请输入 ${0} 至 ${1} 之间的日期`,
+  "common.err.loneSurrogate": "文本中含有损坏的字符",
 };
