@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor] [--host wrangler-dev] [--clients 2]`
  * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts; `-- --grid [--runs 5]` only
- * the grid figures over the 1M-row table a full run left, bench/grid.ts): seeds a deals table through the bulk API to each size
+ * the grid figures over the 1M-row table a full run left, bench/grid.ts; `-- --links [--reuse]` only the figure
+ * of row rules through a link, bench/links.ts, spliced into RESULTS.md): seeds a deals table through the bulk API to each size
  * (cumulative), measures list/count latency through the API against the floor (the same SQL run
  * straight on a copy of the D1 file), and writes bench/RESULTS.md. Never part of the test suite.
  * The machine may be shared: before each measured phase it waits up to --quiet-wait seconds for other
@@ -28,6 +29,7 @@ const SERVER = HOST === "workerd" ? "workerd (bench/lib/workerd-host.ts: the bun
 /** Imports a worker module from the snapshot that the Worker host serves (not the live working tree). */
 const worker = (rel: string) => import(pathToFileURL(snapshotPath("worker", rel)).href);
 import { int, ms, ratio, summarise, type Summary } from "./lib/stats";
+import { linksBench, linksMarkdown, linksTarget, LINKS_HEADING, type LinksFigures } from "./links";
 import { cpuDelta, formatCpu, groupCpu, OtherLoad } from "./lib/cpu";
 
 const PORT = 8788;
@@ -144,6 +146,26 @@ function reusableState(): { users: BenchUser[]; rows: number } | null {
     for (const u of users) set.run(hashPassword(u.password), u.id);
     const n = (db.prepare(`SELECT COUNT(*) AS n FROM "t_${table.id.slice(4)}"`).get() as { n: number }).n;
     return { users, rows: n };
+  } finally {
+    db.close();
+  }
+}
+
+/** `--links --reuse`: the bench admin of the D1 state the last run left, with a new password (no deals table needed). */
+function reusableAdmin(): BenchUser | null {
+  let file: string;
+  try {
+    file = findAppDatabase();
+  } catch {
+    return null;
+  }
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    const row = db.prepare("SELECT id, email, name, roles FROM sg_users WHERE email = 'bench-admin@bench.local'").get() as { id: string; email: string; name: string; roles: string } | undefined;
+    if (!row) return null;
+    const u = { id: row.id, email: row.email, name: row.name, roles: JSON.parse(row.roles) as string[], password: randomBytes(18).toString("base64url") };
+    db.prepare("UPDATE sg_users SET password_hash = ?, disabled = 0 WHERE id = ?").run(hashPassword(u.password), u.id);
+    return u;
   } finally {
     db.close();
   }
@@ -793,6 +815,7 @@ async function main() {
     console.log(formatGrid(await gridBench({ runs: runsAt >= 0 ? Number(argv[runsAt + 1]) : 5 })));
     return;
   }
+  if (argv.includes("--links")) return linksOnly(argv);
   const sizes = parseSizes(argv);
   const quietWait = parseQuietWait(argv);
   const onlyKinds = parseKinds(argv);
@@ -823,6 +846,7 @@ async function main() {
   let repClient: Client | null = null;
   const notes: string[] = [];
   const results: SizeResult[] = [];
+  let links: LinksFigures | null = null;
   let idleCpu = "n/a";
   try {
     const login = await client.json<{ token: string; user: { id: string } }>("POST", "/api/auth/login", { email: admin.email, password: admin.password });
@@ -919,6 +943,11 @@ async function main() {
       results.push(res);
       printSize(res);
     }
+    // Row rules through a link (bench/links.ts): its own two tables on the same Worker.
+    if (!argv.includes("--skip-links")) {
+      const pgid = server.child.pid;
+      links = await linksBench({ url: server.url, adminToken: client.token!, pgid, waitQuiet: (what) => (quietWait > 0 ? waitQuiet(pgid, quietWait, what) : Promise.resolve(0)) });
+    }
   } finally {
     client.close();
     repClient?.close();
@@ -926,6 +955,7 @@ async function main() {
   }
 
   const tgs = targets(results);
+  if (links) tgs.push(linksTarget(links));
   console.log("\n== targets ==");
   for (const t of tgs) console.log(`${t.status.padEnd(7)} ${t.name} — ${t.detail}`);
   const cpus = os.cpus();
@@ -945,8 +975,73 @@ async function main() {
   // `--out FILE` writes the report elsewhere (e.g. a partial --reuse run that should not replace RESULTS.md).
   const outArg = argv.indexOf("--out");
   const out = outArg >= 0 && argv[outArg + 1] ? path.resolve(argv[outArg + 1]!) : path.join(ROOT, "bench", "RESULTS.md");
-  writeFileSync(out, markdown(meta, results, tgs, notes));
+  writeFileSync(out, spliceLinks(markdown(meta, results, tgs, notes), links, null));
   console.log(`\nwrote ${path.relative(ROOT, out)}`);
+}
+
+/**
+ * Puts the section of row rules through a link into a report: before the SQL section of a fresh one,
+ * or in place of the section (and target row) an earlier run wrote, for `--links` alone.
+ */
+function spliceLinks(md: string, f: LinksFigures | null, provenance: string | null): string {
+  if (!f) return md;
+  const section = (provenance ? `${linksMarkdown(f).replace(/\n\n/, `\n\n${provenance}\n\n`)}` : linksMarkdown(f)) + "\n";
+  const t = linksTarget(f);
+  const row = `| ${t.name} | **${t.status}** | ${t.detail} |`;
+  const lines = md.split("\n");
+  const at = lines.findIndex((l) => l.startsWith(`| ${t.name.slice(0, 20)}`));
+  if (at >= 0) lines[at] = row;
+  else {
+    const head = lines.findIndex((l) => l === "## Targets");
+    let end = head + 1;
+    while (end < lines.length && (lines[end]!.startsWith("|") || lines[end] === "") && !(lines[end] === "" && lines[end - 1]!.startsWith("|"))) end++;
+    if (head >= 0) lines.splice(end, 0, row);
+  }
+  md = lines.join("\n");
+  const start = md.indexOf(`${LINKS_HEADING}`);
+  if (start >= 0) {
+    const next = md.indexOf("\n## ", start + LINKS_HEADING.length);
+    return md.slice(0, start) + section + (next >= 0 ? md.slice(next + 1) : "");
+  }
+  const before = ["## SQL of the measured queries", "## Notes"].map((h) => md.indexOf(`\n${h}`)).find((i) => i >= 0);
+  return before === undefined ? `${md}\n${section}` : `${md.slice(0, before + 1)}${section}\n${md.slice(before + 1)}`;
+}
+
+/** `--links [--reuse]`: only the figure of row rules through a link, spliced into RESULTS.md. */
+async function linksOnly(argv: string[]) {
+  const quietWait = parseQuietWait(argv);
+  const code = codeVersion();
+  takeSnapshot();
+  const reused = argv.includes("--reuse") ? reusableAdmin() : null;
+  if (!reused) rmSync(STATE_DIR, { recursive: true, force: true });
+  console.log("bundling the snapshot of the Worker (bench/.data/build) ...");
+  buildWorker();
+  applyMigrations();
+  const admin = reused ?? createUsers()[0]!;
+  const server = await startDevServer({ port: PORT, tokenSecret: randomBytes(32).toString("hex"), host: HOST });
+  const client = new Client(server.url);
+  let figures: LinksFigures;
+  try {
+    client.token = (await client.json<{ token: string }>("POST", "/api/auth/login", { email: admin.email, password: admin.password })).token;
+    const pgid = server.child.pid;
+    figures = await linksBench({ url: server.url, adminToken: client.token, pgid, waitQuiet: (what) => (quietWait > 0 ? waitQuiet(pgid, quietWait, what) : Promise.resolve(0)) });
+  } finally {
+    client.close();
+    await server.stop();
+  }
+  const t = linksTarget(figures);
+  console.log(`\n${t.status} ${t.name} — ${t.detail}`);
+  const outArg = argv.indexOf("--out");
+  const out = outArg >= 0 && argv[outArg + 1] ? path.resolve(argv[outArg + 1]!) : path.join(ROOT, "bench", "RESULTS.md");
+  let current = "";
+  try {
+    current = readFileSync(out, "utf8");
+  } catch {
+    current = "# Salesgrid benchmark results\n\n## Targets\n\n| target | result | measured |\n|---|---|---|\n";
+  }
+  const provenance = `Measured alone by \`npm run bench -- --links\` on ${new Date().toISOString()} (${code}; ${SERVER}), not with the rest of this report.`;
+  writeFileSync(out, spliceLinks(current, figures, provenance));
+  console.log(`wrote ${path.relative(ROOT, out)}`);
 }
 
 let stopping = false;
