@@ -195,6 +195,13 @@ describe("names that are keys of Object.prototype", () => {
     expect(ok.body.view.layout.columnWidths).toEqual({ constructor: 120 });
     const records = await admin.get(`/meta/views/${ok.body.view.id}/records`);
     expect(records.status, records.text).toBe(200);
+    for (const key of ["__proto__", "constructor", "toString"]) {
+      expectProblem(await admin.request("PUT", "/admin/plugins/customers/settings", `{${JSON.stringify(key)}: {"enabled": true}}`), 422);
+      const role = `r_${sfx()}`;
+      expect((await admin.post("/admin/roles", { name: role, label: role })).status).toBe(201);
+      const grant = await admin.request("PUT", `/admin/roles/${role}/grants/${plain}`, `{"read": "all", "create": "none", "update": "none", "delete": "none", "fields": {${JSON.stringify(key)}: "hidden"}}`);
+      expectProblem(grant, 422, `fields/${key}`, "unknown_field");
+    }
   });
 });
 
