@@ -72,6 +72,14 @@ describe("sign-in throttling that cannot be turned against a user", () => {
     expect(replies[1]).toEqual(replies[0]);
   });
 
+  it("counts an email however it is written (case, surrounding spaces) as the same account", async () => {
+    const { email, password } = await createUser();
+    const ip = freshIp();
+    const spellings = [email.toUpperCase(), ` ${email} `, email];
+    for (const spelled of spellings) expect((await attempt(spelled, "wrong", ip)).status).toBe(401);
+    expectThrottled(await attempt(` ${email.toUpperCase()}`, password, ip));
+  });
+
   it("delays an account and client pair after 3 failures, doubling per failure up to a cap", async () => {
     const { email } = await createUser();
     const ip = freshIp();
