@@ -38,7 +38,7 @@ function opLabel(op: Op): string {
     case "is_empty": return msg("is empty", { id: "filter.op.is_empty" });
     case "is_not_empty": return msg("is not empty", { id: "filter.op.is_not_empty" });
     case "between": return msg("is between", { id: "filter.op.between" });
-    case "readable": return msg("is a record the user may read", { id: "filter.op.readable" });
+    case "readable": return msg("links to a record the user may read", { id: "filter.op.readable" });
   }
 }
 
@@ -180,9 +180,15 @@ export class SgFilterBuilder extends LitElement {
     </div>`;
   }
 
+  /** The operators of a field; a row rule may also ask whether a link reaches a record the user may read. */
+  private opsOf(f: MetaField | undefined): readonly Op[] {
+    if (!f) return [];
+    return this.variables && f.type === "link" ? [...opsFor(f.type), "readable"] : opsFor(f.type);
+  }
+
   private renderCondition(c: CondNode, path: string, parent: GroupNode): TemplateResult {
     const f = this.field(c.field);
-    const ops = f ? opsFor(f.type) : [];
+    const ops = this.opsOf(f);
     const problems = this.problems(path);
     const incomplete = !complete(c);
     return html`<div class="row cond" role="group" data-role="condition" data-field=${c.field} aria-label=${msg("Condition", { id: "filter.condition" })}>
@@ -205,7 +211,7 @@ export class SgFilterBuilder extends LitElement {
   private setField(c: CondNode, name: string): void {
     const f = this.field(name);
     c.field = name;
-    const ops = f ? opsFor(f.type) : [];
+    const ops = this.opsOf(f);
     if (!ops.includes(c.op)) c.op = ops[0] ?? "eq";
     c.value = undefined;
     this.dropDrafts(c);

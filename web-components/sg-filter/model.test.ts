@@ -20,6 +20,13 @@ describe("operators", () => {
     expect(arity("between")).toBe("pair");
     expect(arity("contains")).toBe("one");
   });
+
+  it("keeps a row rule through a link (readable, a path) complete, so the permission editor can save it as it is", () => {
+    const rule: Filter = { or: [{ field: "customer", op: "readable" }, { field: "customer.owner", op: "eq", value: "$user.id" }] };
+    const root = fromFilter(rule);
+    expect(isValid(root)).toBe(true);
+    expect(toFilter(root)).toEqual(rule);
+  });
 });
 
 describe("tree and filter JSON", () => {

@@ -38,7 +38,7 @@ export const OPS_BY_TYPE: Record<FieldType, readonly Op[]> = {
 export type Arity = "none" | "one" | "list" | "pair";
 
 export function arity(op: Op): Arity {
-  if (op === "is_empty" || op === "is_not_empty") return "none";
+  if (op === "is_empty" || op === "is_not_empty" || op === "readable") return "none";
   if (op === "in" || op === "nin") return "list";
   if (op === "between") return "pair";
   return "one";

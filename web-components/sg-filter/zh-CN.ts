@@ -16,7 +16,7 @@ export const zhCN = {
   "filter.op.is_empty": "为空",
   "filter.op.is_not_empty": "不为空",
   "filter.op.between": "介于",
-  "filter.op.readable": "是该用户可读取的记录",
+  "filter.op.readable": "链接到该用户可读取的记录",
   "filter.var.userId": "当前用户",
   "filter.var.teams": "当前用户所在团队",
   "filter.var.teamMembers": "当前用户团队的成员",
