@@ -7,56 +7,33 @@
  * at once and is sent as a versioned update, and a refusal snaps the card back with the server's
  * message. Inside <sg-app> it takes the app's ApiClient as `.api`; standalone it builds one from
  * `base-url` and `token` (a sign-in token, or an embed token for the embed API).
+ * Controllers own what the element borrows: the cells' pages (controllers/paged-lists.ts), pointer
+ * drag (controllers/pointer-drag.ts), keyboard moves (keyboard-move.ts), the server's counts and sums
+ * (totals.ts). Records saved elsewhere arrive through `recordsChanged` (sg-app routes them).
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import { ApiClient, ApiError, type ApiRecord, type TableInfo, type User, type ViewInfo } from "../api/client";
-import { currencyDigits, currentLocale, formatMoney, formatNumber, labelOf, localized, msg, str } from "../i18n/index";
+import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
 import { formatValue, type GridField } from "../sg-grid/values";
 import "../sg-filter/filter-builder";
 import type { Filter } from "../../schemas/types";
+import { PagedListsController, type PagedList } from "../controllers/paged-lists";
+import { PointerDragController } from "../controllers/pointer-drag";
 import { BoardSource, PAGE_SIZE, type BoardTarget } from "./board-data";
 import {
-  GROUPABLE, aggregateBody, andFilters, cellFilter, cellKey, columnKeys, columnsFilter, expandFields, isEmbedToken, keepExpanded, laneKeys, minorToDecimal,
-  moveFields, neighbour, overallTotals, pickSumField, placeOf, problemText, readTotals, userIdsOf,
-  type BoardField, type Key, type Money, type Totals,
+  GROUPABLE, cellFilter, cellKey, columnKeys, expandFields, isEmbedToken, keepExpanded,
+  moveFields, pickSumField, placeOf, problemText, userIdsOf,
+  type BoardField, type Key,
 } from "./board-model";
+import { KeyboardMoveController } from "./keyboard-move";
+import { BoardTotalsController, sumText, type TotalsQuery } from "./totals";
 import { styles } from "./styles";
 import { emit, type RecordsChange } from "../events";
 
-interface Cell {
-  key: string;
-  column: Key;
-  lane: Key | undefined;
-  records: ApiRecord[];
-  cursor: string | null;
-  done: boolean;
-  loading: boolean;
-  failed: string | null;
-}
-
-interface Drag {
-  id: number;
-  cell: string;
-  pointerId: number;
-  startX: number;
-  startY: number;
-  offX: number;
-  offY: number;
-  width: number;
-  x: number;
-  y: number;
-  active: boolean;
-  target: string | null;
-}
-
-interface Grab {
-  id: number;
-  cell: string;
-  column: Key;
-  lane: Key | undefined;
-}
+/** A board cell: the cards of one column (and swimlane), loaded page by page. */
+type Cell = PagedList<{ column: Key; lane: Key | undefined }>;
 
 const NONE = "\u0000none";
 const attrKey = (k: Key | undefined) => (k === null ? NONE : (k ?? ""));
@@ -78,9 +55,7 @@ export class SgKanban extends LitElement {
   @state() private live = "";
   @state() private showFilters = false;
   @state() private q = "";
-  @state() private grab: Grab | null = null;
   @state() private menuFor: number | null = null;
-  @state() private focusedId: number | null = null;
   @state() private refused: { id: number; message: string } | null = null;
 
   private source: BoardSource | null = null;
@@ -98,19 +73,49 @@ export class SgKanban extends LitElement {
   private primary: BoardField | null = null;
   private columns: Key[] = [];
   private lanes: (Key | undefined)[] = [undefined];
-  private cells = new Map<string, Cell>();
-  private colTotals = new Map<string, Totals>();
-  private cellTotals = new Map<string, Totals>();
-  private overall: Totals | null = null;
-  private staleColumns = new Set<string>();
   private pending = new Set<number>();
   private userFilter: Filter | null = null;
   private draftFilter: Filter | null = null;
-  private drag: Drag | null = null;
   private gen = 0;
   private ownClient: ApiClient | null = null;
-  private focusAfterRender: number | null = null;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** The cards of each cell, page by page. */
+  private readonly pages = new PagedListsController<{ column: Key; lane: Key | undefined }>(this, {
+    fetch: (cell, cursor) => this.source!.list(this.tableInfo!.name, cellFilter(this.group!, cell.column, this.lane, cell.lane, this.userFilter), cursor, this.q, PAGE_SIZE, this.expand),
+    onPage: (records) => this.resolveNames(records),
+    errorText: (err) => (err instanceof ApiError ? problemText(err.problem, err.message) : String(err)),
+  });
+  /** Column counts and sums from the server. */
+  private readonly totals = new BoardTotalsController(this);
+  /** Cards dragged with the pointer onto another cell. */
+  private readonly dragging = new PointerDragController(this, {
+    dropAttribute: "data-cell-key",
+    drop: (id, _from, to) => {
+      const target = this.pages.lists.get(to);
+      if (target) void this.moveCard(id, target.column, target.lane);
+    },
+  });
+  /** Focus, pick-up and moves from the keyboard. */
+  private readonly keys = new KeyboardMoveController(this, {
+    root: () => this.renderRoot,
+    columns: () => this.columns,
+    lanes: () => this.lanes,
+    hasLanes: () => !!this.lane,
+    canMove: () => this.canMove,
+    cards: (key) => this.pages.lists.get(key)?.records ?? [],
+    move: (id, column, lane) => void this.moveCard(id, column, lane),
+    open: (rec) => this.openRecord(rec),
+    openMenu: (id) => this.openMenu(id),
+    nearEnd: (key) => {
+      const cell = this.pages.lists.get(key);
+      if (cell) void this.pages.loadMore(cell);
+    },
+    announce: (text) => (this.live = text),
+    titleOf: (rec) => this.titleOf(rec),
+    columnLabel: (k) => this.columnLabel(k),
+    laneLabel: (k) => this.laneLabel(k),
+  });
 
   // ------------------------------------------------------------------------------ lifecycle
 
@@ -136,11 +141,6 @@ export class SgKanban extends LitElement {
     if (changed.has("api") || changed.has("baseUrl") || changed.has("token") || changed.has("view") || changed.has("table")) {
       if (changed.has("baseUrl") || changed.has("token")) this.ownClient = null;
       void this.load();
-    }
-    if (this.focusAfterRender !== null) {
-      const card = this.renderRoot.querySelector<HTMLElement>(`[data-card-id="${this.focusAfterRender}"]`);
-      this.focusAfterRender = null;
-      card?.focus();
     }
   }
 
@@ -245,34 +245,31 @@ export class SgKanban extends LitElement {
     return this.mode === "edit" && this.tableInfo?.access?.update !== false && this.group?.access === "write";
   }
 
+  private totalsQuery(): TotalsQuery {
+    return { source: this.source!, table: this.tableInfo!.name, group: this.group!, lane: this.lane, sum: this.sum, filter: this.userFilter, q: this.q };
+  }
+
   private async reloadData(gen = ++this.gen): Promise<void> {
-    const src = this.source!;
-    const t = this.tableInfo!.name;
     const group = this.group!;
-    this.cells = new Map();
-    this.grab = null;
+    this.pages.reset();
+    this.keys.reset();
     this.menuFor = null;
-    this.staleColumns.clear();
-    const colReq = src.aggregate(t, aggregateBody(group, null, this.sum, this.userFilter, this.q));
-    const laneReq = this.lane ? src.aggregate(t, aggregateBody(group, this.lane, this.sum, this.userFilter, this.q)) : null;
+    const totals = this.totals.load(this.totalsQuery());
     // Choice columns are known before the totals: start their first pages at once.
     if (group.type === "single_select" && !this.lane) {
       this.columns = columnKeys(group, null);
       this.lanes = [undefined];
-      for (const c of this.columns) void this.loadCell(this.ensureCell(c, undefined), gen);
+      for (const c of this.columns) void this.pages.loadMore(this.ensureCell(c, undefined));
       this.status = "ready";
     }
-    const [colReply, laneReply] = await Promise.all([colReq, laneReq]);
-    if (gen !== this.gen) return;
-    this.colTotals = readTotals(colReply, group, null, this.sum);
-    this.overall = overallTotals(colReply, this.sum);
-    this.columns = columnKeys(group, this.colTotals);
-    this.lanes = this.lane && laneReply ? laneKeys(laneReply, this.lane) : [undefined];
-    this.cellTotals = this.lane && laneReply ? readTotals(laneReply, group, this.lane, this.sum) : this.colTotals;
+    const loaded = await totals;
+    if (!loaded || gen !== this.gen) return;
+    this.columns = columnKeys(group, this.totals.columns);
+    this.lanes = loaded.lanes;
     this.resolveNames([], [...(group.type === "user" ? this.columns : []), ...(this.lane?.type === "user" ? this.lanes.filter((l): l is Key => l !== undefined) : [])]);
     for (const l of this.lanes) for (const c of this.columns) {
       const cell = this.ensureCell(c, l);
-      if (!cell.loading && !cell.records.length && !cell.done) void this.loadCell(cell, gen);
+      if (!cell.loading && !cell.records.length && !cell.done) void this.pages.loadMore(cell);
     }
     this.status = "ready";
     this.requestUpdate();
@@ -291,112 +288,39 @@ export class SgKanban extends LitElement {
     const reread = new Set<Cell>();
     const filtered = !!(this.viewInfo?.filter || this.userFilter || this.q.trim());
     for (const id of change.deleted ?? []) {
-      const found = this.findCard(id);
+      const found = this.pages.find(id);
       if (!found) continue;
-      found.cell.records.splice(found.index, 1);
-      touched.add(found.cell.column);
+      found.list.records.splice(found.index, 1);
+      touched.add(found.list.column);
     }
     for (const rec of change.records) {
-      const found = this.findCard(rec.id);
+      const found = this.pages.find(rec.id);
       // A move in flight answers for itself; an older reply must not undo a newer card.
       if (found && (this.pending.has(rec.id) || found.rec.version > rec.version)) continue;
-      const place = placeOf(rec.fields, group, this.columns, this.lane, this.lanes, found?.cell);
+      const place = placeOf(rec.fields, group, this.columns, this.lane, this.lanes, found?.list);
       if (found) {
-        found.cell.records.splice(found.index, 1);
-        touched.add(found.cell.column);
+        found.list.records.splice(found.index, 1);
+        touched.add(found.list.column);
       }
       if (!place) continue;
       touched.add(place.column);
       if (!found && !change.created) continue; // not loaded here: its page brings it when scrolled to
       const to = this.ensureCell(place.column, place.lane);
       const next: ApiRecord = found ? { ...rec, fields: keepExpanded(found.rec.fields, rec.fields) } : rec;
-      to.records.splice(found && to === found.cell ? found.index : 0, 0, next);
+      to.records.splice(found && to === found.list ? found.index : 0, 0, next);
       if (filtered) reread.add(to);
     }
     this.resolveNames(change.records);
     this.requestUpdate();
-    if (touched.size) void this.refreshColumns([...touched]).catch(() => undefined);
-    for (const cell of reread) void this.rereadCell(cell);
-  }
-
-  /** A cell's first page again (after a change that may have taken a card out of the view's filter). */
-  private async rereadCell(cell: Cell): Promise<void> {
-    if (cell.loading) return;
-    cell.records = [];
-    cell.cursor = null;
-    cell.done = false;
-    await this.loadCell(cell);
+    if (touched.size) void this.totals.refresh(this.totalsQuery(), [...touched], this.lanes).catch(() => undefined);
+    for (const cell of reread) void this.pages.reread(cell);
   }
 
   private ensureCell(column: Key, lane: Key | undefined): Cell {
-    const key = cellKey(column, lane);
-    let cell = this.cells.get(key);
-    if (!cell) {
-      cell = { key, column, lane, records: [], cursor: null, done: false, loading: false, failed: null };
-      this.cells.set(key, cell);
-    }
-    return cell;
-  }
-
-  /** The next page of a cell (the first when it has none). */
-  private async loadCell(cell: Cell, gen = this.gen): Promise<void> {
-    if (cell.loading || cell.done) return;
-    cell.loading = true;
-    cell.failed = null;
-    this.requestUpdate();
-    try {
-      const filter = cellFilter(this.group!, cell.column, this.lane, cell.lane, this.userFilter);
-      const page = await this.source!.list(this.tableInfo!.name, filter, cell.cursor, this.q, PAGE_SIZE, this.expand);
-      if (gen !== this.gen) return;
-      const have = new Set(cell.records.map((r) => r.id));
-      cell.records.push(...page.records.filter((r) => !have.has(r.id)));
-      this.resolveNames(page.records);
-      cell.cursor = page.nextCursor;
-      cell.done = !page.nextCursor;
-    } catch (err) {
-      if (gen !== this.gen) return;
-      cell.failed = err instanceof ApiError ? problemText(err.problem, err.message) : String(err);
-    } finally {
-      cell.loading = false;
-      if (gen === this.gen) this.requestUpdate();
-    }
-  }
-
-  private onCellScroll(e: Event, cell: Cell): void {
-    const el = e.currentTarget as HTMLElement;
-    if (el.scrollTop + el.clientHeight >= el.scrollHeight - 160) void this.loadCell(cell);
-  }
-
-  /** Counts and sums of some columns again, from the server (after a move). */
-  private async refreshColumns(cols: Key[]): Promise<void> {
-    const group = this.group!;
-    const gen = this.gen;
-    const filter = andFilters(this.userFilter, columnsFilter(group, cols));
-    const t = this.tableInfo!.name;
-    const [colReply, laneReply] = await Promise.all([
-      this.source!.aggregate(t, { ...aggregateBody(group, null, this.sum, filter, this.q), totals: false }),
-      this.lane ? this.source!.aggregate(t, aggregateBody(group, this.lane, this.sum, filter, this.q)) : null,
-    ]);
-    if (gen !== this.gen) return;
-    const fresh = readTotals(colReply, group, null, this.sum);
-    for (const c of cols) this.colTotals.set(cellKey(c, undefined), fresh.get(cellKey(c, undefined)) ?? { count: 0, sum: null });
-    if (this.lane && laneReply) {
-      const cells = readTotals(laneReply, group, this.lane, this.sum);
-      for (const c of cols) for (const l of this.lanes) this.cellTotals.set(cellKey(c, l), cells.get(cellKey(c, l)) ?? { count: 0, sum: null });
-    } else this.cellTotals = this.colTotals;
-    for (const c of cols) this.staleColumns.delete(attrKey(c));
-    this.requestUpdate();
+    return this.pages.ensure(cellKey(column, lane), { column, lane });
   }
 
   // ------------------------------------------------------------------------------ moving
-
-  private findCard(id: number): { cell: Cell; index: number; rec: ApiRecord } | null {
-    for (const cell of this.cells.values()) {
-      const index = cell.records.findIndex((r) => r.id === id);
-      if (index >= 0) return { cell, index, rec: cell.records[index]! };
-    }
-    return null;
-  }
 
   private notify(kind: "info" | "error", message: string): void {
     emit(this, "sg-notify", { kind, message });
@@ -404,9 +328,9 @@ export class SgKanban extends LitElement {
 
   /** Shows the move at once, sends it, and snaps back with the server's message when refused. */
   async moveCard(id: number, toColumn: Key, toLane: Key | undefined = undefined): Promise<boolean> {
-    const found = this.findCard(id);
+    const found = this.pages.find(id);
     if (!found || !this.canMove || this.pending.has(id)) return false;
-    const { cell: from, index, rec } = found;
+    const { list: from, index, rec } = found;
     const lane = this.lane ? (toLane === undefined ? from.lane : toLane) : undefined;
     if (from.column === toColumn && from.lane === lane) return false;
     const to = this.ensureCell(toColumn, lane);
@@ -421,9 +345,9 @@ export class SgKanban extends LitElement {
     this.refused = null;
     this.bump(from, -1);
     this.bump(to, +1);
-    this.staleColumns.add(attrKey(from.column));
-    this.staleColumns.add(attrKey(toColumn));
-    this.focusAfterRender = this.focusedId === id ? id : null;
+    this.totals.setStale(from.column, true);
+    this.totals.setStale(toColumn, true);
+    this.keys.follow(id);
     this.requestUpdate();
     try {
       const saved = await this.source!.update(this.tableInfo!.name, rec, fields);
@@ -433,7 +357,7 @@ export class SgKanban extends LitElement {
       this.live = msg(str`Moved ${title} to ${toLabel}`, { id: "kanban.moved" });
       this.pending.delete(id);
       this.requestUpdate();
-      await this.refreshColumns([from.column, toColumn]).catch(() => undefined);
+      await this.totals.refresh(this.totalsQuery(), [from.column, toColumn], this.lanes).catch(() => undefined);
       return true;
     } catch (err) {
       const message = err instanceof ApiError ? problemText(err.problem, err.message) : String(err);
@@ -444,171 +368,27 @@ export class SgKanban extends LitElement {
       from.records.splice(Math.min(index, from.records.length), 0, current && current.id === id ? { ...current, fields: keepExpanded(rec.fields, current.fields) } : rec);
       this.bump(from, +1);
       this.bump(to, -1);
-      this.staleColumns.delete(attrKey(from.column));
-      this.staleColumns.delete(attrKey(toColumn));
+      this.totals.setStale(from.column, false);
+      this.totals.setStale(toColumn, false);
       this.pending.delete(id);
       this.banner = message;
       this.refused = { id, message };
       this.live = msg(str`Move refused: ${message}`, { id: "kanban.refused" });
       this.notify("error", message);
-      this.focusAfterRender = this.focusedId === id ? id : null;
+      this.keys.follow(id);
       this.requestUpdate();
       return false;
     }
   }
 
-  /** Adjusts a count by one while the server decides (counts are integers; sums are left alone). */
   private bump(cell: Cell, by: 1 | -1): void {
-    const adjust = (m: Map<string, Totals>, key: string) => {
-      const t = m.get(key);
-      m.set(key, { count: Math.max(0, (t?.count ?? 0) + by), sum: t?.sum ?? null });
-    };
-    adjust(this.colTotals, cellKey(cell.column, undefined));
-    if (this.lane) adjust(this.cellTotals, cell.key);
+    this.totals.bump(cell.column, cell.lane, !!this.lane, by);
   }
-
-  // ------------------------------------------------------------------------------ pointer drag
 
   private onPointerDown(e: PointerEvent, rec: ApiRecord, cell: Cell): void {
     if (e.button !== 0 || !this.canMove || this.pending.has(rec.id)) return;
     if ((e.target as HTMLElement).closest("button, .menu")) return;
-    const el = e.currentTarget as HTMLElement;
-    const box = el.getBoundingClientRect();
-    this.drag = { id: rec.id, cell: cell.key, pointerId: e.pointerId, startX: e.clientX, startY: e.clientY, offX: e.clientX - box.left, offY: e.clientY - box.top, width: box.width, x: e.clientX, y: e.clientY, active: false, target: null };
-    el.setPointerCapture?.(e.pointerId);
-  }
-
-  private onPointerMove(e: PointerEvent): void {
-    const d = this.drag;
-    if (!d || e.pointerId !== d.pointerId) return;
-    if (!d.active && Math.hypot(e.clientX - d.startX, e.clientY - d.startY) < 5) return;
-    d.active = true;
-    d.x = e.clientX;
-    d.y = e.clientY;
-    d.target = this.cellAt(e.clientX, e.clientY);
-    this.requestUpdate();
-  }
-
-  private onPointerUp(e: PointerEvent): void {
-    const d = this.drag;
-    if (!d || e.pointerId !== d.pointerId) return;
-    this.drag = null;
-    this.requestUpdate();
-    if (!d.active) return;
-    const target = d.target && this.cells.get(d.target);
-    if (target && d.target !== d.cell) void this.moveCard(d.id, target.column, target.lane);
-  }
-
-  private onPointerCancel(): void {
-    this.drag = null;
-    this.requestUpdate();
-  }
-
-  private cellAt(x: number, y: number): string | null {
-    const root = this.renderRoot as ShadowRoot;
-    for (const el of root.elementsFromPoint(x, y)) {
-      const cell = (el as HTMLElement).closest<HTMLElement>("[data-cell-key]");
-      if (cell) return cell.dataset.cellKey ?? null;
-    }
-    return null;
-  }
-
-  // ------------------------------------------------------------------------------ keyboard
-
-  private cardsOf(key: string): ApiRecord[] {
-    return this.cells.get(key)?.records ?? [];
-  }
-
-  private focusCard(id: number | undefined): void {
-    if (id === undefined) return;
-    this.focusedId = id;
-    this.focusAfterRender = id;
-    this.requestUpdate();
-  }
-
-  private onCardKey(e: KeyboardEvent, rec: ApiRecord, cell: Cell): void {
-    if ((e.target as HTMLElement).closest(".menu")) return;
-    const g = this.grab;
-    if (g && g.id === rec.id) {
-      e.preventDefault();
-      if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
-        const next = neighbour(this.columns, g.column, e.key === "ArrowLeft" ? -1 : 1);
-        if (next !== undefined) {
-          this.grab = { ...g, column: next };
-          this.live = msg(str`Over ${this.columnLabel(next)}`, { id: "kanban.over" });
-        }
-      } else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && this.lane) {
-        const i = this.lanes.indexOf(g.lane) + (e.key === "ArrowUp" ? -1 : 1);
-        if (i >= 0 && i < this.lanes.length) {
-          this.grab = { ...g, lane: this.lanes[i] };
-          this.live = msg(str`Over ${this.columnLabel(g.column)}, ${this.laneLabel(this.lanes[i] ?? null)}`, { id: "kanban.overLane" });
-        }
-      } else if (e.key === " " || e.key === "Enter") {
-        this.grab = null;
-        if (g.column === cell.column && g.lane === cell.lane) this.live = msg("Move cancelled", { id: "kanban.cancelled" });
-        else void this.moveCard(rec.id, g.column, g.lane);
-      } else if (e.key === "Escape") {
-        this.grab = null;
-        this.live = msg("Move cancelled", { id: "kanban.cancelled" });
-      }
-      return;
-    }
-    const list = this.cardsOf(cell.key);
-    const i = list.findIndex((r) => r.id === rec.id);
-    const side = (step: -1 | 1) => {
-      const col = neighbour(this.columns, cell.column, step);
-      if (col === undefined) return;
-      if (e.ctrlKey || e.metaKey) {
-        void this.moveCard(rec.id, col, cell.lane);
-        return;
-      }
-      const other = this.cardsOf(cellKey(col, cell.lane));
-      this.focusCard(other[Math.min(i, other.length - 1)]?.id);
-    };
-    switch (e.key) {
-      case "ArrowDown":
-        e.preventDefault();
-        this.focusCard(list[i + 1]?.id);
-        if (i + 1 >= list.length - 3) void this.loadCell(cell);
-        break;
-      case "ArrowUp":
-        e.preventDefault();
-        this.focusCard(list[i - 1]?.id);
-        break;
-      case "Home":
-        e.preventDefault();
-        this.focusCard(list[0]?.id);
-        break;
-      case "End":
-        e.preventDefault();
-        this.focusCard(list[list.length - 1]?.id);
-        break;
-      case "ArrowLeft":
-        e.preventDefault();
-        side(-1);
-        break;
-      case "ArrowRight":
-        e.preventDefault();
-        side(1);
-        break;
-      case " ":
-        e.preventDefault();
-        if (!this.canMove) break;
-        this.grab = { id: rec.id, cell: cell.key, column: cell.column, lane: cell.lane };
-        this.live = msg(str`Picked up ${this.titleOf(rec)}. Left and right arrows choose the column, Space drops, Escape cancels.`, { id: "kanban.pickedUp" });
-        break;
-      case "Enter":
-        e.preventDefault();
-        this.openRecord(rec);
-        break;
-      case "m":
-      case "M":
-      case "ContextMenu":
-        if (!this.canMove) break;
-        e.preventDefault();
-        this.openMenu(rec.id);
-        break;
-    }
+    this.dragging.start(e, rec.id, cell.key);
   }
 
   private openRecord(rec: ApiRecord): void {
@@ -617,14 +397,14 @@ export class SgKanban extends LitElement {
 
   private openMenu(id: number): void {
     this.menuFor = id;
-    this.focusedId = id;
+    this.keys.focused(id);
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(".menu button")?.focus());
   }
 
   private closeMenu(refocus = true): void {
     const id = this.menuFor;
     this.menuFor = null;
-    if (refocus && id !== null) this.focusCard(id);
+    if (refocus && id !== null) this.keys.focus(id);
   }
 
   private onMenuKey(e: KeyboardEvent): void {
@@ -693,27 +473,6 @@ export class SgKanban extends LitElement {
     return formatValue(f as GridField, v, this.me?.timeZone ?? null);
   }
 
-  private money(m: Money): string {
-    if (typeof m.amount === "number") return formatMoney(m.amount, m.currency);
-    // Past 2^53 the server sends digits; Intl formats the exact decimal string.
-    const digits = currencyDigits(m.currency);
-    try {
-      const nf = new Intl.NumberFormat(currentLocale(), { style: "currency", currency: m.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
-      return nf.format(minorToDecimal(m.amount, digits) as Intl.StringNumericLiteral);
-    } catch {
-      return `${minorToDecimal(m.amount, digits)} ${m.currency}`;
-    }
-  }
-
-  private sumText(t: Totals | undefined): string {
-    const f = this.sum;
-    if (!f) return "";
-    const s = t?.sum;
-    if (Array.isArray(s)) return s.length ? s.map((m) => this.money(m)).join(" · ") : this.money({ amount: 0, currency: f.options.currency ?? "CNY" });
-    if (typeof s === "number") return formatNumber(s);
-    return f.type === "currency" ? this.money({ amount: 0, currency: f.options.currency ?? "CNY" }) : formatNumber(0);
-  }
-
   private laneFields(): BoardField[] {
     return ((this.tableInfo?.fields ?? []) as BoardField[]).filter((f) => GROUPABLE.has(f.type) && f.name !== this.group?.name);
   }
@@ -738,12 +497,12 @@ export class SgKanban extends LitElement {
   }
 
   private renderToolbar(title: string): TemplateResult {
-    const o = this.overall;
+    const o = this.totals.overall;
     return html`
       <div class="toolbar">
         <h2 data-value>${title}</h2>
         <span class="summary" data-kanban-summary>
-          ${o ? msg(str`${formatNumber(o.count)} cards`, { id: "kanban.cards" }) : nothing}${o && this.sum ? html` · ${this.sumText(o)}` : nothing}
+          ${o ? msg(str`${formatNumber(o.count)} cards`, { id: "kanban.cards" }) : nothing}${o && this.sum ? html` · ${sumText(this.sum, o)}` : nothing}
           ${this.mode === "read" || (this.status === "ready" && !this.canMove) ? html` · ${msg("Read-only", { id: "kanban.readOnly" })}` : nothing}
         </span>
         <input type="search" .value=${this.q} @input=${this.onSearch} placeholder=${msg("Search", { id: "kanban.search" })} aria-label=${msg("Search", { id: "kanban.search" })} />
@@ -774,10 +533,12 @@ export class SgKanban extends LitElement {
   private renderBoard(): TemplateResult {
     const cols = this.columns;
     const lanes = this.lanes;
-    const firstCard = this.focusedId !== null && this.findCard(this.focusedId) ? this.focusedId : [...this.cells.values()].find((c) => c.records.length)?.records[0]?.id;
+    const focused = this.keys.focusedId;
+    const firstCard = focused !== null && this.pages.find(focused) ? focused : [...this.pages.lists.values()].find((c) => c.records.length)?.records[0]?.id;
+    const d = this.dragging;
     return html`
       <div class="board ${this.lane ? "lanes" : "single"}" style="grid-template-columns: repeat(${cols.length}, var(--col-width));"
-        @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp} @pointercancel=${this.onPointerCancel}>
+        @pointermove=${d.onPointerMove} @pointerup=${d.onPointerUp} @pointercancel=${d.onPointerCancel}>
         ${cols.map((c) => this.renderHeader(c))}
         ${lanes.map((l) => html`
           ${this.lane ? html`<div class="lanehead" data-lane=${attrKey(l)}><span ?data-value=${this.lane.type === "user" && l !== null}>${this.laneLabel(l ?? null)}</span></div>` : nothing}
@@ -788,52 +549,50 @@ export class SgKanban extends LitElement {
   }
 
   private renderHeader(c: Key): TemplateResult {
-    const t = this.colTotals.get(cellKey(c, undefined));
+    const t = this.totals.column(c);
     const color = c === null ? undefined : this.group!.options.choices?.find((x) => x.name === c)?.color;
-    const stale = this.staleColumns.has(attrKey(c));
+    const stale = this.totals.isStale(c);
     return html`
       <div class="colhead" role="heading" aria-level="3" data-col=${attrKey(c)} style=${color ? `--c: ${color}` : ""}>
         <span class="name" ?data-value=${this.group!.type === "user" && c !== null}>${this.columnLabel(c)}</span>
         <span class="count" data-count=${t?.count ?? 0}>${formatNumber(t?.count ?? 0)}</span>
         ${this.sum
-          ? html`<div class="sum ${stale ? "stale" : ""}" data-sum=${JSON.stringify(t?.sum ?? null)} aria-busy=${stale ? "true" : "false"}>${this.sumText(t)}</div>`
+          ? html`<div class="sum ${stale ? "stale" : ""}" data-sum=${JSON.stringify(t?.sum ?? null)} aria-busy=${stale ? "true" : "false"}>${sumText(this.sum, t)}</div>`
           : nothing}
       </div>
     `;
   }
 
   private renderCell(cell: Cell, firstCard: number | undefined): TemplateResult {
-    const d = this.drag;
-    const g = this.grab;
-    const target = (d?.active && d.target === cell.key) || (g && cellKey(g.column, this.lane ? g.lane : undefined) === cell.key && g.cell !== cell.key);
+    const target = this.dragging.isOver(cell.key) || this.keys.isTarget(cell.key);
     const label = this.lane ? `${this.columnLabel(cell.column)}, ${this.laneLabel(cell.lane ?? null)}` : this.columnLabel(cell.column);
-    const total = (this.lane ? this.cellTotals : this.colTotals).get(cellKey(cell.column, cell.lane))?.count ?? 0;
+    const total = (this.lane ? this.totals.cell(cell.column, cell.lane) : this.totals.column(cell.column))?.count ?? 0;
     return html`
       <div class="cell ${target ? "target" : ""}" role="listbox" aria-label=${label} aria-describedby="kanban-help"
-        data-cell-key=${cell.key} data-col=${attrKey(cell.column)} data-lane=${attrKey(cell.lane)} @scroll=${(e: Event) => this.onCellScroll(e, cell)}>
+        data-cell-key=${cell.key} data-col=${attrKey(cell.column)} data-lane=${attrKey(cell.lane)} @scroll=${(e: Event) => this.pages.onScroll(e, cell)}>
         ${repeat(cell.records, (r) => r.id, (r) => this.renderCard(r, cell, r.id === firstCard))}
         ${cell.failed ? html`<div class="empty" role="alert">${cell.failed}</div>` : nothing}
         ${!cell.records.length && cell.done && !cell.failed ? html`<div class="empty">${msg("No cards", { id: "kanban.empty" })}</div>` : nothing}
         ${cell.loading ? html`<div class="empty">${msg("Loading…", { id: "common.loading" })}</div>` : nothing}
         ${!cell.done && !cell.loading && cell.records.length
-          ? html`<button type="button" class="more" @click=${() => void this.loadCell(cell)}>${msg(str`Load more (${formatNumber(Math.max(0, total - cell.records.length))} left)`, { id: "kanban.loadMore" })}</button>`
+          ? html`<button type="button" class="more" @click=${() => void this.pages.loadMore(cell)}>${msg(str`Load more (${formatNumber(Math.max(0, total - cell.records.length))} left)`, { id: "kanban.loadMore" })}</button>`
           : nothing}
       </div>
     `;
   }
 
   private renderCard(rec: ApiRecord, cell: Cell, tabbable: boolean): TemplateResult {
-    const grabbed = this.grab?.id === rec.id;
-    const dragging = this.drag?.active && this.drag.id === rec.id;
+    const grabbed = this.keys.grab?.id === rec.id;
+    const dragging = this.dragging.isDragging(rec.id);
     const refused = this.refused?.id === rec.id ? this.refused.message : "";
     const movable = this.canMove;
     return html`
       <div class="card ${movable ? "" : "readonly"} ${dragging ? "dragging" : ""} ${grabbed ? "grabbed" : ""} ${this.pending.has(rec.id) ? "pending" : ""} ${refused ? "refused" : ""}"
-        role="option" tabindex=${tabbable ? "0" : "-1"} aria-selected=${this.focusedId === rec.id ? "true" : "false"}
+        role="option" tabindex=${tabbable ? "0" : "-1"} aria-selected=${this.keys.focusedId === rec.id ? "true" : "false"}
         aria-roledescription=${msg("card", { id: "kanban.card" })} aria-describedby="kanban-help"
         data-card-id=${rec.id} data-kanban-card
-        @focus=${() => (this.focusedId = rec.id)}
-        @keydown=${(e: KeyboardEvent) => this.onCardKey(e, rec, cell)}
+        @focus=${() => this.keys.focused(rec.id)}
+        @keydown=${(e: KeyboardEvent) => this.keys.onKey(e, rec, cell)}
         @dblclick=${() => this.openRecord(rec)}
         @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, rec, cell)}>
         <div class="title" data-value>${this.titleOf(rec)}</div>
@@ -870,9 +629,9 @@ export class SgKanban extends LitElement {
   }
 
   private renderGhost(): TemplateResult | typeof nothing {
-    const d = this.drag;
+    const d = this.dragging.drag;
     if (!d?.active) return nothing;
-    const found = this.findCard(d.id);
+    const found = this.pages.find(d.id);
     if (!found) return nothing;
     return html`<div class="ghost" style="left: ${d.x - d.offX}px; top: ${d.y - d.offY}px; width: ${d.width}px">${this.titleOf(found.rec)}</div>`;
   }
