@@ -13,7 +13,7 @@ import type { FieldMeta, TableMeta } from "../../worker/model/types";
 import { runEffects } from "../../worker/plugins/effects";
 import type { ActionContext } from "../../worker/plugins/types";
 import {
-  chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardRowsMatch, insertAudit, moveLinks, unlinkAll, updateRows, type Stmt,
+  bumpLinked, chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardRowsMatch, insertAudit, moveLinks, unlinkAll, updateRows, type Stmt,
 } from "../../worker/query/write";
 import { decodeRow, getRecord, readRows, type ApiRecord } from "../../worker/records/read";
 import { keysOf } from "./duplicates";
@@ -60,6 +60,9 @@ export async function mergeCustomers(ctx: ActionContext, input: MergeInput) {
     const theirs = [...new Set(merged.flatMap((r) => (r.fields[f.name] as number[]) ?? []))];
     if (theirs.length === 0) continue;
     const target = f.options.multiple === false ? (mine.length ? mine : theirs.slice(0, 1)) : [...new Set([...mine, ...theirs])];
+    // Every record linked to a merged customer changes its link value: its version moves (as the junction stands then).
+    const inverse = ctx.reg.tables.find((x) => x.id === f.options.table)?.fields.find((x) => x.id === f.options.inverseField);
+    if (inverse) stmts.push(bumpLinked(inverse, table.id, JSON.stringify(input.merge), ctx.at, ctx.principal.userId || null));
     stmts.push(...relink(f, input.keep, input.merge));
     changes[f.id] = [mine, target];
     moved[f.name] = theirs.filter((x) => target.includes(x) && !mine.includes(x)).length;

@@ -121,6 +121,99 @@ export function linkPairs(f: FieldMeta, pairsJson: string): Stmt {
   };
 }
 
+/** A row check in a lookup: a filter, null for every row, false for none. */
+export type RowCheck = FilterNode | null | false;
+
+function flag(check: RowCheck, cols: Columns, params: Params): string {
+  if (check === false) return "0";
+  if (check === null) return "1";
+  return `CASE WHEN ${compileFilter(check, cols, params)} THEN 1 ELSE 0 END`;
+}
+
+/**
+ * Link targets by id: version, and whether each matches the caller's read rule (`r`) and update
+ * rule (`u`) now. A missing id is a target that does not exist.
+ */
+export function linkTargetRows(table: TableMeta, idsJson: string, read: RowCheck, update: RowCheck): Stmt {
+  const cols = new Columns(table);
+  const params = new Params();
+  const ids = params.add(idsJson);
+  const r = flag(read, cols, params);
+  const u = flag(update, cols, params);
+  return { sql: `SELECT s0.id AS id, s0.version AS version, ${r} AS r, ${u} AS u FROM ${cols.from()} WHERE s0.id IN (SELECT value FROM json_each(${ids}))`, params: params.values };
+}
+
+/** The records of `table` holding `targets` through `f` now, and whether each matches `update`. */
+export function linkHolderRows(table: TableMeta, f: FieldMeta, targetIdsJson: string, update: RowCheck): Stmt {
+  const cols = new Columns(table);
+  const params = new Params();
+  const ids = params.add(targetIdsJson);
+  const u = flag(update, cols, params);
+  const j = junction(f);
+  return {
+    sql: `SELECT l.${j.theirs} AS target, s0.id AS id, ${u} AS u FROM ${cols.from()} JOIN ${j.table} AS l ON l.${j.mine} = s0.id WHERE l.${j.theirs} IN (SELECT value FROM json_each(${ids}))`,
+    params: params.values,
+  };
+}
+
+/** Bumps the version of rows whose link value changed without the caller deciding it (plugin-derived links). */
+export function bumpVersions(tableId: string, idsJson: string, at: string, by: string | null): Stmt {
+  const t = q(physicalTable(tableId));
+  return { sql: `UPDATE ${t} SET version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id IN (SELECT value FROM json_each(?1))`, params: [idsJson, at, by] };
+}
+
+/**
+ * Before records `counterpartIdsJson` of table `counterpartTableId` lose their links (deleted, merged):
+ * bumps the version of every record linked to them through `h`, the field on that record's side,
+ * leaving out the counterparts themselves when the link is a self-link.
+ */
+export function bumpLinked(h: FieldMeta, counterpartTableId: string, counterpartIdsJson: string, at: string, by: string | null): Stmt {
+  const t = q(physicalTable(h.tableId));
+  const j = junction(h);
+  const self = h.tableId === counterpartTableId ? " AND id NOT IN (SELECT value FROM json_each(?1))" : "";
+  return {
+    sql: `UPDATE ${t} SET version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id IN (SELECT ${j.mine} FROM ${j.table} WHERE ${j.theirs} IN (SELECT value FROM json_each(?1)))${self}`,
+    params: [counterpartIdsJson, at, by],
+  };
+}
+
+/** Link ids of the row `rec` (an SQL expression) through `h`, sorted, as JSON; `extra` narrows the junction rows. */
+function linkList(h: FieldMeta, rec: string, extra = ""): string {
+  const j = junction(h);
+  return `json((SELECT json_group_array(x) FROM (SELECT l.${j.theirs} AS x FROM ${j.table} AS l WHERE l.${j.mine} = ${rec}${extra} ORDER BY x)))`;
+}
+
+const AUDIT_INSERT = "INSERT INTO sg_audit (at, user_id, action, table_id, record_id, changes, request_id, embed_id)";
+
+/**
+ * Before records `counterpartIdsJson` are deleted: an `update` audit row for every record linked to
+ * them through `h`, its value before and after they leave, read from the junction as it is then.
+ */
+export function auditUnlinked(h: FieldMeta, counterpartTableId: string, counterpartIdsJson: string, at: string, userId: string | null, requestId: string | null, embedId: string | null): Stmt {
+  const j = junction(h);
+  const gone = "(SELECT value FROM json_each(?1))";
+  const self = h.tableId === counterpartTableId ? ` AND ${j.mine} NOT IN ${gone}` : "";
+  return {
+    sql: `${AUDIT_INSERT} SELECT ?2, ?3, 'update', ?4, x.id, json_object(?5, json_array(${linkList(h, "x.id")}, ${linkList(h, "x.id", ` AND l.${j.theirs} NOT IN ${gone}`)})), ?6, ?7 FROM (SELECT DISTINCT ${j.mine} AS id FROM ${j.table} WHERE ${j.theirs} IN ${gone}${self}) AS x`,
+    params: [counterpartIdsJson, at, userId, h.tableId, h.id, requestId, embedId],
+  };
+}
+
+/**
+ * After the junction changed: an `update` audit row per record given as {id, add, rm}, the ids its
+ * value through `h` gained and lost. The value after is read from the junction; the value before is
+ * that without `add` and with `rm` (exact, since the rows' versions are bumped in the same batch).
+ */
+export function auditLinkDeltas(h: FieldMeta, deltasJson: string, at: string, userId: string | null, requestId: string | null, embedId: string | null): Stmt {
+  const j = junction(h);
+  const rec = "json_extract(d.value, '$.id')";
+  const before = `json((SELECT json_group_array(x) FROM (SELECT l.${j.theirs} AS x FROM ${j.table} AS l WHERE l.${j.mine} = ${rec} AND l.${j.theirs} NOT IN (SELECT value FROM json_each(d.value, '$.add')) UNION SELECT value FROM json_each(d.value, '$.rm') ORDER BY x)))`;
+  return {
+    sql: `${AUDIT_INSERT} SELECT ?2, ?3, 'update', ?4, ${rec}, json_object(?5, json_array(${before}, ${linkList(h, rec)})), ?6, ?7 FROM json_each(?1) AS d`,
+    params: [deltasJson, at, userId, h.tableId, h.id, requestId, embedId],
+  };
+}
+
 /**
  * Audit rows given as JSON arrays [action, record_id, changes]; changes is an object (json_extract keeps
  * its JSON text exactly as sent) or a JSON string. `embedId` names the embed token acted through.

@@ -14,7 +14,7 @@ import type { FieldMeta, TableMeta } from "../model/types";
 import { validate } from "../model/validate";
 import { Columns } from "../query/columns";
 import {
-  existingIds, fieldColumns, guardExists, insertAudit, insertRows, linkPairs, SYSTEM_INSERT_COLUMNS, type Stmt,
+  auditLinkDeltas, bumpVersions, existingIds, fieldColumns, guardExists, insertAudit, insertRows, linkPairs, SYSTEM_INSERT_COLUMNS, type Stmt,
 } from "../query/write";
 import { prepare } from "../audit/log";
 import { decodeRow, readRows } from "./read";
@@ -103,6 +103,12 @@ export async function restoreRecord(ctx: RestoreContext, table: TableMeta, id: n
     if (f.type !== "link") continue;
     const targets = v as number[];
     stmts.push(linkPairs(f, JSON.stringify(targets.map((t) => [id, t]))), guardExists(f.options.table!, JSON.stringify(targets), targets.length, "missing"));
+    // The targets' link values change too: an update of each, as any link write (records/links.ts).
+    const inverse = ctx.reg.tables.find((t) => t.id === f.options.table)?.fields.find((x) => x.id === f.options.inverseField);
+    const others = targets.filter((t) => !(f.options.table === table.id && t === id));
+    if (inverse && others.length) {
+      stmts.push(bumpVersions(f.options.table!, JSON.stringify(others), at, by), auditLinkDeltas(inverse, JSON.stringify(others.map((t) => ({ id: t, add: [id], rm: [] }))), at, by, ctx.requestId, null));
+    }
   }
   const changes = Object.fromEntries([...values].map(([f, v]) => [f.id, [null, v]]));
   stmts.push(insertAudit(JSON.stringify([["restore", id, JSON.stringify(changes)]]), at, by, table.id, ctx.requestId));

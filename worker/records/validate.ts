@@ -6,8 +6,8 @@
 import { AppError, invalid, type FieldError } from "../errors";
 import type { TableAccess } from "../access";
 import { typeSpec } from "../model/field-types";
-import { findTable, type Registry } from "../model/registry";
-import { existingIds, existingUsers } from "../query/write";
+import type { Registry } from "../model/registry";
+import { existingUsers, type Stmt } from "../query/write";
 import type { FieldMeta, TableMeta } from "../model/types";
 import { compileRecordValidator } from "../model/schema-compiler";
 import { isCurrencyCode } from "../model/money";
@@ -40,6 +40,16 @@ export interface WriteItem {
   fields: Record<string, unknown>;
 }
 
+/**
+ * Lookups another check adds to the validation round trip (records/links.ts: link targets, their
+ * versions and whether the caller may read and update them): `report` gets their rows and returns
+ * the problems to report with the others.
+ */
+export interface ReferenceLookup {
+  statements(): Stmt[];
+  report(results: Record<string, unknown>[][]): FieldError[];
+}
+
 export function checkFieldsObject(value: unknown, path: string, errors: FieldError[]): Record<string, unknown> | null {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     errors.push({ field: path, code: "type", message: "fields must be an object of field name to value" });
@@ -56,6 +66,8 @@ export async function validateWrites(
   access: TableAccess,
   items: WriteItem[],
   mode: "create" | "update",
+  /** Link targets are looked up (and must be readable) through it. */
+  links: ReferenceLookup,
 ): Promise<void> {
   const table = access.table;
   const writable = table.fields.filter((f) => access.canWrite(f));
@@ -65,7 +77,6 @@ export async function validateWrites(
   const errors: FieldError[] = [];
   const denied: FieldError[] = [];
   const users = new Set<string>();
-  const links = new Map<FieldMeta, Set<number>>();
   for (const item of items) {
     for (const name of Object.keys(item.fields)) {
       const f = byName.get(name);
@@ -88,16 +99,11 @@ export async function validateWrites(
         errors.push({ field: `${item.path}/${f.name}/currency`, code: "unknown_currency", message: `Unknown currency ${(v as { currency: string }).currency}` });
       }
       if (f.type === "user" && typeof v === "string") users.add(v);
-      if (f.type === "link" && Array.isArray(v)) {
-        const set = links.get(f) ?? new Set<number>();
-        for (const id of v) if (Number.isSafeInteger(id)) set.add(id as number);
-        links.set(f, set);
-      }
     }
   }
   if (denied.length) throw new AppError("forbidden", `You may not write ${[...new Set(denied.map((d) => d.field.split("/").pop()))].join(", ")} of ${table.name}`, denied.slice(0, 200));
   if (errors.length) throw invalid(errors.slice(0, 200));
-  await checkReferences(db, reg, items, users, links);
+  await checkReferences(db, items, users, links);
 }
 
 function hasPrecision(v: number, precision: number): boolean {
@@ -107,42 +113,21 @@ function hasPrecision(v: number, precision: number): boolean {
   return dot < 0 || s.length - dot - 1 <= precision;
 }
 
-/** Users and link targets named by the writes must exist. */
-async function checkReferences(db: D1Database, reg: Registry, items: WriteItem[], users: Set<string>, links: Map<FieldMeta, Set<number>>) {
+/** Users named by the writes must exist; link targets are looked up by `links`, in the same round trip. */
+async function checkReferences(db: D1Database, items: WriteItem[], users: Set<string>, links: ReferenceLookup) {
   const errors: FieldError[] = [];
-  // Every lookup in one round trip: users named by user fields, then records named by each link field.
-  const checks: { stmt: { sql: string; params: unknown[] }; report: (found: Set<unknown>) => void }[] = [];
+  const stmts = users.size ? [existingUsers(JSON.stringify([...users]))] : [];
+  stmts.push(...links.statements());
+  if (stmts.length === 0) return;
+  const results = await db.batch<Record<string, unknown>>(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
   if (users.size) {
-    checks.push({
-      stmt: existingUsers(JSON.stringify([...users])),
-      report: (found) => {
-        for (const item of items) {
-          for (const [name, v] of Object.entries(item.fields)) {
-            if (typeof v === "string" && users.has(v) && !found.has(v)) errors.push({ field: `${item.path}/${name}`, code: "unknown_user", message: `No user ${v}` });
-          }
-        }
-      },
-    });
+    const found = new Set(results[0]!.results.map((r) => r.id));
+    for (const item of items) {
+      for (const [name, v] of Object.entries(item.fields)) {
+        if (typeof v === "string" && users.has(v) && !found.has(v)) errors.push({ field: `${item.path}/${name}`, code: "unknown_user", message: `No user ${v}` });
+      }
+    }
   }
-  for (const [f, ids] of links) {
-    if (ids.size === 0) continue;
-    const target = findTable(reg, f.options.table!);
-    if (!target) throw new AppError("conflict", `The target table of ${f.name} no longer exists`);
-    checks.push({
-      stmt: existingIds(target.id, JSON.stringify([...ids])),
-      report: (found) => {
-        for (const item of items) {
-          const v = item.fields[f.name];
-          if (!Array.isArray(v)) continue;
-          v.forEach((id, i) => {
-            if (!found.has(id)) errors.push({ field: `${item.path}/${f.name}/${i}`, code: "unknown_record", message: `${target.name} has no record ${id}` });
-          });
-        }
-      },
-    });
-  }
-  if (checks.length === 0) return;
-  const results = await db.batch<{ id: unknown }>(checks.map((c) => db.prepare(c.stmt.sql).bind(...c.stmt.params)));
-  checks.forEach((c, i) => c.report(new Set(results[i]!.results.map((r) => r.id))));
+  errors.push(...links.report(results.slice(users.size ? 1 : 0).map((r) => r.results)));
   if (errors.length) throw invalid(errors.slice(0, 200));
 }

@@ -11,11 +11,12 @@ import { typeSpec } from "../model/field-types";
 import type { Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import {
-  chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardExists, guardRowsMatch, insertAudit, insertRows, linkPairs,
-  reserveNumbers, reserveRecordIds, SYSTEM_INSERT_COLUMNS, unlinkAll, unlinkTargets, updateRows, type Stmt,
+  chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardRowsMatch, insertAudit, insertRows,
+  reserveNumbers, reserveRecordIds, SYSTEM_INSERT_COLUMNS, updateRows, type Stmt,
 } from "../query/write";
 import { fieldsDecoder, readRows, rowDecoder, type ApiRecord } from "./read";
 import { checkFieldsObject, validateWrites, type WriteItem } from "./validate";
+import { LinkCheck, linkStatements, unlinkDeleted } from "./links";
 import { ownerField, type Operation } from "../access/policy";
 import { runWriteHooks } from "../plugins/hooks";
 
@@ -118,21 +119,6 @@ async function runBatch(db: D1Database, stmts: Stmt[], onStale?: () => Promise<v
   }
 }
 
-/** Link writes of one field for a set of records (replaces their links through that field). */
-function linkStatements(reg: Registry, f: FieldMeta, byRecord: Map<number, number[]>): Stmt[] {
-  const ids = [...byRecord.keys()];
-  const targets = [...new Set([...byRecord.values()].flat())];
-  const out: Stmt[] = [unlinkAll(f, JSON.stringify(ids))];
-  const other = reg.tables.find((t) => t.id === f.options.table);
-  const inverse = other?.fields.find((x) => x.id === f.options.inverseField) ?? other?.deletedFields.find((x) => x.id === f.options.inverseField);
-  // Linking through the many side of a one-valued pair takes the target away from its old record.
-  if (inverse && inverse.options.multiple === false && targets.length) out.push(unlinkTargets(f, JSON.stringify(targets)));
-  const pairs = [...byRecord].flatMap(([id, ts]) => ts.map((t) => [id, t]));
-  for (const chunk of chunkJson(pairs)) out.push(linkPairs(f, chunk));
-  if (targets.length && other) out.push(guardExists(other.id, JSON.stringify(targets), targets.length, "missing"));
-  return out;
-}
-
 /** Audit rows [action, record id, changes]; the changes object is stored as the very JSON text it is sent as. */
 type AuditRow = [string, number, Record<string, unknown>];
 
@@ -194,7 +180,9 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   requireOperation(access, "create");
   const { items, single } = parseItems(body, ["fields"], []);
   const writes = toWriteItems(items, single);
-  await validateWrites(ctx.db, ctx.reg, access, writes, "create");
+  const links = new LinkCheck(ctx, access, writes, writes.map(() => null), null);
+  await validateWrites(ctx.db, ctx.reg, access, writes, "create", links);
+  links.authorize();
   const n = writes.length;
   const reserve = reserveRecordIds(table.id, n);
   const first = (await ctx.db.prepare(reserve.sql).bind(...reserve.params).first<{ first: number }>())!.first;
@@ -227,11 +215,8 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
     });
     for (const chunk of chunkJson(rows)) stmts.push(insertRows(table.id, slot, [...sys, ...cols], chunk));
   }
-  for (const f of table.fields.filter((x) => x.type === "link")) {
-    const byRecord = new Map<number, number[]>();
-    values.forEach((v, i) => Array.isArray(v[f.name]) && (v[f.name] as number[]).length && byRecord.set(ids[i]!, v[f.name] as number[]));
-    if (byRecord.size) stmts.push(...linkStatements(ctx.reg, f, byRecord));
-  }
+  // Links, and the other records whose link values they change (bumped, guarded, audited).
+  stmts.push(...(await linkStatements(ctx, table, links, values.map((v, i) => ({ id: ids[i]!, before: null, fields: v })), at)));
   // The create rule is checked on the rows as written, inside the batch.
   const createFilter = access.rowFilter("create");
   if (createFilter) stmts.push(guardRowsMatch(table, JSON.stringify(ids), ids.length, createFilter));
@@ -298,7 +283,9 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
   const writes = toWriteItems(items, single);
   const current = await loadCurrent(ctx, access, items, single, "update");
   checkVersions(access, items, current, single);
-  await validateWrites(ctx.db, ctx.reg, access, writes, "update");
+  const links = new LinkCheck(ctx, access, writes, items.map((it) => it.id as number), current);
+  await validateWrites(ctx.db, ctx.reg, access, writes, "update", links);
+  links.authorize();
   const hooks = await runWriteHooks(ctx, table, "update", items.map((it, i) => ({ id: it.id as number, path: writes[i]!.path, before: current.get(it.id as number)!, fields: writes[i]!.fields })));
   const at = new Date().toISOString();
   const stmts: Stmt[] = [];
@@ -312,11 +299,8 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
       if (slot === 0) stmts.push(guardChanges(JSON.parse(chunk).length, "stale"));
     }
   }
-  for (const f of table.fields.filter((x) => x.type === "link")) {
-    const byRecord = new Map<number, number[]>();
-    writes.forEach((w, i) => f.name in w.fields && byRecord.set(items[i]!.id as number, (w.fields[f.name] as number[] | null) ?? []));
-    if (byRecord.size) stmts.push(...linkStatements(ctx.reg, f, byRecord));
-  }
+  const linked = writes.map((w, i) => ({ id: items[i]!.id as number, before: current.get(items[i]!.id as number)!.fields, fields: w.fields }));
+  stmts.push(...(await linkStatements(ctx, table, links, linked, at)));
   // The update rule must hold after the change too, so nobody hands a row beyond their reach.
   const updateFilter = access.rowFilter("update");
   if (updateFilter) stmts.push(guardRowsMatch(table, JSON.stringify(items.map((it) => it.id)), items.length, updateFilter));
@@ -340,10 +324,11 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
   const ids = items.map((it) => it.id as number);
   const idsJson = JSON.stringify(ids);
   const versioned = JSON.stringify(items.map((it) => ({ id: it.id, v: it.version ?? null })));
+  const at = new Date().toISOString();
   const stmts: Stmt[] = [deleteVersionedRows(table.id, versioned), guardChanges(ids.length, "stale")];
   for (const slot of slotsOf(table).slice(1)) stmts.push(deleteRows(table.id, slot, idsJson));
-  for (const f of [...table.fields, ...table.deletedFields].filter((x) => x.type === "link")) stmts.push(unlinkAll(f, idsJson));
-  const at = new Date().toISOString();
+  // Records linked to the deleted ones change too: version bumped and the unlink in their history.
+  stmts.push(...unlinkDeleted(ctx, table, idsJson, at));
   const audit = ids.map((id): AuditRow => {
     const before = current.get(id)!;
     return ["delete", id, Object.fromEntries(table.fields.map((f) => [f.id, [before.fields[f.name] ?? null, null]]))];
