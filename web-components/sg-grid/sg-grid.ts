@@ -6,32 +6,31 @@
  * the current value. Read-only fields are locked; hidden fields never arrive. Sort (headers), filter,
  * search and the row count run on the server. Column widths, order and frozen columns are saved to
  * the view (admins). With an embed token it talks to /api/embed only.
+ * Controllers own what it borrows: the rows and their count (rows-controller.ts over data-source.ts)
+ * and the Handsontable instance with its clipboard (hot-controller.ts).
  */
-import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { LitElement, css, html, nothing } from "lit";
 import { property, query, state } from "lit/decorators.js";
 import { ApiClient, ApiError, type ApiRecord, type ListOptions, type TableInfo, type ViewInfo } from "../api/client";
 import { fieldErrorText } from "../i18n/field-errors";
-import { currentLocale, formatNumber, labelOf, localized, msg, str } from "../i18n/index";
+import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
 import "../sg-filter/filter-builder";
 import { columnFor, type CellContext, type CellState } from "./cells";
-import { RecordSource, type PageRequest } from "./data-source";
+import type { PageRequest } from "./data-source";
 import { chunk, mapProblem, planPaste, planUpdates, type CellChange } from "./edits";
-import { Handsontable, handsontableSheets, hotLanguage, THEME } from "./hot";
-import { toTsv } from "../../lib/spreadsheet-safe";
+import { THEME } from "./hot";
+import { HotController } from "./hot-controller";
+import { GridRowsController } from "./rows-controller";
 import { clipboardText, copyText, parseValue, sameValue, SERVER_ASSIGNED, type GridField } from "./values";
 import { emit, type RecordsChange } from "../events";
 
-type Hot = InstanceType<typeof Handsontable.Core>;
 /** A change as Handsontable reports it: [row, prop, old, new]. */
 type HotChange = [number, string | number, unknown, unknown];
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 30;
-const PLACEHOLDER = Object.freeze({});
 /** Sources of changes the grid made itself (not the user's edits). */
 const OWN_SOURCES = new Set(["loadData", "updateData", "sg.server"]);
-/** The clipboard type under which Handsontable's copy also puts the raw cell values. */
-const HOT_SOURCE_DATA_TYPE = "application/ht-source-data-json-html";
 
 /** Embed tokens are JWTs for the audience salesgrid-embed; sign-in tokens are not. */
 function isEmbedToken(token: string): boolean {
@@ -80,10 +79,8 @@ export class SgGrid extends LitElement {
   /** Set by <sg-app>: its signed-in client. */
   @property({ attribute: false }) api: ApiClient | null = null;
 
-  @state() private loading = true;
   @state() private failure: string | null = null;
   @state() private notice: { kind: "info" | "error"; text: string } | null = null;
-  @state() private total: number | null = null;
   @state() private showFilter = false;
   @state() private selectedRows: number[] = [];
 
@@ -94,29 +91,48 @@ export class SgGrid extends LitElement {
   private viewInfo: ViewInfo | null = null;
   private mode: "read" | "edit" = "edit";
   private fields: GridField[] = [];
-  private source: RecordSource | null = null;
-  private hot: Hot | null = null;
   private sort: string[] = [];
   private filter: unknown = null;
-  /** Refreshes started; only the latest one may set the count or report an error. */
-  private refreshes = 0;
   private q = "";
   /** Cell problems by record id then field name. */
   private problems = new Map<number, Map<string, { error?: string; conflict?: string }>>();
-  private renderQueued = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
-  private hotLocale = "";
   /** Bulk writes sent (the tests count them). */
   writes = 0;
-  /** The cells of the copy or cut being handled, until its event reaches the window (finishClipboard). */
-  private clipboardRows: string[][] | null = null;
+
+  /** The rows from the server, page by page, and their count. */
+  private readonly rows = new GridRowsController(this, {
+    fetch: (req) => this.fetchPage(req),
+    pageSize: PAGE_SIZE,
+    maxPages: MAX_PAGES,
+    onChange: () => this.queueRender(),
+    onError: (err) => this.notify("error", this.errorText(err)),
+  });
+  /** The Handsontable instance over those rows. */
+  private readonly sheet = new HotController(this, this.rows, {
+    headers: () => this.headers(),
+    copyCell: (prop, v) => {
+      const f = this.fieldAt(prop);
+      return f ? clipboardText(f, v) : v;
+    },
+  });
+
+  private get hot() {
+    return this.sheet.hot;
+  }
+
+  private get source() {
+    return this.rows.source;
+  }
+
+  private get total(): number | null {
+    return this.rows.total;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener("copy", this.finishClipboard);
-    window.addEventListener("cut", this.finishClipboard);
     if (this.started) return;
     this.started = true;
     queueMicrotask(() => void this.start());
@@ -124,26 +140,7 @@ export class SgGrid extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener("copy", this.finishClipboard);
-    window.removeEventListener("cut", this.finishClipboard);
-    this.hot?.destroy();
-    this.hot = null;
     this.started = false;
-  }
-
-  protected override firstUpdated(changed: PropertyValues<this>): void {
-    super.firstUpdated(changed);
-    const root = this.renderRoot as ShadowRoot;
-    root.adoptedStyleSheets = [...handsontableSheets(), ...root.adoptedStyleSheets];
-  }
-
-  /** A language switch (@localized re-renders the element): Handsontable's texts and the headers follow. */
-  protected override updated(changed: PropertyValues<this>): void {
-    super.updated(changed);
-    const hot = this.hot;
-    if (!hot || this.hotLocale === currentLocale()) return;
-    this.hotLocale = currentLocale();
-    hot.updateSettings({ language: hotLanguage(this.hotLocale), colHeaders: this.headers() } as never);
   }
 
   private headers(): string[] {
@@ -158,8 +155,7 @@ export class SgGrid extends LitElement {
 
   /** Reloads meta and rows (after an outside change). */
   async reload(): Promise<void> {
-    this.hot?.destroy();
-    this.hot = null;
+    this.sheet.destroy();
     await this.start();
   }
 
@@ -181,26 +177,19 @@ export class SgGrid extends LitElement {
   // ---------------------------------------------------------------------------------------- setup
 
   private async start(): Promise<void> {
-    this.loading = true;
+    this.rows.setLoading(true);
     this.failure = null;
     try {
       const embed = !this.api && !!this.token && isEmbedToken(this.token);
       this.client = this.api ?? new ApiClient({ baseUrl: this.baseUrl, ...(embed ? { embedToken: this.token } : this.token ? { token: this.token } : {}) });
       await this.loadMeta();
       const key = this.licenseKey || (await this.client.config().then((c) => c.handsontableLicenseKey, () => "")) || "non-commercial-and-evaluation";
-      this.source = new RecordSource((req) => this.fetchPage(req), {
-        pageSize: PAGE_SIZE,
-        maxPages: MAX_PAGES,
-        onChange: () => this.queueRender(),
-        onError: (err) => this.notify("error", this.errorText(err)),
-      });
-      await this.source.reset();
-      this.total = this.source.total;
-      this.loading = false;
+      await this.rows.open();
+      this.rows.setLoading(false);
       await this.updateComplete;
       this.createHot(key);
     } catch (err) {
-      this.loading = false;
+      this.rows.setLoading(false);
       this.failure = this.errorText(err);
     }
   }
@@ -301,16 +290,9 @@ export class SgGrid extends LitElement {
     const frozen = Number(this.viewInfo?.layout?.frozenColumns ?? 0);
     const columns = this.fields.map((f) => columnFor({ field: f, state: (row) => this.cellState(row, f.name), search: this.searchFor(f), open: (row) => this.openRow(row) }, !this.canWrite(f)));
     const lockedCols = columns.map((c) => c.readOnly === true);
-    const hot = new Handsontable(host, {
+    this.sheet.create(host, {
       licenseKey,
-      themeName: THEME,
-      language: hotLanguage((this.hotLocale = currentLocale())),
-      // Its CSS is adopted into this shadow root (hot.ts); injected into the page's head it would
-      // restyle the host page's own tables.
-      injectCoreCss: false,
-      data: [],
       columns,
-      colHeaders: this.headers(),
       colWidths: this.fields.map((f) => widths[f.name] ?? (f.type === "long_text" ? 260 : f.type === "checkbox" ? 80 : 150)),
       rowHeaders: true,
       rowHeights: 28,
@@ -333,33 +315,20 @@ export class SgGrid extends LitElement {
       // Always say readOnly either way: a cell's meta outlives a render, so a row first drawn while
       // loading would otherwise stay locked after its page arrives.
       cells: (row: number, col: number) => ({ readOnly: !source.has(row) || lockedCols[col] === true }),
-    } as never) as Hot;
-    // Virtual rows: the table is as long as the server says; a row's data is its cached record.
-    hot.addHook("modifySourceLength" as never, (() => source.total ?? 0) as never);
-    hot.addHook("modifyRowData", ((row: number) => source.rowAt(row)?.fields ?? { ...PLACEHOLDER }) as never);
-    hot.addHook("afterRender", () => this.requestVisible());
-    hot.addHook("afterScrollVertically", () => this.requestVisible());
-    hot.addHook("beforeChange", ((changes: (HotChange | null)[], src: string) => this.beforeChange(changes, src)) as never);
-    hot.addHook("afterChange", ((changes: HotChange[] | null, src: string) => void this.afterChange(changes, src)) as never);
-    hot.addHook("beforePaste", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforePaste(data, coords)) as never);
-    hot.addHook("beforeCopy", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforeCopy(data, coords)) as never);
-    hot.addHook("beforeCut", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforeCopy(data, coords)) as never);
-    hot.addHook("beforeColumnSort", ((_current: unknown, dest: { column: number; sortOrder: "asc" | "desc" }[]) => this.beforeColumnSort(dest)) as never);
-    // Walkontable labels the corner header in English whatever the language: say it in ours.
-    hot.addHook("afterGetColHeader", ((col: number, th: HTMLTableCellElement) => {
-      if (col < 0) th.setAttribute("aria-label", msg("Select whole grid", { id: "grid.selectAll" }));
-    }) as never);
-    hot.addHook("afterColumnResize", () => this.layoutChanged());
-    hot.addHook("afterColumnMove", () => this.layoutChanged());
-    hot.addHook("afterColumnFreeze", () => this.layoutChanged());
-    hot.addHook("afterColumnUnfreeze", () => this.layoutChanged());
-    hot.addHook("afterSelectionEnd", ((r1: number, _c1: number, r2: number) => {
-      const [a, b] = [Math.min(r1, r2), Math.max(r1, r2)];
-      this.selectedRows = b - a < 1000 ? Array.from({ length: b - a + 1 }, (_, i) => a + i) : [];
-    }) as never);
-    this.hot = hot;
-    // The length hook is in place only now: make Handsontable read the row count again.
-    hot.updateData([]);
+    }, {
+      beforeChange: (changes: (HotChange | null)[], src: string) => this.beforeChange(changes, src),
+      afterChange: (changes: HotChange[] | null, src: string) => void this.afterChange(changes, src),
+      beforePaste: (data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforePaste(data, coords),
+      beforeColumnSort: (_current: unknown, dest: { column: number; sortOrder: "asc" | "desc" }[]) => this.beforeColumnSort(dest),
+      afterColumnResize: () => this.layoutChanged(),
+      afterColumnMove: () => this.layoutChanged(),
+      afterColumnFreeze: () => this.layoutChanged(),
+      afterColumnUnfreeze: () => this.layoutChanged(),
+      afterSelectionEnd: (r1: number, _c1: number, r2: number) => {
+        const [a, b] = [Math.min(r1, r2), Math.max(r1, r2)];
+        this.selectedRows = b - a < 1000 ? Array.from({ length: b - a + 1 }, (_, i) => a + i) : [];
+      },
+    });
     this.applySortIndicator();
     emit(this, "sg-grid-ready", { total: this.total });
   }
@@ -378,26 +347,8 @@ export class SgGrid extends LitElement {
     return { items };
   }
 
-  private requestVisible(): void {
-    const hot = this.hot;
-    if (!hot || !this.source) return;
-    const first = hot.view?.getFirstRenderedVisibleRow() ?? 0;
-    const last = hot.view?.getLastRenderedVisibleRow() ?? first + 40;
-    this.source.want(Math.max(0, first ?? 0), Math.max(first ?? 0, last ?? 0));
-  }
-
   private queueRender(): void {
-    if (this.renderQueued) return;
-    this.renderQueued = true;
-    requestAnimationFrame(() => {
-      this.renderQueued = false;
-      if (!this.hot || !this.source) return;
-      // The row count can move (a short last page); Handsontable re-reads the length on updateData.
-      if (this.source.total !== this.total) {
-        this.total = this.source.total;
-        this.hot.updateData([]);
-      } else this.hot.render();
-    });
+    this.sheet.queueRender();
   }
 
   // ---------------------------------------------------------------------------------------- edits
@@ -551,40 +502,6 @@ export class SgGrid extends LitElement {
     }
   }
 
-  /**
-   * Copies (and cuts) what a spreadsheet reads back: plain numbers, ISO dates, TRUE/FALSE, ids for
-   * links, and text it would run as a formula behind a leading ' (values.ts clipboardText). The
-   * stored values do not change.
-   */
-  private beforeCopy(data: unknown[][], coords: { startRow: number; startCol: number }[]): void {
-    const hot = this.hot;
-    const at = coords[0];
-    if (!hot || !at) return;
-    for (const row of data) {
-      row.forEach((v, j) => {
-        const f = this.fieldAt(hot.colToProp(at.startCol + j) as string);
-        row[j] = f ? clipboardText(f, v) : v;
-      });
-    }
-    this.clipboardRows = data.map((row) => row.map((v) => (v === null || v === undefined ? "" : String(v))));
-    // Only for this event: a copy whose event never reaches the window must not leak into the next.
-    setTimeout(() => (this.clipboardRows = null));
-  }
-
-  /**
-   * The end of a copy or cut event (a window listener, after Handsontable's own): Handsontable's
-   * text/plain quotes only cells with line feeds, so a cell holding a tab or a carriage return would
-   * become several cells in a spreadsheet (and "a\t=1+1" a formula of its own); it also adds the raw
-   * stored values under a type of its own. Write text/plain with every cell whole, and drop the raw one.
-   */
-  private readonly finishClipboard = (e: ClipboardEvent): void => {
-    const rows = this.clipboardRows;
-    this.clipboardRows = null;
-    if (!rows || !e.clipboardData) return;
-    e.clipboardData.setData("text/plain", toTsv(rows));
-    e.clipboardData.clearData(HOT_SOURCE_DATA_TYPE);
-  };
-
   private beforeColumnSort(dest: { column: number; sortOrder: "asc" | "desc" }[]): boolean {
     const hot = this.hot;
     if (!hot) return false;
@@ -592,7 +509,7 @@ export class SgGrid extends LitElement {
       .map((d) => ({ f: this.fieldAt(hot.colToProp(d.column) as string), d }))
       .filter((x) => x.f && !["multi_select", "link"].includes(x.f.type))
       .map(({ f, d }) => `${d.sortOrder === "desc" ? "-" : ""}${f!.name}`);
-    (hot.getPlugin("columnSorting") as unknown as { setSortConfig(c: unknown): void }).setSortConfig(dest);
+    this.sheet.setSortConfig(dest);
     this.sort = next;
     void this.refresh();
     return false;
@@ -605,28 +522,14 @@ export class SgGrid extends LitElement {
       .map((s) => ({ column: this.fields.findIndex((f) => f.name === s.replace(/^-/, "")), sortOrder: s.startsWith("-") ? "desc" : "asc" }))
       .filter((c) => c.column >= 0)
       .slice(0, 1);
-    (hot.getPlugin("columnSorting") as unknown as { setSortConfig(c: unknown): void }).setSortConfig(config);
+    this.sheet.setSortConfig(config);
   }
 
   /** Reloads rows for the current sort, filter and search, from the top. */
   private async refresh(): Promise<void> {
     if (!this.source) return;
-    const run = ++this.refreshes;
     this.problems.clear();
-    // The old count is not the new query's: show none until the new one arrives.
-    this.total = null;
-    this.loading = true;
-    try {
-      await this.source.reset();
-      if (run !== this.refreshes) return; // a newer query took over; its refresh sets the count
-      this.total = this.source.total;
-      this.hot?.updateData([]);
-      this.hot?.scrollViewportTo({ row: 0 });
-    } catch (err) {
-      if (run === this.refreshes) this.notify("error", this.errorText(err));
-    } finally {
-      if (run === this.refreshes) this.loading = false;
-    }
+    if (await this.rows.refresh()) this.sheet.reloaded();
   }
 
   private async addRow(): Promise<void> {
@@ -729,7 +632,7 @@ export class SgGrid extends LitElement {
         ${this.canCreate ? html`<button type="button" data-action="add-row" @click=${() => void this.addRow()}>${msg("Add row", { id: "grid.addRow" })}</button>` : nothing}
         ${this.canDelete ? html`<button type="button" data-action="delete-rows" ?disabled=${!this.selectedRows.length} @click=${() => void this.deleteSelected()}>${msg("Delete rows", { id: "grid.deleteRows" })}</button>` : nothing}
         ${this.notice ? html`<span class="message ${this.notice.kind}" role=${this.notice.kind === "error" ? "alert" : "status"} data-notice>${this.notice.text}</span>` : nothing}
-        <span class="count" data-row-count=${this.total ?? ""}>${this.loading ? msg("Loading…", { id: "grid.loading" }) : msg(str`${formatNumber(this.total ?? 0)} rows`, { id: "grid.rows" })}</span>
+        <span class="count" data-row-count=${this.total ?? ""}>${this.rows.loading ? msg("Loading…", { id: "grid.loading" }) : msg(str`${formatNumber(this.total ?? 0)} rows`, { id: "grid.rows" })}</span>
       </div>
       ${this.showFilter ? html`<div class="filter"><sg-filter-builder .fields=${readable} .value=${this.filter} @sg-filter-change=${this.onFilter}></sg-filter-builder></div>` : nothing}
       <div class="hot ${THEME}"></div>
