@@ -429,6 +429,41 @@ describe("inside the batch", () => {
   });
 });
 
+describe("a one-valued side", () => {
+  it("cannot be given the same target twice in one request: 422 naming the second, nothing written", async () => {
+    const { admin } = demo;
+    const s = side("customers", "deals");
+    const [c1, c2] = [await makeRecord(demo, s.table, admin.id), await makeRecord(demo, s.table, admin.id)];
+    const deal = await makeRecord(demo, s.target, admin.id);
+    const entries = await involved(demo, s, [c1, c2], [deal]);
+    const before = await snapshot(demo, entries);
+    const v = (id: number) => before.get(key({ table: s.table, field: s.field, id }))!.version;
+    const res = await admin.client.patch("/tables/customers/records", { records: [{ id: c1, version: v(c1), fields: { deals: [deal] } }, { id: c2, version: v(c2), fields: { deals: [deal] } }] });
+    expectProblem(res, 422, "validation_failed", "records/1/fields/deals/0", "duplicate");
+    await expectUnchanged(demo, entries, before, "one deal given to two customers");
+  });
+});
+
+describe("links a plugin hook derives", () => {
+  it("are the plugin's decision: a rep's new deal joins the default pipeline, which moves a version and shows it, unchecked", async () => {
+    const { rep } = demo;
+    const s = side("deals", "pipeline");
+    const pipelines = await demo.admin.client.get("/tables/pipelines/records?limit=100");
+    const fallback = pipelines.body.records.find((r: any) => r.fields.is_default === true);
+    const entry = { table: s.target, field: s.inverse, id: fallback.id as number };
+    // Reps may not update pipelines, so the link could not have been theirs to make.
+    expect(await canUpdate(rep, s.target, entry.id, s.inverse)).toBe(false);
+    const before = (await snapshot(demo, [entry])).get(key(entry))!;
+    const res = await rep.client.post("/tables/deals/records", { fields: requiredValues(demo, s.table) });
+    expect(res.status, res.text).toBe(201);
+    const id = res.body.record.id as number;
+    expect(res.body.record.fields.pipeline).toEqual([entry.id]);
+    expect((await snapshot(demo, [entry])).get(key(entry))).toEqual({ version: before.version + 1, links: [...before.links, id].sort((a, b) => a - b) });
+    const h = await demo.admin.client.get(`/tables/pipelines/records/${entry.id}/history?limit=1`);
+    expect(h.body.history[0]).toMatchObject({ action: "update", user: { id: rep.id }, changes: { deals: { before: before.links, after: [...before.links, id].sort((a, b) => a - b) } } });
+  });
+});
+
 describe("other writers of junction rows", () => {
   it("an admin restore of a deleted record relinks its targets as updates: version bumped, the link in their history", async () => {
     const { admin } = demo;
