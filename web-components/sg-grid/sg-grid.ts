@@ -7,7 +7,8 @@
  * search and the row count run on the server. Column widths, order and frozen columns are saved to
  * the view (admins). With an embed token it talks to /api/embed only.
  * Controllers own what it borrows: the rows and their count (rows-controller.ts over data-source.ts)
- * and the Handsontable instance with its clipboard (hot-controller.ts).
+ * the Handsontable instance with its clipboard (hot-controller.ts), and edits, pastes and the
+ * marks of their problems (edits-controller.ts).
  */
 import { LitElement, css, html, nothing } from "lit";
 import { property, query, state } from "lit/decorators.js";
@@ -15,22 +16,19 @@ import { ApiClient, ApiError, type ApiRecord, type ListOptions, type TableInfo, 
 import { fieldErrorText } from "../i18n/field-errors";
 import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
 import "../sg-filter/filter-builder";
-import { columnFor, type CellContext, type CellState } from "./cells";
+import { columnFor, type CellContext } from "./cells";
 import type { PageRequest } from "./data-source";
-import { chunk, mapProblem, planPaste, planUpdates, type CellChange } from "./edits";
+import { chunk } from "./edits";
 import { THEME } from "./hot";
+import { GridEditsController, type HotChange } from "./edits-controller";
 import { HotController } from "./hot-controller";
 import { GridRowsController } from "./rows-controller";
-import { clipboardText, copyText, parseValue, sameValue, SERVER_ASSIGNED, type GridField } from "./values";
+import { clipboardText, SERVER_ASSIGNED, type GridField } from "./values";
 import { emit, type RecordsChange } from "../events";
 
-/** A change as Handsontable reports it: [row, prop, old, new]. */
-type HotChange = [number, string | number, unknown, unknown];
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 30;
-/** Sources of changes the grid made itself (not the user's edits). */
-const OWN_SOURCES = new Set(["loadData", "updateData", "sg.server"]);
 
 /** Embed tokens are JWTs for the audience salesgrid-embed; sign-in tokens are not. */
 function isEmbedToken(token: string): boolean {
@@ -94,8 +92,6 @@ export class SgGrid extends LitElement {
   private sort: string[] = [];
   private filter: unknown = null;
   private q = "";
-  /** Cell problems by record id then field name. */
-  private problems = new Map<number, Map<string, { error?: string; conflict?: string }>>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
@@ -117,6 +113,22 @@ export class SgGrid extends LitElement {
       const f = this.fieldAt(prop);
       return f ? clipboardText(f, v) : v;
     },
+  });
+
+  /** Typing, fills, undo and paste, written to the server with their problems on the cells. */
+  private readonly edits = new GridEditsController(this, {
+    rows: this.rows,
+    sheet: this.sheet,
+    client: () => this.client,
+    table: () => this.tableInfo!.name,
+    field: (prop) => this.fieldAt(prop),
+    canWrite: (f) => this.canWrite(f),
+    canCreate: () => this.canCreate,
+    notify: (kind, text) => this.notify(kind, text),
+    errorText: (err) => this.errorText(err),
+    refresh: () => this.refresh(),
+    wrote: () => void this.writes++,
+    written: (change) => void emit(this, "sg-records-changed", change),
   });
 
   private get hot() {
@@ -244,13 +256,6 @@ export class SgGrid extends LitElement {
     return this.client.listRecords(this.tableInfo!.name, { ...opts, ...(links.length && !this.client.embedded ? { expand: links } : {}) });
   }
 
-  private cellState(row: number, field: string): CellState {
-    const rec = this.source?.rowAt(row);
-    if (!rec) return { loading: true };
-    const p = this.problems.get(rec.id)?.get(field);
-    return { loading: false, ...(p?.error ? { error: p.error } : {}), ...(p?.conflict ? { conflict: p.conflict } : {}) };
-  }
-
   private searchFor(f: GridField): CellContext["search"] {
     if (f.type === "link" && f.options.table && !this.client.embedded) {
       const target = f.options.table;
@@ -288,7 +293,7 @@ export class SgGrid extends LitElement {
     const source = this.source;
     const widths = (this.viewInfo?.layout?.columnWidths ?? {}) as Record<string, number>;
     const frozen = Number(this.viewInfo?.layout?.frozenColumns ?? 0);
-    const columns = this.fields.map((f) => columnFor({ field: f, state: (row) => this.cellState(row, f.name), search: this.searchFor(f), open: (row) => this.openRow(row) }, !this.canWrite(f)));
+    const columns = this.fields.map((f) => columnFor({ field: f, state: (row) => this.edits.cellState(row, f.name), search: this.searchFor(f), open: (row) => this.openRow(row) }, !this.canWrite(f)));
     const lockedCols = columns.map((c) => c.readOnly === true);
     this.sheet.create(host, {
       licenseKey,
@@ -316,9 +321,9 @@ export class SgGrid extends LitElement {
       // loading would otherwise stay locked after its page arrives.
       cells: (row: number, col: number) => ({ readOnly: !source.has(row) || lockedCols[col] === true }),
     }, {
-      beforeChange: (changes: (HotChange | null)[], src: string) => this.beforeChange(changes, src),
-      afterChange: (changes: HotChange[] | null, src: string) => void this.afterChange(changes, src),
-      beforePaste: (data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforePaste(data, coords),
+      beforeChange: (changes: (HotChange | null)[], src: string) => this.edits.beforeChange(changes, src),
+      afterChange: (changes: HotChange[] | null, src: string) => void this.edits.afterChange(changes, src),
+      beforePaste: (data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.edits.beforePaste(data, coords),
       beforeColumnSort: (_current: unknown, dest: { column: number; sortOrder: "asc" | "desc" }[]) => this.beforeColumnSort(dest),
       afterColumnResize: () => this.layoutChanged(),
       afterColumnMove: () => this.layoutChanged(),
@@ -351,155 +356,8 @@ export class SgGrid extends LitElement {
     this.sheet.queueRender();
   }
 
-  // ---------------------------------------------------------------------------------------- edits
-
   private fieldAt(prop: string | number): GridField | undefined {
     return this.fields.find((f) => f.name === prop);
-  }
-
-  private setProblem(row: number, field: string, p: { error?: string; conflict?: string } | null): void {
-    const rec = this.source?.rowAt(row);
-    if (!rec) return;
-    const m = this.problems.get(rec.id) ?? new Map();
-    if (p) m.set(field, p);
-    else m.delete(field);
-    if (m.size) this.problems.set(rec.id, m);
-    else this.problems.delete(rec.id);
-  }
-
-  /** Parses what the user typed; text that is no value of its field is refused on the spot. */
-  private beforeChange(changes: (HotChange | null)[], src: string): void {
-    if (OWN_SOURCES.has(src)) return;
-    changes.forEach((c, i) => {
-      if (!c) return;
-      const f = this.fieldAt(c[1]);
-      if (!f || !this.canWrite(f) || !this.source?.has(c[0])) {
-        changes[i] = null;
-        return;
-      }
-      const parsed = parseValue(f, c[3]);
-      if (!parsed.ok) {
-        this.setProblem(c[0], f.name, { error: parsed.message });
-        changes[i] = null;
-        this.notify("error", `${labelOf(f)}: ${parsed.message}`);
-        this.queueRender();
-        return;
-      }
-      if (sameValue(parsed.value, c[2])) {
-        changes[i] = null;
-        return;
-      }
-      c[3] = parsed.value;
-    });
-  }
-
-  private async afterChange(changes: HotChange[] | null, src: string): Promise<void> {
-    if (!changes || OWN_SOURCES.has(src)) return;
-    const cells: CellChange[] = changes.map(([row, prop, , value]) => ({ row, field: String(prop), value }));
-    const old = new Map(changes.map(([row, prop, before]) => [`${row}|${String(prop)}`, before]));
-    for (const c of cells) this.setProblem(c.row, c.field, null);
-    await this.commit(cells, old);
-  }
-
-  /**
-   * Sends changes as bulk PATCHes. A 409 marks the conflicting records (now showing their current
-   * values) and resends the other records once; other failures put the old values back and mark the
-   * cells the server named.
-   */
-  private async commit(cells: CellChange[], old: Map<string, unknown>, retry = true): Promise<void> {
-    const source = this.source!;
-    const plan = planUpdates(cells, (row) => source.rowAt(row));
-    const rowOf = new Map(plan.items.map((it, i) => [it.id, plan.rows[i]!]));
-    for (const items of chunk(plan.items)) {
-      const rows = items.map((it) => rowOf.get(it.id)!);
-      try {
-        this.writes++;
-        const reply = await this.client.updateRecords(this.tableInfo!.name, items);
-        source.replace(reply.records);
-        emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: reply.records });
-      } catch (err) {
-        const problem = err instanceof ApiError ? err.problem : { title: this.errorText(err), status: 0 };
-        const mapped = mapProblem(problem, items, rows);
-        const conflicted = new Set(mapped.conflicts.map((c) => c.current.id));
-        // Everything in this request is unwritten: show the server's values again.
-        for (const it of items) {
-          const rec = source.rowAt(rowOf.get(it.id)!);
-          if (!rec || conflicted.has(it.id)) continue;
-          for (const name of Object.keys(it.fields)) rec.fields[name] = old.get(`${rowOf.get(it.id)}|${name}`) ?? rec.fields[name];
-        }
-        for (const c of mapped.conflicts) {
-          const mine = items.find((it) => it.id === c.current.id);
-          source.replace([c.current]);
-          for (const [name, value] of Object.entries(mine?.fields ?? {})) {
-            const f = this.fieldAt(name);
-            if (!f) continue;
-            const note = msg(str`Changed by someone else; current value: ${copyText(f, c.current.fields[name]) || "—"} (yours: ${copyText(f, value) || "—"})`, { id: "grid.conflict" });
-            this.setProblem(c.row, name, { conflict: note });
-          }
-        }
-        for (const c of mapped.cells) {
-          const f = this.fieldAt(c.field);
-          const attempted = items.find((it) => rowOf.get(it.id) === c.row)?.fields[c.field];
-          const rec = source.rowAt(c.row);
-          // The cell keeps what the user typed, marked, so they can correct it.
-          if (rec && f) rec.fields[c.field] = attempted;
-          this.setProblem(c.row, c.field, { error: c.message });
-        }
-        if (mapped.conflicts.length) this.notify("error", msg("Someone else changed these records; their current values are shown.", { id: "grid.conflictNotice" }));
-        else this.notify("error", mapped.general ?? mapped.cells[0]?.message ?? this.errorText(err));
-        this.queueRender();
-        // After a conflict the other records of the request were fine: send them again, once.
-        if (retry && mapped.conflicts.length && !mapped.cells.length) {
-          const rest = cells.filter((c) => !conflicted.has(source.rowAt(c.row)?.id ?? -1) && rows.includes(c.row));
-          if (rest.length) {
-            for (const c of rest) {
-              const rec = source.rowAt(c.row);
-              if (rec) rec.fields[c.field] = c.value;
-            }
-            await this.commit(rest, old, false);
-          }
-        }
-      }
-    }
-    this.queueRender();
-  }
-
-  /** Pasting is the grid's own: parse the block, load its rows, write it as one undoable change. */
-  private beforePaste(data: unknown[][], coords: { startRow: number; startCol: number }[]): boolean {
-    const at = coords[0];
-    if (!at || !this.hot) return false;
-    void this.paste(data, { row: at.startRow, col: at.startCol });
-    return false;
-  }
-
-  private async paste(block: unknown[][], at: { row: number; col: number }): Promise<void> {
-    const hot = this.hot!;
-    const source = this.source!;
-    const visible = Array.from({ length: hot.countCols() }, (_, c) => this.fieldAt(hot.colToProp(c) as string)!);
-    const total = source.total ?? 0;
-    const plan = planPaste(block, at, visible, total, (f) => this.canWrite(f), this.canCreate);
-    if (plan.problems.length) {
-      const first = plan.problems[0]!;
-      this.notify("error", msg(str`Nothing was pasted: ${plan.problems.length} cells are not valid (row ${first.row + 1}, ${first.field}: ${first.message})`, { id: "grid.pasteInvalid" }));
-      return;
-    }
-    try {
-      if (plan.changes.length) {
-        const rows = plan.changes.map((c) => c.row);
-        await source.ensure(Math.min(...rows), Math.max(...rows));
-        hot.setDataAtRowProp(plan.changes.map((c) => [c.row, c.field, c.value]) as never, "CopyPaste.paste");
-      }
-      if (plan.newRows.length) {
-        for (const part of chunk(plan.newRows)) {
-          this.writes++;
-          const reply = await this.client.createRecords(this.tableInfo!.name, part.map((fields) => ({ fields })));
-          emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: reply.records, created: true });
-        }
-        await this.refresh();
-      }
-    } catch (err) {
-      this.notify("error", this.errorText(err));
-    }
   }
 
   private beforeColumnSort(dest: { column: number; sortOrder: "asc" | "desc" }[]): boolean {
@@ -528,7 +386,7 @@ export class SgGrid extends LitElement {
   /** Reloads rows for the current sort, filter and search, from the top. */
   private async refresh(): Promise<void> {
     if (!this.source) return;
-    this.problems.clear();
+    this.edits.clear();
     if (await this.rows.refresh()) this.sheet.reloaded();
   }
 
