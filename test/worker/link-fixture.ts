@@ -7,7 +7,7 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { expect } from "vitest";
-import worker from "../../worker/index";
+import worker from "../../main";
 import { tableAccess } from "../../worker/access";
 import { loadPrincipal } from "../../worker/auth/principal";
 import { DEMO_USERS, type DemoRole } from "../../worker/demo/users";
@@ -223,7 +223,10 @@ export async function expectApplied(demo: Demo, actor: Actor, side: Side, entrie
     const c = entry.changes[e.field.name];
     expect(c, `${at}: newest history entry ${JSON.stringify(entry)} does not show ${e.field.name}`).toBeTruthy();
     const sorted = (v: unknown) => [...((v as number[] | null) ?? [])].sort((x, y) => x - y);
-    expect({ before: sorted(c.before), after: sorted(c.after) }, at).toEqual({ before: b.links, after: a!.links });
+    // Seen from the other side a link change is a delta: what was added and removed turns before into after.
+    expect(Object.keys(c).sort(), at).toEqual(["added", "removed"]);
+    const applied = sorted([...b.links.filter((x: number) => !c.removed.includes(x)), ...c.added]);
+    expect({ before: b.links, after: applied, removedWereThere: c.removed.every((x: number) => b.links.includes(x)) }, at).toEqual({ before: b.links, after: a!.links, removedWereThere: true });
   }
   // Both sides agree about every written record and target.
   for (const w of written) {

@@ -385,8 +385,8 @@ describe("inside the batch", () => {
     expect(after).toEqual({ version: before.get(key(dealEntry))!.version + 2, links: [other, task].sort((a, b) => a - b) });
     const h = await admin.client.get(`/tables/deals/records/${deal}/history?limit=2`);
     expect(h.body.history.map((e: any) => [e.user.id, e.changes.tasks])).toEqual([
-      [manager.id, { before: [other], after: [other, task].sort((a, b) => a - b) }],
-      [admin.id, { before: [], after: [other] }],
+      [manager.id, { added: [task], removed: [] }],
+      [admin.id, { added: [other], removed: [] }],
     ]);
   });
 
@@ -425,7 +425,7 @@ describe("inside the batch", () => {
     const after = (await snapshot(demo, [entry])).get(key(entry))!;
     expect(after).toEqual({ version: before.version + 1, links: [t2] });
     const h = await demo.admin.client.get(`/tables/deals/records/${deal}/history?limit=1`);
-    expect(h.body.history[0]).toMatchObject({ action: "update", user: { id: manager.id }, changes: { tasks: { before: before.links, after: [t2] } } });
+    expect(h.body.history[0]).toMatchObject({ action: "update", user: { id: manager.id }, changes: { tasks: { added: [], removed: [t1] } } });
   });
 });
 
@@ -451,7 +451,10 @@ describe("links a plugin hook derives", () => {
     const pipelines = await demo.admin.client.get("/tables/pipelines/records?limit=100");
     const fallback = pipelines.body.records.find((r: any) => r.fields.is_default === true);
     const entry = { table: s.target, field: s.inverse, id: fallback.id as number };
-    // Reps may not update pipelines, so the link could not have been theirs to make.
+    // Reps may link their deals to a pipeline; take that away so the link could not have been theirs to make.
+    const grant = { read: "all", create: "none", update: "none", delete: "none", defaultField: "read" };
+    const put = await demo.admin.client.request("PUT", "/admin/roles/sales_rep/grants/pipelines", grant);
+    expect(put.status, put.text).toBe(200);
     expect(await canUpdate(rep, s.target, entry.id, s.inverse)).toBe(false);
     const before = (await snapshot(demo, [entry])).get(key(entry))!;
     const res = await rep.client.post("/tables/deals/records", { fields: requiredValues(demo, s.table) });
@@ -460,7 +463,24 @@ describe("links a plugin hook derives", () => {
     expect(res.body.record.fields.pipeline).toEqual([entry.id]);
     expect((await snapshot(demo, [entry])).get(key(entry))).toEqual({ version: before.version + 1, links: [...before.links, id].sort((a, b) => a - b) });
     const h = await demo.admin.client.get(`/tables/pipelines/records/${entry.id}/history?limit=1`);
-    expect(h.body.history[0]).toMatchObject({ action: "update", user: { id: rep.id }, changes: { deals: { before: before.links, after: [...before.links, id].sort((a, b) => a - b) } } });
+    expect(h.body.history[0]).toMatchObject({ action: "update", user: { id: rep.id }, changes: { deals: { added: [id], removed: [] } } });
+    const restore = await demo.admin.client.request("PUT", "/admin/roles/sales_rep/grants/pipelines", { ...grant, update: "all", fields: { deals: "write" } });
+    expect(restore.status, restore.text).toBe(200);
+  });
+});
+
+describe("the demo grants", () => {
+  it("let a rep put their deal in a pipeline of their choice, and nothing else of the pipeline", async () => {
+    const { rep } = demo;
+    const s = side("deals", "pipeline");
+    const chosen = { id: await makeRecord(demo, tableOf("pipelines"), demo.admin.id) };
+    const res = await rep.client.post("/tables/deals/records", { fields: { ...requiredValues(demo, s.table), pipeline: [chosen.id] } });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.record.fields.pipeline).toEqual([chosen.id]);
+    const current = await rep.client.get(`/tables/pipelines/records/${chosen.id}`);
+    expect(current.body.record.fields.deals).toContain(res.body.record.id);
+    const rename = await rep.client.patch(`/tables/pipelines/records/${chosen.id}`, { version: current.body.record.version, fields: { name: "Mine now" } });
+    expectProblem(rename, 403, "forbidden", "fields/name", "read_only");
   });
 });
 
@@ -478,7 +498,7 @@ describe("other writers of junction rows", () => {
     expect(res.status, res.text).toBe(200);
     expect((await snapshot(demo, [entry])).get(key(entry))).toEqual({ version: before.version + 1, links: [task] });
     const h = await admin.client.get(`/tables/deals/records/${deal}/history?limit=1`);
-    expect(h.body.history[0]).toMatchObject({ action: "update", changes: { tasks: { before: [], after: [task] } } });
+    expect(h.body.history[0]).toMatchObject({ action: "update", changes: { tasks: { added: [task], removed: [] } } });
   });
 
   it("a customer merge bumps the version of every record whose link moves to the kept customer", async () => {

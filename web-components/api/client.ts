@@ -153,7 +153,8 @@ export interface HistoryEntry {
   at: string;
   action: string;
   user: { id: string; name: string | null } | null;
-  changes: Record<string, { before: unknown; after: unknown }>;
+  /** A value before and after, or for a link changed from its other side the ids it gained and lost. */
+  changes: Record<string, { before: unknown; after: unknown } | { added: number[]; removed: number[] }>;
 }
 
 export interface EmbedViewReply {

@@ -113,6 +113,11 @@ export class SgRecord extends LitElement {
                 ${Object.entries(h.changes).map(([name, c]) => {
                   const f = fields.get(name);
                   if (!f) return nothing;
+                  if ("added" in c) {
+                    const added = displayValue(f, c.added, this.timeZone);
+                    const removed = displayValue(f, c.removed, this.timeZone);
+                    return html`<div class="change">${labelOf(f)}: ${added ? html`+ <span data-value>${added}</span> ` : nothing}${removed ? html`− <del data-value>${removed}</del>` : nothing}</div>`;
+                  }
                   const before = displayValue(f, c.before, this.timeZone);
                   const after = displayValue(f, c.after, this.timeZone);
                   return html`<div class="change">${labelOf(f)}: ${before ? html`<del data-value>${before}</del> → ` : nothing}<span data-value>${after || "—"}</span></div>`;

@@ -177,39 +177,35 @@ export function bumpLinked(h: FieldMeta, counterpartTableId: string, counterpart
   };
 }
 
-/** Link ids of the row `rec` (an SQL expression) through `h`, sorted, as JSON; `extra` narrows the junction rows. */
-function linkList(h: FieldMeta, rec: string, extra = ""): string {
-  const j = junction(h);
-  return `json((SELECT json_group_array(x) FROM (SELECT l.${j.theirs} AS x FROM ${j.table} AS l WHERE l.${j.mine} = ${rec}${extra} ORDER BY x)))`;
-}
-
 const AUDIT_INSERT = "INSERT INTO sg_audit (at, user_id, action, table_id, record_id, changes, request_id, embed_id)";
 
 /**
+ * Link changes seen from the other side are audited as deltas, `{fieldId: {added: [...], removed: [...]}}`,
+ * not as the whole list before and after: a pipeline holds every deal, and writing its full list on each
+ * deal's create would cost a scan and grow the audit by the list's size per write.
+ */
+const delta = (added: string, removed: string) => `json_object('added', json(${added}), 'removed', json(${removed}))`;
+
+/**
  * Before records `counterpartIdsJson` are deleted: an `update` audit row for every record linked to
- * them through `h`, its value before and after they leave, read from the junction as it is then.
+ * them through `h`, naming the ids it loses, read from the junction as it is then.
  */
 export function auditUnlinked(h: FieldMeta, counterpartTableId: string, counterpartIdsJson: string, at: string, userId: string | null, requestId: string | null, embedId: string | null): Stmt {
   const j = junction(h);
   const gone = "(SELECT value FROM json_each(?1))";
   const self = h.tableId === counterpartTableId ? ` AND ${j.mine} NOT IN ${gone}` : "";
+  const lost = `(SELECT json_group_array(y) FROM (SELECT l.${j.theirs} AS y FROM ${j.table} AS l WHERE l.${j.mine} = x.id AND l.${j.theirs} IN ${gone} ORDER BY y))`;
   return {
-    sql: `${AUDIT_INSERT} SELECT ?2, ?3, 'update', ?4, x.id, json_object(?5, json_array(${linkList(h, "x.id")}, ${linkList(h, "x.id", ` AND l.${j.theirs} NOT IN ${gone}`)})), ?6, ?7 FROM (SELECT DISTINCT ${j.mine} AS id FROM ${j.table} WHERE ${j.theirs} IN ${gone}${self}) AS x`,
+    sql: `${AUDIT_INSERT} SELECT ?2, ?3, 'update', ?4, x.id, json_object(?5, ${delta("'[]'", lost)}), ?6, ?7 FROM (SELECT DISTINCT ${j.mine} AS id FROM ${j.table} WHERE ${j.theirs} IN ${gone}${self}) AS x`,
     params: [counterpartIdsJson, at, userId, h.tableId, h.id, requestId, embedId],
   };
 }
 
-/**
- * After the junction changed: an `update` audit row per record given as {id, add, rm}, the ids its
- * value through `h` gained and lost. The value after is read from the junction; the value before is
- * that without `add` and with `rm` (exact, since the rows' versions are bumped in the same batch).
- */
+/** An `update` audit row per record given as {id, add, rm}: the ids its value through `h` gained and lost. */
 export function auditLinkDeltas(h: FieldMeta, deltasJson: string, at: string, userId: string | null, requestId: string | null, embedId: string | null): Stmt {
-  const j = junction(h);
-  const rec = "json_extract(d.value, '$.id')";
-  const before = `json((SELECT json_group_array(x) FROM (SELECT l.${j.theirs} AS x FROM ${j.table} AS l WHERE l.${j.mine} = ${rec} AND l.${j.theirs} NOT IN (SELECT value FROM json_each(d.value, '$.add')) UNION SELECT value FROM json_each(d.value, '$.rm') ORDER BY x)))`;
+  const d = (k: string) => `json_extract(d.value, '$.${k}')`;
   return {
-    sql: `${AUDIT_INSERT} SELECT ?2, ?3, 'update', ?4, ${rec}, json_object(?5, json_array(${before}, ${linkList(h, rec)})), ?6, ?7 FROM json_each(?1) AS d`,
+    sql: `${AUDIT_INSERT} SELECT ?2, ?3, 'update', ?4, ${d("id")}, json_object(?5, ${delta(d("add"), d("rm"))}), ?6, ?7 FROM json_each(?1) AS d`,
     params: [deltasJson, at, userId, h.tableId, h.id, requestId, embedId],
   };
 }

@@ -10,6 +10,12 @@ import type { Registry } from "../model/registry";
 import { notFound } from "../errors";
 import { readRows } from "./read";
 
+/** A link value changed from the other side of its pair: the ids it gained and lost. */
+export interface LinkDelta {
+  added: number[];
+  removed: number[];
+}
+
 interface AuditRow {
   id: number;
   at: string;
@@ -38,11 +44,12 @@ export async function recordHistory(db: D1Database, principal: Principal, reg: R
   const readable = new Map([...table.fields, ...table.deletedFields].filter((f) => access.canRead(f)).map((f) => [f.id, f.name]));
   const page = results.slice(0, limit);
   const entries = page.map((r) => {
-    const raw = JSON.parse(r.changes) as Record<string, [unknown, unknown]>;
-    const changes: Record<string, { before: unknown; after: unknown }> = {};
-    for (const [fieldId, [b, a]] of Object.entries(raw)) {
+    // A change is [before, after], or for a link changed from its other side {added, removed} (query/write.ts).
+    const raw = JSON.parse(r.changes) as Record<string, [unknown, unknown] | LinkDelta>;
+    const changes: Record<string, { before: unknown; after: unknown } | LinkDelta> = {};
+    for (const [fieldId, c] of Object.entries(raw)) {
       const name = readable.get(fieldId);
-      if (name) changes[name] = { before: b, after: a };
+      if (name) changes[name] = Array.isArray(c) ? { before: c[0], after: c[1] } : { added: c.added, removed: c.removed };
     }
     return { id: r.id, at: r.at, action: r.action, user: r.user_id ? { id: r.user_id, name: r.user_name } : null, changes };
   });
