@@ -1,9 +1,9 @@
 /**
  * Moving cards from the keyboard (WAI-ARIA listbox style): arrows move the focus between cards and
  * columns; Space picks a card up, arrows choose the column (and swimlane), Space drops it and Escape
- * cancels; Ctrl (or Cmd) and an arrow moves at once; M or the context-menu key opens the move menu;
- * Enter opens the record. Owns the picked-up card and the focused card, and puts the focus back on a
- * card after the render that moved it.
+ * cancels; Ctrl (or Cmd) and an arrow moves at once; M or the context-menu key opens the move menu
+ * (up and down through it, Escape back to the card); Enter opens the record. Owns the picked-up card,
+ * the focused card and the open menu, and puts the focus back on a card after the render that moved it.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { ApiRecord } from "../api/client";
@@ -34,7 +34,6 @@ export interface KeyboardBoard {
   cards(cell: string): ApiRecord[];
   move(id: number, column: Key, lane: Key | undefined): void;
   open(rec: ApiRecord): void;
-  openMenu(id: number): void;
   /** The card is near the end of its loaded cards: load the next page. */
   nearEnd(cell: string): void;
   announce(text: string): void;
@@ -46,6 +45,8 @@ export interface KeyboardBoard {
 export class KeyboardMoveController implements ReactiveController {
   grab: Grab | null = null;
   focusedId: number | null = null;
+  /** The card whose move menu is open. */
+  menuFor: number | null = null;
   private focusAfterRender: number | null = null;
 
   constructor(private readonly host: ReactiveControllerHost, private readonly board: KeyboardBoard) {
@@ -89,6 +90,37 @@ export class KeyboardMoveController implements ReactiveController {
   reset(): void {
     this.grab = null;
   }
+
+  /** Opens a card's move menu with the focus on its first item. */
+  openMenu(id: number): void {
+    this.menuFor = id;
+    this.focused(id);
+    this.host.requestUpdate();
+    void this.host.updateComplete.then(() => this.board.root().querySelector<HTMLElement>(".menu button")?.focus());
+  }
+
+  closeMenu(refocus = true): void {
+    const id = this.menuFor;
+    if (id === null) return;
+    this.menuFor = null;
+    this.host.requestUpdate();
+    if (refocus) this.focus(id);
+  }
+
+  /** Up and down move through the menu's items; Escape closes it and gives the focus back to the card. */
+  readonly onMenuKey = (e: KeyboardEvent): void => {
+    const items = [...this.board.root().querySelectorAll<HTMLElement>(".menu button")];
+    const i = items.indexOf(e.target as HTMLElement);
+    if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      this.closeMenu();
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      e.stopPropagation();
+      items[(i + (e.key === "ArrowDown" ? 1 : -1) + items.length) % items.length]?.focus();
+    }
+  };
 
   onKey(e: KeyboardEvent, rec: ApiRecord, cell: CardPlace): void {
     if ((e.target as HTMLElement).closest(".menu")) return;
@@ -154,7 +186,7 @@ export class KeyboardMoveController implements ReactiveController {
       case "ContextMenu":
         if (!b.canMove()) break;
         e.preventDefault();
-        b.openMenu(rec.id);
+        this.openMenu(rec.id);
         break;
     }
   }

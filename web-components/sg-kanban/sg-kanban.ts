@@ -8,19 +8,21 @@
  * message. Inside <sg-app> it takes the app's ApiClient as `.api`; standalone it builds one from
  * `base-url` and `token` (a sign-in token, or an embed token for the embed API).
  * Controllers own what the element borrows: the cells' pages (controllers/paged-lists.ts), pointer
- * drag (controllers/pointer-drag.ts), keyboard moves (keyboard-move.ts), the server's counts and sums
+ * drag (controllers/pointer-drag.ts), user names (controllers/user-names.ts), keyboard moves and the
+ * move menu (keyboard-move.ts), the server's counts and sums
  * (totals.ts). Records saved elsewhere arrive through `recordsChanged` (sg-app routes them).
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
-import { ApiClient, ApiError, type ApiRecord, type TableInfo, type User, type ViewInfo } from "../api/client";
+import { ApiClient, ApiError, type ApiRecord, type TableInfo, type ViewInfo } from "../api/client";
 import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
 import { formatValue, type GridField } from "../sg-grid/values";
 import "../sg-filter/filter-builder";
 import type { Filter } from "../../schemas/types";
 import { PagedListsController, type PagedList } from "../controllers/paged-lists";
 import { PointerDragController } from "../controllers/pointer-drag";
+import { UserNamesController } from "../controllers/user-names";
 import { BoardSource, PAGE_SIZE, type BoardTarget } from "./board-data";
 import {
   GROUPABLE, cellFilter, cellKey, columnKeys, expandFields, isEmbedToken, keepExpanded,
@@ -55,15 +57,12 @@ export class SgKanban extends LitElement {
   @state() private live = "";
   @state() private showFilters = false;
   @state() private q = "";
-  @state() private menuFor: number | null = null;
   @state() private refused: { id: number; message: string } | null = null;
 
   private source: BoardSource | null = null;
   private tableInfo: TableInfo | null = null;
   private viewInfo: ViewInfo | null = null;
   private mode: "read" | "edit" = "edit";
-  private me: User | null = null;
-  private userNames = new Map<string, string>();
   private group: BoardField | null = null;
   private lane: BoardField | null = null;
   /** The swimlane field chosen in the toolbar: undefined follows the view, "" means none. */
@@ -96,6 +95,8 @@ export class SgKanban extends LitElement {
       if (target) void this.moveCard(id, target.column, target.lane);
     },
   });
+  /** Names of the users on cards, columns and lanes; the signed-in user. */
+  private readonly people = new UserNamesController(this, () => this.client());
   /** Focus, pick-up and moves from the keyboard. */
   private readonly keys = new KeyboardMoveController(this, {
     root: () => this.renderRoot,
@@ -106,7 +107,6 @@ export class SgKanban extends LitElement {
     cards: (key) => this.pages.lists.get(key)?.records ?? [],
     move: (id, column, lane) => void this.moveCard(id, column, lane),
     open: (rec) => this.openRecord(rec),
-    openMenu: (id) => this.openMenu(id),
     nearEnd: (key) => {
       const cell = this.pages.lists.get(key);
       if (cell) void this.pages.loadMore(cell);
@@ -175,7 +175,7 @@ export class SgKanban extends LitElement {
       this.tableInfo = meta.table;
       this.viewInfo = meta.view;
       this.mode = meta.mode;
-      if (!api.embedded && !this.me) void this.loadMe(api);
+      void this.people.loadMe();
       this.configure();
       if (!this.group) {
         this.loadError = msg("This board has no single-select field to arrange cards by.", { id: "kanban.noGroup" });
@@ -190,32 +190,13 @@ export class SgKanban extends LitElement {
     }
   }
 
-  /** The signed-in user, for their time zone (dates on cards) and their own name. */
-  private async loadMe(api: ApiClient): Promise<void> {
-    try {
-      const { user } = await api.me();
-      this.me = user;
-      this.userNames.set(user.id, user.name);
-      this.requestUpdate();
-    } catch {
-      // dates then show in UTC; nothing else depends on it
-    }
-  }
-
   /**
    * Names for the user ids a board shows (cards, user columns, swimlanes), through the client's cached
    * lookup: the directory when signed in, the embed's own people in an embed. An id without a name stays an id.
    */
   private resolveNames(records: ApiRecord[], keys: Key[] = []): void {
-    const api = this.client();
     const fields = [...this.cardFields, this.primary, this.group, this.lane].filter((f): f is BoardField => !!f && f.type === "user");
-    const ids = userIdsOf(records, fields, keys).filter((id) => !this.userNames.has(id));
-    if (!api || !ids.length) return;
-    const gen = this.gen;
-    api.userNames(ids).then((names) => {
-      for (const [id, name] of names) this.userNames.set(id, name);
-      if (names.size && gen === this.gen) this.requestUpdate();
-    }).catch(() => undefined); // names are a nicety; ids still show
+    this.people.resolve(userIdsOf(records, fields, keys));
   }
 
   /** Link fields the cards show, to read their linked records' names with the cards. */
@@ -253,7 +234,7 @@ export class SgKanban extends LitElement {
     const group = this.group!;
     this.pages.reset();
     this.keys.reset();
-    this.menuFor = null;
+    this.keys.closeMenu(false);
     const totals = this.totals.load(this.totalsQuery());
     // Choice columns are known before the totals: start their first pages at once.
     if (group.type === "single_select" && !this.lane) {
@@ -395,32 +376,6 @@ export class SgKanban extends LitElement {
     emit(this, "sg-open-record", { table: this.tableInfo?.name ?? "", id: rec.id });
   }
 
-  private openMenu(id: number): void {
-    this.menuFor = id;
-    this.keys.focused(id);
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(".menu button")?.focus());
-  }
-
-  private closeMenu(refocus = true): void {
-    const id = this.menuFor;
-    this.menuFor = null;
-    if (refocus && id !== null) this.keys.focus(id);
-  }
-
-  private onMenuKey(e: KeyboardEvent): void {
-    const items = [...this.renderRoot.querySelectorAll<HTMLElement>(".menu button")];
-    const i = items.indexOf(e.target as HTMLElement);
-    if (e.key === "Escape") {
-      e.preventDefault();
-      e.stopPropagation();
-      this.closeMenu();
-    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      e.stopPropagation();
-      items[(i + (e.key === "ArrowDown" ? 1 : -1) + items.length) % items.length]?.focus();
-    }
-  }
-
   // ------------------------------------------------------------------------------ toolbar
 
   private onSearch(e: Event): void {
@@ -444,7 +399,7 @@ export class SgKanban extends LitElement {
   // ------------------------------------------------------------------------------ display helpers
 
   private userName(id: string): string {
-    return this.userNames.get(id) ?? id;
+    return this.people.name(id);
   }
 
   private keyLabel(field: BoardField, key: Key): string {
@@ -470,7 +425,7 @@ export class SgKanban extends LitElement {
   private valueText(f: BoardField, v: unknown): string {
     if (f.type === "user" && typeof v === "string") return this.userName(v);
     if (f.type === "single_select" && typeof v === "string") return this.keyLabel(f, v);
-    return formatValue(f as GridField, v, this.me?.timeZone ?? null);
+    return formatValue(f as GridField, v, this.people.me?.timeZone ?? null);
   }
 
   private laneFields(): BoardField[] {
@@ -606,9 +561,9 @@ export class SgKanban extends LitElement {
         ${refused ? html`<div class="note" data-kanban-refused>${refused}</div>` : nothing}
         ${movable
           ? html`<button type="button" class="menu-button" tabindex="-1" aria-haspopup="menu" aria-label=${msg("Move card", { id: "kanban.moveMenu" })}
-              @click=${() => (this.menuFor === rec.id ? this.closeMenu() : this.openMenu(rec.id))}>⋯</button>`
+              @click=${() => (this.keys.menuFor === rec.id ? this.keys.closeMenu() : this.keys.openMenu(rec.id))}>⋯</button>`
           : nothing}
-        ${this.menuFor === rec.id ? this.renderMenu(rec, cell) : nothing}
+        ${this.keys.menuFor === rec.id ? this.renderMenu(rec, cell) : nothing}
       </div>
     `;
   }
@@ -616,12 +571,12 @@ export class SgKanban extends LitElement {
   private renderMenu(rec: ApiRecord, cell: Cell): TemplateResult {
     const targets = this.columns.filter((c) => c !== cell.column);
     return html`
-      <div class="menu" role="menu" aria-label=${msg("Move to", { id: "kanban.moveTo" })} @keydown=${this.onMenuKey} @focusout=${(e: FocusEvent) => {
-        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) this.closeMenu(false);
+      <div class="menu" role="menu" aria-label=${msg("Move to", { id: "kanban.moveTo" })} @keydown=${this.keys.onMenuKey} @focusout=${(e: FocusEvent) => {
+        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) this.keys.closeMenu(false);
       }}>
         <span class="label">${msg("Move to", { id: "kanban.moveTo" })}</span>
         ${targets.map((c) => html`<button type="button" role="menuitem" data-move-to=${attrKey(c)} @click=${() => {
-          this.closeMenu();
+          this.keys.closeMenu();
           void this.moveCard(rec.id, c, cell.lane);
         }}>${this.columnLabel(c)}</button>`)}
       </div>
