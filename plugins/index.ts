@@ -4,7 +4,7 @@
  * a folder with both files and one line below.
  */
 import type { PluginManifest } from "../schemas/types";
-import type { BundledPlugin } from "../worker/plugins/types";
+import type { BundledPlugin } from "../worker/plugin-sdk";
 import customersManifest from "./customers/plugin.json";
 import customersServer from "./customers/server";
 import pipelineManifest from "./pipeline/plugin.json";

@@ -21,6 +21,8 @@ import { runDueJobs } from "./plugins/jobs";
 import { AppError } from "./errors";
 import { deleteStaleLoginFailures } from "./auth/throttle";
 import { deleteDeadRefreshTokens } from "./auth/sessions";
+import { useBundledPlugins } from "./plugins/catalog";
+import type { BundledPlugin } from "./plugins/types";
 
 const app = new Hono<AppEnv>();
 
@@ -56,7 +58,7 @@ app.route("/api/actions", actions);
 app.notFound((c) => renderProblem(new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
 app.onError((err, c) => renderProblem(err, c));
 
-export default {
+const handler = {
   fetch: app.fetch,
   async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext) {
     // Housekeeping: sign-in counters and refresh tokens that can no longer matter.
@@ -65,3 +67,12 @@ export default {
     await runDueJobs(env.DB, new Date());
   },
 } satisfies ExportedHandler<Env>;
+
+/**
+ * The Worker, given the catalog of bundled plugins (assembled outside worker/: plugins/index.ts,
+ * passed in by main.ts, the entry wrangler.toml names), so worker/ never imports a plugin.
+ */
+export function createWorker(plugins: readonly BundledPlugin[]) {
+  useBundledPlugins(plugins);
+  return handler;
+}

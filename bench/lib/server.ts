@@ -16,7 +16,7 @@ export const STATE_DIR = path.join(DATA_DIR, "state");
  * long bench runs, so the bench serves, and builds its floor from, this frozen copy instead.
  */
 export const SNAPSHOT_DIR = path.join(DATA_DIR, "snapshot");
-const SNAPSHOT_ENTRIES = ["wrangler.toml", "package.json", "tsconfig.json", "worker", "schemas", "migrations", "plugins"];
+const SNAPSHOT_ENTRIES = ["wrangler.toml", "package.json", "tsconfig.json", "worker", "schemas", "migrations", "plugins", "main.ts", "lib"];
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 /** The snapshot bundled once (wrangler deploy --dry-run) and served with --no-bundle, so nothing is watched. */
 export const BUILD_DIR = path.join(DATA_DIR, "build");

@@ -3,11 +3,7 @@
  * back with its id and name; one they may not read is only counted, so the check warns a rep that
  * the customer exists (and belongs to someone) without showing whose or what it holds.
  */
-import { tableAccess } from "../../worker/access";
-import { cond, findRows, or } from "../../worker/plugins/effects";
-import type { BoundTable, Runtime } from "../../worker/plugins/types";
-import type { FilterNode } from "../../worker/query/filter";
-import { readRows } from "../../worker/records/read";
+import { accessTo, cond, findRows, or, permittedIds, type BoundTable, type FilterNode, type Runtime } from "../../worker/plugin-sdk";
 import { emailKey, nameKey, phoneKey } from "./keys";
 
 export type MatchKind = "name" | "phone" | "email";
@@ -34,10 +30,8 @@ export async function findMatches(rt: Runtime, t: BoundTable, candidates: Keys[]
   const out = new Map<number, Match[]>();
   if (parts.length === 0) return out;
   const rows = (await findRows(rt, t, or(...parts), ["name", "name_key", "phone_key", "email_key"], 2000)).filter((r) => !exclude.has(r.id));
-  const access = tableAccess(rt.principal, t.meta, rt.reg);
-  const readable = access.may("read")
-    ? new Set((await readRows(rt.db, t.meta, [], rows.map((r) => r.id), access.rowFilter("read"))).map((r) => r.id as number))
-    : new Set<number>();
+  const access = accessTo(rt, t);
+  const readable = await permittedIds(rt, t, "read", rows.map((r) => r.id));
   const showName = access.may("read") && access.canRead(t.field("name"));
   candidates.forEach((c, i) => {
     const matches = rows.flatMap((r): Match[] => {

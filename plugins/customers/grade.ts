@@ -5,10 +5,7 @@
  * change in batches of 100, each guarded by version: a batch that races a user's edit is skipped
  * and picked up by the next run.
  */
-import { AppError } from "../../worker/errors";
-import { shiftMonths } from "../../worker/model/dates";
-import { and, cond, findRows, runEffects, updateEffect } from "../../worker/plugins/effects";
-import type { Runtime } from "../../worker/plugins/types";
+import { and, AppError, cond, findRows, runEffects, shiftMonths, updateEffect, type Runtime } from "../../worker/plugin-sdk";
 import { parseStages } from "../pipeline/stages";
 
 export interface GradeRule {

@@ -6,16 +6,10 @@
  * on the kept customer and the move on every linked record. Needs update on the kept customer and
  * delete on each merged one; versions guard against changes made meanwhile.
  */
-import { requireOperation, tableAccess, type TableAccess } from "../../worker/access";
-import { AppError, invalid } from "../../worker/errors";
-import { typeSpec } from "../../worker/model/field-types";
-import type { FieldMeta, TableMeta } from "../../worker/model/types";
-import { runEffects } from "../../worker/plugins/effects";
-import type { ActionContext } from "../../worker/plugins/types";
 import {
-  bumpLinked, chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardRowsMatch, insertAudit, moveLinks, unlinkAll, updateRows, type Stmt,
-} from "../../worker/query/write";
-import { decodeRow, getRecord, readRows, type ApiRecord } from "../../worker/records/read";
+  accessTo, AppError, auditEffect, deleteEffect, guardRowsEffect, invalid, moveLinksEffect, permittedIds, permittedRecords, readRecord, requireOperation, runEffects,
+  updateFieldsEffect, type ActionContext, type ApiRecord, type Stmt, type TableAccess,
+} from "../../worker/plugin-sdk";
 import { keysOf } from "./duplicates";
 
 export interface MergeInput { keep: number; merge: number[]; version?: number }
@@ -24,12 +18,10 @@ const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Ar
 const KEY_FIELDS = new Set(["name_key", "phone_key", "email_key"]);
 
 async function load(ctx: ActionContext, access: TableAccess, ids: number[], op: "update" | "delete", path: (i: number) => string): Promise<ApiRecord[]> {
-  const table = access.table;
-  const rows = await readRows(ctx.db, table, table.fields, ids, access.rowFilter(op));
-  const found = new Map(rows.map((r) => [r.id as number, decodeRow(r, table.fields)]));
+  const found = new Map((await permittedRecords(ctx, access.table, op, ids)).map((r) => [r.id, r]));
   const missing = ids.map((id, i) => [id, i] as const).filter(([id]) => !found.has(id));
   if (missing.length) {
-    const visible = new Set((await readRows(ctx.db, table, [], missing.map(([id]) => id), access.rowFilter("read"))).map((r) => r.id as number));
+    const visible = await permittedIds(ctx, access.table, "read", missing.map(([id]) => id));
     const denied = missing.filter(([id]) => visible.has(id));
     if (denied.length) throw new AppError("forbidden", `You may not ${op} customer ${denied.map(([id]) => id).join(", ")}`, denied.map(([id, i]) => ({ field: path(i), code: "forbidden", message: `You may not ${op} customer ${id}` })));
     throw new AppError("not_found", `No customer ${missing.map(([id]) => id).join(", ")}`, missing.map(([id, i]) => ({ field: path(i), code: "not_found", message: `No customer ${id}` })));
@@ -42,7 +34,7 @@ export async function mergeCustomers(ctx: ActionContext, input: MergeInput) {
   const table = t.meta;
   const dup = input.merge.findIndex((id, i) => id === input.keep || input.merge.indexOf(id) !== i);
   if (dup >= 0) throw invalid([{ field: `merge/${dup}`, code: "duplicate", message: `Customer ${input.merge[dup]} is the kept one or listed twice` }]);
-  const access = tableAccess(ctx.principal, table, ctx.reg);
+  const access = accessTo(ctx, t);
   requireOperation(access, "update");
   requireOperation(access, "delete");
   const [keep] = await load(ctx, access, [input.keep], "update", () => "keep");
@@ -61,9 +53,7 @@ export async function mergeCustomers(ctx: ActionContext, input: MergeInput) {
     if (theirs.length === 0) continue;
     const target = f.options.multiple === false ? (mine.length ? mine : theirs.slice(0, 1)) : [...new Set([...mine, ...theirs])];
     // Every record linked to a merged customer changes its link value: its version moves (as the junction stands then).
-    const inverse = ctx.reg.tables.find((x) => x.id === f.options.table)?.fields.find((x) => x.id === f.options.inverseField);
-    if (inverse) stmts.push(bumpLinked(inverse, table.id, JSON.stringify(input.merge), ctx.at, ctx.principal.userId || null));
-    stmts.push(...relink(f, input.keep, input.merge));
+    stmts.push(...moveLinksEffect(ctx, f, input.merge, input.keep));
     changes[f.id] = [mine, target];
     moved[f.name] = theirs.filter((x) => target.includes(x) && !mine.includes(x)).length;
     // The linked records' history shows the move too.
@@ -95,50 +85,18 @@ export async function mergeCustomers(ctx: ActionContext, input: MergeInput) {
   const keys = keysOf(after);
   for (const k of Object.keys(keys) as (keyof typeof keys)[]) if (table.fields.some((f) => f.name === k) && keys[k] !== (keep!.fields[k] ?? null)) fill[k] = keys[k];
   for (const [name, v] of Object.entries(fill)) changes[table.fields.find((f) => f.name === name)!.id] = [keep!.fields[name] ?? null, v];
-  stmts.push(...updateKept(ctx, table, keep!, fill));
-  const updateFilter = access.rowFilter("update");
-  if (updateFilter) stmts.push(guardRowsMatch(table, JSON.stringify([input.keep]), 1, updateFilter));
+  stmts.push(...updateFieldsEffect(ctx, table, keep!, fill));
+  stmts.push(...guardRowsEffect(ctx, table, [input.keep], "update"));
+  stmts.push(...deleteEffect(table, merged));
 
-  const ids = JSON.stringify(input.merge);
-  stmts.push(deleteVersionedRows(table.id, JSON.stringify(merged.map((r) => ({ id: r.id, v: r.version })))), guardChanges(merged.length, "stale"));
-  for (let slot = 1; slot < table.slots; slot++) stmts.push(deleteRows(table.id, slot, ids));
-  for (const f of [...table.fields, ...table.deletedFields].filter((x) => x.type === "link")) stmts.push(unlinkAll(f, ids));
-
-  const by = ctx.principal.userId || null;
   const audit: [string, number, string][] = [
     ["merge", input.keep, JSON.stringify(changes)],
     // The full values, as a delete writes them, so an admin can restore a merged customer.
     ...merged.map((r): [string, number, string] => ["delete", r.id, JSON.stringify(Object.fromEntries(table.fields.map((f) => [f.id, [r.fields[f.name] ?? null, null]])))]),
   ];
-  for (const chunk of chunkJson(audit)) stmts.push(insertAudit(chunk, ctx.at, by, table.id, ctx.requestId));
-  for (const [tableId, rows] of linkedAudit) for (const chunk of chunkJson(rows)) stmts.push(insertAudit(chunk, ctx.at, by, tableId, ctx.requestId));
+  stmts.push(...auditEffect(ctx, table.id, audit));
+  for (const [tableId, rows] of linkedAudit) stmts.push(...auditEffect(ctx, tableId, rows));
   await runEffects(ctx.db, stmts);
-  const record = await getRecord(ctx, table, input.keep, {});
+  const record = await readRecord(ctx, t, input.keep);
   return { record, merged: input.merge, moved };
-}
-
-/**
- * Moves the merged customers' links through `f` to the kept one inside the batch, from the junction as
- * it is then: a contact linked to a merged customer after the merge read it still moves. A single-valued
- * `f` keeps the kept customer's own link, else takes the first merged one's.
- */
-function relink(f: FieldMeta, keep: number, merged: number[]): Stmt[] {
-  const ids = JSON.stringify(merged);
-  return [moveLinks(f, ids, keep, f.options.multiple === false), unlinkAll(f, ids)];
-}
-
-/** The kept row: filled values, version bumped (and checked against the version read). */
-function updateKept(ctx: ActionContext, table: TableMeta, keep: ApiRecord, fill: Record<string, unknown>): Stmt[] {
-  const out: Stmt[] = [];
-  for (let slot = 0; slot < table.slots; slot++) {
-    const c: Record<string, unknown> = {};
-    for (const f of table.fields.filter((x) => x.slot === slot && x.type !== "link" && x.name in fill)) {
-      const enc = typeSpec(f.type).encode(fill[f.name], f);
-      fieldColumns(f).forEach((col, i) => (c[col] = enc[i] ?? null));
-    }
-    if (slot !== 0 && Object.keys(c).length === 0) continue;
-    out.push(updateRows(table.id, slot, Object.keys(c), JSON.stringify([{ id: keep.id, v: keep.version, c }]), ctx.at, ctx.principal.userId || null));
-    if (slot === 0) out.push(guardChanges(1, "stale"));
-  }
-  return out;
 }

@@ -4,9 +4,7 @@
  * read pipeline as the caller, so every list holds only rows and fields their grants allow. A list
  * the caller may not read at all is null.
  */
-import { AppError } from "../../worker/errors";
-import type { ActionContext } from "../../worker/plugins/types";
-import { getRecord, listRecords } from "../../worker/records/read";
+import { AppError, listRecordsAs, readRecord, type ActionContext } from "../../worker/plugin-sdk";
 
 const RELATED: [string, string, string, string][] = [
   ["contacts", "contacts", "customer", "name"],
@@ -18,7 +16,7 @@ const RELATED: [string, string, string, string][] = [
 
 export async function customerOverview(ctx: ActionContext, id: number) {
   const customers = ctx.table("customers");
-  const record = await getRecord(ctx, customers.meta, id, {});
+  const record = await readRecord(ctx, customers, id);
   const related: Record<string, unknown> = {};
   for (const [label, ref, linkKey, sortKey] of RELATED) {
     const t = ctx.maybeTable(ref);
@@ -29,7 +27,7 @@ export async function customerOverview(ctx: ActionContext, id: number) {
     }
     const sortField = sortKey ? t.maybeField(sortKey.replace(/^-/, "")) : null;
     try {
-      const page = await listRecords(ctx, t.meta, {
+      const page = await listRecordsAs(ctx, t, {
         filter: JSON.stringify({ field: link.id, op: "contains", value: id }),
         limit: "200",
         ...(sortField ? { sort: `${sortKey.startsWith("-") ? "-" : ""}${sortField.id}` } : {}),

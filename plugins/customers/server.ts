@@ -5,10 +5,7 @@
  * allowDuplicate. Actions: find-duplicates, create, merge, apply-grade-rule, overview; the grading
  * rule also runs daily.
  */
-import { requireAdmin } from "../../worker/access";
-import type { BeforeWriteContext, BeforeWriteResult, PluginServer } from "../../worker/plugins/types";
-import { getRecord } from "../../worker/records/read";
-import { createRecords } from "../../worker/records/write";
+import { createRecordsAs, readRecord, requireAdmin, type BeforeWriteContext, type BeforeWriteResult, type PluginServer } from "../../worker/plugin-sdk";
 import { findMatches, keysOf, matchesWithin, type Keys } from "./duplicates";
 import { applyGradeRule } from "./grade";
 import { mergeCustomers, type MergeInput } from "./merge";
@@ -57,7 +54,7 @@ const server: PluginServer = {
         const t = ctx.table("customers");
         const input = ctx.input as { name?: string; phone?: string; email?: string; id?: number };
         let values: Record<string, unknown> = input;
-        if (input.id !== undefined) values = (await getRecord(ctx, t.meta, input.id, {})).fields;
+        if (input.id !== undefined) values = (await readRecord(ctx, t, input.id)).fields;
         const matches = await findMatches(ctx, t, [keysOf(values)], new Set(input.id !== undefined ? [input.id] : []));
         return { duplicates: matches.get(0) ?? [] };
       },
@@ -70,7 +67,7 @@ const server: PluginServer = {
       async run(ctx) {
         const { allowDuplicate, ...body } = ctx.input as { allowDuplicate?: boolean };
         const t = ctx.table("customers");
-        return createRecords({ db: ctx.db, principal: ctx.principal, reg: ctx.reg, requestId: ctx.requestId, pluginOptions: { allowDuplicate: allowDuplicate === true } }, t.meta, body);
+        return createRecordsAs(ctx, t, body, { allowDuplicate: allowDuplicate === true });
       },
     },
     merge: {

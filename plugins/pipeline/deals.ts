@@ -5,10 +5,9 @@
  * deal's own version guard makes a second concurrent move of the same deal fail whole, so a deal
  * never has two open history rows.
  */
-import { relativeDate } from "../../worker/access/policy";
-import { and, cond, findRows, insertEffect, or, updateEffect } from "../../worker/plugins/effects";
-import type { BeforeWriteContext, BeforeWriteResult, HookProblem, HookRecord, Runtime } from "../../worker/plugins/types";
-import type { Stmt } from "../../worker/query/write";
+import {
+  and, cond, findRows, insertEffect, or, relativeDate, updateEffect, type BeforeWriteContext, type BeforeWriteResult, type HookProblem, type HookRecord, type Runtime, type Stmt,
+} from "../../worker/plugin-sdk";
 import { parseStages, weighted, type Stage } from "./stages";
 
 export interface PipelineRow { id: number; name: string; isDefault: boolean; stages: Stage[] | null }

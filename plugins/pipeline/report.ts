@@ -3,18 +3,14 @@
  * (their read grant's rows; 403 when a needed field is hidden from them), so the report never shows
  * more than the history table itself would.
  */
-import { requireOperation, tableAccess } from "../../worker/access";
-import { forbidden, invalid } from "../../worker/errors";
-import { and, cond, findRows } from "../../worker/plugins/effects";
-import type { ActionContext } from "../../worker/plugins/types";
-import type { FilterNode } from "../../worker/query/filter";
+import { accessTo, and, cond, findRows, forbidden, invalid, requireOperation, type ActionContext, type FilterNode } from "../../worker/plugin-sdk";
 import { loadPipelines } from "./deals";
 
 const NEEDED = ["deal", "stage", "entered_at", "left_at", "seconds_in_stage", "pipeline"];
 
 export async function stageReport(ctx: ActionContext, input: { pipeline?: number; since?: string }) {
   const h = ctx.table("deal_stage_history");
-  const access = tableAccess(ctx.principal, h.meta, ctx.reg);
+  const access = accessTo(ctx, h);
   requireOperation(access, "read");
   for (const k of NEEDED) if (!access.canRead(h.field(k))) throw forbidden(`read ${h.field(k).name} of ${h.meta.name}`);
   const pipelines = await loadPipelines(ctx);

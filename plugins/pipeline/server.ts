@@ -3,8 +3,7 @@
  * and on pipelines (the stage list is valid; stages in use are not removed; new stage names become
  * choices of deals.stage so boards group by them), the starter pipeline, and the stage report.
  */
-import { addChoicesEffect, and, cond, findRows, insertEffect } from "../../worker/plugins/effects";
-import type { BeforeWriteContext, BeforeWriteResult, HookProblem, PluginServer } from "../../worker/plugins/types";
+import { addChoicesEffect, and, cond, findRows, insertEffect, type BeforeWriteContext, type BeforeWriteResult, type HookProblem, type PluginServer } from "../../worker/plugin-sdk";
 import { beforeDeals } from "./deals";
 import { stageReport } from "./report";
 import { parseStages, STANDARD_STAGES } from "./stages";

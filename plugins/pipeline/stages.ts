@@ -3,8 +3,7 @@
  * least one open, one won and one lost stage), so an admin adds a pipeline without code and a bad
  * list is refused naming the stage at fault.
  */
-import type { FieldError } from "../../worker/errors";
-import { validate } from "../../worker/model/validate";
+import { validate, type FieldError } from "../../worker/plugin-sdk";
 
 export type StageKind = "open" | "won" | "lost";
 

@@ -6,8 +6,8 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../../worker/index";
-import { DEMO_GRANTS } from "../../worker/demo/access";
+import worker from "../../main";
+import { demoGrants } from "../../worker/demo/access";
 import { DEMO_USERS } from "../../worker/demo/users";
 import type { Level } from "../../worker/access/policy";
 import { api, createUser, login } from "./helpers";
@@ -36,7 +36,7 @@ async function seedDemo() {
 }
 
 function levelOf(role: string, table: TableName, op: "read" | "create" | "update" | "delete"): Level {
-  return DEMO_GRANTS[role]?.[table]?.[0][op] ?? "none";
+  return demoGrants()[role]?.[table]?.[0][op] ?? "none";
 }
 
 /**

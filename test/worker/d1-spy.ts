@@ -4,7 +4,7 @@
  * make a concurrent change at an exact point of a request (say, just before its write batch).
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import worker from "../../worker/index";
+import worker from "../../main";
 import type { ApiResponse } from "./helpers";
 
 export interface RoundTrip {

@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../worker/index";
+import worker from "../../main";
 import { DEMO_USERS } from "../../worker/demo/users";
 import { api, login } from "./helpers";
 

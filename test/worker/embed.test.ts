@@ -8,7 +8,7 @@
 import { base64url, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { embedKey } from "../../worker/auth/embed";
-import worker from "../../worker/index";
+import worker from "../../main";
 import { api, testEnv, userWithToken } from "./helpers";
 
 const DB = testEnv.DB;

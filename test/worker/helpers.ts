@@ -1,5 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import worker from "../../worker/index";
+import worker from "../../main";
 import type { Env } from "../../worker/env";
 import { createUser as insertUser, type PublicUser } from "../../worker/auth/users";
 

@@ -4,7 +4,7 @@
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../worker/index";
+import worker from "../../main";
 import { deleteDeadRefreshTokens } from "../../worker/auth/sessions";
 import { deleteStaleLoginFailures, LOGIN_WINDOW_SECONDS } from "../../worker/auth/throttle";
 import { testEnv } from "./helpers";

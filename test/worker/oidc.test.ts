@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { SignJWT, base64url, exportJWK, generateKeyPair, type CryptoKey, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import worker from "../../worker/index";
+import worker from "../../main";
 import type { Env } from "../../worker/env";
 import { api, createUser, testEnv, uniqueEmail } from "./helpers";
 

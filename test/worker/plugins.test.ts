@@ -5,7 +5,7 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../../worker/index";
+import worker from "../../main";
 import { bundledPlugin, bundledPlugins, manifestsByName } from "../../worker/plugins/catalog";
 import { validateManifest } from "../../worker/plugins/manifest";
 import type { PluginManifest } from "../../schemas/types";

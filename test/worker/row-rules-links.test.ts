@@ -10,7 +10,7 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../../worker/index";
+import worker from "../../main";
 import { bundledPlugin } from "../../worker/plugins/catalog";
 import { DEMO_USERS } from "../../worker/demo/users";
 import { tableAccess } from "../../worker/access";

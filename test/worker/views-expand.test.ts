@@ -7,7 +7,7 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../../worker/index";
+import worker from "../../main";
 import { ApiClient } from "../../web-components/api/client";
 import { Session } from "../../web-components/api/session";
 import { api, testEnv, userWithToken } from "./helpers";

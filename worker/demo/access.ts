@@ -5,7 +5,7 @@
  */
 import { bumpSchemaVersion, findTable, loadRegistry } from "../model/registry";
 import type { FieldAccess, Grant, Level } from "../access/policy";
-import { BUNDLED } from "../../plugins/index";
+import { bundledPlugins } from "../plugins/catalog";
 import { DEMO_PLUGINS } from "./schema";
 import { DEMO_USERS } from "./users";
 
@@ -21,10 +21,13 @@ const TABLE_GRANTS: Record<string, Record<string, DemoGrant>> = {
   viewer: { tasks: [ops("all", "none", "none", "none"), "read", {}] },
 };
 
-/** role -> table -> [ops, default field access, per-field access by name], plugin manifests included. */
-function demoGrants(): Record<string, Record<string, DemoGrant>> {
+/**
+ * role -> table -> [ops, default field access, per-field access by name], plugin manifests included.
+ * Computed when asked: the catalog of bundled plugins is handed in after this module loads.
+ */
+export function demoGrants(): Record<string, Record<string, DemoGrant>> {
   const out: Record<string, Record<string, DemoGrant>> = {};
-  for (const b of BUNDLED.filter((x) => DEMO_PLUGINS.includes(x.manifest.name))) {
+  for (const b of bundledPlugins().filter((x) => DEMO_PLUGINS.includes(x.manifest.name))) {
     for (const [role, byTable] of Object.entries(b.manifest.grants ?? {})) {
       for (const [table, g] of Object.entries(byTable)) {
         (out[role] ??= {})[table] = [ops(g.read as Level, g.create as Level, g.update as Level, g.delete as Level), g.defaultField ?? "write", g.fields ?? {}];
@@ -35,12 +38,10 @@ function demoGrants(): Record<string, Record<string, DemoGrant>> {
   return out;
 }
 
-export const DEMO_GRANTS: Record<string, Record<string, DemoGrant>> = demoGrants();
-
 export async function seedDemoAccess(db: D1Database, userIds: Map<string, string>, at: string): Promise<void> {
   const reg = await loadRegistry(db);
   const stmts: D1PreparedStatement[] = [];
-  for (const [role, tables] of Object.entries(DEMO_GRANTS)) {
+  for (const [role, tables] of Object.entries(demoGrants())) {
     for (const [name, [o, defaultField, fields]] of Object.entries(tables)) {
       const table = findTable(reg, name);
       if (!table) continue;

@@ -1,22 +1,29 @@
 /**
- * The plugins bundled into this Worker (a Worker cannot read files at run time, so plugins/index.ts
- * imports each plugin.json and server.ts), in dependency order.
+ * The plugins bundled into this Worker, in dependency order. The list is assembled outside worker/
+ * (plugins/index.ts) and handed in by the entry (main.ts -> createWorker), so worker/ never imports
+ * plugins/; a Worker cannot read files at run time, so it is fixed when the bundle is built.
  */
-import { BUNDLED } from "../../plugins/index";
 import type { PluginManifest } from "../../schemas/types";
 import { notFound } from "../errors";
 import type { BundledPlugin } from "./types";
 
+let bundled: readonly BundledPlugin[] = [];
+
+/** Called once by createWorker with the catalog of bundled plugins. */
+export function useBundledPlugins(plugins: readonly BundledPlugin[]): void {
+  bundled = plugins;
+}
+
 export function bundledPlugins(): readonly BundledPlugin[] {
-  return BUNDLED;
+  return bundled;
 }
 
 export function bundledPlugin(name: string): BundledPlugin {
-  const p = BUNDLED.find((b) => b.manifest.name === name);
+  const p = bundled.find((b) => b.manifest.name === name);
   if (!p) throw notFound(`Plugin ${JSON.stringify(name.slice(0, 64))}`, "plugin");
   return p;
 }
 
 export function manifestsByName(): Map<string, PluginManifest> {
-  return new Map(BUNDLED.map((b) => [b.manifest.name, b.manifest]));
+  return new Map(bundled.map((b) => [b.manifest.name, b.manifest]));
 }

@@ -1,0 +1,74 @@
+/**
+ * Effects beyond insert and update by key (plugins/effects.ts): what an action that rewires records
+ * needs (the customers merge), on any field of a table, including fields an admin added. Each
+ * returns statements for one batch (runEffects); every row write is guarded by the version read.
+ */
+import { typeSpec } from "../model/field-types";
+import type { FieldMeta, TableMeta } from "../model/types";
+import type { Runtime } from "../plugins/types";
+import {
+  bumpLinked, chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardRowsMatch, insertAudit, moveLinks, unlinkAll, updateRows,
+  type Stmt,
+} from "../query/write";
+import { accessTo } from "./records";
+
+/** Columns and encoded values of fields (values by field name), for one slot of a table. */
+export function encodeFields(fields: FieldMeta[], values: Record<string, unknown>): Record<string, unknown> {
+  const c: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (f.type === "link" || !(f.name in values)) continue;
+    const enc = typeSpec(f.type).encode(values[f.name], f);
+    fieldColumns(f).forEach((col, i) => (c[col] = enc[i] ?? null));
+  }
+  return c;
+}
+
+/**
+ * One record's fields (values by field name; no links) written at the version read, the version
+ * bumped; without an audit row (the caller writes its own, e.g. `merge`).
+ */
+export function updateFieldsEffect(rt: Runtime, table: TableMeta, row: { id: number; version: number }, values: Record<string, unknown>): Stmt[] {
+  const out: Stmt[] = [];
+  for (let slot = 0; slot < table.slots; slot++) {
+    const c = encodeFields(table.fields.filter((f) => f.slot === slot), values);
+    if (slot !== 0 && Object.keys(c).length === 0) continue;
+    out.push(updateRows(table.id, slot, Object.keys(c), JSON.stringify([{ id: row.id, v: row.version, c }]), rt.at, rt.principal.userId || null));
+    if (slot === 0) out.push(guardChanges(1, "stale"));
+  }
+  return out;
+}
+
+/**
+ * Moves the links of `from` through `f` to `to`, from the junction as it is when the batch runs (a
+ * link added after the read still moves); a one-valued `f` keeps `to`'s own link, else takes the
+ * first. The records on the other side get a version bump (their link value changes).
+ */
+export function moveLinksEffect(rt: Runtime, f: FieldMeta, from: number[], to: number): Stmt[] {
+  const ids = JSON.stringify(from);
+  const inverse = rt.reg.tables.find((x) => x.id === f.options.table)?.fields.find((x) => x.id === f.options.inverseField);
+  return [
+    ...(inverse ? [bumpLinked(inverse, f.tableId, ids, rt.at, rt.principal.userId || null)] : []),
+    moveLinks(f, ids, to, f.options.multiple === false),
+    unlinkAll(f, ids),
+  ];
+}
+
+/** Deletes records at the versions read (all slots and links; 409 when one changed); no audit row. */
+export function deleteEffect(table: TableMeta, rows: { id: number; version: number }[]): Stmt[] {
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  const out: Stmt[] = [deleteVersionedRows(table.id, JSON.stringify(rows.map((r) => ({ id: r.id, v: r.version })))), guardChanges(rows.length, "stale")];
+  for (let slot = 1; slot < table.slots; slot++) out.push(deleteRows(table.id, slot, ids));
+  for (const f of [...table.fields, ...table.deletedFields].filter((x) => x.type === "link")) out.push(unlinkAll(f, ids));
+  return out;
+}
+
+/** Fails the batch (403) unless every record in `ids` still matches the caller's `op` rule when it runs. */
+export function guardRowsEffect(rt: Runtime, table: TableMeta, ids: number[], op: "update" | "delete"): Stmt[] {
+  const rule = accessTo(rt, table).rowFilter(op);
+  return rule ? [guardRowsMatch(table, JSON.stringify(ids), ids.length, rule)] : [];
+}
+
+/** Audit rows `[action, recordId, changes JSON]` on `tableId`, by the caller, in the batch. */
+export function auditEffect(rt: Runtime, tableId: string, rows: [string, number, string][]): Stmt[] {
+  return chunkJson(rows).map((chunk) => insertAudit(chunk, rt.at, rt.principal.userId || null, tableId, rt.requestId));
+}

@@ -1,0 +1,40 @@
+/**
+ * The plugin SDK: everything a plugin may import from the Worker (test/worker/import-boundaries.test.ts
+ * fails on any other import of worker/ from plugins/). plugins/README.md documents it, with the
+ * customers plugin as the worked example. What it hands out works on tables and fields by the keys
+ * the plugin's manifest gave them, so an admin renaming a table or field never breaks plugin code.
+ *
+ * Kept deliberately small: add to it when a plugin needs something, with a line in the README; never
+ * let a plugin reach past it.
+ */
+
+// Manifest, server and hook types.
+export type { PluginManifest } from "../../schemas/types";
+export type {
+  ActionContext, ActionDef, AfterWriteContext, BeforeWriteContext, BeforeWriteResult, BoundTable, BundledPlugin, HookProblem, HookRecord,
+  JobDef, PluginServer, Runtime, TableHooks, Values,
+} from "../plugins/types";
+export type { FieldMeta, TableMeta } from "../model/types";
+export type { FilterNode } from "../query/filter";
+export type { Op } from "../model/field-types";
+/** One statement of a write's batch (SQL with bound parameters), as effects return them. */
+export type { Stmt } from "../query/write";
+
+// Effects: reads by field key, and statements added to the write's batch (version-guarded, audited).
+export { addChoicesEffect, and, cond, findRows, insertEffect, or, runEffects, updateEffect, type FoundRow } from "../plugins/effects";
+export { auditEffect, deleteEffect, encodeFields, guardRowsEffect, moveLinksEffect, updateFieldsEffect } from "./effects";
+
+// Access checks and the caller's own pipelines (what the caller may see and do, as through the API).
+export { accessTo, permittedRecords, permittedIds, readRecord, listRecordsAs, createRecordsAs, type ApiRecord, type TableAccess, type ListOptions } from "./records";
+export { requireAdmin, requireOperation } from "../access";
+
+// Errors: AppError with a stable code (the code decides the HTTP status), and its constructors.
+export { AppError, badRequest, forbidden, invalid, notFound, type ErrorCode, type FieldError } from "../errors";
+
+// Exact arithmetic on integer minor units and decimal quantities, and calendar dates.
+export { addMoney, multiplyMoney, minorDigits, DEFAULT_CURRENCY, type Money } from "../model/money";
+export { shiftDate, shiftMonths, parseDate, parseDatetime } from "../model/dates";
+export { relativeDate } from "../access/policy";
+
+// JSON Schema validation of plugin-owned JSON (a pipeline's stage list), problems per path.
+export { validate } from "../model/validate";

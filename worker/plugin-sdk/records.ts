@@ -1,0 +1,48 @@
+/**
+ * Access checks and the caller's own read and create pipelines, by bound table: what plugin code
+ * shows or writes as the caller goes exactly where the records API would take it.
+ */
+import { tableAccess, type TableAccess } from "../access";
+import type { TableMeta } from "../model/types";
+import type { BoundTable, Runtime } from "../plugins/types";
+import { decodeRow, getRecord, listRecords, readRows, type ApiRecord, type ListOptions } from "../records/read";
+import { createRecords } from "../records/write";
+
+export type { ApiRecord, ListOptions, TableAccess };
+
+const metaOf = (t: BoundTable | TableMeta): TableMeta => ("meta" in t ? t.meta : t);
+
+/** What the caller may do on the table: operations, readable and writable fields, row rules. */
+export function accessTo(rt: Runtime, t: BoundTable | TableMeta): TableAccess {
+  return tableAccess(rt.principal, metaOf(t), rt.reg);
+}
+
+/** The records among `ids` the caller may `op` (its row rule), every field decoded; none without `op`. */
+export async function permittedRecords(rt: Runtime, t: BoundTable | TableMeta, op: "read" | "update" | "delete", ids: number[]): Promise<ApiRecord[]> {
+  const access = accessTo(rt, t);
+  if (!access.may(op) || ids.length === 0) return [];
+  const table = metaOf(t);
+  return (await readRows(rt.db, table, table.fields, ids, access.rowFilter(op))).map((r) => decodeRow(r, table.fields));
+}
+
+/** "May this principal `op` these rows?": the ids among `ids` it may. */
+export async function permittedIds(rt: Runtime, t: BoundTable | TableMeta, op: "read" | "update" | "delete", ids: number[]): Promise<Set<number>> {
+  const access = accessTo(rt, t);
+  if (!access.may(op) || ids.length === 0) return new Set();
+  return new Set((await readRows(rt.db, metaOf(t), [], ids, access.rowFilter(op))).map((r) => r.id as number));
+}
+
+/** One record as the caller would read it (404 when missing or outside their rows). */
+export function readRecord(rt: Runtime, t: BoundTable, id: number): Promise<ApiRecord> {
+  return getRecord(rt, t.meta, id, {}) as Promise<ApiRecord>;
+}
+
+/** A page of records as GET .../records answers the caller (filter and sort by field id). */
+export function listRecordsAs(rt: Runtime, t: BoundTable, opts: ListOptions) {
+  return listRecords(rt, t.meta, opts);
+}
+
+/** Creates records as POST .../records would for the caller; `options` reach the plugin's own hooks. */
+export function createRecordsAs(rt: Runtime, t: BoundTable, body: unknown, options: Record<string, unknown> = {}) {
+  return createRecords({ db: rt.db, principal: rt.principal, reg: rt.reg, requestId: rt.requestId, pluginOptions: options }, t.meta, body);
+}
