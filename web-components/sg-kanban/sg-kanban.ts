@@ -9,8 +9,8 @@
  * `base-url` and `token` (a sign-in token, or an embed token for the embed API).
  * Controllers own what the element borrows: the cells' pages (controllers/paged-lists.ts), pointer
  * drag (controllers/pointer-drag.ts), user names (controllers/user-names.ts), keyboard moves and the
- * move menu (keyboard-move.ts), the server's counts and sums
- * (totals.ts). Records saved elsewhere arrive through `recordsChanged` (sg-app routes them).
+ * move menu (keyboard-move.ts), the server's counts and sums (totals.ts), optimistic moves and
+ * records saved elsewhere, which arrive through `recordsChanged` as sg-app routes them (moves.ts).
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
@@ -20,22 +20,18 @@ import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
 import { formatValue, type GridField } from "../sg-grid/values";
 import "../sg-filter/filter-builder";
 import type { Filter } from "../../schemas/types";
-import { PagedListsController, type PagedList } from "../controllers/paged-lists";
+import { PagedListsController } from "../controllers/paged-lists";
 import { PointerDragController } from "../controllers/pointer-drag";
 import { UserNamesController } from "../controllers/user-names";
 import { BoardSource, PAGE_SIZE, type BoardTarget } from "./board-data";
 import {
-  GROUPABLE, cellFilter, cellKey, columnKeys, expandFields, isEmbedToken, keepExpanded,
-  moveFields, pickSumField, placeOf, problemText, userIdsOf,
-  type BoardField, type Key,
+  GROUPABLE, cellFilter, cellKey, columnKeys, expandFields, isEmbedToken, pickSumField, problemText, userIdsOf, type BoardField, type Key,
 } from "./board-model";
 import { KeyboardMoveController } from "./keyboard-move";
+import { CardMovesController, type Cell, type CellMeta } from "./moves";
 import { BoardTotalsController, sumText, type TotalsQuery } from "./totals";
 import { styles } from "./styles";
 import { emit, type RecordsChange } from "../events";
-
-/** A board cell: the cards of one column (and swimlane), loaded page by page. */
-type Cell = PagedList<{ column: Key; lane: Key | undefined }>;
 
 const NONE = "\u0000none";
 const attrKey = (k: Key | undefined) => (k === null ? NONE : (k ?? ""));
@@ -57,7 +53,6 @@ export class SgKanban extends LitElement {
   @state() private live = "";
   @state() private showFilters = false;
   @state() private q = "";
-  @state() private refused: { id: number; message: string } | null = null;
 
   private source: BoardSource | null = null;
   private tableInfo: TableInfo | null = null;
@@ -72,7 +67,6 @@ export class SgKanban extends LitElement {
   private primary: BoardField | null = null;
   private columns: Key[] = [];
   private lanes: (Key | undefined)[] = [undefined];
-  private pending = new Set<number>();
   private userFilter: Filter | null = null;
   private draftFilter: Filter | null = null;
   private gen = 0;
@@ -80,7 +74,7 @@ export class SgKanban extends LitElement {
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** The cards of each cell, page by page. */
-  private readonly pages = new PagedListsController<{ column: Key; lane: Key | undefined }>(this, {
+  private readonly pages = new PagedListsController<CellMeta>(this, {
     fetch: (cell, cursor) => this.source!.list(this.tableInfo!.name, cellFilter(this.group!, cell.column, this.lane, cell.lane, this.userFilter), cursor, this.q, PAGE_SIZE, this.expand),
     onPage: (records) => this.resolveNames(records),
     errorText: (err) => (err instanceof ApiError ? problemText(err.problem, err.message) : String(err)),
@@ -115,6 +109,33 @@ export class SgKanban extends LitElement {
     titleOf: (rec) => this.titleOf(rec),
     columnLabel: (k) => this.columnLabel(k),
     laneLabel: (k) => this.laneLabel(k),
+  });
+
+  /** Moves of cards, and records changed elsewhere. */
+  private readonly moves = new CardMovesController(this, {
+    pages: this.pages,
+    totals: this.totals,
+    keys: this.keys,
+    ready: () => this.status === "ready",
+    source: () => this.source!,
+    table: () => this.tableInfo?.name ?? "",
+    group: () => this.group,
+    lane: () => this.lane,
+    columns: () => this.columns,
+    lanes: () => this.lanes,
+    canMove: () => this.canMove,
+    filtered: () => !!(this.viewInfo?.filter || this.userFilter || this.q.trim()),
+    totalsQuery: () => this.totalsQuery(),
+    ensureCell: (column, lane) => this.ensureCell(column, lane),
+    resolveNames: (records) => this.resolveNames(records),
+    titleOf: (rec) => this.titleOf(rec),
+    columnLabel: (k) => this.columnLabel(k),
+    announce: (text) => (this.live = text),
+    refuse: (message) => {
+      this.banner = message;
+      emit(this, "sg-notify", { kind: "error", message });
+    },
+    written: (records) => void emit(this, "sg-records-changed", { table: this.tableInfo!.name, records }),
   });
 
   // ------------------------------------------------------------------------------ lifecycle
@@ -256,45 +277,9 @@ export class SgKanban extends LitElement {
     this.requestUpdate();
   }
 
-  /**
-   * Records written elsewhere (sg-app routes the drawer's and the grid's saves here): a card takes the
-   * saved values and version in place, moves to the column its values name, or leaves when the board
-   * has none; a filtered board reads the touched cells again, so a card that no longer matches leaves.
-   * Counts and sums of the touched columns come from the server again.
-   */
+  /** Records written elsewhere (sg-app routes them here): see moves.ts. */
   recordsChanged(change: RecordsChange): void {
-    const group = this.group;
-    if (this.status !== "ready" || !group || change.table !== this.tableInfo?.name) return;
-    const touched = new Set<Key>();
-    const reread = new Set<Cell>();
-    const filtered = !!(this.viewInfo?.filter || this.userFilter || this.q.trim());
-    for (const id of change.deleted ?? []) {
-      const found = this.pages.find(id);
-      if (!found) continue;
-      found.list.records.splice(found.index, 1);
-      touched.add(found.list.column);
-    }
-    for (const rec of change.records) {
-      const found = this.pages.find(rec.id);
-      // A move in flight answers for itself; an older reply must not undo a newer card.
-      if (found && (this.pending.has(rec.id) || found.rec.version > rec.version)) continue;
-      const place = placeOf(rec.fields, group, this.columns, this.lane, this.lanes, found?.list);
-      if (found) {
-        found.list.records.splice(found.index, 1);
-        touched.add(found.list.column);
-      }
-      if (!place) continue;
-      touched.add(place.column);
-      if (!found && !change.created) continue; // not loaded here: its page brings it when scrolled to
-      const to = this.ensureCell(place.column, place.lane);
-      const next: ApiRecord = found ? { ...rec, fields: keepExpanded(found.rec.fields, rec.fields) } : rec;
-      to.records.splice(found && to === found.list ? found.index : 0, 0, next);
-      if (filtered) reread.add(to);
-    }
-    this.resolveNames(change.records);
-    this.requestUpdate();
-    if (touched.size) void this.totals.refresh(this.totalsQuery(), [...touched], this.lanes).catch(() => undefined);
-    for (const cell of reread) void this.pages.reread(cell);
+    this.moves.recordsChanged(change);
   }
 
   private ensureCell(column: Key, lane: Key | undefined): Cell {
@@ -303,71 +288,13 @@ export class SgKanban extends LitElement {
 
   // ------------------------------------------------------------------------------ moving
 
-  private notify(kind: "info" | "error", message: string): void {
-    emit(this, "sg-notify", { kind, message });
-  }
-
-  /** Shows the move at once, sends it, and snaps back with the server's message when refused. */
-  async moveCard(id: number, toColumn: Key, toLane: Key | undefined = undefined): Promise<boolean> {
-    const found = this.pages.find(id);
-    if (!found || !this.canMove || this.pending.has(id)) return false;
-    const { list: from, index, rec } = found;
-    const lane = this.lane ? (toLane === undefined ? from.lane : toLane) : undefined;
-    if (from.column === toColumn && from.lane === lane) return false;
-    const to = this.ensureCell(toColumn, lane);
-    const fields = moveFields(this.group!, toColumn, this.lane, from.lane, lane);
-    const title = this.titleOf(rec);
-    const toLabel = this.columnLabel(toColumn);
-    // Optimistic: the card moves and the counts follow; the sums wait for the server.
-    from.records.splice(index, 1);
-    const moved: ApiRecord = { ...rec, fields: { ...rec.fields, ...fields } };
-    to.records.unshift(moved);
-    this.pending.add(id);
-    this.refused = null;
-    this.bump(from, -1);
-    this.bump(to, +1);
-    this.totals.setStale(from.column, true);
-    this.totals.setStale(toColumn, true);
-    this.keys.follow(id);
-    this.requestUpdate();
-    try {
-      const saved = await this.source!.update(this.tableInfo!.name, rec, fields);
-      const i = to.records.findIndex((r) => r.id === id);
-      if (i >= 0) to.records[i] = { ...saved, fields: keepExpanded(moved.fields, saved.fields) };
-      emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: [saved] });
-      this.live = msg(str`Moved ${title} to ${toLabel}`, { id: "kanban.moved" });
-      this.pending.delete(id);
-      this.requestUpdate();
-      await this.totals.refresh(this.totalsQuery(), [from.column, toColumn], this.lanes).catch(() => undefined);
-      return true;
-    } catch (err) {
-      const message = err instanceof ApiError ? problemText(err.problem, err.message) : String(err);
-      // Snap back to where the card was, with the server's current row after a 409.
-      const i = to.records.findIndex((r) => r.id === id);
-      if (i >= 0) to.records.splice(i, 1);
-      const current = err instanceof ApiError ? err.current : undefined;
-      from.records.splice(Math.min(index, from.records.length), 0, current && current.id === id ? { ...current, fields: keepExpanded(rec.fields, current.fields) } : rec);
-      this.bump(from, +1);
-      this.bump(to, -1);
-      this.totals.setStale(from.column, false);
-      this.totals.setStale(toColumn, false);
-      this.pending.delete(id);
-      this.banner = message;
-      this.refused = { id, message };
-      this.live = msg(str`Move refused: ${message}`, { id: "kanban.refused" });
-      this.notify("error", message);
-      this.keys.follow(id);
-      this.requestUpdate();
-      return false;
-    }
-  }
-
-  private bump(cell: Cell, by: 1 | -1): void {
-    this.totals.bump(cell.column, cell.lane, !!this.lane, by);
+  /** Moves a card (see moves.ts); false when it did not move. */
+  moveCard(id: number, toColumn: Key, toLane: Key | undefined = undefined): Promise<boolean> {
+    return this.moves.move(id, toColumn, toLane);
   }
 
   private onPointerDown(e: PointerEvent, rec: ApiRecord, cell: Cell): void {
-    if (e.button !== 0 || !this.canMove || this.pending.has(rec.id)) return;
+    if (e.button !== 0 || !this.canMove || this.moves.pending.has(rec.id)) return;
     if ((e.target as HTMLElement).closest("button, .menu")) return;
     this.dragging.start(e, rec.id, cell.key);
   }
@@ -539,10 +466,10 @@ export class SgKanban extends LitElement {
   private renderCard(rec: ApiRecord, cell: Cell, tabbable: boolean): TemplateResult {
     const grabbed = this.keys.grab?.id === rec.id;
     const dragging = this.dragging.isDragging(rec.id);
-    const refused = this.refused?.id === rec.id ? this.refused.message : "";
+    const refused = this.moves.refused?.id === rec.id ? this.moves.refused.message : "";
     const movable = this.canMove;
     return html`
-      <div class="card ${movable ? "" : "readonly"} ${dragging ? "dragging" : ""} ${grabbed ? "grabbed" : ""} ${this.pending.has(rec.id) ? "pending" : ""} ${refused ? "refused" : ""}"
+      <div class="card ${movable ? "" : "readonly"} ${dragging ? "dragging" : ""} ${grabbed ? "grabbed" : ""} ${this.moves.pending.has(rec.id) ? "pending" : ""} ${refused ? "refused" : ""}"
         role="option" tabindex=${tabbable ? "0" : "-1"} aria-selected=${this.keys.focusedId === rec.id ? "true" : "false"}
         aria-roledescription=${msg("card", { id: "kanban.card" })} aria-describedby="kanban-help"
         data-card-id=${rec.id} data-kanban-card
