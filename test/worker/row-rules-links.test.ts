@@ -120,7 +120,7 @@ beforeAll(async () => {
   await grant(REP, T.deal, { read: { rule: { field: "customer.owner", op: "eq", value: "$user" } } });
   // The manager: the team's customers, their contacts, and activities by a two-hop path.
   await grant(MGR, T.cust, { read: "team" });
-  await grant(MGR, T.cont, { read: readable("customer") });
+  await grant(MGR, T.cont, { read: readable("customer"), update: { rule: { field: "customer.owner", op: "eq", value: "$user.id" } } });
   await grant(MGR, T.act, { read: { rule: { field: "contact.customer.owner", op: "in", value: "$user.teamMembers" } } });
 });
 
@@ -209,9 +209,19 @@ describe("writes under a rule through a link", () => {
     const ok = await repA.c.patch(`/tables/${T.cont}/records/${ids.kA1}`, { version: mine.version, fields: { name: "kA1", score: 7 } });
     expect(ok.status, ok.text).toBe(200);
     const moved = await cur("kA1");
+    // A customer the rep cannot read does not exist for them (422 on the link), or the rule refuses the new row (403).
     const away = await repA.c.patch(`/tables/${T.cont}/records/${ids.kA1}`, { version: moved.version, fields: { customer: [ids.cB] } });
-    expect(away.status, away.text).toBe(403);
+    expect([403, 422], away.text).toContain(away.status);
     expect(await cur("kA1")).toEqual(moved);
+    // The manager reads the team's customers but updates only contacts of their own: moving one of
+    // theirs to a team mate's customer (readable) fails the update rule on the new row, in the batch.
+    const kM = await cur("kM");
+    const handed = await people.mgr.c.patch(`/tables/${T.cont}/records/${ids.kM}`, { version: kM.version, fields: { customer: [ids.cA] } });
+    expect(handed.status, handed.text).toBe(403);
+    expect(await cur("kM")).toEqual(kM);
+    const renamed = await people.mgr.c.patch(`/tables/${T.cont}/records/${ids.kM}`, { version: kM.version, fields: { score: 301 } });
+    expect(renamed.status, renamed.text).toBe(200);
+    expectProblem(await people.mgr.c.patch(`/tables/${T.cont}/records/${ids.kA1}`, { version: moved.version, fields: { score: 8 } }), 403, "id", "forbidden");
 
     const made = await repA.c.post(`/tables/${T.cont}/records`, { fields: { name: "kA3", customer: [ids.cA] } });
     expect(made.status, made.text).toBe(201);
