@@ -10,7 +10,8 @@ import grantSchema from "../../schemas/grant.schema.json";
 import filterSchema from "../../schemas/filter.schema.json";
 import type { GrantInput } from "../../schemas/types";
 import { AppError, invalid, notFound, type FieldError } from "../errors";
-import { auditRow, checkInput, runBatch, type AdminContext } from "../audit/log";
+import { auditRow, checkInput, type AdminContext } from "../audit/log";
+import { runBatch } from "../db/batch";
 import { bumpSchemaVersion, findTable, type Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import { MAX_LINK_HOPS, parseFilter } from "../query/filter";
@@ -143,7 +144,7 @@ export async function putGrant(ctx: AdminContext, role: string, table: TableMeta
       .bind(role, table.id, JSON.stringify(grant.ops), JSON.stringify(grant.fields), grant.defaultField, ctx.at),
     auditRow(ctx, "grant.set", { target: role, before: before?.grant ?? null, after: grant }, { tableId: table.id }),
     bumpSchemaVersion(ctx.db),
-  ], "Setting the grant");
+  ], { what: "Setting the grant" });
   return grantView(role, table, table.id, grant, ctx.at, registryLookup(reg));
 }
 
@@ -155,7 +156,7 @@ export async function deleteGrant(ctx: AdminContext, role: string, table: TableM
     ctx.db.prepare("DELETE FROM sg_grants WHERE role = ?1 AND table_id = ?2").bind(role, table.id),
     auditRow(ctx, "grant.delete", { target: role, before: before.grant, after: null }, { tableId: table.id }),
     bumpSchemaVersion(ctx.db),
-  ], "Deleting the grant");
+  ], { what: "Deleting the grant" });
   return { deleted: { role, table: table.name } };
 }
 
@@ -178,6 +179,6 @@ export async function setOwnerField(ctx: AdminContext, table: TableMeta, body: u
     ctx.db.prepare("UPDATE sg_tables SET owner_field_id = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1").bind(table.id, field?.id ?? null, ctx.at),
     auditRow(ctx, "table.owner_field", { before: table.ownerFieldId, after: field?.id ?? null }, { tableId: table.id, fieldId: field?.id ?? null }),
     bumpSchemaVersion(ctx.db),
-  ], "Setting the owner field");
+  ], { what: "Setting the owner field" });
   return ownerFieldView({ ...table, ownerFieldId: field?.id ?? null });
 }

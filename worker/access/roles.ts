@@ -9,7 +9,8 @@ import type { RoleInput } from "../../schemas/types";
 import { AppError, notFound } from "../errors";
 import { bumpSchemaVersion } from "../model/registry";
 import { guardChanges } from "../query/write";
-import { auditRow, checkInput, prepare, runBatch, type AdminContext } from "../audit/log";
+import { auditRow, checkInput, prepare, type AdminContext } from "../audit/log";
+import { runBatch } from "../db/batch";
 
 export interface RoleView {
   name: string;
@@ -69,7 +70,7 @@ export async function createRole(ctx: AdminContext, body: unknown): Promise<Role
       .prepare("INSERT INTO sg_roles (name, label, labels, description, builtin, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?5)")
       .bind(after.name, after.label, JSON.stringify(after.labels), after.description, ctx.at),
     auditRow(ctx, "role.create", { target: input.name, after }),
-  ], "Creating the role");
+  ], { what: "Creating the role" });
   return getRole(ctx.db, input.name);
 }
 
@@ -110,7 +111,7 @@ export async function updateRole(ctx: AdminContext, name: string, body: unknown)
   }
   const was = { name: before.name, label: before.label, labels: before.labels, description: before.description };
   stmts.push(auditRow(ctx, "role.update", { target: name, before: was, after: next }));
-  await runBatch(ctx.db, stmts, "Changing the role");
+  await runBatch(ctx.db, stmts, { what: "Changing the role" });
   return getRole(ctx.db, next.name);
 }
 
@@ -130,6 +131,6 @@ export async function deleteRole(ctx: AdminContext, name: string): Promise<{ del
     ...rewriteRoleLists(ctx.db, name, null, ctx.at),
     auditRow(ctx, "role.delete", { target: name, before: { ...before, grants: grants!.results }, users }),
     bumpSchemaVersion(ctx.db),
-  ], "Deleting the role");
+  ], { what: "Deleting the role" });
   return { deleted: name, users };
 }

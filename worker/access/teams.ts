@@ -5,8 +5,10 @@
  * no registry version bump.
  */
 import { AppError, invalid, notFound, type FieldError } from "../errors";
-import { auditRow, checkInput, prepare, runBatch, type AdminContext } from "../audit/log";
+import { auditRow, checkInput, prepare, type AdminContext } from "../audit/log";
+import { runBatch } from "../db/batch";
 import { guardChanges } from "../query/write";
+import { newId } from "../db/ids";
 
 const NAME = { type: "string", pattern: "^[a-z][a-z0-9_]{0,62}$" };
 const LABEL = { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" };
@@ -108,12 +110,7 @@ async function nameTaken(db: D1Database, name: string): Promise<boolean> {
 
 const taken = (name: string) => new AppError("conflict", `A team ${name} already exists`, [{ field: "name", code: "duplicate", message: `A team ${name} already exists` }]);
 
-export function newTeamId(): string {
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  let id = "";
-  while (id.length < 12) for (const b of crypto.getRandomValues(new Uint8Array(16))) if (b < 252 && id.length < 12) id += alphabet[b % 36];
-  return `team_${id}`;
-}
+export const newTeamId = (): string => newId("team");
 
 export async function createTeam(ctx: AdminContext, body: unknown): Promise<TeamView> {
   const input = checkInput<TeamInput>(TEAM_SCHEMA, body, "The team is invalid");
@@ -126,7 +123,7 @@ export async function createTeam(ctx: AdminContext, body: unknown): Promise<Team
     ctx.db.prepare("INSERT INTO sg_teams (id, name, label, created_at) VALUES (?1, ?2, ?3, ?4)").bind(id, input.name, label, ctx.at),
     ...memberStatements(ctx.db, id, members),
     auditRow(ctx, "team.create", { target: id, after: { name: input.name, label, members: memberSummary(members) } }),
-  ], "Creating the team");
+  ], { what: "Creating the team" });
   return getTeam(ctx.db, id);
 }
 
@@ -139,7 +136,7 @@ export async function updateTeam(ctx: AdminContext, ref: string, body: unknown):
     ctx.db.prepare("UPDATE sg_teams SET name = ?2, label = ?3 WHERE id = ?1").bind(before.id, after.name, after.label),
     prepare(ctx.db, guardChanges(1, "missing")),
     auditRow(ctx, "team.update", { target: before.id, before: { name: before.name, label: before.label }, after }),
-  ], "Changing the team");
+  ], { what: "Changing the team" });
   return getTeam(ctx.db, before.id);
 }
 
@@ -150,7 +147,7 @@ export async function deleteTeam(ctx: AdminContext, ref: string): Promise<{ dele
     ctx.db.prepare("DELETE FROM sg_teams WHERE id = ?1").bind(before.id),
     prepare(ctx.db, guardChanges(1, "missing")),
     auditRow(ctx, "team.delete", { target: before.id, before: { name: before.name, label: before.label, members: memberSummary(before.members) } }),
-  ], "Deleting the team");
+  ], { what: "Deleting the team" });
   return { deleted: before.id };
 }
 
@@ -162,6 +159,6 @@ export async function setMembers(ctx: AdminContext, ref: string, body: unknown):
   await runBatch(ctx.db, [
     ...memberStatements(ctx.db, before.id, members),
     auditRow(ctx, "team.members", { target: before.id, before: memberSummary(before.members), after: memberSummary(members) }),
-  ], "Changing the members");
+  ], { what: "Changing the members" });
   return getTeam(ctx.db, before.id);
 }

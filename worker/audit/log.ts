@@ -25,25 +25,6 @@ export function auditRow(ctx: AdminContext, action: string, details: unknown, ta
 
 export const prepare = (db: D1Database, s: Stmt): D1PreparedStatement => db.prepare(s.sql).bind(...s.params);
 
-/**
- * Runs one batch. Our own checks ran just before it; a UNIQUE or FOREIGN KEY failure means someone
- * changed the same thing in between, which is a conflict the caller can retry, and nothing was written.
- */
-export async function runBatch(db: D1Database, stmts: D1PreparedStatement[], what = "The change"): Promise<void> {
-  try {
-    await db.batch(stmts);
-  } catch (err) {
-    const text = String(err);
-    if (/UNIQUE constraint failed|FOREIGN KEY constraint failed|PRIMARY KEY/.test(text)) {
-      throw new AppError("conflict", `${what} collided with a concurrent change; nothing was written. Reload and try again.`);
-    }
-    if (/CHECK constraint failed: (stale|missing)/.test(text)) {
-      throw new AppError("conflict", `${what} depended on something that changed meanwhile; nothing was written. Reload and try again.`);
-    }
-    throw err;
-  }
-}
-
 /** Validates a body against `schema` (plus `extra` schemas it $refs) and returns it typed, or a 422. */
 export function checkInput<T>(schema: object, body: unknown, message: string, extra: object[] = []): T {
   const errors = validate(schema, body, "", extra);

@@ -15,6 +15,7 @@ import type { Env } from "../env";
 import { AppError } from "../errors";
 import { loadPrincipal, type Principal } from "./principal";
 import { EMBED_AUDIENCE, TOKEN_AUDIENCE, issuer, secretKey } from "./tokens";
+import { newId } from "../db/ids";
 
 export const EMBED_MAX_DAYS = 365;
 const EMBED_TYP = "sg-embed+jwt";
@@ -63,10 +64,7 @@ export async function embedKey(env: Env): Promise<Uint8Array> {
   return derived;
 }
 
-export function newEmbedId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `emb_${Array.from(bytes, (b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("")}`;
-}
+export const newEmbedId = (): string => newId("emb", 16);
 
 /** The latest expiry a token minted at `now` may have. */
 export const maxExpiry = (now: Date) => new Date(now.getTime() + EMBED_MAX_DAYS * DAY_MS);

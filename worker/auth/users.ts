@@ -1,5 +1,6 @@
 import { AppError } from "../errors";
 import { hashPassword, verifyDummyPassword, verifyPassword } from "./passwords";
+import { newId } from "../db/ids";
 
 /** What the API may show about a user; never includes the password hash. */
 export interface PublicUser {
@@ -84,18 +85,9 @@ export async function checkCredentials(db: D1Database, email: string, password: 
   return ok && !account.disabled ? account.user : null;
 }
 
-const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /** `usr_` + 12 random [a-z0-9]; bytes >= 252 are redrawn so every character is equally likely. */
-export function newUserId(): string {
-  let id = "";
-  while (id.length < 12) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(16))) {
-      if (byte < 252 && id.length < 12) id += ID_ALPHABET[byte % 36];
-    }
-  }
-  return `usr_${id}`;
-}
+export const newUserId = (): string => newId("usr");
 
 export async function createUser(db: D1Database, input: NewUser): Promise<PublicUser> {
   const now = new Date().toISOString();

@@ -5,6 +5,7 @@
  */
 import { bumpSchemaVersion, findTable, loadRegistry } from "../model/registry";
 import type { FieldAccess, Grant, Level } from "../access/policy";
+import { runBatch } from "../db/batch";
 import { bundledPlugins } from "../plugins/catalog";
 import { DEMO_PLUGINS } from "./schema";
 import { DEMO_USERS } from "./users";
@@ -65,5 +66,5 @@ export async function seedDemoAccess(db: D1Database, userIds: Map<string, string
     );
   }
   stmts.push(bumpSchemaVersion(db));
-  await db.batch(stmts);
+  await runBatch(db, stmts, { what: "Seeding the demo access" });
 }

@@ -9,7 +9,8 @@ import filterSchema from "../../schemas/filter.schema.json";
 import type { Filter } from "../../schemas/types";
 import type { AppEnv } from "../env";
 import { requireAdmin, tableAccess } from "../access";
-import { auditRow, checkInput, checkQuery, intParam, prepare, runBatch, type AdminContext } from "../audit/log";
+import { auditRow, checkInput, checkQuery, intParam, prepare, type AdminContext } from "../audit/log";
+import { runBatch } from "../db/batch";
 import { EMBED_MAX_DAYS, insertEmbed, listEmbeds, loadEmbed, maxExpiry, newEmbedId, revokeEmbed, signEmbedToken, type EmbedToken } from "../auth/embed";
 import { invalid, notFound } from "../errors";
 import { parseDatetime } from "../model/dates";
@@ -117,7 +118,7 @@ export const adminEmbed = new Hono<AppEnv>()
     await runBatch(ctx.db, [
       insertEmbed(ctx.db, embed),
       auditRow(ctx, "embed.create", { target: embed.id, view: view.id, mode: embed.mode, filter, label: embed.label, expiresAt }, { tableId: table.id }),
-    ], "Minting the embed token");
+    ], { what: "Minting the embed token" });
     c.header("Cache-Control", "no-store");
     return c.json({ token, embed: embedReply(embed, fieldNames(reg)) }, 201);
   })
@@ -150,7 +151,7 @@ export const adminEmbed = new Hono<AppEnv>()
         revokeEmbed(ctx.db, embed.id, ctx.at),
         prepare(ctx.db, guardChanges(1, "stale")),
         auditRow(ctx, "embed.revoke", { target: embed.id, view: embed.viewId }, { tableId: view?.id === embed.viewId ? view.tableId : null }),
-      ], "Revoking the embed token");
+      ], { what: "Revoking the embed token" });
     }
     return c.json({ embed: embedReply((await loadEmbed(ctx.db, embed.id))!, fieldNames(reg)) });
   });

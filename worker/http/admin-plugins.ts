@@ -6,7 +6,8 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
 import { requireAdmin } from "../access";
-import { auditRow, checkInput, runBatch } from "../audit/log";
+import { auditRow, checkInput } from "../audit/log";
+import { runBatch } from "../db/batch";
 import { AppError, invalid, notFound } from "../errors";
 import { bumpSchemaVersion, loadRegistry } from "../model/registry";
 import { validate } from "../model/validate";
@@ -96,6 +97,6 @@ export const adminPlugins = new Hono<AppEnv>()
       saveSettingsStatement(ctx.db, p.name, body, ctx.at),
       auditRow(ctx, "plugin.settings", { target: p.name, before: p.settings, after: body }),
       bumpSchemaVersion(ctx.db),
-    ], "Changing the settings");
+    ], { what: "Changing the settings" });
     return c.json({ plugin: describe(b, await state(c)) });
   });

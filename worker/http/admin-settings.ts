@@ -8,7 +8,8 @@ import schema from "../../schemas/rate-limits.schema.json";
 import type { RateLimits } from "../../schemas/types";
 import type { AppEnv } from "../env";
 import { requireAdmin } from "../access";
-import { auditRow, checkQuery, runBatch } from "../audit/log";
+import { auditRow, checkQuery } from "../audit/log";
+import { runBatch } from "../db/batch";
 import { invalid, type FieldError } from "../errors";
 import { validate } from "../model/validate";
 import { DEFAULT_LIMITS, readLimits, rememberLimits, storeLimits } from "../ratelimit/settings";
@@ -46,7 +47,7 @@ export const adminSettings = new Hono<AppEnv>()
     const limits = parseLimits(await readJson(c));
     const ctx = schemaContext(c);
     const before = await readLimits(ctx.db);
-    await runBatch(ctx.db, [storeLimits(ctx.db, limits), auditRow(ctx, "settings.rate_limits", { target: "rate_limits", before, after: limits })], "The rate limit change");
+    await runBatch(ctx.db, [storeLimits(ctx.db, limits), auditRow(ctx, "settings.rate_limits", { target: "rate_limits", before, after: limits })], { what: "The rate limit change" });
     rememberLimits(limits);
     return c.json({ rateLimits: limits, defaults: DEFAULT_LIMITS });
   });

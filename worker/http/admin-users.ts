@@ -10,7 +10,8 @@ import { AppError, invalid, notFound, type FieldError } from "../errors";
 import { requireAdmin } from "../access";
 import { missingRoles } from "../access/roles";
 import { resolveTeams } from "../access/teams";
-import { auditRow, checkInput, checkQuery, intParam, runBatch, type AdminContext } from "../audit/log";
+import { auditRow, checkInput, checkQuery, intParam, type AdminContext } from "../audit/log";
+import { runBatch } from "../db/batch";
 import { hashPassword } from "../auth/passwords";
 import { passwordProblems } from "../auth/password-rules";
 import {
@@ -104,7 +105,7 @@ export const adminUsers = new Hono<AppEnv>()
       insertUser(ctx.db, user, await hashPassword(password), ctx.at),
       ...(teams.length ? replaceMemberships(ctx.db, user.id, teams) : []),
       auditRow(ctx, "user.create", { target: user.id, after: { email: user.email, name: user.name, roles: user.roles, teams, locale: user.locale, timeZone: user.timeZone } }),
-    ], "Creating the user");
+    ], { what: "Creating the user" });
     c.header("Cache-Control", "no-store");
     // The generated password is shown this once, for the admin to hand over; only its hash is kept.
     return c.json({ user: await target(ctx.db, user.id), ...(generated ? { password: generated } : {}) }, 201);
@@ -135,7 +136,7 @@ export const adminUsers = new Hono<AppEnv>()
       before: Object.fromEntries(changed.map((k) => [k, was[k]])),
       after: Object.fromEntries(changed.map((k) => [k, (next as Record<string, unknown>)[k]])),
     }));
-    await runBatch(ctx.db, stmts, "Changing the user");
+    await runBatch(ctx.db, stmts, { what: "Changing the user" });
     return c.json({ user: await target(ctx.db, before.id) });
   })
   .post("/:id/password", async (c) => {
@@ -147,6 +148,6 @@ export const adminUsers = new Hono<AppEnv>()
     await runBatch(ctx.db, [
       ...setPassword(ctx.db, user.id, await hashPassword(input.password), ctx.at),
       auditRow(ctx, "user.password", { target: user.id }),
-    ], "Setting the password");
+    ], { what: "Setting the password" });
     return c.json({ user: await target(ctx.db, user.id), sessionsEnded: true });
   });

@@ -10,6 +10,7 @@ import { minorDigits } from "./money";
 import { findTable, type Registry } from "./registry";
 import type { FieldType } from "./types";
 import { validate } from "./validate";
+import { randomId } from "../db/ids";
 
 const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
   text: ["maxLength"],
@@ -53,10 +54,7 @@ export function validateFieldInput(input: unknown, path = "", partial = false): 
   return input as FieldInput;
 }
 
-function randomChoiceId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("");
-}
+const randomChoiceId = () => randomId(8);
 
 /**
  * Checks and completes a field's options for its type. `selfTable` names the table being created,

@@ -10,13 +10,7 @@ function suffix(id: string, kind: "tbl" | "fld"): string {
   return m[2]!;
 }
 
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-export function newId(prefix: "tbl" | "fld" | "usr", length = 12): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
-  let s = "";
-  for (const b of bytes) s += ALPHABET[b % ALPHABET.length];
-  return `${prefix}_${s}`;
-}
+export { newId } from "../db/ids";
 
 /** Physical table of a user table's slot: slot 0 holds system columns, later slots extend it. */
 export function physicalTable(tableId: string, slot = 0): string {

@@ -2,6 +2,7 @@
  * Table lifecycle: create (with fields), change metadata, soft delete, restore, purge.
  * Each change is one D1 batch: meta rows, DDL, schema version bump and an audit row together.
  */
+import { runBatch, type BatchOptions } from "../db/batch";
 import { AppError, badRequest, type FieldError } from "../errors";
 import type { Stmt } from "../query/write";
 import { createTableSql, dropTableSql } from "./ddl";
@@ -12,8 +13,9 @@ import { bumpSchemaVersion, findTable, loadRegistry, type Registry } from "./reg
 import type { FieldMeta, TableMeta } from "./types";
 import { validate } from "./validate";
 
-export async function runSchemaBatch(db: D1Database, stmts: Stmt[]): Promise<void> {
-  await db.batch([...stmts.map((s) => db.prepare(s.sql).bind(...s.params)), bumpSchemaVersion(db)]);
+/** A schema change: its statements and the schema version bump in one batch (db/batch.ts maps failures). */
+export async function runSchemaBatch(db: D1Database, stmts: Stmt[], opts: BatchOptions = {}): Promise<void> {
+  await runBatch(db, [...stmts, bumpSchemaVersion(db)], opts);
 }
 
 const PRIMARY_TYPES = new Set<FieldMeta["type"]>(["text", "email", "phone", "url", "autonumber", "number", "date"]);

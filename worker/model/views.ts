@@ -16,10 +16,12 @@ import { guardChanges, type Stmt } from "../query/write";
 import { aggregateRecords } from "../records/aggregate";
 import { listRecords, type ListOptions, type ReadContext } from "../records/read";
 import { conflict } from "./definitions";
+import { runSchemaBatch } from "./tables";
 import { auditSchema, type SchemaContext } from "./plan";
 import { bumpSchemaVersion, findTable, type Registry } from "./registry";
 import { findField, type FieldMeta, type Labels, type TableMeta } from "./types";
 import { validate } from "./validate";
+import { newId } from "../db/ids";
 
 type ViewType = ViewInput["type"];
 type Layout = NonNullable<ViewInput["layout"]>;
@@ -248,22 +250,12 @@ async function requireFreeName(db: D1Database, tableId: string, name: string, ex
   if (other) throw conflict("name", `The table already has a view named ${name}`);
 }
 
-/** Runs a view change with its audit row and the schema version bump; maps lost races to 409s. */
+/** Runs a view change with its audit row and the schema version bump; a name taken meanwhile is 409 on `name`. */
 async function runViewBatch(db: D1Database, stmts: Stmt[], onStale?: () => Promise<never>): Promise<void> {
-  try {
-    await db.batch([...stmts.map((s) => db.prepare(s.sql).bind(...s.params)), bumpSchemaVersion(db)]);
-  } catch (err) {
-    const text = String(err);
-    if (onStale && /CHECK constraint failed: stale/.test(text)) await onStale();
-    if (/UNIQUE constraint failed/.test(text)) throw conflict("name", "The table already has a view with that name");
-    throw err;
-  }
+  await runSchemaBatch(db, stmts, { what: "The view change", onStale, onUnique: () => conflict("name", "The table already has a view with that name") });
 }
 
-function newViewId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `viw_${Array.from(bytes, (b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("")}`;
-}
+const newViewId = () => newId("viw");
 
 export async function createView(ctx: SchemaContext, reg: Registry, body: unknown): Promise<ViewMeta> {
   const { name, table, def, roles } = await checkDefinition(ctx.db, reg, body);

@@ -12,7 +12,8 @@ import {
   chunkJson, fieldColumns, guardChanges, guardExists, insertAudit, insertRows, linkPairs, reserveRecordIds, SYSTEM_INSERT_COLUMNS,
   unlinkAll, unlinkTargets, updateRows, type Stmt,
 } from "../query/write";
-import { AppError } from "../errors";
+import { runBatch } from "../db/batch";
+import { randomId } from "../db/ids";
 import { decodeRow } from "../records/read";
 import type { BoundTable, Runtime, Values } from "./types";
 
@@ -145,17 +146,9 @@ function keyOf(t: BoundTable, f: FieldMeta): string {
   return t.keys().find((k) => t.field(k).id === f.id) ?? f.name;
 }
 
-/** Runs statements as one batch; a tripped guard becomes 409 (stale, missing) or 403 (denied). */
+/** Runs an action's or job's statements as one batch (db/batch.ts: a tripped guard is 409, or 403 when denied). */
 export async function runEffects(db: D1Database, stmts: Stmt[]): Promise<void> {
-  if (stmts.length === 0) return;
-  try {
-    await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
-  } catch (err) {
-    const guard = /CHECK constraint failed: (stale|missing|denied)/.exec(String(err))?.[1];
-    if (guard === "denied") throw new AppError("forbidden", "The change would put a record outside the rows you may write; nothing was written");
-    if (guard) throw new AppError("conflict", "The records changed while this change was running; nothing was written. Reload and try again.");
-    throw err;
-  }
+  await runBatch(db, stmts);
 }
 
 /** Adds choices to a select field in the batch (guarded on the options read), bumping the schema version. */
@@ -164,7 +157,7 @@ export function addChoicesEffect(rt: Runtime, f: FieldMeta, choices: { name: str
   const extra = choices.filter((c) => !have.has(c.name));
   if (extra.length === 0) return [];
   const palette = ["#4c6ef5", "#12b886", "#fab005", "#fa5252", "#7950f2", "#15aabf", "#fd7e14", "#82c91e"];
-  const next = { ...f.options, choices: [...(f.options.choices ?? []), ...extra.map((c, i) => ({ id: crypto.randomUUID().replace(/-/g, "").slice(0, 12), name: c.name, color: c.color ?? palette[i % palette.length]!, ...(c.labels ? { labels: c.labels } : {}) }))] };
+  const next = { ...f.options, choices: [...(f.options.choices ?? []), ...extra.map((c, i) => ({ id: randomId(12), name: c.name, color: c.color ?? palette[i % palette.length]!, ...(c.labels ? { labels: c.labels } : {}) }))] };
   return [
     { sql: "UPDATE sg_fields SET options = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3 AND options = ?4", params: [JSON.stringify(next), rt.at, f.id, JSON.stringify(f.options)] },
     guardChanges(1, "stale"),

@@ -55,11 +55,6 @@ export async function setPluginEnabled(ctx: SchemaContext, name: string, enabled
       auditSchema(ctx, "plugin.enable", null, null, { plugin: name, tables: tables.map((t) => t.name), fields: fields.map((f) => f.id) }),
     );
   }
-  try {
-    await runSchemaBatch(ctx.db, stmts);
-  } catch (err) {
-    if (/UNIQUE constraint failed/.test(String(err))) throw new AppError("conflict", `A name of ${name}'s tables or fields was taken meanwhile; rename it and try again`);
-    throw err;
-  }
+  await runSchemaBatch(ctx.db, stmts, { onUnique: () => new AppError("conflict", `A name of ${name}'s tables or fields was taken meanwhile; rename it and try again`) });
   return { plugin: name, enabled, changed: true };
 }

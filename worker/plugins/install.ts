@@ -93,14 +93,7 @@ export async function installPlugin(ctx: SchemaContext, name: string, principal:
 }
 
 async function runInstallBatch(db: D1Database, stmts: Stmt[], name: string): Promise<void> {
-  try {
-    await runSchemaBatch(db, stmts);
-  } catch (err) {
-    if (/UNIQUE constraint failed|PRIMARY KEY/.test(String(err))) {
-      throw new AppError("conflict", `Installing ${name} collided with a concurrent change; nothing was written. Try again.`);
-    }
-    throw err;
-  }
+  await runSchemaBatch(db, stmts, { what: `Installing ${name}` });
 }
 
 async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: Registry, state: PluginState, report: InstallReport): Promise<Stmt[]> {

@@ -11,11 +11,9 @@ import type { TableMeta } from "../model/types";
 import { Columns } from "./columns";
 import { compileFilter, type FilterNode } from "./filter";
 import { Params } from "./params";
+import { chunkJson, type GuardReason, type Stmt } from "../db/batch";
 
-export interface Stmt {
-  sql: string;
-  params: unknown[];
-}
+export { chunkJson, type GuardReason, type Stmt };
 
 /** Physical columns a field writes, in the order `encode` returns values. */
 export function fieldColumns(f: FieldMeta): string[] {
@@ -67,7 +65,6 @@ export function deleteVersionedRows(tableId: string, itemsJson: string): Stmt {
 }
 
 /** Aborts the batch unless the previous statement changed exactly `n` rows. */
-export type GuardReason = "stale" | "missing" | "denied";
 
 export function guardChanges(n: number, reason: GuardReason): Stmt {
   return { sql: "INSERT INTO sg_guard (reason) SELECT ?2 WHERE changes() <> ?1", params: [n, reason] };
@@ -228,28 +225,6 @@ export function reserveRecordIds(tableId: string, n: number): Stmt {
 
 export function reserveNumbers(fieldId: string, n: number): Stmt {
   return { sql: "UPDATE sg_fields SET next_number = next_number + ?1 WHERE id = ?2 RETURNING next_number - ?1 AS first", params: [n, fieldId] };
-}
-
-/** Splits rows into JSON arrays of at most `maxChars` UTF-16 units each (under 2 MB of UTF-8). */
-export function chunkJson(rows: unknown[], maxChars = 600_000): string[] {
-  // Usually everything fits: one stringify of the whole array is much cheaper than one per row.
-  const whole = JSON.stringify(rows);
-  if (whole.length <= maxChars) return [whole];
-  const out: string[] = [];
-  let current: string[] = [];
-  let size = 2;
-  for (const row of rows) {
-    const s = JSON.stringify(row);
-    if (current.length > 0 && size + s.length + 1 > maxChars) {
-      out.push(`[${current.join(",")}]`);
-      current = [];
-      size = 2;
-    }
-    current.push(s);
-    size += s.length + 1;
-  }
-  if (current.length) out.push(`[${current.join(",")}]`);
-  return out;
 }
 
 export function existingIds(tableId: string, idsJson: string): Stmt {

@@ -17,6 +17,7 @@
  * bumped and audited, not checked. A delete unlinks its records' targets the same way
  * (`unlinkDeleted`), without a check: the other end of those links is gone.
  */
+import { runBatch } from "../db/batch";
 import { AppError, type FieldError } from "../errors";
 import { tableAccess, type TableAccess } from "../access";
 import type { Principal } from "../auth/principal";
@@ -322,10 +323,7 @@ export async function linkStatements(ctx: LinkContext, table: TableMeta, check: 
 
   if (derived.length) {
     // One round trip for every derived link's holders; they are bumped as they are, like the links.
-    const results = await ctx.db.batch<Row>(derived.map((d) => {
-      const s = linkHolderRows(table, d.pair.f, JSON.stringify(d.targets), null);
-      return ctx.db.prepare(s.sql).bind(...s.params);
-    }));
+    const results = await runBatch<Row>(ctx.db, derived.map((d) => linkHolderRows(table, d.pair.f, JSON.stringify(d.targets), null)));
     derived.forEach((d, i) => {
       for (const r of results[i]!.results) {
         const id = r.id as number;

@@ -17,6 +17,7 @@ import {
   auditLinkDeltas, bumpVersions, existingIds, fieldColumns, guardExists, insertAudit, insertRows, linkPairs, SYSTEM_INSERT_COLUMNS, type Stmt,
 } from "../query/write";
 import { prepare } from "../audit/log";
+import { runBatch } from "../db/batch";
 import { decodeRow, readRows } from "./read";
 
 export interface RestoreContext {
@@ -112,14 +113,7 @@ export async function restoreRecord(ctx: RestoreContext, table: TableMeta, id: n
   }
   const changes = Object.fromEntries([...values].map(([f, v]) => [f.id, [null, v]]));
   stmts.push(insertAudit(JSON.stringify([["restore", id, JSON.stringify(changes)]]), at, by, table.id, ctx.requestId));
-  try {
-    await db.batch(stmts.map((s) => prepare(db, s)));
-  } catch (err) {
-    const text = String(err);
-    if (/UNIQUE constraint failed|PRIMARY KEY/.test(text)) throw conflict(`Record ${id} of ${table.name} was restored or re-created meanwhile`);
-    if (/CHECK constraint failed: missing/.test(text)) throw new AppError("conflict", "A linked record was deleted while restoring; nothing was written. Try again.");
-    throw err;
-  }
+  await runBatch(db, stmts, { what: "Restoring the record", onUnique: () => conflict(`Record ${id} of ${table.name} was restored or re-created meanwhile`) });
   const [restored] = await readRows(db, table, table.fields, [id]);
   return { record: decodeRow(restored!, table.fields), skipped };
 }

@@ -19,6 +19,7 @@ import { checkFieldsObject, validateWrites, type WriteItem } from "./validate";
 import { LinkCheck, linkStatements, unlinkDeleted } from "./links";
 import { ownerField, type Operation } from "../access/policy";
 import { runWriteHooks } from "../plugins/hooks";
+import { runBatch } from "../db/batch";
 
 export const MAX_BATCH = 1000;
 
@@ -101,22 +102,6 @@ function encodeSlot(fields: FieldMeta[], values: Record<string, unknown>, full: 
 
 function slotsOf(table: TableMeta): number[] {
   return Array.from({ length: table.slots }, (_, i) => i);
-}
-
-/**
- * Runs the batch. When a guard aborts it because versions moved meanwhile (a concurrent writer won
- * the race after our read), `onStale` reports the current rows as a 409.
- */
-async function runBatch(db: D1Database, stmts: Stmt[], onStale?: () => Promise<void>): Promise<void> {
-  try {
-    await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
-  } catch (err) {
-    const guard = /CHECK constraint failed: (stale|missing|denied)/.exec(String(err))?.[1];
-    if (guard === "denied") throw new AppError("forbidden", "The change would put a record outside the rows you may write; nothing was written");
-    if (guard === "stale" && onStale) await onStale();
-    if (guard) throw new AppError("conflict", "The records changed while this write was running; nothing was written. Reload and try again.");
-    throw err;
-  }
 }
 
 /** Audit rows [action, record id, changes]; the changes object is stored as the very JSON text it is sent as. */
@@ -222,7 +207,7 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   if (createFilter) stmts.push(guardRowsMatch(table, JSON.stringify(ids), ids.length, createFilter));
   const audit = values.map((v, i): AuditRow => ["create", ids[i]!, changesOf(table.fields, null, v)]);
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
-  await runBatch(ctx.db, stmts);
+  await runBatch(ctx.db, stmts, { what: "The write" });
   await hooks.afterWrite();
   // Plugin statements in the batch may have touched the new rows: then they are read back as they are.
   const records = (hooks.statements.length === 0 ? writtenRecords(access, ids, encoded, at, by) : null) ?? (await readBack(ctx, access, ids));
@@ -309,7 +294,7 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
     return ["update", id, changesOf(table.fields, current.get(id)!, w.fields)];
   });
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
-  await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single));
+  await runBatch(ctx.db, stmts, { what: "The write", onStale: async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single) });
   await hooks.afterWrite();
   const records = await readBack(ctx, access, items.map((it) => it.id as number));
   return single ? { record: records[0]! } : { records };
@@ -334,7 +319,7 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
     return ["delete", id, Object.fromEntries(table.fields.map((f) => [f.id, [before.fields[f.name] ?? null, null]]))];
   });
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
-  await runBatch(ctx.db, stmts, async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "delete"), single));
+  await runBatch(ctx.db, stmts, { what: "The delete", onStale: async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "delete"), single) });
   await hooks.afterWrite();
   return { deleted: ids };
 }
