@@ -7,21 +7,11 @@
 import { forbidden } from "../errors";
 import type { Principal } from "../auth/principal";
 import { findTable, type Registry } from "../model/registry";
-import type { FieldMeta, TableMeta } from "../model/types";
+import type { TableMeta } from "../model/types";
 import { MAX_LINK_HOPS, NOTHING, parseFilter, type FilterNode } from "../query/filter";
-import { compileAccess, type Operation } from "./policy";
+import { compileAccess, type Operation, type TableAccess } from "./policy";
 
-export type { Operation };
-
-export interface TableAccess {
-  table: TableMeta;
-  may(op: Operation): boolean;
-  canRead(f: FieldMeta): boolean;
-  canWrite(f: FieldMeta): boolean;
-  /** Rows the caller may touch with `op`; null when unrestricted. */
-  rowFilter(op: Operation): FilterNode | null;
-  reason(op: Operation): string;
-}
+export type { Operation, TableAccess };
 
 /**
  * `hops`: link fields a rule may still follow. A rule `{field: "customer", op: "readable"}` takes the

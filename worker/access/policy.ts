@@ -81,7 +81,8 @@ export function substitute(rule: unknown, subject: Subject, now = new Date()): u
   return rule;
 }
 
-export interface Compiled {
+/** A principal's access to one table, as the pipelines ask it (re-exported by access/index.ts). */
+export interface TableAccess {
   table: TableMeta;
   may(op: Operation): boolean;
   canRead(f: FieldMeta): boolean;
@@ -106,7 +107,7 @@ function levelFilter(level: Level, table: TableMeta, subject: Subject, parse: (f
   return parse(substitute(level.rule, subject));
 }
 
-export function compileAccess(table: TableMeta, subject: Subject, grants: Grant[], isAdmin: boolean, parse: (f: unknown) => FilterNode): Compiled {
+export function compileAccess(table: TableMeta, subject: Subject, grants: Grant[], isAdmin: boolean, parse: (f: unknown) => FilterNode): TableAccess {
   if (isAdmin) {
     return { table, may: () => true, canRead: () => true, canWrite: (f) => typeSpec(f.type).writable, rowFilter: () => null, reason: () => "" };
   }

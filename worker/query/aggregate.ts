@@ -19,7 +19,8 @@ import { validate } from "../model/validate";
 import { Columns } from "./columns";
 import { parseFilter, type FilterNode } from "./filter";
 import { MAX_PARAMS, Params } from "./params";
-import { whereParts, type Compiled } from "./select";
+import type { Stmt } from "../db/batch";
+import { whereParts } from "./select";
 
 export type Bucket = "day" | "week" | "month" | "quarter" | "year";
 export type MeasureOp = "count" | "sum" | "avg" | "min" | "max";
@@ -197,7 +198,7 @@ function keyExpr(k: GroupKey, cols: Columns): string {
   }
 }
 
-export function compileAggregate(query: AggregateQuery): Compiled {
+export function compileAggregate(query: AggregateQuery): Stmt {
   const cols = new Columns(query.table);
   const params = new Params();
   const stats = statsOf(query.measures);

@@ -12,6 +12,7 @@ import type { FieldMeta, TableMeta } from "../model/types";
 import { Columns } from "./columns";
 import { compileFilter, type FilterNode } from "./filter";
 import { likeEscape, MAX_PARAMS, Params } from "./params";
+import type { Stmt } from "../db/batch";
 
 export interface SortKey {
   field: FieldMeta;
@@ -44,10 +45,6 @@ export interface ReadQuery {
 /** The column a ReadQuery's probe is returned in. */
 export const PROBE_COLUMN = "probe";
 
-export interface Compiled {
-  sql: string;
-  params: unknown[];
-}
 
 export const MAX_SORT_KEYS = 5;
 /** D1 returns at most 100 columns per row; wider selections are read in groups and merged by id. */
@@ -135,7 +132,7 @@ function checkParams(params: Params): void {
   }
 }
 
-export function compileList(query: ReadQuery): Compiled {
+export function compileList(query: ReadQuery): Stmt {
   const cols = new Columns(query.table);
   const params = new Params();
   const sort = query.sort ?? [];
@@ -154,7 +151,7 @@ export function compileList(query: ReadQuery): Compiled {
   return { sql, params: params.values };
 }
 
-export function compileCount(query: ReadQuery): Compiled {
+export function compileCount(query: ReadQuery): Stmt {
   const cols = new Columns(query.table);
   const params = new Params();
   const where = whereParts(query, cols, params);
@@ -188,7 +185,7 @@ function afterValue(key: { expr: string; desc: boolean }, v: unknown, params: Pa
   return v === null ? null : `(${key.expr} < ${params.add(v)} OR ${key.expr} IS NULL)`;
 }
 
-export function compileGet(table: TableMeta, select: FieldMeta[], ids: number[], rowFilter?: FilterNode | null): Compiled {
+export function compileGet(table: TableMeta, select: FieldMeta[], ids: number[], rowFilter?: FilterNode | null): Stmt {
   const cols = new Columns(table);
   const params = new Params();
   const list = selectList(cols, select);
