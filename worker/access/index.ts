@@ -40,6 +40,23 @@ export function tableAccess(principal: Principal, table: TableMeta, reg: Registr
   return compileAccess(table, subject, reg.grants, principal.isAdmin, parse);
 }
 
+/** Who is asking, and what narrows their grants (an embed token: one view's fields and rows). */
+export interface Caller {
+  principal: Principal;
+  reg: Registry;
+  narrow?: (access: TableAccess) => TableAccess;
+}
+
+/**
+ * What this caller may do on this table: their grants, narrowed by an embed when there is one. Every
+ * records pipeline (list, get, create, update, delete, aggregate, link checks) asks here, so a
+ * narrowing applies everywhere or nowhere.
+ */
+export function callerAccess(caller: Caller, table: TableMeta): TableAccess {
+  const granted = tableAccess(caller.principal, table, caller.reg);
+  return caller.narrow ? caller.narrow(granted) : granted;
+}
+
 export function requireOperation(access: TableAccess, op: Operation): void {
   if (!access.may(op)) throw forbidden(`${op} records of ${access.table.name}`, access.reason(op));
 }

@@ -7,7 +7,7 @@
  * of a second currency field) and divided (avg, half-even) as BigInt. An amount is a JSON number up
  * to 2^53 and a string of digits beyond it; past SQLite's 2^63 the request is refused with 422.
  */
-import { requireOperation, tableAccess } from "../access";
+import { callerAccess, requireOperation } from "../access";
 import { AppError } from "../errors";
 import { typeSpec } from "../model/field-types";
 import type { FieldMeta, TableMeta } from "../model/types";
@@ -73,8 +73,7 @@ function overflow(measures: Measure[]): AppError {
 }
 
 export async function aggregateRecords(ctx: ReadContext, table: TableMeta, body: unknown, scope: AggregateScope = {}) {
-  const base = tableAccess(ctx.principal, table, ctx.reg);
-  const access = ctx.narrow ? ctx.narrow(base) : base;
+  const access = callerAccess(ctx, table);
   requireOperation(access, "read");
   const fields = scope.fields ?? null;
   const canUse = (f: FieldMeta) => access.canRead(f) && (!fields || fields.has(f.id));

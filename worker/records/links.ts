@@ -19,7 +19,7 @@
  */
 import { runBatch } from "../db/batch";
 import { AppError, type FieldError } from "../errors";
-import { tableAccess, type TableAccess } from "../access";
+import { callerAccess, type TableAccess } from "../access";
 import type { Principal } from "../auth/principal";
 import { findTable, type Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
@@ -85,8 +85,7 @@ function pairOf(reg: Registry, f: FieldMeta): Pair {
 }
 
 function accessTo(ctx: LinkContext, table: TableMeta): TableAccess {
-  const granted = tableAccess(ctx.principal, table, ctx.reg);
-  return ctx.narrow ? ctx.narrow(granted) : granted;
+  return callerAccess(ctx, table);
 }
 
 /**

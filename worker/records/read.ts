@@ -3,7 +3,7 @@
  * compile one statement -> D1 -> decode only readable fields -> expand links.
  */
 import { AppError, badRequest, notFound } from "../errors";
-import { tableAccess, requireOperation, type TableAccess } from "../access";
+import { callerAccess, tableAccess, requireOperation, type TableAccess } from "../access";
 import type { Principal } from "../auth/principal";
 import { isStoredValue, typeSpec } from "../model/field-types";
 import { column, column2 } from "../model/names";
@@ -190,8 +190,7 @@ class StaleRead extends Error {
 }
 
 async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
-  const granted = tableAccess(ctx.principal, table, ctx.reg);
-  const access = ctx.narrow ? ctx.narrow(granted) : granted;
+  const access = callerAccess(ctx, table);
   requireOperation(access, "read");
   const canRead = (f: FieldMeta) => access.canRead(f);
   const expand = parseExpand(access, opts.expand);
@@ -246,7 +245,7 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
 }
 
 export async function getRecord(ctx: ReadContext, table: TableMeta, id: number, opts: { fields?: string; expand?: string }) {
-  const access = tableAccess(ctx.principal, table, ctx.reg);
+  const access = callerAccess(ctx, table);
   requireOperation(access, "read");
   const expand = parseExpand(access, opts.expand);
   const select = withExpanded(selectFields(access, opts.fields), expand);

@@ -4,14 +4,13 @@
  * cards but cannot walk the user directory. Runs through the aggregate pipeline, so the row rules,
  * the embed's narrowing and hidden fields apply exactly as they do to the records.
  */
-import { tableAccess } from "../access";
+import { callerAccess } from "../access";
 import type { TableMeta } from "../model/types";
 import { aggregateRecords } from "./aggregate";
 import type { ReadContext } from "./read";
 
 export async function visibleUserIds(ctx: ReadContext, table: TableMeta, ids: string[]): Promise<Set<string>> {
-  const granted = tableAccess(ctx.principal, table, ctx.reg);
-  const access = ctx.narrow ? ctx.narrow(granted) : granted;
+  const access = callerAccess(ctx, table);
   const seen = new Set<string>();
   if (!ids.length || !access.may("read")) return seen;
   const userFields = table.fields.filter((f) => f.type === "user" && access.canRead(f));

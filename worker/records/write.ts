@@ -5,7 +5,7 @@
  * so a write happens whole or not at all.
  */
 import { AppError, invalid, notFound, type FieldError } from "../errors";
-import { requireOperation, tableAccess, type TableAccess } from "../access";
+import { callerAccess, requireOperation, type TableAccess } from "../access";
 import type { Principal } from "../auth/principal";
 import { typeSpec } from "../model/field-types";
 import type { Registry } from "../model/registry";
@@ -161,7 +161,7 @@ function encodeAll(fields: FieldMeta[], values: Record<string, unknown>[]): Reco
 }
 
 export async function createRecords(ctx: WriteContext, table: TableMeta, body: unknown) {
-  const access = tableAccess(ctx.principal, table, ctx.reg);
+  const access = callerAccess(ctx, table);
   requireOperation(access, "create");
   const { items, single } = parseItems(body, ["fields"], []);
   const writes = toWriteItems(items, single);
@@ -255,8 +255,7 @@ function checkVersions(access: TableAccess, items: Row[], current: Map<number, A
 }
 
 export async function updateRecords(ctx: WriteContext, table: TableMeta, body: unknown, pathId?: number) {
-  const granted = tableAccess(ctx.principal, table, ctx.reg);
-  const access = ctx.narrow ? ctx.narrow(granted) : granted;
+  const access = callerAccess(ctx, table);
   requireOperation(access, "update");
   const bulk = pathId === undefined;
   const parsed = parseItems(body, bulk ? ["id", "version", "fields"] : ["version", "fields"], bulk ? ["id", "version"] : ["version"]);
@@ -301,7 +300,7 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
 }
 
 export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: Row[], single: boolean) {
-  const access = tableAccess(ctx.principal, table, ctx.reg);
+  const access = callerAccess(ctx, table);
   requireOperation(access, "delete");
   const current = await loadCurrent(ctx, access, items, single, "delete");
   checkVersions(access, items, current, single);
