@@ -23,7 +23,7 @@ import Database from "better-sqlite3";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { hashPassword } from "../worker/auth/passwords";
 import { STAGES } from "./lib/data";
-import { DATA_DIR, ROOT, STATE_DIR } from "./lib/server";
+import { bundleName, DATA_DIR, ROOT, STATE_DIR } from "./lib/server";
 import { summarise, type Summary } from "./lib/stats";
 
 const DIR = path.join(DATA_DIR, "grid");
@@ -99,9 +99,10 @@ function buildFrozen(): void {
 <script type="module" src="/embed.js"></script></body></html>`);
   const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
   spawnSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", BUILD], { cwd: ROOT, env, encoding: "utf8" });
-  if (!existsSync(path.join(BUILD, "index.js"))) throw new Error("wrangler deploy --dry-run produced no bundle");
+  const bundle = bundleName(/^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? "index.ts");
+  if (!existsSync(path.join(BUILD, bundle))) throw new Error("wrangler deploy --dry-run produced no bundle");
   const frozen = toml
-    .replace(/^main\s*=.*$/m, 'main = "index.js"\nno_bundle = true')
+    .replace(/^main\s*=.*$/m, `main = "${bundle}"\nno_bundle = true`)
     .replace(/^migrations_dir\s*=.*$/m, `migrations_dir = ${JSON.stringify(path.join(ROOT, "migrations"))}`)
     .replace(/^(\[assets\][^[]*?^directory\s*=\s*)"[^"]+"/m, `$1${JSON.stringify(WEB)}`);
   writeFileSync(path.join(BUILD, "wrangler.toml"), frozen);

@@ -43,11 +43,17 @@ export function buildWorker(): void {
   if (assets) mkdirSync(path.join(SNAPSHOT_DIR, assets), { recursive: true });
   runWrangler(["deploy", "--dry-run", "--outdir", BUILD_DIR, "--config", path.join(SNAPSHOT_DIR, "wrangler.toml")], "wrangler deploy --dry-run");
   let toml = readFileSync(path.join(SNAPSHOT_DIR, "wrangler.toml"), "utf8");
-  if (!/^main\s*=.*$/m.test(toml)) throw new Error("wrangler.toml has no main");
-  toml = toml.replace(/^main\s*=.*$/m, 'main = "index.js"\nno_bundle = true');
+  const main = /^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  if (!main) throw new Error("wrangler.toml has no main");
+  toml = toml.replace(/^main\s*=.*$/m, `main = "${bundleName(main)}"\nno_bundle = true`);
   toml = toml.replace(/^migrations_dir\s*=.*$/m, 'migrations_dir = "../snapshot/migrations"');
   if (assets) toml = toml.replace(/^(\[assets\][^[]*?^directory\s*=\s*)"[^"]+"/m, `$1"../snapshot/${assets}"`);
   writeFileSync(path.join(BUILD_DIR, "wrangler.toml"), toml);
+}
+
+/** The file `wrangler deploy --dry-run` bundles entry `main` into (main.ts -> main.js). */
+export function bundleName(main: string): string {
+  return path.basename(main).replace(/\.[cm]?[jt]s$/, "") + ".js";
 }
 
 /** A path inside the snapshot (for importing the worker's modules as served). */

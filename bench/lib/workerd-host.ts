@@ -6,6 +6,7 @@
  * Run as its own process (process group) by server.ts: `tsx workerd-host.ts <config> <persist> <port> <secret>`.
  * Prints "ready <url>" once the Worker answers, and stops on SIGTERM.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
@@ -19,7 +20,8 @@ const mf = new Miniflare({
   // The API figures need no static assets; the bundle is one ES module beside the config.
   assets: undefined,
   modules: true,
-  scriptPath: path.join(path.dirname(configPath), "index.js"),
+  // The frozen config's main names the bundle beside it.
+  scriptPath: path.join(path.dirname(configPath), /^main\s*=\s*"([^"]+)"/m.exec(readFileSync(configPath, "utf8"))![1]!),
   bindings: { ...(workerOptions.bindings ?? {}), TOKEN_SECRET: tokenSecret },
   d1Persist: path.join(persistTo, "v3", "d1"),
   host: "127.0.0.1",
