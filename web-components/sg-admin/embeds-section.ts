@@ -146,7 +146,7 @@ export class SgAdminEmbeds extends LitElement {
         </div>
         <fieldset><legend>${msg("Only these records (optional)", { id: "admin.embed.filter" })}</legend>
           <sg-filter-builder data-role="embed-filter" .fields=${this.table?.fields ?? []} .value=${d.filter} error-prefix="filter" .errors=${p.under("filter")}
-            @sg-filter-change=${(e: CustomEvent<{ value: Filter | null; valid: boolean }>) => set({ filter: e.detail.value, filterValid: e.detail.valid })}></sg-filter-builder>
+            @sg-filter-change=${(e: HTMLElementEventMap["sg-filter-change"]) => set({ filter: e.detail.value, filterValid: e.detail.valid })}></sg-filter-builder>
         </fieldset>
         <button class="primary" type="submit" data-role="mint" ?disabled=${!d.view}>${msg("Create embed token", { id: "admin.embed.create" })}</button>
         ${this.minted ? html`<div class="stack" role="status">

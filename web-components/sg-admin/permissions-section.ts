@@ -210,7 +210,7 @@ export class SgAdminPermissions extends LitElement {
             ${d.kinds[op] === "rule"
               ? html`<sg-filter-builder data-role=${`rule-${op}`} variables .fields=${t.fields} .users=${this.users} .value=${d.rules[op]}
                   error-prefix=${`${op}/rule`} .errors=${p.under(`${op}/rule`)} label=${msg(str`Rule for ${opLabel(op)}`, { id: "admin.perm.ruleFor" })}
-                  @sg-filter-change=${(e: CustomEvent<{ value: Filter | null; valid: boolean }>) => {
+                  @sg-filter-change=${(e: HTMLElementEventMap["sg-filter-change"]) => {
                     this.d = { ...this.d!, rules: { ...this.d!.rules, [op]: e.detail.value }, valid: { ...this.d!.valid, [op]: e.detail.valid } };
                   }}></sg-filter-builder>`
               : nothing}

@@ -255,7 +255,7 @@ export class SgAdminTables extends LitElement {
       ${this.renderFields(t)}
       ${this.editing
         ? html`<sg-admin-field-editor .admin=${this.admin} .table=${t.id} .tables=${this.tables} .field=${this.editing === "new" ? null : this.editing}
-            @sg-admin-saved=${async (e: CustomEvent<{ field: FieldInfo }>) => { this.editing = null; await this.load(t.name); schemaChanged(this, t.name); void e; }}
+            @sg-admin-saved=${async (e: HTMLElementEventMap["sg-admin-saved"]) => { this.editing = null; await this.load(t.name); schemaChanged(this, t.name); void e; }}
             @sg-admin-cancel=${() => { this.editing = null; }}></sg-admin-field-editor>`
         : nothing}
     </div>`;

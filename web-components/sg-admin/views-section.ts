@@ -220,7 +220,7 @@ export class SgAdminViews extends LitElement {
       ${d.type === "chart" ? this.renderChart(d, fieldOpts) : nothing}
       <fieldset><legend>${msg("Filter", { id: "admin.view.filter" })}</legend>
         <sg-filter-builder data-role="view-filter" .fields=${t.fields} .value=${d.filter} max-depth="7" error-prefix="filter" .errors=${p.under("filter")}
-          @sg-filter-change=${(e: CustomEvent<{ value: Filter | null; valid: boolean }>) => { this.d = { ...this.d!, filter: e.detail.value, filterValid: e.detail.valid }; }}></sg-filter-builder>
+          @sg-filter-change=${(e: HTMLElementEventMap["sg-filter-change"]) => { this.d = { ...this.d!, filter: e.detail.value, filterValid: e.detail.valid }; }}></sg-filter-builder>
       </fieldset>
       <fieldset class="stack" data-role="view-sorts"><legend>${msg("Sort", { id: "admin.view.sort" })}</legend>
         ${d.sort.map((s, i) => html`<div class="row">

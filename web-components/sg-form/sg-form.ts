@@ -256,7 +256,7 @@ export class SgForm extends LitElement {
     }
     if (isStageList(f) && parseStages(v) !== null) {
       return html`<sg-stage-list id=${id} label=${label} aria-describedby=${describedBy} aria-invalid=${invalid} .value=${v ?? null} .base=${this.record} .problems=${this.rowProblems.get(f.name) ?? null}
-        @sg-stages-change=${(e: CustomEvent<{ value: string | null; valid: boolean }>) => {
+        @sg-stages-change=${(e: HTMLElementEventMap["sg-stages-change"]) => {
           if (e.detail.valid) this.invalidLists.delete(f.name);
           else this.invalidLists.add(f.name);
           this.set(f, e.detail.value);

@@ -459,7 +459,7 @@ export class SgGrid extends LitElement {
     }, 250);
   }
 
-  private onFilter(e: CustomEvent<{ value: unknown; valid: boolean }>): void {
+  private onFilter(e: HTMLElementEventMap["sg-filter-change"]): void {
     e.stopPropagation();
     if (!e.detail.valid) return;
     if (JSON.stringify(e.detail.value ?? null) === JSON.stringify(this.filter ?? null)) return;

@@ -402,7 +402,7 @@ export class SgKanban extends LitElement {
       </div>
       ${this.showFilters
         ? html`<div class="filters">
-            <sg-filter-builder .fields=${this.tableInfo?.fields ?? []} .value=${this.userFilter} @sg-filter-change=${(e: CustomEvent<{ value: Filter | null; valid: boolean }>) => (this.draftFilter = e.detail.valid ? e.detail.value : this.draftFilter)}></sg-filter-builder>
+            <sg-filter-builder .fields=${this.tableInfo?.fields ?? []} .value=${this.userFilter} @sg-filter-change=${(e: HTMLElementEventMap["sg-filter-change"]) => (this.draftFilter = e.detail.valid ? e.detail.value : this.draftFilter)}></sg-filter-builder>
             <div class="actions">
               <button type="button" @click=${() => this.applyFilter(this.draftFilter)}>${msg("Apply", { id: "kanban.apply" })}</button>
               <button type="button" @click=${() => this.applyFilter(null)}>${msg("Clear", { id: "kanban.clear" })}</button>

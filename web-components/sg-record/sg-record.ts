@@ -76,7 +76,7 @@ export class SgRecord extends LitElement {
     }
   }
 
-  private async onSaved(e: CustomEvent<{ record: ApiRecord; created: boolean }>) {
+  private async onSaved(e: HTMLElementEventMap["sg-record-saved"]) {
     if (!this.api || !this.table) return;
     this.record = e.detail.record;
     if (e.detail.created) {
