@@ -2,7 +2,8 @@
  * `<sg-form>`: create or edit one record in a form generated from the table's fields as the caller
  * may see them (`access: "read"` fields are shown read-only; hidden ones never arrive). The server
  * decides: its problem+json errors are shown on their fields, and a 409 shows the current values.
- * Events (bubbling, composed): `sg-record-saved` {record, created}, `sg-notify` {kind, message}.
+ * Events (typed in events.ts): `sg-record-saved` {record, created}, `sg-records-changed` (the saved
+ * record, for every open view), `sg-notify` {kind, message}.
  */
 import { LitElement, html, css, nothing, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
