@@ -36,5 +36,9 @@ export { addMoney, multiplyMoney, minorDigits, DEFAULT_CURRENCY, type Money } fr
 export { shiftDate, shiftMonths, parseDate, parseDatetime } from "../model/dates";
 export { relativeDate } from "../access/policy";
 
+// Random ids from the one alphabet (for ids a plugin keeps inside its own JSON); record ids and
+// autonumbers are reserved by insertEffect, never made by plugin code.
+export { newId, randomId } from "../db/ids";
+
 // JSON Schema validation of plugin-owned JSON (a pipeline's stage list), problems per path.
 export { validate } from "../model/validate";

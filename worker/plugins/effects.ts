@@ -9,11 +9,12 @@ import type { FieldMeta, TableMeta } from "../model/types";
 import type { FilterNode } from "../query/filter";
 import { compileList } from "../query/select";
 import {
-  chunkJson, fieldColumns, guardChanges, guardExists, insertAudit, insertRows, linkPairs, reserveRecordIds, SYSTEM_INSERT_COLUMNS,
+  chunkJson, fieldColumns, guardChanges, guardExists, insertAudit, insertRows, linkPairs, SYSTEM_INSERT_COLUMNS,
   unlinkAll, unlinkTargets, updateRows, type Stmt,
 } from "../query/write";
 import { runBatch } from "../db/batch";
 import { randomId } from "../db/ids";
+import { reserveNew } from "../db/reserve";
 import { decodeRow } from "../records/read";
 import type { BoundTable, Runtime, Values } from "./types";
 
@@ -71,14 +72,13 @@ function audit(rt: Runtime, table: TableMeta, rows: [string, number, string][]):
   return chunkJson(rows).map((chunk) => insertAudit(chunk, rt.at, rt.principal.userId || null, table.id, rt.requestId));
 }
 
-/** New records (values by key), with their links and audit rows. Ids are reserved now. */
+/** New records (values by key), with their links and audit rows. Ids and autonumbers are reserved now (db/reserve.ts). */
 export async function insertEffect(rt: Runtime, t: BoundTable, rows: Values[]): Promise<{ ids: number[]; statements: Stmt[] }> {
   if (rows.length === 0) return { ids: [], statements: [] };
   const table = t.meta;
-  const r = reserveRecordIds(table.id, rows.length);
-  const first = (await rt.db.prepare(r.sql).bind(...r.params).first<{ first: number }>())!.first;
-  const ids = rows.map((_, i) => first + i);
+  const { ids, numbers } = await reserveNew(rt.db, table, rows.length);
   const maps = rows.map((v) => byName(t, v));
+  for (const [f, nums] of numbers) maps.forEach((m, i) => m.set(f, nums[i]));
   const by = rt.principal.userId || null;
   const stmts: Stmt[] = [];
   for (let slot = 0; slot < table.slots; slot++) {

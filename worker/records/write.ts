@@ -12,7 +12,7 @@ import type { Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import {
   chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardRowsMatch, insertAudit, insertRows,
-  reserveNumbers, reserveRecordIds, SYSTEM_INSERT_COLUMNS, updateRows, type Stmt,
+  SYSTEM_INSERT_COLUMNS, updateRows, type Stmt,
 } from "../query/write";
 import { fieldsDecoder, readRows, rowDecoder, type ApiRecord } from "./read";
 import { checkFieldsObject, validateWrites, type WriteItem } from "./validate";
@@ -20,6 +20,7 @@ import { LinkCheck, linkStatements, unlinkDeleted } from "./links";
 import { ownerField, type Operation } from "../access/policy";
 import { runWriteHooks } from "../plugins/hooks";
 import { runBatch } from "../db/batch";
+import { reserveNew } from "../db/reserve";
 
 export const MAX_BATCH = 1000;
 
@@ -169,19 +170,13 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   await validateWrites(ctx.db, ctx.reg, access, writes, "create", links);
   links.authorize();
   const n = writes.length;
-  const reserve = reserveRecordIds(table.id, n);
-  const first = (await ctx.db.prepare(reserve.sql).bind(...reserve.params).first<{ first: number }>())!.first;
-  const ids = writes.map((_, i) => first + i);
+  const { ids, numbers } = await reserveNew(ctx.db, table, n);
   // Prototype-free copies (as checkFieldsObject made them): a field named like an Object.prototype key is found only when set.
   const values = writes.map((w) => Object.assign(Object.create(null) as Record<string, unknown>, w.fields));
   // A new row without an owner belongs to whoever creates it.
   const owner = ownerField(table);
   if (owner) for (const v of values) if (v[owner.name] === undefined) v[owner.name] = ctx.principal.userId;
-  for (const f of table.fields.filter((x) => x.type === "autonumber")) {
-    const r = reserveNumbers(f.id, n);
-    const start = (await ctx.db.prepare(r.sql).bind(...r.params).first<{ first: number }>())!.first;
-    values.forEach((v, i) => (v[f.name] = start + i));
-  }
+  for (const [f, nums] of numbers) values.forEach((v, i) => (v[f.name] = nums[i]));
   // Plugin hooks derive values or refuse the write; their side effects join this batch.
   const hooks = await runWriteHooks(ctx, table, "create", values.map((v, i) => ({ id: ids[i]!, path: writes[i]!.path, before: null, fields: v })));
   const at = new Date().toISOString();
