@@ -3,7 +3,7 @@
  * least one open, one won and one lost stage), so an admin adds a pipeline without code and a bad
  * list is refused naming the stage at fault.
  */
-import { validate, type FieldError } from "../../worker/plugin-sdk";
+import { multiplyMoney, validate, type FieldError } from "../../worker/plugin-sdk";
 
 export type StageKind = "open" | "won" | "lost";
 
@@ -65,10 +65,7 @@ export const STANDARD_STAGES: Stage[] = [
   { name: "lost", labels: { en: "Lost", "zh-CN": "输单" }, probability: 0, kind: "lost" },
 ];
 
-/** amount x probability (basis points), rounded half away from zero, in integer arithmetic. */
+/** amount x probability (basis points), rounded once half away from zero: the SDK's exact money product. */
 export function weighted(amount: number, basisPoints: number): number {
-  const p = BigInt(amount) * BigInt(basisPoints);
-  const sign = p < 0n ? -1n : 1n;
-  const abs = p * sign;
-  return Number(((abs + 5000n) / 10000n) * sign);
+  return multiplyMoney(amount, 1, basisPoints);
 }
