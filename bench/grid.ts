@@ -207,7 +207,12 @@ function browserMemory(): { total: number; rendererRss: number; rendererPss: num
   const tree = new Set([root.pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const p of all) if (tree.has(p.ppid) && !tree.has(p.pid)) (tree.add(p.pid), (grew = true));
+    for (const p of all) {
+      if (tree.has(p.ppid) && !tree.has(p.pid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+    }
   }
   const mine = all.filter((p) => tree.has(p.pid));
   const renderer = mine.filter((p) => p.args.includes("--type=renderer")).sort((a, b) => b.rss - a.rss)[0];

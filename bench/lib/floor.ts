@@ -69,26 +69,28 @@ export class ShimD1 {
   }
 
   prepare(sql: string) {
-    const shim = this;
+    // Arrow functions keep `this`; the statement object's own methods would not.
+    const single = (params: unknown[]) => this.single(sql, params);
+    const columns = () => this.stmt(sql).columns().map((c) => c.name);
     const make = (params: unknown[]) => ({
       sql,
       params,
       bind: (...p: unknown[]) => make(p),
       async first<T>(col?: string): Promise<T | null> {
-        const row = (shim.single(sql, params).results[0] ?? null) as Record<string, unknown> | null;
+        const row = (single(params).results[0] ?? null) as Record<string, unknown> | null;
         return (row && col ? row[col] : row) as T | null;
       },
       async all<T>() {
-        const r = shim.single(sql, params);
+        const r = single(params);
         return { results: r.results as T[], success: true, meta: r.meta };
       },
       async run() {
-        const r = shim.single(sql, params);
+        const r = single(params);
         return { results: r.results, success: true, meta: r.meta };
       },
       async raw(opts?: { columnNames?: boolean }) {
-        const rows = shim.single(sql, params).results.map((r) => Object.values(r as object));
-        return opts?.columnNames ? [shim.stmt(sql).columns().map((c) => c.name), ...rows] : rows;
+        const rows = single(params).results.map((r) => Object.values(r as object));
+        return opts?.columnNames ? [columns(), ...rows] : rows;
       },
     });
     return make([]);

@@ -60,7 +60,12 @@ function descendants(pid: number): Proc[] {
   const queue = [pid];
   while (queue.length) {
     const parent = queue.shift()!;
-    for (const p of all) if (p.ppid === parent && !p.stat.startsWith("Z")) (out.push(p), queue.push(p.pid));
+    for (const p of all) {
+      if (p.ppid === parent && !p.stat.startsWith("Z")) {
+        out.push(p);
+        queue.push(p.pid);
+      }
+    }
   }
   return out;
 }

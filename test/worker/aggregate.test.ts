@@ -20,7 +20,6 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 let admin: Client;
 let adminId: string;
 let table: string;
-let tableId: string;
 let moneyTable: string;
 const users = {} as Record<"repA" | "repB" | "mgr" | "ruled" | "noread", { id: string; client: Client }>;
 const roles = { rep: `ag_rep_${sfx()}`, mgr: `ag_mgr_${sfx()}`, ruled: `ag_ruled_${sfx()}`, noread: `ag_none_${sfx()}` };
@@ -87,7 +86,6 @@ beforeAll(async () => {
     ],
   });
   expect(res.status, res.text).toBe(201);
-  tableId = res.body.table.id;
   const A = users.repA.id, B = users.repB.id, O = adminId;
   const rows = [
     { name: "a1", stage: "lead", owner: A, amount: { amount: 1000, currency: "USD" }, num: 1.5, pct: 2500, stars: 3, d: "2024-01-01", dt: "2024-01-01T23:30:00Z", flag: true, city: "Shanghai", secret: "s1", cost: 10, tags: ["x"] },

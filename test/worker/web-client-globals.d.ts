@@ -6,4 +6,5 @@ interface Storage {
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
 }
+// eslint-disable-next-line no-var -- a global is declared with var
 declare var sessionStorage: Storage | undefined;

@@ -14,7 +14,7 @@ import { currencyDigits, decimalToUnits as parseScaled, unitsToDecimal as format
 import { labelOf, type MetaField } from "./fields";
 import {
   MAX_DEPTH, complete, depthOf, emptyGroup, fromFilter, isValid, newCondition, operandAfterOpChange, toFilter,
-  type CondNode, type FilterNode, type GroupNode,
+  type CondNode, type GroupNode,
 } from "./model";
 import { arity, opsFor, type Op } from "./ops";
 import { emit } from "../events";

@@ -184,6 +184,7 @@ function reasonFor(err: unknown): string {
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 // Control characters in a display name would garble logs and the UI; the IdP may send anything.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 function claimString(payload: JWTPayload, name: string, max: number): string | undefined {

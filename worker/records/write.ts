@@ -4,7 +4,7 @@
  * rows -> read back. A stale version or a concurrent change trips a guard and aborts the batch,
  * so a write happens whole or not at all.
  */
-import { AppError, invalid, notFound, type FieldError } from "../errors";
+import { AppError, invalid, type FieldError } from "../errors";
 import { callerAccess, requireOperation, type TableAccess } from "../access";
 import type { Principal } from "../auth/principal";
 import { typeSpec } from "../model/field-types";
