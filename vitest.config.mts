@@ -30,7 +30,12 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             // Pure logic of the web components (no DOM) and of lib/ runs here too.
-            include: ["test/worker/**/*.test.ts", "worker/**/*.test.ts", "web-components/**/*.test.ts", "lib/**/*.test.ts"],
+            include: [
+              "test/worker/**/*.test.ts",
+              "worker/**/*.test.ts",
+              "web-components/**/*.test.ts",
+              "lib/**/*.test.ts",
+            ],
             setupFiles: ["./test/worker/apply-migrations.ts"],
             testTimeout: 60_000,
             sequence: { groupOrder: 0 },

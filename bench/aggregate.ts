@@ -29,8 +29,18 @@ const db = new Database(path.join(dir, "aggregate.sqlite"));
 db.pragma("journal_mode = WAL");
 const now = new Date().toISOString();
 const owners = Array.from({ length: 20 }, (_, i) => `usr_benchagg${String(i).padStart(4, "0")}`);
-for (const f of readdirSync(path.join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).sort()) db.exec(readFileSync(path.join(ROOT, "migrations", f), "utf8"));
-for (const id of owners) db.prepare("INSERT INTO sg_users (id, email, name, roles, created_at, updated_at) VALUES (?, ?, ?, '[]', ?, ?)").run(id, `${id}@bench.local`, id, now, now);
+for (const f of readdirSync(path.join(ROOT, "migrations"))
+  .filter((f) => f.endsWith(".sql"))
+  .sort())
+  db.exec(readFileSync(path.join(ROOT, "migrations", f), "utf8"));
+for (const id of owners)
+  db.prepare("INSERT INTO sg_users (id, email, name, roles, created_at, updated_at) VALUES (?, ?, ?, '[]', ?, ?)").run(
+    id,
+    `${id}@bench.local`,
+    id,
+    now,
+    now,
+  );
 const shim = new ShimD1(db);
 const D1 = shim as unknown as D1Database;
 
@@ -40,31 +50,63 @@ const { createRecords } = await import("../worker/records/write");
 const { aggregateRecords } = await import("../worker/records/aggregate");
 const { compileAggregate, parseAggregate } = await import("../worker/query/aggregate");
 
-const admin = { userId: owners[0]!, email: "a@bench.local", name: "Admin", roles: ["admin"], isAdmin: true, teams: [], teamMembers: [owners[0]!], timeZone: "UTC" };
+const admin = {
+  userId: owners[0]!,
+  email: "a@bench.local",
+  name: "Admin",
+  roles: ["admin"],
+  isAdmin: true,
+  teams: [],
+  teamMembers: [owners[0]!],
+  timeZone: "UTC",
+};
 await createTable({ db: D1, userId: admin.userId, requestId: null, at: now }, DEALS_TABLE);
 let reg = await loadRegistry(D1);
 const table = findTable(reg, "deals")!;
 const r = rng(7);
 const t0 = performance.now();
-for (let n = 0; n < rows; ) {
+for (let n = 0; n < rows;) {
   const size = Math.min(1000, rows - n);
-  await createRecords({ db: D1, principal: admin, reg, requestId: "bench" } as never, table, { records: Array.from({ length: size }, () => makeDeal(r, ++n, owners)) });
+  await createRecords({ db: D1, principal: admin, reg, requestId: "bench" } as never, table, {
+    records: Array.from({ length: size }, () => makeDeal(r, ++n, owners)),
+  });
 }
 console.log(`seeded ${rows} deals in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-db.prepare("INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES ('sales_rep', ?, ?, '{}', 'write', ?)")
-  .run(table.id, JSON.stringify({ read: "own", create: "own", update: "own", delete: "none" }), now);
+db.prepare(
+  "INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES ('sales_rep', ?, ?, '{}', 'write', ?)",
+).run(table.id, JSON.stringify({ read: "own", create: "own", update: "own", delete: "none" }), now);
 db.prepare("UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'").run();
 db.exec("ANALYZE");
 reg = await loadRegistry(D1);
 const rep = { ...admin, userId: owners[3]!, roles: ["sales_rep"], isAdmin: false, teamMembers: [owners[3]!] };
 
-const inYear = { and: [{ field: "expected_close", op: "between", value: ["2025-03-01", "2025-12-31"] }, { field: "region", op: "in", value: ["north", "east", "south"] }] };
+const inYear = {
+  and: [
+    { field: "expected_close", op: "between", value: ["2025-03-01", "2025-12-31"] },
+    { field: "region", op: "in", value: ["north", "east", "south"] },
+  ],
+};
 const money = [{ op: "count" }, { op: "sum", field: "amount" }];
 const cases: [string, typeof admin, unknown][] = [
-  ["admin: count + sum(amount) by stage, filtered", admin, { groupBy: ["stage"], filter: inYear, measures: money, totals: true }],
+  [
+    "admin: count + sum(amount) by stage, filtered",
+    admin,
+    { groupBy: ["stage"], filter: inYear, measures: money, totals: true },
+  ],
   ["admin: count + sum by stage x owner (swimlanes)", admin, { groupBy: ["stage", "owner"], measures: money }],
-  ["admin: count + avg(amount) + avg(probability) by month", admin, { groupBy: [{ field: "expected_close", by: "month" }], measures: [{ op: "count" }, { op: "avg", field: "amount" }, { op: "avg", field: "probability" }] }],
-  ["rep (own rule): count + sum by stage, filtered", rep, { groupBy: ["stage"], filter: inYear, measures: money, totals: true }],
+  [
+    "admin: count + avg(amount) + avg(probability) by month",
+    admin,
+    {
+      groupBy: [{ field: "expected_close", by: "month" }],
+      measures: [{ op: "count" }, { op: "avg", field: "amount" }, { op: "avg", field: "probability" }],
+    },
+  ],
+  [
+    "rep (own rule): count + sum by stage, filtered",
+    rep,
+    { groupBy: ["stage"], filter: inYear, measures: money, totals: true },
+  ],
 ];
 
 for (const [label, principal, body] of cases) {
@@ -82,10 +124,19 @@ for (const [label, principal, body] of cases) {
 }
 
 const req = parseAggregate(cases[0]![2], table, () => true);
-const main = compileAggregate({ table, groupBy: req.groupBy, measures: req.measures, filter: req.filter, rowFilter: null, search: null, sort: req.sort, limit: req.limit });
+const main = compileAggregate({
+  table,
+  groupBy: req.groupBy,
+  measures: req.measures,
+  filter: req.filter,
+  rowFilter: null,
+  search: null,
+  sort: req.sort,
+  limit: req.limit,
+});
 const bind = bindArgs(main.sql, main.params);
 // The floor: one level, no per-currency split, over the same rows with the same filter.
-const where = main.sql.slice(main.sql.indexOf(" FROM \"t_"), main.sql.indexOf(" GROUP BY"));
+const where = main.sql.slice(main.sql.indexOf(' FROM "t_'), main.sql.indexOf(" GROUP BY"));
 const floorSql = `SELECT ${main.sql.match(/SELECT (s0\."c_[a-z0-9]+") AS g0/)![1]} AS g, COUNT(*), SUM(${main.sql.match(/SUM\((s0\."c_[a-z0-9]+")\)/)![1]})${where} GROUP BY g`;
 const floor = db.prepare(floorSql);
 const floorTimes: number[] = [];
@@ -94,7 +145,10 @@ for (let i = 0; i < runs; i++) {
   floor.all(...bind);
   floorTimes.push(performance.now() - t);
 }
-console.log(`floor (plain single-level GROUP BY, same filter, straight on SQLite): median ${summarise(floorTimes).p50.toFixed(1)} ms`);
+console.log(
+  `floor (plain single-level GROUP BY, same filter, straight on SQLite): median ${summarise(floorTimes).p50.toFixed(1)} ms`,
+);
 console.log(`\nSQL: ${main.sql}\nEXPLAIN QUERY PLAN:`);
-for (const row of db.prepare(`EXPLAIN QUERY PLAN ${main.sql}`).all(...bind) as { detail: string }[]) console.log(`  ${row.detail}`);
+for (const row of db.prepare(`EXPLAIN QUERY PLAN ${main.sql}`).all(...bind) as { detail: string }[])
+  console.log(`  ${row.detail}`);
 db.close();

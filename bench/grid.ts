@@ -34,7 +34,14 @@ const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js
 const ADMIN_EMAIL = "bench-admin@bench.local";
 const MARKER = "--sg-grid-bench";
 const MIN_ROWS = Number(process.argv[process.argv.indexOf("--min-rows") + 1] ?? NaN) || 1_000_000;
-const env = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+const env = {
+  ...process.env,
+  CI: "1",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+};
 
 const argv = process.argv.slice(2);
 const num = (name: string, fallback: number) => {
@@ -76,12 +83,18 @@ async function copyState(password: string): Promise<number> {
   }
   const db = new Database(file, { fileMustExist: true });
   try {
-    const table = db.prepare("SELECT id FROM sg_tables WHERE name = 'deals' AND deleted_at IS NULL").get() as { id: string } | undefined;
+    const table = db.prepare("SELECT id FROM sg_tables WHERE name = 'deals' AND deleted_at IS NULL").get() as
+      { id: string } | undefined;
     if (!table) throw new Error("the bench's D1 has no deals table");
-    const set = db.prepare("UPDATE sg_users SET password_hash = ?, disabled = 0 WHERE email = ?").run(await hashPassword(password), ADMIN_EMAIL);
+    const set = db
+      .prepare("UPDATE sg_users SET password_hash = ?, disabled = 0 WHERE email = ?")
+      .run(await hashPassword(password), ADMIN_EMAIL);
     if (set.changes !== 1) throw new Error(`the bench's D1 has no ${ADMIN_EMAIL}`);
     const n = (db.prepare(`SELECT COUNT(*) AS n FROM "t_${table.id.slice(4)}"`).get() as { n: number }).n;
-    if (n < MIN_ROWS) throw new Error(`deals holds ${n} rows; the grid figures need the 1M rows a full \`npm run bench\` seeds (or pass --min-rows)`);
+    if (n < MIN_ROWS)
+      throw new Error(
+        `deals holds ${n} rows; the grid figures need the 1M rows a full \`npm run bench\` seeds (or pass --min-rows)`,
+      );
     return n;
   } finally {
     db.close();
@@ -93,12 +106,19 @@ function buildFrozen(): void {
   run([path.join(ROOT, "scripts", "build-web.mjs"), "--quiet"], "web build");
   cpSync(path.join(ROOT, "dist", "web"), WEB, { recursive: true });
   // A page of its own: the grid alone, given a sign-in token in the hash (like an intranet page).
-  writeFileSync(path.join(WEB, "grid-bench.html"), `<!doctype html><html><head><meta charset="utf-8"><title>grid bench</title>
+  writeFileSync(
+    path.join(WEB, "grid-bench.html"),
+    `<!doctype html><html><head><meta charset="utf-8"><title>grid bench</title>
 <style>html,body{margin:0;height:100%}sg-grid{display:block;height:100vh}</style></head><body>
 <script>var g=document.createElement("sg-grid");g.setAttribute("base-url","");g.setAttribute("table","deals");g.setAttribute("token",decodeURIComponent(location.hash.slice(1)));document.body.append(g);</script>
-<script type="module" src="/embed.js"></script></body></html>`);
+<script type="module" src="/embed.js"></script></body></html>`,
+  );
   const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
-  spawnSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", BUILD], { cwd: ROOT, env, encoding: "utf8" });
+  spawnSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", BUILD], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+  });
   const bundle = bundleName(/^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? "index.ts");
   if (!existsSync(path.join(BUILD, bundle))) throw new Error("wrangler deploy --dry-run produced no bundle");
   const frozen = toml
@@ -107,14 +127,48 @@ function buildFrozen(): void {
     .replace(/^(\[assets\][^[]*?^directory\s*=\s*)"[^"]+"/m, `$1${JSON.stringify(WEB)}`);
   writeFileSync(path.join(BUILD, "wrangler.toml"), frozen);
   // The copied state was migrated when the bench seeded it; the working tree may have newer migrations.
-  run([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE, "--config", path.join(BUILD, "wrangler.toml")], "migrations");
+  run(
+    [
+      WRANGLER,
+      "d1",
+      "migrations",
+      "apply",
+      "DB",
+      "--local",
+      "--persist-to",
+      STATE,
+      "--config",
+      path.join(BUILD, "wrangler.toml"),
+    ],
+    "migrations",
+  );
 }
-
 
 async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const secret = `grid-bench-${Math.random().toString(36).slice(2)}-at-least-32-bytes-long`;
-  const child: ChildProcess = spawn(process.execPath, [WRANGLER, "dev", "--config", path.join(BUILD, "wrangler.toml"), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", STATE, "--var", `TOKEN_SECRET:${secret}`, "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn"], { cwd: BUILD, env, stdio: "ignore", detached: true });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      WRANGLER,
+      "dev",
+      "--config",
+      path.join(BUILD, "wrangler.toml"),
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      STATE,
+      "--var",
+      `TOKEN_SECRET:${secret}`,
+      "--show-interactive-dev-session=false",
+      "--live-reload=false",
+      "--log-level",
+      "warn",
+    ],
+    { cwd: BUILD, env, stdio: "ignore", detached: true },
+  );
   const kill = (sig: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, sig);
@@ -125,11 +179,23 @@ async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }
   process.on("exit", () => kill("SIGKILL"));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 720) throw new Error("wrangler dev did not start within 180 s");
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, stop: async () => { kill("SIGTERM"); await new Promise((r) => setTimeout(r, 500)); } };
+  return {
+    url,
+    stop: async () => {
+      kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 500));
+    },
+  };
 }
 
 /** In the page: resolves when no row on screen is a loading placeholder and the first one reads `want` (if given). */
@@ -178,10 +244,13 @@ async function jump(page: Page, row: number): Promise<number> {
 
 function processTree(): { pid: number; ppid: number; rss: number; args: string }[] {
   const out = spawnSync("ps", ["-eo", "pid=,ppid=,rss=,args="], { encoding: "utf8" }).stdout;
-  return out.split("\n").filter(Boolean).map((l) => {
-    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
-    return { pid: Number(m[1]), ppid: Number(m[2]), rss: Number(m[3]) * 1024, args: m[4]! };
-  });
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
+      return { pid: Number(m[1]), ppid: Number(m[2]), rss: Number(m[3]) * 1024, args: m[4]! };
+    });
 }
 
 /** Proportional (PSS) and private memory of a process, from /proc/<pid>/smaps_rollup (bytes). */
@@ -205,7 +274,7 @@ function browserMemory(): { total: number; rendererRss: number; rendererPss: num
   const root = all.find((p) => p.args.includes(MARKER) && !p.args.includes("--type="));
   if (!root) return { total: NaN, rendererRss: NaN, rendererPss: NaN, rendererPrivate: NaN };
   const tree = new Set([root.pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of all) {
       if (tree.has(p.ppid) && !tree.has(p.pid)) {
@@ -217,11 +286,28 @@ function browserMemory(): { total: number; rendererRss: number; rendererPss: num
   const mine = all.filter((p) => tree.has(p.pid));
   const renderer = mine.filter((p) => p.args.includes("--type=renderer")).sort((a, b) => b.rss - a.rss)[0];
   const m = renderer ? smaps(renderer.pid) : { pss: NaN, priv: NaN };
-  return { total: mine.reduce((a, p) => a + p.rss, 0), rendererRss: renderer?.rss ?? NaN, rendererPss: m.pss, rendererPrivate: m.priv };
+  return {
+    total: mine.reduce((a, p) => a + p.rss, 0),
+    rendererRss: renderer?.rss ?? NaN,
+    rendererPss: m.pss,
+    rendererPrivate: m.priv,
+  };
 }
 
-interface MemorySample { jsHeapUsed: number; jsHeapTotal: number; domNodes: number; rendererRss: number; rendererPss: number; rendererPrivate: number; browserRss: number; pagesHeld: number }
-interface MemoryFigures extends MemorySample { before: MemorySample; seconds: number }
+interface MemorySample {
+  jsHeapUsed: number;
+  jsHeapTotal: number;
+  domNodes: number;
+  rendererRss: number;
+  rendererPss: number;
+  rendererPrivate: number;
+  browserRss: number;
+  pagesHeld: number;
+}
+interface MemoryFigures extends MemorySample {
+  before: MemorySample;
+  seconds: number;
+}
 
 async function memoryNow(page: Page): Promise<MemorySample> {
   const cdp = await page.context().newCDPSession(page);
@@ -232,7 +318,16 @@ async function memoryNow(page: Page): Promise<MemorySample> {
   await cdp.detach();
   const mem = browserMemory();
   const pagesHeld = (await page.evaluate(`document.querySelector("sg-grid").source.pageCount`)) as number;
-  return { jsHeapUsed: metrics.get("JSHeapUsedSize") ?? NaN, jsHeapTotal: metrics.get("JSHeapTotalSize") ?? NaN, domNodes: dom.nodes, rendererRss: mem.rendererRss, rendererPss: mem.rendererPss, rendererPrivate: mem.rendererPrivate, browserRss: mem.total, pagesHeld };
+  return {
+    jsHeapUsed: metrics.get("JSHeapUsedSize") ?? NaN,
+    jsHeapTotal: metrics.get("JSHeapTotalSize") ?? NaN,
+    domNodes: dom.nodes,
+    rendererRss: mem.rendererRss,
+    rendererPss: mem.rendererPss,
+    rendererPrivate: mem.rendererPrivate,
+    browserRss: mem.total,
+    pagesHeld,
+  };
 }
 
 /** Scrolls through `rows` rows a page at a time (each drawn before the next), then reads memory. */
@@ -248,17 +343,22 @@ async function scrollThrough(page: Page, rows: number): Promise<MemoryFigures> {
 /** Pastes 1,000 rows x 5 columns at `row`: ms until the PATCH is answered and the first pasted row is drawn. */
 async function paste(page: Page, row: number, tag: string): Promise<{ ms: number; records: number }> {
   await jump(page, row);
-  const block = Array.from({ length: 1000 }, (_, i) => [`${tag} ${i}`, `Pasted Co ${i}`, `${i}.50`, STAGES[i % STAGES.length], `${i % 100}%`].join("\t")).join("\n");
+  const block = Array.from({ length: 1000 }, (_, i) =>
+    [`${tag} ${i}`, `Pasted Co ${i}`, `${i}.50`, STAGES[i % STAGES.length], `${i % 100}%`].join("\t"),
+  ).join("\n");
   await page.evaluate((text) => navigator.clipboard.writeText(text), block);
   // Select the row's "name" cell (the grid listens to the keyboard from then on).
   await page.evaluate(`document.querySelector("sg-grid").hot.selectCell(${row}, 0)`);
-  const answered = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().includes("/records"), { timeout: 60_000 });
+  const answered = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().includes("/records"), {
+    timeout: 60_000,
+  });
   const t0 = performance.now();
   await page.keyboard.press("ControlOrMeta+v");
   const res = await answered;
   if (!res.ok()) throw new Error(`the paste's PATCH answered ${res.status()}: ${(await res.text()).slice(0, 300)}`);
   // Visible: every pasted row on screen shows its pasted name.
-  await page.waitForFunction(`(function () {
+  await page.waitForFunction(
+    `(function () {
     var hot = document.querySelector("sg-grid").hot;
     var first = hot.view.getFirstFullyVisibleRow(), last = hot.view.getLastFullyVisibleRow(), seen = 0;
     for (var r = Math.max(first, ${row}); r <= Math.min(last, ${row + 999}); r++) {
@@ -267,7 +367,10 @@ async function paste(page: Page, row: number, tag: string): Promise<{ ms: number
       seen++;
     }
     return seen > 0;
-  })()`, undefined, { timeout: 60_000, polling: "raf" });
+  })()`,
+    undefined,
+    { timeout: 60_000, polling: "raf" },
+  );
   const ms = performance.now() - t0;
   const records = (JSON.parse(res.request().postData() ?? "{}") as { records?: unknown[] }).records?.length ?? 0;
   return { ms, records };
@@ -293,10 +396,25 @@ export async function gridBench(opts: { runs?: number; keep?: boolean } = {}): P
   const worker = await startWorker();
   let browser: Browser | null = null;
   try {
-    const login = await fetch(`${worker.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: ADMIN_EMAIL, password }) });
+    const login = await fetch(`${worker.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: ADMIN_EMAIL, password }),
+    });
     if (!login.ok) throw new Error(`login answered ${login.status}: ${await login.text()}`);
     const { token } = (await login.json()) as { token: string };
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--enable-precise-memory-info", MARKER] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--enable-precise-memory-info",
+        MARKER,
+      ],
+    });
 
     await firstRows(browser, worker.url, token); // warm-up: Worker isolate, D1 page cache
     const first: number[] = [];
@@ -319,10 +437,20 @@ export async function gridBench(opts: { runs?: number; keep?: boolean } = {}): P
       pasteRecords = pasted.records;
       memory.push(await scrollThrough(page, 100_000));
       const m = memory.at(-1)!;
-      console.log(`run ${i + 1}: jump ${jumps.at(-1)!.toFixed(0)} ms, paste ${pasted.ms.toFixed(0)} ms (${pasted.records} records), 100k rows scrolled: JS heap ${mb(m.before.jsHeapUsed)} -> ${mb(m.jsHeapUsed)}, renderer private ${mb(m.before.rendererPrivate)} -> ${mb(m.rendererPrivate)}, PSS ${mb(m.rendererPss)}, RSS ${mb(m.rendererRss)}`);
+      console.log(
+        `run ${i + 1}: jump ${jumps.at(-1)!.toFixed(0)} ms, paste ${pasted.ms.toFixed(0)} ms (${pasted.records} records), 100k rows scrolled: JS heap ${mb(m.before.jsHeapUsed)} -> ${mb(m.jsHeapUsed)}, renderer private ${mb(m.before.rendererPrivate)} -> ${mb(m.rendererPrivate)}, PSS ${mb(m.rendererPss)}, RSS ${mb(m.rendererRss)}`,
+      );
       await context.close();
     }
-    return { rows, runs, firstRows: summarise(first), jump: summarise(jumps), memory, paste: summarise(pastes), pasteRecords };
+    return {
+      rows,
+      runs,
+      firstRows: summarise(first),
+      jump: summarise(jumps),
+      memory,
+      paste: summarise(pastes),
+      pasteRecords,
+    };
   } finally {
     await browser?.close();
     await worker.stop();

@@ -40,13 +40,26 @@ export interface KanbanFigures {
   seedSeconds: number;
   /** Column counts and sums of the admin's board, from SQL. */
   columns: { stage: string; count: bigint; sum: bigint }[];
-  runs: { role: string; cards: number; firstCard: ReturnType<typeof summarise>; complete: ReturnType<typeof summarise>; exact: boolean; mismatches: string[] }[];
+  runs: {
+    role: string;
+    cards: number;
+    firstCard: ReturnType<typeof summarise>;
+    complete: ReturnType<typeof summarise>;
+    exact: boolean;
+    mismatches: string[];
+  }[];
 }
 
-const env = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+const env = {
+  ...process.env,
+  CI: "1",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+};
 
 const run = (args: string[], what: string) => runNode(args, what, env);
-
 
 async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }> {
   rmSync(DIR, { recursive: true, force: true });
@@ -54,9 +67,31 @@ async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }
   run([path.join(ROOT, "scripts", "build-web.mjs"), "--quiet"], "web build");
   run([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE], "migrations");
   const vars = path.join(DIR, "bench.vars");
-  writeFileSync(vars, `TOKEN_SECRET="kanban-bench-${Math.random().toString(36).slice(2)}-at-least-32-bytes-long"\nDEV_SEED="1"\n`);
+  writeFileSync(
+    vars,
+    `TOKEN_SECRET="kanban-bench-${Math.random().toString(36).slice(2)}-at-least-32-bytes-long"\nDEV_SEED="1"\n`,
+  );
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", STATE, "--env-file", vars, "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn"], { cwd: ROOT, env, stdio: "ignore", detached: true });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      WRANGLER,
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      STATE,
+      "--env-file",
+      vars,
+      "--show-interactive-dev-session=false",
+      "--live-reload=false",
+      "--log-level",
+      "warn",
+    ],
+    { cwd: ROOT, env, stdio: "ignore", detached: true },
+  );
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     try {
@@ -74,7 +109,13 @@ async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }
     }
   });
   for (let i = 0; ; i++) {
-    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 480) throw new Error("wrangler dev did not start within 120 s");
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -84,7 +125,11 @@ async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }
 async function call<T>(url: string, token: string | null, method: string, p: string, body?: unknown): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const res = await fetch(`${url}${p}`, { method, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${url}${p}`, {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       if (!res.ok) throw new Error(`${method} ${p} -> ${res.status}: ${text.slice(0, 500)}`);
       return JSON.parse(text) as T;
@@ -98,14 +143,17 @@ async function call<T>(url: string, token: string | null, method: string, p: str
 
 async function login(url: string, role: string): Promise<{ token: string; id: string }> {
   const u = DEMO_USERS.find((x) => x.role === role)!;
-  const r = await call<{ token: string; user: { id: string } }>(url, null, "POST", "/api/auth/login", { email: u.email, password: u.password });
+  const r = await call<{ token: string; user: { id: string } }>(url, null, "POST", "/api/auth/login", {
+    email: u.email,
+    password: u.password,
+  });
   return { token: r.token, id: r.user.id };
 }
 
 /** Deterministic pseudo-random numbers, so every run seeds the same deals. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 function d1File(): string {
@@ -123,14 +171,19 @@ function d1File(): string {
 }
 
 /** Count and exact CNY sum per stage, straight from the D1 file (optionally one owner's deals). */
-function sqlTotals(table: { id: string; fields: { id: string; name: string }[] }, owner: string | null): Map<string, { count: bigint; sum: bigint }> {
+function sqlTotals(
+  table: { id: string; fields: { id: string; name: string }[] },
+  owner: string | null,
+): Map<string, { count: bigint; sum: bigint }> {
   const f = (n: string) => table.fields.find((x) => x.name === n)!.id;
   const db = new Database(d1File(), { readonly: true, fileMustExist: true });
   try {
-    const stmt = db.prepare(
-      `SELECT ${column(f("stage"))} AS stage, COUNT(*) AS n, SUM(CASE WHEN COALESCE(${column2(f("amount"))}, 'CNY') = 'CNY' THEN ${column(f("amount"))} END) AS s
+    const stmt = db
+      .prepare(
+        `SELECT ${column(f("stage"))} AS stage, COUNT(*) AS n, SUM(CASE WHEN COALESCE(${column2(f("amount"))}, 'CNY') = 'CNY' THEN ${column(f("amount"))} END) AS s
        FROM ${physicalTable(table.id)} ${owner ? `WHERE ${column(f("owner"))} = ?` : ""} GROUP BY 1`,
-    ).safeIntegers(true);
+      )
+      .safeIntegers(true);
     const rows = (owner ? stmt.all(owner) : stmt.all()) as { stage: string | null; n: bigint; s: bigint | null }[];
     return new Map(rows.map((r) => [r.stage ?? "", { count: r.n, sum: r.s ?? 0n }]));
   } finally {
@@ -174,15 +227,22 @@ async function measure(browser: Browser, url: string, token: string, viewId: str
   await page.goto(`${url}/`);
   await page.waitForFunction('customElements.get("sg-kanban") !== undefined');
   // Passed as text: tsx would wrap named functions in a helper the page does not have.
-  const timing = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(token)}, ${JSON.stringify(viewId)})`)) as { first: number; complete: number; cards: number };
-  const shown = (await page.evaluate(`Array.from(document.querySelector("sg-kanban").shadowRoot.querySelectorAll(".colhead")).map(function (h) {
+  const timing = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(token)}, ${JSON.stringify(viewId)})`)) as {
+    first: number;
+    complete: number;
+    cards: number;
+  };
+  const shown =
+    (await page.evaluate(`Array.from(document.querySelector("sg-kanban").shadowRoot.querySelectorAll(".colhead")).map(function (h) {
     return { stage: h.getAttribute("data-col"), count: h.querySelector(".count").getAttribute("data-count"), sum: h.querySelector(".sum").getAttribute("data-sum") };
   })`)) as { stage: string | null; count: string | null; sum: string | null }[];
   await context.close();
   return { ...timing, shown };
 }
 
-export async function kanbanBench(opts: { deals?: number; runs?: number; keep?: boolean } = {}): Promise<KanbanFigures> {
+export async function kanbanBench(
+  opts: { deals?: number; runs?: number; keep?: boolean } = {},
+): Promise<KanbanFigures> {
   const deals = opts.deals ?? 20_000;
   const runs = opts.runs ?? 5;
   const worker = await startWorker();
@@ -193,33 +253,60 @@ export async function kanbanBench(opts: { deals?: number; runs?: number; keep?: 
     const rep = await login(worker.url, "sales_rep");
     const manager = await login(worker.url, "sales_manager");
     const owners = [rep.id, manager.id, admin.id];
-    const { table } = await call<{ table: { id: string; fields: { id: string; name: string }[] } }>(worker.url, admin.token, "GET", "/api/meta/tables/deals");
+    const { table } = await call<{ table: { id: string; fields: { id: string; name: string }[] } }>(
+      worker.url,
+      admin.token,
+      "GET",
+      "/api/meta/tables/deals",
+    );
     const random = rng(20_000);
     const t0 = performance.now();
-    for (let n = 0; n < deals; ) {
+    for (let n = 0; n < deals;) {
       const size = Math.min(1000, deals - n);
       const records = Array.from({ length: size }, () => {
         n++;
         const day = 1 + Math.floor(random() * 365);
-        return { fields: {
-          name: `Bench deal ${n}`, stage: OPEN_STAGES[Math.floor(random() * OPEN_STAGES.length)], owner: owners[n % owners.length],
-          amount: { amount: 1 + Math.floor(random() * 4e12), currency: "CNY" }, expected_close: new Date(Date.UTC(2026, 0, day)).toISOString().slice(0, 10),
-        } };
+        return {
+          fields: {
+            name: `Bench deal ${n}`,
+            stage: OPEN_STAGES[Math.floor(random() * OPEN_STAGES.length)],
+            owner: owners[n % owners.length],
+            amount: { amount: 1 + Math.floor(random() * 4e12), currency: "CNY" },
+            expected_close: new Date(Date.UTC(2026, 0, day)).toISOString().slice(0, 10),
+          },
+        };
       });
       await call(worker.url, admin.token, "POST", "/api/tables/deals/records", { records });
       process.stdout.write(`\rseeded ${n} deals`);
     }
     const seedSeconds = (performance.now() - t0) / 1000;
     process.stdout.write(` in ${seedSeconds.toFixed(1)} s\n`);
-    const { views } = await call<{ views: { id: string; name: string }[] }>(worker.url, admin.token, "GET", "/api/meta/views?table=deals");
+    const { views } = await call<{ views: { id: string; name: string }[] }>(
+      worker.url,
+      admin.token,
+      "GET",
+      "/api/meta/views?table=deals",
+    );
     const viewId = views.find((v) => v.name === "deals_board")!.id;
 
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
     const all = sqlTotals(table, null);
     const total = [...all.values()].reduce((a, c) => a + c.count, 0n);
     if (total !== BigInt(deals)) throw new Error(`the deals table holds ${total} rows, not ${deals}`);
-    const figures: KanbanFigures = { deals, seedSeconds, columns: [...all].map(([stage, c]) => ({ stage, ...c })), runs: [] };
-    for (const [role, who] of [["admin (all deals)", admin], ["sales rep (own deals)", rep]] as const) {
+    const figures: KanbanFigures = {
+      deals,
+      seedSeconds,
+      columns: [...all].map(([stage, c]) => ({ stage, ...c })),
+      runs: [],
+    };
+    for (const [role, who] of [
+      ["admin (all deals)", admin],
+      ["sales rep (own deals)", rep],
+    ] as const) {
       const first: number[] = [];
       const complete: number[] = [];
       let last: Awaited<ReturnType<typeof measure>> | null = null;
@@ -232,12 +319,20 @@ export async function kanbanBench(opts: { deals?: number; runs?: number; keep?: 
       const sql = sqlTotals(table, who === rep ? rep.id : null);
       const mismatches: string[] = [];
       for (const h of last!.shown) {
-        const want = sql.get(h.stage === "\u0000none" ? "" : h.stage ?? "") ?? { count: 0n, sum: 0n };
+        const want = sql.get(h.stage === "\u0000none" ? "" : (h.stage ?? "")) ?? { count: 0n, sum: 0n };
         const sums = JSON.parse(h.sum ?? "null") as { amount: number | string; currency: string }[] | null;
         const got = BigInt(sums?.find((s) => s.currency === "CNY")?.amount ?? 0);
-        if (BigInt(h.count ?? -1) !== want.count || got !== want.sum) mismatches.push(`${h.stage}: shown ${h.count} / ${got}, SQL ${want.count} / ${want.sum}`);
+        if (BigInt(h.count ?? -1) !== want.count || got !== want.sum)
+          mismatches.push(`${h.stage}: shown ${h.count} / ${got}, SQL ${want.count} / ${want.sum}`);
       }
-      figures.runs.push({ role, cards: last!.cards, firstCard: summarise(first), complete: summarise(complete), exact: mismatches.length === 0, mismatches });
+      figures.runs.push({
+        role,
+        cards: last!.cards,
+        firstCard: summarise(first),
+        complete: summarise(complete),
+        exact: mismatches.length === 0,
+        mismatches,
+      });
     }
     return figures;
   } finally {
@@ -255,13 +350,20 @@ export function formatKanban(f: KanbanFigures): string {
     "",
     "| viewer | cards on first screen | first card p50 / p95 | complete (all columns + sums) p50 / p95 | column counts and sums vs direct SQL |",
     "|---|---|---|---|---|",
-    ...f.runs.map((r) => `| ${r.role} | ${r.cards} | ${r.firstCard.p50.toFixed(0)} / ${r.firstCard.p95.toFixed(0)} ms | ${r.complete.p50.toFixed(0)} / ${r.complete.p95.toFixed(0)} ms | ${r.exact ? "exact" : `MISMATCH: ${r.mismatches.join("; ")}`} |`),
+    ...f.runs.map(
+      (r) =>
+        `| ${r.role} | ${r.cards} | ${r.firstCard.p50.toFixed(0)} / ${r.firstCard.p95.toFixed(0)} ms | ${r.complete.p50.toFixed(0)} / ${r.complete.p95.toFixed(0)} ms | ${r.exact ? "exact" : `MISMATCH: ${r.mismatches.join("; ")}`} |`,
+    ),
   ];
   return lines.join("\n");
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("bench/kanban.ts")) {
-  const figures = await kanbanBench({ deals: num("--deals", 20_000), runs: num("--runs", 5), keep: argv.includes("--keep") });
+  const figures = await kanbanBench({
+    deals: num("--deals", 20_000),
+    runs: num("--runs", 5),
+    keep: argv.includes("--keep"),
+  });
   console.log(formatKanban(figures));
   if (figures.runs.some((r) => !r.exact)) process.exitCode = 1;
   if (existsSync(DIR) && !argv.includes("--keep")) rmSync(DIR, { recursive: true, force: true });

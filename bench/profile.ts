@@ -32,10 +32,25 @@ let owners = ["usr_benchprofile", "usr_benchprofil2", "usr_benchprofil3"];
 if (fromState) {
   owners = (db.prepare("SELECT id FROM sg_users").all() as { id: string }[]).map((r) => r.id);
 } else {
-  for (const f of readdirSync(path.join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).sort()) db.exec(readFileSync(path.join(ROOT, "migrations", f), "utf8"));
-  for (const id of owners) db.prepare("INSERT INTO sg_users (id, email, name, roles, created_at, updated_at) VALUES (?, ?, ?, '[]', ?, ?)").run(id, `${id}@bench.local`, id, now, now);
+  for (const f of readdirSync(path.join(ROOT, "migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort())
+    db.exec(readFileSync(path.join(ROOT, "migrations", f), "utf8"));
+  for (const id of owners)
+    db.prepare(
+      "INSERT INTO sg_users (id, email, name, roles, created_at, updated_at) VALUES (?, ?, ?, '[]', ?, ?)",
+    ).run(id, `${id}@bench.local`, id, now, now);
 }
-const admin = { userId: owners[0]!, email: "p@bench.local", name: "Profiler", roles: ["admin"], isAdmin: true, teams: [], teamMembers: [owners[0]!], timeZone: "UTC" };
+const admin = {
+  userId: owners[0]!,
+  email: "p@bench.local",
+  name: "Profiler",
+  roles: ["admin"],
+  isAdmin: true,
+  teams: [],
+  teamMembers: [owners[0]!],
+  timeZone: "UTC",
+};
 const shim = new ShimD1(db);
 const D1 = shim as unknown as D1Database;
 
@@ -88,10 +103,14 @@ function report(name: string, profile: Profile, wallMs: number, sqlMs: number) {
   };
   walk(profile.nodes[0]!.id, new Set());
   const top = (m: Map<string, number>, n: number) =>
-    [...m].filter(([k]) => !/^\((root|program|idle)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, n);
+    [...m]
+      .filter(([k]) => !/^\((root|program|idle)\)/.test(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n);
   console.log(`\n=== ${name}: ${wallMs.toFixed(0)} ms wall, of which SQL (better-sqlite3) ${sqlMs.toFixed(0)} ms ===`);
   console.log("-- self time --");
-  for (const [k, h] of top(self, 25)) console.log(`${(h * msPerHit).toFixed(1).padStart(9)} ms ${((100 * h) / totalHits).toFixed(1).padStart(5)}%  ${k}`);
+  for (const [k, h] of top(self, 25))
+    console.log(`${(h * msPerHit).toFixed(1).padStart(9)} ms ${((100 * h) / totalHits).toFixed(1).padStart(5)}%  ${k}`);
   console.log("-- inclusive time (worker/ functions) --");
   for (const [k, h] of top(new Map([...inclusive].filter(([k]) => k.includes("worker/"))), 25)) {
     console.log(`${(h * msPerHit).toFixed(1).padStart(9)} ms ${((100 * h) / totalHits).toFixed(1).padStart(5)}%  ${k}`);
@@ -115,7 +134,8 @@ async function profiled(name: string, fn: () => Promise<void>) {
   writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
   report(name, profile, wall, shim.sqlMs - sql0);
   console.log(`-- SQL time by statement (COMMIT of batches: ${(shim.commitMs - commit0).toFixed(1)} ms) --`);
-  for (const [sql, ms] of [...shim.msBySql].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`${ms.toFixed(1).padStart(9)} ms  ${sql.slice(0, 140)}`);
+  for (const [sql, ms] of [...shim.msBySql].sort((a, b) => b[1] - a[1]).slice(0, 8))
+    console.log(`${ms.toFixed(1).padStart(9)} ms  ${sql.slice(0, 140)}`);
 }
 
 // Warm-up outside the profile (JIT, validator cache).
@@ -130,9 +150,11 @@ await profiled("bulk-create", async () => {
 console.log(`createRecords: ${batches} x 1000 rows`);
 
 const queries = makeQueries("page", 500, 3);
-for (const q of queries.slice(0, 50)) await listRecords(ctx as never, table, { filter: JSON.stringify(q.filter), sort: q.sort, limit: String(q.limit) });
+for (const q of queries.slice(0, 50))
+  await listRecords(ctx as never, table, { filter: JSON.stringify(q.filter), sort: q.sort, limit: String(q.limit) });
 await profiled("list-page", async () => {
-  for (const q of queries) await listRecords(ctx as never, table, { filter: JSON.stringify(q.filter), sort: q.sort, limit: String(q.limit) });
+  for (const q of queries)
+    await listRecords(ctx as never, table, { filter: JSON.stringify(q.filter), sort: q.sort, limit: String(q.limit) });
 });
 console.log(`listRecords: ${queries.length} x (a) page queries (e.g. ?${queryString(queries[0]!).slice(0, 120)}...)`);
 session.disconnect();

@@ -15,16 +15,48 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { Client } from "./lib/client";
-import { DEALS_TABLE, DEALS_VIEW, makeDeal, makeQueries, QUERY_DESCRIPTIONS, QUERY_LABELS, queryString, rng, type QueryKind, type QuerySpec } from "./lib/data";
+import {
+  DEALS_TABLE,
+  DEALS_VIEW,
+  makeDeal,
+  makeQueries,
+  QUERY_DESCRIPTIONS,
+  QUERY_LABELS,
+  queryString,
+  rng,
+  type QueryKind,
+  type QuerySpec,
+} from "./lib/data";
 import Database from "better-sqlite3";
 import { copyDatabase, findAppDatabase, openCopy, ShimD1, bindArgs, type Stmt } from "./lib/floor";
 import { timePlatform } from "./lib/platform";
 import { pathToFileURL } from "node:url";
-import { applyMigrations, buildWorker, currentDevServer, d1Execute, DATA_DIR, killDevServerSync, ROOT, snapshotPath, startDevServer, STATE_DIR, takeSnapshot, wranglerVersion, type DevServer, type WorkerHost } from "./lib/server";
+import {
+  applyMigrations,
+  buildWorker,
+  currentDevServer,
+  d1Execute,
+  DATA_DIR,
+  killDevServerSync,
+  ROOT,
+  snapshotPath,
+  startDevServer,
+  STATE_DIR,
+  takeSnapshot,
+  wranglerVersion,
+  type DevServer,
+  type WorkerHost,
+} from "./lib/server";
 
 /** `--host wrangler-dev` measures through the local dev proxy `npm start` runs; the default serves the bundle from workerd alone. */
-const HOST: WorkerHost = process.argv.includes("--host") && process.argv[process.argv.indexOf("--host") + 1] === "wrangler-dev" ? "wrangler-dev" : "workerd";
-const SERVER = HOST === "workerd" ? "workerd (bench/lib/workerd-host.ts: the bundled Worker in the Workers runtime with local D1, no dev proxy in front)" : "wrangler dev";
+const HOST: WorkerHost =
+  process.argv.includes("--host") && process.argv[process.argv.indexOf("--host") + 1] === "wrangler-dev"
+    ? "wrangler-dev"
+    : "workerd";
+const SERVER =
+  HOST === "workerd"
+    ? "workerd (bench/lib/workerd-host.ts: the bundled Worker in the Workers runtime with local D1, no dev proxy in front)"
+    : "wrangler dev";
 
 /** Imports a worker module from the snapshot that the Worker host serves (not the live working tree). */
 const worker = (rel: string) => import(pathToFileURL(snapshotPath("worker", rel)).href);
@@ -37,7 +69,9 @@ const BATCH = 1000;
 /** Where bench/lib/platform.ts serves its minimal Worker. */
 const PLATFORM_PORT = 8789;
 /** Concurrent bulk-create clients (`--clients N`): workerd runs a Worker and its D1 on one thread, so more than one keeps it busy while a request is on the wire. */
-const CONCURRENCY = process.argv.includes("--clients") ? Math.max(1, Number(process.argv[process.argv.indexOf("--clients") + 1]) || 2) : 2;
+const CONCURRENCY = process.argv.includes("--clients")
+  ? Math.max(1, Number(process.argv[process.argv.indexOf("--clients") + 1]) || 2)
+  : 2;
 const WARMUP = 100;
 const SAMPLES = 400;
 /** contains and count scan many rows (tens to hundreds of ms at 1M): fewer of them. */
@@ -62,9 +96,13 @@ function parseQuietWait(argv: string[]): number {
 function parseKinds(argv: string[]): QueryKind[] | null {
   const i = argv.indexOf("--kinds");
   if (i < 0) return null;
-  const kinds = (argv[i + 1] ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+  const kinds = (argv[i + 1] ?? "")
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
   const known = Object.keys(QUERY_LABELS);
-  if (!kinds.length || kinds.some((k) => !known.includes(k))) throw new Error(`--kinds takes a comma-separated list of ${known.join(", ")}`);
+  if (!kinds.length || kinds.some((k) => !known.includes(k)))
+    throw new Error(`--kinds takes a comma-separated list of ${known.join(", ")}`);
   return kinds as QueryKind[];
 }
 
@@ -74,8 +112,10 @@ function parseSizes(argv: string[]): number[] {
   const raw = argv[i]!.includes("=") ? argv[i]!.split("=")[1]! : argv[i + 1];
   if (!raw) throw new Error("--sizes takes a comma-separated list, e.g. --sizes 10000,100000");
   const sizes = raw.split(",").map((s) => Number(s.trim().replace(/_/g, "")));
-  if (sizes.some((n) => !Number.isSafeInteger(n) || n < BATCH || n % BATCH !== 0)) throw new Error(`--sizes must be multiples of ${BATCH}`);
-  for (let k = 1; k < sizes.length; k++) if (sizes[k]! <= sizes[k - 1]!) throw new Error("--sizes must increase (the seeding is cumulative)");
+  if (sizes.some((n) => !Number.isSafeInteger(n) || n < BATCH || n % BATCH !== 0))
+    throw new Error(`--sizes must be multiples of ${BATCH}`);
+  for (let k = 1; k < sizes.length; k++)
+    if (sizes[k]! <= sizes[k - 1]!) throw new Error("--sizes must increase (the seeding is cumulative)");
   return sizes;
 }
 
@@ -111,16 +151,33 @@ const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 function createUsers(): BenchUser[] {
   const users: BenchUser[] = [
-    { id: userId(), email: "bench-admin@bench.local", name: "Bench Admin", password: randomBytes(18).toString("base64url"), roles: ["admin"] },
+    {
+      id: userId(),
+      email: "bench-admin@bench.local",
+      name: "Bench Admin",
+      password: randomBytes(18).toString("base64url"),
+      roles: ["admin"],
+    },
   ];
   for (let i = 1; i <= 4; i++) {
-    users.push({ id: userId(), email: `bench-rep${i}@bench.local`, name: `Bench Rep ${i}`, password: randomBytes(18).toString("base64url"), roles: ["sales_rep"] });
+    users.push({
+      id: userId(),
+      email: `bench-rep${i}@bench.local`,
+      name: `Bench Rep ${i}`,
+      password: randomBytes(18).toString("base64url"),
+      roles: ["sales_rep"],
+    });
   }
   const now = new Date().toISOString();
   const values = users
-    .map((u) => `(${[u.id, u.email, u.name, hashPassword(u.password), JSON.stringify(u.roles), "en", "UTC"].map(sqlText).join(", ")}, 0, ${sqlText(now)}, ${sqlText(now)})`)
+    .map(
+      (u) =>
+        `(${[u.id, u.email, u.name, hashPassword(u.password), JSON.stringify(u.roles), "en", "UTC"].map(sqlText).join(", ")}, 0, ${sqlText(now)}, ${sqlText(now)})`,
+    )
     .join(", ");
-  d1Execute(`INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, disabled, created_at, updated_at) VALUES ${values}`);
+  d1Execute(
+    `INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, disabled, created_at, updated_at) VALUES ${values}`,
+  );
   return users;
 }
 
@@ -138,10 +195,21 @@ function reusableState(): { users: BenchUser[]; rows: number } | null {
   }
   const db = new Database(file, { fileMustExist: true });
   try {
-    const table = db.prepare("SELECT id FROM sg_tables WHERE name = 'deals' AND deleted_at IS NULL").get() as { id: string } | undefined;
-    const rows = db.prepare("SELECT id, email, name, roles FROM sg_users WHERE email LIKE 'bench-%@bench.local' ORDER BY email = 'bench-admin@bench.local' DESC, email").all() as { id: string; email: string; name: string; roles: string }[];
+    const table = db.prepare("SELECT id FROM sg_tables WHERE name = 'deals' AND deleted_at IS NULL").get() as
+      { id: string } | undefined;
+    const rows = db
+      .prepare(
+        "SELECT id, email, name, roles FROM sg_users WHERE email LIKE 'bench-%@bench.local' ORDER BY email = 'bench-admin@bench.local' DESC, email",
+      )
+      .all() as { id: string; email: string; name: string; roles: string }[];
     if (!table || rows.length < 2 || rows[0]!.email !== "bench-admin@bench.local") return null;
-    const users = rows.map((r) => ({ id: r.id, email: r.email, name: r.name, roles: JSON.parse(r.roles) as string[], password: randomBytes(18).toString("base64url") }));
+    const users = rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      name: r.name,
+      roles: JSON.parse(r.roles) as string[],
+      password: randomBytes(18).toString("base64url"),
+    }));
     const set = db.prepare("UPDATE sg_users SET password_hash = ?, disabled = 0 WHERE id = ?");
     for (const u of users) set.run(hashPassword(u.password), u.id);
     const n = (db.prepare(`SELECT COUNT(*) AS n FROM "t_${table.id.slice(4)}"`).get() as { n: number }).n;
@@ -161,9 +229,17 @@ function reusableAdmin(): BenchUser | null {
   }
   const db = new Database(file, { fileMustExist: true });
   try {
-    const row = db.prepare("SELECT id, email, name, roles FROM sg_users WHERE email = 'bench-admin@bench.local'").get() as { id: string; email: string; name: string; roles: string } | undefined;
+    const row = db
+      .prepare("SELECT id, email, name, roles FROM sg_users WHERE email = 'bench-admin@bench.local'")
+      .get() as { id: string; email: string; name: string; roles: string } | undefined;
     if (!row) return null;
-    const u = { id: row.id, email: row.email, name: row.name, roles: JSON.parse(row.roles) as string[], password: randomBytes(18).toString("base64url") };
+    const u = {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      roles: JSON.parse(row.roles) as string[],
+      password: randomBytes(18).toString("base64url"),
+    };
     db.prepare("UPDATE sg_users SET password_hash = ?, disabled = 0 WHERE id = ?").run(hashPassword(u.password), u.id);
     return u;
   } finally {
@@ -184,7 +260,14 @@ interface BulkResult {
   request: Summary;
 }
 
-async function seed(client: Client, pgid: number | undefined, from: number, to: number, owners: string[], r: () => number): Promise<BulkResult> {
+async function seed(
+  client: Client,
+  pgid: number | undefined,
+  from: number,
+  to: number,
+  owners: string[],
+  r: () => number,
+): Promise<BulkResult> {
   let next = from;
   const cpu0 = groupCpu(pgid);
   const other = new OtherLoad(pgid);
@@ -201,17 +284,27 @@ async function seed(client: Client, pgid: number | undefined, from: number, to: 
       const t = performance.now();
       const res = await client.request("POST", "/api/tables/deals/records", body);
       latencies.push(performance.now() - t);
-      if (res.status !== 201) throw new Error(`bulk create at row ${first} -> ${res.status}: ${res.text.slice(0, 1000)}`);
+      if (res.status !== 201)
+        throw new Error(`bulk create at row ${first} -> ${res.status}: ${res.text.slice(0, 1000)}`);
       if (Date.now() - lastReport > 15_000) {
         lastReport = Date.now();
         const done = next - from;
-        process.stdout.write(`    ... ${int(next)} rows (${int(done / ((performance.now() - start) / 1000))} rows/s)\n`);
+        process.stdout.write(
+          `    ... ${int(next)} rows (${int(done / ((performance.now() - start) / 1000))} rows/s)\n`,
+        );
       }
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - start) / 1000;
-  return { cpu: cpuDelta(cpu0, groupCpu(pgid)), otherCores: other.cores(), rows: to - from, seconds, rowsPerSec: (to - from) / seconds, request: summarise(latencies) };
+  return {
+    cpu: cpuDelta(cpu0, groupCpu(pgid)),
+    otherCores: other.cores(),
+    rows: to - from,
+    seconds,
+    rowsPerSec: (to - from) / seconds,
+    request: summarise(latencies),
+  };
 }
 
 interface ApiSample {
@@ -229,7 +322,11 @@ interface ApiSample {
  * per round, so lanes compared with each other (the admin's page and the rep's) see the same machine.
  * CPU of the server is shared out evenly over all measured requests.
  */
-async function measureLanes(lanes: { client: Client; queries: QuerySpec[] }[], pgid: number | undefined, warmup: number): Promise<ApiSample[]> {
+async function measureLanes(
+  lanes: { client: Client; queries: QuerySpec[] }[],
+  pgid: number | undefined,
+  warmup: number,
+): Promise<ApiSample[]> {
   const out = lanes.map(() => ({ times: [] as number[], firstIds: [] as number[][], totals: [] as number[] }));
   let cpu0 = groupCpu(pgid);
   let other = new OtherLoad(pgid);
@@ -260,7 +357,13 @@ async function measureLanes(lanes: { client: Client; queries: QuerySpec[] }[], p
   const cpu = cpuDelta(cpu0, groupCpu(pgid));
   const measured = out.reduce((n, o) => n + o.times.length, 0);
   for (const [k, v] of cpu) cpu.set(k, (v * 1000) / measured);
-  return out.map((o) => ({ summary: summarise(o.times), cpuPerRequest: cpu, otherCores, firstIds: o.firstIds, totals: o.totals }));
+  return out.map((o) => ({
+    summary: summarise(o.times),
+    cpuPerRequest: cpu,
+    otherCores,
+    firstIds: o.firstIds,
+    totals: o.totals,
+  }));
 }
 
 async function measureSimple(client: Client, url: string, n = 100, expect = 200): Promise<Summary> {
@@ -293,11 +396,16 @@ async function waitQuiet(pgid: number | undefined, maxSeconds: number, what: str
     await new Promise((res) => setTimeout(res, 2000));
     const cores = probe.cores();
     if (cores < 0.3 || Date.now() > deadline) {
-      if (said || cores >= 0.3) console.log(`  ${cores < 0.3 ? "quiet now" : `still busy after ${maxSeconds} s`} (${cores.toFixed(2)} cores used by other processes); measuring ${what}`);
+      if (said || cores >= 0.3)
+        console.log(
+          `  ${cores < 0.3 ? "quiet now" : `still busy after ${maxSeconds} s`} (${cores.toFixed(2)} cores used by other processes); measuring ${what}`,
+        );
       return cores;
     }
     if (!said) {
-      console.log(`  other processes are using ${cores.toFixed(2)} cores; waiting up to ${maxSeconds} s for quiet before ${what} ...`);
+      console.log(
+        `  other processes are using ${cores.toFixed(2)} cores; waiting up to ${maxSeconds} s for quiet before ${what} ...`,
+      );
       said = true;
     }
   }
@@ -317,7 +425,9 @@ interface Principal {
 }
 
 interface FloorResult {
-  byKind: Partial<Record<QueryKind, { summary: Summary; sql: Stmt[]; sameRows: boolean; mismatch?: string; pipelineJs: Summary }>>;
+  byKind: Partial<
+    Record<QueryKind, { summary: Summary; sql: Stmt[]; sameRows: boolean; mismatch?: string; pipelineJs: Summary }>
+  >;
   explain: Partial<Record<QueryKind, string[]>>;
   bulk?: BulkProfile | { error: string };
   /** The same statements on the copy after a change the API does not make (diagnostics, not the floor). */
@@ -328,7 +438,11 @@ interface FloorResult {
 }
 
 const planOf = (db: InstanceType<typeof import("better-sqlite3")>, stmts: Stmt[]) =>
-  stmts.map((s) => (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...bindArgs(s.sql, s.params)) as { detail: string }[]).map((r) => r.detail).join("; "));
+  stmts.map((s) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...bindArgs(s.sql, s.params)) as { detail: string }[])
+      .map((r) => r.detail)
+      .join("; "),
+  );
 
 /** Times recorded statements on `db` (fresh prepares, so a changed schema or statistics take effect). */
 function timeStatements(db: InstanceType<typeof import("better-sqlite3")>, runs: Stmt[][], warmup: number): Summary {
@@ -357,7 +471,14 @@ interface BulkProfile {
 }
 
 const principalOf = (u: BenchUser): Principal => ({
-  userId: u.id, email: u.email, name: u.name, roles: u.roles, isAdmin: u.roles.includes("admin"), teams: [], teamMembers: [u.id], timeZone: "UTC",
+  userId: u.id,
+  email: u.email,
+  name: u.name,
+  roles: u.roles,
+  isAdmin: u.roles.includes("admin"),
+  teams: [],
+  teamMembers: [u.id],
+  timeZone: "UTC",
 });
 
 /** The principal as the worker itself loads it (auth/principal.ts loadPrincipal) when it can, else built here. */
@@ -375,7 +496,7 @@ async function principalFor(shim: ShimD1, u: BenchUser): Promise<Principal> {
 }
 
 function statementKind(sql: string): string {
-  if (sql.startsWith("INSERT INTO \"t_")) return "INSERT rows (json_each)";
+  if (sql.startsWith('INSERT INTO "t_')) return "INSERT rows (json_each)";
   if (sql.startsWith("INSERT INTO sg_audit")) return "INSERT audit rows";
   if (sql.startsWith("UPDATE sg_tables SET next_record_id")) return "reserve ids";
   if (sql.startsWith("SELECT id FROM sg_users")) return "check owner users exist";
@@ -384,7 +505,14 @@ function statementKind(sql: string): string {
   return sql.slice(0, 40);
 }
 
-async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, api: Record<QueryKind, ApiSample>, admin: BenchUser, rep: BenchUser | null, owners: string[]): Promise<FloorResult> {
+async function runFloor(
+  size: number,
+  queries: Record<QueryKind, QuerySpec[]>,
+  api: Record<QueryKind, ApiSample>,
+  admin: BenchUser,
+  rep: BenchUser | null,
+  owners: string[],
+): Promise<FloorResult> {
   const file = copyDatabase(String(size));
   const db = openCopy(file);
   const out: FloorResult = { byKind: {}, explain: {}, whatIf: [] };
@@ -396,7 +524,11 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
     const reg = await loadRegistry(shim as unknown as D1Database);
     const table = findTable(reg, "deals");
     if (!table) throw new Error("the copied database has no deals table");
-    const physical = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 't_%'").get() as { n: number }).n;
+    const physical = (
+      db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 't_%'").get() as {
+        n: number;
+      }
+    ).n;
     const n = (db.prepare(`SELECT COUNT(*) AS n FROM "t_${table.id.slice(4)}"`).get() as { n: number }).n;
     if (n !== size) throw new Error(`the copy holds ${n} rows, expected ${size} (${physical} physical tables)`);
     const adminCtx = { db: shim as unknown as D1Database, principal: await principalFor(shim, admin), reg };
@@ -412,18 +544,29 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
         shim.recording = true;
         const sql0 = shim.sqlMs;
         const t0 = performance.now();
-        const res = await listRecords(ctx as never, table, { filter: JSON.stringify(q.filter), sort: q.sort, limit: String(q.limit), count: q.count ? "true" : undefined });
+        const res = await listRecords(ctx as never, table, {
+          filter: JSON.stringify(q.filter),
+          sort: q.sort,
+          limit: String(q.limit),
+          count: q.count ? "true" : undefined,
+        });
         jsTimes.push(performance.now() - t0 - (shim.sqlMs - sql0));
         shim.recording = false;
-        captured.push({ stmts: shim.recorded, ids: res.records.map((x) => x.id), total: (res as { total?: number }).total });
+        captured.push({
+          stmts: shim.recorded,
+          ids: res.records.map((x) => x.id),
+          total: (res as { total?: number }).total,
+        });
       }
       // Same rows as the API returned?
       let mismatch: string | undefined;
       api[kind].firstIds.forEach((ids, i) => {
-        if (!mismatch && JSON.stringify(ids) !== JSON.stringify(captured[i]!.ids)) mismatch = `query ${i}: API ids ${ids.slice(0, 5)}… vs floor ${captured[i]!.ids.slice(0, 5)}…`;
+        if (!mismatch && JSON.stringify(ids) !== JSON.stringify(captured[i]!.ids))
+          mismatch = `query ${i}: API ids ${ids.slice(0, 5)}… vs floor ${captured[i]!.ids.slice(0, 5)}…`;
       });
       api[kind].totals.forEach((t, i) => {
-        if (!mismatch && t !== captured[i]!.total) mismatch = `query ${i}: API total ${t} vs floor ${captured[i]!.total}`;
+        if (!mismatch && t !== captured[i]!.total)
+          mismatch = `query ${i}: API total ${t} vs floor ${captured[i]!.total}`;
       });
       // Time only the statements.
       const times: number[] = [];
@@ -437,11 +580,22 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
         const dt = performance.now() - t;
         if (i >= warmupOf(kind)) times.push(dt);
       }
-      capturedByKind.set(kind, captured.map((c) => c.stmts));
-      out.byKind[kind] = { summary: summarise(times), sql: captured[0]!.stmts, sameRows: !mismatch, mismatch, pipelineJs: summarise(jsTimes.slice(warmupOf(kind))) };
+      capturedByKind.set(
+        kind,
+        captured.map((c) => c.stmts),
+      );
+      out.byKind[kind] = {
+        summary: summarise(times),
+        sql: captured[0]!.stmts,
+        sameRows: !mismatch,
+        mismatch,
+        pipelineJs: summarise(jsTimes.slice(warmupOf(kind))),
+      };
       const first = captured[0]!.stmts;
       out.explain[kind] = first.map((s) =>
-        (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...bindArgs(s.sql, s.params)) as { detail: string }[]).map((r) => r.detail).join("; "),
+        (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...bindArgs(s.sql, s.params)) as { detail: string }[])
+          .map((r) => r.detail)
+          .join("; "),
       );
     }
 
@@ -449,7 +603,13 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
     try {
       const platform: Partial<Record<QueryKind, { worker: Summary; floor: Summary }>> = {};
       const timed = await timePlatform(file, db, [...capturedByKind.values()], PLATFORM_PORT);
-      [...capturedByKind.keys()].forEach((kind, i) => (platform[kind] = { worker: summarise(timed[i]!.worker.slice(warmupOf(kind))), floor: summarise(timed[i]!.floor.slice(warmupOf(kind))) }));
+      [...capturedByKind.keys()].forEach(
+        (kind, i) =>
+          (platform[kind] = {
+            worker: summarise(timed[i]!.worker.slice(warmupOf(kind))),
+            floor: summarise(timed[i]!.floor.slice(warmupOf(kind))),
+          }),
+      );
       out.platform = platform;
     } catch (err) {
       out.platform = { error: String(err instanceof Error ? err.message : err).slice(0, 300) };
@@ -463,12 +623,19 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
     const t = `"t_${table.id.slice(4)}"`;
     const [owner, amount, stage] = [col("owner"), col("amount"), col("stage")];
     const experiments: { name: string; setup: string[]; undo: string[] }[] = [
-      { name: "after ANALYZE (planner statistics)", setup: ["ANALYZE"], undo: ["DROP TABLE IF EXISTS sqlite_stat1", "DROP TABLE IF EXISTS sqlite_stat4"] },
+      {
+        name: "after ANALYZE (planner statistics)",
+        setup: ["ANALYZE"],
+        undo: ["DROP TABLE IF EXISTS sqlite_stat1", "DROP TABLE IF EXISTS sqlite_stat4"],
+      },
     ];
     if (owner && amount && stage) {
       experiments.push({
         name: "with indexes (stage, amount) and (owner, amount)",
-        setup: [`CREATE INDEX bench_stage_amount ON ${t} (${stage}, ${amount})`, `CREATE INDEX bench_owner_amount ON ${t} (${owner}, ${amount})`],
+        setup: [
+          `CREATE INDEX bench_stage_amount ON ${t} (${stage}, ${amount})`,
+          `CREATE INDEX bench_owner_amount ON ${t} (${owner}, ${amount})`,
+        ],
         undo: ["DROP INDEX bench_stage_amount", "DROP INDEX bench_owner_amount"],
       });
     }
@@ -477,7 +644,10 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
         for (const sql of e.setup) db.exec(sql);
         const byKind: FloorResult["whatIf"][number]["byKind"] = {};
         for (const [kind, runs] of capturedByKind) {
-          byKind[kind] = { summary: timeStatements(db, runs.slice(0, 110), 10), plan: planOf(db, runs[0]!).join(" + ") };
+          byKind[kind] = {
+            summary: timeStatements(db, runs.slice(0, 110), 10),
+            plan: planOf(db, runs[0]!).join(" + "),
+          };
         }
         out.whatIf.push({ name: e.name, byKind });
       } finally {
@@ -492,7 +662,7 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
       out.bulk = { error: String(err instanceof Error ? err.message : err).slice(0, 300) };
     }
   } catch (err) {
-    out.error = String(err instanceof Error ? err.stack ?? err.message : err).slice(0, 1500);
+    out.error = String(err instanceof Error ? (err.stack ?? err.message) : err).slice(0, 1500);
   } finally {
     db.close();
     rmSync(path.dirname(file), { recursive: true, force: true });
@@ -500,12 +670,24 @@ async function runFloor(size: number, queries: Record<QueryKind, QuerySpec[]>, a
   return out;
 }
 
-async function profileBulk(shim: ShimD1, reg: unknown, table: unknown, admin: BenchUser, owners: string[], size: number): Promise<BulkProfile> {
+async function profileBulk(
+  shim: ShimD1,
+  reg: unknown,
+  table: unknown,
+  admin: BenchUser,
+  owners: string[],
+  size: number,
+): Promise<BulkProfile> {
   const { createRecords } = await worker("records/write.ts");
   const { validateWrites } = await worker("records/validate.ts");
   const { tableAccess } = await worker("access/index.ts");
   const r = rng(size + 7);
-  const ctx = { db: shim as unknown as D1Database, principal: await principalFor(shim, admin), reg, requestId: "bench" };
+  const ctx = {
+    db: shim as unknown as D1Database,
+    principal: await principalFor(shim, admin),
+    reg,
+    requestId: "bench",
+  };
   const batches = 5;
   const per: number[] = [];
   const sql: number[] = [];
@@ -536,7 +718,10 @@ async function profileBulk(shim: ShimD1, reg: unknown, table: unknown, admin: Be
       const kind = statementKind(text);
       byStatement.set(kind, (byStatement.get(kind) ?? 0) + ms);
     }
-    byStatement.set("COMMIT of the batch (WAL write)", (byStatement.get("COMMIT of the batch (WAL write)") ?? 0) + shim.commitMs - commit0);
+    byStatement.set(
+      "COMMIT of the batch (WAL write)",
+      (byStatement.get("COMMIT of the batch (WAL write)") ?? 0) + shim.commitMs - commit0,
+    );
     per.push(dt);
     sql.push(shim.sqlMs - sql0);
     validate.push(dv);
@@ -560,7 +745,8 @@ async function profileBulk(shim: ShimD1, reg: unknown, table: unknown, admin: Be
 function ownEngine(): { present: boolean; note: string } {
   const dir = snapshotPath("worker", "access");
   let src = "";
-  for (const f of readdirSync(dir)) if (f.endsWith(".ts") && !f.endsWith(".test.ts")) src += readFileSync(path.join(dir, f), "utf8");
+  for (const f of readdirSync(dir))
+    if (f.endsWith(".ts") && !f.endsWith(".test.ts")) src += readFileSync(path.join(dir, f), "utf8");
   let registry = "";
   try {
     registry = readFileSync(snapshotPath("worker", "model", "registry.ts"), "utf8");
@@ -570,7 +756,10 @@ function ownEngine(): { present: boolean; note: string } {
   const hasOwn = /["']own["']/.test(src);
   const stub = /Until role grants arrive/.test(src);
   if (!hasOwn || stub || !/sg_grants/.test(registry)) {
-    return { present: false, note: "worker/access has no grant engine with `own` row rules yet; the `own`-rows variant of (a) was skipped." };
+    return {
+      present: false,
+      note: "worker/access has no grant engine with `own` row rules yet; the `own`-rows variant of (a) was skipped.",
+    };
   }
   return {
     present: true,
@@ -623,7 +812,9 @@ interface Target {
 /** The same create pipeline straight on SQLite at that size: what the API's bulk figure can be held to. */
 function sqliteBulk(r: SizeResult): string {
   const b = r.floor.bulk;
-  return b && !("error" in b) ? ` (the same createRecords batches straight on better-sqlite3: ${int(b.rowsPerSec)} rows/s)` : "";
+  return b && !("error" in b)
+    ? ` (the same createRecords batches straight on better-sqlite3: ${int(b.rowsPerSec)} rows/s)`
+    : "";
 }
 
 function targets(results: SizeResult[]): Target[] {
@@ -632,32 +823,64 @@ function targets(results: SizeResult[]): Target[] {
   const big = at(1_000_000);
   if (big?.api.page) {
     const p95 = big.api.page.summary.p95;
-    out.push({ name: "1M rows: (a) filtered+sorted page p95 < 30 ms through the API", status: p95 < 30 ? "PASS" : "FAIL", detail: `p95 ${ms(p95)} ms` });
+    out.push({
+      name: "1M rows: (a) filtered+sorted page p95 < 30 ms through the API",
+      status: p95 < 30 ? "PASS" : "FAIL",
+      detail: `p95 ${ms(p95)} ms`,
+    });
     const floor = big.floor.byKind.page?.summary.p95;
     if (floor !== undefined) {
       const plat = big.floor.platform && !("error" in big.floor.platform) ? big.floor.platform.page : undefined;
-      const platNote = plat ? `; a Worker doing nothing but this D1 statement, timed alternately with the floor: p95 ${ms(plat.worker.p95)} vs ${ms(plat.floor.p95)} ms = ${ratio(plat.worker.p95, plat.floor.p95)}` : "";
-      out.push({ name: "1M rows: (a) API p95 within 3x of the floor p95", status: p95 <= 3 * floor ? "PASS" : "FAIL", detail: `API ${ms(p95)} ms vs floor ${ms(floor)} ms = ${ratio(p95, floor)}${platNote}` });
+      const platNote = plat
+        ? `; a Worker doing nothing but this D1 statement, timed alternately with the floor: p95 ${ms(plat.worker.p95)} vs ${ms(plat.floor.p95)} ms = ${ratio(plat.worker.p95, plat.floor.p95)}`
+        : "";
+      out.push({
+        name: "1M rows: (a) API p95 within 3x of the floor p95",
+        status: p95 <= 3 * floor ? "PASS" : "FAIL",
+        detail: `API ${ms(p95)} ms vs floor ${ms(floor)} ms = ${ratio(p95, floor)}${platNote}`,
+      });
     } else {
-      out.push({ name: "1M rows: (a) API p95 within 3x of the floor p95", status: "FAIL", detail: `floor not measured: ${big.floor.error ?? "?"}` });
+      out.push({
+        name: "1M rows: (a) API p95 within 3x of the floor p95",
+        status: "FAIL",
+        detail: `floor not measured: ${big.floor.error ?? "?"}`,
+      });
     }
   } else {
-    out.push({ name: "1M rows: (a) filtered+sorted page p95 < 30 ms through the API", status: "NOT RUN", detail: "1,000,000 not in --sizes" });
-    out.push({ name: "1M rows: (a) API p95 within 3x of the floor p95", status: "NOT RUN", detail: "1,000,000 not in --sizes" });
+    out.push({
+      name: "1M rows: (a) filtered+sorted page p95 < 30 ms through the API",
+      status: "NOT RUN",
+      detail: "1,000,000 not in --sizes",
+    });
+    out.push({
+      name: "1M rows: (a) API p95 within 3x of the floor p95",
+      status: "NOT RUN",
+      detail: "1,000,000 not in --sizes",
+    });
   }
   const seeded = results.filter((r) => r.bulk);
   const slow = seeded.filter((r) => r.bulk!.rowsPerSec < 20_000);
   out.push({
     name: "bulk create >= 20,000 rows/s (every stage)",
     status: seeded.length === 0 ? "NOT RUN" : slow.length ? "FAIL" : "PASS",
-    detail: seeded.length ? seeded.map((r) => `${int(r.size)}: ${int(r.bulk!.rowsPerSec)} rows/s${sqliteBulk(r)}`).join("; ") : "nothing was seeded in this run (--reuse)",
+    detail: seeded.length
+      ? seeded.map((r) => `${int(r.size)}: ${int(r.bulk!.rowsPerSec)} rows/s${sqliteBulk(r)}`).join("; ")
+      : "nothing was seeded in this run (--reuse)",
   });
   const small = at(10_000);
   if (small?.api.page && big?.api.page) {
     const g = big.api.page.summary.p95 / small.api.page.summary.p95;
-    out.push({ name: "(a) p95 grows < 2x from 10k to 1M", status: g < 2 ? "PASS" : "FAIL", detail: `${ms(small.api.page.summary.p95)} ms -> ${ms(big.api.page.summary.p95)} ms (${g.toFixed(2)}x)` });
+    out.push({
+      name: "(a) p95 grows < 2x from 10k to 1M",
+      status: g < 2 ? "PASS" : "FAIL",
+      detail: `${ms(small.api.page.summary.p95)} ms -> ${ms(big.api.page.summary.p95)} ms (${g.toFixed(2)}x)`,
+    });
   } else {
-    out.push({ name: "(a) p95 grows < 2x from 10k to 1M", status: "NOT RUN", detail: "needs both 10,000 and 1,000,000 in --sizes" });
+    out.push({
+      name: "(a) p95 grows < 2x from 10k to 1M",
+      status: "NOT RUN",
+      detail: "needs both 10,000 and 1,000,000 in --sizes",
+    });
   }
   // The rep's row rule should cost next to nothing: same query, same table, p95 within 20% of the admin's.
   const last = results[results.length - 1];
@@ -671,7 +894,11 @@ function targets(results: SizeResult[]): Target[] {
       detail: `rep p50 ${ms(own.summary.p50)} / p95 ${ms(own.summary.p95)} ms vs admin p50 ${ms(page.summary.p50)} / p95 ${ms(page.summary.p95)} ms: p95 x${r.toFixed(2)} (p50 x${(own.summary.p50 / page.summary.p50).toFixed(2)})`,
     });
   } else {
-    out.push({ name: "(a) as a rep with `read: own` adds < 20% to the p95", status: "NOT RUN", detail: "needs the kinds page and own" });
+    out.push({
+      name: "(a) as a rep with `read: own` adds < 20% to the p95",
+      status: "NOT RUN",
+      detail: "needs the kinds page and own",
+    });
   }
   return out;
 }
@@ -681,8 +908,15 @@ function pad(s: string, n: number, right = false) {
 }
 
 function printSize(r: SizeResult) {
-  console.log(`\n== ${int(r.size)} rows ==  ` + (r.bulk ? `bulk create ${int(r.bulk.rowsPerSec)} rows/s (${int(r.bulk.rows)} rows in ${r.bulk.seconds.toFixed(1)} s; ${CONCURRENCY} clients x ${BATCH} rows/request, request p50 ${ms(r.bulk.request.p50)} ms, p95 ${ms(r.bulk.request.p95)} ms)` : "not seeded in this run (--reuse)"));
-  console.log(`${pad("query", 30)}${pad("API p50", 10, true)}${pad("API p95", 10, true)}${pad("floor p50", 11, true)}${pad("floor p95", 11, true)}${pad("ratio p50", 11, true)}${pad("ratio p95", 11, true)}`);
+  console.log(
+    `\n== ${int(r.size)} rows ==  ` +
+      (r.bulk
+        ? `bulk create ${int(r.bulk.rowsPerSec)} rows/s (${int(r.bulk.rows)} rows in ${r.bulk.seconds.toFixed(1)} s; ${CONCURRENCY} clients x ${BATCH} rows/request, request p50 ${ms(r.bulk.request.p50)} ms, p95 ${ms(r.bulk.request.p95)} ms)`
+        : "not seeded in this run (--reuse)"),
+  );
+  console.log(
+    `${pad("query", 30)}${pad("API p50", 10, true)}${pad("API p95", 10, true)}${pad("floor p50", 11, true)}${pad("floor p95", 11, true)}${pad("ratio p50", 11, true)}${pad("ratio p95", 11, true)}`,
+  );
   for (const k of KINDS) {
     const a = r.api[k].summary;
     const f = r.floor.byKind[k]?.summary;
@@ -690,21 +924,47 @@ function printSize(r: SizeResult) {
       `${pad(QUERY_LABELS[k], 30)}${pad(ms(a.p50), 10, true)}${pad(ms(a.p95), 10, true)}${pad(f ? ms(f.p50) : "n/a", 11, true)}${pad(f ? ms(f.p95) : "n/a", 11, true)}${pad(f ? ratio(a.p50, f.p50) : "n/a", 11, true)}${pad(f ? ratio(a.p95, f.p95) : "n/a", 11, true)}`,
     );
   }
-  if (r.bulk) console.log(`  server CPU while seeding: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows)`);
-  for (const k of KINDS) console.log(`  server CPU per request ${SHORT[k]}: ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`);
-  console.log(`  fixed costs: 401 without token p50 ${ms(r.overhead.unauth.p50)} ms; GET /api/health p50 ${ms(r.overhead.health.p50)} ms; GET /api/auth/me p50 ${ms(r.overhead.me.p50)} ms; GET records?limit=1 (no filter/sort) p50 ${ms(r.overhead.trivialList.p50)} ms`);
-  for (const k of KINDS) if (r.floor.byKind[k] && !r.floor.byKind[k]!.sameRows) console.log(`  WARNING ${k}: floor rows differ from the API's: ${r.floor.byKind[k]!.mismatch}`);
+  if (r.bulk)
+    console.log(
+      `  server CPU while seeding: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows)`,
+    );
+  for (const k of KINDS)
+    console.log(`  server CPU per request ${SHORT[k]}: ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`);
+  console.log(
+    `  fixed costs: 401 without token p50 ${ms(r.overhead.unauth.p50)} ms; GET /api/health p50 ${ms(r.overhead.health.p50)} ms; GET /api/auth/me p50 ${ms(r.overhead.me.p50)} ms; GET records?limit=1 (no filter/sort) p50 ${ms(r.overhead.trivialList.p50)} ms`,
+  );
+  for (const k of KINDS)
+    if (r.floor.byKind[k] && !r.floor.byKind[k]!.sameRows)
+      console.log(`  WARNING ${k}: floor rows differ from the API's: ${r.floor.byKind[k]!.mismatch}`);
   if (r.floor.error) console.log(`  floor failed: ${r.floor.error}`);
   const plat = r.floor.platform;
   if (plat && "error" in plat) console.log(`  platform floor failed: ${plat.error}`);
-  else if (plat) console.log(`  platform floor (a Worker that only runs the same D1 statements, alternating with better-sqlite3): ${KINDS.filter((k) => plat[k]).map((k) => `${SHORT[k]} p50 ${ms(plat[k]!.worker.p50)} p95 ${ms(plat[k]!.worker.p95)} vs floor p50 ${ms(plat[k]!.floor.p50)} p95 ${ms(plat[k]!.floor.p95)} (p95 ${ratio(plat[k]!.worker.p95, plat[k]!.floor.p95)})`).join("; ")}`);
-  for (const w of r.floor.whatIf) console.log(`  floor ${w.name}: ${KINDS.filter((k) => w.byKind[k]).map((k) => `${SHORT[k]} p50 ${ms(w.byKind[k]!.summary.p50)} p95 ${ms(w.byKind[k]!.summary.p95)}`).join("; ")}`);
+  else if (plat)
+    console.log(
+      `  platform floor (a Worker that only runs the same D1 statements, alternating with better-sqlite3): ${KINDS.filter(
+        (k) => plat[k],
+      )
+        .map(
+          (k) =>
+            `${SHORT[k]} p50 ${ms(plat[k]!.worker.p50)} p95 ${ms(plat[k]!.worker.p95)} vs floor p50 ${ms(plat[k]!.floor.p50)} p95 ${ms(plat[k]!.floor.p95)} (p95 ${ratio(plat[k]!.worker.p95, plat[k]!.floor.p95)})`,
+        )
+        .join("; ")}`,
+    );
+  for (const w of r.floor.whatIf)
+    console.log(
+      `  floor ${w.name}: ${KINDS.filter((k) => w.byKind[k])
+        .map((k) => `${SHORT[k]} p50 ${ms(w.byKind[k]!.summary.p50)} p95 ${ms(w.byKind[k]!.summary.p95)}`)
+        .join("; ")}`,
+    );
 }
 
 function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Target[], notes: string[]): string {
   const L: string[] = [];
   L.push("# Salesgrid benchmark results", "");
-  L.push("Generated by `npm run bench` (bench/run.ts); this file is overwritten by every run. Nothing here is edited by hand.", "");
+  L.push(
+    "Generated by `npm run bench` (bench/run.ts); this file is overwritten by every run. Nothing here is edited by hand.",
+    "",
+  );
   for (const [k, v] of Object.entries(meta)) L.push(`- **${k}:** ${v}`);
   L.push("", "## Targets", "", "| target | result | measured |", "|---|---|---|");
   for (const t of tgs) L.push(`| ${t.name} | **${t.status}** | ${t.detail} |`);
@@ -721,11 +981,15 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
   for (const r of results) {
     L.push(`## ${int(r.size)} rows`, "");
     if (!r.bulk) L.push("Bulk create: not seeded in this run (the D1 state of an earlier run was reused).", "");
-    else L.push(
-      `Bulk create: **${int(r.bulk.rowsPerSec)} rows/s** (${int(r.bulk.rows)} rows added in ${r.bulk.seconds.toFixed(1)} s, ${CONCURRENCY} concurrent clients, ${BATCH} records per POST; request p50 ${ms(r.bulk.request.p50)} ms, p95 ${ms(r.bulk.request.p95)} ms). CPU of the Worker host's process group meanwhile: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows; wall time ${r.bulk.seconds.toFixed(1)} s). Other processes on the machine kept ${r.bulk.otherCores.toFixed(2)} of ${os.cpus().length} cores busy meanwhile.`,
-      "",
+    else
+      L.push(
+        `Bulk create: **${int(r.bulk.rowsPerSec)} rows/s** (${int(r.bulk.rows)} rows added in ${r.bulk.seconds.toFixed(1)} s, ${CONCURRENCY} concurrent clients, ${BATCH} records per POST; request p50 ${ms(r.bulk.request.p50)} ms, p95 ${ms(r.bulk.request.p95)} ms). CPU of the Worker host's process group meanwhile: ${formatCpu(r.bulk.cpu)} (${formatCpu(r.bulk.cpu, 1e6 / r.bulk.rows, "ms")} per 1000 rows; wall time ${r.bulk.seconds.toFixed(1)} s). Other processes on the machine kept ${r.bulk.otherCores.toFixed(2)} of ${os.cpus().length} cores busy meanwhile.`,
+        "",
+      );
+    L.push(
+      "| query | API p50 (ms) | API p95 (ms) | floor p50 (ms) | floor p95 (ms) | API/floor p50 | API/floor p95 | same rows | other load (cores) |",
+      "|---|---:|---:|---:|---:|---:|---:|---|---:|",
     );
-    L.push("| query | API p50 (ms) | API p95 (ms) | floor p50 (ms) | floor p95 (ms) | API/floor p50 | API/floor p95 | same rows | other load (cores) |", "|---|---:|---:|---:|---:|---:|---:|---|---:|");
     for (const k of KINDS) {
       const a = r.api[k].summary;
       const f = r.floor.byKind[k];
@@ -733,16 +997,27 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
         `| ${QUERY_LABELS[k]} | ${ms(a.p50)} | ${ms(a.p95)} | ${f ? ms(f.summary.p50) : "n/a"} | ${f ? ms(f.summary.p95) : "n/a"} | ${f ? ratio(a.p50, f.summary.p50) : "n/a"} | ${f ? ratio(a.p95, f.summary.p95) : "n/a"} | ${f ? (f.sameRows ? "yes" : `NO (${f.mismatch})`) : "n/a"} | ${r.api[k].otherCores.toFixed(2)} |`,
       );
     }
-    const js = KINDS.filter((k) => r.floor.byKind[k]).map((k) => `${SHORT[k]} ${ms(r.floor.byKind[k]!.pipelineJs.p50)} / ${ms(r.floor.byKind[k]!.pipelineJs.p95)}`);
-    L.push("", `Server CPU per measured request (the Worker host's process group, from /proc): ${KINDS.map((k) => `${SHORT[k]} ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`).join("; ")}.`);
-    if (js.length) L.push("", `JavaScript of the read pipeline itself, run in Node without SQL (listRecords: parse filter and sort, compile, decode rows; p50 / p95 ms): ${js.join("; ")}.`);
+    const js = KINDS.filter((k) => r.floor.byKind[k]).map(
+      (k) => `${SHORT[k]} ${ms(r.floor.byKind[k]!.pipelineJs.p50)} / ${ms(r.floor.byKind[k]!.pipelineJs.p95)}`,
+    );
+    L.push(
+      "",
+      `Server CPU per measured request (the Worker host's process group, from /proc): ${KINDS.map((k) => `${SHORT[k]} ${formatCpu(r.api[k].cpuPerRequest, 1, "ms")}`).join("; ")}.`,
+    );
+    if (js.length)
+      L.push(
+        "",
+        `JavaScript of the read pipeline itself, run in Node without SQL (listRecords: parse filter and sort, compile, decode rows; p50 / p95 ms): ${js.join("; ")}.`,
+      );
     L.push(
       "",
       `Fixed per-request costs through the API (p50 / p95 ms): \`GET /api/auth/me\` without a token (401: HTTP, ${HOST === "workerd" ? "" : "wrangler dev proxy, "}Hono middleware; no D1) ${ms(r.overhead.unauth.p50)} / ${ms(r.overhead.unauth.p95)}; \`GET /api/health\` (no auth, 1 D1 query) ${ms(r.overhead.health.p50)} / ${ms(r.overhead.health.p95)}; \`GET /api/auth/me\` (token check + 2 user lookups) ${ms(r.overhead.me.p50)} / ${ms(r.overhead.me.p95)}; \`GET /api/tables/deals/records?limit=1\` (no filter, no sort) ${ms(r.overhead.trivialList.p50)} / ${ms(r.overhead.trivialList.p95)}.`,
       "",
     );
     if (r.floor.error) L.push(`Floor failed: \`${r.floor.error.split("\n")[0]}\``, "");
-    const plans = KINDS.filter((k) => r.floor.explain[k]).map((k) => `- ${QUERY_LABELS[k]}: ${r.floor.explain[k]!.map((p) => `\`${p}\``).join(" + ")}`);
+    const plans = KINDS.filter((k) => r.floor.explain[k]).map(
+      (k) => `- ${QUERY_LABELS[k]}: ${r.floor.explain[k]!.map((p) => `\`${p}\``).join(" + ")}`,
+    );
     if (plans.length) L.push("Query plans (EXPLAIN QUERY PLAN on the copy):", "", ...plans, "");
     const plat = r.floor.platform;
     if (plat && "error" in plat) L.push(`Platform floor failed: \`${plat.error}\``, "");
@@ -751,14 +1026,26 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
         "The platform's own floor: the same statements through a Worker that does nothing but pass them to D1 and return the rows " +
           "(bench/lib/platform.ts: no routing, auth, access rules or decoding; workerd with local D1 on another copy of the file), " +
           `timed alternately with better-sqlite3 on the copy, the same queries and warm-up as the API, after one untimed pass (p50 / p95 ms): ` +
-          KINDS.filter((k) => plat[k]).map((k) => `${SHORT[k]} Worker ${ms(plat[k]!.worker.p50)} / ${ms(plat[k]!.worker.p95)} vs better-sqlite3 ${ms(plat[k]!.floor.p50)} / ${ms(plat[k]!.floor.p95)} (${ratio(plat[k]!.worker.p50, plat[k]!.floor.p50)} / ${ratio(plat[k]!.worker.p95, plat[k]!.floor.p95)}); the API over this Worker: ${ratio(r.api[k].summary.p50, plat[k]!.worker.p50)} / ${ratio(r.api[k].summary.p95, plat[k]!.worker.p95)}`).join("; ") + ".",
+          KINDS.filter((k) => plat[k])
+            .map(
+              (k) =>
+                `${SHORT[k]} Worker ${ms(plat[k]!.worker.p50)} / ${ms(plat[k]!.worker.p95)} vs better-sqlite3 ${ms(plat[k]!.floor.p50)} / ${ms(plat[k]!.floor.p95)} (${ratio(plat[k]!.worker.p50, plat[k]!.floor.p50)} / ${ratio(plat[k]!.worker.p95, plat[k]!.floor.p95)}); the API over this Worker: ${ratio(r.api[k].summary.p50, plat[k]!.worker.p50)} / ${ratio(r.api[k].summary.p95, plat[k]!.worker.p95)}`,
+            )
+            .join("; ") +
+          ".",
         "",
       );
     }
     for (const w of r.floor.whatIf) {
       L.push(
         `Diagnostic, not what the API does: the same statements on the copy ${w.name} (p50 / p95 ms, 100 runs): ` +
-          KINDS.filter((k) => w.byKind[k]).map((k) => `${SHORT[k]} ${ms(w.byKind[k]!.summary.p50)} / ${ms(w.byKind[k]!.summary.p95)} (\`${w.byKind[k]!.plan}\`)`).join("; ") + ".",
+          KINDS.filter((k) => w.byKind[k])
+            .map(
+              (k) =>
+                `${SHORT[k]} ${ms(w.byKind[k]!.summary.p50)} / ${ms(w.byKind[k]!.summary.p95)} (\`${w.byKind[k]!.plan}\`)`,
+            )
+            .join("; ") +
+          ".",
         "",
       );
     }
@@ -766,7 +1053,7 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
     if (b && "error" in b) L.push(`Bulk pipeline profile failed: \`${b.error}\``, "");
     else if (b) {
       L.push(
-        `Bulk pipeline outside workerd (worker/records/write.ts \`createRecords\` run in Node over better-sqlite3 on the copy, ${BATCH} records per call, median of ${b.batches}): **${ms(b.perBatchMs)} ms per ${BATCH} rows = ${int(b.rowsPerSec)} rows/s**; of which SQL ${ms(b.sqlMs)} ms, \`validateWrites\` ${ms(b.validateMs)} ms (${(b.validateMs * 1000 / BATCH).toFixed(1)} µs/record); serialising the ${BATCH}-record reply ${ms(b.responseJsonMs)} ms. SQL by statement (ms per batch): ${b.byStatement.map((s) => `${s.what} ${ms(s.ms)}`).join(", ")}.`,
+        `Bulk pipeline outside workerd (worker/records/write.ts \`createRecords\` run in Node over better-sqlite3 on the copy, ${BATCH} records per call, median of ${b.batches}): **${ms(b.perBatchMs)} ms per ${BATCH} rows = ${int(b.rowsPerSec)} rows/s**; of which SQL ${ms(b.sqlMs)} ms, \`validateWrites\` ${ms(b.validateMs)} ms (${((b.validateMs * 1000) / BATCH).toFixed(1)} µs/record); serialising the ${BATCH}-record reply ${ms(b.responseJsonMs)} ms. SQL by statement (ms per batch): ${b.byStatement.map((s) => `${s.what} ${ms(s.ms)}`).join(", ")}.`,
         "",
       );
     }
@@ -777,7 +1064,14 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
     for (const k of KINDS) {
       const f = last.floor.byKind[k];
       if (!f) continue;
-      L.push(`${QUERY_LABELS[k]}:`, "", "```sql", ...f.sql.map((s) => `${s.sql};  -- params ${JSON.stringify(s.params)}`), "```", "");
+      L.push(
+        `${QUERY_LABELS[k]}:`,
+        "",
+        "```sql",
+        ...f.sql.map((s) => `${s.sql};  -- params ${JSON.stringify(s.params)}`),
+        "```",
+        "",
+      );
     }
   }
   if (notes.length) L.push("## Notes", "", ...notes.map((n) => `- ${n}`), "");
@@ -788,8 +1082,13 @@ function markdown(meta: Record<string, string>, results: SizeResult[], tgs: Targ
 function codeVersion(): string {
   try {
     const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "worker", "migrations", "wrangler.toml"], { cwd: ROOT, encoding: "utf8" })
-      .split("\n").filter(Boolean).map((l) => l.slice(3));
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "worker", "migrations", "wrangler.toml"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    })
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.slice(3));
     return `git ${head}${dirty.length ? ` + uncommitted changes in ${dirty.join(", ")}` : " (clean)"}`;
   } catch {
     return "unknown (no git)";
@@ -849,23 +1148,36 @@ async function main() {
   let links: LinksFigures | null = null;
   let idleCpu = "n/a";
   try {
-    const login = await client.json<{ token: string; user: { id: string } }>("POST", "/api/auth/login", { email: admin.email, password: admin.password });
+    const login = await client.json<{ token: string; user: { id: string } }>("POST", "/api/auth/login", {
+      email: admin.email,
+      password: admin.password,
+    });
     client.token = login.token;
     if (login.user.id !== admin.id) throw new Error("logged in as the wrong user");
     // The bench loads and reads far faster than people do: lift the API rate limits (kept in the D1 state).
     const unlimited = { burst: 1_000_000_000, perMinute: 1_000_000_000 };
-    await client.json("PUT", "/api/admin/settings/rate-limits", { user: unlimited, client: unlimited, rows: unlimited });
+    await client.json("PUT", "/api/admin/settings/rate-limits", {
+      user: unlimited,
+      client: unlimited,
+      rows: unlimited,
+    });
     if (!reused) await client.json("POST", "/api/meta/tables", DEALS_TABLE, [201]);
     // The reps' grid: a view sorted by amount. Views are what ask for (owner, sort field) indexes.
     await client.json("POST", "/api/meta/views", DEALS_VIEW, [201, 409]);
-    const meta = await client.json<{ table: { id: string; fields: { name: string; type: string; indexed: boolean }[] } }>("GET", "/api/meta/tables/deals");
-    console.log(`table deals: ${meta.table.fields.map((f) => `${f.name}:${f.type}${f.indexed ? "*" : ""}`).join(", ")}`);
+    const meta = await client.json<{
+      table: { id: string; fields: { name: string; type: string; indexed: boolean }[] };
+    }>("GET", "/api/meta/tables/deals");
+    console.log(
+      `table deals: ${meta.table.fields.map((f) => `${f.name}:${f.type}${f.indexed ? "*" : ""}`).join(", ")}`,
+    );
     const own = ownEngine();
     if (own.present && reused) {
       // The grant is in the reused state already.
       rep = users[1]!;
       repClient = new Client(server.url);
-      repClient.token = (await repClient.json<{ token: string }>("POST", "/api/auth/login", { email: rep.email, password: rep.password })).token;
+      repClient.token = (
+        await repClient.json<{ token: string }>("POST", "/api/auth/login", { email: rep.email, password: rep.password })
+      ).token;
       KINDS.push("own");
     } else if (own.present) {
       console.log("granting sales_rep `own` rows on deals (Worker stopped meanwhile) ...");
@@ -882,7 +1194,10 @@ async function main() {
       client.token = login.token;
       rep = users[1]!;
       repClient = new Client(server.url);
-      const repLogin = await repClient.json<{ token: string }>("POST", "/api/auth/login", { email: rep.email, password: rep.password });
+      const repLogin = await repClient.json<{ token: string }>("POST", "/api/auth/login", {
+        email: rep.email,
+        password: rep.password,
+      });
       repClient.token = repLogin.token;
       KINDS.push("own");
     }
@@ -893,7 +1208,10 @@ async function main() {
       KINDS.splice(0, KINDS.length, ...keep);
       notes.push(`Only these query kinds were measured (--kinds): ${KINDS.join(", ")}.`);
     }
-    if (reused) notes.push(`The D1 state of an earlier run was reused (--reuse): it started with ${int(reused.rows)} rows, so stages at or below that size were not seeded in this run and their bulk figures are missing.`);
+    if (reused)
+      notes.push(
+        `The D1 state of an earlier run was reused (--reuse): it started with ${int(reused.rows)} rows, so stages at or below that size were not seeded in this run and their bulk figures are missing.`,
+      );
     {
       const c0 = groupCpu(server.child.pid);
       await new Promise((res) => setTimeout(res, 3000));
@@ -908,27 +1226,45 @@ async function main() {
         console.log(`\nskipping ${int(size)} rows: the reused table already holds ${int(seeded)}`);
         continue;
       }
-      console.log(size > seeded ? `\nseeding to ${int(size)} rows (bulk API, ${CONCURRENCY} concurrent requests of ${BATCH}) ...` : `\n${int(size)} rows (already seeded)`);
+      console.log(
+        size > seeded
+          ? `\nseeding to ${int(size)} rows (bulk API, ${CONCURRENCY} concurrent requests of ${BATCH}) ...`
+          : `\n${int(size)} rows (already seeded)`,
+      );
       if (quietWait > 0 && size > seeded) await waitQuiet(server.child.pid, quietWait, "bulk create");
       const bulk = size > seeded ? await seed(client, server.child.pid, seeded, size, owners, r) : null;
       seeded = size;
       const check = await client.json<{ total: number }>("GET", "/api/tables/deals/records?limit=1&count=true");
       if (check.total !== size) throw new Error(`the API counts ${check.total} rows, expected ${size}`);
-      if (bulk) console.log(`  ${int(bulk.rowsPerSec)} rows/s (other processes busy: ${bulk.otherCores.toFixed(2)} cores); D1 files now ${(dbBytes() / 1e6).toFixed(0)} MB`);
-      const queries = Object.fromEntries(KINDS.map((k, i) => [k, makeQueries(k, warmupOf(k) + samplesOf(k), size * 10 + i)])) as Record<QueryKind, QuerySpec[]>;
+      if (bulk)
+        console.log(
+          `  ${int(bulk.rowsPerSec)} rows/s (other processes busy: ${bulk.otherCores.toFixed(2)} cores); D1 files now ${(dbBytes() / 1e6).toFixed(0)} MB`,
+        );
+      const queries = Object.fromEntries(
+        KINDS.map((k, i) => [k, makeQueries(k, warmupOf(k) + samplesOf(k), size * 10 + i)]),
+      ) as Record<QueryKind, QuerySpec[]>;
       const api = {} as Record<QueryKind, ApiSample>;
       // The rep's page is measured interleaved with the admin's, so the two see the same machine.
       const paired = KINDS.includes("page") && KINDS.includes("own");
       for (const k of KINDS) {
         if (paired && k === "own") continue;
         const kinds: QueryKind[] = paired && k === "page" ? ["page", "own"] : [k];
-        if (quietWait > 0) await waitQuiet(server.child.pid, quietWait, kinds.map((x) => QUERY_LABELS[x]).join(" and "));
+        if (quietWait > 0)
+          await waitQuiet(server.child.pid, quietWait, kinds.map((x) => QUERY_LABELS[x]).join(" and "));
         process.stdout.write(`  API ${kinds.map((x) => QUERY_LABELS[x]).join(" | ")} ... `);
-        const samples = await measureLanes(kinds.map((x) => ({ client: x === "own" ? repClient! : client, queries: queries[x] })), server.child.pid, warmupOf(k));
+        const samples = await measureLanes(
+          kinds.map((x) => ({ client: x === "own" ? repClient! : client, queries: queries[x] })),
+          server.child.pid,
+          warmupOf(k),
+        );
         kinds.forEach((x, i) => (api[x] = samples[i]!));
-        console.log(kinds.map((x) => `p50 ${ms(api[x].summary.p50)} ms, p95 ${ms(api[x].summary.p95)} ms`).join(" | ") + ` (other processes busy: ${samples[0]!.otherCores.toFixed(2)} cores)`);
+        console.log(
+          kinds.map((x) => `p50 ${ms(api[x].summary.p50)} ms, p95 ${ms(api[x].summary.p95)} ms`).join(" | ") +
+            ` (other processes busy: ${samples[0]!.otherCores.toFixed(2)} cores)`,
+        );
       }
-      const pairNote = "(a) and (a) as a rep were measured interleaved (one request of each in turn), so both saw the same load; their server CPU per request is the average over both.";
+      const pairNote =
+        "(a) and (a) as a rep were measured interleaved (one request of each in turn), so both saw the same load; their server CPU per request is the average over both.";
       if (paired && !notes.includes(pairNote)) notes.push(pairNote);
       const overhead = {
         unauth: await measureSimple(client, "/api/auth/me", 100, 401),
@@ -938,7 +1274,9 @@ async function main() {
       };
       if (quietWait > 0) await waitQuiet(server.child.pid, quietWait, "the floor");
       console.log("  floor: copying the D1 file and running the same SQL with better-sqlite3 ...");
-      const floor: FloorResult = skipFloor ? { byKind: {}, explain: {}, whatIf: [], error: "skipped (--skip-floor)" } : await runFloor(size, queries, api, admin, rep, owners);
+      const floor: FloorResult = skipFloor
+        ? { byKind: {}, explain: {}, whatIf: [], error: "skipped (--skip-floor)" }
+        : await runFloor(size, queries, api, admin, rep, owners);
       const res: SizeResult = { size, bulk, api, floor, overhead };
       results.push(res);
       printSize(res);
@@ -946,7 +1284,12 @@ async function main() {
     // Row rules through a link (bench/links.ts): its own two tables on the same Worker.
     if (!argv.includes("--skip-links")) {
       const pgid = server.child.pid;
-      links = await linksBench({ url: server.url, adminToken: client.token!, pgid, waitQuiet: (what) => (quietWait > 0 ? waitQuiet(pgid, quietWait, what) : Promise.resolve(0)) });
+      links = await linksBench({
+        url: server.url,
+        adminToken: client.token!,
+        pgid,
+        waitQuiet: (what) => (quietWait > 0 ? waitQuiet(pgid, quietWait, what) : Promise.resolve(0)),
+      });
     }
   } finally {
     client.close();
@@ -967,14 +1310,18 @@ async function main() {
     "Worker served by": SERVER,
     "Code measured": `${code}, copied to bench/.data/snapshot when the run started; the Worker host served its bundle and the floor imported it, so edits made during the run do not reach it`,
     Sizes: sizes.map(int).join(", ") + " rows (cumulative, one table)",
-    "Load average (1/5/15 min)": `${loadAtStart.map((x) => x.toFixed(2)).join(" / ")} at start, ${os.loadavg().map((x) => x.toFixed(2)).join(" / ")} at the end (the machine is shared; anything else running shows up here)`,
+    "Load average (1/5/15 min)": `${loadAtStart.map((x) => x.toFixed(2)).join(" / ")} at start, ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" / ")} at the end (the machine is shared; anything else running shows up here)`,
     "Idle CPU of the Worker host's process group": `${idleCpu} per second of idle time (background work, included in the per-request CPU figures below pro rata)`,
     "Bench wall time": `${((Date.now() - started) / 60000).toFixed(1)} min`,
     "D1 on disk at the end": `${(dbBytes() / 1e6).toFixed(0)} MB (bench/.data/state, includes sg_audit rows written by every create)`,
   };
   // `--out FILE` writes the report elsewhere (e.g. a partial --reuse run that should not replace RESULTS.md).
   const outArg = argv.indexOf("--out");
-  const out = outArg >= 0 && argv[outArg + 1] ? path.resolve(argv[outArg + 1]!) : path.join(ROOT, "bench", "RESULTS.md");
+  const out =
+    outArg >= 0 && argv[outArg + 1] ? path.resolve(argv[outArg + 1]!) : path.join(ROOT, "bench", "RESULTS.md");
   writeFileSync(out, spliceLinks(markdown(meta, results, tgs, notes), links, null));
   console.log(`\nwrote ${path.relative(ROOT, out)}`);
 }
@@ -985,7 +1332,8 @@ async function main() {
  */
 function spliceLinks(md: string, f: LinksFigures | null, provenance: string | null): string {
   if (!f) return md;
-  const section = (provenance ? `${linksMarkdown(f).replace(/\n\n/, `\n\n${provenance}\n\n`)}` : linksMarkdown(f)) + "\n";
+  const section =
+    (provenance ? `${linksMarkdown(f).replace(/\n\n/, `\n\n${provenance}\n\n`)}` : linksMarkdown(f)) + "\n";
   const t = linksTarget(f);
   const row = `| ${t.name} | **${t.status}** | ${t.detail} |`;
   const lines = md.split("\n");
@@ -994,7 +1342,12 @@ function spliceLinks(md: string, f: LinksFigures | null, provenance: string | nu
   else {
     const head = lines.findIndex((l) => l === "## Targets");
     let end = head + 1;
-    while (end < lines.length && (lines[end]!.startsWith("|") || lines[end] === "") && !(lines[end] === "" && lines[end - 1]!.startsWith("|"))) end++;
+    while (
+      end < lines.length &&
+      (lines[end]!.startsWith("|") || lines[end] === "") &&
+      !(lines[end] === "" && lines[end - 1]!.startsWith("|"))
+    )
+      end++;
     if (head >= 0) lines.splice(end, 0, row);
   }
   md = lines.join("\n");
@@ -1022,9 +1375,16 @@ async function linksOnly(argv: string[]) {
   const client = new Client(server.url);
   let figures: LinksFigures;
   try {
-    client.token = (await client.json<{ token: string }>("POST", "/api/auth/login", { email: admin.email, password: admin.password })).token;
+    client.token = (
+      await client.json<{ token: string }>("POST", "/api/auth/login", { email: admin.email, password: admin.password })
+    ).token;
     const pgid = server.child.pid;
-    figures = await linksBench({ url: server.url, adminToken: client.token, pgid, waitQuiet: (what) => (quietWait > 0 ? waitQuiet(pgid, quietWait, what) : Promise.resolve(0)) });
+    figures = await linksBench({
+      url: server.url,
+      adminToken: client.token,
+      pgid,
+      waitQuiet: (what) => (quietWait > 0 ? waitQuiet(pgid, quietWait, what) : Promise.resolve(0)),
+    });
   } finally {
     client.close();
     await server.stop();
@@ -1032,7 +1392,8 @@ async function linksOnly(argv: string[]) {
   const t = linksTarget(figures);
   console.log(`\n${t.status} ${t.name} — ${t.detail}`);
   const outArg = argv.indexOf("--out");
-  const out = outArg >= 0 && argv[outArg + 1] ? path.resolve(argv[outArg + 1]!) : path.join(ROOT, "bench", "RESULTS.md");
+  const out =
+    outArg >= 0 && argv[outArg + 1] ? path.resolve(argv[outArg + 1]!) : path.join(ROOT, "bench", "RESULTS.md");
   let current = "";
   try {
     current = readFileSync(out, "utf8");
@@ -1048,7 +1409,9 @@ let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  await currentDevServer()?.stop().catch(() => killDevServerSync());
+  await currentDevServer()
+    ?.stop()
+    .catch(() => killDevServerSync());
   process.exit(code);
 }
 process.on("SIGINT", () => void shutdown(130));
@@ -1058,7 +1421,7 @@ process.on("exit", () => killDevServerSync());
 main().then(
   () => shutdown(0),
   (err) => {
-    console.error(`\nbench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    console.error(`\nbench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     void shutdown(1);
   },
 );

@@ -10,7 +10,10 @@ import { describe, expect, it } from "vitest";
 import { fromSpreadsheetSafe, spreadsheetSafe, toCsv, toTsv } from "./spreadsheet-safe";
 
 /** Text with the characters that matter here over-represented. */
-const cellText = fc.string({ unit: fc.constantFrom("=", "+", "-", "@", "\t", "\r", "\n", "'", '"', ",", "a", "1", " ", "中"), maxLength: 12 });
+const cellText = fc.string({
+  unit: fc.constantFrom("=", "+", "-", "@", "\t", "\r", "\n", "'", '"', ",", "a", "1", " ", "中"),
+  maxLength: 12,
+});
 
 describe("spreadsheetSafe", () => {
   it("prefixes text that begins with =, +, -, @, a tab or a carriage return with a single quote", () => {
@@ -23,7 +26,8 @@ describe("spreadsheetSafe", () => {
   });
 
   it("leaves other text alone, including formula characters after the first", () => {
-    for (const text of ["", "Acme", "a=b", "x\t=1+1", " =1", "'quoted", "1+1", "中文", "\n=1"]) expect(spreadsheetSafe(text)).toBe(text);
+    for (const text of ["", "Acme", "a=b", "x\t=1+1", " =1", "'quoted", "1+1", "中文", "\n=1"])
+      expect(spreadsheetSafe(text)).toBe(text);
   });
 
   it("adds one more quote to text that already starts with quotes before a formula character", () => {
@@ -51,20 +55,33 @@ describe("spreadsheetSafe", () => {
 
 describe("toTsv and toCsv", () => {
   it("quote exactly the cells that would otherwise split or lose their quotes", () => {
-    expect(toTsv([["a", "x\t=1+1", '"q" b', 'in "mid"'], ["two\nlines", "'\r+x", "", "-12.5"]])).toBe('a\t"x\t=1+1"\t"""q"" b"\tin "mid"\n"two\nlines"\t"\'\r+x"\t\t-12.5');
-    expect(toCsv([["a,b", 'say "hi"', "plain", "-12.5"], ["x\r\ny", "", "'=1", "z"]])).toBe('"a,b","say ""hi""",plain,-12.5\r\n"x\r\ny",,\'=1,z');
+    expect(
+      toTsv([
+        ["a", "x\t=1+1", '"q" b', 'in "mid"'],
+        ["two\nlines", "'\r+x", "", "-12.5"],
+      ]),
+    ).toBe('a\t"x\t=1+1"\t"""q"" b"\tin "mid"\n"two\nlines"\t"\'\r+x"\t\t-12.5');
+    expect(
+      toCsv([
+        ["a,b", 'say "hi"', "plain", "-12.5"],
+        ["x\r\ny", "", "'=1", "z"],
+      ]),
+    ).toBe('"a,b","say ""hi""",plain,-12.5\r\n"x\r\ny",,\'=1,z');
     expect(toCsv([["a;b", "c,d"]], ";")).toBe('"a;b";c,d');
   });
 
   it("TSV keeps every cell whole for the clipboard parser spreadsheets and the grid use", () => {
     fc.assert(
-      fc.property(fc.array(fc.array(cellText, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 4 }), (rows) => {
-        const width = rows[0]!.length;
-        const block = rows.map((r) => Array.from({ length: width }, (_, i) => spreadsheetSafe(r[i] ?? "")));
-        // A parser cannot tell an empty last row from a trailing line end: keep the last row non-empty.
-        block[block.length - 1]![0] ||= "end";
-        expect(parseClipboard(toTsv(block))).toEqual(block);
-      }),
+      fc.property(
+        fc.array(fc.array(cellText, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 4 }),
+        (rows) => {
+          const width = rows[0]!.length;
+          const block = rows.map((r) => Array.from({ length: width }, (_, i) => spreadsheetSafe(r[i] ?? "")));
+          // A parser cannot tell an empty last row from a trailing line end: keep the last row non-empty.
+          block[block.length - 1]![0] ||= "end";
+          expect(parseClipboard(toTsv(block))).toEqual(block);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -38,7 +38,9 @@ export function fromSpreadsheetSafe(text: string): string {
  * it stays one cell. Rows end with \n between them, as spreadsheets copy them.
  */
 export function toTsv(rows: readonly (readonly string[])[]): string {
-  return rows.map((cells) => cells.map((c) => (/[\t\r\n]/.test(c) || c.startsWith('"') ? quote(c) : c)).join("\t")).join("\n");
+  return rows
+    .map((cells) => cells.map((c) => (/[\t\r\n]/.test(c) || c.startsWith('"') ? quote(c) : c)).join("\t"))
+    .join("\n");
 }
 
 /**
@@ -46,7 +48,9 @@ export function toTsv(rows: readonly (readonly string[])[]): string {
  * quoted; lines end with CRLF.
  */
 export function toCsv(rows: readonly (readonly string[])[], separator = ","): string {
-  return rows.map((cells) => cells.map((c) => (c.includes(separator) || /["\r\n]/.test(c) ? quote(c) : c)).join(separator)).join("\r\n");
+  return rows
+    .map((cells) => cells.map((c) => (c.includes(separator) || /["\r\n]/.test(c) ? quote(c) : c)).join(separator))
+    .join("\r\n");
 }
 
 function quote(cell: string): string {

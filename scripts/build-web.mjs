@@ -28,7 +28,10 @@ async function copyStatic() {
  * wiped: a running `wrangler dev` (npm start, a browser test run) serves it all the while.
  */
 async function prune(outputs) {
-  const keep = new Set([...Object.keys(outputs).map((f) => path.resolve(root, f)), ...STATIC_FILES.map((f) => path.join(out, f))]);
+  const keep = new Set([
+    ...Object.keys(outputs).map((f) => path.resolve(root, f)),
+    ...STATIC_FILES.map((f) => path.join(out, f)),
+  ]);
   for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
     const file = path.join(entry.parentPath, entry.name);
     if (entry.isFile() && !keep.has(file)) await rm(file, { force: true });
@@ -63,7 +66,11 @@ const pendingElements = {
     build.onResolve({ filter: /^\.\/sg-[a-z-]+\/sg-[a-z-]+$/ }, (args) => {
       const file = path.join(args.resolveDir, `${args.path}.ts`);
       if (args.resolveDir !== src || existsSync(file)) return undefined;
-      return { path: args.path, namespace: "pending-element", warnings: [{ text: `${path.relative(root, file)} does not exist yet; its element is left out` }] };
+      return {
+        path: args.path,
+        namespace: "pending-element",
+        warnings: [{ text: `${path.relative(root, file)} does not exist yet; its element is left out` }],
+      };
     });
     build.onLoad({ filter: /.*/, namespace: "pending-element" }, () => ({ contents: "export {};", loader: "js" }));
   },

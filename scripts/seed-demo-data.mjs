@@ -20,7 +20,12 @@ const baseUrl = arg("url", "http://127.0.0.1:8787").replace(/\/$/, "");
 const force = args.includes("--force");
 const scale = Number(arg("scale", "1"));
 if (!(scale > 0 && scale <= 10)) throw new Error("--scale is a number above 0 and at most 10");
-const COUNTS = Object.fromEntries(Object.entries({ customers: 320, deals: 420, tasks: 560, activities: 640 }).map(([k, n]) => [k, Math.max(1, Math.round(n * scale))]));
+const COUNTS = Object.fromEntries(
+  Object.entries({ customers: 320, deals: 420, tasks: 560, activities: 640 }).map(([k, n]) => [
+    k,
+    Math.max(1, Math.round(n * scale)),
+  ]),
+);
 const MAX_PER_REQUEST = 1000;
 
 const zh = fakerZH_CN;
@@ -38,7 +43,10 @@ let token = null;
 async function call(method, path, body) {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -49,7 +57,9 @@ async function call(method, path, body) {
     // reported below
   }
   if (!res.ok) {
-    const detail = json ? `${json.detail ?? ""} ${JSON.stringify(json.errors ?? []).slice(0, 2000)}` : text.slice(0, 500);
+    const detail = json
+      ? `${json.detail ?? ""} ${JSON.stringify(json.errors ?? []).slice(0, 2000)}`
+      : text.slice(0, 500);
     throw Object.assign(new Error(`${method} ${path} -> ${res.status}: ${detail}`), { status: res.status, body: json });
   }
   return json;
@@ -71,7 +81,9 @@ async function allIds(table) {
 async function clear(table) {
   const ids = await allIds(table);
   for (let i = 0; i < ids.length; i += MAX_PER_REQUEST) {
-    await call("DELETE", `/api/tables/${table}/records`, { records: ids.slice(i, i + MAX_PER_REQUEST).map((id) => ({ id })) });
+    await call("DELETE", `/api/tables/${table}/records`, {
+      records: ids.slice(i, i + MAX_PER_REQUEST).map((id) => ({ id })),
+    });
   }
   return ids.length;
 }
@@ -80,7 +92,9 @@ async function clear(table) {
 async function insert(table, rows) {
   const ids = [];
   for (let i = 0; i < rows.length; i += MAX_PER_REQUEST) {
-    const res = await call("POST", `/api/tables/${table}/records`, { records: rows.slice(i, i + MAX_PER_REQUEST).map((fields) => ({ fields })) });
+    const res = await call("POST", `/api/tables/${table}/records`, {
+      records: rows.slice(i, i + MAX_PER_REQUEST).map((fields) => ({ fields })),
+    });
     ids.push(...res.records.map((r) => r.id));
   }
   return ids;
@@ -88,33 +102,181 @@ async function insert(table, rows) {
 
 // --------------------------------------------------------------------------------------- vocabulary
 
-const ZH_CITIES = ["北京", "上海", "广州", "深圳", "杭州", "苏州", "南京", "成都", "重庆", "武汉", "西安", "天津", "青岛", "宁波", "厦门", "长沙", "郑州", "合肥", "佛山", "东莞", "无锡", "昆明", "大连", "沈阳"];
-const EN_CITIES = ["Singapore", "Hong Kong", "Sydney", "Melbourne", "London", "Manchester", "San Francisco", "New York", "Chicago", "Toronto", "Vancouver", "Auckland", "Dublin", "Kuala Lumpur", "Bangkok"];
-const ZH_TITLES = ["总经理", "副总经理", "采购经理", "采购专员", "财务总监", "技术总监", "IT 经理", "运营经理", "行政主管", "项目经理", "生产主管", "市场总监"];
-const ZH_PRODUCTS = ["ERP 系统实施", "CRM 年度订阅", "服务器采购", "办公设备采购", "仓储管理系统", "年度维保合同", "数据中心扩容", "员工培训服务", "定制开发项目", "网络安全方案", "智能工厂改造", "物流管理平台"];
-const EN_PRODUCTS = ["ERP rollout", "CRM annual subscription", "Server refresh", "Office equipment", "Warehouse system", "Annual maintenance", "Data centre expansion", "Staff training", "Custom development", "Security upgrade", "Smart factory pilot", "Logistics platform"];
-const ZH_NEXT = ["安排产品演示", "发送正式报价单", "约见采购负责人", "确认技术需求", "跟进合同审批", "邀请客户参观工厂", "准备投标文件", "确认付款条款"];
-const EN_NEXT = ["Schedule a product demo", "Send the formal quote", "Meet the purchasing lead", "Confirm technical requirements", "Chase contract approval", "Invite them for a site visit", "Prepare the tender documents", "Agree payment terms"];
-const ZH_LOSS = ["价格高于竞争对手", "客户预算被削减", "客户选择了竞争对手的方案", "项目无限期延后", "产品功能不满足需求", "决策人变更，项目重新评估"];
-const EN_LOSS = ["Our price was above the competition", "Their budget was cut", "They chose a competitor", "The project was postponed indefinitely", "Missing features they needed", "A new decision maker restarted the evaluation"];
-const ZH_TASKS = ["电话回访", "发送报价", "准备演示材料", "上门拜访", "跟进合同", "确认发货时间", "整理会议纪要", "催收回款"];
-const EN_TASKS = ["Follow-up call", "Send quote", "Prepare demo", "Visit customer", "Chase contract", "Confirm delivery date", "Write up meeting notes", "Chase payment"];
+const ZH_CITIES = [
+  "北京",
+  "上海",
+  "广州",
+  "深圳",
+  "杭州",
+  "苏州",
+  "南京",
+  "成都",
+  "重庆",
+  "武汉",
+  "西安",
+  "天津",
+  "青岛",
+  "宁波",
+  "厦门",
+  "长沙",
+  "郑州",
+  "合肥",
+  "佛山",
+  "东莞",
+  "无锡",
+  "昆明",
+  "大连",
+  "沈阳",
+];
+const EN_CITIES = [
+  "Singapore",
+  "Hong Kong",
+  "Sydney",
+  "Melbourne",
+  "London",
+  "Manchester",
+  "San Francisco",
+  "New York",
+  "Chicago",
+  "Toronto",
+  "Vancouver",
+  "Auckland",
+  "Dublin",
+  "Kuala Lumpur",
+  "Bangkok",
+];
+const ZH_TITLES = [
+  "总经理",
+  "副总经理",
+  "采购经理",
+  "采购专员",
+  "财务总监",
+  "技术总监",
+  "IT 经理",
+  "运营经理",
+  "行政主管",
+  "项目经理",
+  "生产主管",
+  "市场总监",
+];
+const ZH_PRODUCTS = [
+  "ERP 系统实施",
+  "CRM 年度订阅",
+  "服务器采购",
+  "办公设备采购",
+  "仓储管理系统",
+  "年度维保合同",
+  "数据中心扩容",
+  "员工培训服务",
+  "定制开发项目",
+  "网络安全方案",
+  "智能工厂改造",
+  "物流管理平台",
+];
+const EN_PRODUCTS = [
+  "ERP rollout",
+  "CRM annual subscription",
+  "Server refresh",
+  "Office equipment",
+  "Warehouse system",
+  "Annual maintenance",
+  "Data centre expansion",
+  "Staff training",
+  "Custom development",
+  "Security upgrade",
+  "Smart factory pilot",
+  "Logistics platform",
+];
+const ZH_NEXT = [
+  "安排产品演示",
+  "发送正式报价单",
+  "约见采购负责人",
+  "确认技术需求",
+  "跟进合同审批",
+  "邀请客户参观工厂",
+  "准备投标文件",
+  "确认付款条款",
+];
+const EN_NEXT = [
+  "Schedule a product demo",
+  "Send the formal quote",
+  "Meet the purchasing lead",
+  "Confirm technical requirements",
+  "Chase contract approval",
+  "Invite them for a site visit",
+  "Prepare the tender documents",
+  "Agree payment terms",
+];
+const ZH_LOSS = [
+  "价格高于竞争对手",
+  "客户预算被削减",
+  "客户选择了竞争对手的方案",
+  "项目无限期延后",
+  "产品功能不满足需求",
+  "决策人变更，项目重新评估",
+];
+const EN_LOSS = [
+  "Our price was above the competition",
+  "Their budget was cut",
+  "They chose a competitor",
+  "The project was postponed indefinitely",
+  "Missing features they needed",
+  "A new decision maker restarted the evaluation",
+];
+const ZH_TASKS = [
+  "电话回访",
+  "发送报价",
+  "准备演示材料",
+  "上门拜访",
+  "跟进合同",
+  "确认发货时间",
+  "整理会议纪要",
+  "催收回款",
+];
+const EN_TASKS = [
+  "Follow-up call",
+  "Send quote",
+  "Prepare demo",
+  "Visit customer",
+  "Chase contract",
+  "Confirm delivery date",
+  "Write up meeting notes",
+  "Chase payment",
+];
 
 const DAY = 86_400_000;
 const today = new Date();
 today.setUTCHours(0, 0, 0, 0);
 const dateIn = (days) => new Date(today.getTime() + days * DAY).toISOString().slice(0, 10);
 /** A working-hours time (09:00-18:00 China time) `days` from today, as ISO 8601 UTC. */
-const datetimeIn = (days) => new Date(today.getTime() + days * DAY + (int(9, 17) - 8) * 3_600_000 + pick([0, 15, 30, 45]) * 60_000).toISOString();
+const datetimeIn = (days) =>
+  new Date(today.getTime() + days * DAY + (int(9, 17) - 8) * 3_600_000 + pick([0, 15, 30, 45]) * 60_000).toISOString();
 
-const mobile = () => `+86 1${pick([3, 5, 7, 8, 9])}${int(0, 9)} ${String(int(0, 9999)).padStart(4, "0")} ${String(int(0, 9999)).padStart(4, "0")}`;
-const slug = (s) => s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").slice(0, 40).replace(/^-+|-+$/g, "") || "company";
-const localPart = (s) => s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9._]+/g, "").replace(/^[._]+|[._]+$/g, "").slice(0, 30) || `user${int(1, 9999)}`;
+const mobile = () =>
+  `+86 1${pick([3, 5, 7, 8, 9])}${int(0, 9)} ${String(int(0, 9999)).padStart(4, "0")} ${String(int(0, 9999)).padStart(4, "0")}`;
+const slug = (s) =>
+  s
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 40)
+    .replace(/^-+|-+$/g, "") || "company";
+const localPart = (s) =>
+  s
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9._]+/g, "")
+    .replace(/^[._]+|[._]+$/g, "")
+    .slice(0, 30) || `user${int(1, 9999)}`;
 /** Short form of a Chinese company name for deal titles: 浙江省国芳网络科技股份有限公司 -> 国芳网络科技. */
 const zhShort = (name) =>
-  name.replace(/^(.{2,3}[省市]|.{2,7}自治区)/, "").replace(/(（集团）)?(股份)?有限(责任)?公司$/, "").replace(/集团$/, "") || name;
+  name
+    .replace(/^(.{2,3}[省市]|.{2,7}自治区)/, "")
+    .replace(/(（集团）)?(股份)?有限(责任)?公司$/, "")
+    .replace(/集团$/, "") || name;
 /** Money in minor units: a log-uniform amount between min and max (major units), rounded to `step`. */
-const money = (min, max, step) => Math.round(Math.exp(en.number.float({ min: Math.log(min), max: Math.log(max) })) / step) * step * 100;
+const money = (min, max, step) =>
+  Math.round(Math.exp(en.number.float({ min: Math.log(min), max: Math.log(max) })) / step) * step * 100;
 
 // --------------------------------------------------------------------------------------- generators
 
@@ -125,24 +287,67 @@ function customer(owners) {
   // zh_CN company names sometimes end in 无限(责任)公司, a legal form nobody trades under.
   const name = company ? f.company.name().replace(/无限(责任)?公司$/, "有限$1公司") : f.person.fullName();
   const domain = chinese ? `${localPart(en.word.noun())}${int(1, 99)}.cn` : `${slug(name)}.com`;
-  const tags = en.helpers.arrayElements(["vip", "repeat_buyer", "price_sensitive", "government", "strategic"], int(0, 2));
+  const tags = en.helpers.arrayElements(
+    ["vip", "repeat_buyer", "price_sensitive", "government", "strategic"],
+    int(0, 2),
+  );
   if (!chinese) tags.push("overseas");
   return {
     chinese,
     fields: {
       name,
       kind: company ? "company" : "individual",
-      category: weighted([["key_account", 10], ["standard", 45], ["prospect", 30], ["distributor", 10], ["partner", 5]]),
-      industry: company ? pick(["manufacturing", "retail", "it", "finance", "healthcare", "education", "logistics", "construction", "energy", "food"]) : null,
-      source: weighted([["referral", 25], ["website", 25], ["trade_show", 15], ["cold_call", 15], ["advertising", 8], ["social_media", 8], ["partner", 4]]),
+      category: weighted([
+        ["key_account", 10],
+        ["standard", 45],
+        ["prospect", 30],
+        ["distributor", 10],
+        ["partner", 5],
+      ]),
+      industry: company
+        ? pick([
+            "manufacturing",
+            "retail",
+            "it",
+            "finance",
+            "healthcare",
+            "education",
+            "logistics",
+            "construction",
+            "energy",
+            "food",
+          ])
+        : null,
+      source: weighted([
+        ["referral", 25],
+        ["website", 25],
+        ["trade_show", 15],
+        ["cold_call", 15],
+        ["advertising", 8],
+        ["social_media", 8],
+        ["partner", 4],
+      ]),
       tags,
-      grade: weighted([["A", 15], ["B", 30], ["C", 35], ["D", 20]]),
+      grade: weighted([
+        ["A", 15],
+        ["B", 30],
+        ["C", 35],
+        ["D", 20],
+      ]),
       owner: weighted(owners),
       phone: chinese ? (company ? zh.phone.number() : mobile()) : en.phone.number({ style: "international" }),
-      email: company ? `${pick(["info", "sales", "contact", "purchasing"])}@${domain}` : chinese ? zh.internet.email() : en.internet.email(),
+      email: company
+        ? `${pick(["info", "sales", "contact", "purchasing"])}@${domain}`
+        : chinese
+          ? zh.internet.email()
+          : en.internet.email(),
       website: company ? `https://www.${domain}` : null,
       city: chinese ? pick(ZH_CITIES) : pick(EN_CITIES),
-      annual_revenue: company ? (chinese ? { amount: money(2e6, 5e9, 10_000), currency: "CNY" } : { amount: money(5e5, 8e8, 1_000), currency: "USD" }) : null,
+      annual_revenue: company
+        ? chinese
+          ? { amount: money(2e6, 5e9, 10_000), currency: "CNY" }
+          : { amount: money(5e5, 8e8, 1_000), currency: "USD" }
+        : null,
     },
   };
 }
@@ -166,16 +371,34 @@ const OPEN_STAGES = ["first_contact", "needs_discussion", "quote", "negotiation"
 
 /** A deal (created in the first stage) and the stages it then moves through, ending won, lost or open. */
 function deal(c, customerId, contactId, owners) {
-  const stage = weighted([["first_contact", 20], ["needs_discussion", 20], ["quote", 18], ["negotiation", 12], ["won", 18], ["lost", 12]]);
+  const stage = weighted([
+    ["first_contact", 20],
+    ["needs_discussion", 20],
+    ["quote", 18],
+    ["negotiation", 12],
+    ["won", 18],
+    ["lost", 12],
+  ]);
   const open = stage !== "won" && stage !== "lost";
   const product = c.chinese ? pick(ZH_PRODUCTS) : pick(EN_PRODUCTS);
-  const who = c.fields.kind !== "company" ? c.fields.name : c.chinese ? zhShort(c.fields.name) : c.fields.name.split(/[ ,]/)[0];
+  const who =
+    c.fields.kind !== "company" ? c.fields.name : c.chinese ? zhShort(c.fields.name) : c.fields.name.split(/[ ,]/)[0];
   // Won deals pass every open stage; lost ones drop out after some of them.
-  const reached = stage === "won" ? OPEN_STAGES.length : stage === "lost" ? int(1, OPEN_STAGES.length) : OPEN_STAGES.indexOf(stage) + 1;
+  const reached =
+    stage === "won"
+      ? OPEN_STAGES.length
+      : stage === "lost"
+        ? int(1, OPEN_STAGES.length)
+        : OPEN_STAGES.indexOf(stage) + 1;
   const path = [...OPEN_STAGES.slice(1, reached), ...(open ? [] : [stage])];
   return {
     path,
-    finalFields: stage === "won" ? { close_date: dateIn(-int(0, 300)) } : stage === "lost" ? { loss_reason: c.chinese ? pick(ZH_LOSS) : pick(EN_LOSS) } : {},
+    finalFields:
+      stage === "won"
+        ? { close_date: dateIn(-int(0, 300)) }
+        : stage === "lost"
+          ? { loss_reason: c.chinese ? pick(ZH_LOSS) : pick(EN_LOSS) }
+          : {},
     fields: {
       name: c.chinese ? `${who} - ${product}` : `${who} – ${product}`,
       customer: [customerId],
@@ -188,11 +411,29 @@ function deal(c, customerId, contactId, owners) {
   };
 }
 
-const ZH_ACTIVITIES = { call: ["电话沟通需求", "电话回访", "确认报价细节"], meeting: ["需求评审会", "方案汇报", "商务谈判"], visit: ["上门拜访", "参观工厂"], email: ["发送产品资料", "发送报价单"], note: ["客户反馈预算有限", "对方决策人变更"] };
-const EN_ACTIVITIES = { call: ["Discovery call", "Follow-up call", "Pricing questions"], meeting: ["Requirements review", "Solution presentation", "Commercial negotiation"], visit: ["On-site visit", "Factory tour"], email: ["Sent brochure", "Sent quote"], note: ["Budget is tight this quarter", "New decision maker"] };
+const ZH_ACTIVITIES = {
+  call: ["电话沟通需求", "电话回访", "确认报价细节"],
+  meeting: ["需求评审会", "方案汇报", "商务谈判"],
+  visit: ["上门拜访", "参观工厂"],
+  email: ["发送产品资料", "发送报价单"],
+  note: ["客户反馈预算有限", "对方决策人变更"],
+};
+const EN_ACTIVITIES = {
+  call: ["Discovery call", "Follow-up call", "Pricing questions"],
+  meeting: ["Requirements review", "Solution presentation", "Commercial negotiation"],
+  visit: ["On-site visit", "Factory tour"],
+  email: ["Sent brochure", "Sent quote"],
+  note: ["Budget is tight this quarter", "New decision maker"],
+};
 
 function activity(c, customerId, contactIds, dealId) {
-  const kind = weighted([["call", 40], ["meeting", 20], ["visit", 10], ["email", 20], ["note", 10]]);
+  const kind = weighted([
+    ["call", 40],
+    ["meeting", 20],
+    ["visit", 10],
+    ["email", 20],
+    ["note", 10],
+  ]);
   const subject = pick((c.chinese ? ZH_ACTIVITIES : EN_ACTIVITIES)[kind]);
   return {
     subject,
@@ -244,11 +485,21 @@ const admin = state.users.find((u) => u.role === "admin");
 token = (await call("POST", "/api/auth/login", { email: admin.email, password: admin.password })).token;
 
 // Owners: the reps carry most accounts, the manager a few key ones.
-const owners = state.users.filter((u) => u.id && (u.role === "sales_rep" || u.role === "sales_manager")).map((u) => [u.id, u.role === "sales_rep" ? 4 : 1]);
+const owners = state.users
+  .filter((u) => u.id && (u.role === "sales_rep" || u.role === "sales_manager"))
+  .map((u) => [u.id, u.role === "sales_rep" ? 4 : 1]);
 if (!owners.length) throw new Error("No demo sales users to own records");
 
 const cleared = [];
-for (const table of ["tasks", "activities", "deal_stage_history", "deals", "customer_addresses", "contacts", "customers"]) {
+for (const table of [
+  "tasks",
+  "activities",
+  "deal_stage_history",
+  "deals",
+  "customer_addresses",
+  "contacts",
+  "customers",
+]) {
   const n = await clear(table);
   if (n) cleared.push(`${n} ${table}`);
 }
@@ -263,7 +514,9 @@ for (let i = 0; i < generated.length; i += MAX_PER_REQUEST) {
   let chunk = generated.slice(i, i + MAX_PER_REQUEST);
   for (;;) {
     try {
-      const res = await call("POST", "/api/tables/customers/records", { records: chunk.map((c) => ({ fields: c.fields })) });
+      const res = await call("POST", "/api/tables/customers/records", {
+        records: chunk.map((c) => ({ fields: c.fields })),
+      });
       customers.push(...chunk);
       customerIds.push(...res.records.map((r) => r.id));
       break;
@@ -277,21 +530,40 @@ for (let i = 0; i < generated.length; i += MAX_PER_REQUEST) {
 // A few deliberate duplicates (another spelling of an existing customer) for the merge feature.
 for (const i of [0, 1, 2].filter((i) => i < customers.length)) {
   const c = customers[i];
-  const variant = c.chinese ? c.fields.name.replace(/(股份)?有限(责任)?公司$/, "") : `${c.fields.name.toUpperCase()} LTD`;
-  await call("POST", "/api/actions/customers/create", { fields: { ...c.fields, name: variant, phone: null, email: null, website: null }, allowDuplicate: true });
+  const variant = c.chinese
+    ? c.fields.name.replace(/(股份)?有限(责任)?公司$/, "")
+    : `${c.fields.name.toUpperCase()} LTD`;
+  await call("POST", "/api/actions/customers/create", {
+    fields: { ...c.fields, name: variant, phone: null, email: null, website: null },
+    allowDuplicate: true,
+  });
 }
 
-const contactRows = customers.flatMap((c, i) => (c.fields.kind === "company" ? Array.from({ length: int(1, 3) }, () => ({ i, fields: contact(c, customerIds[i]) })) : []));
-const contactIds = await insert("contacts", contactRows.map((r) => r.fields));
+const contactRows = customers.flatMap((c, i) =>
+  c.fields.kind === "company"
+    ? Array.from({ length: int(1, 3) }, () => ({ i, fields: contact(c, customerIds[i]) }))
+    : [],
+);
+const contactIds = await insert(
+  "contacts",
+  contactRows.map((r) => r.fields),
+);
 const contactsOf = new Map();
 contactRows.forEach((r, k) => contactsOf.set(r.i, [...(contactsOf.get(r.i) ?? []), contactIds[k]]));
 
-const addresses = customers.flatMap((c, i) => (c.fields.kind === "company" ? ["billing", ...(chance(0.6) ? ["shipping"] : [])].map((kind) => address(c, customerIds[i], kind)) : []));
+const addresses = customers.flatMap((c, i) =>
+  c.fields.kind === "company"
+    ? ["billing", ...(chance(0.6) ? ["shipping"] : [])].map((kind) => address(c, customerIds[i], kind))
+    : [],
+);
 await insert("customer_addresses", addresses);
 
 const dealSources = Array.from({ length: COUNTS.deals }, () => int(0, customers.length - 1));
 const deals = dealSources.map((i) => deal(customers[i], customerIds[i], (contactsOf.get(i) ?? [])[0], owners));
-const dealIds = await insert("deals", deals.map((d) => d.fields));
+const dealIds = await insert(
+  "deals",
+  deals.map((d) => d.fields),
+);
 
 // Walk each deal through its stages, one bulk PATCH per step: the pipeline plugin derives the
 // probability, weighted amount and close date, and records every move in deal_stage_history.
@@ -301,7 +573,9 @@ for (let step = 0; ; step++) {
   if (moving.length === 0) break;
   for (let i = 0; i < moving.length; i += MAX_PER_REQUEST) {
     const records = moving.slice(i, i + MAX_PER_REQUEST).map(({ d, id }) => ({
-      id, version: versions.get(id), fields: { stage: d.path[step], ...(step === d.path.length - 1 ? d.finalFields : {}) },
+      id,
+      version: versions.get(id),
+      fields: { stage: d.path[step], ...(step === d.path.length - 1 ? d.finalFields : {}) },
     }));
     const res = await call("PATCH", "/api/tables/deals/records", { records });
     for (const r of res.records) versions.set(r.id, r.version);
@@ -326,4 +600,6 @@ await insert("tasks", tasks);
 
 await call("POST", "/api/dev/seed", { step: "data-done" });
 const moves = deals.reduce((n, d) => n + d.path.length, 0);
-console.log(`[seed] Demo data written: ${customers.length + 3} customers, ${contactIds.length} contacts, ${addresses.length} addresses, ${deals.length} deals (${moves} stage moves), ${activities.length} activities, ${tasks.length} tasks`);
+console.log(
+  `[seed] Demo data written: ${customers.length + 3} customers, ${contactIds.length} contacts, ${addresses.length} addresses, ${deals.length} deals (${moves} stage moves), ${activities.length} activities, ${tasks.length} tasks`,
+);

@@ -64,7 +64,11 @@ let stopping = false;
 
 /** Starts `command args` under the guard; `output` "inherit" or "pipe" (stdout and stderr). */
 function spawnGuarded(command, args, { env = process.env, output = "inherit" } = {}) {
-  const child = spawn(process.execPath, [guardScript, command, ...args], { cwd: root, env, stdio: ["pipe", output, output] });
+  const child = spawn(process.execPath, [guardScript, command, ...args], {
+    cwd: root,
+    env,
+    stdio: ["pipe", output, output],
+  });
   child.stdin.on("error", () => {}); // we never write; a guard that is gone already is fine
   children.add(child);
   child.on("exit", () => children.delete(child));
@@ -117,7 +121,8 @@ function processInfo(pid) {
 // shell (`sh -c "node scripts/start.mjs"`) that would outlive a killed npm, so watch npm too.
 {
   const parent = process.ppid;
-  const viaShell = process.env.npm_lifecycle_event && /^(\S*\/)?(sh|bash|dash|zsh)\b/.test(processInfo(parent)?.args ?? "");
+  const viaShell =
+    process.env.npm_lifecycle_event && /^(\S*\/)?(sh|bash|dash|zsh)\b/.test(processInfo(parent)?.args ?? "");
   const grandparent = viaShell ? processInfo(parent)?.ppid : undefined;
   setInterval(() => {
     if (process.ppid !== parent || (grandparent && processInfo(parent)?.ppid !== grandparent)) stop("SIGTERM");
@@ -260,7 +265,10 @@ spawnGuarded(process.execPath, [path.join(root, "scripts", "build-web.mjs"), "--
 // ---- 3. Migrations, without the confirmation prompt (CI=1) and with a one-line summary. ----
 {
   const args = ["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
-  const { code, output } = await run(process.execPath, [wranglerBin, ...args], { env: { ...wranglerEnv, CI: "1" }, capture: true });
+  const { code, output } = await run(process.execPath, [wranglerBin, ...args], {
+    env: { ...wranglerEnv, CI: "1" },
+    capture: true,
+  });
   await untilStopped();
   if (code !== 0) fail("Applying the D1 migrations failed (output above)", output);
   await untilStopped();
@@ -296,7 +304,11 @@ async function waitForHealth() {
 }
 
 async function seedWorkspace() {
-  const res = await fetch(`${baseUrl}/api/dev/seed`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  const res = await fetch(`${baseUrl}/api/dev/seed`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
   if (res.status === 404) return null;
   const body = await res.json().catch(() => null);
   if (!res.ok || !body) throw new Error(`POST /api/dev/seed answered ${res.status}: ${JSON.stringify(body)}`);
@@ -310,7 +322,15 @@ async function runSeeder() {
 }
 
 /** Terminal columns of a string: CJK characters take two. */
-const displayWidth = (s) => [...s].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+const displayWidth = (s) =>
+  [...s].reduce(
+    (n, ch) =>
+      n +
+      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+        ? 2
+        : 1),
+    0,
+  );
 
 function loginTable(users) {
   const rows = [["Role", "Email", "Password", "Name"], ...users.map((u) => [u.role, u.email, u.password, u.name])];
@@ -324,19 +344,34 @@ try {
   await untilStopped();
   const seed = await seedWorkspace();
   if (seed && !seed.dataSeeded) {
-    say(seed.seeded ? "Created the demo users and tables; writing sample data..." : "The sample data of an earlier run is incomplete; writing it again...");
+    say(
+      seed.seeded
+        ? "Created the demo users and tables; writing sample data..."
+        : "The sample data of an earlier run is incomplete; writing it again...",
+    );
     await runSeeder();
   }
   // Let wrangler print its request log lines first, so the logins come last.
   await sleep(500);
-  const lines = ["", bold(`Salesgrid is running at ${baseUrl}`), `    App: ${baseUrl}/   API: ${baseUrl}/api   OpenAPI: ${baseUrl}/api/openapi.json`];
+  const lines = [
+    "",
+    bold(`Salesgrid is running at ${baseUrl}`),
+    `    App: ${baseUrl}/   API: ${baseUrl}/api   OpenAPI: ${baseUrl}/api/openapi.json`,
+  ];
   if (seed) {
     lines.push("", bold("Demo logins (local development only):"), loginTable(seed.users));
-    lines.push("", `    Sign in: curl -s ${baseUrl}/api/auth/login -H 'content-type: application/json' -d '{"email":"${seed.users[0].email}","password":"${seed.users[0].password}"}'`);
+    lines.push(
+      "",
+      `    Sign in: curl -s ${baseUrl}/api/auth/login -H 'content-type: application/json' -d '{"email":"${seed.users[0].email}","password":"${seed.users[0].password}"}'`,
+    );
   } else {
-    lines.push("", "    Demo seeding is off (DEV_SEED is not \"1\" in .dev.vars); sign in with an existing account.");
+    lines.push("", '    Demo seeding is off (DEV_SEED is not "1" in .dev.vars); sign in with an existing account.');
   }
-  lines.push("", `    Data is kept in ${stateLabel} between runs. Press Ctrl-C to stop (it stops everything it started).`, "");
+  lines.push(
+    "",
+    `    Data is kept in ${stateLabel} between runs. Press Ctrl-C to stop (it stops everything it started).`,
+    "",
+  );
   console.log(lines.join("\n"));
 } catch (err) {
   if (!stopping) {

@@ -24,7 +24,11 @@ function load(tag: string): Promise<unknown> {
     task = loader()
       // <sg-app> decides what to show by which elements are defined (the admin console says
       // "Loading…" until it is): let it look again.
-      .then(() => document.querySelectorAll("sg-app").forEach((app) => (app as HTMLElement & { requestUpdate?: () => void }).requestUpdate?.()))
+      .then(() =>
+        document
+          .querySelectorAll("sg-app")
+          .forEach((app) => (app as HTMLElement & { requestUpdate?: () => void }).requestUpdate?.()),
+      )
       .catch((err: unknown) => {
         loading.delete(tag);
         console.error(`Salesgrid: could not load <${tag}>`, err);
@@ -74,7 +78,8 @@ addEventListener("hashchange", routeNeeds);
 // <sg-app> may attach its shadow root after this module ran (it is upgraded as index.html parses).
 customElements.whenDefined("sg-app").then(() => document.querySelectorAll("sg-app").forEach(visit));
 
-const idle = (fn: () => void) => ("requestIdleCallback" in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1500));
+const idle = (fn: () => void) =>
+  "requestIdleCallback" in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1500);
 const prefetch = () => idle(() => Object.keys(LOADERS).forEach((tag) => void load(tag)));
 if (document.readyState === "complete") prefetch();
 else addEventListener("load", prefetch, { once: true });

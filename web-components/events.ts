@@ -64,8 +64,15 @@ declare global {
 }
 
 /** Dispatches a typed sg-* event from `target` (bubbling and composed unless told otherwise). */
-export function emit<K extends SgEventName>(target: EventTarget, type: K, detail: SgEventDetails[K], init: { bubbles?: boolean; composed?: boolean } = {}): boolean {
-  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: init.bubbles ?? true, composed: init.composed ?? true }));
+export function emit<K extends SgEventName>(
+  target: EventTarget,
+  type: K,
+  detail: SgEventDetails[K],
+  init: { bubbles?: boolean; composed?: boolean } = {},
+): boolean {
+  return target.dispatchEvent(
+    new CustomEvent(type, { detail, bubbles: init.bubbles ?? true, composed: init.composed ?? true }),
+  );
 }
 
 /** A view the app keeps current: it takes records written elsewhere (in place, or drops them when they left it). */

@@ -96,7 +96,11 @@ export const invalid = (errors: FieldError[], message = "The request has invalid
   new AppError("validation_failed", message, errors);
 
 export const notFound = (what: string, field = "") =>
-  new AppError("not_found", `${what} not found`, field ? [{ field, code: "not_found", message: `${what} not found` }] : []);
+  new AppError(
+    "not_found",
+    `${what} not found`,
+    field ? [{ field, code: "not_found", message: `${what} not found` }] : [],
+  );
 
 export const forbidden = (action: string, message = `You may not ${action}`) =>
   new AppError("forbidden", message, [{ field: action, code: "forbidden", message }]);

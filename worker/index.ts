@@ -43,7 +43,12 @@ app.route("/api/auth", authOpen);
 app.route("/api/auth/oidc", oidc);
 // Embeds check their own token (an embed token, which requireAuth refuses) and never reach requireAuth.
 app.route("/api/embed", embed);
-app.use("/api/*", requireAuth({ except: ["/api/health", "/api/openapi.json", "/api/config", "/api/auth/login", "/api/auth/oidc", "/api/dev/seed"] }));
+app.use(
+  "/api/*",
+  requireAuth({
+    except: ["/api/health", "/api/openapi.json", "/api/config", "/api/auth/login", "/api/auth/oidc", "/api/dev/seed"],
+  }),
+);
 app.use("/api/*", limitUsers());
 app.route("/api/auth", auth);
 app.route("/api/meta/views", views);
@@ -55,7 +60,9 @@ app.route("/api/admin", admin);
 // Named actions of installed plugins (worker/plugins).
 app.route("/api/actions", actions);
 
-app.notFound((c) => renderProblem(new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
+app.notFound((c) =>
+  renderProblem(new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c),
+);
 app.onError((err, c) => renderProblem(err, c));
 
 const handler = {

@@ -36,7 +36,8 @@ export class Client {
   /** Parses JSON and fails loudly (with the problem document) on an unexpected status. */
   async json<T = any>(method: string, path: string, body?: unknown, expect: number[] = [200, 201]): Promise<T> {
     const res = await this.request(method, path, body === undefined ? undefined : JSON.stringify(body));
-    if (!expect.includes(res.status)) throw new Error(`${method} ${path.slice(0, 200)} -> ${res.status}: ${res.text.slice(0, 1000)}`);
+    if (!expect.includes(res.status))
+      throw new Error(`${method} ${path.slice(0, 200)} -> ${res.status}: ${res.text.slice(0, 1000)}`);
     return JSON.parse(res.text) as T;
   }
 

@@ -53,7 +53,11 @@ export function cpuDelta(before: Map<string, number>, after: Map<string, number>
 
 /** `scale` multiplies each value (e.g. 1000 / rows-in-thousands for "ms per 1000 rows"). */
 export const formatCpu = (m: Map<string, number>, scale = 1, unit = "s") =>
-  [...m].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v * scale).toFixed(unit === "ms" ? 1 : 2)} ${unit}`).join(", ") || `0 ${unit} (nothing measurable)`;
+  [...m]
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${(v * scale).toFixed(unit === "ms" ? 1 : 2)} ${unit}`)
+    .join(", ") || `0 ${unit} (nothing measurable)`;
 
 /** Busy CPU seconds of the whole machine so far (all cores, from /proc/stat). */
 export function machineBusy(): number {

@@ -15,13 +15,91 @@ export const STAGES = ["first_contact", "needs_discussion", "quote", "negotiatio
 export const REGIONS = ["north", "east", "south", "west", "central"] as const;
 /** First word of a deal name: `contains` filters pick one of these (each ~1/24 of rows). */
 export const NAME_WORDS = [
-  "Acme", "Apex", "Atlas", "Beacon", "Cedar", "Cobalt", "Delta", "Ember", "Falcon", "Granite", "Harbor", "Ivory",
-  "Juniper", "Keystone", "Lumen", "Maple", "Nimbus", "Orchid", "Pioneer", "Quartz", "Raven", "Summit", "Tidal", "Vertex",
+  "Acme",
+  "Apex",
+  "Atlas",
+  "Beacon",
+  "Cedar",
+  "Cobalt",
+  "Delta",
+  "Ember",
+  "Falcon",
+  "Granite",
+  "Harbor",
+  "Ivory",
+  "Juniper",
+  "Keystone",
+  "Lumen",
+  "Maple",
+  "Nimbus",
+  "Orchid",
+  "Pioneer",
+  "Quartz",
+  "Raven",
+  "Summit",
+  "Tidal",
+  "Vertex",
 ] as const;
-const PRODUCTS = ["Renewal", "Expansion", "Pilot", "Upgrade", "Rollout", "Licence", "Support", "Migration", "Bundle", "Onboarding", "Hardware", "Training"];
-const CUSTOMER_A = ["Shanghai", "Beijing", "Shenzhen", "Hangzhou", "Chengdu", "Wuhan", "Nanjing", "Suzhou", "Xiamen", "Tianjin"];
-const CUSTOMER_B = ["Trading", "Logistics", "Foods", "Electronics", "Textiles", "Pharma", "Motors", "Retail", "Energy", "Media"];
-const NOTE_WORDS = ["call", "follow", "up", "budget", "approved", "pending", "legal", "review", "demo", "scheduled", "pricing", "discount", "procurement", "signed", "next", "quarter", "decision", "maker", "visit", "trial"];
+const PRODUCTS = [
+  "Renewal",
+  "Expansion",
+  "Pilot",
+  "Upgrade",
+  "Rollout",
+  "Licence",
+  "Support",
+  "Migration",
+  "Bundle",
+  "Onboarding",
+  "Hardware",
+  "Training",
+];
+const CUSTOMER_A = [
+  "Shanghai",
+  "Beijing",
+  "Shenzhen",
+  "Hangzhou",
+  "Chengdu",
+  "Wuhan",
+  "Nanjing",
+  "Suzhou",
+  "Xiamen",
+  "Tianjin",
+];
+const CUSTOMER_B = [
+  "Trading",
+  "Logistics",
+  "Foods",
+  "Electronics",
+  "Textiles",
+  "Pharma",
+  "Motors",
+  "Retail",
+  "Energy",
+  "Media",
+];
+const NOTE_WORDS = [
+  "call",
+  "follow",
+  "up",
+  "budget",
+  "approved",
+  "pending",
+  "legal",
+  "review",
+  "demo",
+  "scheduled",
+  "pricing",
+  "discount",
+  "procurement",
+  "signed",
+  "next",
+  "quarter",
+  "decision",
+  "maker",
+  "visit",
+  "trial",
+];
 
 export const AMOUNT_MAX = 5_000_000_00; // minor units (5,000,000.00 CNY)
 const DAY = 86_400_000;
@@ -46,7 +124,13 @@ export const DEALS_TABLE = {
 };
 
 /** The view a rep's grid opens: their deals, largest first. */
-export const DEALS_VIEW = { name: "pipeline_by_amount", table: "deals", type: "grid", label: "Pipeline by amount", sort: [{ field: "amount", direction: "desc" }] };
+export const DEALS_VIEW = {
+  name: "pipeline_by_amount",
+  table: "deals",
+  type: "grid",
+  label: "Pipeline by amount",
+  sort: [{ field: "amount", direction: "desc" }],
+};
 
 const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
 
@@ -83,7 +167,8 @@ export const QUERY_LABELS: Record<QueryKind, string> = {
 export const QUERY_DESCRIPTIONS: Record<QueryKind, string> = {
   page: "`filter={and:[stage eq S, amount lte C]}`, `sort=-amount`, `limit=50` (S rotates over the 6 stages, C random in the top 80% of the amount range)",
   contains: "as (a) plus `name contains W` (W one of 24 first words of the name, ~1/24 of rows)",
-  count: "the filter of (a), `sort=-amount`, `limit=1`, `count=true` (the page statement and a COUNT(*) in one D1 batch)",
+  count:
+    "the filter of (a), `sort=-amount`, `limit=1`, `count=true` (the page statement and a COUNT(*) in one D1 batch)",
   own: "(a) requested by a user whose only role (`sales_rep`) has `read: own` on deals, so the access engine adds its row filter (owner is the user; ~1/5 of rows: the admin and 4 reps own one fifth each). The table has a view sorted by amount (`pipeline_by_amount`), which gives it the (owner, amount) index",
 };
 
@@ -102,9 +187,18 @@ export function makeQueries(kind: QueryKind, n: number, seed: number): QuerySpec
   for (let i = 0; i < n; i++) {
     const stage = STAGES[(i + Math.floor(r() * STAGES.length)) % STAGES.length]!;
     const cap = Math.floor(AMOUNT_MAX * (0.2 + 0.8 * r()));
-    const base = [{ field: "stage", op: "eq", value: stage }, { field: "amount", op: "lte", value: cap }];
+    const base = [
+      { field: "stage", op: "eq", value: stage },
+      { field: "amount", op: "lte", value: cap },
+    ];
     if (kind === "contains") base.push({ field: "name", op: "contains", value: pick(r, NAME_WORDS) } as never);
-    out.push({ kind, filter: { and: base }, sort: "-amount", limit: kind === "count" ? 1 : 50, count: kind === "count" });
+    out.push({
+      kind,
+      filter: { and: base },
+      sort: "-amount",
+      limit: kind === "count" ? 1 : 50,
+      count: kind === "count",
+    });
   }
   return out;
 }

@@ -71,7 +71,10 @@ export class ShimD1 {
   prepare(sql: string) {
     // Arrow functions keep `this`; the statement object's own methods would not.
     const single = (params: unknown[]) => this.single(sql, params);
-    const columns = () => this.stmt(sql).columns().map((c) => c.name);
+    const columns = () =>
+      this.stmt(sql)
+        .columns()
+        .map((c) => c.name);
     const make = (params: unknown[]) => ({
       sql,
       params,
@@ -98,7 +101,9 @@ export class ShimD1 {
 
   async batch(stmts: { sql: string; params: unknown[] }[]) {
     if (this.recording) this.recorded.push(...stmts.map((s) => ({ sql: s.sql, params: s.params })));
-    const run = this.db.transaction(() => stmts.map((s) => ({ results: this.exec(s.sql, s.params).results, success: true })));
+    const run = this.db.transaction(() =>
+      stmts.map((s) => ({ results: this.exec(s.sql, s.params).results, success: true })),
+    );
     const t = performance.now();
     const inner = this.sqlMs;
     const out = run();

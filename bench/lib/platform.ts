@@ -34,11 +34,25 @@ export interface PlatformTiming {
  * the D1 object uses for DATABASE_ID) and times each statement list of each of `lists` through it and on
  * `db`, alternately (one timing per list), after one untimed pass.
  */
-export async function timePlatform(sqliteFile: string, db: InstanceType<typeof Database>, lists: Stmt[][][], port: number): Promise<PlatformTiming[]> {
+export async function timePlatform(
+  sqliteFile: string,
+  db: InstanceType<typeof Database>,
+  lists: Stmt[][][],
+  port: number,
+): Promise<PlatformTiming[]> {
   const root = path.join(DATA_DIR, "platform");
   const persist = path.join(root, "v3", "d1");
   const objectDir = path.join(persist, "miniflare-D1DatabaseObject");
-  const serve = () => new Miniflare({ script: SCRIPT, modules: true, compatibilityDate: "2026-04-20", d1Databases: { DB: DATABASE_ID }, d1Persist: persist, host: "127.0.0.1", port });
+  const serve = () =>
+    new Miniflare({
+      script: SCRIPT,
+      modules: true,
+      compatibilityDate: "2026-04-20",
+      d1Databases: { DB: DATABASE_ID },
+      d1Persist: persist,
+      host: "127.0.0.1",
+      port,
+    });
   rmSync(root, { recursive: true, force: true });
   mkdirSync(objectDir, { recursive: true });
   try {
@@ -88,12 +102,24 @@ const agent = new http.Agent({ keepAlive: true });
 function post(url: URL, stmts: Stmt[]): Promise<string> {
   const body = JSON.stringify(stmts);
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      let text = "";
-      res.on("data", (c: Buffer) => (text += c));
-      res.on("end", () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`minimal Worker -> ${res.statusCode}: ${text.slice(0, 300)}`))));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c));
+        res.on("end", () =>
+          res.statusCode === 200
+            ? resolve(text)
+            : reject(new Error(`minimal Worker -> ${res.statusCode}: ${text.slice(0, 300)}`)),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });

@@ -4,7 +4,18 @@
  * (and workerd under it) can be stopped as one, on success, on error and on Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { openSync, closeSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  openSync,
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -16,7 +27,17 @@ export const STATE_DIR = path.join(DATA_DIR, "state");
  * long bench runs, so the bench serves, and builds its floor from, this frozen copy instead.
  */
 export const SNAPSHOT_DIR = path.join(DATA_DIR, "snapshot");
-const SNAPSHOT_ENTRIES = ["wrangler.toml", "package.json", "tsconfig.json", "worker", "schemas", "migrations", "plugins", "main.ts", "lib"];
+const SNAPSHOT_ENTRIES = [
+  "wrangler.toml",
+  "package.json",
+  "tsconfig.json",
+  "worker",
+  "schemas",
+  "migrations",
+  "plugins",
+  "main.ts",
+  "lib",
+];
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 /** The snapshot bundled once (wrangler deploy --dry-run) and served with --no-bundle, so nothing is watched. */
 export const BUILD_DIR = path.join(DATA_DIR, "build");
@@ -39,9 +60,14 @@ export function takeSnapshot(): void {
 export function buildWorker(): void {
   rmSync(BUILD_DIR, { recursive: true, force: true });
   // Static assets play no part in the API figures, and the built web app may not exist: an empty folder will do.
-  const assets = /^\[assets\][^[]*?^directory\s*=\s*"([^"]+)"/m.exec(readFileSync(path.join(SNAPSHOT_DIR, "wrangler.toml"), "utf8"))?.[1];
+  const assets = /^\[assets\][^[]*?^directory\s*=\s*"([^"]+)"/m.exec(
+    readFileSync(path.join(SNAPSHOT_DIR, "wrangler.toml"), "utf8"),
+  )?.[1];
   if (assets) mkdirSync(path.join(SNAPSHOT_DIR, assets), { recursive: true });
-  runWrangler(["deploy", "--dry-run", "--outdir", BUILD_DIR, "--config", path.join(SNAPSHOT_DIR, "wrangler.toml")], "wrangler deploy --dry-run");
+  runWrangler(
+    ["deploy", "--dry-run", "--outdir", BUILD_DIR, "--config", path.join(SNAPSHOT_DIR, "wrangler.toml")],
+    "wrangler deploy --dry-run",
+  );
   let toml = readFileSync(path.join(SNAPSHOT_DIR, "wrangler.toml"), "utf8");
   const main = /^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
   if (!main) throw new Error("wrangler.toml has no main");
@@ -62,9 +88,16 @@ export const snapshotPath = (...parts: string[]) => path.join(SNAPSHOT_DIR, ...p
 const quietEnv = () => ({ ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" });
 
 function runWrangler(args: string[], what: string): string {
-  const res = spawnSync(WRANGLER, args, { cwd: SNAPSHOT_DIR, env: quietEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const res = spawnSync(WRANGLER, args, {
+    cwd: SNAPSHOT_DIR,
+    env: quietEnv(),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (res.status !== 0) {
-    throw new Error(`${what} failed (exit ${res.status ?? res.signal}):\n${(res.stdout ?? "").slice(-2000)}\n${(res.stderr ?? "").slice(-2000)}`);
+    throw new Error(
+      `${what} failed (exit ${res.status ?? res.signal}):\n${(res.stdout ?? "").slice(-2000)}\n${(res.stderr ?? "").slice(-2000)}`,
+    );
   }
   return res.stdout;
 }
@@ -76,11 +109,17 @@ export function wranglerVersion(): string {
 
 export function applyMigrations(): void {
   mkdirSync(STATE_DIR, { recursive: true });
-  runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE_DIR, ...CONFIG()], "wrangler d1 migrations apply");
+  runWrangler(
+    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE_DIR, ...CONFIG()],
+    "wrangler d1 migrations apply",
+  );
 }
 
 export function d1Execute(sql: string): string {
-  return runWrangler(["d1", "execute", "DB", "--local", "--persist-to", STATE_DIR, "--command", sql, ...CONFIG()], "wrangler d1 execute");
+  return runWrangler(
+    ["d1", "execute", "DB", "--local", "--persist-to", STATE_DIR, "--command", sql, ...CONFIG()],
+    "wrangler d1 execute",
+  );
 }
 
 /** The local D1 file(s): every *.sqlite under the persist dir's d1 folder. */
@@ -147,15 +186,28 @@ async function portFree(port: number): Promise<boolean> {
  */
 export type WorkerHost = "workerd" | "wrangler-dev";
 
-export async function startDevServer(opts: { port: number; tokenSecret: string; host: WorkerHost }): Promise<DevServer> {
-  if (!(await portFree(opts.port))) throw new Error(`Port ${opts.port} is already in use; stop whatever listens there and run again`);
+export async function startDevServer(opts: {
+  port: number;
+  tokenSecret: string;
+  host: WorkerHost;
+}): Promise<DevServer> {
+  if (!(await portFree(opts.port)))
+    throw new Error(`Port ${opts.port} is already in use; stop whatever listens there and run again`);
   const logFile = path.join(DATA_DIR, `${opts.host}.log`);
   const fd = openSync(logFile, "w");
   const child =
     opts.host === "workerd"
       ? spawn(
           process.execPath,
-          ["--import", "tsx", path.join(ROOT, "bench", "lib", "workerd-host.ts"), path.join(BUILD_DIR, "wrangler.toml"), STATE_DIR, String(opts.port), opts.tokenSecret],
+          [
+            "--import",
+            "tsx",
+            path.join(ROOT, "bench", "lib", "workerd-host.ts"),
+            path.join(BUILD_DIR, "wrangler.toml"),
+            STATE_DIR,
+            String(opts.port),
+            opts.tokenSecret,
+          ],
           { cwd: ROOT, env: quietEnv(), stdio: ["ignore", fd, fd], detached: true },
         )
       : spawnWranglerDev(opts, fd);
@@ -212,12 +264,17 @@ function spawnWranglerDev(opts: { port: number; tokenSecret: string }, fd: numbe
   const args = [
     "dev",
     ...CONFIG(),
-    "--ip", "127.0.0.1",
-    "--port", String(opts.port),
-    "--persist-to", STATE_DIR,
-    "--var", `TOKEN_SECRET:${opts.tokenSecret}`,
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(opts.port),
+    "--persist-to",
+    STATE_DIR,
+    "--var",
+    `TOKEN_SECRET:${opts.tokenSecret}`,
     "--show-interactive-dev-session=false",
-    "--log-level", "warn",
+    "--log-level",
+    "warn",
   ];
   return spawn(WRANGLER, args, { cwd: SNAPSHOT_DIR, env: quietEnv(), stdio: ["ignore", fd, fd], detached: true });
 }

@@ -12,7 +12,8 @@ import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 const [configPath, persistTo, port, tokenSecret] = process.argv.slice(2);
-if (!configPath || !persistTo || !port || !tokenSecret) throw new Error("usage: workerd-host.ts <wrangler.toml> <persist dir> <port> <token secret>");
+if (!configPath || !persistTo || !port || !tokenSecret)
+  throw new Error("usage: workerd-host.ts <wrangler.toml> <persist dir> <port> <token secret>");
 
 const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
 const mf = new Miniflare({

@@ -5,7 +5,16 @@
  * change in batches of 100, each guarded by version: a batch that races a user's edit is skipped
  * and picked up by the next run.
  */
-import { and, AppError, cond, findRows, runEffects, shiftMonths, updateEffect, type Runtime } from "../../worker/plugin-sdk";
+import {
+  and,
+  AppError,
+  cond,
+  findRows,
+  runEffects,
+  shiftMonths,
+  updateEffect,
+  type Runtime,
+} from "../../worker/plugin-sdk";
 import { parseStages } from "../pipeline/stages";
 
 export interface GradeRule {
@@ -23,7 +32,10 @@ export function gradeFor(value: bigint, t: GradeRule["thresholds"]): "A" | "B" |
 /** The first day of the window: `months` back from today (UTC), clamped to the month's end rather than rolled into the next month. */
 export function monthsAgo(months: number, now: Date): string {
   const r = shiftMonths(now.toISOString().slice(0, 10), -months);
-  if (!r.ok) throw new AppError("validation_failed", r.message, [{ field: "gradeRule/months", code: r.code, message: r.message, params: r.params }]);
+  if (!r.ok)
+    throw new AppError("validation_failed", r.message, [
+      { field: "gradeRule/months", code: r.code, message: r.message, params: r.params },
+    ]);
   return r.value;
 }
 
@@ -31,18 +43,28 @@ async function wonByCustomer(rt: Runtime, rule: GradeRule, now: Date): Promise<M
   const deals = rt.maybeTable("pipeline/deals");
   const pipelines = rt.maybeTable("pipeline/pipelines");
   if (!deals || !pipelines) {
-    throw new AppError("conflict", `The grading metric ${rule.metric} counts won deals; install and enable the pipeline plugin, or grade by annual_revenue`, [
-      { field: "gradeRule/metric", code: "needs_plugin", message: "Needs the pipeline plugin" },
-    ]);
+    throw new AppError(
+      "conflict",
+      `The grading metric ${rule.metric} counts won deals; install and enable the pipeline plugin, or grade by annual_revenue`,
+      [{ field: "gradeRule/metric", code: "needs_plugin", message: "Needs the pipeline plugin" }],
+    );
   }
   const won = new Map<number, Set<string>>();
   for (const p of await findRows(rt, pipelines, null, ["stages"], 1000)) {
-    won.set(p.id, new Set((parseStages(p.values.stages, "stages").stages ?? []).filter((s) => s.kind === "won").map((s) => s.name)));
+    won.set(
+      p.id,
+      new Set((parseStages(p.values.stages, "stages").stages ?? []).filter((s) => s.kind === "won").map((s) => s.name)),
+    );
   }
   const wonNames = [...new Set([...won.values()].flatMap((s) => [...s]))];
   const out = new Map<number, bigint>();
   if (wonNames.length === 0) return out;
-  const rows = await findRows(rt, deals, and(cond(deals, "stage", "in", wonNames), cond(deals, "close_date", "gte", monthsAgo(rule.months, now))), ["customer", "amount", "stage", "pipeline"]);
+  const rows = await findRows(
+    rt,
+    deals,
+    and(cond(deals, "stage", "in", wonNames), cond(deals, "close_date", "gte", monthsAgo(rule.months, now))),
+    ["customer", "amount", "stage", "pipeline"],
+  );
   const currency = rule.currency ?? "CNY";
   for (const r of rows) {
     const pipeline = (r.values.pipeline as number[])[0];
@@ -57,16 +79,20 @@ async function wonByCustomer(rt: Runtime, rule: GradeRule, now: Date): Promise<M
 
 export async function applyGradeRule(rt: Runtime, opts: { evenIfDisabled?: boolean; now?: Date } = {}) {
   const rule = (await rt.settings()).gradeRule as GradeRule | undefined;
-  if (!rule || (!rule.enabled && !opts.evenIfDisabled)) return { applied: false, reason: "The grading rule is switched off" };
+  if (!rule || (!rule.enabled && !opts.evenIfDisabled))
+    return { applied: false, reason: "The grading rule is switched off" };
   const now = opts.now ?? new Date();
   const c = rt.table("customers");
   const customers = await findRows(rt, c, cond(c, "grade_locked", "eq", false), ["grade", "annual_revenue"]);
-  const values = rule.metric === "annual_revenue"
-    ? new Map(customers.map((r) => {
-        const m = r.values.annual_revenue as { amount: number; currency: string } | null;
-        return [r.id, m && m.currency === (rule.currency ?? "CNY") ? BigInt(m.amount) : 0n];
-      }))
-    : await wonByCustomer(rt, rule, now);
+  const values =
+    rule.metric === "annual_revenue"
+      ? new Map(
+          customers.map((r) => {
+            const m = r.values.annual_revenue as { amount: number; currency: string } | null;
+            return [r.id, m && m.currency === (rule.currency ?? "CNY") ? BigInt(m.amount) : 0n];
+          }),
+        )
+      : await wonByCustomer(rt, rule, now);
   const changes = customers
     .map((r) => ({ r, grade: gradeFor(values.get(r.id) ?? 0n, rule.thresholds) }))
     .filter(({ r, grade }) => r.values.grade !== grade);
@@ -75,7 +101,14 @@ export async function applyGradeRule(rt: Runtime, opts: { evenIfDisabled?: boole
   for (let i = 0; i < changes.length; i += 100) {
     const chunk = changes.slice(i, i + 100);
     try {
-      await runEffects(rt.db, updateEffect(rt, c, chunk.map(({ r, grade }) => ({ id: r.id, version: r.version, before: r.values, set: { grade } }))));
+      await runEffects(
+        rt.db,
+        updateEffect(
+          rt,
+          c,
+          chunk.map(({ r, grade }) => ({ id: r.id, version: r.version, before: r.values, set: { grade } })),
+        ),
+      );
       changed += chunk.length;
     } catch (err) {
       if (!(err instanceof AppError && err.code === "conflict")) throw err;

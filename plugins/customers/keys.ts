@@ -5,8 +5,33 @@
  * code and a landline's trunk 0, so +86 21 ... and (021) ... compare equal; emails are lower-cased.
  */
 const SUFFIXES = [
-  "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司", "集团",
-  "coltd", "companylimited", "colimited", "limited", "ltd", "llc", "inc", "incorporated", "corp", "corporation", "gmbh", "plc", "pteltd", "pte", "co", "company", "sa", "ag", "bv",
+  "股份有限公司",
+  "有限责任公司",
+  "集团有限公司",
+  "有限公司",
+  "集团公司",
+  "分公司",
+  "公司",
+  "集团",
+  "coltd",
+  "companylimited",
+  "colimited",
+  "limited",
+  "ltd",
+  "llc",
+  "inc",
+  "incorporated",
+  "corp",
+  "corporation",
+  "gmbh",
+  "plc",
+  "pteltd",
+  "pte",
+  "co",
+  "company",
+  "sa",
+  "ag",
+  "bv",
 ];
 
 export function nameKey(name: unknown): string | null {
@@ -14,7 +39,7 @@ export function nameKey(name: unknown): string | null {
   let s = name.normalize("NFKC").toLowerCase();
   s = s.replace(/[（(][^）)]*[)）]/g, (m) => (/集团|group/.test(m) ? "" : m));
   s = s.replace(/[\s\p{P}\p{S}]+/gu, "");
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const suffix of SUFFIXES) {
       if (s.length > suffix.length + 1 && s.endsWith(suffix)) {

@@ -35,7 +35,8 @@ export async function customerOverview(ctx: ActionContext, id: number) {
       related[label] = page.records;
     } catch (err) {
       // No read grant on the table, or the link or sort field is hidden from the caller.
-      if (err instanceof AppError && ["forbidden", "unknown_field", "bad_request"].includes(err.code)) related[label] = null;
+      if (err instanceof AppError && ["forbidden", "unknown_field", "bad_request"].includes(err.code))
+        related[label] = null;
       else throw err;
     }
   }

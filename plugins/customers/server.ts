@@ -5,7 +5,14 @@
  * allowDuplicate. Actions: find-duplicates, create, merge, apply-grade-rule, overview; the grading
  * rule also runs daily.
  */
-import { createRecordsAs, readRecord, requireAdmin, type BeforeWriteContext, type BeforeWriteResult, type PluginServer } from "../../worker/plugin-sdk";
+import {
+  createRecordsAs,
+  readRecord,
+  requireAdmin,
+  type BeforeWriteContext,
+  type BeforeWriteResult,
+  type PluginServer,
+} from "../../worker/plugin-sdk";
 import { findMatches, keysOf, matchesWithin, type Keys } from "./duplicates";
 import { applyGradeRule } from "./grade";
 import { mergeCustomers, type MergeInput } from "./merge";
@@ -22,7 +29,8 @@ async function beforeCustomers(ctx: BeforeWriteContext): Promise<BeforeWriteResu
       if (ctx.target.maybeField(k) && ((rec.after[k] ?? null) !== keys[k] || rec.written(k))) rec.set(k, keys[k]);
     }
     // A grade someone picks by hand stays until they hand it back to the rule (grade_locked: false).
-    if (rec.written("grade") && !rec.written("grade_locked") && ctx.target.maybeField("grade_locked")) rec.set("grade_locked", rec.after.grade !== null);
+    if (rec.written("grade") && !rec.written("grade_locked") && ctx.target.maybeField("grade_locked"))
+      rec.set("grade_locked", rec.after.grade !== null);
     candidates.push(keys);
   }
   if (ctx.op !== "create" || ctx.options.allowDuplicate === true) return {};
@@ -30,13 +38,18 @@ async function beforeCustomers(ctx: BeforeWriteContext): Promise<BeforeWriteResu
   const within = matchesWithin(candidates);
   const found = ctx.records.filter((_, i) => stored.has(i) || within.has(i));
   if (found.length === 0) return {};
-  const duplicates = found.map((r) => ({ index: r.index, matches: stored.get(r.index) ?? [], ...(within.has(r.index) ? { sameRequest: within.get(r.index) } : {}) }));
+  const duplicates = found.map((r) => ({
+    index: r.index,
+    matches: stored.get(r.index) ?? [],
+    ...(within.has(r.index) ? { sameRequest: within.get(r.index) } : {}),
+  }));
   return {
     problems: found.map((r) => ({
       record: r,
       field: "name",
       code: "duplicate",
-      message: "This looks like a customer that exists already (same name, phone or email); merge them, or create it anyway through POST /api/actions/customers/create with allowDuplicate: true",
+      message:
+        "This looks like a customer that exists already (same name, phone or email); merge them, or create it anyway through POST /api/actions/customers/create with allowDuplicate: true",
       conflict: { duplicates },
     })),
   };
@@ -47,8 +60,15 @@ const server: PluginServer = {
   actions: {
     "find-duplicates": {
       input: {
-        type: "object", additionalProperties: false, minProperties: 1,
-        properties: { name: { type: "string", maxLength: 200 }, phone: { type: "string", maxLength: 40 }, email: { type: "string", maxLength: 320 }, id: ID },
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          name: { type: "string", maxLength: 200 },
+          phone: { type: "string", maxLength: 40 },
+          email: { type: "string", maxLength: 320 },
+          id: ID,
+        },
       },
       async run(ctx) {
         const t = ctx.table("customers");
@@ -61,7 +81,8 @@ const server: PluginServer = {
     },
     create: {
       input: {
-        type: "object", additionalProperties: false,
+        type: "object",
+        additionalProperties: false,
         properties: { fields: { type: "object" }, records: { type: "array" }, allowDuplicate: { type: "boolean" } },
       },
       async run(ctx) {
@@ -72,7 +93,9 @@ const server: PluginServer = {
     },
     merge: {
       input: {
-        type: "object", additionalProperties: false, required: ["keep", "merge"],
+        type: "object",
+        additionalProperties: false,
+        required: ["keep", "merge"],
         properties: { keep: ID, merge: { type: "array", minItems: 1, maxItems: 50, items: ID }, version: ID },
       },
       run: (ctx) => mergeCustomers(ctx, ctx.input as unknown as MergeInput),

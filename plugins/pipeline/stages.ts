@@ -25,7 +25,11 @@ const STAGES_SCHEMA = {
     required: ["name", "probability", "kind"],
     properties: {
       name: { type: "string", pattern: "^[a-z][a-z0-9_]{0,62}$" },
-      labels: { type: "object", additionalProperties: false, properties: { en: { type: "string", maxLength: 100 }, "zh-CN": { type: "string", maxLength: 100 } } },
+      labels: {
+        type: "object",
+        additionalProperties: false,
+        properties: { en: { type: "string", maxLength: 100 }, "zh-CN": { type: "string", maxLength: 100 } },
+      },
       probability: { type: "integer", minimum: 0, maximum: 10000 },
       kind: { enum: ["open", "won", "lost"] },
     },
@@ -34,23 +38,31 @@ const STAGES_SCHEMA = {
 
 /** Parses a stages value; `path` prefixes the problems (e.g. `fields/stages`). */
 export function parseStages(raw: unknown, path: string): { stages: Stage[] | null; errors: FieldError[] } {
-  if (typeof raw !== "string" || raw.trim() === "") return { stages: null, errors: [{ field: path, code: "required", message: "A pipeline lists its stages" }] };
+  if (typeof raw !== "string" || raw.trim() === "")
+    return { stages: null, errors: [{ field: path, code: "required", message: "A pipeline lists its stages" }] };
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return { stages: null, errors: [{ field: path, code: "invalid_json", message: "stages is a JSON array of {name, labels, probability, kind}" }] };
+    return {
+      stages: null,
+      errors: [
+        { field: path, code: "invalid_json", message: "stages is a JSON array of {name, labels, probability, kind}" },
+      ],
+    };
   }
   const errors = validate(STAGES_SCHEMA, parsed, path);
   if (errors.length) return { stages: null, errors };
   const stages = parsed as Stage[];
   const seen = new Set<string>();
   stages.forEach((s, i) => {
-    if (seen.has(s.name)) errors.push({ field: `${path}/${i}/name`, code: "duplicate", message: `Stage ${s.name} appears twice` });
+    if (seen.has(s.name))
+      errors.push({ field: `${path}/${i}/name`, code: "duplicate", message: `Stage ${s.name} appears twice` });
     seen.add(s.name);
   });
   for (const kind of ["open", "won", "lost"] as const) {
-    if (!stages.some((s) => s.kind === kind)) errors.push({ field: path, code: `no_${kind}_stage`, message: `A pipeline needs at least one ${kind} stage` });
+    if (!stages.some((s) => s.kind === kind))
+      errors.push({ field: path, code: `no_${kind}_stage`, message: `A pipeline needs at least one ${kind} stage` });
   }
   return { stages: errors.length ? null : stages, errors };
 }
@@ -58,7 +70,12 @@ export function parseStages(raw: unknown, path: string): { stages: Stage[] | nul
 /** The stages every new workspace starts with (the scope document's 初步接触 ... 输单). */
 export const STANDARD_STAGES: Stage[] = [
   { name: "first_contact", labels: { en: "First contact", "zh-CN": "初步接触" }, probability: 1000, kind: "open" },
-  { name: "needs_discussion", labels: { en: "Needs discussion", "zh-CN": "需求沟通" }, probability: 2000, kind: "open" },
+  {
+    name: "needs_discussion",
+    labels: { en: "Needs discussion", "zh-CN": "需求沟通" },
+    probability: 2000,
+    kind: "open",
+  },
   { name: "quote", labels: { en: "Quote", "zh-CN": "报价" }, probability: 4000, kind: "open" },
   { name: "negotiation", labels: { en: "Negotiation", "zh-CN": "谈判" }, probability: 6000, kind: "open" },
   { name: "won", labels: { en: "Won", "zh-CN": "赢单" }, probability: 10000, kind: "won" },

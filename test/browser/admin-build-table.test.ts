@@ -33,16 +33,31 @@ it("an admin can build a new table with fields, views and role grants entirely i
 
     // Fields
     await addField(page, { label: "Title", name: "title", type: "text", required: true });
-    await addField(page, { label: "Stage", name: "stage", type: "single_select", choices: [{ name: "open", color: "#12b886" }, { name: "done", color: "#868e96" }] });
+    await addField(page, {
+      label: "Stage",
+      name: "stage",
+      type: "single_select",
+      choices: [
+        { name: "open", color: "#12b886" },
+        { name: "done", color: "#868e96" },
+      ],
+    });
     await addField(page, { label: "Budget", name: "budget", type: "currency", currency: "USD" });
     await addField(page, { label: "Owner", name: "owner", type: "user" });
-    await addField(page, { label: "Customer", name: "customer", type: "link", linkTable: customers.id, multiple: false });
+    await addField(page, {
+      label: "Customer",
+      name: "customer",
+      type: "link",
+      linkTable: customers.id,
+      multiple: false,
+    });
     const settings = page.locator("sg-admin-tables [data-role=table-settings]");
     await settings.locator("select[name=primary-field]").selectOption("title");
     await settings.locator("[data-role=save-table]").click();
     // Reorder from the keyboard: budget moves above stage.
     await page.locator('sg-admin-tables [data-field-item="budget"] .handle').press("Alt+ArrowUp");
-    await expect.poll(async () => (await adminApi.table(name)).table.fields.map((f) => f.name), { timeout: 15_000 })
+    await expect
+      .poll(async () => (await adminApi.table(name)).table.fields.map((f) => f.name), { timeout: 15_000 })
       .toEqual(["title", "budget", "stage", "owner", "customer"]);
 
     // Views
@@ -90,7 +105,18 @@ it("an admin can build a new table with fields, views and role grants entirely i
     await ruleCond.locator("select[data-role=source]").selectOption("$user.id");
     await grant.locator("select[name=access-budget]").selectOption("hidden");
     await grant.locator("[data-role=save-grant]").click();
-    await expect.poll(async () => (await adminApi.request<{ grants: { table: { name: string } }[] }>("GET", "/api/admin/roles/sales_rep/grants")).grants.some((g) => g.table.name === name), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (
+            await adminApi.request<{ grants: { table: { name: string } }[] }>(
+              "GET",
+              "/api/admin/roles/sales_rep/grants",
+            )
+          ).grants.some((g) => g.table.name === name),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await screenshot(page, "admin-build-table");
   } finally {
     await close();
@@ -103,15 +129,35 @@ it("an admin can build a new table with fields, views and role grants entirely i
   const by = Object.fromEntries(table.fields.map((f) => [f.name, f]));
   expect(by.title!.required).toBe(true);
   expect(by.budget!.options.currency).toBe("USD");
-  expect((by.stage!.options.choices as { name: string; color: string }[]).map((c) => [c.name, c.color])).toEqual([["open", "#12b886"], ["done", "#868e96"]]);
+  expect((by.stage!.options.choices as { name: string; color: string }[]).map((c) => [c.name, c.color])).toEqual([
+    ["open", "#12b886"],
+    ["done", "#868e96"],
+  ]);
   expect(by.customer!.options).toMatchObject({ table: customers.id, multiple: false });
   const views = (await adminApi.views(name)).views;
   const grid = views.find((v) => v.name === "open_projects")!;
-  expect(grid).toMatchObject({ type: "grid", filter: { and: [{ field: "stage", op: "eq", value: "open" }] }, sort: [{ field: "title", direction: "asc" }], roles: ["sales_rep"] });
+  expect(grid).toMatchObject({
+    type: "grid",
+    filter: { and: [{ field: "stage", op: "eq", value: "open" }] },
+    sort: [{ field: "title", direction: "asc" }],
+    roles: ["sales_rep"],
+  });
   expect(grid.fields).toEqual(["title", "budget", "stage", "owner"]);
-  expect(views.find((v) => v.name === "board")).toMatchObject({ type: "kanban", groupBy: "stage", roles: ["sales_rep"] });
-  const stored = (await adminApi.request<{ grant: Record<string, unknown> }>("GET", `/api/admin/roles/sales_rep/grants/${name}`)).grant;
-  expect(stored).toMatchObject({ read: "all", create: "own", delete: "none", update: { rule: { and: [{ field: "owner", op: "eq", value: "$user.id" }] } }, fields: { budget: "hidden" } });
+  expect(views.find((v) => v.name === "board")).toMatchObject({
+    type: "kanban",
+    groupBy: "stage",
+    roles: ["sales_rep"],
+  });
+  const stored = (
+    await adminApi.request<{ grant: Record<string, unknown> }>("GET", `/api/admin/roles/sales_rep/grants/${name}`)
+  ).grant;
+  expect(stored).toMatchObject({
+    read: "all",
+    create: "own",
+    delete: "none",
+    update: { rule: { and: [{ field: "owner", op: "eq", value: "$user.id" }] } },
+    fields: { budget: "hidden" },
+  });
 
   // And as the rep meets it: the table without the budget, both views, a record of their own to edit.
   const rep = await apiAs("rep", base);

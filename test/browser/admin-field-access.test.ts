@@ -20,7 +20,9 @@ afterAll(async () => {
 it("admin restricts a field to read-only for reps and the grid shows it locked", async () => {
   const base = inject("baseUrl");
   const adminApi = await apiAs("admin", base);
-  const original = (await adminApi.request<{ grant: Record<string, unknown> }>("GET", "/api/admin/roles/sales_rep/grants/customers")).grant;
+  const original = (
+    await adminApi.request<{ grant: Record<string, unknown> }>("GET", "/api/admin/roles/sales_rep/grants/customers")
+  ).grant;
   const repApi = await apiAs("rep", base);
   const before = (await repApi.table("customers")).table.fields.find((f) => f.name === "city");
   expect(before?.access).toBe("write");
@@ -36,12 +38,24 @@ it("admin restricts a field to read-only for reps and the grid shows it locked",
     expect(await editor.locator("select[name=access-grade]").inputValue()).toBe("read");
     await editor.locator("select[name=access-city]").selectOption("read");
     await editor.locator("[data-role=save-grant]").click();
-    await expect.poll(async () => (await adminApi.request<{ grant: { fields: Record<string, string> } }>("GET", "/api/admin/roles/sales_rep/grants/customers")).grant.fields, { timeout: 15_000 })
+    await expect
+      .poll(
+        async () =>
+          (
+            await adminApi.request<{ grant: { fields: Record<string, string> } }>(
+              "GET",
+              "/api/admin/roles/sales_rep/grants/customers",
+            )
+          ).grant.fields,
+        { timeout: 15_000 },
+      )
       .toMatchObject({ grade: "read", city: "read" });
     await screenshot(admin.page, "admin-field-access");
 
     expect((await repApi.table("customers")).table.fields.find((f) => f.name === "city")?.access).toBe("read");
-    const refused = await repApi.updateRecord("customers", mine.id, mine.version, { city: "Hangzhou" }).catch((e: unknown) => e);
+    const refused = await repApi
+      .updateRecord("customers", mine.id, mine.version, { city: "Hangzhou" })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).status).toBe(403);
 
@@ -49,7 +63,9 @@ it("admin restricts a field to read-only for reps and the grid shows it locked",
     const rep = await newPage(browser, { locale: "en" });
     try {
       await signIn(rep.page, "rep");
-      await rep.page.evaluate((id) => { location.hash = `#/t/customers/r/${id}`; }, mine.id);
+      await rep.page.evaluate((id) => {
+        location.hash = `#/t/customers/r/${id}`;
+      }, mine.id);
       // Until the grid is mounted by the app, the record form is the rep's editor of one row.
       const form = rep.page.locator("sg-form");
       await form.locator('[data-field="city"] [aria-readonly="true"]').waitFor();
@@ -97,7 +113,9 @@ it("the last permission cell chosen stays open when an earlier one's table answe
     });
     const cell = (table: string) => admin.page.locator(`sg-admin-permissions td[data-cell="sales_rep|${table}"]`);
     // The customers cell's last answer: its slow table.
-    const late = admin.page.waitForEvent("requestfinished", (r) => r.url().endsWith(`/api/meta/tables/${customers.id}`));
+    const late = admin.page.waitForEvent("requestfinished", (r) =>
+      r.url().endsWith(`/api/meta/tables/${customers.id}`),
+    );
     await cell("customers").locator("[data-role=edit-grant]").click();
     await cell("deals").locator("[data-role=edit-grant]").click();
     await attribute(cell("deals"), "aria-current", "true");
@@ -105,7 +123,11 @@ it("the last permission cell chosen stays open when an earlier one's table answe
     // Its body parsed and the element rendered with whatever it decided.
     await admin.page.evaluate(async () => {
       await new Promise((r) => setTimeout(r, 100));
-      await (document.querySelector("sg-admin")!.shadowRoot!.querySelector("sg-admin-permissions") as unknown as { updateComplete: Promise<boolean> }).updateComplete;
+      await (
+        document.querySelector("sg-admin")!.shadowRoot!.querySelector("sg-admin-permissions") as unknown as {
+          updateComplete: Promise<boolean>;
+        }
+      ).updateComplete;
     });
     expect(await cell("deals").getAttribute("aria-current")).toBe("true");
     expect(await cell("customers").getAttribute("aria-current")).toBe("false");

@@ -9,18 +9,24 @@ export const uniq = (p: string) => `${p}_${Math.random().toString(36).slice(2, 8
  * A page on the app's origin (its app.js defines every element) showing <sg-admin> signed in as the
  * demo admin, standalone with base-url and token as an intranet page would use it.
  */
-export async function openAdmin(browser: Browser, baseUrl: string): Promise<{ page: Page; close: () => Promise<void> }> {
+export async function openAdmin(
+  browser: Browser,
+  baseUrl: string,
+): Promise<{ page: Page; close: () => Promise<void> }> {
   const admin = await apiAs("admin", baseUrl);
   const { page, context } = await newPage(browser, { locale: "en" });
   await page.goto(`${baseUrl}/`);
   await page.waitForFunction(() => customElements.get("sg-admin") !== undefined);
-  await page.evaluate(({ base, token }) => {
-    document.body.replaceChildren();
-    const el = document.createElement("sg-admin");
-    el.setAttribute("base-url", base);
-    el.setAttribute("token", token);
-    document.body.append(el);
-  }, { base: baseUrl, token: admin.session.token! });
+  await page.evaluate(
+    ({ base, token }) => {
+      document.body.replaceChildren();
+      const el = document.createElement("sg-admin");
+      el.setAttribute("base-url", base);
+      el.setAttribute("token", token);
+      document.body.append(el);
+    },
+    { base: baseUrl, token: admin.session.token! },
+  );
   await page.locator("sg-admin [role=tab][data-section=tables]").waitFor();
   return { page, close: () => context.close() };
 }
@@ -30,7 +36,10 @@ export async function attribute(l: Locator, name: string, value: string): Promis
   await expect.poll(() => l.getAttribute(name), { timeout: 10_000 }).toBe(value);
 }
 
-export async function section(page: Page, name: "tables" | "views" | "permissions" | "people" | "embeds"): Promise<void> {
+export async function section(
+  page: Page,
+  name: "tables" | "views" | "permissions" | "people" | "embeds",
+): Promise<void> {
   await page.locator(`sg-admin [role=tab][data-section=${name}]`).click();
   await attribute(page.locator(`sg-admin [role=tab][data-section=${name}]`), "aria-selected", "true");
 }
@@ -38,7 +47,11 @@ export async function section(page: Page, name: "tables" | "views" | "permission
 /** Opens a table in Tables & fields. */
 export async function openTable(page: Page, name: string): Promise<void> {
   await page.locator(`sg-admin-tables [data-role=table-list] button[data-table="${name}"]`).click();
-  await attribute(page.locator(`sg-admin-tables [data-role=table-list] button[data-table="${name}"]`), "aria-current", "true");
+  await attribute(
+    page.locator(`sg-admin-tables [data-role=table-list] button[data-table="${name}"]`),
+    "aria-current",
+    "true",
+  );
 }
 
 export interface FieldSpec {
@@ -70,7 +83,8 @@ export async function addField(page: Page, f: FieldSpec): Promise<void> {
   }
   if (f.currency) await editor.locator("input[name=currency]").fill(f.currency);
   if (f.linkTable) await editor.locator("select[name=link-table]").selectOption(f.linkTable);
-  if (f.multiple !== undefined) await editor.locator("select[name=link-multiple]").selectOption(f.multiple ? "many" : "one");
+  if (f.multiple !== undefined)
+    await editor.locator("select[name=link-multiple]").selectOption(f.multiple ? "many" : "one");
   if (f.required) await editor.locator("input[name=required]").check();
   await editor.locator("[data-role=save-field]").click();
   await page.locator(`sg-admin-tables [data-field-item="${f.name}"]`).waitFor();

@@ -20,7 +20,10 @@ afterAll(async () => {
 it("admin adds a select field with choices and a rep sees and uses it without a reload of the code", async () => {
   const base = inject("baseUrl");
   const field = uniq("priority");
-  const bundle = async () => createHash("sha256").update(Buffer.from(await (await fetch(`${base}/app.js`)).arrayBuffer())).digest("hex");
+  const bundle = async () =>
+    createHash("sha256")
+      .update(Buffer.from(await (await fetch(`${base}/app.js`)).arrayBuffer()))
+      .digest("hex");
   const codeBefore = await bundle();
   // The rep is signed in before the field exists.
   const rep = await newPage(browser, { locale: "en" });
@@ -30,15 +33,29 @@ it("admin adds a select field with choices and a rep sees and uses it without a 
   try {
     await openTable(admin.page, "customers");
     await addField(admin.page, {
-      label: "Priority", labelZh: "优先级", name: field, type: "single_select",
-      choices: [{ name: "hot", color: "#e03131", zh: "高" }, { name: "cold", color: "#1971c2", zh: "低" }],
+      label: "Priority",
+      labelZh: "优先级",
+      name: field,
+      type: "single_select",
+      choices: [
+        { name: "hot", color: "#e03131", zh: "高" },
+        { name: "cold", color: "#1971c2", zh: "低" },
+      ],
     });
     await screenshot(admin.page, "admin-select-field");
     const { table } = await (await apiAs("admin", base)).table("customers");
     const saved = table.fields.find((f) => f.name === field)!;
     expect(saved.type).toBe("single_select");
-    expect((saved.options.choices as { name: string; color: string; labels?: Record<string, string> }[]).map((c) => [c.name, c.color, c.labels?.["zh-CN"]]))
-      .toEqual([["hot", "#e03131", "高"], ["cold", "#1971c2", "低"]]);
+    expect(
+      (saved.options.choices as { name: string; color: string; labels?: Record<string, string> }[]).map((c) => [
+        c.name,
+        c.color,
+        c.labels?.["zh-CN"],
+      ]),
+    ).toEqual([
+      ["hot", "#e03131", "高"],
+      ["cold", "#1971c2", "低"],
+    ]);
 
     // The rep opens a new customer form (the app reads table metadata when it starts).
     await rep.page.goto(`${base}/#/t/customers/new`);
@@ -52,7 +69,14 @@ it("admin adds a select field with choices and a rep sees and uses it without a 
     await select.selectOption("hot");
     await form.locator("button[type=submit]").click();
     const repApi = await apiAs("rep", base);
-    await expect.poll(async () => (await repApi.listRecords("customers", { filter: { field: "name", op: "eq", value: name } })).records[0]?.fields[field], { timeout: 15_000 }).toBe("hot");
+    await expect
+      .poll(
+        async () =>
+          (await repApi.listRecords("customers", { filter: { field: "name", op: "eq", value: name } })).records[0]
+            ?.fields[field],
+        { timeout: 15_000 },
+      )
+      .toBe("hot");
     expect(await bundle()).toBe(codeBefore);
   } finally {
     await admin.close();
@@ -90,7 +114,9 @@ it("the tabs are an ARIA tablist the keyboard can walk", async () => {
     const { page } = admin;
     await page.locator("sg-admin [role=tab][data-section=tables]").focus();
     await page.keyboard.press("ArrowRight");
-    await expect.poll(() => page.locator("sg-admin [role=tab][data-section=views]").getAttribute("aria-selected")).toBe("true");
+    await expect
+      .poll(() => page.locator("sg-admin [role=tab][data-section=views]").getAttribute("aria-selected"))
+      .toBe("true");
     await page.locator("sg-admin-views").waitFor();
     await page.keyboard.press("End");
     await page.locator("sg-admin-embeds").waitFor();

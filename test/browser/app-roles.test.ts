@@ -19,8 +19,13 @@ beforeAll(async () => {
   // A view for sales roles only: managers and reps see it, the warehouse does not.
   viewName = `won_deals_${Date.now().toString(36)}`;
   const created = await admin.request<{ view: { id: string } }>("POST", "/api/meta/views", {
-    name: viewName, table: "deals", type: "grid", label: "Won deals", labels: { en: "Won deals", "zh-CN": "赢单" },
-    filter: { field: "stage", op: "eq", value: "won" }, roles: ["sales_manager", "sales_rep"],
+    name: viewName,
+    table: "deals",
+    type: "grid",
+    label: "Won deals",
+    labels: { en: "Won deals", "zh-CN": "赢单" },
+    filter: { field: "stage", op: "eq", value: "won" },
+    roles: ["sales_manager", "sales_rep"],
   });
   viewId = created.view.id;
 });
@@ -30,7 +35,9 @@ afterAll(async () => {
 });
 
 async function navItems(page: Page, kind: "table" | "view"): Promise<string[]> {
-  const attrs = await page.locator(`sg-app nav [data-nav^="${kind}:"]`).evaluateAll((els) => els.map((e) => e.getAttribute("data-nav")!));
+  const attrs = await page
+    .locator(`sg-app nav [data-nav^="${kind}:"]`)
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-nav")!));
   return attrs.map((a) => a.slice(kind.length + 1)).sort();
 }
 
@@ -74,21 +81,33 @@ describe("rows and fields", () => {
     const { page, context } = await newPage(browser);
     await signIn(page, "rep");
     await page.goto(`${appUrl()}/#/t/customers`);
-    await expect.poll(() => page.locator("sg-app [data-record-count]").getAttribute("data-record-count")).toBe(String(mine.total));
+    await expect
+      .poll(() => page.locator("sg-app [data-record-count]").getAttribute("data-record-count"))
+      .toBe(String(mine.total));
     // The grid inside the app draws the rep's rows, and the grid counts what the API counts.
-    await expect.poll(() => page.locator("sg-app sg-grid .count").getAttribute("data-row-count")).toBe(String(mine.total));
+    await expect
+      .poll(() => page.locator("sg-app sg-grid .count").getAttribute("data-row-count"))
+      .toBe(String(mine.total));
     const firstName = String(mine.records[0]!.fields.name);
-    await expect.poll(() => page.evaluate(() => {
-      const grid = document.querySelector("sg-app")!.shadowRoot!.querySelector("sg-grid")!;
-      return [...grid.shadowRoot!.querySelectorAll(".ht_master tbody tr td:first-of-type")].map((td) => td.textContent ?? "");
-    })).toContain(firstName);
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const grid = document.querySelector("sg-app")!.shadowRoot!.querySelector("sg-grid")!;
+          return [...grid.shadowRoot!.querySelectorAll(".ht_master tbody tr td:first-of-type")].map(
+            (td) => td.textContent ?? "",
+          );
+        }),
+      )
+      .toContain(firstName);
     await screenshot(page, "rep-customers-en");
 
     // The rep's own record opens in the drawer; rep2's does not exist for them.
     await page.goto(`${appUrl()}/#/t/customers/r/${mine.records[0]!.id}`);
     await page.locator("sg-app sg-record sg-form form[data-form=record]").waitFor();
     // Owners show by name (from the user directory), not by id.
-    await expect.poll(() => page.locator("sg-app sg-record sg-form select[name=owner] option:checked").innerText()).toBe(me.name);
+    await expect
+      .poll(() => page.locator("sg-app sg-record sg-form select[name=owner] option:checked").innerText())
+      .toBe(me.name);
     await page.goto(`${appUrl()}/#/t/customers/r/${theirs.id}`);
     await expect.poll(() => page.locator("sg-app sg-record [role=alert]").count()).toBe(1);
     expect(await page.locator("sg-app sg-record sg-form").count()).toBe(0);
@@ -113,7 +132,11 @@ describe("rows and fields", () => {
     expect(await wh.page.locator('sg-app sg-form [data-field="grade"]').count()).toBe(0);
     expect(await wh.page.locator('sg-app sg-form [data-field="annual_revenue"]').count()).toBe(0);
     // Read-only for the warehouse: no inputs, no save button, no "new record" button.
-    expect(await wh.page.locator("sg-app sg-form form input, sg-app sg-form form select, sg-app sg-form form textarea").count()).toBe(0);
+    expect(
+      await wh.page
+        .locator("sg-app sg-form form input, sg-app sg-form form select, sg-app sg-form form textarea")
+        .count(),
+    ).toBe(0);
     expect(await wh.page.locator("sg-app sg-form button[type=submit]").count()).toBe(0);
     expect(await wh.page.locator('sg-app [data-action="new-record"]').count()).toBe(0);
     const hiddenLabels = (await wh.page.locator("sg-app").innerText()).toLowerCase();
@@ -128,7 +151,9 @@ describe("rows and fields", () => {
     const { page, context } = await newPage(browser);
     await signIn(page, "rep");
     await page.locator(`sg-app nav [data-nav="view:${viewName}"]`).click();
-    await expect.poll(() => page.locator("sg-app [data-record-count]").getAttribute("data-record-count")).toBe(String(won.total));
+    await expect
+      .poll(() => page.locator("sg-app [data-record-count]").getAttribute("data-record-count"))
+      .toBe(String(won.total));
     expect(await page.locator('sg-app [role=tab][aria-selected="true"]').innerText()).toBe("Won deals");
     await context.close();
   });

@@ -34,7 +34,7 @@ it("creates a customer through the form: a server error shows on its field, then
   const name = `Form test ${Date.now().toString(36)}`;
   await field(page, "name").locator("input").fill(name);
   await field(page, "kind").locator("select").selectOption("company");
-  await field(page, "tags").locator('input[type=checkbox]').first().check();
+  await field(page, "tags").locator("input[type=checkbox]").first().check();
   await field(page, "city").locator("input").fill("Hangzhou");
   await field(page, "annual_revenue").locator("input").fill("12,345.67");
   await field(page, "email").locator("input").fill("not-an-email");
@@ -52,7 +52,13 @@ it("creates a customer through the form: a server error shows on its field, then
   await expect.poll(() => recordIdInUrl(page)).not.toBeNull();
   const id = recordIdInUrl(page)!;
   const { record } = await admin.getRecord("customers", id);
-  expect(record.fields).toMatchObject({ name, kind: "company", city: "Hangzhou", email: "buyer@example.com", annual_revenue: { amount: 1234567 } });
+  expect(record.fields).toMatchObject({
+    name,
+    kind: "company",
+    city: "Hangzhou",
+    email: "buyer@example.com",
+    annual_revenue: { amount: 1234567 },
+  });
   expect((record.fields.tags as string[]).length).toBe(1);
 
   await page.reload();
@@ -69,7 +75,9 @@ it("in zh-CN the server's refusals read in Chinese on their fields (worded from 
   await page.goto(`${appUrl()}/#/t/customers`);
   await page.locator('sg-app [data-action="new-record"]').click();
   await page.locator("sg-app sg-form form[data-form=record]").waitFor();
-  await field(page, "name").locator("input").fill(`表单 ${Date.now().toString(36)}`);
+  await field(page, "name")
+    .locator("input")
+    .fill(`表单 ${Date.now().toString(36)}`);
   await field(page, "email").locator("input").fill("不是邮箱");
   await page.locator("sg-app sg-form button[type=submit]").click();
   await field(page, "email").locator(".error").waitFor();
@@ -79,7 +87,10 @@ it("in zh-CN the server's refusals read in Chinese on their fields (worded from 
 });
 
 it("edits a record: only the change is sent, it persists, and the history shows it", async () => {
-  const { record } = await admin.createRecord("customers", { name: `Edit me ${Date.now().toString(36)}`, city: "Ningbo" });
+  const { record } = await admin.createRecord("customers", {
+    name: `Edit me ${Date.now().toString(36)}`,
+    city: "Ningbo",
+  });
   const { page, context } = await newPage(browser);
   await signIn(page, "admin");
   await page.goto(`${appUrl()}/#/t/customers/r/${record.id}`);
@@ -139,7 +150,9 @@ it("links a contact to a customer found by searching the target table", async ()
   await field(page, "name").locator("input").fill(contactName);
   const search = field(page, "customer").locator("input[role=combobox]");
   await search.fill(String(customer.fields.name));
-  await field(page, "customer").locator("li[role=option]", { hasText: String(customer.fields.name) }).click();
+  await field(page, "customer")
+    .locator("li[role=option]", { hasText: String(customer.fields.name) })
+    .click();
   await page.locator("sg-app sg-form button[type=submit]").click();
   await expect.poll(() => recordIdInUrl(page)).not.toBeNull();
   const { record } = await admin.getRecord("contacts", recordIdInUrl(page)!);

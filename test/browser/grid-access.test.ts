@@ -33,10 +33,15 @@ it("locks a read-only field, leaves out a hidden one and shows a rep only their 
     ],
   });
   // 7 rows of the rep, 5 of another rep: the rep's grid must count 7.
-  const rows = Array.from({ length: 12 }, (_, i) => ({ fields: { name: `acl ${i}`, city: `city ${i}`, margin: `secret-margin-${i}`, owner: i % 12 < 7 ? me : other } }));
+  const rows = Array.from({ length: 12 }, (_, i) => ({
+    fields: { name: `acl ${i}`, city: `city ${i}`, margin: `secret-margin-${i}`, owner: i % 12 < 7 ? me : other },
+  }));
   await admin.createRecords(table, rows);
   await admin.request("PUT", `/api/admin/roles/sales_rep/grants/${table}`, {
-    read: "own", create: "own", update: "own", delete: "none",
+    read: "own",
+    create: "own",
+    update: "own",
+    delete: "none",
     defaultField: "write",
     fields: { city: "read", margin: "hidden" },
   });
@@ -81,7 +86,13 @@ it("locks a read-only field, leaves out a hidden one and shows a rep only their 
   // A writable field of the same row goes through.
   await typeInto(page, 0, 0, "renamed by rep");
   await expect.poll(() => writes.length, { timeout: 10_000 }).toBe(1);
-  await expect.poll(async () => (await rep.listRecords(table, { limit: 100 })).records.some((r) => r.fields.name === "renamed by rep"), { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(
+      async () =>
+        (await rep.listRecords(table, { limit: 100 })).records.some((r) => r.fields.name === "renamed by rep"),
+      { timeout: 10_000 },
+    )
+    .toBe(true);
   await screenshot(page, "grid-rep-locked-field");
   await context.close();
 
@@ -90,7 +101,9 @@ it("locks a read-only field, leaves out a hidden one and shows a rep only their 
   const adminPage = await newPage(browser);
   await mountGrid(adminPage.page, { "base-url": "", token: adminToken, table });
   await expect.poll(() => adminPage.page.locator("sg-grid .count").getAttribute("data-row-count")).toBe("12");
-  expect((await adminPage.page.locator("sg-grid .ht_clone_top thead th").allTextContents()).join("|")).toMatch(/margin/);
+  expect((await adminPage.page.locator("sg-grid .ht_clone_top thead th").allTextContents()).join("|")).toMatch(
+    /margin/,
+  );
   expect(await cell(adminPage.page, 0, cityCol).getAttribute("class")).not.toMatch(/sg-readonly/);
   await adminPage.context.close();
 });

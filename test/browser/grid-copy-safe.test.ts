@@ -25,7 +25,11 @@ beforeAll(async () => {
   const { records } = await admin.listRecords(t.table, { limit: NAMES.length });
   await admin.updateRecords(
     t.table,
-    records.map((r, i) => ({ id: r.id, version: r.version, fields: { name: NAMES[i], amount: -1250 - i, qty: -12.5 - i } })),
+    records.map((r, i) => ({
+      id: r.id,
+      version: r.version,
+      fields: { name: NAMES[i], amount: -1250 - i, qty: -12.5 - i },
+    })),
   );
 });
 afterAll(async () => {
@@ -43,10 +47,18 @@ describe("sg-grid copy for spreadsheets", () => {
     await cell(page, 0, 0).click();
     await cell(page, NAMES.length - 1, 2).click({ modifiers: ["Shift"] });
     // What the copy event carries once every listener has run (this one is added last).
-    await page.evaluate(() => window.addEventListener("copy", (e) => ((window as unknown as { copiedTypes: string[] }).copiedTypes = [...(e.clipboardData?.types ?? [])])));
+    await page.evaluate(() =>
+      window.addEventListener(
+        "copy",
+        (e) => ((window as unknown as { copiedTypes: string[] }).copiedTypes = [...(e.clipboardData?.types ?? [])]),
+      ),
+    );
     await page.keyboard.press("ControlOrMeta+c");
     // Only text for spreadsheets: not Handsontable's extra type with the raw stored values.
-    expect(await page.evaluate(() => (window as unknown as { copiedTypes: string[] }).copiedTypes.sort())).toEqual(["text/html", "text/plain"]);
+    expect(await page.evaluate(() => (window as unknown as { copiedTypes: string[] }).copiedTypes.sort())).toEqual([
+      "text/html",
+      "text/plain",
+    ]);
 
     const plain = await page.evaluate(() => navigator.clipboard.readText());
     expect(plain.split(/\r?\n/)).toEqual([
@@ -66,8 +78,20 @@ describe("sg-grid copy for spreadsheets", () => {
       return item ? await (await item.getType("text/html")).text() : "";
     });
     // Chromium hands the HTML back re-serialised, with the tab inside a cell as a space.
-    const cells = [...html.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.replace(/&#9;|\t/g, " ").replace(/&amp;/g, "&").replace(/&quot;/g, '"'));
-    expect(cells.filter((_, i) => i % 3 === 0)).toEqual([`'=HYPERLINK("http://x","y")`, `'@SUM(1)`, `'-2+3`, "x =1+1", "' +cmd", "''=already quoted"]);
+    const cells = [...html.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) =>
+      m[1]!
+        .replace(/&#9;|\t/g, " ")
+        .replace(/&amp;/g, "&")
+        .replace(/&quot;/g, '"'),
+    );
+    expect(cells.filter((_, i) => i % 3 === 0)).toEqual([
+      `'=HYPERLINK("http://x","y")`,
+      `'@SUM(1)`,
+      `'-2+3`,
+      "x =1+1",
+      "' +cmd",
+      "''=already quoted",
+    ]);
     expect(cells.filter((_, i) => i % 3 === 2)).toEqual(["-12.5", "-13.5", "-14.5", "-15.5", "-16.5", "-17.5"]);
 
     const stored = await admin.listRecords(t.table, { limit: NAMES.length });
@@ -77,7 +101,13 @@ describe("sg-grid copy for spreadsheets", () => {
     await cell(page, NAMES.length, 0).click();
     await page.keyboard.press("ControlOrMeta+v");
     await expect
-      .poll(async () => (await admin.listRecords(t.table, { limit: NAMES.length * 2 })).records.slice(NAMES.length).map((r) => [r.fields.name, r.fields.qty]), { timeout: 15_000 })
+      .poll(
+        async () =>
+          (await admin.listRecords(t.table, { limit: NAMES.length * 2 })).records
+            .slice(NAMES.length)
+            .map((r) => [r.fields.name, r.fields.qty]),
+        { timeout: 15_000 },
+      )
       .toEqual(NAMES.map((name, i) => [name, -12.5 - i]));
     await context.close();
   });
@@ -90,7 +120,9 @@ describe("sg-grid copy for spreadsheets", () => {
     await cell(page, 1, 0).click();
     await page.keyboard.press("ControlOrMeta+x");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe("'@SUM(1)");
-    await expect.poll(async () => (await admin.getRecord(t.table, t.ids[1]!)).record.fields.name ?? null, { timeout: 10_000 }).toBeNull();
+    await expect
+      .poll(async () => (await admin.getRecord(t.table, t.ids[1]!)).record.fields.name ?? null, { timeout: 10_000 })
+      .toBeNull();
     await context.close();
   });
 });

@@ -45,7 +45,9 @@ it("a row renamed in the drawer shows its new name in the grid at once, and then
   await page.locator("sg-app .drawer .close").click();
   await page.locator("sg-app [data-drawer]").waitFor({ state: "detached" });
   await typeInto(page, 3, 1, "7.50");
-  await expect.poll(async () => (await admin.getRecord(t.table, id)).record.fields.amount, { timeout: 10_000 }).toEqual({ amount: 750, currency: "CNY" });
+  await expect
+    .poll(async () => (await admin.getRecord(t.table, id)).record.fields.amount, { timeout: 10_000 })
+    .toEqual({ amount: 750, currency: "CNY" });
   const saved = (await admin.getRecord(t.table, id)).record;
   expect(saved.fields.name).toBe("renamed in the drawer");
   expect(await page.locator("sg-grid td.sg-conflict").count()).toBe(0);

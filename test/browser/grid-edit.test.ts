@@ -42,7 +42,9 @@ describe("sg-grid editing", () => {
     await expect.poll(async () => (await record(t.ids[2]!)).fields.name, { timeout: 10_000 }).toBe("renamed in grid");
     // A cell holding an object (an amount with its currency) takes typed text too.
     await typeInto(page, 2, 1, "12.34");
-    await expect.poll(async () => (await record(t.ids[2]!)).fields.amount, { timeout: 10_000 }).toEqual({ amount: 1234, currency: "CNY" });
+    await expect
+      .poll(async () => (await record(t.ids[2]!)).fields.amount, { timeout: 10_000 })
+      .toEqual({ amount: 1234, currency: "CNY" });
     await page.reload();
     await mountGrid(page, { "base-url": "", token, view: t.viewId });
     await expect.poll(() => cell(page, 2, 0).textContent()).toBe("renamed in grid");
@@ -56,7 +58,9 @@ describe("sg-grid editing", () => {
     page.on("request", (r) => {
       if (r.method() === "PATCH" && /\/records/.test(r.url())) patches.push({ url: r.url(), body: r.postData() ?? "" });
     });
-    const block = Array.from({ length: 50 }, (_, i) => [`pasted ${i}`, `${i}.25`, String(1000 + i)].join("\t")).join("\n");
+    const block = Array.from({ length: 50 }, (_, i) => [`pasted ${i}`, `${i}.25`, String(1000 + i)].join("\t")).join(
+      "\n",
+    );
     await cell(page, 0, 0).click();
     await page.evaluate((text) => navigator.clipboard.writeText(text), block);
     await page.keyboard.press("ControlOrMeta+v");
@@ -64,7 +68,18 @@ describe("sg-grid editing", () => {
     const sent = JSON.parse(patches[0]!.body) as { records: { id: number; fields: Record<string, unknown> }[] };
     expect(sent.records).toHaveLength(50);
     expect(sent.records.reduce((n, r) => n + Object.keys(r.fields).length, 0)).toBe(150);
-    await expect.poll(async () => (await admin.listRecords(t.table, { limit: 50 })).records.filter((r, i) => r.fields.name === `pasted ${i}` && (r.fields.amount as { amount: number }).amount === i * 100 + 25 && r.fields.qty === 1000 + i).length, { timeout: 10_000 }).toBe(50);
+    await expect
+      .poll(
+        async () =>
+          (await admin.listRecords(t.table, { limit: 50 })).records.filter(
+            (r, i) =>
+              r.fields.name === `pasted ${i}` &&
+              (r.fields.amount as { amount: number }).amount === i * 100 + 25 &&
+              r.fields.qty === 1000 + i,
+          ).length,
+        { timeout: 10_000 },
+      )
+      .toBe(50);
     await page.waitForTimeout(300);
     expect(patches).toHaveLength(1);
     await screenshot(page, "grid-paste");

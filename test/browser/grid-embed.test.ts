@@ -25,7 +25,19 @@ const PAGE_PARTS = `
   <table class="handsontable htCore ht-theme-main"><tbody><tr><td id="page-td" class="htDimmed current sg-readonly">page cell</td></tr></tbody></table>
   <div class="ht-theme-main handsontable"><span id="page-chip" class="sg-chip">page chip</span><div id="page-hot" class="hot ht_master wtHolder">page block</div></div>`;
 
-const STYLE_PROPS = ["background-color", "color", "font-size", "font-family", "padding-left", "border-top-width", "border-radius", "display", "position", "overflow", "line-height"];
+const STYLE_PROPS = [
+  "background-color",
+  "color",
+  "font-size",
+  "font-family",
+  "padding-left",
+  "border-top-width",
+  "border-radius",
+  "display",
+  "position",
+  "overflow",
+  "line-height",
+];
 
 async function pageStyles(page: Page): Promise<Record<string, string>> {
   return page.evaluate((props) => {
@@ -42,7 +54,12 @@ it("loads rows and saves an edit with an edit token, keeps styles apart, and is 
   const base = inject("baseUrl");
   const { api: admin } = await tokenOf("admin");
   const t = await makeTable(admin, 30);
-  const minted = await admin.request<{ token: string; embed: { id: string } }>("POST", "/api/admin/embed-tokens", { view: t.viewId, mode: "edit", expiresInDays: 1, label: "grid embed test" });
+  const minted = await admin.request<{ token: string; embed: { id: string } }>("POST", "/api/admin/embed-tokens", {
+    view: t.viewId,
+    mode: "edit",
+    expiresInDays: 1,
+    label: "grid embed test",
+  });
 
   // The same page without Salesgrid, for the page's own styles.
   const plain = await newPage(browser);
@@ -57,7 +74,8 @@ it("loads rows and saves an edit with an edit token, keeps styles apart, and is 
     if (r.url().startsWith(base)) calls.push(`${r.method()} ${new URL(r.url()).pathname}`);
   });
   await page.goto(`${inject("secondOrigin")}/`);
-  const markup = `${PAGE_PARTS}<script type="module" src="${base}/embed.js"></script>` +
+  const markup =
+    `${PAGE_PARTS}<script type="module" src="${base}/embed.js"></script>` +
     `<sg-grid base-url="${base}" view="${t.viewId}" token="${minted.token}" style="height: 500px"></sg-grid>`;
   await page.setContent(markup);
   await waitForRows(page);
@@ -65,17 +83,24 @@ it("loads rows and saves an edit with an edit token, keeps styles apart, and is 
   await expect.poll(() => page.locator("sg-grid .count").getAttribute("data-row-count")).toBe("30");
   expect(await cell(page, 3, 0).textContent()).toBe("row 3");
   // Only the embed API (and static files) are used.
-  expect(calls.filter((c) => c.includes("/api/") && !c.includes("/api/embed/") && !c.endsWith("/api/config"))).toEqual([]);
+  expect(calls.filter((c) => c.includes("/api/") && !c.includes("/api/embed/") && !c.endsWith("/api/config"))).toEqual(
+    [],
+  );
 
   // Styles: the page's rule for td does not reach the grid's cells; the grid's sheets do not reach the page.
-  const gridTd = await cell(page, 3, 0).evaluate((td) => ({ bg: getComputedStyle(td).backgroundColor, size: getComputedStyle(td).fontSize }));
+  const gridTd = await cell(page, 3, 0).evaluate((td) => ({
+    bg: getComputedStyle(td).backgroundColor,
+    size: getComputedStyle(td).fontSize,
+  }));
   expect(gridTd.bg).not.toBe("rgb(255, 0, 0)");
   expect(gridTd.size).not.toBe("31px");
   expect(await pageStyles(page)).toEqual(expected);
 
   // An edit goes through PATCH /api/embed/records and is stored.
   await typeInto(page, 3, 0, "edited in embed");
-  await expect.poll(async () => (await admin.getRecord(t.table, t.ids[3]!)).record.fields.name, { timeout: 10_000 }).toBe("edited in embed");
+  await expect
+    .poll(async () => (await admin.getRecord(t.table, t.ids[3]!)).record.fields.name, { timeout: 10_000 })
+    .toBe("edited in embed");
   expect(calls).toContain("PATCH /api/embed/records");
   await screenshot(page, "grid-embed");
 

@@ -54,9 +54,18 @@ it("picks a linked record by searching the linked table", async () => {
   const companies = `companies_${sfx}`;
   const deals = `linked_${sfx}`;
   await admin.request("POST", "/api/meta/tables", { name: companies, fields: [{ name: "name", type: "text" }] });
-  const made = await admin.createRecords(companies, ["Alpha Trading", "Beta Logistics", "Gamma Foods"].map((name) => ({ fields: { name } })));
+  const made = await admin.createRecords(
+    companies,
+    ["Alpha Trading", "Beta Logistics", "Gamma Foods"].map((name) => ({ fields: { name } })),
+  );
   const beta = made.records[1]!.id;
-  await admin.request("POST", "/api/meta/tables", { name: deals, fields: [{ name: "name", type: "text" }, { name: "company", type: "link", options: { table: companies } }] });
+  await admin.request("POST", "/api/meta/tables", {
+    name: deals,
+    fields: [
+      { name: "name", type: "text" },
+      { name: "company", type: "link", options: { table: companies } },
+    ],
+  });
   const [deal] = (await admin.createRecords(deals, [{ fields: { name: "deal one" } }])).records;
 
   const { page, context } = await newPage(browser);
@@ -70,7 +79,9 @@ it("picks a linked record by searching the linked table", async () => {
   await expect.poll(() => options.allTextContents(), { timeout: 10_000 }).toEqual([`#${beta} Beta Logistics`]);
   await screenshot(page, "grid-link-picker");
   await options.first().click();
-  await expect.poll(async () => (await admin.getRecord(deals, deal!.id)).record.fields.company, { timeout: 10_000 }).toEqual([beta]);
+  await expect
+    .poll(async () => (await admin.getRecord(deals, deal!.id)).record.fields.company, { timeout: 10_000 })
+    .toEqual([beta]);
   await expect.poll(() => cell(page, 0, 1).textContent()).toMatch(new RegExp(`Beta Logistics|#${beta}`));
   await context.close();
 });

@@ -24,11 +24,30 @@ export async function makeTable(admin: ApiClient, rows = 80): Promise<GridTable>
       { name: "amount", type: "currency", options: { currency: "CNY" } },
       { name: "qty", type: "number" },
       { name: "email", type: "email" },
-      { name: "stage", type: "single_select", options: { choices: [{ name: "open", color: "#1f6feb" }, { name: "won", color: "#2da44e" }] } },
+      {
+        name: "stage",
+        type: "single_select",
+        options: {
+          choices: [
+            { name: "open", color: "#1f6feb" },
+            { name: "won", color: "#2da44e" },
+          ],
+        },
+      },
     ],
   });
-  const { records } = await admin.createRecords(table, Array.from({ length: rows }, (_, i) => ({ fields: { name: `row ${i}`, amount: i * 100, qty: i, stage: i % 2 ? "won" : "open" } })));
-  const { view } = await admin.request<{ view: { id: string } }>("POST", "/api/meta/views", { name: `v_${sfx()}`, table, type: "grid", fields: ["name", "amount", "qty", "email", "stage"] });
+  const { records } = await admin.createRecords(
+    table,
+    Array.from({ length: rows }, (_, i) => ({
+      fields: { name: `row ${i}`, amount: i * 100, qty: i, stage: i % 2 ? "won" : "open" },
+    })),
+  );
+  const { view } = await admin.request<{ view: { id: string } }>("POST", "/api/meta/views", {
+    name: `v_${sfx()}`,
+    table,
+    type: "grid",
+    fields: ["name", "amount", "qty", "email", "stage"],
+  });
   return { table, viewId: view.id, ids: records.map((r) => r.id) };
 }
 
@@ -50,7 +69,9 @@ export async function mountGrid(page: Page, attrs: Record<string, string>, baseU
 
 export async function waitForRows(page: Page): Promise<void> {
   await page.locator("sg-grid .ht_master td").first().waitFor({ state: "visible", timeout: 30_000 });
-  await page.waitForFunction(() => !document.querySelector("sg-grid")?.shadowRoot?.querySelector(".ht_master td.sg-loading"));
+  await page.waitForFunction(
+    () => !document.querySelector("sg-grid")?.shadowRoot?.querySelector(".ht_master td.sg-loading"),
+  );
 }
 
 /** The master table's cell at a visual row and column (0-based, without headers). */

@@ -34,7 +34,9 @@ async function shownNames(page: Page): Promise<string[]> {
 async function expectSameAsApi(page: Page, opts: ListOptions): Promise<number> {
   const reply = await admin.viewRecords(t.viewId, { ...opts, count: true, limit: 100 });
   const want = reply.records.map((r) => String(r.fields.name));
-  await expect.poll(() => page.locator("sg-grid .count").getAttribute("data-row-count"), { timeout: 10_000 }).toBe(String(reply.total));
+  await expect
+    .poll(() => page.locator("sg-grid .count").getAttribute("data-row-count"), { timeout: 10_000 })
+    .toBe(String(reply.total));
   await expect.poll(() => shownNames(page), { timeout: 10_000 }).toEqual(want);
   return reply.total!;
 }
@@ -48,7 +50,9 @@ it("sorts, filters and searches on the server and counts what the API counts", a
   await page.evaluate(() => {
     const count = document.querySelector("sg-grid")!.shadowRoot!.querySelector(".count")!;
     const seen: string[] = ((window as unknown as { shownCounts: string[] }).shownCounts = []);
-    new MutationObserver(() => seen.push(count.getAttribute("data-row-count") ?? "")).observe(count, { attributes: true });
+    new MutationObserver(() => seen.push(count.getAttribute("data-row-count") ?? "")).observe(count, {
+      attributes: true,
+    });
   });
 
   // Sort by qty: first click ascending, second descending.

@@ -60,7 +60,15 @@ function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? cmd)} ${args.slice(1).join(" ")} exited ${code}\n${output.slice(-4000)}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `${path.basename(args[0] ?? cmd)} ${args.slice(1).join(" ")} exited ${code}\n${output.slice(-4000)}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -73,8 +81,12 @@ async function startSecondOrigin(port: number): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
     const body = url.pathname === "/page" ? (url.searchParams.get("body") ?? "") : "";
-    res.writeHead(url.pathname === "/" || url.pathname === "/page" ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
-    res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Intranet page</title></head><body>${body}</body></html>`);
+    res.writeHead(url.pathname === "/" || url.pathname === "/page" ? 200 : 404, {
+      "content-type": "text/html; charset=utf-8",
+    });
+    res.end(
+      `<!doctype html><html><head><meta charset="utf-8"><title>Intranet page</title></head><body>${body}</body></html>`,
+    );
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return server;
@@ -108,15 +120,40 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
   mkdirSync(persist);
   // Its own vars file, so a developer's .dev.vars never leaks into the tests.
   const envFile = path.join(dir, "test.vars");
-  writeFileSync(envFile, `TOKEN_SECRET="browser-tests-secret-${Math.random().toString(36).slice(2)}-at-least-32-bytes"\nDEV_SEED="1"\nCORS_ORIGINS="${secondOrigin}"\n`);
+  writeFileSync(
+    envFile,
+    `TOKEN_SECRET="browser-tests-secret-${Math.random().toString(36).slice(2)}-at-least-32-bytes"\nDEV_SEED="1"\nCORS_ORIGINS="${secondOrigin}"\n`,
+  );
 
-  await run(process.execPath, [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { env: wranglerEnv });
+  await run(process.execPath, [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
+    env: wranglerEnv,
+  });
 
   const second = await startSecondOrigin(secondPort);
   const wrangler: ChildProcess = spawn(
     process.execPath,
-    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist, "--env-file", envFile, "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", verbose ? "info" : "warn"],
-    { cwd: root, env: wranglerEnv, stdio: ["ignore", verbose ? "inherit" : "pipe", verbose ? "inherit" : "pipe"], detached: true },
+    [
+      wranglerBin,
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      persist,
+      "--env-file",
+      envFile,
+      "--show-interactive-dev-session=false",
+      "--live-reload=false",
+      "--log-level",
+      verbose ? "info" : "warn",
+    ],
+    {
+      cwd: root,
+      env: wranglerEnv,
+      stdio: ["ignore", verbose ? "inherit" : "pipe", verbose ? "inherit" : "pipe"],
+      detached: true,
+    },
   );
   let output = "";
   wrangler.stdout?.on("data", (d) => (output = (output + d).slice(-8000)));
@@ -149,11 +186,18 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     for (;;) {
       if (exited) throw new Error(`wrangler dev exited:\n${output}`);
       if (Date.now() > deadline) throw new Error(`wrangler dev did not answer within 120 s:\n${output}`);
-      const ok = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await sleep(250);
     }
-    const seed = await fetch(`${baseUrl}/api/dev/seed`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const seed = await fetch(`${baseUrl}/api/dev/seed`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     if (!seed.ok) throw new Error(`POST /api/dev/seed answered ${seed.status}: ${await seed.text()}`);
     const scale = String(opts.dataScale ?? Number(process.env.SG_TEST_DATA_SCALE ?? 0.25));
     await run(process.execPath, [path.join(root, "scripts", "seed-demo-data.mjs"), "--url", baseUrl, "--scale", scale]);
@@ -179,9 +223,16 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A page in a fresh context (its own storage), in the given UI language. */
-export async function newPage(browser: Browser, opts: { locale?: "en" | "zh-CN" } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  opts: { locale?: "en" | "zh-CN" } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const locale = opts.locale ?? "en";
-  const context = await browser.newContext({ locale, viewport: { width: 1360, height: 860 }, timezoneId: "Asia/Shanghai" });
+  const context = await browser.newContext({
+    locale,
+    viewport: { width: 1360, height: 860 },
+    timezoneId: "Asia/Shanghai",
+  });
   // The app's own language choice, as if the user had picked it with the language switch.
   await context.addInitScript((l) => localStorage.setItem("salesgrid.locale", l), locale);
   const page = await context.newPage();

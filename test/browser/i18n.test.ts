@@ -12,13 +12,34 @@ import { templates } from "../../web-components/i18n/locales/zh-CN";
 import { apiAs, appUrl, launchBrowser, newPage, root, screenshot, signIn } from "./harness";
 
 /** Words that stay as they are in zh-CN: the brand, language names, currency codes, units. */
-const ALLOWED = new Set(["Salesgrid", "English", "CNY", "USD", "EUR", "HKD", "JPY", "GBP", "ID", "CSV", "XLSX", "URL", "API", "SSO", "PM", "AM", "Handsontable", "VIP"]);
+const ALLOWED = new Set([
+  "Salesgrid",
+  "English",
+  "CNY",
+  "USD",
+  "EUR",
+  "HKD",
+  "JPY",
+  "GBP",
+  "ID",
+  "CSV",
+  "XLSX",
+  "URL",
+  "API",
+  "SSO",
+  "PM",
+  "AM",
+  "Handsontable",
+  "VIP",
+]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return sourceFiles(p);
-    return e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") && !e.name.endsWith(".d.ts") && e.name !== "zh-CN.ts" ? [p] : [];
+    return e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") && !e.name.endsWith(".d.ts") && e.name !== "zh-CN.ts"
+      ? [p]
+      : [];
   });
 }
 
@@ -28,7 +49,10 @@ describe("the zh-CN dictionaries", () => {
     for (const file of sourceFiles(path.join(root, "web-components"))) {
       const text = readFileSync(file, "utf8");
       // msg("...", { id: "x.y" }) and msg(str`...`, { id: "x.y" }), possibly over several lines.
-      for (const m of text.matchAll(/\bmsg\(\s*(?:str)?(?:"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*')\s*,\s*\{\s*id:\s*"([\w.-]+)"/g)) used.set(m[1]!, path.relative(root, file));
+      for (const m of text.matchAll(
+        /\bmsg\(\s*(?:str)?(?:"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*')\s*,\s*\{\s*id:\s*"([\w.-]+)"/g,
+      ))
+        used.set(m[1]!, path.relative(root, file));
     }
     expect(used.size).toBeGreaterThan(50);
     const missing = [...used].filter(([id]) => !(id in templates)).map(([id, file]) => `${id} (${file})`);
@@ -44,7 +68,8 @@ async function visibleUiText(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
     const skip = (el: Element) =>
-      el.closest("[data-value], script, style, noscript, td, .htCore tbody") !== null || (el as HTMLElement).offsetParent === null && getComputedStyle(el).position !== "fixed";
+      el.closest("[data-value], script, style, noscript, td, .htCore tbody") !== null ||
+      ((el as HTMLElement).offsetParent === null && getComputedStyle(el).position !== "fixed");
     const walk = (node: Node) => {
       if (node.nodeType === Node.TEXT_NODE) {
         const parent = node.parentElement;
@@ -85,7 +110,8 @@ async function untranslatedDataWords(): Promise<Set<string>> {
 function englishIn(texts: string[], data: Set<string> = new Set()): string[] {
   const found = new Set<string>();
   for (const t of texts) {
-    for (const w of t.match(/[A-Za-z][A-Za-z'-]+/g) ?? []) if (!ALLOWED.has(w) && !data.has(w)) found.add(`${w}  ← "${t.slice(0, 60)}"`);
+    for (const w of t.match(/[A-Za-z][A-Za-z'-]+/g) ?? [])
+      if (!ALLOWED.has(w) && !data.has(w)) found.add(`${w}  ← "${t.slice(0, 60)}"`);
   }
   return [...found];
 }
@@ -106,24 +132,36 @@ describe("the zh-CN main screens", () => {
     for (const locale of ["zh-CN", "en"] as const) {
       const { page, context } = await newPage(browser, { locale });
       const screens: [string, () => Promise<void>][] = [
-        ["sign-in", async () => {
-          await page.goto(`${appUrl()}/`);
-          await page.locator("sg-app form[data-form=sign-in]").waitFor();
-        }],
-        ["customers", async () => {
-          await signIn(page, "manager");
-          await page.goto(`${appUrl()}/#/t/customers`);
-          await page.locator("sg-app [data-record-count]:not([data-record-count=''])").waitFor();
-          await page.waitForTimeout(500);
-        }],
-        ["record", async () => {
-          await page.goto(`${appUrl()}/#/t/customers/r/${customer!.id}`);
-          await page.locator("sg-app sg-record section").waitFor();
-        }],
-        ["new-deal", async () => {
-          await page.goto(`${appUrl()}/#/t/deals/new`);
-          await page.locator("sg-app sg-form form").waitFor();
-        }],
+        [
+          "sign-in",
+          async () => {
+            await page.goto(`${appUrl()}/`);
+            await page.locator("sg-app form[data-form=sign-in]").waitFor();
+          },
+        ],
+        [
+          "customers",
+          async () => {
+            await signIn(page, "manager");
+            await page.goto(`${appUrl()}/#/t/customers`);
+            await page.locator("sg-app [data-record-count]:not([data-record-count=''])").waitFor();
+            await page.waitForTimeout(500);
+          },
+        ],
+        [
+          "record",
+          async () => {
+            await page.goto(`${appUrl()}/#/t/customers/r/${customer!.id}`);
+            await page.locator("sg-app sg-record section").waitFor();
+          },
+        ],
+        [
+          "new-deal",
+          async () => {
+            await page.goto(`${appUrl()}/#/t/deals/new`);
+            await page.locator("sg-app sg-form form").waitFor();
+          },
+        ],
       ];
       for (const [name, open] of screens) {
         await open();

@@ -71,7 +71,9 @@ it("a deal renamed in the drawer so that it no longer matches the board's search
   await name.waitFor();
   await name.fill("Renamed out of the search");
   await page.locator("sg-app sg-form button[type=submit]").click();
-  await expect.poll(async () => (await rep.getRecord("deals", deal.id)).record.fields.name).toBe("Renamed out of the search");
+  await expect
+    .poll(async () => (await rep.getRecord("deals", deal.id)).record.fields.name)
+    .toBe("Renamed out of the search");
 
   // The board keeps its search: the card leaves and the count is the server's again.
   await card(page, deal.id).waitFor({ state: "detached" });

@@ -19,21 +19,34 @@ afterAll(async () => {
 
 async function mint(viewId: string, mode: "read" | "edit"): Promise<string> {
   const admin = await apiAs("admin");
-  const reply = await admin.request<{ token: string }>("POST", "/api/admin/embed-tokens", { view: viewId, mode, expiresInDays: 1, label: `kanban ${mode}` });
+  const reply = await admin.request<{ token: string }>("POST", "/api/admin/embed-tokens", {
+    view: viewId,
+    mode,
+    expiresInDays: 1,
+    label: `kanban ${mode}`,
+  });
   return reply.token;
 }
 
 async function embedAggregate(token: string, body: unknown) {
-  const res = await fetch(`${inject("baseUrl")}/api/embed/aggregate`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${inject("baseUrl")}/api/embed/aggregate`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(200);
-  return (await res.json()) as { groups: { key: Record<string, string | null>; values: { count: number; "sum:amount": unknown } }[] };
+  return (await res.json()) as {
+    groups: { key: Record<string, string | null>; values: { count: number; "sum:amount": unknown } }[];
+  };
 }
 
 async function openEmbedded(page: Page, token: string): Promise<void> {
   const base = inject("baseUrl");
   await page.setViewportSize({ width: 1900, height: 900 });
   await page.goto(`${inject("secondOrigin")}/`);
-  await page.setContent(`<h1>Intranet</h1><script type="module" src="${base}/embed.js"></script><sg-kanban base-url="${base}" token="${token}" style="height: 820px"></sg-kanban>`);
+  await page.setContent(
+    `<h1>Intranet</h1><script type="module" src="${base}/embed.js"></script><sg-kanban base-url="${base}" token="${token}" style="height: 820px"></sg-kanban>`,
+  );
 }
 
 it("moves a card through an edit embed token, with totals from the embed aggregate and swimlanes by owner", async () => {
@@ -48,7 +61,11 @@ it("moves a card through an edit embed token, with totals from the embed aggrega
   await dragTo(page, card(page, deal.id), cell(page, "negotiation"));
   await cell(page, "negotiation").locator(`[data-card-id="${deal.id}"]`).waitFor();
   await expect.poll(async () => (await admin.getRecord("deals", deal.id)).record.fields.stage).toBe("negotiation");
-  const byStage = new Map((await embedAggregate(token, { groupBy: ["stage"], measures: [{ op: "count" }, { op: "sum", field: "amount" }] })).groups.map((g) => [g.key.stage, { count: g.values.count, sum: g.values["sum:amount"] }]));
+  const byStage = new Map(
+    (
+      await embedAggregate(token, { groupBy: ["stage"], measures: [{ op: "count" }, { op: "sum", field: "amount" }] })
+    ).groups.map((g) => [g.key.stage, { count: g.values.count, sum: g.values["sum:amount"] }]),
+  );
   await expect.poll(() => shownTotals(page, "negotiation")).toEqual(byStage.get("negotiation"));
   await expect.poll(() => shownTotals(page, "quote")).toEqual(byStage.get("quote"));
 

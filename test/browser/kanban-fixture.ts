@@ -26,9 +26,12 @@ export async function newDeal(api: ApiClient, fields: Record<string, unknown>): 
 
 /** Counts and amount sums per stage through the view, as the server computes them for this caller. */
 export async function columnTotals(api: ApiClient, viewId: string): Promise<Map<string | null, ColumnTotals>> {
-  const reply = await api.request<{ groups: { key: { stage: string | null }; values: { count: number; "sum:amount": unknown } }[] }>(
-    "POST", `/api/meta/views/${viewId}/aggregate`, { groupBy: ["stage"], measures: [{ op: "count" }, { op: "sum", field: "amount" }] },
-  );
+  const reply = await api.request<{
+    groups: { key: { stage: string | null }; values: { count: number; "sum:amount": unknown } }[];
+  }>("POST", `/api/meta/views/${viewId}/aggregate`, {
+    groupBy: ["stage"],
+    measures: [{ op: "count" }, { op: "sum", field: "amount" }],
+  });
   return new Map(reply.groups.map((g) => [g.key.stage, { count: g.values.count, sum: g.values["sum:amount"] }]));
 }
 
@@ -46,7 +49,10 @@ export const header = (page: Page, stage: string): Locator => page.locator(`sg-k
 export async function shownTotals(page: Page, stage: string): Promise<ColumnTotals> {
   const h = header(page, stage);
   await h.locator(".sum:not(.stale)").waitFor();
-  return { count: Number(await h.locator(".count").getAttribute("data-count")), sum: JSON.parse((await h.locator(".sum").getAttribute("data-sum")) ?? "null") };
+  return {
+    count: Number(await h.locator(".count").getAttribute("data-count")),
+    sum: JSON.parse((await h.locator(".sum").getAttribute("data-sum")) ?? "null"),
+  };
 }
 
 /** A real mouse drag: press on the card, move in steps onto the target, release. */

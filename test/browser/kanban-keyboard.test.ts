@@ -37,11 +37,13 @@ it("moves a card with Space and arrows, with Ctrl+arrow, and through the move me
   await expect.poll(stage).toBe("negotiation");
   await expect.poll(() => live.innerText()).toContain("Moved");
   // Focus follows the card into its new column.
-  expect(await page.evaluate(() => {
-    let el: Element | null = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el?.getAttribute("data-card-id");
-  })).toBe(String(deal.id));
+  expect(
+    await page.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.getAttribute("data-card-id");
+    }),
+  ).toBe(String(deal.id));
 
   await page.keyboard.press("Control+ArrowLeft");
   await cell(page, "quote").locator(`[data-card-id="${deal.id}"]`).waitFor();

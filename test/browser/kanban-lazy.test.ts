@@ -20,9 +20,17 @@ it("loads a long column as it scrolls, and searches cards and totals together", 
   const view = await boardView(rep);
   const tag = `lazy${crypto.randomUUID().slice(0, 6)}`;
   // 45 deals that sort before everything else in the column.
-  await rep.createRecords("deals", Array.from({ length: 45 }, (_, i) => ({
-    fields: { name: `${tag} deal ${i}`, stage: "needs_discussion", expected_close: "1999-01-01", amount: { amount: 100 * (i + 1), currency: "CNY" } },
-  })));
+  await rep.createRecords(
+    "deals",
+    Array.from({ length: 45 }, (_, i) => ({
+      fields: {
+        name: `${tag} deal ${i}`,
+        stage: "needs_discussion",
+        expected_close: "1999-01-01",
+        amount: { amount: 100 * (i + 1), currency: "CNY" },
+      },
+    })),
+  );
   const { page, context } = await newPage(browser);
   await signIn(page, "rep");
   await page.goto(`${appUrl()}/#/v/${view.id}`);
@@ -40,7 +48,9 @@ it("loads a long column as it scrolls, and searches cards and totals together", 
 
   await page.locator("sg-kanban input[type=search]").fill(tag);
   await expect.poll(() => cards.count()).toBe(20);
-  await expect.poll(() => shownTotals(page, "needs_discussion")).toEqual({ count: 45, sum: [{ amount: 100 * (45 * 46) / 2, currency: "CNY" }] });
+  await expect
+    .poll(() => shownTotals(page, "needs_discussion"))
+    .toEqual({ count: 45, sum: [{ amount: (100 * (45 * 46)) / 2, currency: "CNY" }] });
   expect((await shownTotals(page, "quote")).count).toBe(0);
   expect(await page.locator("sg-kanban [data-kanban-summary]").innerText()).toContain("45 cards");
   await column.locator("button.more").click();

@@ -21,7 +21,12 @@ it("a manager sees a rep's deal with its owner's and customer's names", async ()
   const { user } = await rep.me();
   const customerName = `Names test ${crypto.randomUUID().slice(0, 8)}`;
   const { record: customer } = await rep.createRecord("customers", { name: customerName });
-  const deal = await newDeal(rep, { stage: "quote", customer: [customer.id], owner: user.id, amount: { amount: 500_00, currency: "CNY" } });
+  const deal = await newDeal(rep, {
+    stage: "quote",
+    customer: [customer.id],
+    owner: user.id,
+    amount: { amount: 500_00, currency: "CNY" },
+  });
 
   const manager = await apiAs("manager");
   const view = await boardView(manager);

@@ -21,10 +21,14 @@ async function openStandalone(page: Page, token: string, viewId: string): Promis
   const base = inject("baseUrl");
   await page.setViewportSize({ width: 1900, height: 900 });
   await page.goto(`${inject("secondOrigin")}/`);
-  await page.setContent(`<script type="module" src="${base}/embed.js"></script><sg-kanban base-url="${base}" token="${token}" view="${viewId}" style="height: 820px"></sg-kanban>`);
+  await page.setContent(
+    `<script type="module" src="${base}/embed.js"></script><sg-kanban base-url="${base}" token="${token}" view="${viewId}" style="height: 820px"></sg-kanban>`,
+  );
   await page.evaluate(() => {
     (window as unknown as { notes: unknown[] }).notes = [];
-    document.addEventListener("sg-notify", (e) => (window as unknown as { notes: unknown[] }).notes.push((e as CustomEvent).detail));
+    document.addEventListener("sg-notify", (e) =>
+      (window as unknown as { notes: unknown[] }).notes.push((e as CustomEvent).detail),
+    );
   });
 }
 
@@ -44,8 +48,12 @@ it("a deal dragged to Lost without a loss reason snaps back with the server's me
   // Back where it was, with the message on the card and in an sg-notify event.
   await cell(page, "negotiation").locator(`[data-card-id="${deal.id}"]`).waitFor();
   expect(await cell(page, "lost").locator(`[data-card-id="${deal.id}"]`).count()).toBe(0);
-  expect(await card(page, deal.id).locator("[data-kanban-refused]").innerText()).toBe("A lost deal needs a loss reason");
-  expect(await page.evaluate(() => (window as unknown as { notes: unknown[] }).notes)).toEqual([{ kind: "error", message: "A lost deal needs a loss reason" }]);
+  expect(await card(page, deal.id).locator("[data-kanban-refused]").innerText()).toBe(
+    "A lost deal needs a loss reason",
+  );
+  expect(await page.evaluate(() => (window as unknown as { notes: unknown[] }).notes)).toEqual([
+    { kind: "error", message: "A lost deal needs a loss reason" },
+  ]);
   // Nothing changed on the server, and the headers still show its totals.
   const saved = (await rep.getRecord("deals", deal.id)).record;
   expect(saved.fields.stage).toBe("negotiation");

@@ -58,7 +58,10 @@ it("shows the board in zh-CN without untranslated strings", async () => {
   const names = await page.locator("sg-kanban .colhead .name").allInnerTexts();
   // The standard stages first, then any an admin added (another test file adds a pipeline), each by its zh-CN label.
   const { table } = await rep.table("deals");
-  const choices = (table.fields.find((f) => f.name === "stage")!.options.choices ?? []) as { name: string; labels?: Record<string, string> }[];
+  const choices = (table.fields.find((f) => f.name === "stage")!.options.choices ?? []) as {
+    name: string;
+    labels?: Record<string, string>;
+  }[];
   expect(names).toEqual(choices.map((c) => c.labels?.["zh-CN"] ?? c.name));
   expect(names.slice(0, 6)).toEqual(["初步接触", "需求沟通", "报价", "谈判", "赢单", "输单"]);
   expect(await page.locator("sg-kanban input[type=search]").getAttribute("placeholder")).toBe("搜索");
@@ -82,7 +85,9 @@ it("shows the board in zh-CN without untranslated strings", async () => {
 
   await page.locator("sg-kanban button[aria-expanded]").click();
   await page.locator("sg-kanban sg-filter-builder").waitFor();
-  const english = (await uiText(page)).flatMap((t) => (t.match(/[A-Za-z][A-Za-z'-]*/g) ?? []).filter((w) => !ALLOWED.has(w)).map((w) => `${w} in "${t.slice(0, 60)}"`));
+  const english = (await uiText(page)).flatMap((t) =>
+    (t.match(/[A-Za-z][A-Za-z'-]*/g) ?? []).filter((w) => !ALLOWED.has(w)).map((w) => `${w} in "${t.slice(0, 60)}"`),
+  );
   expect(english, "English in the zh-CN board").toEqual([]);
   await page.locator("sg-kanban button[aria-expanded]").click();
   await page.keyboard.press("Escape");

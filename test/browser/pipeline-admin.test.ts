@@ -23,7 +23,8 @@ afterAll(async () => {
 });
 
 const field = (page: Page, name: string) => page.locator(`sg-app sg-form [data-field="${name}"]`);
-const row = (page: Page, i: number): Locator => field(page, "stages").locator(`sg-stage-list li[data-stage-row="${i}"]`);
+const row = (page: Page, i: number): Locator =>
+  field(page, "stages").locator(`sg-stage-list li[data-stage-row="${i}"]`);
 const recordIdInUrl = (page: Page) => {
   const m = /#\/t\/[^/]+\/r\/(\d+)/.exec(page.url());
   return m ? Number(m[1]) : null;
@@ -38,7 +39,12 @@ async function fillRow(page: Page, i: number, s: { en: string; zh: string; perce
 
 const EXPECTED = [
   { name: "renewal_due", labels: { en: "Renewal due", "zh-CN": "待续约" }, probability: 2000, kind: "open" },
-  { name: "negotiating_renewal", labels: { en: "Negotiating renewal", "zh-CN": "续约谈判" }, probability: 6250, kind: "open" },
+  {
+    name: "negotiating_renewal",
+    labels: { en: "Negotiating renewal", "zh-CN": "续约谈判" },
+    probability: 6250,
+    kind: "open",
+  },
   { name: "renewed", labels: { en: "Renewed", "zh-CN": "已续约" }, probability: 10000, kind: "won" },
   { name: "churned", labels: { en: "Churned", "zh-CN": "已流失" }, probability: 0, kind: "lost" },
 ];
@@ -83,11 +89,13 @@ it("an admin adds the Renewals pipeline with four stages in the form; a deal mov
   await row(page, 2).locator("input[name=label-en]").press("Alt+ArrowDown");
   expect(await row(page, 3).locator("input[name=label-en]").inputValue()).toBe("Renewed");
   // Focus stays in the moved row.
-  expect(await page.evaluate(() => {
-    let el: Element | null = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return (el as HTMLInputElement | null)?.value;
-  })).toBe("Renewed");
+  expect(
+    await page.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return (el as HTMLInputElement | null)?.value;
+    }),
+  ).toBe("Renewed");
   // Now the lost stage is third and the won stage last; swap them back with Alt+ArrowUp on the won one.
   await row(page, 3).locator("input[name=label-en]").press("Alt+ArrowUp");
   expect(await row(page, 2).locator("input[name=label-en]").inputValue()).toBe("Renewed");
@@ -105,15 +113,32 @@ it("an admin adds the Renewals pipeline with four stages in the form; a deal mov
 
   // The grid shows a readable summary, and Enter on the cell asks for the form instead of opening the JSON.
   await mountGrid(page, { "base-url": appUrl(), token: admin.session.token!, table: "pipelines" });
-  const summary = page.locator("sg-grid .ht_master td", { hasText: "Renewal due → Negotiating renewal → Renewed / Churned" });
+  const summary = page.locator("sg-grid .ht_master td", {
+    hasText: "Renewal due → Negotiating renewal → Renewed / Churned",
+  });
   await summary.waitFor();
-  await page.evaluate(() => document.querySelector("sg-grid")!.addEventListener("sg-open-record", (e) => ((window as unknown as { opened: unknown }).opened = (e as CustomEvent).detail)));
+  await page.evaluate(() =>
+    document
+      .querySelector("sg-grid")!
+      .addEventListener(
+        "sg-open-record",
+        (e) => ((window as unknown as { opened: unknown }).opened = (e as CustomEvent).detail),
+      ),
+  );
   await summary.click();
   await page.keyboard.press("Escape");
   await page.keyboard.press("Enter");
-  await expect.poll(() => page.evaluate(() => (window as unknown as { opened?: unknown }).opened)).toEqual({ table: "pipelines", id: pipelineId });
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { opened?: unknown }).opened))
+    .toEqual({ table: "pipelines", id: pipelineId });
   // No cell editor holds the stored JSON.
-  expect(await page.evaluate(() => [...document.querySelector("sg-grid")!.shadowRoot!.querySelectorAll("textarea")].some((t) => t.value.includes("renewal_due")))).toBe(false);
+  expect(
+    await page.evaluate(() =>
+      [...document.querySelector("sg-grid")!.shadowRoot!.querySelectorAll("textarea")].some((t) =>
+        t.value.includes("renewal_due"),
+      ),
+    ),
+  ).toBe(false);
   await context.close();
 
   // 2. A rep's deal in the new pipeline starts in its first stage and moves on the board.
@@ -130,7 +155,9 @@ it("an admin adds the Renewals pipeline with four stages in the form; a deal mov
   await cell(repPage.page, "negotiating_renewal").scrollIntoViewIfNeeded();
   await dragTo(repPage.page, card(repPage.page, deal.id), cell(repPage.page, "negotiating_renewal"));
   await cell(repPage.page, "negotiating_renewal").locator(`[data-card-id="${deal.id}"]`).waitFor();
-  await expect.poll(async () => (await rep.getRecord("deals", deal.id)).record.fields).toMatchObject({ stage: "negotiating_renewal", probability: 6250 });
+  await expect
+    .poll(async () => (await rep.getRecord("deals", deal.id)).record.fields)
+    .toMatchObject({ stage: "negotiating_renewal", probability: 6250 });
   // And on to the won stage from the keyboard.
   await card(repPage.page, deal.id).focus();
   await repPage.page.keyboard.press("Control+ArrowRight");

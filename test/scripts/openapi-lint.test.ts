@@ -9,7 +9,10 @@ import { describe, expect, it } from "vitest";
 import { openApiDocument } from "../../worker/http/openapi-document";
 
 function describeProblem(p: NormalizedProblem): string {
-  const where = p.location.map((l) => l.pointer).filter(Boolean).join(", ");
+  const where = p.location
+    .map((l) => l.pointer)
+    .filter(Boolean)
+    .join(", ");
   return `${p.severity} ${p.ruleId}: ${p.message}${where ? ` at ${where}` : ""}`;
 }
 

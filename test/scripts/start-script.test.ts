@@ -84,7 +84,11 @@ function leftovers(run: Run, tree: Proc[]): Proc[] {
     (p) =>
       !p.stat.startsWith("Z") &&
       p.pid !== process.pid &&
-      (pids.has(p.pid) || groups.has(p.pgid) || p.args.includes(run.dir) || p.args.includes(`entry=127.0.0.1:${run.port} `) || p.args.endsWith(`entry=127.0.0.1:${run.port}`)),
+      (pids.has(p.pid) ||
+        groups.has(p.pgid) ||
+        p.args.includes(run.dir) ||
+        p.args.includes(`entry=127.0.0.1:${run.port} `) ||
+        p.args.endsWith(`entry=127.0.0.1:${run.port}`)),
   );
 }
 
@@ -105,13 +109,23 @@ function newDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "salesgrid-start-"));
   dirs.push(dir);
   // A vars file of its own: a secret, and no DEV_SEED, so the script skips the demo seeding.
-  writeFileSync(path.join(dir, "test.vars"), `TOKEN_SECRET="start-script-test-${Math.random().toString(36).slice(2)}-at-least-32-bytes"\n`);
+  writeFileSync(
+    path.join(dir, "test.vars"),
+    `TOKEN_SECRET="start-script-test-${Math.random().toString(36).slice(2)}-at-least-32-bytes"\n`,
+  );
   return dir;
 }
 
 /** `node scripts/start.mjs` (or `npm start`) on `port` with data and vars in `dir`. */
 function start(port: number, dir: string, via: "node" | "npm" = "node"): Run {
-  const args = ["--port", String(port), "--persist-to", path.join(dir, "state"), "--env-file", path.join(dir, "test.vars")];
+  const args = [
+    "--port",
+    String(port),
+    "--persist-to",
+    path.join(dir, "state"),
+    "--env-file",
+    path.join(dir, "test.vars"),
+  ];
   const child =
     via === "npm"
       ? spawn("npm", ["start", "--silent", "--", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
@@ -119,7 +133,9 @@ function start(port: number, dir: string, via: "node" | "npm" = "node"): Run {
   let output = "";
   child.stdout!.on("data", (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on("data", (d) => (output = (output + d).slice(-20_000)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal })),
+  );
   const run = { child, port, dir, output: () => output, exited };
   runs.push(run);
   return run;
@@ -178,18 +194,24 @@ afterEach(async () => {
 });
 
 describe("npm start stops everything it started", () => {
-  it.each(["SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"] as const)("after %s of the start script, the port is free and no wrangler or workerd of the run is left", async (signal) => {
-    const run = start(await freePort(), newDir());
-    const tree = await waitUntilServing(run);
-    expect(tree.map((p) => p.args).join("\n")).toMatch(/workerd[^\n]*entry=127\.0\.0\.1:\d+/);
+  it.each(["SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"] as const)(
+    "after %s of the start script, the port is free and no wrangler or workerd of the run is left",
+    async (signal) => {
+      const run = start(await freePort(), newDir());
+      const tree = await waitUntilServing(run);
+      expect(tree.map((p) => p.args).join("\n")).toMatch(/workerd[^\n]*entry=127\.0\.0\.1:\d+/);
 
-    // The tree as it is at the kill (a reload may have replaced a workerd since it was first seen).
-    const atKill = [...tree, ...descendants(run.child.pid!)];
-    process.kill(run.child.pid!, signal);
-    const { portFree, left } = await waitUntilGone(run, atKill);
-    expect(left.map((p) => `${p.pid} ${p.args}`), run.output()).toEqual([]);
-    expect(portFree).toBe(true);
-  });
+      // The tree as it is at the kill (a reload may have replaced a workerd since it was first seen).
+      const atKill = [...tree, ...descendants(run.child.pid!)];
+      process.kill(run.child.pid!, signal);
+      const { portFree, left } = await waitUntilGone(run, atKill);
+      expect(
+        left.map((p) => `${p.pid} ${p.args}`),
+        run.output(),
+      ).toEqual([]);
+      expect(portFree).toBe(true);
+    },
+  );
 
   it("after npm itself is killed (SIGKILL of `npm start`), the port is free and nothing of the run is left", async () => {
     const run = start(await freePort(), newDir(), "npm");
@@ -199,7 +221,10 @@ describe("npm start stops everything it started", () => {
     const atKill = [...tree, ...descendants(run.child.pid!)];
     process.kill(run.child.pid!, "SIGKILL");
     const { portFree, left } = await waitUntilGone(run, atKill);
-    expect(left.map((p) => `${p.pid} ${p.args}`), run.output()).toEqual([]);
+    expect(
+      left.map((p) => `${p.pid} ${p.args}`),
+      run.output(),
+    ).toEqual([]);
     expect(portFree).toBe(true);
   });
 });
@@ -215,11 +240,17 @@ describe("a second npm start", () => {
     const result = await Promise.race([second.exited, sleep(60_000).then(() => null)]);
     expect(result, second.output()).not.toBeNull();
     expect(result!.code).not.toBe(0);
-    expect(second.output()).toContain(`Salesgrid is already running on http://127.0.0.1:${port} (pid ${first.child.pid})`);
+    expect(second.output()).toContain(
+      `Salesgrid is already running on http://127.0.0.1:${port} (pid ${first.child.pid})`,
+    );
 
     // The first one is untouched: still serving, same processes.
     expect(await healthy(port)).toBe(true);
-    expect(descendants(first.child.pid!).map((p) => p.pid).sort()).toEqual(tree.map((p) => p.pid).sort());
+    expect(
+      descendants(first.child.pid!)
+        .map((p) => p.pid)
+        .sort(),
+    ).toEqual(tree.map((p) => p.pid).sort());
   });
 
   it("on a port another program holds says so and exits non-zero before building anything", async () => {

@@ -24,13 +24,25 @@ function expectProblem(res: ApiResponse, status: number, field?: string) {
   expect(res.status, res.text.slice(0, 500)).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
   expect(res.text).not.toMatch(/\bat \S+\.(ts|js):\d+/);
-  if (field !== undefined) expect(res.body.errors.map((e: { field: string }) => e.field), res.text.slice(0, 500)).toContain(field);
+  if (field !== undefined)
+    expect(
+      res.body.errors.map((e: { field: string }) => e.field),
+      res.text.slice(0, 500),
+    ).toContain(field);
 }
 
-const one = async <T>(sql: string, ...params: unknown[]) => DB.prepare(sql).bind(...params).first<T>();
-const version = async () => Number((await one<{ value: string }>("SELECT value FROM sg_settings WHERE key = 'schema_version'"))!.value);
+const one = async <T>(sql: string, ...params: unknown[]) =>
+  DB.prepare(sql)
+    .bind(...params)
+    .first<T>();
+const version = async () =>
+  Number((await one<{ value: string }>("SELECT value FROM sg_settings WHERE key = 'schema_version'"))!.value);
 const audits = async (action: string, target: string) =>
-  (await DB.prepare("SELECT * FROM sg_audit WHERE action = ?1 AND json_extract(changes, '$.target') = ?2 ORDER BY id").bind(action, target).all<{ changes: string; table_id: string }>()).results;
+  (
+    await DB.prepare("SELECT * FROM sg_audit WHERE action = ?1 AND json_extract(changes, '$.target') = ?2 ORDER BY id")
+      .bind(action, target)
+      .all<{ changes: string; table_id: string }>()
+  ).results;
 
 async function makeRole(): Promise<string> {
   const name = uniq("role");
@@ -45,18 +57,28 @@ async function makeTable(owners: string[]) {
   const res = await a.post("/meta/tables", {
     name,
     fields: [
-      { name: "title", type: "text" }, { name: "owner", type: "user" }, { name: "assignee", type: "user" },
-      { name: "amount", type: "number" }, { name: "secret", type: "text" },
+      { name: "title", type: "text" },
+      { name: "owner", type: "user" },
+      { name: "assignee", type: "user" },
+      { name: "amount", type: "number" },
+      { name: "secret", type: "text" },
     ],
   });
   expect(res.status, res.text).toBe(201);
   const ids: number[] = [];
   for (const [i, owner] of owners.entries()) {
-    const r = await a.post(`/tables/${name}/records`, { fields: { title: `row ${i}`, owner, assignee: owners[owners.length - 1 - i], amount: i, secret: `s${i}` } });
+    const r = await a.post(`/tables/${name}/records`, {
+      fields: { title: `row ${i}`, owner, assignee: owners[owners.length - 1 - i], amount: i, secret: `s${i}` },
+    });
     expect(r.status, r.text).toBe(201);
     ids.push(r.body.record.id);
   }
-  return { name, id: res.body.table.id as string, ids, fields: res.body.table.fields as { id: string; name: string }[] };
+  return {
+    name,
+    id: res.body.table.id as string,
+    ids,
+    fields: res.body.table.fields as { id: string; name: string }[],
+  };
 }
 
 const titles = (res: ApiResponse) => res.body.records.map((r: { fields: { title: string } }) => r.fields.title).sort();
@@ -85,11 +107,18 @@ describe("grants", () => {
     const other = await userWithToken(["viewer"]);
     const t = await makeTable([other.user.id, rep.user.id]); // assignees reversed: rep is assignee of row 0
     const res = await put(a, `/admin/roles/${role}/grants/${t.id}`, {
-      ...NONE, read: { rule: { field: "assignee", op: "eq", value: "$user.id" } }, fields: { secret: "hidden" }, defaultField: "read",
+      ...NONE,
+      read: { rule: { field: "assignee", op: "eq", value: "$user.id" } },
+      fields: { secret: "hidden" },
+      defaultField: "read",
     });
     expect(res.status, res.text).toBe(200);
     const fid = (n: string) => t.fields.find((f) => f.name === n)!.id;
-    const row = await one<{ ops: string; fields: string }>("SELECT ops, fields FROM sg_grants WHERE role = ?1 AND table_id = ?2", role, t.id);
+    const row = await one<{ ops: string; fields: string }>(
+      "SELECT ops, fields FROM sg_grants WHERE role = ?1 AND table_id = ?2",
+      role,
+      t.id,
+    );
     expect(JSON.parse(row!.ops).read.rule.field).toBe(fid("assignee"));
     expect(JSON.parse(row!.fields)).toEqual({ [fid("secret")]: "hidden" });
     const seen = await api(rep.token).get(`/tables/${t.name}/records`);
@@ -99,7 +128,13 @@ describe("grants", () => {
     expect((await a.patch(`/meta/tables/${t.name}/fields/assignee`, { name: "handler" })).status).toBe(200);
     expect(titles(await api(rep.token).get(`/tables/${t.name}/records`))).toEqual(["row 0"]);
     const shown = await a.get(`/admin/roles/${role}/grants/${t.name}`);
-    expect(shown.body.grant).toMatchObject({ role, table: { id: t.id, name: t.name }, read: { rule: { field: "handler", op: "eq", value: "$user.id" } }, fields: { secret: "hidden" }, defaultField: "read" });
+    expect(shown.body.grant).toMatchObject({
+      role,
+      table: { id: t.id, name: t.name },
+      read: { rule: { field: "handler", op: "eq", value: "$user.id" } },
+      fields: { secret: "hidden" },
+      defaultField: "read",
+    });
     const listed = await a.get(`/admin/roles/${role}/grants`);
     expect(listed.body.grants.map((g: { table: { name: string } }) => g.table.name)).toEqual([t.name]);
   });
@@ -132,11 +167,15 @@ describe("grants", () => {
       [{ ...NONE, read: { rule: { field: "ghost", op: "eq", value: 1 } } }, "read/rule/field"],
       [{ ...NONE, update: { rule: { field: "amount", op: "contains", value: "x" } } }, "update/rule/op"],
       [{ ...NONE, read: { rule: { field: "owner", op: "eq", value: "$user.teams" } } }, "read/rule/value"],
-      [{ ...NONE, read: { rule: { and: [{ field: "amount", op: "gt", value: "<script>" }] } } }, "read/rule/and/0/value"],
+      [
+        { ...NONE, read: { rule: { and: [{ field: "amount", op: "gt", value: "<script>" }] } } },
+        "read/rule/and/0/value",
+      ],
       [{ ...NONE, read: { rule: "1 OR 1=1" } }, "read"],
       [JSON.stringify("../../etc/passwd"), ""], // a JSON string, not an object
     ];
-    for (const [body, field] of cases) expectProblem(await put(a, `/admin/roles/${role}/grants/${t.name}`, body), 422, field);
+    for (const [body, field] of cases)
+      expectProblem(await put(a, `/admin/roles/${role}/grants/${t.name}`, body), 422, field);
     expect(await one("SELECT 1 AS x FROM sg_grants WHERE role = ?1", role)).toBeNull();
     expect(await audits("grant.set", role)).toHaveLength(0);
     expect(await version()).toBe(before);
@@ -146,7 +185,10 @@ describe("grants", () => {
     const role = await makeRole();
     const rep = await userWithToken([role]);
     const t = await makeTable([rep.user.id]);
-    const res = await put(a, `/admin/roles/${role}/grants/${t.name}`, { ...NONE, read: { rule: { field: "title", op: "eq", value: "' OR 1=1 --" } } });
+    const res = await put(a, `/admin/roles/${role}/grants/${t.name}`, {
+      ...NONE,
+      read: { rule: { field: "title", op: "eq", value: "' OR 1=1 --" } },
+    });
     expect(res.status, res.text).toBe(200);
     expect((await api(rep.token).get(`/tables/${t.name}/records`)).body.records).toEqual([]);
     expect(await one("SELECT 1 AS x FROM sg_grants WHERE role = 'admin' OR role = ?1", role)).not.toBeNull();
@@ -166,7 +208,9 @@ describe("grants", () => {
   it("refuses a body over the admin limit with 413", async () => {
     const role = await makeRole();
     const t = await makeTable([]);
-    const fields = Object.fromEntries(Array.from({ length: 12000 }, (_, i) => [`field_${i}_${"x".repeat(10)}`, "read"]));
+    const fields = Object.fromEntries(
+      Array.from({ length: 12000 }, (_, i) => [`field_${i}_${"x".repeat(10)}`, "read"]),
+    );
     expectProblem(await put(a, `/admin/roles/${role}/grants/${t.name}`, { ...NONE, fields }), 413);
     expect(await one("SELECT 1 AS x FROM sg_grants WHERE role = ?1", role)).toBeNull();
   });
@@ -188,7 +232,9 @@ describe("owner field", () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.ownerField).toMatchObject({ field: { name: "assignee" }, explicit: true });
     expect(titles(await api(rep.token).get(`/tables/${t.name}/records`))).toEqual(["row 1"]);
-    const audit = await DB.prepare("SELECT * FROM sg_audit WHERE action = 'table.owner_field' AND table_id = ?1").bind(t.id).all();
+    const audit = await DB.prepare("SELECT * FROM sg_audit WHERE action = 'table.owner_field' AND table_id = ?1")
+      .bind(t.id)
+      .all();
     expect(audit.results).toHaveLength(1);
     expect((await a.get(`/admin/tables/${t.name}/owner-field`)).body.ownerField.field.name).toBe("assignee");
   });
@@ -198,7 +244,11 @@ describe("roles", () => {
   it("creates, lists, relabels and refuses duplicates; built-in roles cannot be renamed or deleted", async () => {
     const name = await makeRole();
     const list = await a.get("/admin/roles");
-    expect(list.body.roles.find((r: { name: string }) => r.name === name)).toMatchObject({ builtin: false, users: 0, label: `Role ${name}` });
+    expect(list.body.roles.find((r: { name: string }) => r.name === name)).toMatchObject({
+      builtin: false,
+      users: 0,
+      label: `Role ${name}`,
+    });
     expect(list.body.roles.find((r: { name: string }) => r.name === "admin")).toMatchObject({ builtin: true });
     expectProblem(await a.post("/admin/roles", { name }), 409, "name");
     expect((await a.patch("/admin/roles/viewer", { labels: { en: "Viewer", "zh-CN": "只读用户" } })).status).toBe(200);
@@ -212,8 +262,13 @@ describe("roles", () => {
   it("refuses bad role bodies with 422 and writes nothing", async () => {
     const name = uniq("r");
     const cases: [unknown, string][] = [
-      [{ name: "Bad Name" }, "name"], [{ name: "<script>alert(1)</script>" }, "name"], [{ name: "x'; DROP TABLE sg_roles;--" }, "name"],
-      [{ name, label: 5 }, "label"], [{ name, builtin: true }, "builtin"], [{ label: "no name" }, ""], [{ name: "x".repeat(70) }, "name"],
+      [{ name: "Bad Name" }, "name"],
+      [{ name: "<script>alert(1)</script>" }, "name"],
+      [{ name: "x'; DROP TABLE sg_roles;--" }, "name"],
+      [{ name, label: 5 }, "label"],
+      [{ name, builtin: true }, "builtin"],
+      [{ label: "no name" }, ""],
+      [{ name: "x".repeat(70) }, "name"],
     ];
     for (const [body, field] of cases) expectProblem(await a.post("/admin/roles", body), 422, field);
     expectProblem(await a.patch("/admin/roles/viewer", {}), 422);
@@ -240,14 +295,19 @@ describe("roles", () => {
     const t = await makeTable([rep.user.id]);
     expect((await put(a, `/admin/roles/${role}/grants/${t.name}`, { ...NONE, read: "all" })).status).toBe(200);
     const viewId = uniq("view");
-    await DB.prepare("INSERT INTO sg_views (id, name, table_id, definition, roles, created_at, updated_at) VALUES (?1, ?1, ?2, '{}', ?3, 'now', 'now')")
-      .bind(viewId, t.id, JSON.stringify([role, "viewer"])).run();
+    await DB.prepare(
+      "INSERT INTO sg_views (id, name, table_id, definition, roles, created_at, updated_at) VALUES (?1, ?1, ?2, '{}', ?3, 'now', 'now')",
+    )
+      .bind(viewId, t.id, JSON.stringify([role, "viewer"]))
+      .run();
     const res = await a.delete(`/admin/roles/${role}`);
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({ deleted: role, users: [rep.user.id] });
     expect((await a.get(`/admin/users/${rep.user.id}`)).body.user.roles).toEqual(["viewer"]);
     expect(await one("SELECT 1 AS x FROM sg_grants WHERE role = ?1", role)).toBeNull();
-    expect(JSON.parse((await one<{ roles: string }>("SELECT roles FROM sg_views WHERE id = ?1", viewId))!.roles)).toEqual(["viewer"]);
+    expect(
+      JSON.parse((await one<{ roles: string }>("SELECT roles FROM sg_views WHERE id = ?1", viewId))!.roles),
+    ).toEqual(["viewer"]);
     expectProblem(await api(rep.token).get(`/tables/${t.name}/records`), 403);
     const [audit] = await audits("role.delete", role);
     expect(JSON.parse(audit!.changes).before.grants).toHaveLength(1);
@@ -264,17 +324,28 @@ describe("teams", () => {
     expect(created.status, created.text).toBe(201);
     const id = created.body.team.id;
     expect(created.body.team.members).toEqual([{ user: u1.user.id, name: "Test User", email: u1.email, lead: true }]);
-    const members = await put(a, `/admin/teams/${name}/members`, [{ user: u1.user.id }, { user: u2.user.id, lead: true }]);
+    const members = await put(a, `/admin/teams/${name}/members`, [
+      { user: u1.user.id },
+      { user: u2.user.id, lead: true },
+    ]);
     expect(members.status, members.text).toBe(200);
-    expect(members.body.team.members.map((m: { user: string; lead: boolean }) => [m.user, m.lead])).toEqual([[u2.user.id, true], [u1.user.id, false]]);
+    expect(members.body.team.members.map((m: { user: string; lead: boolean }) => [m.user, m.lead])).toEqual([
+      [u2.user.id, true],
+      [u1.user.id, false],
+    ]);
     expect((await a.get(`/admin/users/${u2.user.id}`)).body.user.teams).toEqual([{ team: id, name, lead: true }]);
     const renamed = uniq("team");
     expect((await a.patch(`/admin/teams/${id}`, { name: renamed })).body.team.name).toBe(renamed);
-    expect((await a.get("/admin/teams")).body.teams.some((t: { id: string; name: string }) => t.id === id && t.name === renamed)).toBe(true);
+    expect(
+      (await a.get("/admin/teams")).body.teams.some(
+        (t: { id: string; name: string }) => t.id === id && t.name === renamed,
+      ),
+    ).toBe(true);
     expect((await a.delete(`/admin/teams/${renamed}`)).status).toBe(200);
     expectProblem(await a.get(`/admin/teams/${id}`), 404);
     expect((await a.get(`/admin/users/${u1.user.id}`)).body.user.teams).toEqual([]);
-    for (const action of ["team.create", "team.members", "team.update", "team.delete"]) expect(await audits(action, id)).toHaveLength(1);
+    for (const action of ["team.create", "team.members", "team.update", "team.delete"])
+      expect(await audits(action, id)).toHaveLength(1);
   });
 
   it("a `team` grant reaches a teammate's rows once the admin puts both in one team", async () => {
@@ -285,7 +356,14 @@ describe("teams", () => {
     expect((await put(a, `/admin/roles/${role}/grants/${t.name}`, { ...NONE, read: "team" })).status).toBe(200);
     expect(titles(await api(lead.token).get(`/tables/${t.name}/records`))).toEqual(["row 0"]);
     const team = await a.post("/admin/teams", { name: uniq("team") });
-    expect((await put(a, `/admin/teams/${team.body.team.id}/members`, [{ user: lead.user.id, lead: true }, { user: mate.user.id }])).status).toBe(200);
+    expect(
+      (
+        await put(a, `/admin/teams/${team.body.team.id}/members`, [
+          { user: lead.user.id, lead: true },
+          { user: mate.user.id },
+        ])
+      ).status,
+    ).toBe(200);
     expect(titles(await api(lead.token).get(`/tables/${t.name}/records`))).toEqual(["row 0", "row 1"]);
   });
 
@@ -293,9 +371,13 @@ describe("teams", () => {
     const u = await userWithToken(["viewer"]);
     const name = uniq("team");
     const cases: [unknown, string][] = [
-      [{ name: "Bad Name" }, "name"], [{ name: "x'; DROP TABLE sg_teams;--" }, "name"], [{ name, label: "" }, "label"],
-      [{ name, members: [{ user: "usr_000000000000" }] }, "members/0/user"], [{ name, members: [{ user: u.user.id }, { user: u.user.id }] }, "members/1/user"],
-      [{ name, members: "all" }, "members"], [{ name, boss: u.user.id }, "boss"],
+      [{ name: "Bad Name" }, "name"],
+      [{ name: "x'; DROP TABLE sg_teams;--" }, "name"],
+      [{ name, label: "" }, "label"],
+      [{ name, members: [{ user: "usr_000000000000" }] }, "members/0/user"],
+      [{ name, members: [{ user: u.user.id }, { user: u.user.id }] }, "members/1/user"],
+      [{ name, members: "all" }, "members"],
+      [{ name, boss: u.user.id }, "boss"],
     ];
     for (const [body, field] of cases) expectProblem(await a.post("/admin/teams", body), 422, field);
     expect(await one("SELECT 1 AS x FROM sg_teams WHERE name = ?1", name)).toBeNull();
@@ -317,15 +399,23 @@ describe("non-admins", () => {
     const m = api(mgr.token);
     const before = await version();
     const calls: [Promise<ApiResponse>, string][] = [
-      [m.get("/admin/roles"), "list roles"], [m.post("/admin/roles", { name: uniq("r") }), "create roles"],
-      [m.get(`/admin/roles/${role}`), "view roles"], [m.patch(`/admin/roles/${role}`, { label: "x" }), "change roles"],
-      [m.delete(`/admin/roles/${role}`), "delete roles"], [m.get(`/admin/roles/${role}/grants`), "view grants"],
-      [m.get(`/admin/roles/${role}/grants/${t.name}`), "view grants"], [put(m, `/admin/roles/sales_manager/grants/${t.name}`, { ...NONE, read: "all" }), "set grants"],
-      [m.delete(`/admin/roles/${role}/grants/${t.name}`), "delete grants"], [m.get("/admin/teams"), "list teams"],
-      [m.post("/admin/teams", { name: uniq("t") }), "create teams"], [m.get(`/admin/teams/${team}`), "view teams"],
-      [m.patch(`/admin/teams/${team}`, { label: "x" }), "change teams"], [m.delete(`/admin/teams/${team}`), "delete teams"],
+      [m.get("/admin/roles"), "list roles"],
+      [m.post("/admin/roles", { name: uniq("r") }), "create roles"],
+      [m.get(`/admin/roles/${role}`), "view roles"],
+      [m.patch(`/admin/roles/${role}`, { label: "x" }), "change roles"],
+      [m.delete(`/admin/roles/${role}`), "delete roles"],
+      [m.get(`/admin/roles/${role}/grants`), "view grants"],
+      [m.get(`/admin/roles/${role}/grants/${t.name}`), "view grants"],
+      [put(m, `/admin/roles/sales_manager/grants/${t.name}`, { ...NONE, read: "all" }), "set grants"],
+      [m.delete(`/admin/roles/${role}/grants/${t.name}`), "delete grants"],
+      [m.get("/admin/teams"), "list teams"],
+      [m.post("/admin/teams", { name: uniq("t") }), "create teams"],
+      [m.get(`/admin/teams/${team}`), "view teams"],
+      [m.patch(`/admin/teams/${team}`, { label: "x" }), "change teams"],
+      [m.delete(`/admin/teams/${team}`), "delete teams"],
       [put(m, `/admin/teams/${team}/members`, [{ user: mgr.user.id }]), "change team members"],
-      [m.get(`/admin/tables/${t.name}/owner-field`), "view owner fields"], [put(m, `/admin/tables/${t.name}/owner-field`, { field: "owner" }), "set owner fields"],
+      [m.get(`/admin/tables/${t.name}/owner-field`), "view owner fields"],
+      [put(m, `/admin/tables/${t.name}/owner-field`, { field: "owner" }), "set owner fields"],
     ];
     for (const [call, action] of calls) expectProblem(await call, 403, action);
     expect(await version()).toBe(before);

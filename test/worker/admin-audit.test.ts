@@ -9,13 +9,25 @@ import { api, userWithToken, type ApiResponse } from "./helpers";
 const DB = (env as unknown as { DB: D1Database }).DB;
 const uniq = (p: string) => `${p}_${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`;
 const NONE = { read: "none", create: "none", update: "none", delete: "none" };
-type Entry = { id: number; at: string; action: string; user: { id: string; name: string } | null; table: { id: string; name: string | null } | null; recordId: number | null; changes: any };
+type Entry = {
+  id: number;
+  at: string;
+  action: string;
+  user: { id: string; name: string } | null;
+  table: { id: string; name: string | null } | null;
+  recordId: number | null;
+  changes: any;
+};
 
 function expectProblem(res: ApiResponse, status: number, field?: string) {
   expect(res.status, res.text.slice(0, 500)).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
   expect(res.text).not.toMatch(/\bat \S+\.(ts|js):\d+/);
-  if (field !== undefined) expect(res.body.errors.map((e: { field: string }) => e.field), res.text.slice(0, 500)).toContain(field);
+  if (field !== undefined)
+    expect(
+      res.body.errors.map((e: { field: string }) => e.field),
+      res.text.slice(0, 500),
+    ).toContain(field);
 }
 
 /** A fresh admin who creates a table, writes, deletes, creates a role and grants it: a known trail. */
@@ -23,7 +35,13 @@ async function trail() {
   const admin = await userWithToken(["admin"]);
   const a = api(admin.token);
   const name = uniq("aud");
-  const t = await a.post("/meta/tables", { name, fields: [{ name: "title", type: "text" }, { name: "qty", type: "number" }] });
+  const t = await a.post("/meta/tables", {
+    name,
+    fields: [
+      { name: "title", type: "text" },
+      { name: "qty", type: "number" },
+    ],
+  });
   expect(t.status, t.text).toBe(201);
   const id = (await a.post(`/tables/${name}/records`, { fields: { title: "a", qty: 1 } })).body.record.id;
   expect((await a.patch(`/tables/${name}/records/${id}`, { version: 1, fields: { qty: 2 } })).status).toBe(200);
@@ -44,7 +62,14 @@ describe("audit query", () => {
   it("filters by user, newest first, with the user's and the table's names resolved", async () => {
     const { admin, a, table } = await trail();
     const entries = await list(a, `user=${admin.user.id}`);
-    expect(entries.map((e) => e.action)).toEqual(["grant.set", "role.create", "delete", "update", "create", "table.create"]);
+    expect(entries.map((e) => e.action)).toEqual([
+      "grant.set",
+      "role.create",
+      "delete",
+      "update",
+      "create",
+      "table.create",
+    ]);
     expect(entries.every((e) => e.user?.id === admin.user.id && e.user?.name === "Test User")).toBe(true);
     expect(entries.map((e) => e.id)).toEqual([...entries.map((e) => e.id)].sort((x, y) => y - x));
     expect(entries[0]!.table).toEqual({ id: table.id, name: table.name });
@@ -101,18 +126,38 @@ describe("audit query", () => {
     await a.patch(`/admin/roles/${role}`, { label: "Changed" });
     await a.delete(`/admin/roles/${role}`);
     const actions = (await list(a, `user=${admin.user.id}`)).map((e) => e.action);
-    expect(actions).toEqual(["role.delete", "role.update", "role.create", "user.update", "team.members", "team.create"]);
+    expect(actions).toEqual([
+      "role.delete",
+      "role.update",
+      "role.create",
+      "user.update",
+      "team.members",
+      "team.create",
+    ]);
     const [userUpdate] = await list(a, `user=${admin.user.id}&action=user.update`);
-    expect(userUpdate!.changes).toEqual({ target: other.user.id, before: { roles: ["viewer"] }, after: { roles: ["sales_rep"] } });
+    expect(userUpdate!.changes).toEqual({
+      target: other.user.id,
+      before: { roles: ["viewer"] },
+      after: { roles: ["sales_rep"] },
+    });
   });
 
   it("refuses bad parameters with 400 naming them, and an unknown table with 404", async () => {
     const admin = await userWithToken(["admin"]);
     const a = api(admin.token);
     const cases: [string, string][] = [
-      ["limit=0", "limit"], ["limit=501", "limit"], ["limit=ten", "limit"], ["before=abc", "before"], ["before=1%20OR%201=1", "before"],
-      ["from=yesterday", "from"], ["to=2020-13-45", "to"], ["from=2026-02-01&to=2026-01-01", "from"],
-      ["user=x'%20OR%20'1'='1", "user"], ["action=%25", "action"], ["action=%3Cscript%3E", "action"], ["sort=at", "sort"],
+      ["limit=0", "limit"],
+      ["limit=501", "limit"],
+      ["limit=ten", "limit"],
+      ["before=abc", "before"],
+      ["before=1%20OR%201=1", "before"],
+      ["from=yesterday", "from"],
+      ["to=2020-13-45", "to"],
+      ["from=2026-02-01&to=2026-01-01", "from"],
+      ["user=x'%20OR%20'1'='1", "user"],
+      ["action=%25", "action"],
+      ["action=%3Cscript%3E", "action"],
+      ["sort=at", "sort"],
     ];
     for (const [q, field] of cases) expectProblem(await a.get(`/admin/audit?${q}`), 400, field);
     expectProblem(await a.get("/admin/audit?table=..%2F..%2Fetc"), 404, "table");
@@ -129,21 +174,38 @@ describe("restoring deleted records", () => {
     const admin = await userWithToken(["admin"]);
     const a = api(admin.token);
     const target = uniq("tgt");
-    expect((await a.post("/meta/tables", { name: target, fields: [{ name: "label", type: "text" }] })).status).toBe(201);
+    expect((await a.post("/meta/tables", { name: target, fields: [{ name: "label", type: "text" }] })).status).toBe(
+      201,
+    );
     const t1 = (await a.post(`/tables/${target}/records`, { fields: { label: "one" } })).body.record.id;
     const t2 = (await a.post(`/tables/${target}/records`, { fields: { label: "two" } })).body.record.id;
     const name = uniq("rst");
     const t = await a.post("/meta/tables", {
       name,
       fields: [
-        { name: "title", type: "text" }, { name: "qty", type: "number" }, { name: "price", type: "currency", options: { currency: "USD" } },
-        { name: "tags", type: "multi_select", options: { choices: [{ name: "hot" }, { name: "new" }] } }, { name: "done", type: "checkbox" },
-        { name: "due", type: "date" }, { name: "owner", type: "user" }, { name: "refs", type: "link", options: { table: target, inverseName: `back_${name}` } },
+        { name: "title", type: "text" },
+        { name: "qty", type: "number" },
+        { name: "price", type: "currency", options: { currency: "USD" } },
+        { name: "tags", type: "multi_select", options: { choices: [{ name: "hot" }, { name: "new" }] } },
+        { name: "done", type: "checkbox" },
+        { name: "due", type: "date" },
+        { name: "owner", type: "user" },
+        { name: "refs", type: "link", options: { table: target, inverseName: `back_${name}` } },
         { name: "note", type: "long_text" },
       ],
     });
     expect(t.status, t.text).toBe(201);
-    const fields = { title: "Deal <b>1</b>", qty: 3.5, price: { amount: 12345, currency: "EUR" }, tags: ["hot", "new"], done: true, due: "2026-03-01", owner: admin.user.id, refs: [t1, t2], note: "keep" };
+    const fields = {
+      title: "Deal <b>1</b>",
+      qty: 3.5,
+      price: { amount: 12345, currency: "EUR" },
+      tags: ["hot", "new"],
+      done: true,
+      due: "2026-03-01",
+      owner: admin.user.id,
+      refs: [t1, t2],
+      note: "keep",
+    };
     const rec = await a.post(`/tables/${name}/records`, { fields });
     expect(rec.status, rec.text).toBe(201);
     return { admin, a, name, target, t1, t2, fields, record: rec.body.record };
@@ -151,7 +213,9 @@ describe("restoring deleted records", () => {
 
   it("brings a deleted record back with the same id, values and links, and audits the restore", async () => {
     const { a, name, target, t1, fields, record } = await setup();
-    expect((await a.patch(`/tables/${name}/records/${record.id}`, { version: 1, fields: { qty: 4 } })).status).toBe(200);
+    expect((await a.patch(`/tables/${name}/records/${record.id}`, { version: 1, fields: { qty: 4 } })).status).toBe(
+      200,
+    );
     expect((await a.delete(`/tables/${name}/records/${record.id}`)).status).toBe(200);
     expectProblem(await a.get(`/tables/${name}/records/${record.id}`), 404);
     const res = await a.post(`/admin/tables/${name}/records/${record.id}/restore`);
@@ -165,7 +229,10 @@ describe("restoring deleted records", () => {
     const other = await a.get(`/tables/${target}/records/${t1}`);
     expect(other.body.record.fields[`back_${name}`]).toEqual([record.id]);
     const history = await a.get(`/tables/${name}/records/${record.id}/history`);
-    expect(history.body.history[0]).toMatchObject({ action: "restore", changes: { title: { before: null, after: fields.title } } });
+    expect(history.body.history[0]).toMatchObject({
+      action: "restore",
+      changes: { title: { before: null, after: fields.title } },
+    });
     expectProblem(await a.post(`/admin/tables/${name}/records/${record.id}/restore`), 409, "id");
   });
 
@@ -186,7 +253,10 @@ describe("restoring deleted records", () => {
     const admin = await userWithToken(["admin"]);
     const a = api(admin.token);
     const name = uniq("wide");
-    const t = await a.post("/meta/tables", { name, fields: Array.from({ length: 100 }, (_, i) => ({ name: `f${i}`, type: "text" })) });
+    const t = await a.post("/meta/tables", {
+      name,
+      fields: Array.from({ length: 100 }, (_, i) => ({ name: `f${i}`, type: "text" })),
+    });
     expect(t.status, t.text).toBe(201);
     const rec = await a.post(`/tables/${name}/records`, { fields: { f0: "first", f99: "last" } });
     expect((await a.delete(`/tables/${name}/records/${rec.body.record.id}`)).status).toBe(200);
@@ -199,21 +269,42 @@ describe("restoring deleted records", () => {
     const { a, name, record } = await setup();
     expectProblem(await a.post(`/admin/tables/${name}/records/999999/restore`), 404, "id");
     expectProblem(await a.post(`/admin/tables/${name}/records/${record.id}/restore`), 409, "id");
-    for (const bad of ["abc", "1 OR 1=1", "-1", "0"]) expectProblem(await a.post(`/admin/tables/${name}/records/${encodeURIComponent(bad)}/restore`), 400, "id");
-    expectProblem(await a.post(`/admin/tables/${encodeURIComponent("x'; DROP TABLE sg_tables;--")}/records/1/restore`), 404, "table");
+    for (const bad of ["abc", "1 OR 1=1", "-1", "0"])
+      expectProblem(await a.post(`/admin/tables/${name}/records/${encodeURIComponent(bad)}/restore`), 400, "id");
+    expectProblem(
+      await a.post(`/admin/tables/${encodeURIComponent("x'; DROP TABLE sg_tables;--")}/records/1/restore`),
+      404,
+      "table",
+    );
   });
 
   it("is for admins only, even for a role that may create and delete the table's records", async () => {
     const { a, name, record } = await setup();
     const role = uniq("role");
     expect((await a.post("/admin/roles", { name: role })).status).toBe(201);
-    expect((await a.request("PUT", `/admin/roles/${role}/grants/${name}`, { read: "all", create: "all", update: "all", delete: "all" })).status).toBe(200);
+    expect(
+      (
+        await a.request("PUT", `/admin/roles/${role}/grants/${name}`, {
+          read: "all",
+          create: "all",
+          update: "all",
+          delete: "all",
+        })
+      ).status,
+    ).toBe(200);
     const u = await userWithToken([role]);
     expect((await a.delete(`/tables/${name}/records/${record.id}`)).status).toBe(200);
-    expectProblem(await api(u.token).post(`/admin/tables/${name}/records/${record.id}/restore`), 403, "restore records");
+    expectProblem(
+      await api(u.token).post(`/admin/tables/${name}/records/${record.id}/restore`),
+      403,
+      "restore records",
+    );
     expectProblem(await a.get(`/tables/${name}/records/${record.id}`), 404);
-    const restores = await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE action = 'restore' AND record_id = ?1 AND table_id = (SELECT id FROM sg_tables WHERE name = ?2)")
-      .bind(record.id, name).first<{ n: number }>();
+    const restores = await DB.prepare(
+      "SELECT COUNT(*) AS n FROM sg_audit WHERE action = 'restore' AND record_id = ?1 AND table_id = (SELECT id FROM sg_tables WHERE name = ?2)",
+    )
+      .bind(record.id, name)
+      .first<{ n: number }>();
     expect(restores!.n).toBe(0);
   });
 });

@@ -25,9 +25,14 @@ function expectProblem(res: ApiResponse, status: number, field?: string) {
   if (field !== undefined) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
 }
 
-const count = async (sql: string, ...params: unknown[]) => (await DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
+const count = async (sql: string, ...params: unknown[]) =>
+  (await DB.prepare(sql)
+    .bind(...params)
+    .first<{ n: number }>())!.n;
 const auditFor = (target: string, action: string) =>
-  DB.prepare("SELECT * FROM sg_audit WHERE action = ?1 AND json_extract(changes, '$.target') = ?2 ORDER BY id").bind(action, target).all<{ changes: string; user_id: string }>();
+  DB.prepare("SELECT * FROM sg_audit WHERE action = ?1 AND json_extract(changes, '$.target') = ?2 ORDER BY id")
+    .bind(action, target)
+    .all<{ changes: string; user_id: string }>();
 
 async function makeTeam(name = `t_${crypto.randomUUID().slice(0, 8)}`): Promise<string> {
   const res = await a.post("/admin/teams", { name, label: name });
@@ -39,10 +44,25 @@ describe("creating users", () => {
   it("creates a user with roles, teams and a password they can sign in with, and audits it", async () => {
     const team = await makeTeam();
     const email = uniqueEmail("new");
-    const res = await a.post("/admin/users", { email, name: "Li Na", roles: ["sales_rep"], teams: [{ team, lead: true }], locale: "zh-CN", timeZone: "Asia/Shanghai", password: STRONG });
+    const res = await a.post("/admin/users", {
+      email,
+      name: "Li Na",
+      roles: ["sales_rep"],
+      teams: [{ team, lead: true }],
+      locale: "zh-CN",
+      timeZone: "Asia/Shanghai",
+      password: STRONG,
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.body.password).toBeUndefined();
-    expect(res.body.user).toMatchObject({ email, name: "Li Na", roles: ["sales_rep"], locale: "zh-CN", timeZone: "Asia/Shanghai", disabled: false });
+    expect(res.body.user).toMatchObject({
+      email,
+      name: "Li Na",
+      roles: ["sales_rep"],
+      locale: "zh-CN",
+      timeZone: "Asia/Shanghai",
+      disabled: false,
+    });
     expect(res.body.user.teams).toEqual([{ team, name: expect.any(String), lead: true }]);
     expect(res.text).not.toContain("pbkdf2");
     const token = await login(email, STRONG);
@@ -50,7 +70,11 @@ describe("creating users", () => {
     const audit = (await auditFor(res.body.user.id, "user.create")).results;
     expect(audit).toHaveLength(1);
     expect(audit[0]!.user_id).toBe(admin.user.id);
-    expect(JSON.parse(audit[0]!.changes).after).toMatchObject({ email, roles: ["sales_rep"], teams: [{ team, lead: true }] });
+    expect(JSON.parse(audit[0]!.changes).after).toMatchObject({
+      email,
+      roles: ["sales_rep"],
+      teams: [{ team, lead: true }],
+    });
     expect(audit[0]!.changes).not.toContain(STRONG);
   });
 
@@ -68,10 +92,21 @@ describe("creating users", () => {
 
   it("refuses unknown roles, unknown teams and unreal time zones with 422 naming each, writing nothing", async () => {
     const email = uniqueEmail("bad");
-    const res = await a.post("/admin/users", { email, name: "X", roles: ["sales_rep", "wizard"], timeZone: "Mars/Olympus", password: STRONG });
+    const res = await a.post("/admin/users", {
+      email,
+      name: "X",
+      roles: ["sales_rep", "wizard"],
+      timeZone: "Mars/Olympus",
+      password: STRONG,
+    });
     expectProblem(res, 422, "roles/1");
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain("timeZone");
-    const teams = await a.post("/admin/users", { email, name: "X", teams: [{ team: "no_such_team" }], password: STRONG });
+    const teams = await a.post("/admin/users", {
+      email,
+      name: "X",
+      teams: [{ team: "no_such_team" }],
+      password: STRONG,
+    });
     expectProblem(teams, 422, "teams/0/team");
     expect(await count("SELECT COUNT(*) AS n FROM sg_users WHERE email = ?1", email)).toBe(0);
   });
@@ -101,7 +136,11 @@ describe("creating users", () => {
   it("refuses a second user with the same email (any case) with 409", async () => {
     const email = uniqueEmail("dup");
     expect((await a.post("/admin/users", { email, name: "One", password: STRONG })).status).toBe(201);
-    expectProblem(await a.post("/admin/users", { email: email.toUpperCase(), name: "Two", password: STRONG }), 409, "email");
+    expectProblem(
+      await a.post("/admin/users", { email: email.toUpperCase(), name: "Two", password: STRONG }),
+      409,
+      "email",
+    );
     expect(await count("SELECT COUNT(*) AS n FROM sg_users WHERE email = ?1", email)).toBe(1);
   });
 
@@ -109,7 +148,11 @@ describe("creating users", () => {
     for (const bad of HOSTILE) {
       expectProblem(await a.post("/admin/users", { email: bad, name: "X" }), 422, "email");
       expectProblem(await a.post("/admin/users", { email: uniqueEmail("h"), name: "X", roles: [bad] }), 422, "roles/0");
-      expectProblem(await a.post("/admin/users", { email: uniqueEmail("h"), name: "X", teams: [{ team: bad }] }), 422, "teams/0/team");
+      expectProblem(
+        await a.post("/admin/users", { email: uniqueEmail("h"), name: "X", teams: [{ team: bad }] }),
+        422,
+        "teams/0/team",
+      );
     }
     const email = uniqueEmail("html");
     const res = await a.post("/admin/users", { email, name: HOSTILE.join(" "), password: STRONG });
@@ -131,7 +174,11 @@ describe("listing users", () => {
     const team = await makeTeam();
     const prefix = `aaa${crypto.randomUUID().slice(0, 6)}`;
     const emails = [`${prefix}-1@test.example`, `${prefix}-2@test.example`, `${prefix}-3@test.example`];
-    for (const email of emails) expect((await a.post("/admin/users", { email, name: email, roles: ["viewer"], teams: [{ team }], password: STRONG })).status).toBe(201);
+    for (const email of emails)
+      expect(
+        (await a.post("/admin/users", { email, name: email, roles: ["viewer"], teams: [{ team }], password: STRONG }))
+          .status,
+      ).toBe(201);
     const all = await a.get("/admin/users?limit=1000");
     expect(all.status).toBe(200);
     const mine = all.body.users.filter((u: { email: string }) => u.email.startsWith(prefix));
@@ -155,25 +202,47 @@ describe("changing users", () => {
     const u = await userWithToken(["viewer"]);
     const team = await makeTeam();
     expectProblem(await api(u.token).get("/admin/users"), 403, "list users");
-    const res = await a.patch(`/admin/users/${u.user.id}`, { name: "Renamed", roles: ["admin"], teams: [{ team, lead: true }], locale: "zh-CN", timeZone: "Europe/Berlin" });
+    const res = await a.patch(`/admin/users/${u.user.id}`, {
+      name: "Renamed",
+      roles: ["admin"],
+      teams: [{ team, lead: true }],
+      locale: "zh-CN",
+      timeZone: "Europe/Berlin",
+    });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.user).toMatchObject({ name: "Renamed", roles: ["admin"], locale: "zh-CN", timeZone: "Europe/Berlin", teams: [{ team, lead: true }] });
+    expect(res.body.user).toMatchObject({
+      name: "Renamed",
+      roles: ["admin"],
+      locale: "zh-CN",
+      timeZone: "Europe/Berlin",
+      teams: [{ team, lead: true }],
+    });
     expect((await api(u.token).get("/admin/users?limit=1")).status).toBe(200);
     const [audit] = (await auditFor(u.user.id, "user.update")).results;
-    expect(JSON.parse(audit!.changes)).toMatchObject({ before: { name: "Test User", roles: ["viewer"], teams: [] }, after: { name: "Renamed", roles: ["admin"], teams: [{ team, lead: true }] } });
+    expect(JSON.parse(audit!.changes)).toMatchObject({
+      before: { name: "Test User", roles: ["viewer"], teams: [] },
+      after: { name: "Renamed", roles: ["admin"], teams: [{ team, lead: true }] },
+    });
   });
 
   it("disabling a user refuses their very next request with 401 and revokes their refresh tokens", async () => {
     const u = await userWithToken(["sales_rep"]);
-    await DB.prepare("INSERT INTO sg_refresh_tokens (id, user_id, family, expires_at, created_at) VALUES (?1, ?2, 'fam', '2999-01-01T00:00:00.000Z', ?3)")
-      .bind(`test-${crypto.randomUUID()}`, u.user.id, new Date().toISOString()).run();
+    await DB.prepare(
+      "INSERT INTO sg_refresh_tokens (id, user_id, family, expires_at, created_at) VALUES (?1, ?2, 'fam', '2999-01-01T00:00:00.000Z', ?3)",
+    )
+      .bind(`test-${crypto.randomUUID()}`, u.user.id, new Date().toISOString())
+      .run();
     expect((await api(u.token).get("/auth/me")).status).toBe(200);
     const res = await a.patch(`/admin/users/${u.user.id}`, { disabled: true });
     expect(res.status, res.text).toBe(200);
     expect(res.body.user.disabled).toBe(true);
     expectProblem(await api(u.token).get("/auth/me"), 401);
-    expect(await count("SELECT COUNT(*) AS n FROM sg_refresh_tokens WHERE user_id = ?1 AND revoked_at IS NULL", u.user.id)).toBe(0);
-    expect(await count("SELECT COUNT(*) AS n FROM sg_users WHERE id = ?1 AND sessions_valid_after IS NOT NULL", u.user.id)).toBe(1);
+    expect(
+      await count("SELECT COUNT(*) AS n FROM sg_refresh_tokens WHERE user_id = ?1 AND revoked_at IS NULL", u.user.id),
+    ).toBe(0);
+    expect(
+      await count("SELECT COUNT(*) AS n FROM sg_users WHERE id = ?1 AND sessions_valid_after IS NOT NULL", u.user.id),
+    ).toBe(1);
     expect((await api().post("/auth/login", { email: u.email, password: u.password })).status).toBe(401);
     // Re-enabling lets them sign in again (a fresh session), not revive the old token.
     expect((await a.patch(`/admin/users/${u.user.id}`, { disabled: false })).status).toBe(200);
@@ -183,7 +252,11 @@ describe("changing users", () => {
   it("an admin cannot disable themselves or drop their own admin role (409), and nothing changes", async () => {
     const me = await userWithToken(["admin"]);
     expectProblem(await api(me.token).patch(`/admin/users/${me.user.id}`, { disabled: true }), 409, "disabled");
-    expectProblem(await api(me.token).patch(`/admin/users/${me.user.id}`, { roles: ["viewer"], name: "Changed" }), 409, "roles");
+    expectProblem(
+      await api(me.token).patch(`/admin/users/${me.user.id}`, { roles: ["viewer"], name: "Changed" }),
+      409,
+      "roles",
+    );
     const after = await a.get(`/admin/users/${me.user.id}`);
     expect(after.body.user).toMatchObject({ roles: ["admin"], disabled: false, name: "Test User" });
     expect((await auditFor(me.user.id, "user.update")).results).toHaveLength(0);
@@ -192,11 +265,20 @@ describe("changing users", () => {
   it("refuses wrong types, unknown properties, empty bodies and unknown roles with 422, writing nothing", async () => {
     const u = await userWithToken(["viewer"]);
     const cases: [unknown, string][] = [
-      [{ disabled: "yes" }, "disabled"], [{ roles: [1] }, "roles/0"], [{ email: "new@x.example" }, "email"], [{}, ""],
-      [{ roles: ["viewer", "ghost"] }, "roles/1"], [{ teams: [{ team: HOSTILE[0] }] }, "teams/0/team"], [{ timeZone: HOSTILE[3] }, "timeZone"],
+      [{ disabled: "yes" }, "disabled"],
+      [{ roles: [1] }, "roles/0"],
+      [{ email: "new@x.example" }, "email"],
+      [{}, ""],
+      [{ roles: ["viewer", "ghost"] }, "roles/1"],
+      [{ teams: [{ team: HOSTILE[0] }] }, "teams/0/team"],
+      [{ timeZone: HOSTILE[3] }, "timeZone"],
     ];
     for (const [body, field] of cases) expectProblem(await a.patch(`/admin/users/${u.user.id}`, body), 422, field);
-    expect((await a.get(`/admin/users/${u.user.id}`)).body.user).toMatchObject({ roles: ["viewer"], disabled: false, timeZone: "UTC" });
+    expect((await a.get(`/admin/users/${u.user.id}`)).body.user).toMatchObject({
+      roles: ["viewer"],
+      disabled: false,
+      timeZone: "UTC",
+    });
     expect((await auditFor(u.user.id, "user.update")).results).toHaveLength(0);
   });
 
@@ -216,7 +298,9 @@ describe("setting passwords", () => {
     expect((await api().post("/auth/login", { email: u.email, password: u.password })).status).toBe(401);
     expectProblem(await api(u.token).get("/auth/me"), 401);
     await login(u.email, STRONG);
-    expect(await count("SELECT COUNT(*) AS n FROM sg_users WHERE id = ?1 AND sessions_valid_after IS NOT NULL", u.user.id)).toBe(1);
+    expect(
+      await count("SELECT COUNT(*) AS n FROM sg_users WHERE id = ?1 AND sessions_valid_after IS NOT NULL", u.user.id),
+    ).toBe(1);
     expect((await auditFor(u.user.id, "user.password")).results).toHaveLength(1);
     expect(JSON.stringify((await auditFor(u.user.id, "user.password")).results)).not.toContain(STRONG);
   });

@@ -40,8 +40,24 @@ const sfx = () => crypto.randomUUID().replace(/-/g, "").slice(0, 10);
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const CHOICES = ["won", "a", "lost"];
 const TEXTS = ["x", "Y", "xy", "Zed", "a b"];
-const DATES = ["2023-12-31", "2024-01-01", "2024-01-07", "2024-02-29", "2024-03-31", "2024-04-01", "2024-12-30", "2025-06-15"];
-const DATETIMES = ["2024-01-01T00:00:00Z", "2024-01-01T23:30:00Z", "2024-01-02T01:00:00+02:00", "2024-03-31T23:00:00-01:00", "2023-12-31T23:59:59.999Z", "2024-07-04T12:00:00Z"];
+const DATES = [
+  "2023-12-31",
+  "2024-01-01",
+  "2024-01-07",
+  "2024-02-29",
+  "2024-03-31",
+  "2024-04-01",
+  "2024-12-30",
+  "2025-06-15",
+];
+const DATETIMES = [
+  "2024-01-01T00:00:00Z",
+  "2024-01-01T23:30:00Z",
+  "2024-01-02T01:00:00+02:00",
+  "2024-03-31T23:00:00-01:00",
+  "2023-12-31T23:59:59.999Z",
+  "2024-07-04T12:00:00Z",
+];
 const AMOUNTS = [-500, 0, 1, 3, 250, 1000, 999_999, MAX_SAFE, MAX_SAFE - 1];
 const NUMBERS = [-1.5, 0, 0.25, 2, 10, 3.75];
 const PERCENTS = [-250, 0, 1, 2500, 3333, 10000];
@@ -66,15 +82,24 @@ function evalCond(row: Row, c: Cond): boolean {
     if (c.op === "lte") return a !== null && a <= (x as number);
   }
   switch (c.op) {
-    case "eq": return v === x;
-    case "neq": return v !== x;
-    case "in": return v !== null && (x as unknown[]).includes(v);
-    case "nin": return v === null || !(x as unknown[]).includes(v);
-    case "is_empty": return v === null;
-    case "is_not_empty": return v !== null;
-    case "lt": return v !== null && (v as number | string) < (x as number | string);
-    case "gte": return v !== null && (v as number | string) >= (x as number | string);
-    case "contains": return v !== null && lowerAscii(v as string).includes(lowerAscii(x as string));
+    case "eq":
+      return v === x;
+    case "neq":
+      return v !== x;
+    case "in":
+      return v !== null && (x as unknown[]).includes(v);
+    case "nin":
+      return v === null || !(x as unknown[]).includes(v);
+    case "is_empty":
+      return v === null;
+    case "is_not_empty":
+      return v !== null;
+    case "lt":
+      return v !== null && (v as number | string) < (x as number | string);
+    case "gte":
+      return v !== null && (v as number | string) >= (x as number | string);
+    case "contains":
+      return v !== null && lowerAscii(v as string).includes(lowerAscii(x as string));
   }
   throw new Error(`model: ${c.op} on ${c.field}`);
 }
@@ -89,15 +114,19 @@ function bucket(v: string | null, by: string): string | null {
   if (v === null) return null;
   const day = v.slice(0, 10);
   switch (by) {
-    case "day": return day;
+    case "day":
+      return day;
     case "week": {
       const t = new Date(`${day}T00:00:00Z`);
       t.setUTCDate(t.getUTCDate() - ((t.getUTCDay() + 6) % 7));
       return t.toISOString().slice(0, 10);
     }
-    case "month": return `${v.slice(0, 7)}-01`;
-    case "quarter": return `${v.slice(0, 5)}${String(Math.floor((Number(v.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, "0")}-01`;
-    default: return `${v.slice(0, 4)}-01-01`;
+    case "month":
+      return `${v.slice(0, 7)}-01`;
+    case "quarter":
+      return `${v.slice(0, 5)}${String(Math.floor((Number(v.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, "0")}-01`;
+    default:
+      return `${v.slice(0, 4)}-01-01`;
   }
 }
 
@@ -119,7 +148,8 @@ function compareKey(g: Group, a: unknown, b: unknown): number {
   return (a as string) < (b as string) ? -1 : 1;
 }
 
-const exact = (n: bigint): number | string => (n > BigInt(MAX_SAFE) || n < -BigInt(MAX_SAFE) ? n.toString() : Number(n));
+const exact = (n: bigint): number | string =>
+  n > BigInt(MAX_SAFE) || n < -BigInt(MAX_SAFE) ? n.toString() : Number(n);
 function halfEven(n: bigint, d: bigint): bigint {
   // floor((2n + d) / 2d) with ties to even, written independently of the server's version.
   const q = n / d;
@@ -139,11 +169,14 @@ function measure(m: Measure, group: Row[]): unknown {
       const xs = by.get(currency)!;
       const sum = xs.reduce((s, x) => s + BigInt(x), 0n);
       if (m.op === "sum") return { amount: exact(sum), currency };
-      if (m.op === "avg") return { amount: exact(halfEven(sum, BigInt(xs.length))), currency, sum: exact(sum), count: xs.length };
+      if (m.op === "avg")
+        return { amount: exact(halfEven(sum, BigInt(xs.length))), currency, sum: exact(sum), count: xs.length };
       return { amount: m.op === "min" ? Math.min(...xs) : Math.max(...xs), currency };
     });
   }
-  const xs = group.map((r) => (r as unknown as Record<string, unknown>)[f]).filter((x) => x !== null) as (number | string)[];
+  const xs = group.map((r) => (r as unknown as Record<string, unknown>)[f]).filter((x) => x !== null) as (
+    number | string
+  )[];
   if (xs.length === 0) return null;
   if (m.op === "min") return xs.reduce((a, b) => (b < a ? b : a));
   if (m.op === "max") return xs.reduce((a, b) => (b > a ? b : a));
@@ -157,9 +190,16 @@ function measure(m: Measure, group: Row[]): unknown {
 }
 
 const measureName = (m: Measure) => (m.op === "count" ? "count" : `${m.op}:${m.field}`);
-const values = (measures: Measure[], group: Row[]) => Object.fromEntries(measures.map((m) => [measureName(m), measure(m, group)]));
+const values = (measures: Measure[], group: Row[]) =>
+  Object.fromEntries(measures.map((m) => [measureName(m), measure(m, group)]));
 
-interface Query { filter?: Node; groupBy: Group[]; measures: Measure[]; sort?: { measure: "count"; direction: "asc" | "desc" }[]; limit?: number }
+interface Query {
+  filter?: Node;
+  groupBy: Group[];
+  measures: Measure[];
+  sort?: { measure: "count"; direction: "asc" | "desc" }[];
+  limit?: number;
+}
 
 function model(visible: Row[], q: Query) {
   const selected = q.filter ? visible.filter((r) => evalNode(r, q.filter!)) : visible;
@@ -184,7 +224,10 @@ function model(visible: Row[], q: Query) {
   });
   const limit = q.limit ?? 1000;
   return {
-    groups: list.slice(0, limit).map((g) => ({ key: Object.fromEntries(q.groupBy.map((k, i) => [groupField(k), g.key[i]])), values: values(q.measures, g.rows) })),
+    groups: list.slice(0, limit).map((g) => ({
+      key: Object.fromEntries(q.groupBy.map((k, i) => [groupField(k), g.key[i]])),
+      values: values(q.measures, g.rows),
+    })),
     truncated: list.length > limit,
     totals: values(q.measures, selected),
   };
@@ -194,7 +237,8 @@ function model(visible: Row[], q: Query) {
 
 function condArb(): fc.Arbitrary<Cond> {
   const owners = [...Object.values(people).map((p) => p.id)];
-  const c = (field: string, ops: string[], value: fc.Arbitrary<unknown>) => fc.record({ field: fc.constant(field), op: fc.constantFrom(...ops), value });
+  const c = (field: string, ops: string[], value: fc.Arbitrary<unknown>) =>
+    fc.record({ field: fc.constant(field), op: fc.constantFrom(...ops), value });
   const empty = (field: string) => fc.constantFrom<Cond>({ field, op: "is_empty" }, { field, op: "is_not_empty" });
   return fc.oneof(
     c("s", ["eq", "neq"], fc.constantFrom(...CHOICES)),
@@ -214,20 +258,43 @@ function condArb(): fc.Arbitrary<Cond> {
 
 function filterArb(): fc.Arbitrary<Node | undefined> {
   const cond = condArb();
-  const group = fc.oneof(cond, fc.array(cond, { minLength: 0, maxLength: 3 }).map((and) => ({ and })), fc.array(cond, { minLength: 1, maxLength: 3 }).map((or) => ({ or })));
-  return fc.option(fc.oneof(group, fc.array(group, { minLength: 1, maxLength: 2 }).map((and) => ({ and }))), { nil: undefined, freq: 3 });
+  const group = fc.oneof(
+    cond,
+    fc.array(cond, { minLength: 0, maxLength: 3 }).map((and) => ({ and })),
+    fc.array(cond, { minLength: 1, maxLength: 3 }).map((or) => ({ or })),
+  );
+  return fc.option(
+    fc.oneof(
+      group,
+      fc.array(group, { minLength: 1, maxLength: 2 }).map((and) => ({ and })),
+    ),
+    { nil: undefined, freq: 3 },
+  );
 }
 
 const BY = ["day", "week", "month", "quarter", "year"];
 const groupArb: fc.Arbitrary<Group[]> = fc
   .shuffledSubarray(["s", "owner", "b", "t", "d", "dt"], { minLength: 0, maxLength: 2 })
-  .chain((fields) => fc.tuple(...fields.map((f) => ((f === "d" || f === "dt") ? fc.oneof(fc.constant<Group>(f), fc.constantFrom(...BY).map((by): Group => ({ field: f, by }))) : fc.constant<Group>(f)))));
+  .chain((fields) =>
+    fc.tuple(
+      ...fields.map((f) =>
+        f === "d" || f === "dt"
+          ? fc.oneof(
+              fc.constant<Group>(f),
+              fc.constantFrom(...BY).map((by): Group => ({ field: f, by })),
+            )
+          : fc.constant<Group>(f),
+      ),
+    ),
+  );
 
 const MEASURES: Measure[] = [
   ...["amt", "n", "p", "r"].flatMap((field) => ["sum", "avg", "min", "max"].map((op) => ({ op, field }))),
   ...["d", "dt"].flatMap((field) => ["min", "max"].map((op) => ({ op, field }))),
 ];
-const measuresArb: fc.Arbitrary<Measure[]> = fc.tuple(fc.boolean(), fc.subarray(MEASURES, { minLength: 0, maxLength: 6 })).map(([count, rest]) => (count || rest.length === 0 ? [{ op: "count" }, ...rest] : rest));
+const measuresArb: fc.Arbitrary<Measure[]> = fc
+  .tuple(fc.boolean(), fc.subarray(MEASURES, { minLength: 0, maxLength: 6 }))
+  .map(([count, rest]) => (count || rest.length === 0 ? [{ op: "count" }, ...rest] : rest));
 
 const queryArb = () =>
   fc.record(
@@ -236,7 +303,10 @@ const queryArb = () =>
       filter: filterArb(),
       groupBy: groupArb,
       measures: measuresArb,
-      sort: fc.option(fc.constantFrom<"asc" | "desc">("asc", "desc").map((direction) => [{ measure: "count" as const, direction }]), { nil: undefined }),
+      sort: fc.option(
+        fc.constantFrom<"asc" | "desc">("asc", "desc").map((direction) => [{ measure: "count" as const, direction }]),
+        { nil: undefined },
+      ),
       limit: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined, freq: 2 }),
     },
     { requiredKeys: ["caller", "groupBy", "measures"] },
@@ -271,8 +341,19 @@ beforeAll(async () => {
     const u = await createUser([r]);
     return { id: u.user.id, client: api(await login(u.email, u.password)) };
   };
-  const u1 = await make(role.rep), u2 = await make(role.rep), u3 = await make(role.rep), mgr = await make(role.mgr), ruled = await make(role.ruled);
-  expect((await admin.post("/admin/teams", { name: `agp_${sfx()}`, members: [{ user: mgr.id, lead: true }, { user: u1.id }, { user: u2.id }] })).status).toBe(201);
+  const u1 = await make(role.rep),
+    u2 = await make(role.rep),
+    u3 = await make(role.rep),
+    mgr = await make(role.mgr),
+    ruled = await make(role.ruled);
+  expect(
+    (
+      await admin.post("/admin/teams", {
+        name: `agp_${sfx()}`,
+        members: [{ user: mgr.id, lead: true }, { user: u1.id }, { user: u2.id }],
+      })
+    ).status,
+  ).toBe(201);
   const team = new Set([mgr.id, u1.id, u2.id]);
   people.admin = { id: a.user.id, client: admin, sees: () => true };
   people.u1 = { ...u1, sees: (r) => r.owner === u1.id };
@@ -298,7 +379,21 @@ beforeAll(async () => {
   });
   expect(res.status, res.text).toBe(201);
   const grant = (read: unknown) => ({ read, create: "none", update: "none", delete: "none", defaultField: "read" });
-  for (const [r, read] of [[role.rep, "own"], [role.mgr, "team"], [role.ruled, { rule: { or: [{ field: "s", op: "eq", value: "a" }, { field: "owner", op: "eq", value: "$user.id" }] } }]] as const) {
+  for (const [r, read] of [
+    [role.rep, "own"],
+    [role.mgr, "team"],
+    [
+      role.ruled,
+      {
+        rule: {
+          or: [
+            { field: "s", op: "eq", value: "a" },
+            { field: "owner", op: "eq", value: "$user.id" },
+          ],
+        },
+      },
+    ],
+  ] as const) {
     const g = await admin.request("PUT", `/admin/roles/${r}/grants/${table}`, grant(read));
     expect(g.status, g.text).toBe(200);
   }
@@ -316,7 +411,15 @@ describe("aggregates equal an in-memory aggregation of the rows the caller may s
   it("each caller lists exactly the rows its grant allows (the ground the property stands on)", async () => {
     for (const [name, p] of Object.entries(people)) {
       const res = await p.client.get(`/tables/${table}/records?limit=1000`);
-      expect(res.body.records.map((r: Row) => r.id).sort((x: number, y: number) => x - y), name).toEqual(rows.filter(p.sees).map((r) => r.id).sort((x, y) => x - y));
+      expect(
+        res.body.records.map((r: Row) => r.id).sort((x: number, y: number) => x - y),
+        name,
+      ).toEqual(
+        rows
+          .filter(p.sees)
+          .map((r) => r.id)
+          .sort((x, y) => x - y),
+      );
     }
   });
 
@@ -324,7 +427,10 @@ describe("aggregates equal an in-memory aggregation of the rows the caller may s
     await fc.assert(
       fc.asyncProperty(queryArb(), async ({ caller, ...query }) => {
         // Sorting by count needs count among the measures (the API refuses an unknown measure).
-        const q = query.sort && !query.measures.some((m) => m.op === "count") ? { ...query, measures: [{ op: "count" }, ...query.measures] } : query;
+        const q =
+          query.sort && !query.measures.some((m) => m.op === "count")
+            ? { ...query, measures: [{ op: "count" }, ...query.measures] }
+            : query;
         const p = people[caller]!;
         const body = { ...q, totals: true };
         const res = await p.client.post(`/tables/${table}/aggregate`, body);
@@ -336,7 +442,12 @@ describe("aggregates equal an in-memory aggregation of the rows the caller may s
         const list = await p.client.get(`/tables/${table}/records?limit=1000${qs}`);
         expect(list.status, list.text).toBe(200);
         const listedIds = new Set(list.body.records.map((r: Row) => r.id));
-        expect(res.body.totals).toEqual(model(rows.filter((r) => listedIds.has(r.id)), { ...q, filter: undefined }).totals);
+        expect(res.body.totals).toEqual(
+          model(
+            rows.filter((r) => listedIds.has(r.id)),
+            { ...q, filter: undefined },
+          ).totals,
+        );
       }),
       { numRuns: 80 },
     );

@@ -9,7 +9,10 @@ const PROBLEM = "application/problem+json";
 const key = (s: string) => new TextEncoder().encode(s);
 
 /** A token like the real one but with parts overridden, to probe each check in verifyAccessToken. */
-function forge(sub: string, opts: { secret?: string; issuer?: string; audience?: string; exp?: number | null; iat?: number; alg?: string } = {}) {
+function forge(
+  sub: string,
+  opts: { secret?: string; issuer?: string; audience?: string; exp?: number | null; iat?: number; alg?: string } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   const jwt = new SignJWT({ email: "x@test.example", name: "X", roles: ["admin"] })
     .setProtectedHeader({ alg: opts.alg ?? "HS256" })
@@ -33,14 +36,22 @@ async function expect401(token: string, detail?: RegExp) {
 describe("passwords", () => {
   it("hashes in the documented format and verifies round trip", async () => {
     const stored = await hashPassword("correct horse");
-    expect(stored).toMatch(new RegExp(`^pbkdf2-sha256\\$${PBKDF2_ITERATIONS}\\$[A-Za-z0-9_-]{22}\\$[A-Za-z0-9_-]{43}$`));
+    expect(stored).toMatch(
+      new RegExp(`^pbkdf2-sha256\\$${PBKDF2_ITERATIONS}\\$[A-Za-z0-9_-]{22}\\$[A-Za-z0-9_-]{43}$`),
+    );
     expect(await verifyPassword("correct horse", stored)).toBe(true);
     expect(await verifyPassword("correct horsE", stored)).toBe(false);
     expect(await hashPassword("correct horse")).not.toBe(stored); // random salt
   });
 
   it("treats unparseable or out-of-range stored values as a mismatch, not an error", async () => {
-    for (const bad of ["", "plain", "pbkdf2-sha256$x$a$b", "pbkdf2-sha256$1000000$AAAAAAAAAAAAAAAAAAAAAA$" + "A".repeat(43), "md5$1$a$b"]) {
+    for (const bad of [
+      "",
+      "plain",
+      "pbkdf2-sha256$x$a$b",
+      "pbkdf2-sha256$1000000$AAAAAAAAAAAAAAAAAAAAAA$" + "A".repeat(43),
+      "md5$1$a$b",
+    ]) {
       expect(await verifyPassword("pw", bad)).toBe(false);
     }
   });
@@ -80,7 +91,7 @@ describe("POST /api/auth/login", () => {
   });
 
   it("answers an SQL-injection-shaped email with 401, not 500", async () => {
-    for (const email of ["' OR 1=1 --", "a@b.c' OR '1'='1", "x\"); DROP TABLE sg_users; --"]) {
+    for (const email of ["' OR 1=1 --", "a@b.c' OR '1'='1", 'x"); DROP TABLE sg_users; --']) {
       const res = await api().post("/auth/login", { email, password: "' OR '1'='1" });
       expect(res.status).toBe(401);
     }
@@ -101,7 +112,9 @@ describe("POST /api/auth/login", () => {
   });
 
   it("rejects a non-JSON content type with 415", async () => {
-    const res = await api().post("/auth/login", "email=a&password=b", { "content-type": "application/x-www-form-urlencoded" });
+    const res = await api().post("/auth/login", "email=a&password=b", {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(res.status).toBe(415);
   });
 
@@ -166,11 +179,24 @@ describe("access tokens", () => {
     const [, p] = token.split(".");
     const header = base64url.encode(JSON.stringify({ alg: "RS256", typ: "JWT" }));
     // The classic confusion: an HMAC over the new header with the shared secret, presented as RS256.
-    const mac = await crypto.subtle.sign("HMAC", await crypto.subtle.importKey("raw", key(testEnv.TOKEN_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), key(`${header}.${p}`));
+    const mac = await crypto.subtle.sign(
+      "HMAC",
+      await crypto.subtle.importKey("raw", key(testEnv.TOKEN_SECRET), { name: "HMAC", hash: "SHA-256" }, false, [
+        "sign",
+      ]),
+      key(`${header}.${p}`),
+    );
     await expect401(`${header}.${p}.${base64url.encode(new Uint8Array(mac))}`, /algorithm/);
     const { privateKey } = await generateKeyPair("RS256");
     const now = Math.floor(Date.now() / 1000);
-    const rsa = await new SignJWT({}).setProtectedHeader({ alg: "RS256" }).setIssuer("salesgrid").setAudience("salesgrid-api").setSubject(user.id).setIssuedAt(now).setExpirationTime(now + 600).sign(privateKey);
+    const rsa = await new SignJWT({})
+      .setProtectedHeader({ alg: "RS256" })
+      .setIssuer("salesgrid")
+      .setAudience("salesgrid-api")
+      .setSubject(user.id)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(privateKey);
     await expect401(rsa, /algorithm/);
   });
 
@@ -189,7 +215,9 @@ describe("access tokens", () => {
   it("rejects a token issued before the user's sessions_valid_after, and accepts one issued after", async () => {
     const { user } = await userWithToken();
     const now = Math.floor(Date.now() / 1000);
-    await testEnv.DB.prepare("UPDATE sg_users SET sessions_valid_after = ? WHERE id = ?").bind(new Date((now - 30) * 1000).toISOString(), user.id).run();
+    await testEnv.DB.prepare("UPDATE sg_users SET sessions_valid_after = ? WHERE id = ?")
+      .bind(new Date((now - 30) * 1000).toISOString(), user.id)
+      .run();
     await expect401(await forge(user.id, { iat: now - 60 }), /session has been ended/);
     expect((await api(await forge(user.id, { iat: now - 10 })).get("/auth/me")).status).toBe(200);
   });
@@ -219,7 +247,9 @@ describe("access tokens", () => {
   it("takes roles from the database, so a role change applies at once", async () => {
     const { token, user } = await userWithToken(["sales_rep"]);
     expect((await verifyAccessToken(testEnv, token)).isAdmin).toBe(false);
-    await testEnv.DB.prepare("UPDATE sg_users SET roles = ? WHERE id = ?").bind(JSON.stringify(["admin"]), user.id).run();
+    await testEnv.DB.prepare("UPDATE sg_users SET roles = ? WHERE id = ?")
+      .bind(JSON.stringify(["admin"]), user.id)
+      .run();
     const principal = await verifyAccessToken(testEnv, token);
     expect(principal).toMatchObject({ userId: user.id, roles: ["admin"], isAdmin: true });
   });
@@ -227,8 +257,12 @@ describe("access tokens", () => {
   it("a token verified once is refused after the secret or issuer changes (the verified-token cache is bound to both)", async () => {
     const { token, user } = await userWithToken();
     expect((await verifyAccessToken(testEnv, token)).userId).toBe(user.id);
-    await expect(verifyAccessToken({ ...testEnv, TOKEN_SECRET: "another-secret-of-at-least-32-characters!" }, token)).rejects.toMatchObject({ code: "unauthenticated" });
-    await expect(verifyAccessToken({ ...testEnv, TOKEN_ISSUER: "someone-else" }, token)).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(
+      verifyAccessToken({ ...testEnv, TOKEN_SECRET: "another-secret-of-at-least-32-characters!" }, token),
+    ).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(verifyAccessToken({ ...testEnv, TOKEN_ISSUER: "someone-else" }, token)).rejects.toMatchObject({
+      code: "unauthenticated",
+    });
     // And a rejection does not poison the token for the real secret.
     expect((await verifyAccessToken(testEnv, token)).userId).toBe(user.id);
   });

@@ -15,13 +15,25 @@ import { api, createUser, login } from "./helpers";
 type Client = ReturnType<typeof api>;
 const TABLES = ["customers", "contacts", "deals", "tasks"] as const;
 type TableName = (typeof TABLES)[number];
-const OWNER_FIELD: Record<TableName, string | null> = { customers: "owner", contacts: null, deals: "owner", tasks: "assignee" };
+const OWNER_FIELD: Record<TableName, string | null> = {
+  customers: "owner",
+  contacts: null,
+  deals: "owner",
+  tasks: "assignee",
+};
 const PRIMARY: Record<TableName, string> = { customers: "name", contacts: "name", deals: "name", tasks: "title" };
 const PROBE: Record<TableName, string> = { customers: "city", contacts: "title", deals: "next_step", tasks: "title" };
 const ROLES = ["sales_manager", "sales_rep", "warehouse", "viewer"] as const;
 
-interface Actor { role: string; id: string; client: Client }
-interface Row { id: number; owner: string }
+interface Actor {
+  role: string;
+  id: string;
+  client: Client;
+}
+interface Row {
+  id: number;
+  owner: string;
+}
 
 let admin: Client;
 const actors: Record<string, Actor> = {};
@@ -30,7 +42,15 @@ const MARK = `mx${crypto.randomUUID().slice(0, 6)}`;
 
 async function seedDemo() {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request("http://x/api/dev/seed", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), { ...env, DEV_SEED: "1" } as never, ctx);
+  const res = await worker.fetch(
+    new Request("http://x/api/dev/seed", {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    }),
+    { ...env, DEV_SEED: "1" } as never,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return (await res.json()) as { users: { id: string; email: string; role: string }[] };
 }
@@ -48,7 +68,8 @@ function expected(actor: Actor, table: TableName, op: "read" | "update" | "delet
   const level = levelOf(actor.role, table, op);
   if (typeof level === "object") {
     const rule = level.rule as { field?: string; op?: string };
-    if (table === "contacts" && rule.field === "customer" && rule.op === "readable") return expected(actor, "customers", "read", owner);
+    if (table === "contacts" && rule.field === "customer" && rule.op === "readable")
+      return expected(actor, "customers", "read", owner);
     throw new Error(`the matrix has no expectation for the rule ${JSON.stringify(level.rule)} on ${table}`);
   }
   if (level === "all") return true;
@@ -64,11 +85,15 @@ async function makeRows(table: TableName, tag: string): Promise<Row[]> {
     // contacts are owned by whoever created them: each actor that may create makes one; the admin one more.
     // Each is linked to a customer its creator owns.
     const creators = [...Object.values(actors), { id: adminId, client: admin, role: "admin" }];
-    const customers = await admin.post("/tables/customers/records", { records: creators.map((a) => ({ fields: { name: `${MARK} ${tag} of ${a.role}`, owner: a.id } })) });
+    const customers = await admin.post("/tables/customers/records", {
+      records: creators.map((a) => ({ fields: { name: `${MARK} ${tag} of ${a.role}`, owner: a.id } })),
+    });
     expect(customers.status, customers.text).toBe(201);
     const rows: Row[] = [];
     for (const [i, a] of creators.entries()) {
-      const r = await a.client.post(`/tables/${table}/records`, { fields: { [PRIMARY[table]]: `${MARK} ${tag} ${a.role}`, customer: [customers.body.records[i].id] } });
+      const r = await a.client.post(`/tables/${table}/records`, {
+        fields: { [PRIMARY[table]]: `${MARK} ${tag} ${a.role}`, customer: [customers.body.records[i].id] },
+      });
       if (r.status === 201) rows.push({ id: r.body.record.id, owner: a.id });
     }
     return rows;
@@ -89,13 +114,20 @@ beforeAll(async () => {
   adminId = seeded.users.find((u) => u.role === "admin")!.id;
   for (const role of ROLES) {
     const demo = DEMO_USERS.find((u) => u.role === role);
-    if (demo) actors[role] = { role, id: seeded.users.find((u) => u.email === demo.email)!.id, client: api(await login(demo.email, demo.password)) };
+    if (demo)
+      actors[role] = {
+        role,
+        id: seeded.users.find((u) => u.email === demo.email)!.id,
+        client: api(await login(demo.email, demo.password)),
+      };
     else {
       const u = await createUser([role]);
       actors[role] = { role, id: u.user.id, client: api(await login(u.email, u.password)) };
     }
   }
-  const members = await env.DB.prepare("SELECT user_id FROM sg_team_members WHERE team_id = 'team_east'").all<{ user_id: string }>();
+  const members = await env.DB.prepare("SELECT user_id FROM sg_team_members WHERE team_id = 'team_east'").all<{
+    user_id: string;
+  }>();
   team = members.results.map((m) => m.user_id);
 });
 
@@ -104,8 +136,13 @@ describe.each(ROLES)("role %s", (role) => {
     it("lists, counts, gets and searches exactly the rows its read grant allows", async () => {
       const actor = actors[role]!;
       const rows = await makeRows(table, `read-${role}`);
-      const mine = rows.filter((r) => expected(actor, table, "read", r.owner)).map((r) => r.id).sort((a, b) => a - b);
-      const list = await actor.client.get(`/tables/${table}/records?limit=1000&count=true&filter=${encodeURIComponent(JSON.stringify({ field: PRIMARY[table], op: "contains", value: `${MARK} read-${role}` }))}`);
+      const mine = rows
+        .filter((r) => expected(actor, table, "read", r.owner))
+        .map((r) => r.id)
+        .sort((a, b) => a - b);
+      const list = await actor.client.get(
+        `/tables/${table}/records?limit=1000&count=true&filter=${encodeURIComponent(JSON.stringify({ field: PRIMARY[table], op: "contains", value: `${MARK} read-${role}` }))}`,
+      );
       if (levelOf(role, table, "read") === "none") {
         expect(list.status).toBe(403);
         expect(list.body.errors[0].field).toBe(`read records of ${table}`);
@@ -114,14 +151,26 @@ describe.each(ROLES)("role %s", (role) => {
       expect(list.status, list.text).toBe(200);
       expect(list.body.records.map((r: any) => r.id).sort((a: number, b: number) => a - b)).toEqual(mine);
       expect(list.body.total).toBe(mine.length);
-      const search = await actor.client.get(`/tables/${table}/records?limit=1000&q=${encodeURIComponent(`read-${role}`)}`);
-      expect(search.body.records.map((r: any) => r.id).filter((id: number) => rows.some((r) => r.id === id)).sort((a: number, b: number) => a - b)).toEqual(mine);
-      for (const r of rows) expect((await actor.client.get(`/tables/${table}/records/${r.id}`)).status).toBe(mine.includes(r.id) ? 200 : 404);
+      const search = await actor.client.get(
+        `/tables/${table}/records?limit=1000&q=${encodeURIComponent(`read-${role}`)}`,
+      );
+      expect(
+        search.body.records
+          .map((r: any) => r.id)
+          .filter((id: number) => rows.some((r) => r.id === id))
+          .sort((a: number, b: number) => a - b),
+      ).toEqual(mine);
+      for (const r of rows)
+        expect((await actor.client.get(`/tables/${table}/records/${r.id}`)).status).toBe(
+          mine.includes(r.id) ? 200 : 404,
+        );
     });
 
     it("creates only where its create grant allows", async () => {
       const actor = actors[role]!;
-      const r = await actor.client.post(`/tables/${table}/records`, { fields: { [PRIMARY[table]]: `${MARK} create-${role}` } });
+      const r = await actor.client.post(`/tables/${table}/records`, {
+        fields: { [PRIMARY[table]]: `${MARK} create-${role}` },
+      });
       expect(r.status, r.text).toBe(levelOf(role, table, "create") === "none" ? 403 : 201);
     });
 
@@ -131,12 +180,18 @@ describe.each(ROLES)("role %s", (role) => {
         const rows = await makeRows(table, `${op}-${role}`);
         for (const row of rows) {
           const current = (await admin.get(`/tables/${table}/records/${row.id}`)).body.record;
-          const res = op === "update"
-            ? await actor.client.patch(`/tables/${table}/records/${row.id}`, { version: current.version, fields: { [PRIMARY[table]]: `${MARK} touched` } })
-            : await actor.client.delete(`/tables/${table}/records/${row.id}`);
+          const res =
+            op === "update"
+              ? await actor.client.patch(`/tables/${table}/records/${row.id}`, {
+                  version: current.version,
+                  fields: { [PRIMARY[table]]: `${MARK} touched` },
+                })
+              : await actor.client.delete(`/tables/${table}/records/${row.id}`);
           const allowed = expected(actor, table, op, row.owner);
           const readable = expected(actor, table, "read", row.owner);
-          expect(res.status, `${op} ${row.owner === actor.id ? "own" : "other"}: ${res.text}`).toBe(allowed ? 200 : levelOf(role, table, op) === "none" || readable ? 403 : 404);
+          expect(res.status, `${op} ${row.owner === actor.id ? "own" : "other"}: ${res.text}`).toBe(
+            allowed ? 200 : levelOf(role, table, op) === "none" || readable ? 403 : 404,
+          );
           const after = await admin.get(`/tables/${table}/records/${row.id}`);
           if (!allowed) expect(after.body.record).toEqual(current);
         }
@@ -145,62 +200,84 @@ describe.each(ROLES)("role %s", (role) => {
       if (owner && levelOf(role, table, "update") === "own") {
         const [row] = (await makeRows(table, `handover-${role}`)).filter((r) => r.owner === actor.id);
         const v = (await admin.get(`/tables/${table}/records/${row!.id}`)).body.record.version;
-        const res = await actor.client.patch(`/tables/${table}/records/${row!.id}`, { version: v, fields: { [owner]: adminId } });
+        const res = await actor.client.patch(`/tables/${table}/records/${row!.id}`, {
+          version: v,
+          fields: { [owner]: adminId },
+        });
         expect(res.status, res.text).toBe(403);
         expect((await admin.get(`/tables/${table}/records/${row!.id}`)).body.record.fields[owner]).toBe(actor.id);
       }
     });
 
-    it.each(["hidden", "read", "write"] as const)("treats the probe field at access level %s as that level everywhere", async (access) => {
-      const actor = actors[role]!;
-      if (levelOf(role, table, "read") === "none") return expect(levelOf(role, table, "read")).toBe("none");
-      const t = (await admin.get(`/meta/tables/${table}`)).body.table;
-      const probe = t.fields.find((f: any) => f.name === PROBE[table]);
-      const original = await env.DB.prepare("SELECT fields FROM sg_grants WHERE role = ?1 AND table_id = ?2").bind(role, t.id).first<{ fields: string }>();
-      const set = async (fields: string) => {
-        await env.DB.batch([
-          env.DB.prepare("UPDATE sg_grants SET fields = ?1 WHERE role = ?2 AND table_id = ?3").bind(fields, role, t.id),
-          env.DB.prepare("UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'"),
-        ]);
-      };
-      await set(JSON.stringify({ ...JSON.parse(original!.fields), [probe.id]: access }));
-      try {
-        const secret = `${MARK}-secret-${role}-${table}-${access}`;
-        const rows = await makeRows(table, `field-${access}-${role}`);
-        const target = rows.find((r) => expected(actor, table, "read", r.owner))!;
-        const v = (await admin.get(`/tables/${table}/records/${target.id}`)).body.record.version;
-        if (PROBE[table] !== PRIMARY[table]) await admin.patch(`/tables/${table}/records/${target.id}`, { version: v, fields: { [PROBE[table]]: secret } });
-        const got = await actor.client.get(`/tables/${table}/records/${target.id}`);
-        const filter = encodeURIComponent(JSON.stringify({ field: PROBE[table], op: "is_not_empty" }));
-        const filtered = await actor.client.get(`/tables/${table}/records?count=true&filter=${filter}`);
-        const sorted = await actor.client.get(`/tables/${table}/records?sort=${PROBE[table]}`);
-        const searched = await actor.client.get(`/tables/${table}/records?count=true&q=${encodeURIComponent(secret)}`);
-        const meta = await actor.client.get(`/meta/tables/${table}`);
-        const schema = await actor.client.get(`/meta/tables/${table}/schema`);
-        if (access === "hidden") {
-          expect(got.body.record.fields).not.toHaveProperty(PROBE[table]);
-          expect(got.text).not.toContain(secret);
-          expect(filtered.status).toBe(400);
-          expect(sorted.status).toBe(400);
-          if (PROBE[table] !== PRIMARY[table]) expect(searched.body.total).toBe(0);
-          expect(meta.body.table.fields.map((f: any) => f.name)).not.toContain(PROBE[table]);
-          expect(Object.keys(schema.body.schema.properties)).not.toContain(PROBE[table]);
-        } else {
-          expect(got.body.record.fields).toHaveProperty(PROBE[table]);
-          expect(filtered.status).toBe(200);
-          expect(sorted.status).toBe(200);
-          if (PROBE[table] !== PRIMARY[table]) expect(searched.body.total).toBe(1);
+    it.each(["hidden", "read", "write"] as const)(
+      "treats the probe field at access level %s as that level everywhere",
+      async (access) => {
+        const actor = actors[role]!;
+        if (levelOf(role, table, "read") === "none") return expect(levelOf(role, table, "read")).toBe("none");
+        const t = (await admin.get(`/meta/tables/${table}`)).body.table;
+        const probe = t.fields.find((f: any) => f.name === PROBE[table]);
+        const original = await env.DB.prepare("SELECT fields FROM sg_grants WHERE role = ?1 AND table_id = ?2")
+          .bind(role, t.id)
+          .first<{ fields: string }>();
+        const set = async (fields: string) => {
+          await env.DB.batch([
+            env.DB.prepare("UPDATE sg_grants SET fields = ?1 WHERE role = ?2 AND table_id = ?3").bind(
+              fields,
+              role,
+              t.id,
+            ),
+            env.DB.prepare("UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'"),
+          ]);
+        };
+        await set(JSON.stringify({ ...JSON.parse(original!.fields), [probe.id]: access }));
+        try {
+          const secret = `${MARK}-secret-${role}-${table}-${access}`;
+          const rows = await makeRows(table, `field-${access}-${role}`);
+          const target = rows.find((r) => expected(actor, table, "read", r.owner))!;
+          const v = (await admin.get(`/tables/${table}/records/${target.id}`)).body.record.version;
+          if (PROBE[table] !== PRIMARY[table])
+            await admin.patch(`/tables/${table}/records/${target.id}`, {
+              version: v,
+              fields: { [PROBE[table]]: secret },
+            });
+          const got = await actor.client.get(`/tables/${table}/records/${target.id}`);
+          const filter = encodeURIComponent(JSON.stringify({ field: PROBE[table], op: "is_not_empty" }));
+          const filtered = await actor.client.get(`/tables/${table}/records?count=true&filter=${filter}`);
+          const sorted = await actor.client.get(`/tables/${table}/records?sort=${PROBE[table]}`);
+          const searched = await actor.client.get(
+            `/tables/${table}/records?count=true&q=${encodeURIComponent(secret)}`,
+          );
+          const meta = await actor.client.get(`/meta/tables/${table}`);
+          const schema = await actor.client.get(`/meta/tables/${table}/schema`);
+          if (access === "hidden") {
+            expect(got.body.record.fields).not.toHaveProperty(PROBE[table]);
+            expect(got.text).not.toContain(secret);
+            expect(filtered.status).toBe(400);
+            expect(sorted.status).toBe(400);
+            if (PROBE[table] !== PRIMARY[table]) expect(searched.body.total).toBe(0);
+            expect(meta.body.table.fields.map((f: any) => f.name)).not.toContain(PROBE[table]);
+            expect(Object.keys(schema.body.schema.properties)).not.toContain(PROBE[table]);
+          } else {
+            expect(got.body.record.fields).toHaveProperty(PROBE[table]);
+            expect(filtered.status).toBe(200);
+            expect(sorted.status).toBe(200);
+            if (PROBE[table] !== PRIMARY[table]) expect(searched.body.total).toBe(1);
+          }
+          if (levelOf(role, table, "update") !== "none" && expected(actor, table, "update", target.owner)) {
+            const version = (await admin.get(`/tables/${table}/records/${target.id}`)).body.record.version;
+            const w = await actor.client.patch(`/tables/${table}/records/${target.id}`, {
+              version,
+              fields: { [PROBE[table]]: `${MARK} written` },
+            });
+            expect(w.status, w.text).toBe(access === "write" ? 200 : access === "read" ? 403 : 422);
+            if (access === "read")
+              expect(w.body.errors[0]).toMatchObject({ field: `fields/${PROBE[table]}`, code: "read_only" });
+            expect(Object.keys(schema.body.schema.properties).includes(PROBE[table])).toBe(access === "write");
+          }
+        } finally {
+          await set(original!.fields);
         }
-        if (levelOf(role, table, "update") !== "none" && expected(actor, table, "update", target.owner)) {
-          const version = (await admin.get(`/tables/${table}/records/${target.id}`)).body.record.version;
-          const w = await actor.client.patch(`/tables/${table}/records/${target.id}`, { version, fields: { [PROBE[table]]: `${MARK} written` } });
-          expect(w.status, w.text).toBe(access === "write" ? 200 : access === "read" ? 403 : 422);
-          if (access === "read") expect(w.body.errors[0]).toMatchObject({ field: `fields/${PROBE[table]}`, code: "read_only" });
-          expect(Object.keys(schema.body.schema.properties).includes(PROBE[table])).toBe(access === "write");
-        }
-      } finally {
-        await set(original!.fields);
-      }
-    });
+      },
+    );
   });
 });

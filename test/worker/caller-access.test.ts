@@ -14,11 +14,24 @@ import { AppError } from "../../worker/errors";
 import { api, testEnv, userWithToken } from "./helpers";
 
 /** A narrowing that takes every operation away (as an embed of another table would). */
-const nothing = (a: TableAccess): TableAccess => ({ ...a, table: a.table, may: () => false, canRead: () => false, canWrite: () => false, rowFilter: a.rowFilter, reason: () => "narrowed away" });
+const nothing = (a: TableAccess): TableAccess => ({
+  ...a,
+  table: a.table,
+  may: () => false,
+  canRead: () => false,
+  canWrite: () => false,
+  rowFilter: a.rowFilter,
+  reason: () => "narrowed away",
+});
 
 async function refused(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err, `the narrowed call must be refused: ${err instanceof Error ? err.stack : String(err)}`).toBeInstanceOf(AppError);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err, `the narrowed call must be refused: ${err instanceof Error ? err.stack : String(err)}`).toBeInstanceOf(
+    AppError,
+  );
   return (err as AppError).code;
 }
 
@@ -37,11 +50,15 @@ describe("the caller's access, narrowed, in every pipeline", () => {
     expect(await refused(listRecords(ctx, table, {}))).toBe("forbidden");
     expect(await refused(getRecord(ctx, table, rec.id, {}))).toBe("forbidden");
     expect(await refused(createRecords(ctx, table, { fields: { title: "y" } }))).toBe("forbidden");
-    expect(await refused(updateRecords(ctx, table, { version: rec.version, fields: { title: "z" } }, rec.id))).toBe("forbidden");
+    expect(await refused(updateRecords(ctx, table, { version: rec.version, fields: { title: "z" } }, rec.id))).toBe(
+      "forbidden",
+    );
     expect(await refused(deleteRecords(ctx, table, [{ id: rec.id }], true))).toBe("forbidden");
     expect(await refused(aggregateRecords(ctx, table, { measures: [{ op: "count" }] }))).toBe("forbidden");
     // Nothing was written by any of them.
     const now = await a.get(`/tables/${name}/records`);
-    expect(now.body.records.map((r: { id: number; fields: { title: string } }) => [r.id, r.fields.title])).toEqual([[rec.id, "x"]]);
+    expect(now.body.records.map((r: { id: number; fields: { title: string } }) => [r.id, r.fields.title])).toEqual([
+      [rec.id, "x"],
+    ]);
   });
 });

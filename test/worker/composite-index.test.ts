@@ -23,9 +23,18 @@ beforeAll(async () => {
 
 /** Derived indexes of a physical table: name -> indexed columns. */
 async function derived(tableId: string): Promise<Record<string, string[]>> {
-  const rows = (await DB.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND name LIKE 'o\\_%' ESCAPE '\\'").bind(physicalTable(tableId)).all<{ name: string }>()).results;
+  const rows = (
+    await DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND name LIKE 'o\\_%' ESCAPE '\\'",
+    )
+      .bind(physicalTable(tableId))
+      .all<{ name: string }>()
+  ).results;
   const out: Record<string, string[]> = {};
-  for (const r of rows) out[r.name] = (await DB.prepare(`PRAGMA index_info("${r.name}")`).all<{ name: string }>()).results.map((c) => c.name);
+  for (const r of rows)
+    out[r.name] = (await DB.prepare(`PRAGMA index_info("${r.name}")`).all<{ name: string }>()).results.map(
+      (c) => c.name,
+    );
   return out;
 }
 
@@ -34,8 +43,12 @@ async function setup(readLevel: "own" | "team" = "own") {
   const res = await a.post("/meta/tables", {
     name,
     fields: [
-      { name: "title", type: "text" }, { name: "owner", type: "user" }, { name: "assignee", type: "user" },
-      { name: "amount", type: "number", indexed: true }, { name: "close", type: "date", indexed: true }, { name: "note", type: "text" },
+      { name: "title", type: "text" },
+      { name: "owner", type: "user" },
+      { name: "assignee", type: "user" },
+      { name: "amount", type: "number", indexed: true },
+      { name: "close", type: "date", indexed: true },
+      { name: "note", type: "text" },
     ],
   });
   expect(res.status, res.text).toBe(201);
@@ -49,7 +62,12 @@ async function setup(readLevel: "own" | "team" = "own") {
 }
 
 async function view(table: string, sortField: string, direction: "asc" | "desc" = "desc"): Promise<string> {
-  const res = await a.post("/meta/views", { name: uniq("v"), table, type: "grid", sort: [{ field: sortField, direction }, { field: "title" }] });
+  const res = await a.post("/meta/views", {
+    name: uniq("v"),
+    table,
+    type: "grid",
+    sort: [{ field: sortField, direction }, { field: "title" }],
+  });
   expect(res.status, res.text).toBe(201);
   return res.body.view.id as string;
 }
@@ -61,7 +79,14 @@ describe("derived owner indexes", () => {
     const rep = await userWithToken([t.role]);
     const other = await userWithToken(["viewer"]);
     for (let i = 0; i < 6; i++) {
-      const r = await a.post(`/tables/${t.name}/records`, { fields: { title: `r${i}`, owner: i % 2 ? rep.user.id : other.user.id, amount: i * 10, close: `2026-01-0${i + 1}` } });
+      const r = await a.post(`/tables/${t.name}/records`, {
+        fields: {
+          title: `r${i}`,
+          owner: i % 2 ? rep.user.id : other.user.id,
+          amount: i * 10,
+          close: `2026-01-0${i + 1}`,
+        },
+      });
       expect(r.status, r.text).toBe(201);
     }
     const list = await api(rep.token).get(`/tables/${t.name}/records?sort=-amount`);
@@ -75,8 +100,20 @@ describe("derived owner indexes", () => {
     const table = findTable(reg, t.name)!;
     const owner = table.fields.find((x) => x.name === "owner")!;
     const amount = table.fields.find((x) => x.name === "amount")!;
-    const c = compileList({ table, select: table.fields, rowFilter: { kind: "cond", field: owner, op: "in", value: [rep.user.id] }, sort: [{ field: amount, desc: true }], limit: 50 });
-    const plan = (await DB.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).bind(...c.params).all<{ detail: string }>()).results.map((r) => r.detail).join("; ");
+    const c = compileList({
+      table,
+      select: table.fields,
+      rowFilter: { kind: "cond", field: owner, op: "in", value: [rep.user.id] },
+      sort: [{ field: amount, desc: true }],
+      limit: 50,
+    });
+    const plan = (
+      await DB.prepare(`EXPLAIN QUERY PLAN ${c.sql}`)
+        .bind(...c.params)
+        .all<{ detail: string }>()
+    ).results
+      .map((r) => r.detail)
+      .join("; ");
     expect(plan).toMatch(/USING INDEX o_/);
   });
 
@@ -89,7 +126,10 @@ describe("derived owner indexes", () => {
 
     expect((await a.request("PUT", `/admin/tables/${t.name}/owner-field`, { field: "assignee" })).status).toBe(200);
     await a.get(`/tables/${t.name}/records`);
-    expect(Object.values(await derived(t.id)).map((cols) => cols[0])).toEqual([column(t.f.assignee!), column(t.f.assignee!)]);
+    expect(Object.values(await derived(t.id)).map((cols) => cols[0])).toEqual([
+      column(t.f.assignee!),
+      column(t.f.assignee!),
+    ]);
 
     expect((await a.delete(`/meta/views/${byClose}`)).status).toBe(200);
     await a.get(`/tables/${t.name}/records`);
@@ -102,7 +142,13 @@ describe("derived owner indexes", () => {
 
   it("a table without an owner field is indexed on created_by", async () => {
     const name = uniq("noowner");
-    const res = await a.post("/meta/tables", { name, fields: [{ name: "title", type: "text" }, { name: "amount", type: "number", indexed: true }] });
+    const res = await a.post("/meta/tables", {
+      name,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "amount", type: "number", indexed: true },
+      ],
+    });
     expect(res.status, res.text).toBe(201);
     const amount = (res.body.table.fields as { id: string; name: string }[]).find((x) => x.name === "amount")!.id;
     await view(name, "amount");
@@ -110,7 +156,10 @@ describe("derived owner indexes", () => {
     expect((await a.post("/admin/roles", { name: role, label: role })).status).toBe(201);
     expect((await a.request("PUT", `/admin/roles/${role}/grants/${name}`, { ...NONE, read: "own" })).status).toBe(200);
     await a.get(`/tables/${name}/records`);
-    expect(Object.values(await derived(res.body.table.id)).sort()).toEqual([["created_by"], ["created_by", column(amount)]]);
+    expect(Object.values(await derived(res.body.table.id)).sort()).toEqual([
+      ["created_by"],
+      ["created_by", column(amount)],
+    ]);
   });
 
   it("purging a field of such a table drops its derived index with the column", async () => {

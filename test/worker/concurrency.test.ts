@@ -28,7 +28,11 @@ beforeAll(async () => {
     fields: [
       { name: "title", type: "text" },
       { name: "amount", type: "currency", options: { currency: "USD" } },
-      { name: "stage", type: "single_select", options: { choices: [{ name: "open" }, { name: "won" }, { name: "lost" }] } },
+      {
+        name: "stage",
+        type: "single_select",
+        options: { choices: [{ name: "open" }, { name: "won" }, { name: "lost" }] },
+      },
     ],
   });
   expect(res.status, res.text).toBe(201);
@@ -47,11 +51,15 @@ async function newRecord(title: string) {
 }
 
 async function stored(id: number) {
-  return (await DB.prepare(`SELECT version, updated_by FROM "${phys(table.id)}" WHERE id = ?1`).bind(id).first<{ version: number; updated_by: string }>())!;
+  return (await DB.prepare(`SELECT version, updated_by FROM "${phys(table.id)}" WHERE id = ?1`)
+    .bind(id)
+    .first<{ version: number; updated_by: string }>())!;
 }
 
 async function auditCount(id: number, action: string) {
-  return (await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action = ?3").bind(table.id, id, action).first<{ n: number }>())!.n;
+  return (await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action = ?3")
+    .bind(table.id, id, action)
+    .first<{ n: number }>())!.n;
 }
 
 /** The loser's reply: 409 problem+json naming the stale version and carrying the current record. */
@@ -67,8 +75,14 @@ describe("two clients PATCH the same record with the same version", () => {
   it("lets exactly one win; the other gets 409 with the winner's record; the version moves once", async () => {
     const rec = await newRecord("contested");
     const [a, b] = await Promise.all([
-      alice.patch(`/tables/${table.name}/records/${rec.id}`, { version: rec.version, fields: { stage: "won", amount: 5000 } }),
-      bob.patch(`/tables/${table.name}/records/${rec.id}`, { version: rec.version, fields: { stage: "lost", amount: 0 } }),
+      alice.patch(`/tables/${table.name}/records/${rec.id}`, {
+        version: rec.version,
+        fields: { stage: "won", amount: 5000 },
+      }),
+      bob.patch(`/tables/${table.name}/records/${rec.id}`, {
+        version: rec.version,
+        fields: { stage: "lost", amount: 0 },
+      }),
     ]);
     const statuses = [a.status, b.status].sort();
     expect(statuses, `${a.text}\n${b.text}`).toEqual([200, 409]);
@@ -86,8 +100,16 @@ describe("two clients PATCH the same record with the same version", () => {
     for (let round = 0; round < 12; round++) {
       const rec = await newRecord(`round ${round}`);
       const results = await Promise.all([
-        alice.patch(`/tables/${table.name}/records/${rec.id}`, { version: rec.version, fields: { title: `alice ${round}` } }),
-        hops(round % 6).then(() => bob.patch(`/tables/${table.name}/records/${rec.id}`, { version: rec.version, fields: { title: `bob ${round}` } })),
+        alice.patch(`/tables/${table.name}/records/${rec.id}`, {
+          version: rec.version,
+          fields: { title: `alice ${round}` },
+        }),
+        hops(round % 6).then(() =>
+          bob.patch(`/tables/${table.name}/records/${rec.id}`, {
+            version: rec.version,
+            fields: { title: `bob ${round}` },
+          }),
+        ),
       ]);
       const ok = results.filter((r) => r.status === 200);
       const conflicts = results.filter((r) => r.status === 409);
@@ -102,7 +124,12 @@ describe("two clients PATCH the same record with the same version", () => {
     const rec = await newRecord("stampede");
     const clients = [alice, bob, admin, alice, bob, admin, alice, bob];
     const results = await Promise.all(
-      clients.map((c, i) => c.patch(`/tables/${table.name}/records/${rec.id}`, { version: rec.version, fields: { title: `writer ${i}`, amount: { amount: i, currency: "USD" } } })),
+      clients.map((c, i) =>
+        c.patch(`/tables/${table.name}/records/${rec.id}`, {
+          version: rec.version,
+          fields: { title: `writer ${i}`, amount: { amount: i, currency: "USD" } },
+        }),
+      ),
     );
     const ok = results.filter((r) => r.status === 200);
     expect(ok, results.map((r) => `${r.status} ${r.text.slice(0, 200)}`).join("\n")).toHaveLength(1);
@@ -121,10 +148,14 @@ describe("two clients PATCH the same record with the same version", () => {
       bob.patch(`/tables/${table.name}/records/${rec.id}`, { version: rec.version, fields: { title: "retitled" } }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
-    const [loser, loserClient, loserFields] = a.status === 409 ? [a, alice, { stage: "won" }] : [b, bob, { title: "retitled" }];
+    const [loser, loserClient, loserFields] =
+      a.status === 409 ? [a, alice, { stage: "won" }] : [b, bob, { title: "retitled" }];
     const current = loser.body.current;
     expect(current?.version, loser.text).toBe(rec.version + 1);
-    const retry = await loserClient.patch(`/tables/${table.name}/records/${rec.id}`, { version: current.version, fields: loserFields });
+    const retry = await loserClient.patch(`/tables/${table.name}/records/${rec.id}`, {
+      version: current.version,
+      fields: loserFields,
+    });
     expect(retry.status, retry.text).toBe(200);
     expect(retry.body.record).toMatchObject({ version: rec.version + 2, fields: { title: "retitled", stage: "won" } });
   });
@@ -132,7 +163,9 @@ describe("two clients PATCH the same record with the same version", () => {
   it("makes a concurrent bulk update and single update on the same record serialise: one whole write, the other nothing", async () => {
     const [r1, r2] = [await newRecord("bulk one"), await newRecord("bulk two")];
     const [bulk, single] = await Promise.all([
-      alice.patch(`/tables/${table.name}/records`, { records: [r1, r2].map((r) => ({ id: r.id, version: r.version, fields: { stage: "won" } })) }),
+      alice.patch(`/tables/${table.name}/records`, {
+        records: [r1, r2].map((r) => ({ id: r.id, version: r.version, fields: { stage: "won" } })),
+      }),
       bob.patch(`/tables/${table.name}/records/${r2.id}`, { version: r2.version, fields: { stage: "lost" } }),
     ]);
     expect([bulk.status, single.status].sort(), `${bulk.text}\n${single.text}`).toEqual([200, 409]);
@@ -146,7 +179,9 @@ describe("two clients PATCH the same record with the same version", () => {
       expect([v1, v2]).toEqual([r1.version, r2.version + 1]);
       expect(await auditCount(r1.id, "update")).toBe(0);
       expect(bulk.headers.get("content-type")).toContain(PROBLEM);
-      expect(bulk.body.conflicts ?? [], bulk.text).toEqual([{ index: 1, current: expect.objectContaining({ id: r2.id, version: r2.version + 1 }) }]);
+      expect(bulk.body.conflicts ?? [], bulk.text).toEqual([
+        { index: 1, current: expect.objectContaining({ id: r2.id, version: r2.version + 1 }) },
+      ]);
     }
     expect(await auditCount(r2.id, "update")).toBe(1);
   });
@@ -156,13 +191,20 @@ describe("two clients PATCH the same record with the same version", () => {
       const rec = await newRecord(`delete race ${round}`);
       // the delete starts 0 to 5 D1 round trips after the update, and the other way round
       const late = round % 6;
-      const update = () => bob.patch(`/tables/${table.name}/records/${rec.id}`, { version: rec.version, fields: { title: "edited" } });
+      const update = () =>
+        bob.patch(`/tables/${table.name}/records/${rec.id}`, { version: rec.version, fields: { title: "edited" } });
       const remove = () => alice.delete(`/tables/${table.name}/records/${rec.id}?version=${rec.version}`);
-      const [upd, del] = round < 6
-        ? await Promise.all([update(), hops(late).then(remove)])
-        : await Promise.all([hops(late).then(update), remove()]);
-      const row = await DB.prepare(`SELECT version FROM "${phys(table.id)}" WHERE id = ?1`).bind(rec.id).first<{ version: number }>();
-      expect([upd.status, del.status].filter((s) => s === 200), `round ${round}: update ${upd.status} ${upd.text}\ndelete ${del.status} ${del.text}`).toHaveLength(1);
+      const [upd, del] =
+        round < 6
+          ? await Promise.all([update(), hops(late).then(remove)])
+          : await Promise.all([hops(late).then(update), remove()]);
+      const row = await DB.prepare(`SELECT version FROM "${phys(table.id)}" WHERE id = ?1`)
+        .bind(rec.id)
+        .first<{ version: number }>();
+      expect(
+        [upd.status, del.status].filter((s) => s === 200),
+        `round ${round}: update ${upd.status} ${upd.text}\ndelete ${del.status} ${del.text}`,
+      ).toHaveLength(1);
       if (del.status === 200) {
         expect(row).toBeNull();
         expect([404, 409]).toContain(upd.status);

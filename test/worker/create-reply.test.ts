@@ -49,9 +49,22 @@ describe("bulk create reply", () => {
     const records = [
       {
         fields: {
-          title: "Ünïcode ✓ \"quoted\" \\ back", notes: "line 1\nline 2", amount: 1234.56, price: 1999, fee: { amount: 250, currency: "EUR" }, rate: 1250,
-          due: "2026-02-28", seen_at: "2026-02-28T10:11:12.345Z", done: true, stage: "won", tags: ["c", "a"], mail: "x@example.com",
-          tel: "+86 21 1234 5678", site: "https://example.com/a?b=c", stars: 4, owner: adminId,
+          title: 'Ünïcode ✓ "quoted" \\ back',
+          notes: "line 1\nline 2",
+          amount: 1234.56,
+          price: 1999,
+          fee: { amount: 250, currency: "EUR" },
+          rate: 1250,
+          due: "2026-02-28",
+          seen_at: "2026-02-28T10:11:12.345Z",
+          done: true,
+          stage: "won",
+          tags: ["c", "a"],
+          mail: "x@example.com",
+          tel: "+86 21 1234 5678",
+          site: "https://example.com/a?b=c",
+          stars: 4,
+          owner: adminId,
         },
       },
       { fields: { title: "", amount: 0, done: false, tags: [], stage: null, fee: null, amount_ignored: undefined } },
@@ -77,10 +90,18 @@ describe("bulk create reply", () => {
     const name = await table();
     const role = uniq("role");
     expect((await a.post("/admin/roles", { name: role, label: role })).status).toBe(201);
-    const grant = await a.request("PUT", `/admin/roles/${role}/grants/${name}`, { read: "own", create: "all", update: "none", delete: "none", fields: { notes: "hidden" } });
+    const grant = await a.request("PUT", `/admin/roles/${role}/grants/${name}`, {
+      read: "own",
+      create: "all",
+      update: "none",
+      delete: "none",
+      fields: { notes: "hidden" },
+    });
     expect(grant.status, grant.text).toBe(200);
     const rep = await userWithToken([role]);
-    const res = await api(rep.token).post(`/tables/${name}/records`, { records: [{ fields: { title: "mine" } }, { fields: { title: "theirs", owner: adminId } }] });
+    const res = await api(rep.token).post(`/tables/${name}/records`, {
+      records: [{ fields: { title: "mine" } }, { fields: { title: "theirs", owner: adminId } }],
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.body.records.map((r: { fields: { title: string } }) => r.fields.title)).toEqual(["mine"]);
     expect(res.body.records[0].fields).not.toHaveProperty("notes");
@@ -91,7 +112,13 @@ describe("bulk create reply", () => {
     const name = await table();
     const role = uniq("role");
     expect((await a.post("/admin/roles", { name: role, label: role })).status).toBe(201);
-    const grant = await a.request("PUT", `/admin/roles/${role}/grants/${name}`, { read: "all", create: "all", update: "none", delete: "none", fields: { notes: "hidden" } });
+    const grant = await a.request("PUT", `/admin/roles/${role}/grants/${name}`, {
+      read: "all",
+      create: "all",
+      update: "none",
+      delete: "none",
+      fields: { notes: "hidden" },
+    });
     expect(grant.status, grant.text).toBe(200);
     const rep = await userWithToken([role]);
     const r = api(rep.token);

@@ -13,7 +13,11 @@ beforeAll(async () => {
   ({ admin } = await installSalesPlugins());
 });
 
-const word = () => crypto.randomUUID().replace(/[0-9-]/g, "").slice(0, 8);
+const word = () =>
+  crypto
+    .randomUUID()
+    .replace(/[0-9-]/g, "")
+    .slice(0, 8);
 
 async function customer(client: Client, fields: Record<string, unknown>) {
   const r = await client.post("/tables/customers/records", { fields });
@@ -24,16 +28,30 @@ async function customer(client: Client, fields: Record<string, unknown>) {
 describe("duplicate detection", () => {
   it("refuses a create with the same normalised name, phone or email, listing the matches", async () => {
     const base = word();
-    const a = await customer(admin, { name: `${base} Trading Co., Ltd.`, phone: "+86 138 0000 1111", email: `Sales@${base}.example` });
-    expect(a.fields).toMatchObject({ name_key: `${base}trading`, phone_key: "13800001111", email_key: `sales@${base}.example` });
-    for (const fields of [{ name: `${base.toUpperCase()}  trading` }, { name: uniq("Other"), phone: "138-0000-1111" }, { name: uniq("Other"), email: `sales@${base.toUpperCase()}.EXAMPLE` }]) {
+    const a = await customer(admin, {
+      name: `${base} Trading Co., Ltd.`,
+      phone: "+86 138 0000 1111",
+      email: `Sales@${base}.example`,
+    });
+    expect(a.fields).toMatchObject({
+      name_key: `${base}trading`,
+      phone_key: "13800001111",
+      email_key: `sales@${base}.example`,
+    });
+    for (const fields of [
+      { name: `${base.toUpperCase()}  trading` },
+      { name: uniq("Other"), phone: "138-0000-1111" },
+      { name: uniq("Other"), email: `sales@${base.toUpperCase()}.EXAMPLE` },
+    ]) {
       const r = await admin.post("/tables/customers/records", { fields });
       expect(r.status, r.text).toBe(409);
       expect(r.body.errors[0]).toMatchObject({ field: "fields/name", code: "duplicate" });
       expect(r.body.duplicates[0].matches).toEqual([expect.objectContaining({ id: a.id, name: a.fields.name })]);
     }
     // Within one request too.
-    const twice = await admin.post("/tables/customers/records", { records: [{ fields: { name: `${base}x GmbH` } }, { fields: { name: `${base}X` } }] });
+    const twice = await admin.post("/tables/customers/records", {
+      records: [{ fields: { name: `${base}x GmbH` } }, { fields: { name: `${base}X` } }],
+    });
     expect(twice.status).toBe(409);
     expect(twice.body.errors[0].field).toBe("records/1/fields/name");
     expect(twice.body.duplicates[0].sameRequest).toEqual([{ index: 0, matchedOn: ["name"] }]);
@@ -80,12 +98,20 @@ describe("duplicate detection", () => {
     for (const [action, body, status, field] of cases) {
       const r = await admin.post(`/actions/customers/${action}`, body);
       expect(r.status, `${action} ${JSON.stringify(body)}: ${r.text}`).toBe(status);
-      if (field) expect(r.body.errors.map((e: any) => e.field), JSON.stringify(body)).toContain(field);
+      if (field)
+        expect(
+          r.body.errors.map((e: any) => e.field),
+          JSON.stringify(body),
+        ).toContain(field);
     }
     expect((await admin.post("/actions/customers/find-duplicates", "[1,")).status).toBe(400);
-    expect((await admin.post("/actions/customers/find-duplicates", { name: "x".repeat(6 * 1024 * 1024) })).status).toBe(413);
+    expect((await admin.post("/actions/customers/find-duplicates", { name: "x".repeat(6 * 1024 * 1024) })).status).toBe(
+      413,
+    );
     expect((await admin.post("/actions/..%2F..%2Fadmin/x", {})).status).toBe(404);
-    expect((await admin.request("POST", "/actions/customers/find-duplicates", { name: "x" }, { authorization: "" })).status).toBe(401);
+    expect(
+      (await admin.request("POST", "/actions/customers/find-duplicates", { name: "x" }, { authorization: "" })).status,
+    ).toBe(401);
   });
 });
 
@@ -94,13 +120,27 @@ describe("merge", () => {
     const keep = await customer(admin, { name: uniq("Keep"), tags: ["vip"] });
     const m1 = await customer(admin, { name: uniq("Dup one"), phone: "+86 21 5555 0001", tags: ["strategic"] });
     const m2 = await customer(admin, { name: uniq("Dup two"), city: "杭州" });
-    const contact = (await admin.post("/tables/contacts/records", { fields: { name: "王五", customer: [m1.id] } })).body.record;
-    const deal = (await admin.post("/tables/deals/records", { fields: { name: uniq("Deal"), customer: [m2.id] } })).body.record;
-    const act = (await admin.post("/tables/activities/records", { fields: { subject: "Call", customer: [m1.id] } })).body.record;
-    const addr = (await admin.post("/tables/customer_addresses/records", { fields: { address: "1 Road", customer: [m2.id] } })).body.record;
-    const r = await admin.post("/actions/customers/merge", { keep: keep.id, merge: [m1.id, m2.id], version: keep.version });
+    const contact = (await admin.post("/tables/contacts/records", { fields: { name: "王五", customer: [m1.id] } })).body
+      .record;
+    const deal = (await admin.post("/tables/deals/records", { fields: { name: uniq("Deal"), customer: [m2.id] } })).body
+      .record;
+    const act = (await admin.post("/tables/activities/records", { fields: { subject: "Call", customer: [m1.id] } }))
+      .body.record;
+    const addr = (
+      await admin.post("/tables/customer_addresses/records", { fields: { address: "1 Road", customer: [m2.id] } })
+    ).body.record;
+    const r = await admin.post("/actions/customers/merge", {
+      keep: keep.id,
+      merge: [m1.id, m2.id],
+      version: keep.version,
+    });
     expect(r.status, r.text).toBe(200);
-    expect(r.body.record.fields).toMatchObject({ phone: "+86 21 5555 0001", phone_key: "2155550001", city: "杭州", tags: ["vip", "strategic"] });
+    expect(r.body.record.fields).toMatchObject({
+      phone: "+86 21 5555 0001",
+      phone_key: "2155550001",
+      city: "杭州",
+      tags: ["vip", "strategic"],
+    });
     expect(r.body.record.fields.contacts).toEqual([contact.id]);
     expect(r.body.record.fields.deals).toEqual([deal.id]);
     expect(r.body.record.fields.activities).toEqual([act.id]);
@@ -121,11 +161,18 @@ describe("merge", () => {
 
   it("a single-valued link an admin added keeps the kept customer's own value, else takes the first merged one's", async () => {
     const groups = `groups_${crypto.randomUUID().slice(0, 8).replace(/-/g, "")}`;
-    expect((await admin.post("/meta/tables", { name: groups, fields: [{ name: "title", type: "text" }] })).status).toBe(201);
+    expect((await admin.post("/meta/tables", { name: groups, fields: [{ name: "title", type: "text" }] })).status).toBe(
+      201,
+    );
     const field = `grp_${crypto.randomUUID().slice(0, 8).replace(/-/g, "")}`;
-    const made = await admin.post("/meta/tables/customers/fields", { name: field, type: "link", options: { table: groups, multiple: false } });
+    const made = await admin.post("/meta/tables/customers/fields", {
+      name: field,
+      type: "link",
+      options: { table: groups, multiple: false },
+    });
     expect(made.status, made.text).toBe(201);
-    const g = async (title: string) => (await admin.post(`/tables/${groups}/records`, { fields: { title } })).body.record.id as number;
+    const g = async (title: string) =>
+      (await admin.post(`/tables/${groups}/records`, { fields: { title } })).body.record.id as number;
     const [g1, g2, g3] = [await g("one"), await g("two"), await g("three")];
     const empty = await customer(admin, { name: uniq("Keep empty") });
     const a = await customer(admin, { name: uniq("A"), [field]: [g1] });
@@ -146,8 +193,13 @@ describe("merge", () => {
   it("is all or nothing: a stale version or a missing customer changes nothing", async () => {
     const keep = await customer(admin, { name: uniq("Keep") });
     const m = await customer(admin, { name: uniq("Merge") });
-    const c = (await admin.post("/tables/contacts/records", { fields: { name: "赵六", customer: [m.id] } })).body.record;
-    const stale = await admin.post("/actions/customers/merge", { keep: keep.id, merge: [m.id], version: keep.version + 1 });
+    const c = (await admin.post("/tables/contacts/records", { fields: { name: "赵六", customer: [m.id] } })).body
+      .record;
+    const stale = await admin.post("/actions/customers/merge", {
+      keep: keep.id,
+      merge: [m.id],
+      version: keep.version + 1,
+    });
     expect(stale.status).toBe(409);
     const missing = await admin.post("/actions/customers/merge", { keep: keep.id, merge: [m.id, 999_999_999] });
     expect(missing.status).toBe(404);
@@ -173,7 +225,15 @@ describe("merge", () => {
 
 describe("grading", () => {
   it("locks a grade chosen by hand; the rule grades the others from won deals in the window", async () => {
-    const settings = { gradeRule: { enabled: true, metric: "won_amount", months: 12, currency: "CNY", thresholds: { A: 1_000_000, B: 100_000, C: 1 } } };
+    const settings = {
+      gradeRule: {
+        enabled: true,
+        metric: "won_amount",
+        months: 12,
+        currency: "CNY",
+        thresholds: { A: 1_000_000, B: 100_000, C: 1 },
+      },
+    };
     const put = await admin.request("PUT", "/admin/plugins/customers/settings", settings);
     expect(put.status, put.text).toBe(200);
     const big = await customer(admin, { name: uniq("Big") });
@@ -182,10 +242,31 @@ describe("grading", () => {
     const manual = await customer(admin, { name: uniq("Manual"), grade: "B" });
     expect(manual.fields.grade_locked).toBe(true);
     const won = (customerId: number, amount: number, currency = "CNY") =>
-      admin.post("/tables/deals/records", { fields: { name: uniq("Won"), customer: [customerId], stage: "won", amount: { amount, currency } } });
-    for (const r of await Promise.all([won(big.id, 900_000), won(big.id, 200_000), won(mid.id, 150_000), won(mid.id, 5_000_000, "USD"), won(manual.id, 9_000_000)])) expect(r.status, r.text).toBe(201);
+      admin.post("/tables/deals/records", {
+        fields: { name: uniq("Won"), customer: [customerId], stage: "won", amount: { amount, currency } },
+      });
+    for (const r of await Promise.all([
+      won(big.id, 900_000),
+      won(big.id, 200_000),
+      won(mid.id, 150_000),
+      won(mid.id, 5_000_000, "USD"),
+      won(manual.id, 9_000_000),
+    ]))
+      expect(r.status, r.text).toBe(201);
     // An old win falls outside the 12 months.
-    expect((await admin.post("/tables/deals/records", { fields: { name: uniq("Old"), customer: [none.id], stage: "won", close_date: "2020-01-01", amount: { amount: 9_000_000, currency: "CNY" } } })).status).toBe(201);
+    expect(
+      (
+        await admin.post("/tables/deals/records", {
+          fields: {
+            name: uniq("Old"),
+            customer: [none.id],
+            stage: "won",
+            close_date: "2020-01-01",
+            amount: { amount: 9_000_000, currency: "CNY" },
+          },
+        })
+      ).status,
+    ).toBe(201);
     const rep = await signedIn(["sales_rep"]);
     expect((await rep.client.post("/actions/customers/apply-grade-rule", {})).status).toBe(403);
     const r = await admin.post("/actions/customers/apply-grade-rule", {});
@@ -207,8 +288,14 @@ describe("grading", () => {
 
   it("refuses settings that do not fit the schema", async () => {
     const bad = [
-      [{ gradeRule: { enabled: "yes", metric: "won_amount", months: 12, thresholds: { A: 1, B: 1, C: 1 } } }, "gradeRule/enabled"],
-      [{ gradeRule: { enabled: true, metric: "revenue'; --", months: 12, thresholds: { A: 1, B: 1, C: 1 } } }, "gradeRule/metric"],
+      [
+        { gradeRule: { enabled: "yes", metric: "won_amount", months: 12, thresholds: { A: 1, B: 1, C: 1 } } },
+        "gradeRule/enabled",
+      ],
+      [
+        { gradeRule: { enabled: true, metric: "revenue'; --", months: 12, thresholds: { A: 1, B: 1, C: 1 } } },
+        "gradeRule/metric",
+      ],
       [{ other: 1 }, "other"],
     ] as const;
     for (const [body, field] of bad) {
@@ -223,7 +310,9 @@ describe("customer page", () => {
   it("gathers contacts, deals and activities as the caller may see them", async () => {
     const c = await customer(admin, { name: uniq("Page") });
     await admin.post("/tables/contacts/records", { fields: { name: "Ann", customer: [c.id] } });
-    await admin.post("/tables/activities/records", { fields: { subject: "Visit", kind: "visit", at: "2026-03-01T02:00:00Z", customer: [c.id] } });
+    await admin.post("/tables/activities/records", {
+      fields: { subject: "Visit", kind: "visit", at: "2026-03-01T02:00:00Z", customer: [c.id] },
+    });
     await admin.post("/tables/deals/records", { fields: { name: uniq("Page deal"), customer: [c.id] } });
     const r = await admin.post("/actions/customers/overview", { id: c.id });
     expect(r.status, r.text).toBe(200);

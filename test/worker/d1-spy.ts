@@ -52,11 +52,25 @@ export function spyDb(db: D1Database, onCall: OnCall): D1Database {
 }
 
 /** Like helpers.request, with the spied D1 binding in place of the real one. */
-export async function requestWithDb(db: D1Database, token: string, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+export async function requestWithDb(
+  db: D1Database,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiResponse> {
   const headers = new Headers({ authorization: `Bearer ${token}` });
   if (body !== undefined) headers.set("content-type", "application/json");
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`http://x/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }), { ...env, DB: db } as never, ctx);
+  const res = await worker.fetch(
+    new Request(`http://x/api${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+    { ...env, DB: db } as never,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   const text = await res.text();
   let parsed: unknown = null;

@@ -10,10 +10,14 @@ import { guardChanges } from "../../worker/query/write";
 
 const db = () => env.DB;
 const insert = (k: string) => ({ sql: "INSERT INTO t_batch (k) VALUES (?1)", params: [k] });
-const rows = async () => (await db().prepare("SELECT k FROM t_batch ORDER BY k").all<{ k: string }>()).results.map((r) => r.k);
+const rows = async () =>
+  (await db().prepare("SELECT k FROM t_batch ORDER BY k").all<{ k: string }>()).results.map((r) => r.k);
 
 async function failure(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -31,7 +35,9 @@ describe("runBatch", () => {
 
   it("a stale or missing guard is 409 and nothing of the batch is written", async () => {
     for (const reason of ["stale", "missing"] as const) {
-      const err = await failure(runBatch(db(), [insert(`g_${reason}`), guardChanges(2, reason)], { what: "The test change" }));
+      const err = await failure(
+        runBatch(db(), [insert(`g_${reason}`), guardChanges(2, reason)], { what: "The test change" }),
+      );
       expect([err.code, err.status]).toEqual(["conflict", 409]);
       expect(err.message).toMatch(/^The test change .*nothing was written/);
     }
@@ -41,7 +47,13 @@ describe("runBatch", () => {
 
   it("a stale guard lets the caller answer with its own 409 (the current rows)", async () => {
     const own = new AppError("version_conflict", "mine");
-    const err = await failure(runBatch(db(), [insert("s1"), guardChanges(2, "stale")], { onStale: async () => { throw own; } }));
+    const err = await failure(
+      runBatch(db(), [insert("s1"), guardChanges(2, "stale")], {
+        onStale: async () => {
+          throw own;
+        },
+      }),
+    );
     expect(err).toBe(own);
   });
 
@@ -56,12 +68,20 @@ describe("runBatch", () => {
     const err = await failure(runBatch(db(), [insert("u2"), insert("u1")], { what: "Naming it" }));
     expect([err.code, err.status]).toEqual(["conflict", 409]);
     expect(await rows()).not.toContain("u2");
-    const own = await failure(runBatch(db(), [insert("u1")], { onUnique: () => new AppError("conflict", "The name is taken", [{ field: "name", code: "taken", message: "taken" }]) }));
+    const own = await failure(
+      runBatch(db(), [insert("u1")], {
+        onUnique: () =>
+          new AppError("conflict", "The name is taken", [{ field: "name", code: "taken", message: "taken" }]),
+      }),
+    );
     expect(own.errors[0]!.field).toBe("name");
   });
 
   it("other failures pass through unchanged", async () => {
-    const err = await runBatch(db(), [{ sql: "SELECT * FROM no_such_table", params: [] }]).then(() => null, (e: unknown) => e);
+    const err = await runBatch(db(), [{ sql: "SELECT * FROM no_such_table", params: [] }]).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).not.toBeInstanceOf(AppError);
     expect(String(err)).toMatch(/no such table/);
   });

@@ -6,7 +6,11 @@ import { api, login } from "./helpers";
 
 async function seed(devSeed: string, body = "{}") {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request("http://x/api/dev/seed", { method: "POST", headers: { "content-type": "application/json" }, body }), { ...env, DEV_SEED: devSeed } as never, ctx);
+  const res = await worker.fetch(
+    new Request("http://x/api/dev/seed", { method: "POST", headers: { "content-type": "application/json" }, body }),
+    { ...env, DEV_SEED: devSeed } as never,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return { status: res.status, body: (await res.json()) as any };
 }
@@ -24,10 +28,14 @@ describe("demo workspace seeding", () => {
     expect(first.status).toBe(200);
     expect(first.body.seeded).toBe(true);
     expect(first.body.users.map((u: any) => u.email)).toEqual(DEMO_USERS.map((u) => u.email));
-    const tables = await env.DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE deleted_at IS NULL").first<{ n: number }>();
+    const tables = await env.DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE deleted_at IS NULL").first<{
+      n: number;
+    }>();
     const again = await seed("1");
     expect(again.body.seeded).toBe(false);
-    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE deleted_at IS NULL").first<{ n: number }>()).toEqual(tables);
+    expect(
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE deleted_at IS NULL").first<{ n: number }>(),
+    ).toEqual(tables);
 
     // Each demo role sees its role's rows: a rep their own deals, the manager the team's, warehouse no deals.
     const admin = api(await login(demo("admin").email, demo("admin").password));
@@ -36,13 +44,17 @@ describe("demo workspace seeding", () => {
     const rep2 = ids[demo("sales_rep", 1).email];
     const outsider = ids[demo("admin").email];
     const made = await admin.post("/tables/deals/records", {
-      records: [rep1, rep1, rep2, outsider].map((owner, i) => ({ fields: { name: `Deal ${i}`, stage: "quote", owner } })),
+      records: [rep1, rep1, rep2, outsider].map((owner, i) => ({
+        fields: { name: `Deal ${i}`, stage: "quote", owner },
+      })),
     });
     expect(made.status, made.text).toBe(201);
     const dealIds = made.body.records.map((r: any) => r.id);
     const seen = async (u: (typeof DEMO_USERS)[number]) => {
       const r = await api(await login(u.email, u.password)).get("/tables/deals/records?limit=1000");
-      return r.status === 200 ? r.body.records.map((x: any) => x.id).filter((id: number) => dealIds.includes(id)) : r.status;
+      return r.status === 200
+        ? r.body.records.map((x: any) => x.id).filter((id: number) => dealIds.includes(id))
+        : r.status;
     };
     expect(await seen(demo("sales_rep", 0))).toEqual(dealIds.slice(0, 2));
     expect(await seen(demo("sales_rep", 1))).toEqual([dealIds[2]]);

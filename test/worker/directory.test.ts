@@ -22,10 +22,18 @@ let rep: Api;
 let repToken: string;
 const people: Record<string, { id: string; name: string; email: string }> = {};
 
-function expectProblem(res: { status: number; headers: Headers; body: any; text: string }, status: number, field?: string) {
+function expectProblem(
+  res: { status: number; headers: Headers; body: any; text: string },
+  status: number,
+  field?: string,
+) {
   expect(res.status, res.text).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
-  if (field !== undefined) expect(res.body.errors.map((e: { field: string }) => e.field), res.text).toContain(field);
+  if (field !== undefined)
+    expect(
+      res.body.errors.map((e: { field: string }) => e.field),
+      res.text,
+    ).toContain(field);
 }
 
 async function person(key: string, name: string) {
@@ -52,7 +60,9 @@ async function allPages(client: Api, query: string, limit: number) {
 function client(opts: { token?: string; embedToken?: string }) {
   const calls: string[] = [];
   const c = new ApiClient({
-    baseUrl: "http://x", ...opts, session: new Session(`http://x/${crypto.randomUUID()}`),
+    baseUrl: "http://x",
+    ...opts,
+    session: new Session(`http://x/${crypto.randomUUID()}`),
     fetch: async (input, init) => {
       calls.push(String(input));
       const ctx = createExecutionContext();
@@ -85,7 +95,13 @@ describe("GET /api/users", () => {
     const r = await rep.get(`/users?q=${tag}`);
     expect(r.status, r.text).toBe(200);
     const names = r.body.users.map((u: any) => u.name);
-    expect(names).toEqual([`${tag} Alice Wong`, `${tag} bob Li`, `${tag} Carol Chen`, `${tag} 王小明`, `${tag}50% Off`]);
+    expect(names).toEqual([
+      `${tag} Alice Wong`,
+      `${tag} bob Li`,
+      `${tag} Carol Chen`,
+      `${tag} 王小明`,
+      `${tag}50% Off`,
+    ]);
     expect(names).not.toContain(`${tag} Dan Gone`);
     for (const u of r.body.users) expect(Object.keys(u).sort()).toEqual(["email", "id", "name"]);
     expect(r.body.users[0]).toEqual(people.alice);
@@ -94,7 +110,8 @@ describe("GET /api/users", () => {
   });
 
   it("searches by name prefix, by a word of the name and by email prefix", async () => {
-    const names = async (q: string) => (await rep.get(`/users?q=${encodeURIComponent(q)}`)).body.users.map((u: any) => u.name);
+    const names = async (q: string) =>
+      (await rep.get(`/users?q=${encodeURIComponent(q)}`)).body.users.map((u: any) => u.name);
     expect(await names(`${tag} car`)).toEqual([`${tag} Carol Chen`]);
     expect(await names("chen")).toContain(`${tag} Carol Chen`);
     expect(await names("王")).toEqual([`${tag} 王小明`]);
@@ -106,12 +123,13 @@ describe("GET /api/users", () => {
   });
 
   it("treats %, _ and quotes in q as text", async () => {
-    const names = async (q: string) => (await rep.get(`/users?q=${encodeURIComponent(q)}`)).body.users.map((u: any) => u.name);
+    const names = async (q: string) =>
+      (await rep.get(`/users?q=${encodeURIComponent(q)}`)).body.users.map((u: any) => u.name);
     expect(await names(`${tag}50%`)).toEqual([`${tag}50% Off`]);
     expect(await names(`${tag}5_%`)).toEqual([]);
     expect(await names("%")).toEqual([]);
     expect(await names("_")).toEqual([]);
-    for (const q of ["' OR 1=1 --", `${tag}' OR '1'='1`, "\\", "x\"); DROP TABLE sg_users; --"]) {
+    for (const q of ["' OR 1=1 --", `${tag}' OR '1'='1`, "\\", 'x"); DROP TABLE sg_users; --']) {
       const r = await rep.get(`/users?q=${encodeURIComponent(q)}`);
       expect(r.status, q).toBe(200);
       expect(r.body.users, q).toEqual([]);
@@ -123,7 +141,13 @@ describe("GET /api/users", () => {
     const one = await allPages(rep, `q=${tag}`, 1);
     const two = await allPages(rep, `q=${tag}`, 2);
     expect(one.map((u) => u.id)).toEqual(two.map((u) => u.id));
-    expect(one.map((u) => u.name)).toEqual([`${tag} Alice Wong`, `${tag} bob Li`, `${tag} Carol Chen`, `${tag} 王小明`, `${tag}50% Off`]);
+    expect(one.map((u) => u.name)).toEqual([
+      `${tag} Alice Wong`,
+      `${tag} bob Li`,
+      `${tag} Carol Chen`,
+      `${tag} 王小明`,
+      `${tag}50% Off`,
+    ]);
     // Without q: everyone active, including the test's signed-in users, none twice.
     const everyone = await allPages(rep, "q=", 3);
     expect(new Set(everyone.map((u) => u.id)).size).toBe(everyone.length);
@@ -145,12 +169,26 @@ describe("GET /api/users", () => {
 
   it("refuses bad input with a problem naming the parameter", async () => {
     const cases: [string, string][] = [
-      ["limit=0", "limit"], ["limit=201", "limit"], ["limit=abc", "limit"], ["limit=1.5", "limit"], ["limit=-1", "limit"],
-      ["cursor=%%%", "cursor"], ["cursor=bm90IGpzb24", "cursor"], [`cursor=${btoa(JSON.stringify(["x", "not-an-id"]))}`, "cursor"], [`cursor=${"a".repeat(2000)}`, "cursor"],
-      ["role=admin", "role"], ["email=x", "email"], ["q=a&q=b", "q"], [`q=${"x".repeat(101)}`, "q"],
-      ["ids=", "ids"], ["ids=alice", "ids"], ["ids=usr_ABC", "ids"], [`ids=${encodeURIComponent("usr_aaaaaaaaaaaa' OR 1=1 --")}`, "ids"],
+      ["limit=0", "limit"],
+      ["limit=201", "limit"],
+      ["limit=abc", "limit"],
+      ["limit=1.5", "limit"],
+      ["limit=-1", "limit"],
+      ["cursor=%%%", "cursor"],
+      ["cursor=bm90IGpzb24", "cursor"],
+      [`cursor=${btoa(JSON.stringify(["x", "not-an-id"]))}`, "cursor"],
+      [`cursor=${"a".repeat(2000)}`, "cursor"],
+      ["role=admin", "role"],
+      ["email=x", "email"],
+      ["q=a&q=b", "q"],
+      [`q=${"x".repeat(101)}`, "q"],
+      ["ids=", "ids"],
+      ["ids=alice", "ids"],
+      ["ids=usr_ABC", "ids"],
+      [`ids=${encodeURIComponent("usr_aaaaaaaaaaaa' OR 1=1 --")}`, "ids"],
       [`ids=${Array.from({ length: 101 }, (_, i) => `usr_${String(i).padStart(12, "0")}`).join(",")}`, "ids"],
-      [`ids=${people.alice!.id}&q=x`, "q"], [`ids=${people.alice!.id}&cursor=abc`, "cursor"],
+      [`ids=${people.alice!.id}&q=x`, "q"],
+      [`ids=${people.alice!.id}&cursor=abc`, "cursor"],
     ];
     for (const [query, field] of cases) expectProblem(await rep.get(`/users?${query}`), 400, field);
   });
@@ -202,10 +240,19 @@ async function embedSetup() {
   expect(created.status, created.text).toBe(201);
   // Dan's deal was written while he was still active: the row keeps his id.
   await DB.prepare("UPDATE sg_users SET disabled = 0 WHERE id = ?1").bind(people.dan!.id).run();
-  const dans = await admin.post(`/tables/${table}/records`, { fields: { title: "D", stage: "open", owner: people.dan!.id } });
+  const dans = await admin.post(`/tables/${table}/records`, {
+    fields: { title: "D", stage: "open", owner: people.dan!.id },
+  });
   await DB.prepare("UPDATE sg_users SET disabled = 1 WHERE id = ?1").bind(people.dan!.id).run();
   expect(dans.status, dans.text).toBe(201);
-  const v = await admin.post("/meta/views", { name: uniq("board"), table, type: "kanban", groupBy: "stage", fields: ["title", "stage", "owner"], filter: { field: "stage", op: "eq", value: "open" } });
+  const v = await admin.post("/meta/views", {
+    name: uniq("board"),
+    table,
+    type: "kanban",
+    groupBy: "stage",
+    fields: ["title", "stage", "owner"],
+    filter: { field: "stage", op: "eq", value: "open" },
+  });
   expect(v.status, v.text).toBe(201);
   const m = await admin.post("/admin/embed-tokens", { view: v.body.view.id, mode: "read", expiresInDays: 30 });
   expect(m.status, m.text).toBe(201);
@@ -253,8 +300,18 @@ describe("ApiClient users() and userNames()", () => {
     expect(next.users.map((u) => u.name)).toEqual([`${tag} Carol Chen`, `${tag} 王小明`]);
     calls.length = 0;
     // Alice and Bob are known from the listing; Dan and an unknown id take one request.
-    const names = await c.userNames([people.alice!.id, people.bob!.id, people.dan!.id, "usr_zzzzzzzzzzzz", "not-an-id"]);
-    expect(Object.fromEntries(names)).toEqual({ [people.alice!.id]: people.alice!.name, [people.bob!.id]: people.bob!.name, [people.dan!.id]: people.dan!.name });
+    const names = await c.userNames([
+      people.alice!.id,
+      people.bob!.id,
+      people.dan!.id,
+      "usr_zzzzzzzzzzzz",
+      "not-an-id",
+    ]);
+    expect(Object.fromEntries(names)).toEqual({
+      [people.alice!.id]: people.alice!.name,
+      [people.bob!.id]: people.bob!.name,
+      [people.dan!.id]: people.dan!.name,
+    });
     expect(calls).toHaveLength(1);
     expect(calls[0]).toContain("/api/users?ids=");
     // Asked again (the unknown id too): from the cache.

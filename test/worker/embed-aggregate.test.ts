@@ -20,11 +20,19 @@ let table: string;
 let boardId: string;
 const role = uniq("ea_rep");
 
-function expectProblem(res: { status: number; headers: Headers; body: any; text: string }, status: number, field?: string) {
+function expectProblem(
+  res: { status: number; headers: Headers; body: any; text: string },
+  status: number,
+  field?: string,
+) {
   expect(res.status, res.text).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
   expect(res.text).not.toMatch(/at .*\.ts:\d+|SQLITE|D1_ERROR/);
-  if (field !== undefined) expect(res.body.errors.map((e: { field: string }) => e.field), res.text).toContain(field);
+  if (field !== undefined)
+    expect(
+      res.body.errors.map((e: { field: string }) => e.field),
+      res.text,
+    ).toContain(field);
 }
 
 async function mint(body: Record<string, unknown> = {}, as: Api = creatorApi) {
@@ -33,7 +41,13 @@ async function mint(body: Record<string, unknown> = {}, as: Api = creatorApi) {
   return res.body as { token: string; embed: { id: string } };
 }
 
-const byStage = (res: { body: any }) => Object.fromEntries((res.body.groups as { key: { stage: string }; values: Record<string, unknown> }[]).map((g) => [g.key.stage, g.values]));
+const byStage = (res: { body: any }) =>
+  Object.fromEntries(
+    (res.body.groups as { key: { stage: string }; values: Record<string, unknown> }[]).map((g) => [
+      g.key.stage,
+      g.values,
+    ]),
+  );
 
 beforeAll(async () => {
   admin = api((await userWithToken(["admin"])).token);
@@ -48,7 +62,11 @@ beforeAll(async () => {
     name: table,
     fields: [
       { name: "title", type: "text" },
-      { name: "stage", type: "single_select", options: { choices: [{ name: "lead" }, { name: "quote" }, { name: "won" }, { name: "lost" }] } },
+      {
+        name: "stage",
+        type: "single_select",
+        options: { choices: [{ name: "lead" }, { name: "quote" }, { name: "won" }, { name: "lost" }] },
+      },
       { name: "owner", type: "user" },
       { name: "amount", type: "currency", options: { currency: "CNY" } },
       { name: "region", type: "text" },
@@ -58,7 +76,12 @@ beforeAll(async () => {
   expect(res.status, res.text).toBe(201);
   // The rep reads only rows whose region is not "hidden-region", and never `secret`.
   const grant = await admin.request("PUT", `/admin/roles/${role}/grants/${table}`, {
-    read: { rule: { field: "region", op: "neq", value: "hidden-region" } }, create: "none", update: "all", delete: "none", defaultField: "write", fields: { secret: "hidden" },
+    read: { rule: { field: "region", op: "neq", value: "hidden-region" } },
+    create: "none",
+    update: "all",
+    delete: "none",
+    defaultField: "write",
+    fields: { secret: "hidden" },
   });
   expect(grant.status, grant.text).toBe(200);
   const rows = [
@@ -73,8 +96,14 @@ beforeAll(async () => {
   expect(created.status, created.text).toBe(201);
   // Lost deals left out by the view; the card fields leave out stage and owner.
   const view = await admin.post("/meta/views", {
-    name: uniq("board"), table, type: "kanban", groupBy: "stage", roles: [role], fields: ["title", "amount"],
-    filter: { field: "stage", op: "neq", value: "lost" }, layout: { sumField: "amount", swimlaneField: "owner" },
+    name: uniq("board"),
+    table,
+    type: "kanban",
+    groupBy: "stage",
+    roles: [role],
+    fields: ["title", "amount"],
+    filter: { field: "stage", op: "neq", value: "lost" },
+    layout: { sumField: "amount", swimlaneField: "owner" },
   });
   expect(view.status, view.text).toBe(201);
   boardId = view.body.view.id;
@@ -83,7 +112,11 @@ beforeAll(async () => {
 describe("POST /api/embed/aggregate", () => {
   it("counts and sums exactly over the view's filter AND the token's AND the creator's row rule", async () => {
     const { token } = await mint();
-    const all = await api(token).post("/embed/aggregate", { groupBy: ["stage"], measures: [{ op: "count" }, { op: "sum", field: "amount" }], totals: true });
+    const all = await api(token).post("/embed/aggregate", {
+      groupBy: ["stage"],
+      measures: [{ op: "count" }, { op: "sum", field: "amount" }],
+      totals: true,
+    });
     expect(all.status, all.text).toBe(200);
     // As admin the creator reads row f too; the view still leaves out the lost deal.
     expect(byStage(all)).toEqual({
@@ -93,14 +126,21 @@ describe("POST /api/embed/aggregate", () => {
     });
     expect(all.body.totals).toEqual({ count: 5, "sum:amount": [{ amount: "9007199254750901", currency: "CNY" }] });
 
-    await DB.prepare("UPDATE sg_users SET roles = ?1 WHERE id = ?2").bind(JSON.stringify([role]), creatorId).run();
+    await DB.prepare("UPDATE sg_users SET roles = ?1 WHERE id = ?2")
+      .bind(JSON.stringify([role]), creatorId)
+      .run();
     try {
-      const ruled = await api(token).post("/embed/aggregate", { groupBy: ["stage"], measures: [{ op: "count" }, { op: "sum", field: "amount" }] });
+      const ruled = await api(token).post("/embed/aggregate", {
+        groupBy: ["stage"],
+        measures: [{ op: "count" }, { op: "sum", field: "amount" }],
+      });
       expect(ruled.status, ruled.text).toBe(200);
       // The creator as a plain rep: the row rule hides row f.
       expect(byStage(ruled).lead).toEqual({ count: 2, "sum:amount": [{ amount: 3500, currency: "CNY" }] });
     } finally {
-      await DB.prepare("UPDATE sg_users SET roles = ?1 WHERE id = ?2").bind(JSON.stringify(["admin", role]), creatorId).run();
+      await DB.prepare("UPDATE sg_users SET roles = ?1 WHERE id = ?2")
+        .bind(JSON.stringify(["admin", role]), creatorId)
+        .run();
     }
   });
 
@@ -109,13 +149,18 @@ describe("POST /api/embed/aggregate", () => {
     const res = await api(token).post("/embed/aggregate", { groupBy: ["stage", "owner"], measures: [{ op: "count" }] });
     expect(res.status, res.text).toBe(200);
     expect(res.body.groups).toHaveLength(3);
-    expect(res.body.groups).toEqual(expect.arrayContaining([
-      { key: { stage: "lead", owner: creatorId }, values: { count: 1 } },
-      { key: { stage: "quote", owner: creatorId }, values: { count: 1 } },
-      { key: { stage: "quote", owner: null }, values: { count: 1 } },
-    ]));
+    expect(res.body.groups).toEqual(
+      expect.arrayContaining([
+        { key: { stage: "lead", owner: creatorId }, values: { count: 1 } },
+        { key: { stage: "quote", owner: creatorId }, values: { count: 1 } },
+        { key: { stage: "quote", owner: null }, values: { count: 1 } },
+      ]),
+    );
     // A caller's filter narrows further, never widens: lost stays out.
-    const lost = await api(token).post("/embed/aggregate", { filter: { field: "stage", op: "eq", value: "lost" }, measures: [{ op: "count" }] });
+    const lost = await api(token).post("/embed/aggregate", {
+      filter: { field: "stage", op: "eq", value: "lost" },
+      measures: [{ op: "count" }],
+    });
     expect(lost.body.groups).toEqual([{ key: {}, values: { count: 0 } }]);
   });
 
@@ -123,25 +168,53 @@ describe("POST /api/embed/aggregate", () => {
     const { token } = await mint({ mode: "edit" });
     const view = await api(token).get("/embed/view");
     expect(view.status, view.text).toBe(200);
-    expect(view.body.view).toMatchObject({ type: "kanban", groupBy: "stage", layout: { sumField: "amount", swimlaneField: "owner" }, fields: ["title", "amount", "stage", "owner"] });
+    expect(view.body.view).toMatchObject({
+      type: "kanban",
+      groupBy: "stage",
+      layout: { sumField: "amount", swimlaneField: "owner" },
+      fields: ["title", "amount", "stage", "owner"],
+    });
     expect(view.body.table.fields.find((f: { name: string }) => f.name === "stage").access).toBe("write");
-    const list = await api(token).get(`/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "title", op: "eq", value: "c" }))}`);
+    const list = await api(token).get(
+      `/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "title", op: "eq", value: "c" }))}`,
+    );
     const rec = list.body.records[0];
     expect(rec.fields.stage).toBe("quote");
-    const moved = await api(token).patch("/embed/records", { records: [{ id: rec.id, version: rec.version, fields: { stage: "won" } }] });
+    const moved = await api(token).patch("/embed/records", {
+      records: [{ id: rec.id, version: rec.version, fields: { stage: "won" } }],
+    });
     expect(moved.status, moved.text).toBe(200);
-    const after = byStage(await api(token).post("/embed/aggregate", { groupBy: ["stage"], measures: [{ op: "count" }] }));
+    const after = byStage(
+      await api(token).post("/embed/aggregate", { groupBy: ["stage"], measures: [{ op: "count" }] }),
+    );
     expect(after.won).toEqual({ count: 1 });
     // Moving it out of the view (to lost) is refused whole.
-    const out = await api(token).patch("/embed/records", { records: [{ id: rec.id, version: moved.body.records[0].version, fields: { stage: "lost" } }] });
+    const out = await api(token).patch("/embed/records", {
+      records: [{ id: rec.id, version: moved.body.records[0].version, fields: { stage: "lost" } }],
+    });
     expectProblem(out, 403);
   });
 
   it("knows only the view's fields: hidden and unlisted fields are unknown", async () => {
     const { token } = await mint();
-    expectProblem(await api(token).post("/embed/aggregate", { groupBy: ["region"], measures: [{ op: "count" }] }), 400, "groupBy/0");
-    expectProblem(await api(token).post("/embed/aggregate", { measures: [{ op: "max", field: "secret" }] }), 400, "measures/0/field");
-    expectProblem(await api(token).post("/embed/aggregate", { filter: { field: "region", op: "eq", value: "north" }, measures: [{ op: "count" }] }), 400, "filter/field");
+    expectProblem(
+      await api(token).post("/embed/aggregate", { groupBy: ["region"], measures: [{ op: "count" }] }),
+      400,
+      "groupBy/0",
+    );
+    expectProblem(
+      await api(token).post("/embed/aggregate", { measures: [{ op: "max", field: "secret" }] }),
+      400,
+      "measures/0/field",
+    );
+    expectProblem(
+      await api(token).post("/embed/aggregate", {
+        filter: { field: "region", op: "eq", value: "north" },
+        measures: [{ op: "count" }],
+      }),
+      400,
+      "filter/field",
+    );
   });
 
   it("refuses wrong types, unknown keys, oversize bodies and query parameters, naming the field", async () => {
@@ -158,10 +231,21 @@ describe("POST /api/embed/aggregate", () => {
 
   it("treats injection-shaped values as data", async () => {
     const { token } = await mint();
-    const res = await api(token).post("/embed/aggregate", { filter: { field: "title", op: "eq", value: "x' OR 1=1 --" }, q: "\"; DROP TABLE sg_users; --", measures: [{ op: "count" }] });
+    const res = await api(token).post("/embed/aggregate", {
+      filter: { field: "title", op: "eq", value: "x' OR 1=1 --" },
+      q: '"; DROP TABLE sg_users; --',
+      measures: [{ op: "count" }],
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.body.groups).toEqual([{ key: {}, values: { count: 0 } }]);
-    expectProblem(await api(token).post("/embed/aggregate", { groupBy: ["stage; DROP TABLE sg_users"], measures: [{ op: "count" }] }), 400, "groupBy/0");
+    expectProblem(
+      await api(token).post("/embed/aggregate", {
+        groupBy: ["stage; DROP TABLE sg_users"],
+        measures: [{ op: "count" }],
+      }),
+      400,
+      "groupBy/0",
+    );
     expect((await admin.get("/auth/me")).status).toBe(200);
   });
 
@@ -176,7 +260,9 @@ describe("POST /api/embed/aggregate", () => {
     try {
       expectProblem(await api(token).post("/embed/aggregate", body), 403);
     } finally {
-      await DB.prepare("UPDATE sg_users SET roles = ?1 WHERE id = ?2").bind(JSON.stringify(["admin", role]), creatorId).run();
+      await DB.prepare("UPDATE sg_users SET roles = ?1 WHERE id = ?2")
+        .bind(JSON.stringify(["admin", role]), creatorId)
+        .run();
     }
     expect((await creatorApi.delete(`/admin/embed-tokens/${embed.id}`)).status).toBe(200);
     expectProblem(await api(token).post("/embed/aggregate", body), 401);

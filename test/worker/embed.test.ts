@@ -22,10 +22,18 @@ const ids: Record<string, number> = {};
 const fieldId = (name: string) => table.fields.find((f) => f.name === name)!.id;
 const uniq = (prefix: string) => `${prefix}_${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`;
 
-function expectProblem(res: { status: number; headers: Headers; body: any; text: string }, status: number, field?: string) {
+function expectProblem(
+  res: { status: number; headers: Headers; body: any; text: string },
+  status: number,
+  field?: string,
+) {
   expect(res.status, res.text).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
-  if (field !== undefined) expect(res.body.errors.map((e: { field: string }) => e.field), res.text).toContain(field);
+  if (field !== undefined)
+    expect(
+      res.body.errors.map((e: { field: string }) => e.field),
+      res.text,
+    ).toContain(field);
 }
 
 /** An admin who is also a sales rep, so that dropping `admin` leaves the rep's narrower grants. */
@@ -40,7 +48,8 @@ async function mint(as: Api, body: Record<string, unknown>) {
   return res.body as { token: string; embed: { id: string; [k: string]: unknown } };
 }
 
-const titles = (res: { body: any }) => (res.body.records as { fields: { title: string } }[]).map((r) => r.fields.title).sort();
+const titles = (res: { body: any }) =>
+  (res.body.records as { fields: { title: string } }[]).map((r) => r.fields.title).sort();
 
 async function versionOf(id: number): Promise<number> {
   const r = await admin.get(`/tables/${table.name}/records/${id}`);
@@ -48,7 +57,11 @@ async function versionOf(id: number): Promise<number> {
 }
 
 /** A JWT with arbitrary header, claims and key, for the attacks. */
-async function sign(claims: Record<string, unknown>, key: Uint8Array, header: Record<string, unknown> = { alg: "HS256", typ: "sg-embed+jwt" }) {
+async function sign(
+  claims: Record<string, unknown>,
+  key: Uint8Array,
+  header: Record<string, unknown> = { alg: "HS256", typ: "sg-embed+jwt" },
+) {
   return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
 }
 
@@ -64,7 +77,11 @@ beforeAll(async () => {
     name: uniq("deals"),
     fields: [
       { name: "title", type: "text" },
-      { name: "stage", type: "single_select", options: { choices: [{ name: "open" }, { name: "won" }, { name: "lost" }] } },
+      {
+        name: "stage",
+        type: "single_select",
+        options: { choices: [{ name: "open" }, { name: "won" }, { name: "lost" }] },
+      },
       { name: "amount", type: "number" },
       { name: "region", type: "text" },
       { name: "secret", type: "text" },
@@ -76,16 +93,46 @@ beforeAll(async () => {
   table = res.body.table;
   // Reps read and update every row, but `secret` is hidden from them and `notes` read-only.
   await DB.batch([
-    DB.prepare("INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES ('sales_rep', ?1, ?2, ?3, 'write', ?4)")
-      .bind(table.id, JSON.stringify({ read: "all", create: "all", update: "all", delete: "all" }), JSON.stringify({ [fieldId("secret")]: "hidden", [fieldId("notes")]: "read" }), new Date().toISOString()),
+    DB.prepare(
+      "INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES ('sales_rep', ?1, ?2, ?3, 'write', ?4)",
+    ).bind(
+      table.id,
+      JSON.stringify({ read: "all", create: "all", update: "all", delete: "all" }),
+      JSON.stringify({ [fieldId("secret")]: "hidden", [fieldId("notes")]: "read" }),
+      new Date().toISOString(),
+    ),
     DB.prepare("UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'"),
   ]);
   const rows = [
-    { title: "Alpha", stage: "open", amount: 100, region: "north", secret: "s-alpha", notes: "n-alpha", code: "needle" },
+    {
+      title: "Alpha",
+      stage: "open",
+      amount: 100,
+      region: "north",
+      secret: "s-alpha",
+      notes: "n-alpha",
+      code: "needle",
+    },
     { title: "Beta", stage: "won", amount: 300, region: "south", secret: "s-beta", notes: "n-beta", code: "c2" },
     { title: "Gamma", stage: "open", amount: 200, region: "north", secret: "needle", notes: "n-gamma", code: "needle" },
-    { title: "Delta needle", stage: "lost", amount: 50, region: "north", secret: "s-delta", notes: "n-delta", code: "c4" },
-    { title: "Epsilon needle", stage: "open", amount: 400, region: "south", secret: "s-eps", notes: "n-eps", code: "c5" },
+    {
+      title: "Delta needle",
+      stage: "lost",
+      amount: 50,
+      region: "north",
+      secret: "s-delta",
+      notes: "n-delta",
+      code: "c4",
+    },
+    {
+      title: "Epsilon needle",
+      stage: "open",
+      amount: 400,
+      region: "south",
+      secret: "s-eps",
+      notes: "n-eps",
+      code: "c5",
+    },
     { title: "Zeta", stage: "won", amount: 250, region: "north", secret: "s-zeta", notes: "n-zeta", code: "c6" },
   ];
   const created = await admin.post(`/tables/${table.name}/records`, { records: rows.map((fields) => ({ fields })) });
@@ -93,8 +140,12 @@ beforeAll(async () => {
   for (const r of created.body.records) ids[r.fields.title] = r.id;
   // The view: lost deals left out, region and code not shown, secret and notes shown to whom may see them.
   const view = await admin.post("/meta/views", {
-    name: uniq("pipeline"), table: table.name, type: "grid", roles: ["sales_rep"],
-    filter: { field: "stage", op: "neq", value: "lost" }, sort: [{ field: "amount", direction: "desc" }],
+    name: uniq("pipeline"),
+    table: table.name,
+    type: "grid",
+    roles: ["sales_rep"],
+    filter: { field: "stage", op: "neq", value: "lost" },
+    sort: [{ field: "amount", direction: "desc" }],
     fields: ["title", "stage", "amount", "secret", "notes"],
   });
   expect(view.status, view.text).toBe(201);
@@ -105,15 +156,29 @@ describe("minting, listing and revoking (admin API)", () => {
   it("mints a token shown once, lists it without the token, revokes it, and audits both in their own batches", async () => {
     const label = uniq("intranet");
     const before = Date.now();
-    const { token, embed } = await mint(admin, { mode: "edit", label, filter: { field: "region", op: "eq", value: "north" }, expiresInDays: 7 });
+    const { token, embed } = await mint(admin, {
+      mode: "edit",
+      label,
+      filter: { field: "region", op: "eq", value: "north" },
+      expiresInDays: 7,
+    });
     expect(token.split(".")).toHaveLength(3);
-    expect(embed).toMatchObject({ view: viewId, mode: "edit", label, createdBy: admin.userId, revokedAt: null, filter: { field: "region", op: "eq", value: "north" } });
+    expect(embed).toMatchObject({
+      view: viewId,
+      mode: "edit",
+      label,
+      createdBy: admin.userId,
+      revokedAt: null,
+      filter: { field: "region", op: "eq", value: "north" },
+    });
     expect(embed.id).toMatch(/^emb_[a-z0-9]{16}$/);
     const days = (Date.parse(embed.expiresAt as string) - before) / 86_400_000;
     expect(days).toBeGreaterThan(6.99);
     expect(days).toBeLessThan(7.01);
     // Stored by field id, shown by name; the token names its row, creator and view.
-    const row = await DB.prepare("SELECT filter, created_by FROM sg_embed_tokens WHERE id = ?1").bind(embed.id).first<{ filter: string; created_by: string }>();
+    const row = await DB.prepare("SELECT filter, created_by FROM sg_embed_tokens WHERE id = ?1")
+      .bind(embed.id)
+      .first<{ filter: string; created_by: string }>();
     expect(JSON.parse(row!.filter)).toEqual({ field: fieldId("region"), op: "eq", value: "north" });
     expect(claimsOf(token)).toMatchObject({ jti: embed.id, sub: admin.userId, view: viewId, aud: "salesgrid-embed" });
 
@@ -131,7 +196,11 @@ describe("minting, listing and revoking (admin API)", () => {
     expectProblem(await api(token).get("/embed/view"), 401);
     // Revoking again is harmless and writes no second audit row.
     expect((await admin.delete(`/admin/embed-tokens/${embed.id}`)).status).toBe(200);
-    const audit = await DB.prepare("SELECT action, user_id, table_id FROM sg_audit WHERE json_extract(changes, '$.target') = ?1 ORDER BY id").bind(embed.id).all<{ action: string; user_id: string; table_id: string }>();
+    const audit = await DB.prepare(
+      "SELECT action, user_id, table_id FROM sg_audit WHERE json_extract(changes, '$.target') = ?1 ORDER BY id",
+    )
+      .bind(embed.id)
+      .all<{ action: string; user_id: string; table_id: string }>();
     expect(audit.results).toEqual([
       { action: "embed.create", user_id: admin.userId, table_id: table.id },
       { action: "embed.revoke", user_id: admin.userId, table_id: table.id },
@@ -145,7 +214,11 @@ describe("minting, listing and revoking (admin API)", () => {
     const { token, embed } = await mint(admin, {});
     expectProblem(await rep.delete(`/admin/embed-tokens/${embed.id}`), 403, "revoke embed tokens");
     expectProblem(await api(token).post("/admin/embed-tokens", { view: viewId, mode: "edit", expiresInDays: 1 }), 401);
-    expect((await DB.prepare("SELECT revoked_at FROM sg_embed_tokens WHERE id = ?1").bind(embed.id).first<{ revoked_at: null }>())!.revoked_at).toBeNull();
+    expect(
+      (await DB.prepare("SELECT revoked_at FROM sg_embed_tokens WHERE id = ?1")
+        .bind(embed.id)
+        .first<{ revoked_at: null }>())!.revoked_at,
+    ).toBeNull();
   });
 
   it("validates the body strictly: unknown keys, wrong types, expiry missing, past, too far or doubled", async () => {
@@ -159,9 +232,22 @@ describe("minting, listing and revoking (admin API)", () => {
     expectProblem(await post({ view: viewId, mode: "read", label: ["x"], expiresInDays: 1 }), 422, "label");
     expectProblem(await post({ view: viewId, mode: "read" }), 422, "expiresAt");
     expectProblem(await post({ view: viewId, mode: "read", expiresAt: "2020-01-01T00:00:00Z" }), 422, "expiresAt");
-    expectProblem(await post({ view: viewId, mode: "read", expiresAt: new Date(Date.now() + 400 * 86_400_000).toISOString() }), 422, "expiresAt");
+    expectProblem(
+      await post({ view: viewId, mode: "read", expiresAt: new Date(Date.now() + 400 * 86_400_000).toISOString() }),
+      422,
+      "expiresAt",
+    );
     expectProblem(await post({ view: viewId, mode: "read", expiresAt: "tomorrow" }), 422, "expiresAt");
-    expectProblem(await post({ view: viewId, mode: "read", expiresAt: new Date(Date.now() + 86_400_000).toISOString(), expiresInDays: 1 }), 422, "expiresAt");
+    expectProblem(
+      await post({
+        view: viewId,
+        mode: "read",
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        expiresInDays: 1,
+      }),
+      422,
+      "expiresAt",
+    );
     expectProblem(await post([{ view: viewId }]), 422);
     expectProblem(await post("{not json"), 400);
     expectProblem(await post({ view: "no_such_view", mode: "read", expiresInDays: 1 }), 404, "view");
@@ -169,14 +255,19 @@ describe("minting, listing and revoking (admin API)", () => {
   });
 
   it("parses the filter against the view's table: unknown fields, bad operators and injection-shaped names are refused", async () => {
-    const post = (filter: unknown) => admin.post("/admin/embed-tokens", { view: viewId, mode: "read", expiresInDays: 1, filter });
+    const post = (filter: unknown) =>
+      admin.post("/admin/embed-tokens", { view: viewId, mode: "read", expiresInDays: 1, filter });
     expectProblem(await post({ field: "nope", op: "eq", value: 1 }), 400, "filter/field");
     expectProblem(await post({ field: "title); DROP TABLE sg_users; --", op: "eq", value: 1 }), 400, "filter/field");
     expectProblem(await post({ field: "amount", op: "contains", value: "x" }), 400, "filter/op");
     expectProblem(await post({ field: "amount", op: "eq", value: "a lot" }), 422, "filter/value");
     expectProblem(await post({ field: "title", op: "eq", value: "x", extra: 1 }), 422);
     expectProblem(await post("stage = 'open'"), 422, "filter");
-    const deep = [1, 2, 3, 4, 5, 6, 7, 8, 9].reduce<unknown>((f) => ({ and: [f] }), { field: "title", op: "eq", value: "x" });
+    const deep = [1, 2, 3, 4, 5, 6, 7, 8, 9].reduce<unknown>((f) => ({ and: [f] }), {
+      field: "title",
+      op: "eq",
+      value: "x",
+    });
     expectProblem(await post(deep), 400);
     // An injection-shaped value is only a value: the token works and matches nothing.
     const { token } = await mint(admin, { filter: { field: "title", op: "eq", value: "x' OR '1'='1" } });
@@ -187,7 +278,12 @@ describe("minting, listing and revoking (admin API)", () => {
   });
 
   it("refuses bodies over the admin limit with 413", async () => {
-    const res = await admin.post("/admin/embed-tokens", { view: viewId, mode: "read", expiresInDays: 1, label: "x".repeat(300 * 1024) });
+    const res = await admin.post("/admin/embed-tokens", {
+      view: viewId,
+      mode: "read",
+      expiresInDays: 1,
+      label: "x".repeat(300 * 1024),
+    });
     expectProblem(res, 413);
   });
 });
@@ -256,7 +352,10 @@ describe("forged, expired and revoked tokens", () => {
   });
 
   it("refuses tokens re-signed with another key, or with the sign-in key", async () => {
-    await refused(await sign(claims, new TextEncoder().encode("another-secret-of-at-least-thirty-two-bytes!!")), /signature/);
+    await refused(
+      await sign(claims, new TextEncoder().encode("another-secret-of-at-least-thirty-two-bytes!!")),
+      /signature/,
+    );
     await refused(await sign(claims, new TextEncoder().encode(testEnv.TOKEN_SECRET)), /signature/);
   });
 
@@ -279,7 +378,9 @@ describe("forged, expired and revoked tokens", () => {
     await refused(await sign({ ...claims, iat: past - 60, exp: past }, key), /expired/);
     // A row whose expiry has passed (the token's own exp still ahead) answers 401 too.
     const { token, embed } = await mint(admin, {});
-    await DB.prepare("UPDATE sg_embed_tokens SET expires_at = ?2 WHERE id = ?1").bind(embed.id, new Date(Date.now() - 1000).toISOString()).run();
+    await DB.prepare("UPDATE sg_embed_tokens SET expires_at = ?2 WHERE id = ?1")
+      .bind(embed.id, new Date(Date.now() - 1000).toISOString())
+      .run();
     await refused(token, /expired/);
   });
 
@@ -295,7 +396,11 @@ describe("forged, expired and revoked tokens", () => {
     expect((await api(token).get("/embed/records")).status).toBe(200);
     expect((await admin.delete(`/meta/views/${view.body.view.id}`)).status).toBe(200);
     await refused(token, /revoked/);
-    expect((await DB.prepare("SELECT revoked_at FROM sg_embed_tokens WHERE id = ?1").bind(embed.id).first<{ revoked_at: string | null }>())!.revoked_at).not.toBeNull();
+    expect(
+      (await DB.prepare("SELECT revoked_at FROM sg_embed_tokens WHERE id = ?1")
+        .bind(embed.id)
+        .first<{ revoked_at: string | null }>())!.revoked_at,
+    ).not.toBeNull();
     // Even if the row had escaped revocation, a token for a view that is gone grants nothing.
     await DB.prepare("UPDATE sg_embed_tokens SET revoked_at = NULL WHERE id = ?1").bind(embed.id).run();
     await refused(token, /view no longer exists/);
@@ -308,11 +413,19 @@ describe("reading through an embed", () => {
     const res = await api(token).get("/embed/view");
     expect(res.status, res.text).toBe(200);
     expect(res.body.mode).toBe("edit");
-    expect(res.body.view).toMatchObject({ id: viewId, fields: ["title", "stage", "amount", "secret", "notes"], sort: [{ field: "amount", direction: "desc" }] });
+    expect(res.body.view).toMatchObject({
+      id: viewId,
+      fields: ["title", "stage", "amount", "secret", "notes"],
+      sort: [{ field: "amount", direction: "desc" }],
+    });
     expect(res.body.view.filter).toBeUndefined();
     expect(res.body.view.roles).toBeUndefined();
     expect(res.body.table.fields.map((f: { name: string; access: string }) => [f.name, f.access])).toEqual([
-      ["title", "write"], ["stage", "write"], ["amount", "write"], ["secret", "write"], ["notes", "write"],
+      ["title", "write"],
+      ["stage", "write"],
+      ["amount", "write"],
+      ["secret", "write"],
+      ["notes", "write"],
     ]);
     expect(res.body.table.access).toEqual({ read: true, create: false, update: true, delete: false });
     const read = await api((await mint(admin, { mode: "read" })).token).get("/embed/view");
@@ -324,7 +437,13 @@ describe("reading through an embed", () => {
     const { token } = await mint(admin, {});
     const res = await api(token).get("/embed/records?count=true");
     expect(res.status, res.text).toBe(200);
-    expect(res.body.records.map((r: { fields: { title: string } }) => r.fields.title)).toEqual(["Epsilon needle", "Beta", "Zeta", "Gamma", "Alpha"]);
+    expect(res.body.records.map((r: { fields: { title: string } }) => r.fields.title)).toEqual([
+      "Epsilon needle",
+      "Beta",
+      "Zeta",
+      "Gamma",
+      "Alpha",
+    ]);
     expect(res.body.total).toBe(5);
     expect(Object.keys(res.body.records[0].fields).sort()).toEqual(["amount", "notes", "secret", "stage", "title"]);
     expect(res.text).not.toContain("north");
@@ -344,26 +463,59 @@ describe("reading through an embed", () => {
     expect(titles(search)).toEqual(["Gamma"]);
     expect(search.body.total).toBe(1);
     // The caller's filter narrows further and cannot widen: an OR with the excluded rows finds nothing more.
-    const widen = await e.get(`/embed/records?count=true&filter=${encodeURIComponent(JSON.stringify({ or: [{ field: "stage", op: "eq", value: "lost" }, { field: "amount", op: "gte", value: 0 }] }))}`);
+    const widen = await e.get(
+      `/embed/records?count=true&filter=${encodeURIComponent(
+        JSON.stringify({
+          or: [
+            { field: "stage", op: "eq", value: "lost" },
+            { field: "amount", op: "gte", value: 0 },
+          ],
+        }),
+      )}`,
+    );
     expect(titles(widen)).toEqual(["Alpha", "Gamma", "Zeta"]);
-    const lost = await e.get(`/embed/records?count=true&filter=${encodeURIComponent(JSON.stringify({ field: "stage", op: "eq", value: "lost" }))}`);
+    const lost = await e.get(
+      `/embed/records?count=true&filter=${encodeURIComponent(JSON.stringify({ field: "stage", op: "eq", value: "lost" }))}`,
+    );
     expect(lost.body).toMatchObject({ records: [], total: 0 });
   });
 
   it("cannot filter, sort, search, select or expand on fields outside the view", async () => {
     const e = api((await mint(admin, {})).token);
-    expectProblem(await e.get(`/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "region", op: "eq", value: "south" }))}`), 400, "filter/field");
-    expectProblem(await e.get(`/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "code", op: "eq", value: "needle" }))}`), 400, "filter/field");
+    expectProblem(
+      await e.get(
+        `/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "region", op: "eq", value: "south" }))}`,
+      ),
+      400,
+      "filter/field",
+    );
+    expectProblem(
+      await e.get(
+        `/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "code", op: "eq", value: "needle" }))}`,
+      ),
+      400,
+      "filter/field",
+    );
     expectProblem(await e.get("/embed/records?sort=region"), 400);
     expectProblem(await e.get("/embed/records?fields=title,code"), 400, "fields");
     expectProblem(await e.get("/embed/records?expand=title"), 400, "expand");
     expectProblem(await e.get("/embed/records?limit=abc"), 400, "limit");
     expectProblem(await e.get("/embed/records?filter=%7Bnot-json"), 400, "filter");
-    expectProblem(await e.get(`/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "title) OR 1=1 --", op: "eq", value: "x" }))}`), 400, "filter/field");
-    const injected = await e.get(`/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "title", op: "eq", value: "' OR 1=1 --" }))}&count=true`);
+    expectProblem(
+      await e.get(
+        `/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "title) OR 1=1 --", op: "eq", value: "x" }))}`,
+      ),
+      400,
+      "filter/field",
+    );
+    const injected = await e.get(
+      `/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "title", op: "eq", value: "' OR 1=1 --" }))}&count=true`,
+    );
     expect(injected.body).toMatchObject({ records: [], total: 0 });
     const narrowed = await e.get("/embed/records?fields=title&sort=title");
-    expect(narrowed.body.records.map((r: { fields: object }) => Object.keys(r.fields))).toEqual(Array(5).fill(["title"]));
+    expect(narrowed.body.records.map((r: { fields: object }) => Object.keys(r.fields))).toEqual(
+      Array(5).fill(["title"]),
+    );
   });
 
   it("never shows fields hidden from the creator's roles, even when the view lists them", async () => {
@@ -374,14 +526,25 @@ describe("reading through an embed", () => {
     // The creator stops being an admin: as a rep, `secret` is hidden and `notes` read-only.
     expect((await admin.patch(`/admin/users/${c.userId}`, { roles: ["sales_rep"] })).status).toBe(200);
     const view = await e.get("/embed/view");
-    expect(view.body.table.fields.map((f: { name: string; access: string }) => [f.name, f.access])).toEqual([["title", "write"], ["stage", "write"], ["amount", "write"], ["notes", "read"]]);
+    expect(view.body.table.fields.map((f: { name: string; access: string }) => [f.name, f.access])).toEqual([
+      ["title", "write"],
+      ["stage", "write"],
+      ["amount", "write"],
+      ["notes", "read"],
+    ]);
     expect(view.body.view.fields).not.toContain("secret");
     const res = await e.get("/embed/records?q=needle&count=true");
     expect(res.status, res.text).toBe(200);
     // Gamma's secret is "needle": a search must not find it through a hidden field.
     expect(titles(res)).toEqual(["Epsilon needle"]);
     expect((await e.get("/embed/records")).text).not.toContain("s-alpha");
-    expectProblem(await e.get(`/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "secret", op: "eq", value: "needle" }))}`), 400, "filter/field");
+    expectProblem(
+      await e.get(
+        `/embed/records?filter=${encodeURIComponent(JSON.stringify({ field: "secret", op: "eq", value: "needle" }))}`,
+      ),
+      400,
+      "filter/field",
+    );
   });
 
   it("ends when the creator is disabled, and refuses when the creator may no longer open the view", async () => {
@@ -419,7 +582,9 @@ describe("editing through an embed", () => {
   it("refuses PATCH with 403 in read mode, writing nothing", async () => {
     const { token } = await mint(admin, { mode: "read" });
     const v = await versionOf(ids.Alpha!);
-    const res = await api(token).patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { title: "Changed" } }] });
+    const res = await api(token).patch("/embed/records", {
+      records: [{ id: ids.Alpha, version: v, fields: { title: "Changed" } }],
+    });
     expectProblem(res, 403);
     expect(await versionOf(ids.Alpha!)).toBe(v);
   });
@@ -427,11 +592,17 @@ describe("editing through an embed", () => {
   it("writes view fields the creator may write, audited as the creator through the token", async () => {
     const { token, embed } = await mint(admin, { mode: "edit", filter: { field: "region", op: "eq", value: "north" } });
     const v = await versionOf(ids.Zeta!);
-    const res = await api(token).patch("/embed/records", { records: [{ id: ids.Zeta, version: v, fields: { amount: 260 } }] });
+    const res = await api(token).patch("/embed/records", {
+      records: [{ id: ids.Zeta, version: v, fields: { amount: 260 } }],
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.body.records[0]).toMatchObject({ id: ids.Zeta, version: v + 1, fields: { amount: 260 } });
     expect(res.body.records[0].fields.region).toBeUndefined();
-    const audit = await DB.prepare("SELECT user_id, embed_id FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action = 'update' ORDER BY id DESC LIMIT 1").bind(table.id, ids.Zeta).first();
+    const audit = await DB.prepare(
+      "SELECT user_id, embed_id FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action = 'update' ORDER BY id DESC LIMIT 1",
+    )
+      .bind(table.id, ids.Zeta)
+      .first();
     expect(audit).toEqual({ user_id: admin.userId, embed_id: embed.id });
   });
 
@@ -441,12 +612,34 @@ describe("editing through an embed", () => {
     expect((await admin.patch(`/admin/users/${c.userId}`, { roles: ["sales_rep"] })).status).toBe(200);
     const e = api(token);
     const v = await versionOf(ids.Alpha!);
-    expectProblem(await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { region: "south" } }] }), 422, "records/0/fields/region");
-    expectProblem(await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { secret: "x" } }] }), 422, "records/0/fields/secret");
-    expectProblem(await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { notes: "x" } }] }), 403, "records/0/fields/notes");
-    expectProblem(await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { title: "A2" } }, { id: ids.Gamma, version: 99, fields: { title: "G2" } }] }), 409);
+    expectProblem(
+      await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { region: "south" } }] }),
+      422,
+      "records/0/fields/region",
+    );
+    expectProblem(
+      await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { secret: "x" } }] }),
+      422,
+      "records/0/fields/secret",
+    );
+    expectProblem(
+      await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { notes: "x" } }] }),
+      403,
+      "records/0/fields/notes",
+    );
+    expectProblem(
+      await e.patch("/embed/records", {
+        records: [
+          { id: ids.Alpha, version: v, fields: { title: "A2" } },
+          { id: ids.Gamma, version: 99, fields: { title: "G2" } },
+        ],
+      }),
+      409,
+    );
     expect(await versionOf(ids.Alpha!)).toBe(v);
-    const ok = await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { title: "Alpha" } }] });
+    const ok = await e.patch("/embed/records", {
+      records: [{ id: ids.Alpha, version: v, fields: { title: "Alpha" } }],
+    });
     expect(ok.status, ok.text).toBe(200);
   });
 
@@ -456,7 +649,12 @@ describe("editing through an embed", () => {
     const v = await versionOf(ids.Gamma!);
     const vz = await versionOf(ids.Zeta!);
     // stage "lost" leaves the view's filter; the Zeta change in the same request must not land either.
-    const out = await e.patch("/embed/records", { records: [{ id: ids.Zeta, version: vz, fields: { amount: 1 } }, { id: ids.Gamma, version: v, fields: { stage: "lost" } }] });
+    const out = await e.patch("/embed/records", {
+      records: [
+        { id: ids.Zeta, version: vz, fields: { amount: 1 } },
+        { id: ids.Gamma, version: v, fields: { stage: "lost" } },
+      ],
+    });
     expectProblem(out, 403);
     expect(await versionOf(ids.Gamma!)).toBe(v);
     expect(await versionOf(ids.Zeta!)).toBe(vz);
@@ -469,8 +667,18 @@ describe("editing through an embed", () => {
     const e = api(token);
     const vb = await versionOf(ids.Beta!);
     const vd = await versionOf(ids["Delta needle"]!);
-    expectProblem(await e.patch("/embed/records", { records: [{ id: ids.Beta, version: vb, fields: { title: "pwned" } }] }), 404, "records/0/id");
-    expectProblem(await e.patch("/embed/records", { records: [{ id: ids["Delta needle"], version: vd, fields: { title: "pwned" } }] }), 404, "records/0/id");
+    expectProblem(
+      await e.patch("/embed/records", { records: [{ id: ids.Beta, version: vb, fields: { title: "pwned" } }] }),
+      404,
+      "records/0/id",
+    );
+    expectProblem(
+      await e.patch("/embed/records", {
+        records: [{ id: ids["Delta needle"], version: vd, fields: { title: "pwned" } }],
+      }),
+      404,
+      "records/0/id",
+    );
     expect(await versionOf(ids.Beta!)).toBe(vb);
     expect(await versionOf(ids["Delta needle"]!)).toBe(vd);
   });
@@ -479,12 +687,31 @@ describe("editing through an embed", () => {
     const { token } = await mint(admin, { mode: "edit" });
     const e = api(token);
     const v = await versionOf(ids.Alpha!);
-    expectProblem(await e.patch("/embed/records", { records: [{ id: "1", version: v, fields: {} }] }), 422, "records/0/id");
-    expectProblem(await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { amount: "many" } }] }), 422, "records/0/fields/amount");
-    expectProblem(await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { title: "x" }, table: "sg_users" }] }), 422, "records/0/table");
+    expectProblem(
+      await e.patch("/embed/records", { records: [{ id: "1", version: v, fields: {} }] }),
+      422,
+      "records/0/id",
+    );
+    expectProblem(
+      await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { amount: "many" } }] }),
+      422,
+      "records/0/fields/amount",
+    );
+    expectProblem(
+      await e.patch("/embed/records", {
+        records: [{ id: ids.Alpha, version: v, fields: { title: "x" }, table: "sg_users" }],
+      }),
+      422,
+      "records/0/table",
+    );
     expectProblem(await e.patch("/embed/records", { records: "all" }), 422, "records");
     expectProblem(await e.patch("/embed/records", "{oops"), 400);
-    expectProblem(await e.patch("/embed/records", { records: [{ id: ids.Alpha, version: v, fields: { title: "x".repeat(1100 * 1024) } }] }), 413);
+    expectProblem(
+      await e.patch("/embed/records", {
+        records: [{ id: ids.Alpha, version: v, fields: { title: "x".repeat(1100 * 1024) } }],
+      }),
+      413,
+    );
     expectProblem(await e.post("/embed/records", { fields: { title: "new" } }), 404);
     expectProblem(await e.delete("/embed/records", { records: [{ id: ids.Alpha }] }), 404);
     expect(await versionOf(ids.Alpha!)).toBe(v);
@@ -496,9 +723,17 @@ describe("CORS for embedding origins", () => {
     const call = async (origin: string) => {
       const req = new Request("http://x/api/embed/records", {
         method: "OPTIONS",
-        headers: { origin, "access-control-request-method": "PATCH", "access-control-request-headers": "authorization,content-type" },
+        headers: {
+          origin,
+          "access-control-request-method": "PATCH",
+          "access-control-request-headers": "authorization,content-type",
+        },
       });
-      return worker.fetch(req, { ...testEnv, CORS_ORIGINS: "https://intranet.example, https://portal.example" } as never, { waitUntil() {}, passThroughOnException() {} } as never);
+      return worker.fetch(
+        req,
+        { ...testEnv, CORS_ORIGINS: "https://intranet.example, https://portal.example" } as never,
+        { waitUntil() {}, passThroughOnException() {} } as never,
+      );
     };
     const ok = await call("https://portal.example");
     expect(ok.headers.get("access-control-allow-origin")).toBe("https://portal.example");

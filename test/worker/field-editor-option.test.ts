@@ -13,7 +13,8 @@ type Client = ReturnType<typeof api>;
 let admin: Client;
 let table: string;
 
-const stagesOf = (m: PluginManifest) => m.tables!.find((t) => t.name === "pipelines")!.fields!.find((f) => f.name === "stages")!;
+const stagesOf = (m: PluginManifest) =>
+  m.tables!.find((t) => t.name === "pipelines")!.fields!.find((f) => f.name === "stages")!;
 
 beforeAll(async () => {
   admin = api((await userWithToken(["admin"])).token);
@@ -25,7 +26,11 @@ beforeAll(async () => {
 describe("the editor option on a field", () => {
   it("is refused with 422 naming the option when its value is unknown, of the wrong type or injection-shaped", async () => {
     for (const editor of ["spreadsheet", 7, null, "stage_list'; DROP TABLE sg_fields; --", { kind: "stage_list" }]) {
-      const r = await admin.post(`/meta/tables/${table}/fields`, { name: "plan", type: "long_text", options: { editor } });
+      const r = await admin.post(`/meta/tables/${table}/fields`, {
+        name: "plan",
+        type: "long_text",
+        options: { editor },
+      });
       expect(r.status, `${JSON.stringify(editor)}: ${r.text}`).toBe(422);
       expect(r.headers.get("content-type")).toContain("application/problem+json");
       expect(r.body.errors.map((e: any) => e.field)).toContain("options/editor");
@@ -36,15 +41,27 @@ describe("the editor option on a field", () => {
   });
 
   it("applies to long_text fields only", async () => {
-    const r = await admin.post(`/meta/tables/${table}/fields`, { name: "short", type: "text", options: { editor: "stage_list" } });
+    const r = await admin.post(`/meta/tables/${table}/fields`, {
+      name: "short",
+      type: "text",
+      options: { editor: "stage_list" },
+    });
     expect(r.status).toBe(422);
-    expect(r.body.errors[0]).toMatchObject({ field: expect.stringMatching(/(^\/?)options\/editor$/), code: "not_applicable" });
+    expect(r.body.errors[0]).toMatchObject({
+      field: expect.stringMatching(/(^\/?)options\/editor$/),
+      code: "not_applicable",
+    });
   });
 
   it("is stored, shown in the meta API and changed by an admin; others may not set it", async () => {
-    const r = await admin.post(`/meta/tables/${table}/fields`, { name: "steps", type: "long_text", options: { editor: "stage_list", maxLength: 5000 } });
+    const r = await admin.post(`/meta/tables/${table}/fields`, {
+      name: "steps",
+      type: "long_text",
+      options: { editor: "stage_list", maxLength: 5000 },
+    });
     expect(r.status, r.text).toBe(201);
-    const meta = async () => (await admin.get(`/meta/tables/${table}`)).body.table.fields.find((f: any) => f.name === "steps");
+    const meta = async () =>
+      (await admin.get(`/meta/tables/${table}`)).body.table.fields.find((f: any) => f.name === "steps");
     expect((await meta()).options).toEqual({ editor: "stage_list", maxLength: 5000 });
     const id = (await meta()).id;
     const p = await admin.patch(`/meta/tables/${table}/fields/${id}`, { options: { editor: "plain" } });
@@ -66,7 +83,8 @@ describe("pipelines.stages", () => {
     const m = bundledPlugin("pipeline").manifest as PluginManifest;
     const original = structuredClone(m);
     expect(stagesOf(original).options).toMatchObject({ editor: "stage_list" });
-    const stagesMeta = async () => (await admin.get("/meta/tables/pipelines")).body.table.fields.find((f: any) => f.name === "stages");
+    const stagesMeta = async () =>
+      (await admin.get("/meta/tables/pipelines")).body.table.fields.find((f: any) => f.name === "stages");
     try {
       // An install made by a version before the option existed.
       m.version = "1.0.0";
@@ -76,20 +94,33 @@ describe("pipelines.stages", () => {
       expect((await stagesMeta()).options.editor).toBeUndefined();
       // An admin's change to another option of the field.
       const before = await stagesMeta();
-      expect((await admin.patch(`/meta/tables/pipelines/fields/${before.id}`, { options: { maxLength: 30000 } })).status).toBe(200);
+      expect(
+        (await admin.patch(`/meta/tables/pipelines/fields/${before.id}`, { options: { maxLength: 30000 } })).status,
+      ).toBe(200);
 
       // The upgrade adds the editor and leaves the admin's maxLength alone.
       Object.assign(m, structuredClone(original));
       const up = await admin.post("/admin/plugins/pipeline/install");
       expect(up.status, up.text).toBe(200);
-      expect(up.body.report).toMatchObject({ from: "1.0.0", to: original.version, changed: true, optionsAdded: ["pipeline/pipelines.stages.editor"] });
+      expect(up.body.report).toMatchObject({
+        from: "1.0.0",
+        to: original.version,
+        changed: true,
+        optionsAdded: ["pipeline/pipelines.stages.editor"],
+      });
       expect((await stagesMeta()).options).toMatchObject({ editor: "stage_list", maxLength: 30000 });
       // Audited as a field change made by the plugin.
-      const audit = await env.DB.prepare("SELECT changes FROM sg_audit WHERE action = 'field.update' AND field_id = ?1 ORDER BY id DESC LIMIT 1").bind(before.id).first<{ changes: string }>();
+      const audit = await env.DB.prepare(
+        "SELECT changes FROM sg_audit WHERE action = 'field.update' AND field_id = ?1 ORDER BY id DESC LIMIT 1",
+      )
+        .bind(before.id)
+        .first<{ changes: string }>();
       expect(JSON.parse(audit!.changes)).toEqual({ plugin: "pipeline", optionsAdded: { editor: "stage_list" } });
 
       // An admin who prefers the plain text box keeps it through later upgrades.
-      expect((await admin.patch(`/meta/tables/pipelines/fields/${before.id}`, { options: { editor: "plain" } })).status).toBe(200);
+      expect(
+        (await admin.patch(`/meta/tables/pipelines/fields/${before.id}`, { options: { editor: "plain" } })).status,
+      ).toBe(200);
       m.version = "9.0.0";
       const again = await admin.post("/admin/plugins/pipeline/install");
       expect(again.status, again.text).toBe(200);

@@ -19,7 +19,11 @@ let targetIds: { acme: number; globex: number; initech: number };
 async function createTable(body: unknown) {
   const res = await c.post("/meta/tables", body);
   expect(res.status, res.text).toBe(201);
-  return res.body.table as { id: string; name: string; fields: { name: string; type: string; options: Record<string, any> }[] };
+  return res.body.table as {
+    id: string;
+    name: string;
+    fields: { name: string; type: string; options: Record<string, any> }[];
+  };
 }
 
 async function create(fields: Record<string, unknown>, table = main): Promise<Rec> {
@@ -52,7 +56,11 @@ async function roundTrip(input: Record<string, unknown>, expected: Record<string
   const got = await getOne(created.id);
   const listed = (await listAll()).find((r) => r.id === created.id);
   expect(listed, "created record appears in the list").toBeDefined();
-  for (const [label, rec] of [["create reply", created], ["get", got], ["list", listed!]] as const) {
+  for (const [label, rec] of [
+    ["create reply", created],
+    ["get", got],
+    ["list", listed!],
+  ] as const) {
     const picked = Object.fromEntries(Object.keys(expected).map((k) => [k, rec.fields[k]]));
     expect(picked, label).toEqual(expected);
   }
@@ -75,7 +83,13 @@ beforeAll(async () => {
   const s = sfx();
   target = `ft_target_${s}`;
   main = `ft_main_${s}`;
-  await createTable({ name: target, fields: [{ name: "name", type: "text" }, { name: "city", type: "text" }] });
+  await createTable({
+    name: target,
+    fields: [
+      { name: "name", type: "text" },
+      { name: "city", type: "text" },
+    ],
+  });
   await createTable({
     name: main,
     fields: [
@@ -89,8 +103,16 @@ beforeAll(async () => {
       { name: "due", type: "date" },
       { name: "seen_at", type: "datetime" },
       { name: "done", type: "checkbox" },
-      { name: "stage", type: "single_select", options: { choices: [{ name: "new", color: "#ff0000" }, { name: "won" }] } },
-      { name: "tags", type: "multi_select", options: { choices: [{ name: "a", color: "#00aa00" }, { name: "b" }, { name: "c", color: "#0000FF" }] } },
+      {
+        name: "stage",
+        type: "single_select",
+        options: { choices: [{ name: "new", color: "#ff0000" }, { name: "won" }] },
+      },
+      {
+        name: "tags",
+        type: "multi_select",
+        options: { choices: [{ name: "a", color: "#00aa00" }, { name: "b" }, { name: "c", color: "#0000FF" }] },
+      },
       { name: "mail", type: "email" },
       { name: "tel", type: "phone" },
       { name: "site", type: "url" },
@@ -102,7 +124,11 @@ beforeAll(async () => {
     ],
   });
   const t = await c.post(`/tables/${target}/records`, {
-    records: [{ fields: { name: "Acme", city: "Berlin" } }, { fields: { name: "Globex", city: "Paris" } }, { fields: { name: "Initech" } }],
+    records: [
+      { fields: { name: "Acme", city: "Berlin" } },
+      { fields: { name: "Globex", city: "Paris" } },
+      { fields: { name: "Initech" } },
+    ],
   });
   expect(t.status, t.text).toBe(201);
   const [acme, globex, initech] = t.body.records.map((r: Rec) => r.id);
@@ -187,10 +213,21 @@ describe("round trip of every field type through create, get and list", () => {
 
   it("email, phone and url keep their text exactly", async () => {
     await roundTrip(
-      { mail: "Ann.Lee+sales@Example.co.uk", tel: "+86 (10) 1234-5678", site: "https://example.com/a/b?q=1&r=%20#frag" },
-      { mail: "Ann.Lee+sales@Example.co.uk", tel: "+86 (10) 1234-5678", site: "https://example.com/a/b?q=1&r=%20#frag" },
+      {
+        mail: "Ann.Lee+sales@Example.co.uk",
+        tel: "+86 (10) 1234-5678",
+        site: "https://example.com/a/b?q=1&r=%20#frag",
+      },
+      {
+        mail: "Ann.Lee+sales@Example.co.uk",
+        tel: "+86 (10) 1234-5678",
+        site: "https://example.com/a/b?q=1&r=%20#frag",
+      },
     );
-    await roundTrip({ tel: "010.555.0101", site: "http://localhost:8787/x" }, { tel: "010.555.0101", site: "http://localhost:8787/x" });
+    await roundTrip(
+      { tel: "010.555.0101", site: "http://localhost:8787/x" },
+      { tel: "010.555.0101", site: "http://localhost:8787/x" },
+    );
   });
 
   it("rating keeps whole stars from 1 to the maximum", async () => {
@@ -215,14 +252,25 @@ describe("round trip of every field type through create, get and list", () => {
     });
     expect(res.status, res.text).toBe(422);
     const places = res.body.errors.map((e: { field: string; code: string }) => `${e.field} ${e.code}`).sort();
-    expect(places).toEqual(["records/1/fields/assignee unknown_user", "records/2/fields/account/0 unknown_record", "records/2/fields/contacts/1 unknown_record"]);
+    expect(places).toEqual([
+      "records/1/fields/assignee unknown_user",
+      "records/2/fields/account/0 unknown_record",
+      "records/2/fields/contacts/1 unknown_record",
+    ]);
     expect((await listAll()).length).toBe(before);
   });
 
   it("problems carry the values their message names (params), so clients can word them in their own language", async () => {
-    const res = await c.post(`/tables/${main}/records`, { records: [{ fields: { title: "x".repeat(21) } }, { fields: { amount: "many" } }, { fields: { amount: 1.234 } }] });
+    const res = await c.post(`/tables/${main}/records`, {
+      records: [{ fields: { title: "x".repeat(21) } }, { fields: { amount: "many" } }, { fields: { amount: 1.234 } }],
+    });
     expect(res.status, res.text).toBe(422);
-    const byField = Object.fromEntries(res.body.errors.map((e: { field: string; code: string; params?: unknown }) => [e.field, { code: e.code, params: e.params }]));
+    const byField = Object.fromEntries(
+      res.body.errors.map((e: { field: string; code: string; params?: unknown }) => [
+        e.field,
+        { code: e.code, params: e.params },
+      ]),
+    );
     expect(byField["records/0/fields/title"]).toEqual({ code: "maxLength", params: { limit: 20 } });
     expect(byField["records/1/fields/amount"]).toEqual({ code: "type", params: { expected: "number" } });
     expect(byField["records/2/fields/amount"]).toEqual({ code: "precision", params: { limit: 2 } });
@@ -238,12 +286,32 @@ describe("round trip of every field type through create, get and list", () => {
   it("a record with every type set at once round-trips exactly", async () => {
     const { acme, initech } = targetIds;
     const input = {
-      title: "Everything", notes: "all\nfields", amount: 99.99, qty: 12, price: { amount: 123456, currency: "GBP" }, fee: 42,
-      rate: 875, due: "2025-07-04", seen_at: "2025-07-04T09:30:00+08:00", done: true, stage: "won", tags: ["c", "a"],
-      mail: "x@y.example", tel: "+1 555 0100", site: "https://salesgrid.example/", stars: 3, assignee: adminId,
-      account: [initech], contacts: [acme, initech],
+      title: "Everything",
+      notes: "all\nfields",
+      amount: 99.99,
+      qty: 12,
+      price: { amount: 123456, currency: "GBP" },
+      fee: 42,
+      rate: 875,
+      due: "2025-07-04",
+      seen_at: "2025-07-04T09:30:00+08:00",
+      done: true,
+      stage: "won",
+      tags: ["c", "a"],
+      mail: "x@y.example",
+      tel: "+1 555 0100",
+      site: "https://salesgrid.example/",
+      stars: 3,
+      assignee: adminId,
+      account: [initech],
+      contacts: [acme, initech],
     };
-    const expected = { ...input, price: { amount: 123456, currency: "GBP" }, fee: { amount: 42, currency: "CNY" }, seen_at: "2025-07-04T01:30:00.000Z" };
+    const expected = {
+      ...input,
+      price: { amount: 123456, currency: "GBP" },
+      fee: { amount: 42, currency: "CNY" },
+      seen_at: "2025-07-04T01:30:00.000Z",
+    };
     const rec = await roundTrip(input, expected);
     expect(Object.keys(rec.fields).sort()).toEqual([...Object.keys(input), "seq"].sort());
     expect(rec.version).toBe(1);
@@ -262,15 +330,42 @@ describe("empty values", () => {
   it("[] in multi_select and link reads back as [], and omitted fields read as null / [] / false", async () => {
     const rec = await roundTrip({ tags: [], contacts: [], account: [] }, { tags: [], contacts: [], account: [] });
     expect(rec.fields).toMatchObject({
-      title: null, notes: null, amount: null, qty: null, price: null, fee: null, rate: null, due: null, seen_at: null,
-      done: false, stage: null, tags: [], mail: null, tel: null, site: null, stars: null, assignee: null, account: [], contacts: [],
+      title: null,
+      notes: null,
+      amount: null,
+      qty: null,
+      price: null,
+      fee: null,
+      rate: null,
+      due: null,
+      seen_at: null,
+      done: false,
+      stage: null,
+      tags: [],
+      mail: null,
+      tel: null,
+      site: null,
+      stars: null,
+      assignee: null,
+      account: [],
+      contacts: [],
     });
   });
 
   it("a PATCH with empty string and [] clears the values", async () => {
     const { acme } = targetIds;
-    const rec = await create({ title: "full", notes: "n", tags: ["a"], contacts: [acme], account: [acme], mail: "a@b.example" });
-    const res = await c.patch(`/tables/${main}/records/${rec.id}`, { version: rec.version, fields: { title: "", notes: "", tags: [], contacts: [], account: null, mail: "" } });
+    const rec = await create({
+      title: "full",
+      notes: "n",
+      tags: ["a"],
+      contacts: [acme],
+      account: [acme],
+      mail: "a@b.example",
+    });
+    const res = await c.patch(`/tables/${main}/records/${rec.id}`, {
+      version: rec.version,
+      fields: { title: "", notes: "", tags: [], contacts: [], account: null, mail: "" },
+    });
     expect(res.status, res.text).toBe(200);
     const got = await getOne(rec.id);
     expect(got.version).toBe(2);
@@ -294,7 +389,9 @@ describe("links: inverse field and expand", () => {
 
   it("the inverse field shows the reverse links of one-valued and many-valued links", async () => {
     // Fresh target rows so earlier tests' links do not interfere.
-    const t = await c.post(`/tables/${target}/records`, { records: [{ fields: { name: "T1" } }, { fields: { name: "T2" } }, { fields: { name: "T3" } }] });
+    const t = await c.post(`/tables/${target}/records`, {
+      records: [{ fields: { name: "T1" } }, { fields: { name: "T2" } }, { fields: { name: "T3" } }],
+    });
     expect(t.status).toBe(201);
     const [t1, t2, t3] = t.body.records.map((r: Rec) => r.id);
     const a = await create({ title: "A", account: [t1], contacts: [t1, t2] });
@@ -319,11 +416,16 @@ describe("links: inverse field and expand", () => {
   });
 
   it("writing the inverse side of a one-valued link keeps each source record at one target", async () => {
-    const t = await c.post(`/tables/${target}/records`, { records: [{ fields: { name: "U1" } }, { fields: { name: "U2" } }] });
+    const t = await c.post(`/tables/${target}/records`, {
+      records: [{ fields: { name: "U1" } }, { fields: { name: "U2" } }],
+    });
     const [u1, u2] = t.body.records.map((r: Rec) => r.id);
     const a = await create({ title: "moves", account: [u1] });
     const tgt = await getOne(u2, "", target);
-    const res = await c.patch(`/tables/${target}/records/${u2}`, { version: tgt.version, fields: { main_one: [a.id] } });
+    const res = await c.patch(`/tables/${target}/records/${u2}`, {
+      version: tgt.version,
+      fields: { main_one: [a.id] },
+    });
     expect(res.status, res.text).toBe(200);
     expect((await getOne(a.id)).fields.account).toEqual([u2]);
     expect((await getOne(u1, "", target)).fields.main_one).toEqual([]);
@@ -333,10 +435,16 @@ describe("links: inverse field and expand", () => {
     const { acme, globex } = targetIds;
     const rec = await create({ title: "expand me", account: [globex], contacts: [acme, globex] });
     const got = await getOne(rec.id, "?expand=contacts,account");
-    expect(got.fields.contacts).toEqual([{ id: acme, primary: "Acme" }, { id: globex, primary: "Globex" }]);
+    expect(got.fields.contacts).toEqual([
+      { id: acme, primary: "Acme" },
+      { id: globex, primary: "Globex" },
+    ]);
     expect(got.fields.account).toEqual([{ id: globex, primary: "Globex" }]);
     const listed = (await listAll("&expand=contacts")).find((r) => r.id === rec.id)!;
-    expect(listed.fields.contacts).toEqual([{ id: acme, primary: "Acme" }, { id: globex, primary: "Globex" }]);
+    expect(listed.fields.contacts).toEqual([
+      { id: acme, primary: "Acme" },
+      { id: globex, primary: "Globex" },
+    ]);
     // Not expanded: plain ids.
     expect(listed.fields.account).toEqual([globex]);
   });
@@ -352,14 +460,27 @@ describe("links: inverse field and expand", () => {
 describe("autonumber", () => {
   it("is assigned consecutive numbers starting at 1 on a new table, in bulk order", async () => {
     const name = `ft_auto_${sfx()}`;
-    await createTable({ name, fields: [{ name: "label", type: "text" }, { name: "no", type: "autonumber" }] });
+    await createTable({
+      name,
+      fields: [
+        { name: "label", type: "text" },
+        { name: "no", type: "autonumber" },
+      ],
+    });
     const one = await create({ label: "first" }, name);
     expect(one.fields.no).toBe(1);
-    const bulk = await c.post(`/tables/${name}/records`, { records: [{ fields: { label: "b" } }, { fields: { label: "c" } }, { fields: {} }] });
+    const bulk = await c.post(`/tables/${name}/records`, {
+      records: [{ fields: { label: "b" } }, { fields: { label: "c" } }, { fields: {} }],
+    });
     expect(bulk.status, bulk.text).toBe(201);
     expect(bulk.body.records.map((r: Rec) => r.fields.no)).toEqual([2, 3, 4]);
     const listed = await listAll("&sort=no", name);
-    expect(listed.map((r) => [r.fields.label, r.fields.no])).toEqual([["first", 1], ["b", 2], ["c", 3], [null, 4]]);
+    expect(listed.map((r) => [r.fields.label, r.fields.no])).toEqual([
+      ["first", 1],
+      ["b", 2],
+      ["c", 3],
+      [null, 4],
+    ]);
     expect((await getOne(bulk.body.records[1].id, "", name)).fields.no).toBe(3);
   });
 
@@ -375,7 +496,10 @@ describe("autonumber", () => {
     const seq = rec.fields.seq as number;
     expect(Number.isInteger(seq) && seq > 0).toBe(true);
     refused(await c.patch(`/tables/${main}/records/${rec.id}`, { version: rec.version, fields: { seq: 1 } }));
-    const ok = await c.patch(`/tables/${main}/records/${rec.id}`, { version: rec.version, fields: { title: "renamed" } });
+    const ok = await c.patch(`/tables/${main}/records/${rec.id}`, {
+      version: rec.version,
+      fields: { title: "renamed" },
+    });
     expect(ok.status, ok.text).toBe(200);
     expect(ok.body.record.fields).toMatchObject({ title: "renamed", seq });
   });
@@ -434,18 +558,31 @@ describe("invalid values are refused with 422 naming the field", () => {
     ["unknown field", "nope", "x"],
   ];
 
-  it.each(cases)("%s field %s refuses %j in a single create and in a bulk create, writing nothing", async (_type, name, value) => {
-    const before = await count();
-    expectRefusedAt(await c.post(`/tables/${main}/records`, { fields: { title: "ok", [name]: value } }), `fields/${name}`);
-    const bulk = await c.post(`/tables/${main}/records`, { records: [{ fields: { title: "ok" } }, { fields: { title: "ok too", [name]: value } }] });
-    expectRefusedAt(bulk, `records/1/fields/${name}`);
-    expect(await count()).toBe(before);
-  });
+  it.each(cases)(
+    "%s field %s refuses %j in a single create and in a bulk create, writing nothing",
+    async (_type, name, value) => {
+      const before = await count();
+      expectRefusedAt(
+        await c.post(`/tables/${main}/records`, { fields: { title: "ok", [name]: value } }),
+        `fields/${name}`,
+      );
+      const bulk = await c.post(`/tables/${main}/records`, {
+        records: [{ fields: { title: "ok" } }, { fields: { title: "ok too", [name]: value } }],
+      });
+      expectRefusedAt(bulk, `records/1/fields/${name}`);
+      expect(await count()).toBe(before);
+    },
+  );
 
   it("an invalid value in an update is refused naming the field and leaves the record unchanged", async () => {
     const rec = await create({ title: "stable", stars: 2 });
-    expectRefusedAt(await c.patch(`/tables/${main}/records/${rec.id}`, { version: rec.version, fields: { stars: 9 } }), "fields/stars");
-    const bulk = await c.patch(`/tables/${main}/records`, { records: [{ id: rec.id, version: rec.version, fields: { title: "x", due: "tomorrow" } }] });
+    expectRefusedAt(
+      await c.patch(`/tables/${main}/records/${rec.id}`, { version: rec.version, fields: { stars: 9 } }),
+      "fields/stars",
+    );
+    const bulk = await c.patch(`/tables/${main}/records`, {
+      records: [{ id: rec.id, version: rec.version, fields: { title: "x", due: "tomorrow" } }],
+    });
     expectRefusedAt(bulk, "records/0/fields/due");
     const got = await getOne(rec.id);
     expect(got.version).toBe(1);
@@ -453,7 +590,9 @@ describe("invalid values are refused with 422 naming the field", () => {
   });
 
   it("an invalid email, phone or url is reported as a format or pattern error, not as a failed empty-string match", async () => {
-    const res = await c.post(`/tables/${main}/records`, { fields: { mail: "nope", tel: "x", site: "ftp://a.example" } });
+    const res = await c.post(`/tables/${main}/records`, {
+      fields: { mail: "nope", tel: "x", site: "ftp://a.example" },
+    });
     expect(res.status).toBe(422);
     const byField = Object.fromEntries(res.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]));
     expect(byField).toEqual({ "fields/mail": "format", "fields/tel": "pattern", "fields/site": "pattern" });

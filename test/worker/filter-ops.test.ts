@@ -20,7 +20,22 @@ let t1: number;
 let t2: number;
 const ids = {} as Record<Key, number>;
 
-const ALL_OPS = ["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty", "between"] as const;
+const ALL_OPS = [
+  "eq",
+  "neq",
+  "lt",
+  "lte",
+  "gt",
+  "gte",
+  "in",
+  "nin",
+  "contains",
+  "not_contains",
+  "starts_with",
+  "is_empty",
+  "is_not_empty",
+  "between",
+] as const;
 type Op = (typeof ALL_OPS)[number];
 
 /** The operators each type allows, as the API documents them (written here, not imported). */
@@ -92,42 +107,118 @@ beforeAll(async () => {
       { name: "d", type: "date" },
       { name: "dt", type: "datetime" },
       { name: "flag", type: "checkbox" },
-      { name: "stage", type: "single_select", options: { choices: [{ name: "new" }, { name: "won" }, { name: "lost" }] } },
+      {
+        name: "stage",
+        type: "single_select",
+        options: { choices: [{ name: "new" }, { name: "won" }, { name: "lost" }] },
+      },
       { name: "tags", type: "multi_select", options: { choices: [{ name: "a" }, { name: "b" }, { name: "c" }] } },
       { name: "assignee", type: "user" },
       { name: "links", type: "link", options: { table: target } },
     ],
   });
   expect(res.status, res.text).toBe(201);
-  res = await c.post(`/tables/${target}/records`, { records: [{ fields: { name: "T1" } }, { fields: { name: "T2" } }] });
+  res = await c.post(`/tables/${target}/records`, {
+    records: [{ fields: { name: "T1" } }, { fields: { name: "T2" } }],
+  });
   expect(res.status, res.text).toBe(201);
   [t1, t2] = res.body.records.map((r: Rec) => r.id);
   const rows: Record<string, unknown>[] = [
     {
-      key: "k1", name: "Alpha", notes: "First note", mail: "alpha@x.example", tel: "+1 555 0001", site: "https://alpha.example",
-      num: 10, amt: { amount: 1000, currency: "USD" }, pct: 500, stars: 3, d: "2024-01-15", dt: "2024-01-15T10:00:00Z",
-      flag: true, stage: "new", tags: ["a", "b"], assignee: u1, links: [t1],
+      key: "k1",
+      name: "Alpha",
+      notes: "First note",
+      mail: "alpha@x.example",
+      tel: "+1 555 0001",
+      site: "https://alpha.example",
+      num: 10,
+      amt: { amount: 1000, currency: "USD" },
+      pct: 500,
+      stars: 3,
+      d: "2024-01-15",
+      dt: "2024-01-15T10:00:00Z",
+      flag: true,
+      stage: "new",
+      tags: ["a", "b"],
+      assignee: u1,
+      links: [t1],
     },
     {
-      key: "k2", name: "beta", notes: "second NOTE", mail: "beta@y.example", tel: "+1 555 0002", site: "http://beta.example/x",
-      num: -5.5, amt: 250, pct: 0, stars: 5, d: "2024-03-01", dt: "2024-03-01T00:00:00+02:00",
-      flag: false, stage: "won", tags: ["b"], assignee: u2, links: [t1, t2],
+      key: "k2",
+      name: "beta",
+      notes: "second NOTE",
+      mail: "beta@y.example",
+      tel: "+1 555 0002",
+      site: "http://beta.example/x",
+      num: -5.5,
+      amt: 250,
+      pct: 0,
+      stars: 5,
+      d: "2024-03-01",
+      dt: "2024-03-01T00:00:00+02:00",
+      flag: false,
+      stage: "won",
+      tags: ["b"],
+      assignee: u2,
+      links: [t1, t2],
     },
     {
-      key: "k3", name: "ALPHABET", notes: null, mail: null, tel: null, site: null,
-      num: 10, amt: { amount: 1000, currency: "EUR" }, pct: 10000, stars: 1, d: "2023-12-31", dt: "2023-12-31T23:59:59.999Z",
-      flag: null, stage: null, tags: ["c"], assignee: null, links: [],
+      key: "k3",
+      name: "ALPHABET",
+      notes: null,
+      mail: null,
+      tel: null,
+      site: null,
+      num: 10,
+      amt: { amount: 1000, currency: "EUR" },
+      pct: 10000,
+      stars: 1,
+      d: "2023-12-31",
+      dt: "2023-12-31T23:59:59.999Z",
+      flag: null,
+      stage: null,
+      tags: ["c"],
+      assignee: null,
+      links: [],
     },
     { key: "k4", name: "", notes: "", mail: "", tel: "", site: "", tags: [] },
     {
-      key: "k5", name: "gamma 100%", notes: "a_b", mail: "gamma@x.example", tel: "(010) 555-0005", site: "https://gamma.example/100%25",
-      num: 0, amt: 0, pct: -250, stars: 2, d: "2024-01-15", dt: "2024-01-15T12:00:00+02:00",
-      flag: true, stage: "lost", tags: ["a", "c"], assignee: u1, links: [t2],
+      key: "k5",
+      name: "gamma 100%",
+      notes: "a_b",
+      mail: "gamma@x.example",
+      tel: "(010) 555-0005",
+      site: "https://gamma.example/100%25",
+      num: 0,
+      amt: 0,
+      pct: -250,
+      stars: 2,
+      d: "2024-01-15",
+      dt: "2024-01-15T12:00:00+02:00",
+      flag: true,
+      stage: "lost",
+      tags: ["a", "c"],
+      assignee: u1,
+      links: [t2],
     },
     {
-      key: "k6", name: "delta_x", notes: "100% sure", mail: null, tel: "+44 20 7946 0958", site: null,
-      num: 99.99, amt: -500, pct: 500, stars: 4, d: "2025-06-30", dt: "2025-06-30T08:00:00.000Z",
-      flag: false, stage: "new", tags: ["a", "b", "c"], assignee: u2, links: [t1, t2],
+      key: "k6",
+      name: "delta_x",
+      notes: "100% sure",
+      mail: null,
+      tel: "+44 20 7946 0958",
+      site: null,
+      num: 99.99,
+      amt: -500,
+      pct: 500,
+      stars: 4,
+      d: "2025-06-30",
+      dt: "2025-06-30T08:00:00.000Z",
+      flag: false,
+      stage: "new",
+      tags: ["a", "b", "c"],
+      assignee: u2,
+      links: [t1, t2],
     },
   ];
   res = await c.post(`/tables/${table}/records`, { records: rows.map((fields) => ({ fields })) });
@@ -356,7 +447,8 @@ cases.user = [
 describe("every allowed operator returns exactly the expected records", () => {
   for (const [type, list] of Object.entries(cases)) {
     it.each(list)(`${type}: %s %s %j matches %j`, async (field, op, value, expected) => {
-      const cond = op === "is_empty" || op === "is_not_empty" ? { field, op } : { field, op, value: resolve(field, value) };
+      const cond =
+        op === "is_empty" || op === "is_not_empty" ? { field, op } : { field, op, value: resolve(field, value) };
       expect(await idsFor(cond)).toEqual(want(expected));
     });
   }
@@ -400,7 +492,11 @@ describe("operators a type does not allow", () => {
   });
 
   it("a disallowed operator deep in a group names its path", async () => {
-    const res = await c.get(url({ filter: { and: [{ field: "num", op: "eq", value: 1 }, { or: [{ field: "flag", op: "in", value: [true] }] }] } }));
+    const res = await c.get(
+      url({
+        filter: { and: [{ field: "num", op: "eq", value: 1 }, { or: [{ field: "flag", op: "in", value: [true] }] }] },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("unknown_operator");
     expect(res.body.errors[0].field).toBe("filter/and/1/or/0/op");
@@ -429,7 +525,11 @@ describe("operand shapes", () => {
     ["contains with an empty string", { field: "name", op: "contains", value: "" }, "filter/value"],
     ["contains with an unknown choice", { field: "tags", op: "contains", value: "z" }, "filter/value"],
     ["contains with a non-id on a link", { field: "links", op: "contains", value: "1" }, "filter/value"],
-    ["a bad operand nested in groups", { or: [{ field: "num", op: "eq", value: 1 }, { and: [{ field: "num", op: "between", value: [1] }] }] }, "filter/or/1/and/0/value"],
+    [
+      "a bad operand nested in groups",
+      { or: [{ field: "num", op: "eq", value: 1 }, { and: [{ field: "num", op: "between", value: [1] }] }] },
+      "filter/or/1/and/0/value",
+    ],
   ];
 
   it.each(bad)("%s is refused with 422 naming the value", async (_name, filter, path) => {
@@ -447,7 +547,13 @@ describe("operand shapes", () => {
   });
 
   it("malformed filters are refused with 400", async () => {
-    for (const filter of ["[1]", "\"x\"", "{\"field\":\"num\",\"op\":\"eq\",\"value\":1,\"extra\":1}", "{\"and\":{}}", "{\"and\":[],\"or\":[]}"]) {
+    for (const filter of [
+      "[1]",
+      '"x"',
+      '{"field":"num","op":"eq","value":1,"extra":1}',
+      '{"and":{}}',
+      '{"and":[],"or":[]}',
+    ]) {
       const res = await c.get(`/tables/${table}/records?filter=${encodeURIComponent(filter)}`);
       expect(res.status, filter).toBe(400);
     }
@@ -461,8 +567,18 @@ describe("and/or groups", () => {
   it("an or of ands matches either branch", async () => {
     const filter = {
       or: [
-        { and: [{ field: "num", op: "gte", value: 10 }, { field: "flag", op: "eq", value: true }] },
-        { and: [{ field: "stage", op: "eq", value: "lost" }, { field: "tags", op: "contains", value: "c" }] },
+        {
+          and: [
+            { field: "num", op: "gte", value: 10 },
+            { field: "flag", op: "eq", value: true },
+          ],
+        },
+        {
+          and: [
+            { field: "stage", op: "eq", value: "lost" },
+            { field: "tags", op: "contains", value: "c" },
+          ],
+        },
       ],
     };
     expect(await idsFor(filter)).toEqual(want(["r1", "r5"]));
@@ -471,8 +587,19 @@ describe("and/or groups", () => {
   it("an and of ors needs every branch", async () => {
     const filter = {
       and: [
-        { or: [{ field: "name", op: "starts_with", value: "al" }, { field: "name", op: "is_empty" }, { field: "name", op: "contains", value: "_" }] },
-        { or: [{ field: "num", op: "eq", value: 10 }, { field: "num", op: "gt", value: 50 }] },
+        {
+          or: [
+            { field: "name", op: "starts_with", value: "al" },
+            { field: "name", op: "is_empty" },
+            { field: "name", op: "contains", value: "_" },
+          ],
+        },
+        {
+          or: [
+            { field: "num", op: "eq", value: 10 },
+            { field: "num", op: "gt", value: 50 },
+          ],
+        },
       ],
     };
     expect(await idsFor(filter)).toEqual(want(["r1", "r3", "r6"]));
@@ -482,7 +609,22 @@ describe("and/or groups", () => {
     const filter = {
       and: [
         { field: "stars", op: "is_not_empty" },
-        { or: [{ and: [{ field: "d", op: "lt", value: "2024-02-01" }, { field: "assignee", op: "is_empty" }] }, { and: [{ field: "pct", op: "eq", value: 500 }, { field: "tags", op: "contains", value: "c" }] }] },
+        {
+          or: [
+            {
+              and: [
+                { field: "d", op: "lt", value: "2024-02-01" },
+                { field: "assignee", op: "is_empty" },
+              ],
+            },
+            {
+              and: [
+                { field: "pct", op: "eq", value: 500 },
+                { field: "tags", op: "contains", value: "c" },
+              ],
+            },
+          ],
+        },
       ],
     };
     // r3: date 2023-12-31, no owner; r6: pct 500 and tag c.
@@ -560,14 +702,17 @@ describe("count=true", () => {
     [{ field: "num", op: "gt", value: 1000 }, []],
   ];
 
-  it.each(filters)("total for %j equals the number of matching records, whatever the page size", async (filter, expected) => {
-    for (const limit of [1, 2, 1000]) {
-      const res = await c.get(url({ ...(filter ? { filter } : {}), limit, count: "true" }));
-      expect(res.status, res.text).toBe(200);
-      expect(res.body.total).toBe(expected.length);
-      expect(res.body.records.length).toBe(Math.min(limit, expected.length));
-    }
-  });
+  it.each(filters)(
+    "total for %j equals the number of matching records, whatever the page size",
+    async (filter, expected) => {
+      for (const limit of [1, 2, 1000]) {
+        const res = await c.get(url({ ...(filter ? { filter } : {}), limit, count: "true" }));
+        expect(res.status, res.text).toBe(200);
+        expect(res.body.total).toBe(expected.length);
+        expect(res.body.records.length).toBe(Math.min(limit, expected.length));
+      }
+    },
+  );
 
   it("total honours q as well", async () => {
     const res = await c.get(url({ q: "alpha", count: "true", limit: 1 }));
@@ -606,7 +751,16 @@ describe("fields=", () => {
 
 describe("unknown fields", () => {
   it("an unknown field in a filter is refused with 400 unknown_field", async () => {
-    const res = await c.get(url({ filter: { and: [{ field: "num", op: "eq", value: 1 }, { field: "nope", op: "eq", value: 1 }] } }));
+    const res = await c.get(
+      url({
+        filter: {
+          and: [
+            { field: "num", op: "eq", value: 1 },
+            { field: "nope", op: "eq", value: 1 },
+          ],
+        },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("unknown_field");
     expect(res.body.errors[0].field).toBe("filter/and/1/field");

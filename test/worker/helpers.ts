@@ -17,7 +17,10 @@ export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 12)}@test.example`;
 }
 
-export async function createUser(roles: string[] = [], overrides: { email?: string; name?: string; password?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  roles: string[] = [],
+  overrides: { email?: string; name?: string; password?: string } = {},
+): Promise<TestUser> {
   const email = overrides.email ?? uniqueEmail(roles[0] ?? "user");
   const password = overrides.password ?? `pw-${crypto.randomUUID()}`;
   const user = await insertUser(testEnv.DB, { email, name: overrides.name ?? "Test User", password, roles });
@@ -37,13 +40,23 @@ export interface ApiResponse<T = any> {
  * The exported fetch handler is called in this isolate (same app, real D1, real auth) rather than
  * through SELF.fetch, which slows down with every earlier request in a file (workers-sdk#15446).
  */
-export async function request(token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+export async function request(
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
   const url = `http://x${path.startsWith("/api/") ? path : `/api${path.startsWith("/") ? "" : "/"}${path}`}`;
   const h = new Headers(headers);
   if (token && !h.has("authorization")) h.set("authorization", `Bearer ${token}`);
   if (body !== undefined && !h.has("content-type")) h.set("content-type", "application/json");
   const ctx = createExecutionContext();
-  const req = new Request(url, { method, headers: h, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const req = new Request(url, {
+    method,
+    headers: h,
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
   const res = await worker.fetch(req, env as never, ctx);
   await waitOnExecutionContext(ctx);
   const text = await res.text();
@@ -59,11 +72,15 @@ export async function request(token: string | undefined, method: string, path: s
 /** A client bound to one token (or none): `api(token).get("/auth/me")`. */
 export function api(token?: string) {
   return {
-    request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => request(token, method, path, body, headers),
+    request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+      request(token, method, path, body, headers),
     get: (path: string, headers?: Record<string, string>) => request(token, "GET", path, undefined, headers),
-    post: (path: string, body?: unknown, headers?: Record<string, string>) => request(token, "POST", path, body, headers),
-    patch: (path: string, body?: unknown, headers?: Record<string, string>) => request(token, "PATCH", path, body, headers),
-    delete: (path: string, body?: unknown, headers?: Record<string, string>) => request(token, "DELETE", path, body, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      request(token, "POST", path, body, headers),
+    patch: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      request(token, "PATCH", path, body, headers),
+    delete: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      request(token, "DELETE", path, body, headers),
   };
 }
 

@@ -8,7 +8,17 @@ describe("record history", () => {
     const admin = await userWithToken(["admin"]);
     const a = api(admin.token);
     const name = `hist_${uniq()}`;
-    expect((await a.post("/meta/tables", { name, fields: [{ name: "title", type: "text" }, { name: "qty", type: "number", options: { precision: 0 } }] })).status).toBe(201);
+    expect(
+      (
+        await a.post("/meta/tables", {
+          name,
+          fields: [
+            { name: "title", type: "text" },
+            { name: "qty", type: "number", options: { precision: 0 } },
+          ],
+        })
+      ).status,
+    ).toBe(201);
     const created = await a.post(`/tables/${name}/records`, { fields: { title: "first", qty: 1 } });
     const id = created.body.record.id;
     await a.patch(`/tables/${name}/records/${id}`, { version: 1, fields: { qty: 2 } });
@@ -20,7 +30,10 @@ describe("record history", () => {
     expect(h.body.history.map((e: any) => e.action)).toEqual(["update", "update", "create"]);
     expect(h.body.history[0].changes).toEqual({ headline: { before: "first", after: "second" } });
     expect(h.body.history[1].changes).toEqual({ qty: { before: 1, after: 2 } });
-    expect(h.body.history[2].changes).toEqual({ headline: { before: null, after: "first" }, qty: { before: null, after: 1 } });
+    expect(h.body.history[2].changes).toEqual({
+      headline: { before: null, after: "first" },
+      qty: { before: null, after: 1 },
+    });
     expect(h.body.history[0].user).toEqual({ id: admin.user.id, name: admin.user.name });
 
     const page1 = await a.get(`/tables/${name}/records/${id}/history?limit=2`);
@@ -39,7 +52,10 @@ describe("record history", () => {
     expect((await a.delete(`/tables/${name}/records/${id}`)).status).toBe(200);
     expect((await a.get(`/tables/${name}/records/${id}`)).status).toBe(404);
     const h = await a.get(`/tables/${name}/records/${id}/history`);
-    expect(h.body.history[0]).toMatchObject({ action: "delete", changes: { title: { before: "gone soon", after: null } } });
+    expect(h.body.history[0]).toMatchObject({
+      action: "delete",
+      changes: { title: { before: "gone soon", after: null } },
+    });
   });
 
   it("refuses a bad limit or before with a problem naming the parameter", async () => {
@@ -47,7 +63,12 @@ describe("record history", () => {
     const a = api(admin.token);
     const name = `hist_${uniq()}`;
     await a.post("/meta/tables", { name, fields: [{ name: "title", type: "text" }] });
-    for (const [q, field] of [["limit=0", "limit"], ["limit=abc", "limit"], ["before=-1", "before"], ["before=1%20OR%201=1", "before"]] as const) {
+    for (const [q, field] of [
+      ["limit=0", "limit"],
+      ["limit=abc", "limit"],
+      ["before=-1", "before"],
+      ["before=1%20OR%201=1", "before"],
+    ] as const) {
       const r = await a.get(`/tables/${name}/records/1/history?${q}`);
       expect(r.status).toBe(400);
       expect(r.headers.get("content-type")).toContain("application/problem+json");

@@ -15,9 +15,15 @@ const tag = () => crypto.randomUUID().slice(0, 8);
 
 async function seed(t: string) {
   const window = LOGIN_WINDOW_SECONDS * 1000;
-  const failure = (key: string, start: string) => DB.prepare("INSERT INTO sg_login_failures (key, failures, window_start) VALUES (?1, 3, ?2)").bind(`${t}:${key}`, start);
+  const failure = (key: string, start: string) =>
+    DB.prepare("INSERT INTO sg_login_failures (key, failures, window_start) VALUES (?1, 3, ?2)").bind(
+      `${t}:${key}`,
+      start,
+    );
   const token = (id: string, expires: string, used: string | null, revoked: string | null) =>
-    DB.prepare("INSERT INTO sg_refresh_tokens (id, user_id, family, expires_at, used_at, revoked_at, created_at) VALUES (?1, 'usr_x', ?2, ?3, ?4, ?5, ?6)").bind(`${t}:${id}`, t, expires, used, revoked, iso(-1000));
+    DB.prepare(
+      "INSERT INTO sg_refresh_tokens (id, user_id, family, expires_at, used_at, revoked_at, created_at) VALUES (?1, 'usr_x', ?2, ?3, ?4, ?5, ?6)",
+    ).bind(`${t}:${id}`, t, expires, used, revoked, iso(-1000));
   await DB.batch([
     failure("stale", iso(-window - 1000)),
     failure("fresh", iso(-1000)),
@@ -28,8 +34,16 @@ async function seed(t: string) {
   ]);
 }
 
-const keys = async (t: string) => (await DB.prepare("SELECT key FROM sg_login_failures WHERE key LIKE ?1 ORDER BY key").bind(`${t}:%`).all<{ key: string }>()).results.map((r) => r.key.split(":")[1]);
-const tokens = async (t: string) => (await DB.prepare("SELECT id FROM sg_refresh_tokens WHERE family = ?1 ORDER BY id").bind(t).all<{ id: string }>()).results.map((r) => r.id.split(":")[1]);
+const keys = async (t: string) =>
+  (
+    await DB.prepare("SELECT key FROM sg_login_failures WHERE key LIKE ?1 ORDER BY key")
+      .bind(`${t}:%`)
+      .all<{ key: string }>()
+  ).results.map((r) => r.key.split(":")[1]);
+const tokens = async (t: string) =>
+  (
+    await DB.prepare("SELECT id FROM sg_refresh_tokens WHERE family = ?1 ORDER BY id").bind(t).all<{ id: string }>()
+  ).results.map((r) => r.id.split(":")[1]);
 
 describe("housekeeping", () => {
   it("deletes login failure counters whose window has passed, and only those", async () => {

@@ -12,7 +12,9 @@ const sources = {
   ...import.meta.glob<string>("../../plugins/**/*.ts", { query: "?raw", import: "default", eager: true }),
 };
 /** Paths from the repository root ("worker/records/write.ts"). */
-const files: Record<string, string> = Object.fromEntries(Object.entries(sources).map(([p, text]) => [p.replace(/^\.\.\/\.\.\//, ""), text]));
+const files: Record<string, string> = Object.fromEntries(
+  Object.entries(sources).map(([p, text]) => [p.replace(/^\.\.\/\.\.\//, ""), text]),
+);
 
 describe("import boundaries", () => {
   it("reads the sources it checks", () => {
@@ -28,10 +30,14 @@ describe("import boundaries", () => {
   it("catches each kind of crossing, however the import is written", () => {
     const bad = {
       "worker/plugins/catalog.ts": 'import { BUNDLED } from "../../plugins/index";',
-      "worker/demo/access.ts": 'export { x } from "../../plugins/customers/keys";\nconst m = await import("../../plugins/pipeline/server");',
-      "plugins/customers/server.ts": 'import { createRecords } from "../../worker/records/write";\nimport type { X } from "../../worker/plugin-sdk";',
-      "plugins/pipeline/deals.ts": 'import type {\n  Stmt,\n} from "../../worker/query/write";\nimport "../../worker/errors";',
-      "plugins/index.ts": 'import { a } from "../worker/plugin-sdk/effects";\nimport m from "./customers/plugin.json";\nimport { s } from "../schemas/types";',
+      "worker/demo/access.ts":
+        'export { x } from "../../plugins/customers/keys";\nconst m = await import("../../plugins/pipeline/server");',
+      "plugins/customers/server.ts":
+        'import { createRecords } from "../../worker/records/write";\nimport type { X } from "../../worker/plugin-sdk";',
+      "plugins/pipeline/deals.ts":
+        'import type {\n  Stmt,\n} from "../../worker/query/write";\nimport "../../worker/errors";',
+      "plugins/index.ts":
+        'import { a } from "../worker/plugin-sdk/effects";\nimport m from "./customers/plugin.json";\nimport { s } from "../schemas/types";',
     };
     expect(boundaryViolations(bad)).toEqual([
       "worker/plugins/catalog.ts imports plugins/index",

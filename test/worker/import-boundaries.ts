@@ -21,7 +21,10 @@ export function boundaryViolations(files: Record<string, string>): string[] {
       if (target === null) continue;
       const bad = file.startsWith("worker/")
         ? target.startsWith("plugins/") || target === "plugins" || target === "main"
-        : file.startsWith("plugins/") && target.startsWith("worker/") && target !== "worker/plugin-sdk" && target !== "worker/plugin-sdk/index";
+        : file.startsWith("plugins/") &&
+          target.startsWith("worker/") &&
+          target !== "worker/plugin-sdk" &&
+          target !== "worker/plugin-sdk/index";
       if (bad) out.push(`${file} imports ${target}`);
     }
   }

@@ -52,7 +52,15 @@ export const uniq = (s: string) => `${s} ${crypto.randomUUID().slice(0, 8)}`;
 
 export async function seedDemo(): Promise<Demo> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request("http://x/api/dev/seed", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }), { ...env, DEV_SEED: "1" } as never, ctx);
+  const res = await worker.fetch(
+    new Request("http://x/api/dev/seed", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    }),
+    { ...env, DEV_SEED: "1" } as never,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   expect(res.status).toBe(200);
   const seeded = (await res.json()) as { users: { id: string; email: string }[] };
@@ -88,7 +96,11 @@ export async function seedDemo(): Promise<Demo> {
 
 /** The user field that owns a row, as the permission engine picks it; null: created_by. */
 export function ownerField(table: TableMeta): FieldMeta | null {
-  return table.fields.find((f) => f.id === table.ownerFieldId && f.type === "user") ?? table.fields.find((f) => f.name === "owner" && f.type === "user") ?? null;
+  return (
+    table.fields.find((f) => f.id === table.ownerFieldId && f.type === "user") ??
+    table.fields.find((f) => f.name === "owner" && f.type === "user") ??
+    null
+  );
 }
 
 /** Can `actor` read record `id`? Asked of the read API. */
@@ -129,14 +141,22 @@ export function requiredValues(demo: Demo, table: TableMeta): Record<string, unk
 }
 
 /** A record made by the admin and owned by `owner` (its owner field, or created_by when it has none). */
-export async function makeRecord(demo: Demo, table: TableMeta, owner: string, links: Record<string, number[]> = {}): Promise<number> {
+export async function makeRecord(
+  demo: Demo,
+  table: TableMeta,
+  owner: string,
+  links: Record<string, number[]> = {},
+): Promise<number> {
   const fields: Record<string, unknown> = { ...requiredValues(demo, table), ...links };
   const of = ownerField(table);
   if (of) fields[of.name] = owner;
   const r = await demo.admin.client.post(`/tables/${table.name}/records`, { fields });
   expect(r.status, `${table.name}: ${r.text}`).toBe(201);
   const id = r.body.record.id as number;
-  if (!of) await testEnv.DB.prepare(`UPDATE "${physicalTable(table.id)}" SET created_by = ?1 WHERE id = ?2`).bind(owner, id).run();
+  if (!of)
+    await testEnv.DB.prepare(`UPDATE "${physicalTable(table.id)}" SET created_by = ?1 WHERE id = ?2`)
+      .bind(owner, id)
+      .run();
   return id;
 }
 
@@ -158,12 +178,18 @@ export async function snapshot(_demo: Demo, entries: Entry[]): Promise<Map<strin
   const out = new Map<string, State | null>();
   if (entries.length === 0) return out;
   const db = testEnv.DB;
-  const rows = await db.batch<{ v: number | null; l: string }>(entries.map((e) => {
-    const owner = e.field.options.owner === true;
-    const [mine, theirs] = owner ? ["a", "b"] : ["b", "a"];
-    const j = junctionTable(owner ? e.field.id : e.field.options.inverseField!);
-    return db.prepare(`SELECT (SELECT version FROM "${physicalTable(e.table.id)}" WHERE id = ?1) AS v, (SELECT json_group_array(x) FROM (SELECT ${theirs} AS x FROM "${j}" WHERE ${mine} = ?1 ORDER BY x)) AS l`).bind(e.id);
-  }));
+  const rows = await db.batch<{ v: number | null; l: string }>(
+    entries.map((e) => {
+      const owner = e.field.options.owner === true;
+      const [mine, theirs] = owner ? ["a", "b"] : ["b", "a"];
+      const j = junctionTable(owner ? e.field.id : e.field.options.inverseField!);
+      return db
+        .prepare(
+          `SELECT (SELECT version FROM "${physicalTable(e.table.id)}" WHERE id = ?1) AS v, (SELECT json_group_array(x) FROM (SELECT ${theirs} AS x FROM "${j}" WHERE ${mine} = ?1 ORDER BY x)) AS l`,
+        )
+        .bind(e.id);
+    }),
+  );
   entries.forEach((e, i) => {
     const r = rows[i]!.results[0]!;
     out.set(key(e), r.v === null ? null : { version: r.v, links: JSON.parse(r.l) as number[] });
@@ -179,7 +205,8 @@ export async function involved(demo: Demo, side: Side, written: number[], target
   for (const s of before.values()) for (const t of s?.links ?? []) all.add(t);
   const targetEntries = [...all].map((id) => ({ table: side.target, field: side.inverse, id }));
   const holders = new Set<number>();
-  for (const s of (await snapshot(demo, targetEntries)).values()) for (const h of s?.links ?? []) if (!written.includes(h)) holders.add(h);
+  for (const s of (await snapshot(demo, targetEntries)).values())
+    for (const h of s?.links ?? []) if (!written.includes(h)) holders.add(h);
   return [...entries, ...targetEntries, ...[...holders].map((id) => ({ table: side.table, field: side.field, id }))];
 }
 
@@ -195,7 +222,15 @@ export async function expectUnchanged(demo: Demo, entries: Entry[], before: Map<
  * made by `actor`, as the newest entry of its history; entries whose value did not change did not
  * move; and both sides agree.
  */
-export async function expectApplied(demo: Demo, actor: Actor, side: Side, entries: Entry[], before: Map<string, State | null>, written: number[], label: string) {
+export async function expectApplied(
+  demo: Demo,
+  actor: Actor,
+  side: Side,
+  entries: Entry[],
+  before: Map<string, State | null>,
+  written: number[],
+  label: string,
+) {
   const after = await snapshot(demo, entries);
   let changed = 0;
   for (const e of entries) {
@@ -213,7 +248,10 @@ export async function expectApplied(demo: Demo, actor: Actor, side: Side, entrie
       continue;
     }
     changed++;
-    expect(a!.version, `${at} changed its links ${JSON.stringify(b.links)} -> ${JSON.stringify(a!.links)} without a version bump`).toBe(b.version + 1);
+    expect(
+      a!.version,
+      `${at} changed its links ${JSON.stringify(b.links)} -> ${JSON.stringify(a!.links)} without a version bump`,
+    ).toBe(b.version + 1);
     const h = await demo.admin.client.get(`/tables/${e.table.name}/records/${e.id}/history?limit=1`);
     expect(h.status, h.text).toBe(200);
     const entry = h.body.history[0];
@@ -226,13 +264,19 @@ export async function expectApplied(demo: Demo, actor: Actor, side: Side, entrie
     // Seen from the other side a link change is a delta: what was added and removed turns before into after.
     expect(Object.keys(c).sort(), at).toEqual(["added", "removed"]);
     const applied = sorted([...b.links.filter((x: number) => !c.removed.includes(x)), ...c.added]);
-    expect({ before: b.links, after: applied, removedWereThere: c.removed.every((x: number) => b.links.includes(x)) }, at).toEqual({ before: b.links, after: a!.links, removedWereThere: true });
+    expect(
+      { before: b.links, after: applied, removedWereThere: c.removed.every((x: number) => b.links.includes(x)) },
+      at,
+    ).toEqual({ before: b.links, after: a!.links, removedWereThere: true });
   }
   // Both sides agree about every written record and target.
   for (const w of written) {
     const mine = after.get(key({ table: side.table, field: side.field, id: w }))!.links;
     for (const e of entries.filter((x) => x.table.id === side.target.id && x.field.id === side.inverse.id)) {
-      expect(after.get(key(e))!.links.includes(w), `${label}: ${side.table.name} ${w} and ${side.target.name} ${e.id} disagree`).toBe(mine.includes(e.id));
+      expect(
+        after.get(key(e))!.links.includes(w),
+        `${label}: ${side.table.name} ${w} and ${side.target.name} ${e.id} disagree`,
+      ).toBe(mine.includes(e.id));
     }
   }
   return changed;
@@ -242,5 +286,13 @@ export async function expectApplied(demo: Demo, actor: Actor, side: Side, entrie
 export function problemShape(res: { status: number; body: any }, id: number) {
   const { type, title, status, code, detail, errors } = res.body ?? {};
   const text = (v: unknown) => (typeof v === "string" ? v.replace(new RegExp(`\\b${id}\\b`, "g"), "<id>") : v);
-  return { httpStatus: res.status, type, title, status, code, detail: text(detail), errors: (errors ?? []).map((e: Record<string, unknown>) => ({ ...e, message: text(e.message) })) };
+  return {
+    httpStatus: res.status,
+    type,
+    title,
+    status,
+    code,
+    detail: text(detail),
+    errors: (errors ?? []).map((e: Record<string, unknown>) => ({ ...e, message: text(e.message) })),
+  };
 }

@@ -12,8 +12,22 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api, testEnv } from "./helpers";
 import { requestWithDb, spyDb, type RoundTrip } from "./d1-spy";
 import {
-  canCreate, canRead, canUpdate, expectApplied, expectUnchanged, involved, key, makeRecord, problemShape, requiredValues, seedDemo, snapshot, uniq,
-  type Actor, type Demo, type Side,
+  canCreate,
+  canRead,
+  canUpdate,
+  expectApplied,
+  expectUnchanged,
+  involved,
+  key,
+  makeRecord,
+  problemShape,
+  requiredValues,
+  seedDemo,
+  snapshot,
+  uniq,
+  type Actor,
+  type Demo,
+  type Side,
 } from "./link-fixture";
 
 const NONE = 999_999_999;
@@ -30,7 +44,13 @@ const side = (table: string, field: string): Side => {
 };
 const tableOf = (name: string) => demo.tables.find((t) => t.name === name)!;
 
-function expectProblem(res: { status: number; headers: Headers; body: any; text: string }, status: number, code: string, field: string, fieldCode: string) {
+function expectProblem(
+  res: { status: number; headers: Headers; body: any; text: string },
+  status: number,
+  code: string,
+  field: string,
+  fieldCode: string,
+) {
   expect(res.status, res.text).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
   expect(res.body.code, res.text).toBe(code);
@@ -60,11 +80,16 @@ describe("issue 12.1 as reported", () => {
     const contacts = tableOf("contacts");
     const entries = await involved(demo, side("contacts", "deals"), [], [d]);
     const before = await snapshot(demo, entries);
-    const count = async () => (await demo.admin.client.get("/tables/contacts/records?count=true&limit=1")).body.total as number;
+    const count = async () =>
+      (await demo.admin.client.get("/tables/contacts/records?count=true&limit=1")).body.total as number;
     const n = await count();
-    const res = await rep.client.post("/tables/contacts/records", { fields: { ...requiredValues(demo, contacts), deals: [d] } });
+    const res = await rep.client.post("/tables/contacts/records", {
+      fields: { ...requiredValues(demo, contacts), deals: [d] },
+    });
     expectProblem(res, 422, "validation_failed", "fields/deals/0", "unknown_record");
-    const none = await rep.client.post("/tables/contacts/records", { fields: { ...requiredValues(demo, contacts), deals: [NONE] } });
+    const none = await rep.client.post("/tables/contacts/records", {
+      fields: { ...requiredValues(demo, contacts), deals: [NONE] },
+    });
     expect(problemShape(res, d)).toEqual(problemShape(none, NONE));
     expect(await count()).toBe(n);
     await expectUnchanged(demo, entries, before, "rep POST contact.deals");
@@ -80,7 +105,10 @@ describe("issue 12.1 as reported", () => {
     const s = side("customers", "contacts");
     const entries = await involved(demo, s, [c], [k]);
     const before = await snapshot(demo, entries);
-    const res = await rep.client.patch(`/tables/customers/records/${c}`, { version: before.get(key(entries[0]!))!.version, fields: { contacts: [k] } });
+    const res = await rep.client.patch(`/tables/customers/records/${c}`, {
+      version: before.get(key(entries[0]!))!.version,
+      fields: { contacts: [k] },
+    });
     expectProblem(res, 403, "forbidden", "fields/contacts/0", "forbidden");
     await expectUnchanged(demo, entries, before, "rep PATCH customer.contacts");
   });
@@ -98,7 +126,11 @@ const sample = (t: Side["table"], owner: string) => {
 const readable = new Map<string, Promise<boolean>>();
 const sampleReadable = (actor: Actor, t: Side["table"], owner: string) => {
   const k = `${actor.id}/${t.id}/${owner}`;
-  if (!readable.has(k)) readable.set(k, sample(t, owner).then((id) => canRead(actor, t, id)));
+  if (!readable.has(k))
+    readable.set(
+      k,
+      sample(t, owner).then((id) => canRead(actor, t, id)),
+    );
   return readable.get(k)!;
 };
 
@@ -109,21 +141,27 @@ async function exerciseSide(actor: Actor, s: Side): Promise<string[]> {
   const h = s.field.name;
   const label = `${actor.name} ${A.name}.${h} -> ${B.name}.${s.inverse.name}`;
   const ran: string[] = [];
-  const patch = (id: number, version: number, value: number[]) => actor.client.patch(`/tables/${A.name}/records/${id}`, { version, fields: { [h]: value } });
-  const versionOf = (before: Map<string, { version: number } | null>, id: number) => before.get(key({ table: A, field: s.field, id }))!.version;
+  const patch = (id: number, version: number, value: number[]) =>
+    actor.client.patch(`/tables/${A.name}/records/${id}`, { version, fields: { [h]: value } });
+  const versionOf = (before: Map<string, { version: number } | null>, id: number) =>
+    before.get(key({ table: A, field: s.field, id }))!.version;
 
   // What the actor may do with a new record of each owner: targets by read and update, records of A by update.
   const targetKind = new Map<string, Kind>();
   const mayUpdateA = new Map<string, boolean>();
   for (const o of demo.owners) {
     const b = await sample(B, o);
-    targetKind.set(o, !(await sampleReadable(actor, B, o)) ? "hidden" : (await canUpdate(actor, B, b, s.inverse)) ? "ok" : "readOnly");
+    targetKind.set(
+      o,
+      !(await sampleReadable(actor, B, o)) ? "hidden" : (await canUpdate(actor, B, b, s.inverse)) ? "ok" : "readOnly",
+    );
     mayUpdateA.set(o, await canUpdate(actor, A, await sample(A, o), s.field));
   }
   const ownerOf = (kind: Kind) => demo.owners.find((o) => targetKind.get(o) === kind);
   const mine = [actor.id, ...demo.owners].find((o) => mayUpdateA.get(o));
   const foreign = demo.owners.find((o) => !mayUpdateA.get(o));
-  const mk = (t = A, owner = mine ?? actor.id, links: Record<string, number[]> = {}) => makeRecord(demo, t, owner, links);
+  const mk = (t = A, owner = mine ?? actor.id, links: Record<string, number[]> = {}) =>
+    makeRecord(demo, t, owner, links);
   const creates = await canCreate(actor, A);
 
   // A side the actor may not write at all: refused on the record itself.
@@ -174,7 +212,12 @@ async function exerciseSide(actor: Actor, s: Side): Promise<string[]> {
     const [x1, x2, t1, t2] = [await mk(), await mk(), await mk(B, ok), await mk(B, ok)];
     const entries4 = await involved(demo, s, [x1, x2], [t1, t2]);
     const before4 = await snapshot(demo, entries4);
-    const bulk = await actor.client.patch(`/tables/${A.name}/records`, { records: [{ id: x1, version: versionOf(before4, x1), fields: { [h]: [t1] } }, { id: x2, version: versionOf(before4, x2), fields: { [h]: [t2] } }] });
+    const bulk = await actor.client.patch(`/tables/${A.name}/records`, {
+      records: [
+        { id: x1, version: versionOf(before4, x1), fields: { [h]: [t1] } },
+        { id: x2, version: versionOf(before4, x2), fields: { [h]: [t2] } },
+      ],
+    });
     expect(bulk.status, `${label} bulk: ${bulk.text}`).toBe(200);
     expect(await expectApplied(demo, actor, s, entries4, before4, [x1, x2], `${label} bulk`)).toBeGreaterThanOrEqual(2);
     ran.push("bulk");
@@ -184,13 +227,27 @@ async function exerciseSide(actor: Actor, s: Side): Promise<string[]> {
       const t = await mk(B, ok);
       const entries5 = await involved(demo, s, [], [t]);
       const before5 = await snapshot(demo, entries5);
-      const created = await actor.client.post(`/tables/${A.name}/records`, { fields: { ...requiredValues(demo, A), [h]: [t] } });
+      const created = await actor.client.post(`/tables/${A.name}/records`, {
+        fields: { ...requiredValues(demo, A), [h]: [t] },
+      });
       expect(created.status, `${label} create: ${created.text}`).toBe(201);
       // The new record's id, also when the actor's read rule hides it from the reply: it is the one the target gained.
-      const gained = (await snapshot(demo, [entries5[0]!])).get(key(entries5[0]!))!.links.filter((x) => !before5.get(key(entries5[0]!))!.links.includes(x));
+      const gained = (await snapshot(demo, [entries5[0]!]))
+        .get(key(entries5[0]!))!
+        .links.filter((x) => !before5.get(key(entries5[0]!))!.links.includes(x));
       const id = (created.body.record?.id as number | undefined) ?? gained[0]!;
       expect(gained, label).toEqual([id]);
-      expect(await expectApplied(demo, actor, s, [{ table: A, field: s.field, id }, ...entries5], before5, [id], `${label} create`)).toBeGreaterThan(0);
+      expect(
+        await expectApplied(
+          demo,
+          actor,
+          s,
+          [{ table: A, field: s.field, id }, ...entries5],
+          before5,
+          [id],
+          `${label} create`,
+        ),
+      ).toBeGreaterThan(0);
       ran.push("create");
     }
 
@@ -200,7 +257,10 @@ async function exerciseSide(actor: Actor, s: Side): Promise<string[]> {
       const holder = await mk(A, undefined, { [h]: [t] });
       const a2 = await mk();
       const entries6 = await involved(demo, s, [a2], [t]);
-      expect(entries6.some((e) => e.table.id === A.id && e.id === holder), `${label}: the holder is involved`).toBe(true);
+      expect(
+        entries6.some((e) => e.table.id === A.id && e.id === holder),
+        `${label}: the holder is involved`,
+      ).toBe(true);
       const before6 = await snapshot(demo, entries6);
       const taken = await patch(a2, versionOf(before6, a2), [t]);
       expect(taken.status, `${label} take: ${taken.text}`).toBe(200);
@@ -234,8 +294,12 @@ async function exerciseSide(actor: Actor, s: Side): Promise<string[]> {
     expectProblem(res, 422, "validation_failed", `fields/${h}/0`, "unknown_record");
     expect(problemShape(res, b), label).toEqual(problemShape(await patch(a, versionOf(before, a), [NONE]), NONE));
     if (creates) {
-      const created = await actor.client.post(`/tables/${A.name}/records`, { fields: { ...requiredValues(demo, A), [h]: [b] } });
-      const none = await actor.client.post(`/tables/${A.name}/records`, { fields: { ...requiredValues(demo, A), [h]: [NONE] } });
+      const created = await actor.client.post(`/tables/${A.name}/records`, {
+        fields: { ...requiredValues(demo, A), [h]: [b] },
+      });
+      const none = await actor.client.post(`/tables/${A.name}/records`, {
+        fields: { ...requiredValues(demo, A), [h]: [NONE] },
+      });
       expectProblem(created, 422, "validation_failed", `fields/${h}/0`, "unknown_record");
       expect(problemShape(created, b)).toEqual(problemShape(none, NONE));
     }
@@ -263,7 +327,9 @@ async function exerciseSide(actor: Actor, s: Side): Promise<string[]> {
     const before = await snapshot(demo, entries);
     expectProblem(await patch(a, versionOf(before, a), [b]), 403, "forbidden", `fields/${h}/0`, "forbidden");
     if (creates) {
-      const created = await actor.client.post(`/tables/${A.name}/records`, { fields: { ...requiredValues(demo, A), [h]: [b] } });
+      const created = await actor.client.post(`/tables/${A.name}/records`, {
+        fields: { ...requiredValues(demo, A), [h]: [b] },
+      });
       expectProblem(created, 403, "forbidden", `fields/${h}/0`, "forbidden");
     }
     await expectUnchanged(demo, entries, before, `${label} read-only`);
@@ -280,7 +346,12 @@ async function exerciseSide(actor: Actor, s: Side): Promise<string[]> {
       const [x1, x2, t1, t2] = [await mk(), await mk(), await mk(B, ok), await mk(B, readOnly)];
       const entries3 = await involved(demo, s, [x1, x2], [t1, t2]);
       const before3 = await snapshot(demo, entries3);
-      const bulk = await actor.client.patch(`/tables/${A.name}/records`, { records: [{ id: x1, version: versionOf(before3, x1), fields: { [h]: [t1] } }, { id: x2, version: versionOf(before3, x2), fields: { [h]: [t2] } }] });
+      const bulk = await actor.client.patch(`/tables/${A.name}/records`, {
+        records: [
+          { id: x1, version: versionOf(before3, x1), fields: { [h]: [t1] } },
+          { id: x2, version: versionOf(before3, x2), fields: { [h]: [t2] } },
+        ],
+      });
       expectProblem(bulk, 403, "forbidden", `records/1/fields/${h}/0`, "forbidden");
       await expectUnchanged(demo, entries3, before3, `${label} bulk with one read-only target`);
       ran.push("bulk refused");
@@ -292,17 +363,23 @@ async function exerciseSide(actor: Actor, s: Side): Promise<string[]> {
 describe("every link pair of the demo schema, from both sides", () => {
   it("has link pairs to test, each side listed once", () => {
     expect(demo.sides.length).toBeGreaterThanOrEqual(20);
-    for (const s of demo.sides) expect(demo.sides.filter((x) => x.field.id === s.inverse.id && x.inverse.id === s.field.id), `${s.table.name}.${s.field.name}`).toHaveLength(1);
+    for (const s of demo.sides)
+      expect(
+        demo.sides.filter((x) => x.field.id === s.inverse.id && x.inverse.id === s.field.id),
+        `${s.table.name}.${s.field.name}`,
+      ).toHaveLength(1);
   });
 
   for (const who of ["rep", "manager", "admin"] as const) {
     it(`${who}: add, remove, replace, bulk, create, take from a holder; unreadable targets unknown, unchangeable ones 403`, async () => {
       const actor = demo[who];
       const summary: string[] = [];
-      for (const s of demo.sides) summary.push(`${s.table.name}.${s.field.name}: ${(await exerciseSide(actor, s)).join(", ")}`);
+      for (const s of demo.sides)
+        summary.push(`${s.table.name}.${s.field.name}: ${(await exerciseSide(actor, s)).join(", ")}`);
       // Each actor reaches the writing cases on some side (so the matrix cannot pass by refusing everything).
       expect(summary.filter((l) => l.includes("add")).length, summary.join("\n")).toBeGreaterThan(0);
-      if (who !== "admin") expect(summary.filter((l) => /hidden|read-only/.test(l)).length, summary.join("\n")).toBeGreaterThan(0);
+      if (who !== "admin")
+        expect(summary.filter((l) => /hidden|read-only/.test(l)).length, summary.join("\n")).toBeGreaterThan(0);
     }, 300_000);
   }
 });
@@ -311,9 +388,17 @@ describe("embed tokens", () => {
   it("in edit mode never write a link field, on any side; other fields of the same view they do write", async () => {
     const { admin } = demo;
     for (const s of demo.sides) {
-      const view = await admin.client.post("/meta/views", { name: `links_${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`, table: s.table.name, type: "grid" });
+      const view = await admin.client.post("/meta/views", {
+        name: `links_${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`,
+        table: s.table.name,
+        type: "grid",
+      });
       expect(view.status, view.text).toBe(201);
-      const minted = await admin.client.post("/admin/embed-tokens", { view: view.body.view.id, mode: "edit", expiresInDays: 1 });
+      const minted = await admin.client.post("/admin/embed-tokens", {
+        view: view.body.view.id,
+        mode: "edit",
+        expiresInDays: 1,
+      });
       expect(minted.status, minted.text).toBe(201);
       const embed = api(minted.body.token);
       const a = await makeRecord(demo, s.table, admin.id);
@@ -321,12 +406,16 @@ describe("embed tokens", () => {
       const entries = await involved(demo, s, [a], [b]);
       const before = await snapshot(demo, entries);
       const version = before.get(key(entries[0]!))!.version;
-      const res = await embed.patch("/embed/records", { records: [{ id: a, version, fields: { [s.field.name]: [b] } }] });
+      const res = await embed.patch("/embed/records", {
+        records: [{ id: a, version, fields: { [s.field.name]: [b] } }],
+      });
       expectProblem(res, 403, "forbidden", `records/0/fields/${s.field.name}`, "read_only");
       await expectUnchanged(demo, entries, before, `embed ${s.table.name}.${s.field.name}`);
       const text = s.table.fields.find((f) => f.type === "text" && !f.name.endsWith("_key"));
       if (text) {
-        const edited = await embed.patch("/embed/records", { records: [{ id: a, version, fields: { [text.name]: uniq("edited") } }] });
+        const edited = await embed.patch("/embed/records", {
+          records: [{ id: a, version, fields: { [text.name]: uniq("edited") } }],
+        });
         expect(edited.status, `${s.table.name}: ${edited.text}`).toBe(200);
       }
     }
@@ -335,7 +424,13 @@ describe("embed tokens", () => {
 
 describe("inside the batch", () => {
   /** Runs `write` with a real concurrent request made just before its write batch (the one with audit rows). */
-  async function raceBeforeBatch(concurrent: () => Promise<void>, token: string, method: string, path: string, body: unknown) {
+  async function raceBeforeBatch(
+    concurrent: () => Promise<void>,
+    token: string,
+    method: string,
+    path: string,
+    body: unknown,
+  ) {
     let injected = false;
     const db = spyDb(testEnv.DB, async (call: RoundTrip) => {
       if (injected || call.kind !== "batch" || !call.sql.some((q) => q.startsWith("INSERT INTO sg_audit"))) return;
@@ -357,10 +452,19 @@ describe("inside the batch", () => {
     const before = await snapshot(demo, entries);
     const dealEntry = { table: s.target, field: s.inverse, id: deal };
     const dealVersion = before.get(key(dealEntry))!.version;
-    const res = await raceBeforeBatch(async () => {
-      const r = await admin.client.patch(`/tables/deals/records/${deal}`, { version: dealVersion, fields: { name: uniq("renamed") } });
-      expect(r.status, r.text).toBe(200);
-    }, manager.token, "PATCH", `/tables/customers/records/${customer}`, { version: before.get(key(entries[0]!))!.version, fields: { deals: [deal] } });
+    const res = await raceBeforeBatch(
+      async () => {
+        const r = await admin.client.patch(`/tables/deals/records/${deal}`, {
+          version: dealVersion,
+          fields: { name: uniq("renamed") },
+        });
+        expect(r.status, r.text).toBe(200);
+      },
+      manager.token,
+      "PATCH",
+      `/tables/customers/records/${customer}`,
+      { version: before.get(key(entries[0]!))!.version, fields: { deals: [deal] } },
+    );
     expect(res.status, res.text).toBe(409);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     const after = await snapshot(demo, entries);
@@ -375,14 +479,30 @@ describe("inside the batch", () => {
     const [other, task] = [await makeRecord(demo, s.table, manager.id), await makeRecord(demo, s.table, manager.id)];
     const deal = await makeRecord(demo, s.target, manager.id);
     const dealEntry = { table: s.target, field: s.inverse, id: deal };
-    const before = await snapshot(demo, [dealEntry, { table: s.table, field: s.field, id: task }, { table: s.table, field: s.field, id: other }]);
-    const res = await raceBeforeBatch(async () => {
-      const r = await admin.client.patch(`/tables/tasks/records/${other}`, { version: before.get(key({ table: s.table, field: s.field, id: other }))!.version, fields: { deal: [deal] } });
-      expect(r.status, r.text).toBe(200);
-    }, manager.token, "PATCH", `/tables/tasks/records/${task}`, { version: before.get(key({ table: s.table, field: s.field, id: task }))!.version, fields: { deal: [deal] } });
+    const before = await snapshot(demo, [
+      dealEntry,
+      { table: s.table, field: s.field, id: task },
+      { table: s.table, field: s.field, id: other },
+    ]);
+    const res = await raceBeforeBatch(
+      async () => {
+        const r = await admin.client.patch(`/tables/tasks/records/${other}`, {
+          version: before.get(key({ table: s.table, field: s.field, id: other }))!.version,
+          fields: { deal: [deal] },
+        });
+        expect(r.status, r.text).toBe(200);
+      },
+      manager.token,
+      "PATCH",
+      `/tables/tasks/records/${task}`,
+      { version: before.get(key({ table: s.table, field: s.field, id: task }))!.version, fields: { deal: [deal] } },
+    );
     expect(res.status, res.text).toBe(200);
     const after = (await snapshot(demo, [dealEntry])).get(key(dealEntry))!;
-    expect(after).toEqual({ version: before.get(key(dealEntry))!.version + 2, links: [other, task].sort((a, b) => a - b) });
+    expect(after).toEqual({
+      version: before.get(key(dealEntry))!.version + 2,
+      links: [other, task].sort((a, b) => a - b),
+    });
     const h = await admin.client.get(`/tables/deals/records/${deal}/history?limit=2`);
     expect(h.body.history.map((e: any) => [e.user.id, e.changes.tasks])).toEqual([
       [manager.id, { added: [task], removed: [] }],
@@ -396,15 +516,25 @@ describe("inside the batch", () => {
     const deals = await Promise.all([1, 2, 3].map(() => makeRecord(demo, tableOf("deals"), manager.id)));
     const count = async (body: unknown) => {
       const calls: RoundTrip[] = [];
-      const res = await requestWithDb(spyDb(testEnv.DB, (c) => void calls.push(c)), manager.token, "POST", "/tables/tasks/records", body);
+      const res = await requestWithDb(
+        spyDb(testEnv.DB, (c) => void calls.push(c)),
+        manager.token,
+        "POST",
+        "/tables/tasks/records",
+        body,
+      );
       expect(res.status, res.text).toBe(201);
       return calls.length;
     };
-    const plain = (n: number) => ({ records: Array.from({ length: n }, () => ({ fields: requiredValues(demo, tasks) })) });
+    const plain = (n: number) => ({
+      records: Array.from({ length: n }, () => ({ fields: requiredValues(demo, tasks) })),
+    });
     await count(plain(1)); // warm the isolate's caches
     const without = await count(plain(1000));
     expect(await count(plain(3))).toBe(without);
-    const linked = await count({ records: deals.map((d) => ({ fields: { ...requiredValues(demo, tasks), deal: [d] } })) });
+    const linked = await count({
+      records: deals.map((d) => ({ fields: { ...requiredValues(demo, tasks), deal: [d] } })),
+    });
     expect(linked).toBe(without + 1);
   });
 
@@ -412,7 +542,11 @@ describe("inside the batch", () => {
     const { manager } = demo;
     const s = side("tasks", "deal");
     // The deleted task and the deal share an id, so a statement mixing up the two tables shows.
-    await testEnv.DB.prepare("UPDATE sg_tables SET next_record_id = (SELECT MAX(next_record_id) FROM sg_tables WHERE id IN (?1, ?2)) WHERE id IN (?1, ?2)").bind(s.table.id, s.target.id).run();
+    await testEnv.DB.prepare(
+      "UPDATE sg_tables SET next_record_id = (SELECT MAX(next_record_id) FROM sg_tables WHERE id IN (?1, ?2)) WHERE id IN (?1, ?2)",
+    )
+      .bind(s.table.id, s.target.id)
+      .run();
     const deal = await makeRecord(demo, s.target, manager.id);
     const t1 = await makeRecord(demo, s.table, manager.id, { deal: [deal] });
     expect(t1).toBe(deal);
@@ -425,7 +559,11 @@ describe("inside the batch", () => {
     const after = (await snapshot(demo, [entry])).get(key(entry))!;
     expect(after).toEqual({ version: before.version + 1, links: [t2] });
     const h = await demo.admin.client.get(`/tables/deals/records/${deal}/history?limit=1`);
-    expect(h.body.history[0]).toMatchObject({ action: "update", user: { id: manager.id }, changes: { tasks: { added: [], removed: [t1] } } });
+    expect(h.body.history[0]).toMatchObject({
+      action: "update",
+      user: { id: manager.id },
+      changes: { tasks: { added: [], removed: [t1] } },
+    });
   });
 });
 
@@ -438,7 +576,12 @@ describe("a one-valued side", () => {
     const entries = await involved(demo, s, [c1, c2], [deal]);
     const before = await snapshot(demo, entries);
     const v = (id: number) => before.get(key({ table: s.table, field: s.field, id }))!.version;
-    const res = await admin.client.patch("/tables/customers/records", { records: [{ id: c1, version: v(c1), fields: { deals: [deal] } }, { id: c2, version: v(c2), fields: { deals: [deal] } }] });
+    const res = await admin.client.patch("/tables/customers/records", {
+      records: [
+        { id: c1, version: v(c1), fields: { deals: [deal] } },
+        { id: c2, version: v(c2), fields: { deals: [deal] } },
+      ],
+    });
     expectProblem(res, 422, "validation_failed", "records/1/fields/deals/0", "duplicate");
     await expectUnchanged(demo, entries, before, "one deal given to two customers");
   });
@@ -461,10 +604,21 @@ describe("links a plugin hook derives", () => {
     expect(res.status, res.text).toBe(201);
     const id = res.body.record.id as number;
     expect(res.body.record.fields.pipeline).toEqual([entry.id]);
-    expect((await snapshot(demo, [entry])).get(key(entry))).toEqual({ version: before.version + 1, links: [...before.links, id].sort((a, b) => a - b) });
+    expect((await snapshot(demo, [entry])).get(key(entry))).toEqual({
+      version: before.version + 1,
+      links: [...before.links, id].sort((a, b) => a - b),
+    });
     const h = await demo.admin.client.get(`/tables/pipelines/records/${entry.id}/history?limit=1`);
-    expect(h.body.history[0]).toMatchObject({ action: "update", user: { id: rep.id }, changes: { deals: { added: [id], removed: [] } } });
-    const restore = await demo.admin.client.request("PUT", "/admin/roles/sales_rep/grants/pipelines", { ...grant, update: "all", fields: { deals: "write" } });
+    expect(h.body.history[0]).toMatchObject({
+      action: "update",
+      user: { id: rep.id },
+      changes: { deals: { added: [id], removed: [] } },
+    });
+    const restore = await demo.admin.client.request("PUT", "/admin/roles/sales_rep/grants/pipelines", {
+      ...grant,
+      update: "all",
+      fields: { deals: "write" },
+    });
     expect(restore.status, restore.text).toBe(200);
   });
 });
@@ -474,12 +628,17 @@ describe("the demo grants", () => {
     const { rep } = demo;
     const s = side("deals", "pipeline");
     const chosen = { id: await makeRecord(demo, tableOf("pipelines"), demo.admin.id) };
-    const res = await rep.client.post("/tables/deals/records", { fields: { ...requiredValues(demo, s.table), pipeline: [chosen.id] } });
+    const res = await rep.client.post("/tables/deals/records", {
+      fields: { ...requiredValues(demo, s.table), pipeline: [chosen.id] },
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.body.record.fields.pipeline).toEqual([chosen.id]);
     const current = await rep.client.get(`/tables/pipelines/records/${chosen.id}`);
     expect(current.body.record.fields.deals).toContain(res.body.record.id);
-    const rename = await rep.client.patch(`/tables/pipelines/records/${chosen.id}`, { version: current.body.record.version, fields: { name: "Mine now" } });
+    const rename = await rep.client.patch(`/tables/pipelines/records/${chosen.id}`, {
+      version: current.body.record.version,
+      fields: { name: "Mine now" },
+    });
     expectProblem(rename, 403, "forbidden", "fields/name", "read_only");
   });
 });
@@ -509,13 +668,18 @@ describe("other writers of junction rows", () => {
     const contact = await makeRecord(demo, tableOf("contacts"), admin.id, { customer: [merged] });
     const deal = await makeRecord(demo, tableOf("deals"), admin.id, { customer: [merged] });
     const entries = [
-      { table: tableOf("contacts"), field: tableOf("contacts").fields.find((f) => f.name === "customer")!, id: contact },
+      {
+        table: tableOf("contacts"),
+        field: tableOf("contacts").fields.find((f) => f.name === "customer")!,
+        id: contact,
+      },
       { table: tableOf("deals"), field: tableOf("deals").fields.find((f) => f.name === "customer")!, id: deal },
     ];
     const before = await snapshot(demo, entries);
     const res = await admin.client.post("/actions/customers/merge", { keep, merge: [merged] });
     expect(res.status, res.text).toBe(200);
     const after = await snapshot(demo, entries);
-    for (const e of entries) expect(after.get(key(e)), key(e)).toEqual({ version: before.get(key(e))!.version + 1, links: [keep] });
+    for (const e of entries)
+      expect(after.get(key(e)), key(e)).toEqual({ version: before.get(key(e))!.version + 1, links: [keep] });
   });
 });

@@ -18,7 +18,11 @@ function expectProblem(res: ApiResponse, status: number, field?: string) {
   expect(res.status, res.text.slice(0, 500)).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
   expect(res.text).not.toMatch(/\bat \S+\.(ts|js):\d+/);
-  if (field !== undefined) expect(res.body.errors.map((e: { field: string }) => e.field), res.text.slice(0, 500)).toContain(field);
+  if (field !== undefined)
+    expect(
+      res.body.errors.map((e: { field: string }) => e.field),
+      res.text.slice(0, 500),
+    ).toContain(field);
 }
 
 async function setup(grant: Record<string, unknown>) {
@@ -27,7 +31,12 @@ async function setup(grant: Record<string, unknown>) {
   const name = uniq("macc");
   const created = await a.post("/meta/tables", {
     name,
-    fields: [{ name: "title", type: "text" }, { name: "owner", type: "user" }, { name: "grade", type: "text" }, { name: "secret", type: "text" }],
+    fields: [
+      { name: "title", type: "text" },
+      { name: "owner", type: "user" },
+      { name: "grade", type: "text" },
+      { name: "secret", type: "text" },
+    ],
   });
   expect(created.status, created.text).toBe(201);
   const put = await a.request("PUT", `/admin/roles/${role}/grants/${name}`, grant);
@@ -40,7 +49,14 @@ type Field = { name: string; access: string };
 
 describe("access in meta replies", () => {
   it("a read-only field, a hidden field and the operations a role has show in GET /meta/tables/{ref}", async () => {
-    const { name, u } = await setup({ read: "all", create: "all", update: "own", delete: "none", defaultField: "write", fields: { grade: "read", secret: "hidden" } });
+    const { name, u } = await setup({
+      read: "all",
+      create: "all",
+      update: "own",
+      delete: "none",
+      defaultField: "write",
+      fields: { grade: "read", secret: "hidden" },
+    });
     const res = await u.get(`/meta/tables/${name}`);
     expect(res.status, res.text).toBe(200);
     const t = res.body.table;
@@ -55,9 +71,18 @@ describe("access in meta replies", () => {
   });
 
   it("the table list carries the same access per table, and leaves out tables the role cannot read", async () => {
-    const { name, u } = await setup({ read: "own", create: "none", update: "none", delete: "none", defaultField: "read", fields: {} });
+    const { name, u } = await setup({
+      read: "own",
+      create: "none",
+      update: "none",
+      delete: "none",
+      defaultField: "read",
+      fields: {},
+    });
     const hidden = uniq("hidden");
-    expect((await a.post("/meta/tables", { name: hidden, fields: [{ name: "title", type: "text" }] })).status).toBe(201);
+    expect((await a.post("/meta/tables", { name: hidden, fields: [{ name: "title", type: "text" }] })).status).toBe(
+      201,
+    );
     const res = await u.get("/meta/tables");
     expect(res.status).toBe(200);
     const names = res.body.tables.map((t: { name: string }) => t.name);
@@ -79,7 +104,14 @@ describe("access in meta replies", () => {
 
   it("refuses a signed-out caller and an injection-shaped table reference without leaking anything", async () => {
     expectProblem(await api().get("/meta/tables"), 401);
-    const { u } = await setup({ read: "all", create: "none", update: "none", delete: "none", defaultField: "read", fields: {} });
+    const { u } = await setup({
+      read: "all",
+      create: "none",
+      update: "none",
+      delete: "none",
+      defaultField: "read",
+      fields: {},
+    });
     expectProblem(await u.get(`/meta/tables/${encodeURIComponent("x' OR 1=1 --")}`), 404);
   });
 });
@@ -88,7 +120,11 @@ describe("GET /api/config", () => {
   it("answers without a token with the grid licence key (evaluation key by default) and the languages", async () => {
     const res = await api().get("/config");
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ handsontableLicenseKey: "non-commercial-and-evaluation", locales: ["en", "zh-CN"], sso: { oidc: false } });
+    expect(res.body).toEqual({
+      handsontableLicenseKey: "non-commercial-and-evaluation",
+      locales: ["en", "zh-CN"],
+      sso: { oidc: false },
+    });
   });
 
   it("refuses unknown query parameters (also injection-shaped ones) and other methods with a problem", async () => {

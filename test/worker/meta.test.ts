@@ -23,8 +23,11 @@ const phys = (tableId: string, slot = 0) => (slot === 0 ? `t_${tableId.slice(4)}
 const col = (fieldId: string) => `c_${fieldId.slice(4)}`;
 
 async function physicalTables(tableId: string): Promise<string[]> {
-  const { results } = await DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name = ?1 OR name LIKE ?1 || '\\_%' ESCAPE '\\') ORDER BY name")
-    .bind(phys(tableId)).all<{ name: string }>();
+  const { results } = await DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND (name = ?1 OR name LIKE ?1 || '\\_%' ESCAPE '\\') ORDER BY name",
+  )
+    .bind(phys(tableId))
+    .all<{ name: string }>();
   return results.map((r) => r.name);
 }
 
@@ -40,7 +43,12 @@ async function rowCount(physical: string): Promise<number> {
 async function createTable(body: Record<string, unknown>) {
   const res = await admin.post("/meta/tables", body);
   expect(res.status, res.text).toBe(201);
-  return res.body.table as { id: string; name: string; version: number; fields: { id: string; name: string; type: string; options: any }[] };
+  return res.body.table as {
+    id: string;
+    name: string;
+    version: number;
+    fields: { id: string; name: string; type: string; options: any }[];
+  };
 }
 
 async function createRecord(table: string, fields: Record<string, unknown>) {
@@ -78,7 +86,9 @@ describe("creating and reading tables", () => {
     expect(cols.slice(0, 6)).toEqual(["id", "created_at", "created_by", "updated_at", "updated_by", "version"]);
     const [title, amount, stage] = table.fields;
     // currency keeps the amount and the currency code in two columns
-    expect(cols.slice(6).sort()).toEqual([col(title!.id), col(amount!.id), `${col(amount!.id)}_2`, col(stage!.id)].sort());
+    expect(cols.slice(6).sort()).toEqual(
+      [col(title!.id), col(amount!.id), `${col(amount!.id)}_2`, col(stage!.id)].sort(),
+    );
     expect(cols.some((c) => c.includes("title") || c.includes(name))).toBe(false);
   });
 
@@ -109,11 +119,15 @@ describe("creating and reading tables", () => {
   it("refuses a second live table with the same name with 409 and leaves the first alone", async () => {
     const name = uniq("dup");
     const first = await createTable({ name, fields: [{ name: "a", type: "text" }] });
-    const before = (await DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE name = ?1").bind(name).first<{ n: number }>())!.n;
+    const before = (await DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE name = ?1")
+      .bind(name)
+      .first<{ n: number }>())!.n;
     const res = await admin.post("/meta/tables", { name, fields: [{ name: "b", type: "number" }] });
     expectProblem(res, 409);
     expect(res.body.errors[0]).toMatchObject({ field: "name", code: "conflict" });
-    expect((await DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE name = ?1").bind(name).first<{ n: number }>())!.n).toBe(before);
+    expect(
+      (await DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE name = ?1").bind(name).first<{ n: number }>())!.n,
+    ).toBe(before);
     expect((await admin.get(`/meta/tables/${name}`)).body.table.id).toBe(first.id);
   });
 });
@@ -122,14 +136,25 @@ describe("renaming is metadata only", () => {
   it("renames a table (addressed by id): records keep their values and the physical table keeps its name", async () => {
     const oldName = uniq("leads");
     const newName = uniq("prospects");
-    const table = await createTable({ name: oldName, fields: [{ name: "who", type: "text" }, { name: "score", type: "number" }] });
+    const table = await createTable({
+      name: oldName,
+      fields: [
+        { name: "who", type: "text" },
+        { name: "score", type: "number" },
+      ],
+    });
     const rec = await createRecord(oldName, { who: "Ada", score: 42 });
     const physBefore = await physicalTables(table.id);
     const colsBefore = await columnsOf(phys(table.id));
 
     const res = await admin.patch(`/meta/tables/${table.id}`, { name: newName, label: "Prospects" });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.table).toMatchObject({ id: table.id, name: newName, label: "Prospects", version: table.version + 1 });
+    expect(res.body.table).toMatchObject({
+      id: table.id,
+      name: newName,
+      label: "Prospects",
+      version: table.version + 1,
+    });
 
     expect(await physicalTables(table.id)).toEqual(physBefore);
     expect(await columnsOf(phys(table.id))).toEqual(colsBefore);
@@ -151,7 +176,13 @@ describe("renaming is metadata only", () => {
 
   it("renames a field addressed by API name and by id: the column and the stored values stay", async () => {
     const name = uniq("contacts");
-    const table = await createTable({ name, fields: [{ name: "email_addr", type: "email" }, { name: "phone_no", type: "phone" }] });
+    const table = await createTable({
+      name,
+      fields: [
+        { name: "email_addr", type: "email" },
+        { name: "phone_no", type: "phone" },
+      ],
+    });
     const [email, phone] = table.fields;
     const rec = await createRecord(name, { email_addr: "ada@example.com", phone_no: "+44 20 7946 0958" });
     const colsBefore = await columnsOf(phys(table.id));
@@ -175,7 +206,13 @@ describe("renaming is metadata only", () => {
 
   it("refuses renaming a field onto another field's name with 409", async () => {
     const name = uniq("clash");
-    await createTable({ name, fields: [{ name: "a", type: "text" }, { name: "b", type: "text" }] });
+    await createTable({
+      name,
+      fields: [
+        { name: "a", type: "text" },
+        { name: "b", type: "text" },
+      ],
+    });
     const res = await admin.patch(`/meta/tables/${name}/fields/a`, { name: "b" });
     expectProblem(res, 409);
     expect(res.body.errors[0]).toMatchObject({ field: "name", code: "conflict" });
@@ -188,7 +225,11 @@ describe("adding fields", () => {
     const name = uniq("orders");
     const table = await createTable({ name, fields: [{ name: "ref", type: "text" }] });
     const rec = await createRecord(name, { ref: "A-1" });
-    const res = await admin.post(`/meta/tables/${table.id}/fields`, { name: "total", type: "currency", options: { currency: "EUR" } });
+    const res = await admin.post(`/meta/tables/${table.id}/fields`, {
+      name: "total",
+      type: "currency",
+      options: { currency: "EUR" },
+    });
     expect(res.status, res.text).toBe(201);
     const total = res.body.field;
     expect(total).toMatchObject({ name: "total", type: "currency", options: { currency: "EUR" } });
@@ -196,8 +237,14 @@ describe("adding fields", () => {
     expect(cols).toContain(col(total.id));
     expect(cols).toContain(`${col(total.id)}_2`);
 
-    expect((await admin.get(`/tables/${name}/records/${rec.id}`)).body.record.fields).toEqual({ ref: "A-1", total: null });
-    const upd = await admin.patch(`/tables/${name}/records/${rec.id}`, { version: rec.version, fields: { total: { amount: 12345, currency: "EUR" } } });
+    expect((await admin.get(`/tables/${name}/records/${rec.id}`)).body.record.fields).toEqual({
+      ref: "A-1",
+      total: null,
+    });
+    const upd = await admin.patch(`/tables/${name}/records/${rec.id}`, {
+      version: rec.version,
+      fields: { total: { amount: 12345, currency: "EUR" } },
+    });
     expect(upd.status, upd.text).toBe(200);
     expect(upd.body.record.fields.total).toEqual({ amount: 12345, currency: "EUR" });
   });
@@ -216,7 +263,13 @@ describe("adding fields", () => {
 describe("changing a field's type", () => {
   it("converts values that convert and reports, keeps and audits those that do not", async () => {
     const name = uniq("conv");
-    const table = await createTable({ name, fields: [{ name: "label", type: "text" }, { name: "qty", type: "text" }] });
+    const table = await createTable({
+      name,
+      fields: [
+        { name: "label", type: "text" },
+        { name: "qty", type: "text" },
+      ],
+    });
     const qty = table.fields[1]!;
     const good = await createRecord(name, { label: "good", qty: "1,234.5" });
     const bad = await createRecord(name, { label: "bad", qty: "twelve" });
@@ -229,16 +282,29 @@ describe("changing a field's type", () => {
     expect(res.body.conversion.converted).toBe(2); // "1,234.5" and the empty value
     expect(res.body.conversion.unconvertedCount).toBe(2);
     const unconverted = res.body.conversion.unconverted as { id: number; value: unknown; reason: string }[];
-    expect(unconverted.map((u) => [u.id, u.value]).sort()).toEqual([[bad.id, "twelve"], [also.id, "12 apples"]].sort());
+    expect(unconverted.map((u) => [u.id, u.value]).sort()).toEqual(
+      [
+        [bad.id, "twelve"],
+        [also.id, "12 apples"],
+      ].sort(),
+    );
     for (const u of unconverted) expect(u.reason).toEqual(expect.any(String));
 
     // the values that did not convert are kept in the audit trail
-    const { results } = await DB.prepare("SELECT changes FROM sg_audit WHERE action = 'field.unconverted' AND table_id = ?1 AND field_id = ?2")
-      .bind(table.id, qty.id).all<{ changes: string }>();
+    const { results } = await DB.prepare(
+      "SELECT changes FROM sg_audit WHERE action = 'field.unconverted' AND table_id = ?1 AND field_id = ?2",
+    )
+      .bind(table.id, qty.id)
+      .all<{ changes: string }>();
     expect(results).toHaveLength(1);
     const audit = JSON.parse(results[0]!.changes);
     expect(audit).toMatchObject({ from: "text", to: "number" });
-    expect(audit.values.map((v: any) => [v.id, v.value]).sort()).toEqual([[bad.id, "twelve"], [also.id, "12 apples"]].sort());
+    expect(audit.values.map((v: any) => [v.id, v.value]).sort()).toEqual(
+      [
+        [bad.id, "twelve"],
+        [also.id, "12 apples"],
+      ].sort(),
+    );
 
     const list = await admin.get(`/tables/${name}/records?sort=label`);
     const byId = Object.fromEntries(list.body.records.map((r: any) => [r.id, r.fields.qty]));
@@ -246,7 +312,9 @@ describe("changing a field's type", () => {
     // the physical column is the same one
     expect(await columnsOf(phys(table.id))).toContain(col(qty.id));
     // the converted field now behaves as a number
-    const gt = await admin.get(`/tables/${name}/records?filter=${encodeURIComponent(JSON.stringify({ field: "qty", op: "gt", value: 1000 }))}`);
+    const gt = await admin.get(
+      `/tables/${name}/records?filter=${encodeURIComponent(JSON.stringify({ field: "qty", op: "gt", value: 1000 }))}`,
+    );
     expect(gt.body.records.map((r: any) => r.id)).toEqual([good.id]);
   });
 
@@ -256,14 +324,26 @@ describe("changing a field's type", () => {
     const price = table.fields[0]!;
     const a = await createRecord(name, { price: 19.99 });
     const b = await createRecord(name, { price: 0.125 });
-    const res = await admin.patch(`/meta/tables/${name}/fields/${price.id}`, { type: "currency", options: { currency: "USD" } });
+    const res = await admin.patch(`/meta/tables/${name}/fields/${price.id}`, {
+      type: "currency",
+      options: { currency: "USD" },
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.body.conversion).toMatchObject({ converted: 1, unconvertedCount: 1 });
-    expect(res.body.conversion.unconverted).toEqual([{ id: b.id, value: 0.125, reason: expect.stringContaining("USD") }]);
+    expect(res.body.conversion.unconverted).toEqual([
+      { id: b.id, value: 0.125, reason: expect.stringContaining("USD") },
+    ]);
     expect(await columnsOf(phys(table.id))).toContain(`${col(price.id)}_2`);
-    expect((await admin.get(`/tables/${name}/records/${a.id}`)).body.record.fields.price).toEqual({ amount: 1999, currency: "USD" });
+    expect((await admin.get(`/tables/${name}/records/${a.id}`)).body.record.fields.price).toEqual({
+      amount: 1999,
+      currency: "USD",
+    });
     expect((await admin.get(`/tables/${name}/records/${b.id}`)).body.record.fields.price).toBeNull();
-    const audits = await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE action = 'field.unconverted' AND field_id = ?1").bind(price.id).first<{ n: number }>();
+    const audits = await DB.prepare(
+      "SELECT COUNT(*) AS n FROM sg_audit WHERE action = 'field.unconverted' AND field_id = ?1",
+    )
+      .bind(price.id)
+      .first<{ n: number }>();
     expect(audits!.n).toBe(1);
   });
 
@@ -274,7 +354,11 @@ describe("changing a field's type", () => {
     const res = await admin.patch(`/meta/tables/${name}/fields/n`, { type: "text" });
     expect(res.status, res.text).toBe(200);
     expect(res.body.conversion).toMatchObject({ converted: 1, unconvertedCount: 0, unconverted: [] });
-    const audits = await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE action = 'field.unconverted' AND table_id = ?1").bind(table.id).first<{ n: number }>();
+    const audits = await DB.prepare(
+      "SELECT COUNT(*) AS n FROM sg_audit WHERE action = 'field.unconverted' AND table_id = ?1",
+    )
+      .bind(table.id)
+      .first<{ n: number }>();
     expect(audits!.n).toBe(0);
     const list = await admin.get(`/tables/${name}/records`);
     expect(list.body.records[0].fields.n).toBe("7");
@@ -282,7 +366,13 @@ describe("changing a field's type", () => {
 
   it("converts currency to text and back again, dropping and re-adding the currency-code column", async () => {
     const name = uniq("roundtrip");
-    const table = await createTable({ name, fields: [{ name: "title", type: "text" }, { name: "fee", type: "currency", options: { currency: "USD" } }] });
+    const table = await createTable({
+      name,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "fee", type: "currency", options: { currency: "USD" } },
+      ],
+    });
     const fee = table.fields[1]!;
     const usd = await createRecord(name, { title: "usd", fee: 1999 });
     const eur = await createRecord(name, { title: "eur", fee: { amount: 1234, currency: "EUR" } });
@@ -294,27 +384,48 @@ describe("changing a field's type", () => {
     expect((await admin.get(`/tables/${name}/records/${usd.id}`)).body.record.fields.fee).toBe("19.99");
     expect(await columnsOf(phys(table.id))).not.toContain(`${col(fee.id)}_2`);
 
-    const back = await admin.patch(`/meta/tables/${name}/fields/${fee.id}`, { type: "currency", options: { currency: "USD" } });
+    const back = await admin.patch(`/meta/tables/${name}/fields/${fee.id}`, {
+      type: "currency",
+      options: { currency: "USD" },
+    });
     expect(back.status, back.text).toBe(200);
     expect(back.body.conversion).toMatchObject({ converted: 2, unconvertedCount: 0 });
     expect(await columnsOf(phys(table.id))).toContain(`${col(fee.id)}_2`);
-    expect((await admin.get(`/tables/${name}/records/${eur.id}`)).body.record.fields.fee).toEqual({ amount: 1234, currency: "EUR" });
-    expect((await admin.get(`/tables/${name}/records/${usd.id}`)).body.record.fields.fee).toEqual({ amount: 1999, currency: "USD" });
+    expect((await admin.get(`/tables/${name}/records/${eur.id}`)).body.record.fields.fee).toEqual({
+      amount: 1234,
+      currency: "EUR",
+    });
+    expect((await admin.get(`/tables/${name}/records/${usd.id}`)).body.record.fields.fee).toEqual({
+      amount: 1999,
+      currency: "USD",
+    });
   });
 
   it("keeps every unconverted value in the audit even when they are too large for one audit row", async () => {
     const name = uniq("bigconv");
-    const table = await createTable({ name, fields: [{ name: "title", type: "text" }, { name: "blob", type: "long_text" }] });
+    const table = await createTable({
+      name,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "blob", type: "long_text" },
+      ],
+    });
     const blob = table.fields[1]!;
     const N = 450; // 450 values of 5,000 characters: more than D1's 2 MB per value in one audit row
-    const records = Array.from({ length: N }, (_, i) => ({ fields: { title: `r${i}`, blob: `v${i}:`.padEnd(5000, "x") } }));
+    const records = Array.from({ length: N }, (_, i) => ({
+      fields: { title: `r${i}`, blob: `v${i}:`.padEnd(5000, "x") },
+    }));
     const created = await admin.post(`/tables/${name}/records`, { records });
     expect(created.status, created.text.slice(0, 300)).toBe(201);
 
     const res = await admin.patch(`/meta/tables/${name}/fields/blob`, { type: "number" });
     expect(res.status, res.text.slice(0, 300)).toBe(200);
     expect(res.body.conversion).toMatchObject({ converted: 0, unconvertedCount: N });
-    const { results } = await DB.prepare("SELECT changes FROM sg_audit WHERE action = 'field.unconverted' AND field_id = ?1 ORDER BY id").bind(blob.id).all<{ changes: string }>();
+    const { results } = await DB.prepare(
+      "SELECT changes FROM sg_audit WHERE action = 'field.unconverted' AND field_id = ?1 ORDER BY id",
+    )
+      .bind(blob.id)
+      .all<{ changes: string }>();
     const kept = results.flatMap((r) => JSON.parse(r.changes).values as { id: number; value: string }[]);
     expect(kept).toHaveLength(N);
     const sent = new Map(created.body.records.map((r: any, i: number) => [r.id, records[i]!.fields.blob]));
@@ -334,7 +445,13 @@ describe("changing a field's type", () => {
 describe("deleting and restoring fields", () => {
   it("soft-deletes a field keeping its column and data, and restores it with the values intact", async () => {
     const name = uniq("softfld");
-    const table = await createTable({ name, fields: [{ name: "title", type: "text" }, { name: "notes", type: "long_text" }] });
+    const table = await createTable({
+      name,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "notes", type: "long_text" },
+      ],
+    });
     const notes = table.fields[1]!;
     const rec = await createRecord(name, { title: "t1", notes: "keep me" });
 
@@ -347,7 +464,11 @@ describe("deleting and restoring fields", () => {
     expect(meta.deletedFields[0].deletedAt).toEqual(expect.any(String));
     expect(await columnsOf(phys(table.id))).toContain(col(notes.id));
     expect((await admin.get(`/tables/${name}/records/${rec.id}`)).body.record.fields).toEqual({ title: "t1" });
-    expect((await DB.prepare(`SELECT "${col(notes.id)}" AS v FROM "${phys(table.id)}" WHERE id = ?1`).bind(rec.id).first<{ v: string }>())!.v).toBe("keep me");
+    expect(
+      (await DB.prepare(`SELECT "${col(notes.id)}" AS v FROM "${phys(table.id)}" WHERE id = ?1`)
+        .bind(rec.id)
+        .first<{ v: string }>())!.v,
+    ).toBe("keep me");
 
     const again = await admin.delete(`/meta/tables/${name}/fields/${notes.id}`);
     expectProblem(again, 409);
@@ -356,12 +477,21 @@ describe("deleting and restoring fields", () => {
     expect(restore.status, restore.text).toBe(200);
     expect(restore.body.field).toMatchObject({ id: notes.id, name: "notes" });
     expect(restore.body.field.deletedAt).toBeUndefined();
-    expect((await admin.get(`/tables/${name}/records/${rec.id}`)).body.record.fields).toEqual({ title: "t1", notes: "keep me" });
+    expect((await admin.get(`/tables/${name}/records/${rec.id}`)).body.record.fields).toEqual({
+      title: "t1",
+      notes: "keep me",
+    });
   });
 
   it("purges a field with ?purge=true: the column is dropped and the field is gone", async () => {
     const name = uniq("purgefld");
-    const table = await createTable({ name, fields: [{ name: "title", type: "text" }, { name: "fee", type: "currency" }] });
+    const table = await createTable({
+      name,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "fee", type: "currency" },
+      ],
+    });
     const fee = table.fields[1]!;
     const rec = await createRecord(name, { title: "x", fee: 500 });
 
@@ -372,7 +502,9 @@ describe("deleting and restoring fields", () => {
     expect(cols).not.toContain(col(fee.id));
     expect(cols).not.toContain(`${col(fee.id)}_2`);
     expect(cols).toContain(col(table.fields[0]!.id));
-    expect((await DB.prepare("SELECT COUNT(*) AS n FROM sg_fields WHERE id = ?1").bind(fee.id).first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await DB.prepare("SELECT COUNT(*) AS n FROM sg_fields WHERE id = ?1").bind(fee.id).first<{ n: number }>())!.n,
+    ).toBe(0);
     const meta = (await admin.get(`/meta/tables/${name}`)).body.table;
     expect(meta.deletedFields).toEqual([]);
     expect((await admin.get(`/tables/${name}/records/${rec.id}`)).body.record.fields).toEqual({ title: "x" });
@@ -381,7 +513,13 @@ describe("deleting and restoring fields", () => {
 
   it("purges a field that was soft-deleted first", async () => {
     const name = uniq("purge2");
-    const table = await createTable({ name, fields: [{ name: "title", type: "text" }, { name: "tmp", type: "number" }] });
+    const table = await createTable({
+      name,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "tmp", type: "number" },
+      ],
+    });
     const tmp = table.fields[1]!;
     expect((await admin.delete(`/meta/tables/${name}/fields/tmp`)).status).toBe(200);
     const res = await admin.delete(`/meta/tables/${name}/fields/${tmp.id}?purge=true`);
@@ -424,7 +562,10 @@ describe("deleting and restoring tables", () => {
     expectProblem(await admin.get(`/tables/${name}/records`), 404);
     expect((await admin.get("/meta/tables")).body.tables.some((t: any) => t.id === table.id)).toBe(false);
     const deleted = await admin.get("/meta/tables?deleted=true");
-    expect(deleted.body.tables.find((t: any) => t.id === table.id)).toMatchObject({ name, deletedAt: expect.any(String) });
+    expect(deleted.body.tables.find((t: any) => t.id === table.id)).toMatchObject({
+      name,
+      deletedAt: expect.any(String),
+    });
     expect(await physicalTables(table.id)).toEqual([phys(table.id)]);
     expect(await rowCount(phys(table.id))).toBe(1);
 
@@ -449,8 +590,14 @@ describe("deleting and restoring tables", () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({ purged: true });
     expect(await physicalTables(table.id)).toEqual([]);
-    expect((await DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE id = ?1").bind(table.id).first<{ n: number }>())!.n).toBe(0);
-    expect((await DB.prepare("SELECT COUNT(*) AS n FROM sg_fields WHERE table_id = ?1").bind(table.id).first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE id = ?1").bind(table.id).first<{ n: number }>())!.n,
+    ).toBe(0);
+    expect(
+      (await DB.prepare("SELECT COUNT(*) AS n FROM sg_fields WHERE table_id = ?1")
+        .bind(table.id)
+        .first<{ n: number }>())!.n,
+    ).toBe(0);
     expectProblem(await admin.get(`/meta/tables/${table.id}`), 404);
     // the name is free again
     await createTable({ name, fields: [{ name: "x", type: "text" }] });
@@ -499,9 +646,14 @@ describe("a table holds at least 250 fields over D1's 100-column cap", () => {
 
   beforeAll(async () => {
     const name = uniq("wide");
-    const table = await createTable({ name, fields: specs.map(({ name, type, options }) => ({ name, type, ...(options ? { options } : {}) })) });
+    const table = await createTable({
+      name,
+      fields: specs.map(({ name, type, options }) => ({ name, type, ...(options ? { options } : {}) })),
+    });
     wide = { id: table.id, name };
-    const { results } = await DB.prepare("SELECT name, slot FROM sg_fields WHERE table_id = ?1").bind(table.id).all<{ name: string; slot: number }>();
+    const { results } = await DB.prepare("SELECT name, slot FROM sg_fields WHERE table_id = ?1")
+      .bind(table.id)
+      .all<{ name: string; slot: number }>();
     const lastSlot = Math.max(...results.map((r) => r.slot));
     const late = new Set(results.filter((r) => r.slot === lastSlot).map((r) => r.name));
     lateNumber = specs.find((s) => late.has(s.name) && s.type === "number")!;
@@ -525,7 +677,9 @@ describe("a table holds at least 250 fields over D1's 100-column cap", () => {
     expect(totalCols).toBe(6 + (physical.length - 1) + COUNT + currencies);
 
     // every field's column is in the slot the registry says
-    const { results: slots } = await DB.prepare("SELECT id, name, slot FROM sg_fields WHERE table_id = ?1").bind(wide.id).all<{ id: string; name: string; slot: number }>();
+    const { results: slots } = await DB.prepare("SELECT id, name, slot FROM sg_fields WHERE table_id = ?1")
+      .bind(wide.id)
+      .all<{ id: string; name: string; slot: number }>();
     expect(slots).toHaveLength(COUNT);
     for (const s of slots) expect(await columnsOf(phys(wide.id, s.slot))).toContain(col(s.id));
     const lastSlot = Math.max(...slots.map((s) => s.slot));
@@ -549,7 +703,10 @@ describe("a table holds at least 250 fields over D1's 100-column cap", () => {
     expect(list.body.records.find((r: any) => r.id === created.body.record.id)?.fields).toEqual(full);
 
     // an update of a late-slot field bumps the version once and keeps every other value
-    const upd = await admin.patch(`/tables/${wide.name}/records/${created.body.record.id}`, { version: 1, fields: { [lateCurrency.name]: { amount: 1, currency: "USD" } } });
+    const upd = await admin.patch(`/tables/${wide.name}/records/${created.body.record.id}`, {
+      version: 1,
+      fields: { [lateCurrency.name]: { amount: 1, currency: "USD" } },
+    });
     expect(upd.status, upd.text.slice(0, 500)).toBe(200);
     expect(upd.body.record.version).toBe(2);
     expect(upd.body.record.fields).toEqual({ ...full, [lateCurrency.name]: { amount: 1, currency: "USD" } });
@@ -559,7 +716,13 @@ describe("a table holds at least 250 fields over D1's 100-column cap", () => {
     const amounts = [700, 300, 900, 500];
     const ids: number[] = [];
     for (const [i, amt] of amounts.entries()) {
-      const r = await admin.post(`/tables/${wide.name}/records`, { fields: { [specs[0]!.name]: `sorted ${i}`, [lateNumber.name]: amt, [lateCurrency.name]: { amount: 10_000 - amt, currency: "USD" } } });
+      const r = await admin.post(`/tables/${wide.name}/records`, {
+        fields: {
+          [specs[0]!.name]: `sorted ${i}`,
+          [lateNumber.name]: amt,
+          [lateCurrency.name]: { amount: 10_000 - amt, currency: "USD" },
+        },
+      });
       expect(r.status, r.text.slice(0, 500)).toBe(201);
       ids.push(r.body.record.id);
     }
@@ -567,17 +730,27 @@ describe("a table holds at least 250 fields over D1's 100-column cap", () => {
     const gte = encodeURIComponent(JSON.stringify({ and: [mine, { field: lateNumber.name, op: "gte", value: 500 }] }));
     const filtered = await admin.get(`/tables/${wide.name}/records?filter=${gte}&sort=-${lateNumber.name}`);
     expect(filtered.status, filtered.text.slice(0, 500)).toBe(200);
-    expect(filtered.body.records.map((r: any) => [r.id, r.fields[lateNumber.name]])).toEqual([[ids[2], 900], [ids[0], 700], [ids[3], 500]]);
+    expect(filtered.body.records.map((r: any) => [r.id, r.fields[lateNumber.name]])).toEqual([
+      [ids[2], 900],
+      [ids[0], 700],
+      [ids[3], 500],
+    ]);
 
     const onlyMine = encodeURIComponent(JSON.stringify(mine));
-    const byMoney = await admin.get(`/tables/${wide.name}/records?filter=${onlyMine}&sort=${lateCurrency.name}&fields=${lateCurrency.name}`);
+    const byMoney = await admin.get(
+      `/tables/${wide.name}/records?filter=${onlyMine}&sort=${lateCurrency.name}&fields=${lateCurrency.name}`,
+    );
     expect(byMoney.status, byMoney.text.slice(0, 500)).toBe(200);
     // amount = 10000 - number, so ascending money is descending number
     expect(byMoney.body.records.map((r: any) => r.id)).toEqual([ids[2], ids[0], ids[3], ids[1]]);
     expect(byMoney.body.records[0].fields).toEqual({ [lateCurrency.name]: { amount: 9_100, currency: "USD" } });
 
-    const moneyFilter = encodeURIComponent(JSON.stringify({ and: [mine, { field: lateCurrency.name, op: "lt", value: 9_400 }] }));
-    const cheap = await admin.get(`/tables/${wide.name}/records?filter=${moneyFilter}&sort=${lateNumber.name}&fields=${lateNumber.name}`);
+    const moneyFilter = encodeURIComponent(
+      JSON.stringify({ and: [mine, { field: lateCurrency.name, op: "lt", value: 9_400 }] }),
+    );
+    const cheap = await admin.get(
+      `/tables/${wide.name}/records?filter=${moneyFilter}&sort=${lateNumber.name}&fields=${lateNumber.name}`,
+    );
     expect(cheap.status, cheap.text.slice(0, 500)).toBe(200);
     expect(cheap.body.records.map((r: any) => r.id)).toEqual([ids[0], ids[2]]);
   });
@@ -599,10 +772,15 @@ describe("a table holds at least 250 fields over D1's 100-column cap", () => {
     const { results } = await DB.prepare(`SELECT id FROM "${phys(table.id, 1)}" ORDER BY id`).all<{ id: number }>();
     expect(results.map((r) => r.id)).toEqual([early.id, second.id]);
 
-    const upd = await admin.patch(`/tables/${name}/records/${early.id}`, { version: early.version, fields: { n89: 89.5, title: "still here" } });
+    const upd = await admin.patch(`/tables/${name}/records/${early.id}`, {
+      version: early.version,
+      fields: { n89: 89.5, title: "still here" },
+    });
     expect(upd.status, upd.text.slice(0, 500)).toBe(200);
     expect(upd.body.record.fields).toMatchObject({ title: "still here", n89: 89.5, n0: null });
-    const filtered = await admin.get(`/tables/${name}/records?filter=${encodeURIComponent(JSON.stringify({ field: "n89", op: "eq", value: 89.5 }))}`);
+    const filtered = await admin.get(
+      `/tables/${name}/records?filter=${encodeURIComponent(JSON.stringify({ field: "n89", op: "eq", value: 89.5 }))}`,
+    );
     expect(filtered.status, filtered.text.slice(0, 500)).toBe(200);
     expect(filtered.body.records.map((r: any) => r.id)).toEqual([early.id]);
   });
@@ -620,9 +798,17 @@ describe("only admins change schemas", () => {
 
   it("answers every schema change by a sales rep with 403 problem+json naming the action, changing nothing", async () => {
     const name = uniq("guarded");
-    const table = await createTable({ name, fields: [{ name: "title", type: "text" }, { name: "extra", type: "number" }] });
+    const table = await createTable({
+      name,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "extra", type: "number" },
+      ],
+    });
     expect((await admin.delete(`/meta/tables/${name}/fields/extra`)).status).toBe(200);
-    const auditBefore = (await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE table_id = ?1").bind(table.id).first<{ n: number }>())!.n;
+    const auditBefore = (await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE table_id = ?1")
+      .bind(table.id)
+      .first<{ n: number }>())!.n;
     const metaBefore = (await admin.get(`/meta/tables/${name}`)).body.table;
     const colsBefore = await columnsOf(phys(table.id));
     const newTable = uniq("sneaky");
@@ -648,8 +834,15 @@ describe("only admins change schemas", () => {
 
     expect((await admin.get(`/meta/tables/${name}`)).body.table).toEqual(metaBefore);
     expect(await columnsOf(phys(table.id))).toEqual(colsBefore);
-    expect((await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE table_id = ?1").bind(table.id).first<{ n: number }>())!.n).toBe(auditBefore);
-    expect((await DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE name = ?1").bind(newTable).first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE table_id = ?1")
+        .bind(table.id)
+        .first<{ n: number }>())!.n,
+    ).toBe(auditBefore);
+    expect(
+      (await DB.prepare("SELECT COUNT(*) AS n FROM sg_tables WHERE name = ?1").bind(newTable).first<{ n: number }>())!
+        .n,
+    ).toBe(0);
   });
 
   it("refuses schema changes without a token with 401", async () => {

@@ -16,7 +16,12 @@ const PROBLEM = "application/problem+json";
 const db = () => testEnv.DB;
 const now = () => Math.floor(Date.now() / 1000);
 
-interface Key { kid: string; alg: "RS256" | "ES256"; privateKey: CryptoKey; jwk: JWK }
+interface Key {
+  kid: string;
+  alg: "RS256" | "ES256";
+  privateKey: CryptoKey;
+  jwk: JWK;
+}
 
 async function makeKey(alg: "RS256" | "ES256"): Promise<Key> {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
@@ -32,7 +37,8 @@ class FakeIdp {
   hits = { discovery: 0, jwks: 0 };
 
   answer(url: string): Response {
-    if (this.down === "all" || (this.down === "jwks" && url.endsWith("/jwks"))) throw new TypeError("Network connection lost.");
+    if (this.down === "all" || (this.down === "jwks" && url.endsWith("/jwks")))
+      throw new TypeError("Network connection lost.");
     if (url === `${this.issuer}/.well-known/openid-configuration`) {
       this.hits.discovery++;
       return Response.json({ issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }, { status: this.discoveryStatus });
@@ -45,11 +51,22 @@ class FakeIdp {
   }
 
   env(extra: Partial<Env> = {}): Env {
-    return { ...testEnv, OIDC_ISSUER: this.issuer, OIDC_AUDIENCE: AUDIENCE, OIDC_ROLE_MAP: ROLE_MAP, OIDC_DEFAULT_ROLES: '["viewer"]', ...extra };
+    return {
+      ...testEnv,
+      OIDC_ISSUER: this.issuer,
+      OIDC_AUDIENCE: AUDIENCE,
+      OIDC_ROLE_MAP: ROLE_MAP,
+      OIDC_DEFAULT_ROLES: '["viewer"]',
+      ...extra,
+    };
   }
 
   /** An ID token for `claims`; `opts` bends the registered claims or the header. */
-  sign(key: Key, claims: Record<string, unknown>, opts: { iss?: string; aud?: string | string[]; iat?: number; exp?: number; nbf?: number; kid?: string } = {}) {
+  sign(
+    key: Key,
+    claims: Record<string, unknown>,
+    opts: { iss?: string; aud?: string | string[]; iat?: number; exp?: number; nbf?: number; kid?: string } = {},
+  ) {
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, kid: opts.kid ?? key.kid, typ: "JWT" })
       .setIssuer(opts.iss ?? this.issuer)
@@ -80,11 +97,25 @@ beforeAll(() => {
 });
 afterAll(() => vi.restoreAllMocks());
 
-const person = (over: Record<string, unknown> = {}) => ({ sub: `sub-${crypto.randomUUID()}`, email: uniqueEmail("sso"), name: "Sso Person", groups: ["sales-team"], ...over });
+const person = (over: Record<string, unknown> = {}) => ({
+  sub: `sub-${crypto.randomUUID()}`,
+  email: uniqueEmail("sso"),
+  name: "Sso Person",
+  groups: ["sales-team"],
+  ...over,
+});
 
 /** POST /api/auth/oidc against the Worker with the given env (the IdP settings live there). */
-async function signIn(env: Env, body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) {
-  const req = new Request("http://x/api/auth/oidc", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+async function signIn(
+  env: Env,
+  body: unknown,
+  headers: Record<string, string> = { "content-type": "application/json" },
+) {
+  const req = new Request("http://x/api/auth/oidc", {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   const ctx = createExecutionContext();
   const res = await worker.fetch(req, env as never, ctx);
   await waitOnExecutionContext(ctx);
@@ -99,10 +130,17 @@ function expectProblem(res: { status: number; headers: Headers; body: any }, sta
 }
 
 const userRow = (email: string) =>
-  db().prepare("SELECT id, roles, password_hash, oidc_issuer, oidc_subject FROM sg_users WHERE email = ?").bind(email).first<Record<string, string | null>>();
+  db()
+    .prepare("SELECT id, roles, password_hash, oidc_issuer, oidc_subject FROM sg_users WHERE email = ?")
+    .bind(email)
+    .first<Record<string, string | null>>();
 const audits = async (userId: string) =>
-  (await db().prepare("SELECT action, changes FROM sg_audit WHERE user_id = ?1 AND action LIKE 'user.sso_%' ORDER BY id").bind(userId).all<{ action: string; changes: string }>())
-    .results.map((r) => ({ action: r.action, ...JSON.parse(r.changes) }));
+  (
+    await db()
+      .prepare("SELECT action, changes FROM sg_audit WHERE user_id = ?1 AND action LIKE 'user.sso_%' ORDER BY id")
+      .bind(userId)
+      .all<{ action: string; changes: string }>()
+  ).results.map((r) => ({ action: r.action, ...JSON.parse(r.changes) }));
 
 describe("POST /api/auth/oidc: accounts", () => {
   it("answers 404 problem+json when single sign-on is off (no OIDC_ISSUER)", async () => {
@@ -118,14 +156,26 @@ describe("POST /api/auth/oidc: accounts", () => {
     const who = person({ groups: ["sales-team", "unknown-group", "ghosts"], name: "Mei Chen" });
     const res = await signIn(idp.env(), { idToken: await idp.sign(key, who) });
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toMatchObject({ tokenType: "Bearer", expiresIn: 900, user: { email: who.email, name: "Mei Chen", roles: ["sales_rep", "viewer"] } });
+    expect(res.body).toMatchObject({
+      tokenType: "Bearer",
+      expiresIn: 900,
+      user: { email: who.email, name: "Mei Chen", roles: ["sales_rep", "viewer"] },
+    });
     expect(res.headers.get("cache-control")).toBe("no-store");
     const me = await api(res.body.token).get("/auth/me");
     expect(me.status).toBe(200);
     expect(me.body.user).toMatchObject({ id: res.body.user.id, email: who.email, roles: ["sales_rep", "viewer"] });
-    expect(await userRow(who.email)).toMatchObject({ password_hash: null, oidc_issuer: idp.issuer, oidc_subject: who.sub });
+    expect(await userRow(who.email)).toMatchObject({
+      password_hash: null,
+      oidc_issuer: idp.issuer,
+      oidc_subject: who.sub,
+    });
     expect(await audits(res.body.user.id)).toEqual([
-      expect.objectContaining({ action: "user.sso_create", target: res.body.user.id, after: { email: who.email, name: "Mei Chen", roles: ["sales_rep", "viewer"] } }),
+      expect.objectContaining({
+        action: "user.sso_create",
+        target: res.body.user.id,
+        after: { email: who.email, name: "Mei Chen", roles: ["sales_rep", "viewer"] },
+      }),
     ]);
   });
 
@@ -133,14 +183,21 @@ describe("POST /api/auth/oidc: accounts", () => {
     const { idp, key } = await newIdp();
     const who = person();
     const first = await signIn(idp.env(), { idToken: await idp.sign(key, who) });
-    const second = await signIn(idp.env(), { idToken: await idp.sign(key, { ...who, name: "Renamed", groups: ["it-admins"] }) });
+    const second = await signIn(idp.env(), {
+      idToken: await idp.sign(key, { ...who, name: "Renamed", groups: ["it-admins"] }),
+    });
     expect(second.status, second.text).toBe(200);
     expect(second.body.user).toMatchObject({ id: first.body.user.id, name: "Renamed", roles: ["admin", "viewer"] });
-    const third = await signIn(idp.env(), { idToken: await idp.sign(key, { ...who, name: "Renamed", groups: ["it-admins"] }) });
+    const third = await signIn(idp.env(), {
+      idToken: await idp.sign(key, { ...who, name: "Renamed", groups: ["it-admins"] }),
+    });
     expect(third.status).toBe(200);
     const log = await audits(first.body.user.id);
     expect(log.map((a) => a.action)).toEqual(["user.sso_create", "user.sso_update"]);
-    expect(log[1]).toMatchObject({ before: { name: "Sso Person", roles: ["sales_rep", "viewer"] }, after: { name: "Renamed", roles: ["admin", "viewer"] } });
+    expect(log[1]).toMatchObject({
+      before: { name: "Sso Person", roles: ["sales_rep", "viewer"] },
+      after: { name: "Renamed", roles: ["admin", "viewer"] },
+    });
     expect((await api(third.body.token).get("/auth/me")).body.user.roles).toEqual(["admin", "viewer"]);
   });
 
@@ -159,7 +216,13 @@ describe("POST /api/auth/oidc: accounts", () => {
     const res = await signIn(idp.env(), { idToken: await idp.sign(key, who) });
     expect(res.status, res.text).toBe(200);
     expect(res.body.user).toMatchObject({ id: local.user.id, roles: ["sales_rep", "viewer"] });
-    expect(await audits(local.user.id)).toEqual([expect.objectContaining({ action: "user.sso_update", before: { name: "Test User", roles: ["warehouse"] }, linked: { issuer: idp.issuer, subject: who.sub } })]);
+    expect(await audits(local.user.id)).toEqual([
+      expect.objectContaining({
+        action: "user.sso_update",
+        before: { name: "Test User", roles: ["warehouse"] },
+        linked: { issuer: idp.issuer, subject: who.sub },
+      }),
+    ]);
     const other = await signIn(idp.env(), { idToken: await idp.sign(key, person({ email: local.email })) });
     expectProblem(other, 401, /different single sign-on identity/);
     expect((await userRow(local.email))!.oidc_subject).toBe(who.sub);
@@ -168,7 +231,9 @@ describe("POST /api/auth/oidc: accounts", () => {
   it("concurrent first sign-ins of one person create one account with one audit row", async () => {
     const { idp, key } = await newIdp();
     const who = person();
-    const replies = await Promise.all([1, 2, 3].map(async () => signIn(idp.env(), { idToken: await idp.sign(key, who) })));
+    const replies = await Promise.all(
+      [1, 2, 3].map(async () => signIn(idp.env(), { idToken: await idp.sign(key, who) })),
+    );
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(new Set(replies.map((r) => r.body.user.id)).size).toBe(1);
     expect((await audits(replies[0]!.body.user.id)).map((a) => a.action)).toEqual(["user.sso_create"]);
@@ -220,13 +285,32 @@ describe("POST /api/auth/oidc: keys and verification", () => {
       ["expired", /expired/, (w) => idp.sign(key, w, { iat: now() - 7200, exp: now() - 3600 })],
       ["issued an hour ago", /issued too long ago/, (w) => idp.sign(key, w, { iat: now() - 3600, exp: now() + 3600 })],
       ["not yet valid", /"nbf"/, (w) => idp.sign(key, w, { nbf: now() + 3600, exp: now() + 7200 })],
-      ["alg none", /RS256 or ES256/, async (w) => `${base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }))}.${base64url.encode(JSON.stringify({ ...w, iss: idp.issuer, aud: AUDIENCE, iat: now(), exp: now() + 300 }))}.`],
-      ["HS256 keyed with the JWK's n", /RS256 or ES256/, (w) =>
-        new SignJWT(w).setProtectedHeader({ alg: "HS256", kid: key.kid }).setIssuer(idp.issuer).setAudience(AUDIENCE).setIssuedAt().setExpirationTime("5m").sign(new TextEncoder().encode(key.jwk.n!))],
-      ["tampered payload", /signature is invalid/, async (w) => {
-        const [h, , s] = (await valid({ ...w, email: uniqueEmail("victim") })).split(".");
-        return `${h}.${base64url.encode(JSON.stringify({ ...w, iss: idp.issuer, aud: AUDIENCE, iat: now(), exp: now() + 300, groups: ["it-admins"] }))}.${s}`;
-      }],
+      [
+        "alg none",
+        /RS256 or ES256/,
+        async (w) =>
+          `${base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }))}.${base64url.encode(JSON.stringify({ ...w, iss: idp.issuer, aud: AUDIENCE, iat: now(), exp: now() + 300 }))}.`,
+      ],
+      [
+        "HS256 keyed with the JWK's n",
+        /RS256 or ES256/,
+        (w) =>
+          new SignJWT(w)
+            .setProtectedHeader({ alg: "HS256", kid: key.kid })
+            .setIssuer(idp.issuer)
+            .setAudience(AUDIENCE)
+            .setIssuedAt()
+            .setExpirationTime("5m")
+            .sign(new TextEncoder().encode(key.jwk.n!)),
+      ],
+      [
+        "tampered payload",
+        /signature is invalid/,
+        async (w) => {
+          const [h, , s] = (await valid({ ...w, email: uniqueEmail("victim") })).split(".");
+          return `${h}.${base64url.encode(JSON.stringify({ ...w, iss: idp.issuer, aud: AUDIENCE, iat: now(), exp: now() + 300, groups: ["it-admins"] }))}.${s}`;
+        },
+      ],
       ["missing email", /"email"/, ({ email: _e, ...w }) => valid(w)],
       ["unverified email", /not verified/, (w) => valid({ ...w, email_verified: false })],
       ["missing sub", /"sub"/, ({ sub: _s, ...w }) => valid(w)],
@@ -253,7 +337,11 @@ describe("POST /api/auth/oidc: keys and verification", () => {
     expectProblem(await signIn(idp.env(), { idToken: await token() }), 401, /unreachable \(discovery answered 503\)/);
     idp.discoveryStatus = 200;
     idp.down = "jwks";
-    expectProblem(await signIn(idp.env(), { idToken: await token() }), 401, /unreachable \(its key set could not be fetched\)/);
+    expectProblem(
+      await signIn(idp.env(), { idToken: await token() }),
+      401,
+      /unreachable \(its key set could not be fetched\)/,
+    );
     idp.down = "no";
     expect((await signIn(idp.env(), { idToken: await token() })).status).toBe(200);
   });
@@ -276,17 +364,30 @@ describe("POST /api/auth/oidc: request bodies", () => {
     for (const [body, status, field] of cases) {
       const res = await signIn(idp.env(), body);
       expectProblem(res, status);
-      expect(res.body.errors.map((e: { field: string }) => e.field), JSON.stringify(body).slice(0, 80)).toContain(field);
+      expect(
+        res.body.errors.map((e: { field: string }) => e.field),
+        JSON.stringify(body).slice(0, 80),
+      ).toContain(field);
     }
     expectProblem(await signIn(idp.env(), { idToken: "x".repeat(20_000) }), 413);
-    expectProblem(await signIn(idp.env(), "idToken=a.b.c", { "content-type": "application/x-www-form-urlencoded" }), 415);
+    expectProblem(
+      await signIn(idp.env(), "idToken=a.b.c", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+    );
     expect(idp.hits.discovery).toBe(0);
   });
 
   it("treats injection-shaped tokens as malformed (401), leaving the users table intact", async () => {
     const { idp } = await newIdp();
     const before = await db().prepare("SELECT COUNT(*) AS n FROM sg_users").first<number>("n");
-    for (const idToken of ["' OR 1=1 --", "<script>alert(1)</script>", "../../etc/passwd", "a.b.c'; DROP TABLE sg_users; --", "eyJhbGciOiJub25lIn0.e30.<img src=x>", "a.b.c"]) {
+    for (const idToken of [
+      "' OR 1=1 --",
+      "<script>alert(1)</script>",
+      "../../etc/passwd",
+      "a.b.c'; DROP TABLE sg_users; --",
+      "eyJhbGciOiJub25lIn0.e30.<img src=x>",
+      "a.b.c",
+    ]) {
       const res = await signIn(idp.env(), { idToken });
       expectProblem(res, 401, /malformed/);
     }

@@ -17,8 +17,19 @@ import { views } from "../../worker/http/views";
 
 /** Where worker/index.ts mounts each router (not /api/dev: it answers 404 outside local development). */
 const MOUNTED: [string, Hono<any>][] = [
-  ["/api/health", health], ["/api/openapi.json", openapi], ["/api/config", config], ["/api/actions", actions], ["/api/auth", authOpen], ["/api/auth", auth], ["/api/auth/oidc", oidc], ["/api/meta/views", views], ["/api/meta", meta],
-  ["/api/tables", records], ["/api/admin", admin], ["/api/embed", embed], ["/api/users", directory],
+  ["/api/health", health],
+  ["/api/openapi.json", openapi],
+  ["/api/config", config],
+  ["/api/actions", actions],
+  ["/api/auth", authOpen],
+  ["/api/auth", auth],
+  ["/api/auth/oidc", oidc],
+  ["/api/meta/views", views],
+  ["/api/meta", meta],
+  ["/api/tables", records],
+  ["/api/admin", admin],
+  ["/api/embed", embed],
+  ["/api/users", directory],
 ];
 
 function refs(node: unknown, out: string[] = []): string[] {
@@ -52,12 +63,16 @@ describe("OpenAPI document", () => {
     const r = await api().get("/openapi.json");
     const { responses, schemas } = r.body.components;
     // One shared Problem schema with the members every problem carries, errors naming each field.
-    expect(schemas.Problem.required).toEqual(expect.arrayContaining(["type", "title", "status", "code", "detail", "errors"]));
+    expect(schemas.Problem.required).toEqual(
+      expect.arrayContaining(["type", "title", "status", "code", "detail", "errors"]),
+    );
     expect(schemas.Problem.properties.errors.items).toEqual({ $ref: "#/components/schemas/FieldError" });
     expect(Object.keys(schemas.FieldError.properties).sort()).toEqual(["code", "field", "message", "params"]);
     const problemResponse = (ref: string | undefined) => {
       const name = ref?.match(/^#\/components\/responses\/(\w+)$/)?.[1];
-      return name ? responses[name]?.content?.["application/problem+json"]?.schema?.$ref === "#/components/schemas/Problem" : false;
+      return name
+        ? responses[name]?.content?.["application/problem+json"]?.schema?.$ref === "#/components/schemas/Problem"
+        : false;
     };
     const ids: string[] = [];
     const bad: string[] = [];
@@ -69,7 +84,8 @@ describe("OpenAPI document", () => {
         if (!/^[a-z][a-zA-Z0-9]*$/.test(op.operationId ?? "")) bad.push(`${where}: operationId ${op.operationId}`);
         const clientErrors = Object.entries<any>(op.responses).filter(([status]) => /^4\d\d$/.test(status));
         if (clientErrors.length === 0) bad.push(`${where}: no 4xx`);
-        for (const [status, res] of clientErrors) if (!problemResponse(res.$ref)) bad.push(`${where}: ${status} is not the shared problem response`);
+        for (const [status, res] of clientErrors)
+          if (!problemResponse(res.$ref)) bad.push(`${where}: ${status} is not the shared problem response`);
         const limited = op.responses["429"]?.$ref?.match(/\/(\w+)$/)?.[1];
         if (!limited || !responses[limited]?.headers?.["Retry-After"]) bad.push(`${where}: no 429 with Retry-After`);
       }
@@ -86,17 +102,32 @@ describe("OpenAPI document", () => {
 
   it("leaves the open routes without a token and describes each tag", async () => {
     const r = await api().get("/openapi.json");
-    for (const [path, method] of [["/api/health", "get"], ["/api/config", "get"], ["/api/openapi.json", "get"], ["/api/auth/login", "post"], ["/api/auth/refresh", "post"], ["/api/auth/oidc", "post"]] as const) {
+    for (const [path, method] of [
+      ["/api/health", "get"],
+      ["/api/config", "get"],
+      ["/api/openapi.json", "get"],
+      ["/api/auth/login", "post"],
+      ["/api/auth/refresh", "post"],
+      ["/api/auth/oidc", "post"],
+    ] as const) {
       expect(r.body.paths[path][method].security, `${method} ${path}`).toEqual([]);
     }
-    const used = new Set(Object.values<Record<string, any>>(r.body.paths).flatMap((item) => Object.values<any>(item).flatMap((op) => op.tags ?? [])));
+    const used = new Set(
+      Object.values<Record<string, any>>(r.body.paths).flatMap((item) =>
+        Object.values<any>(item).flatMap((op) => op.tags ?? []),
+      ),
+    );
     expect([...used].sort()).toEqual(r.body.tags.map((t: { name: string }) => t.name).sort());
     for (const tag of r.body.tags) expect(tag.description, tag.name).toBeTruthy();
   });
 
   it("describes the records routes with every method they answer", async () => {
     const r = await api().get("/openapi.json");
-    expect(Object.keys(r.body.paths["/api/tables/{table}/records"]).filter((k) => k !== "parameters").sort()).toEqual(["delete", "get", "patch", "post"]);
+    expect(
+      Object.keys(r.body.paths["/api/tables/{table}/records"])
+        .filter((k) => k !== "parameters")
+        .sort(),
+    ).toEqual(["delete", "get", "patch", "post"]);
     expect(r.body.components.schemas.Field.properties.type).toEqual({ $ref: "#/components/schemas/fieldType" });
   });
 
@@ -117,7 +148,12 @@ describe("OpenAPI document", () => {
   it("marks the embed routes as taking embed tokens only", async () => {
     const r = await api().get("/openapi.json");
     expect(r.body.components.securitySchemes.embed).toMatchObject({ type: "http", scheme: "bearer" });
-    for (const op of [r.body.paths["/api/embed/view"].get, r.body.paths["/api/embed/records"].get, r.body.paths["/api/embed/records"].patch, r.body.paths["/api/embed/users"].get]) {
+    for (const op of [
+      r.body.paths["/api/embed/view"].get,
+      r.body.paths["/api/embed/records"].get,
+      r.body.paths["/api/embed/records"].patch,
+      r.body.paths["/api/embed/users"].get,
+    ]) {
       expect(op.security).toEqual([{ embed: [] }]);
     }
   });

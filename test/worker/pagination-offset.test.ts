@@ -24,7 +24,9 @@ function url(params: Record<string, string | number | undefined>): string {
   return `/tables/${table}/records?${qs}`;
 }
 
-async function ids(params: Record<string, string | number | undefined>): Promise<{ ids: number[]; nextCursor: string | null; total?: number }> {
+async function ids(
+  params: Record<string, string | number | undefined>,
+): Promise<{ ids: number[]; nextCursor: string | null; total?: number }> {
   const res = await c.get(url(params));
   expect(res.status, res.text).toBe(200);
   return { ids: res.body.records.map((r: Rec) => r.id), nextCursor: res.body.nextCursor, total: res.body.total };
@@ -43,7 +45,9 @@ beforeAll(async () => {
     ],
   });
   expect(res.status, res.text).toBe(201);
-  const records = Array.from({ length: ROWS }, (_, i) => ({ fields: { name: `row ${i % 5 === 0 ? "five" : "x"} ${i}`, n: (i * 7) % 11, grp: i % 3 ? "a" : "b" } }));
+  const records = Array.from({ length: ROWS }, (_, i) => ({
+    fields: { name: `row ${i % 5 === 0 ? "five" : "x"} ${i}`, n: (i * 7) % 11, grp: i % 3 ? "a" : "b" },
+  }));
   const created = await c.post(`/tables/${table}/records`, { records });
   expect(created.status, created.text).toBe(201);
 });
@@ -53,7 +57,15 @@ describe("offset", () => {
     it(`sort=${sort || "(id)"}: every offset is the same slice of the full order`, async () => {
       const all = (await ids({ sort, limit: 1000 })).ids;
       expect(all).toHaveLength(ROWS);
-      for (const [offset, limit] of [[0, 5], [1, 5], [10, 7], [30, 10], [36, 3], [37, 5], [100, 5]] as const) {
+      for (const [offset, limit] of [
+        [0, 5],
+        [1, 5],
+        [10, 7],
+        [30, 10],
+        [36, 3],
+        [37, 5],
+        [100, 5],
+      ] as const) {
         const page = await ids({ sort, offset, limit });
         expect(page.ids, `offset ${offset}`).toEqual(all.slice(offset, offset + limit));
         expect(page.nextCursor === null, `offset ${offset}`).toBe(offset + limit >= ROWS);
@@ -79,7 +91,12 @@ describe("offset", () => {
   });
 
   it("works through a view's records list", async () => {
-    const view = await c.post("/meta/views", { name: `v_${sfx()}`, table, type: "grid", sort: [{ field: "n", direction: "desc" }] });
+    const view = await c.post("/meta/views", {
+      name: `v_${sfx()}`,
+      table,
+      type: "grid",
+      sort: [{ field: "n", direction: "desc" }],
+    });
     expect(view.status, view.text).toBe(201);
     const all = (await c.get(`/meta/views/${view.body.view.id}/records?limit=1000`)).body.records.map((r: Rec) => r.id);
     const res = await c.get(`/meta/views/${view.body.view.id}/records?limit=3&offset=4`);

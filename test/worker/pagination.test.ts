@@ -9,7 +9,14 @@ import { api as directApi, userWithToken } from "./helpers";
 
 type Client = ReturnType<typeof directApi>;
 type Rec = { id: number; fields: Record<string, unknown> };
-type Input = { grp: string | null; num: number | null; d: string | null; name: string; flag: boolean | null; amt: number | { amount: number; currency: string } | null };
+type Input = {
+  grp: string | null;
+  num: number | null;
+  d: string | null;
+  name: string;
+  flag: boolean | null;
+  amt: number | { amount: number; currency: string } | null;
+};
 
 const sfx = () => crypto.randomUUID().replace(/-/g, "").slice(0, 10);
 
@@ -31,7 +38,7 @@ const rows: { id: number; input: Input }[] = [];
 
 function generate(): Input[] {
   const rnd = mulberry32(20240515);
-  const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
   return Array.from({ length: ROWS }, () => ({
     grp: pick([null, "a", "b", "c", "b"]),
     num: pick([null, -1, 0, 2.5, 7, 7]),
@@ -45,19 +52,29 @@ function generate(): Input[] {
 /** The value a sort compares, from the data this test wrote (not from the API). */
 function sortValue(input: Input, field: string): string | number | null {
   switch (field) {
-    case "grp": return input.grp;
-    case "num": return input.num;
-    case "d": return input.d;
-    case "name": return input.name === "" ? null : input.name; // empty string is stored as null
-    case "flag": return input.flag === true ? 1 : 0; // checkbox: null is false
-    case "amt": return input.amt === null ? null : typeof input.amt === "number" ? input.amt : input.amt.amount;
-    default: throw new Error(field);
+    case "grp":
+      return input.grp;
+    case "num":
+      return input.num;
+    case "d":
+      return input.d;
+    case "name":
+      return input.name === "" ? null : input.name; // empty string is stored as null
+    case "flag":
+      return input.flag === true ? 1 : 0; // checkbox: null is false
+    case "amt":
+      return input.amt === null ? null : typeof input.amt === "number" ? input.amt : input.amt.amount;
+    default:
+      throw new Error(field);
   }
 }
 
 /** NULL sorts first ascending and last descending; ties by id in the last key's direction. */
 function expectedOrder(sort: string, filter: (i: Input) => boolean = () => true): number[] {
-  const keys = sort.split(",").filter(Boolean).map((p) => ({ field: p.replace(/^-/, ""), desc: p.startsWith("-") }));
+  const keys = sort
+    .split(",")
+    .filter(Boolean)
+    .map((p) => ({ field: p.replace(/^-/, ""), desc: p.startsWith("-") }));
   const idDesc = keys.length ? keys[keys.length - 1]!.desc : false;
   const cmp = (a: string | number | null, b: string | number | null): number => {
     if (a === b) return 0;
@@ -131,7 +148,22 @@ beforeAll(async () => {
   expect(rows).toHaveLength(ROWS);
 });
 
-const SORTS = ["", "num", "-num", "grp,num", "grp,-num", "-grp,num", "-grp,-num,-d", "d,-grp,name", "name", "-name", "flag,-amt", "-amt", "amt,flag", "-d,grp"];
+const SORTS = [
+  "",
+  "num",
+  "-num",
+  "grp,num",
+  "grp,-num",
+  "-grp,num",
+  "-grp,-num,-d",
+  "d,-grp,name",
+  "name",
+  "-name",
+  "flag,-amt",
+  "-amt",
+  "amt,flag",
+  "-d,grp",
+];
 
 describe("the data set", () => {
   it("has many ties and NULLs in every sort field", () => {
@@ -162,7 +194,9 @@ describe("sorting", () => {
 
   it("ties are broken by id ascending after an ascending last key and descending after a descending one", async () => {
     const asc = (await page({ sort: "grp", limit: 1000 })).records.filter((r) => r.fields.grp === "b").map((r) => r.id);
-    const desc = (await page({ sort: "-grp", limit: 1000 })).records.filter((r) => r.fields.grp === "b").map((r) => r.id);
+    const desc = (await page({ sort: "-grp", limit: 1000 })).records
+      .filter((r) => r.fields.grp === "b")
+      .map((r) => r.id);
     expect(asc.length).toBeGreaterThan(3);
     expect(asc).toEqual([...asc].sort((a, b) => a - b));
     expect(desc).toEqual([...asc].reverse());
@@ -200,7 +234,12 @@ describe("walking pages with the cursor", () => {
   }
 
   it("walks a filtered list the same way", async () => {
-    const filter = JSON.stringify({ or: [{ field: "grp", op: "neq", value: "b" }, { field: "num", op: "is_empty" }] });
+    const filter = JSON.stringify({
+      or: [
+        { field: "grp", op: "neq", value: "b" },
+        { field: "num", op: "is_empty" },
+      ],
+    });
     const keep = (i: Input) => i.grp !== "b" || i.num === null;
     for (const sort of ["-num,grp", "d,name"]) {
       for (const limit of [1, 3]) {
@@ -227,7 +266,14 @@ describe("cursor validation", () => {
   }
 
   it("refuses a cursor made for another sort with 400", async () => {
-    const pairs: [string, string][] = [["num", "-num"], ["num", ""], ["", "num"], ["grp,num", "num,grp"], ["grp,num", "grp"], ["-d,grp", "-d,-grp"]];
+    const pairs: [string, string][] = [
+      ["num", "-num"],
+      ["num", ""],
+      ["", "num"],
+      ["grp,num", "num,grp"],
+      ["grp,num", "grp"],
+      ["-d,grp", "-d,-grp"],
+    ];
     for (const [from, to] of pairs) {
       const cursor = await cursorFor(from);
       const res = await c.get(listUrl({ sort: to, cursor }));
@@ -241,7 +287,13 @@ describe("cursor validation", () => {
   it("refuses a cursor from another table with 400", async () => {
     const other = `pg_other_${sfx()}`;
     expect((await c.post("/meta/tables", { name: other, fields: [{ name: "num", type: "number" }] })).status).toBe(201);
-    expect((await c.post(`/tables/${other}/records`, { records: [{ fields: { num: 1 } }, { fields: { num: 2 } }, { fields: { num: 3 } }] })).status).toBe(201);
+    expect(
+      (
+        await c.post(`/tables/${other}/records`, {
+          records: [{ fields: { num: 1 } }, { fields: { num: 2 } }, { fields: { num: 3 } }],
+        })
+      ).status,
+    ).toBe(201);
     const p = await c.get(`/tables/${other}/records?sort=num&limit=1`);
     const res = await c.get(listUrl({ sort: "num", cursor: p.body.nextCursor }));
     expect(res.status).toBe(400);
@@ -250,8 +302,19 @@ describe("cursor validation", () => {
   it("refuses garbage cursors with 400", async () => {
     const enc = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
     const garbage = [
-      "not a cursor!", "abc", "%%%", "x".repeat(5000), enc("hello"), enc(null), enc([1, 2]), enc({ s: "", v: [] }),
-      enc({ s: "", v: ["1"] }), enc({ s: "", v: [1.5] }), enc({ s: "", v: [{}] }), enc({ s: "", v: [1, 2] }), enc({ v: [1] }),
+      "not a cursor!",
+      "abc",
+      "%%%",
+      "x".repeat(5000),
+      enc("hello"),
+      enc(null),
+      enc([1, 2]),
+      enc({ s: "", v: [] }),
+      enc({ s: "", v: ["1"] }),
+      enc({ s: "", v: [1.5] }),
+      enc({ s: "", v: [{}] }),
+      enc({ s: "", v: [1, 2] }),
+      enc({ v: [1] }),
       enc({ s: "", v: [Number.MAX_SAFE_INTEGER + 2] }),
     ];
     for (const cursor of garbage) {
@@ -266,11 +329,14 @@ describe("cursor validation", () => {
 });
 
 describe("limit validation", () => {
-  it.each(["0", "1001", "abc", "-1", "1.5", "1e2", " 5", "99999999"])("limit=%j is refused with 400 naming limit", async (limit) => {
-    const res = await c.get(`/tables/${table}/records?limit=${encodeURIComponent(limit)}`);
-    expect(res.status, res.text).toBe(400);
-    expect(res.body.errors[0].field).toBe("limit");
-  });
+  it.each(["0", "1001", "abc", "-1", "1.5", "1e2", " 5", "99999999"])(
+    "limit=%j is refused with 400 naming limit",
+    async (limit) => {
+      const res = await c.get(`/tables/${table}/records?limit=${encodeURIComponent(limit)}`);
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.errors[0].field).toBe("limit");
+    },
+  );
 
   it("limits 1 and 1000 are accepted and honoured", async () => {
     expect((await page({ limit: 1 })).records).toHaveLength(1);

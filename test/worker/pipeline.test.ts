@@ -47,9 +47,15 @@ describe("deals", () => {
     const d = await createDeal(admin, { amount: { amount: 100_000, currency: "USD" } });
     const r1 = await move(admin, d, { stage: "quote" });
     expect(r1.status, r1.text).toBe(200);
-    expect(r1.body.record.fields).toMatchObject({ probability: 4000, weighted_amount: { amount: 40_000, currency: "USD" } });
+    expect(r1.body.record.fields).toMatchObject({
+      probability: 4000,
+      weighted_amount: { amount: 40_000, currency: "USD" },
+    });
     const r2 = await move(admin, r1.body.record, { stage: "negotiation", probability: 7500 });
-    expect(r2.body.record.fields).toMatchObject({ probability: 7500, weighted_amount: { amount: 75_000, currency: "USD" } });
+    expect(r2.body.record.fields).toMatchObject({
+      probability: 7500,
+      weighted_amount: { amount: 75_000, currency: "USD" },
+    });
     const r3 = await move(admin, r2.body.record, { amount: { amount: 200_001, currency: "USD" } });
     expect(r3.body.record.fields.weighted_amount).toEqual({ amount: 150_001, currency: "USD" });
     // A bare amount is in the field's currency (CNY).
@@ -89,25 +95,33 @@ describe("deals", () => {
 
   it("never take a weighted amount from the caller: reps may not write it, admins' values are recomputed", async () => {
     const rep = await signedIn(["sales_rep"]);
-    const r = await rep.client.post("/tables/deals/records", { fields: { name: uniq("Rep deal"), weighted_amount: 5 } });
+    const r = await rep.client.post("/tables/deals/records", {
+      fields: { name: uniq("Rep deal"), weighted_amount: 5 },
+    });
     expect(r.status).toBe(403);
     expect(r.body.errors[0]).toMatchObject({ field: "fields/weighted_amount", code: "read_only" });
-    const d = await createDeal(admin, { amount: { amount: 1000, currency: "CNY" }, weighted_amount: { amount: 999_999, currency: "CNY" } });
+    const d = await createDeal(admin, {
+      amount: { amount: 1000, currency: "CNY" },
+      weighted_amount: { amount: 999_999, currency: "CNY" },
+    });
     expect(d.fields.weighted_amount).toEqual({ amount: 100, currency: "CNY" });
   });
 });
 
 describe("pipelines", () => {
-  const stages = (extra: object[] = []) => JSON.stringify([
-    { name: "lead", labels: { en: "Lead", "zh-CN": "线索" }, probability: 500, kind: "open" },
-    { name: "demo_booked", labels: { en: "Demo booked", "zh-CN": "已约演示" }, probability: 3000, kind: "open" },
-    ...extra,
-    { name: "signed", labels: { en: "Signed", "zh-CN": "签约" }, probability: 10000, kind: "won" },
-    { name: "dropped", probability: 0, kind: "lost" },
-  ]);
+  const stages = (extra: object[] = []) =>
+    JSON.stringify([
+      { name: "lead", labels: { en: "Lead", "zh-CN": "线索" }, probability: 500, kind: "open" },
+      { name: "demo_booked", labels: { en: "Demo booked", "zh-CN": "已约演示" }, probability: 3000, kind: "open" },
+      ...extra,
+      { name: "signed", labels: { en: "Signed", "zh-CN": "签约" }, probability: 10000, kind: "won" },
+      { name: "dropped", probability: 0, kind: "lost" },
+    ]);
 
   it("are added by an admin with their own stages, which become board columns; a deal's stage must belong to its pipeline", async () => {
-    const p = await admin.post("/tables/pipelines/records", { fields: { name: uniq("Partner pipeline"), stages: stages() } });
+    const p = await admin.post("/tables/pipelines/records", {
+      fields: { name: uniq("Partner pipeline"), stages: stages() },
+    });
     expect(p.status, p.text).toBe(201);
     const meta = await admin.get("/meta/tables/deals");
     const choices = meta.body.table.fields.find((f: any) => f.name === "stage").options.choices.map((c: any) => c.name);
@@ -122,7 +136,14 @@ describe("pipelines", () => {
     // A stage in use cannot be removed. (Linking the deal moved the pipeline's version.)
     const current = (await admin.get(`/tables/pipelines/records/${p.body.record.id}`)).body.record;
     const inUse = await admin.patch(`/tables/pipelines/records/${p.body.record.id}`, {
-      version: current.version, fields: { stages: JSON.stringify([{ name: "lead", probability: 1, kind: "open" }, { name: "won2", probability: 10000, kind: "won" }, { name: "dropped", probability: 0, kind: "lost" }]) },
+      version: current.version,
+      fields: {
+        stages: JSON.stringify([
+          { name: "lead", probability: 1, kind: "open" },
+          { name: "won2", probability: 10000, kind: "won" },
+          { name: "dropped", probability: 0, kind: "lost" },
+        ]),
+      },
     });
     expect(inUse.status).toBe(422);
     expect(inUse.body.errors[0]).toMatchObject({ field: "fields/stages", code: "stage_in_use" });
@@ -131,18 +152,43 @@ describe("pipelines", () => {
   it("refuse a stage list that is not valid, naming the problem", async () => {
     const cases: [unknown, string][] = [
       ["not json", "invalid_json"],
-      [JSON.stringify([{ name: "a", probability: 1, kind: "open" }, { name: "b", probability: 1, kind: "won" }, { name: "c", probability: 1, kind: "open" }]), "no_lost_stage"],
-      [JSON.stringify([{ name: "a", probability: 1, kind: "open" }, { name: "a", probability: 1, kind: "won" }, { name: "c", probability: 0, kind: "lost" }]), "duplicate"],
+      [
+        JSON.stringify([
+          { name: "a", probability: 1, kind: "open" },
+          { name: "b", probability: 1, kind: "won" },
+          { name: "c", probability: 1, kind: "open" },
+        ]),
+        "no_lost_stage",
+      ],
+      [
+        JSON.stringify([
+          { name: "a", probability: 1, kind: "open" },
+          { name: "a", probability: 1, kind: "won" },
+          { name: "c", probability: 0, kind: "lost" },
+        ]),
+        "duplicate",
+      ],
       [JSON.stringify([{ name: "A'; DROP TABLE sg_users; --", probability: 1, kind: "open" }]), "pattern"],
-      [JSON.stringify([{ name: "a", probability: 20000, kind: "open" }, { name: "b", probability: 1, kind: "won" }, { name: "c", probability: 0, kind: "lost" }]), "maximum"],
+      [
+        JSON.stringify([
+          { name: "a", probability: 20000, kind: "open" },
+          { name: "b", probability: 1, kind: "won" },
+          { name: "c", probability: 0, kind: "lost" },
+        ]),
+        "maximum",
+      ],
     ];
     for (const [value, code] of cases) {
       const r = await admin.post("/tables/pipelines/records", { fields: { name: uniq("Bad"), stages: value } });
       expect(r.status, `${value}: ${r.text}`).toBe(422);
       expect(r.body.errors.map((e: any) => e.field)).toContain("fields/stages");
-      expect(JSON.stringify(r.body.errors), String(value)).toContain(code === "pattern" || code === "maximum" ? "stages" : code);
+      expect(JSON.stringify(r.body.errors), String(value)).toContain(
+        code === "pattern" || code === "maximum" ? "stages" : code,
+      );
     }
-    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM sg_users WHERE 1").first<{ n: number }>())!.n).toBeGreaterThan(0);
+    expect(
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM sg_users WHERE 1").first<{ n: number }>())!.n,
+    ).toBeGreaterThan(0);
   });
 });
 
@@ -193,7 +239,9 @@ describe("stage history", () => {
     const own = await rep.client.get("/tables/deal_stage_history/records?limit=1000");
     expect(own.status).toBe(200);
     expect(own.body.records.every((x: any) => x.fields.owner === rep.id)).toBe(true);
-    expect((await rep.client.post("/tables/deal_stage_history/records", { fields: { stage: "won" } })).status).toBe(403);
+    expect((await rep.client.post("/tables/deal_stage_history/records", { fields: { stage: "won" } })).status).toBe(
+      403,
+    );
   });
 
   it("feeds a stage report with time in stage and conversion", async () => {

@@ -40,7 +40,8 @@ async function install() {
   return r.body.report;
 }
 
-const viewRows = async () => (await env.DB.prepare("SELECT id, name, definition, version, updated_at FROM sg_views ORDER BY id").all()).results;
+const viewRows = async () =>
+  (await env.DB.prepare("SELECT id, name, definition, version, updated_at FROM sg_views ORDER BY id").all()).results;
 
 beforeAll(async () => {
   admin = (await signedIn(["admin"])).client;
@@ -56,7 +57,11 @@ afterEach(() => play(shipped));
 describe("the shipped pipeline manifest", () => {
   it("is a newer version whose deals board sums the amount", () => {
     expect(compareVersions(shipped.version, "1.0.0")).toBeGreaterThan(0);
-    expect(shipped.views!.find((v) => v.name === "deals_board")).toMatchObject({ type: "kanban", groupBy: "stage", layout: { sumField: "amount" } });
+    expect(shipped.views!.find((v) => v.name === "deals_board")).toMatchObject({
+      type: "kanban",
+      groupBy: "stage",
+      layout: { sumField: "amount" },
+    });
   });
 });
 
@@ -65,17 +70,35 @@ describe("upgrading views", () => {
     const before = await views();
     expect(before.deals_board.layout).toBeUndefined();
     // Admin changes on 1.0.0: open_deals relabelled, won_deals deleted.
-    expect((await admin.patch(`/meta/views/${before.open_deals.id}`, { version: before.open_deals.version, label: "Our open deals" })).status).toBe(200);
+    expect(
+      (
+        await admin.patch(`/meta/views/${before.open_deals.id}`, {
+          version: before.open_deals.version,
+          label: "Our open deals",
+        })
+      ).status,
+    ).toBe(200);
     expect((await admin.delete(`/meta/views/${before.won_deals.id}`)).status).toBe(200);
 
     // 1.1.0 as shipped, plus changes to the two views the admin touched.
-    play(version(shipped.version, (v) => {
-      v.get("open_deals")!.layout = { frozenColumns: 1 };
-      v.get("won_deals")!.label = "Deals won";
-    }));
+    play(
+      version(shipped.version, (v) => {
+        v.get("open_deals")!.layout = { frozenColumns: 1 };
+        v.get("won_deals")!.label = "Deals won";
+      }),
+    );
     const report = await install();
-    expect(report).toMatchObject({ from: "1.0.0", to: shipped.version, changed: true, created: { tables: [], fields: [], views: [], grants: [] }, updated: { views: ["pipeline/deals.deals_board"] } });
-    expect(report.skipped).toContainEqual({ key: "pipeline/deals.open_deals", reason: expect.stringContaining("admin changed") });
+    expect(report).toMatchObject({
+      from: "1.0.0",
+      to: shipped.version,
+      changed: true,
+      created: { tables: [], fields: [], views: [], grants: [] },
+      updated: { views: ["pipeline/deals.deals_board"] },
+    });
+    expect(report.skipped).toContainEqual({
+      key: "pipeline/deals.open_deals",
+      reason: expect.stringContaining("admin changed"),
+    });
 
     const after = await views();
     expect(after.deals_board.layout).toEqual({ sumField: "amount" });
@@ -89,9 +112,17 @@ describe("upgrading views", () => {
     expect(after.won_deals).toBeUndefined();
 
     // The upgrade is audited as the plugin's, and the object record names the new version.
-    const audit = await env.DB.prepare("SELECT changes FROM sg_audit WHERE action = 'view.upgrade' AND json_extract(changes, '$.view') = ?1").bind(before.deals_board.id).all<{ changes: string }>();
-    expect(audit.results.map((r) => JSON.parse(r.changes))).toEqual([expect.objectContaining({ plugin: "pipeline", from: "1.0.0", to: shipped.version })]);
-    const obj = await env.DB.prepare("SELECT version FROM sg_plugin_objects WHERE plugin = 'pipeline' AND kind = 'view' AND key = 'pipeline/deals.deals_board'").first<{ version: string }>();
+    const audit = await env.DB.prepare(
+      "SELECT changes FROM sg_audit WHERE action = 'view.upgrade' AND json_extract(changes, '$.view') = ?1",
+    )
+      .bind(before.deals_board.id)
+      .all<{ changes: string }>();
+    expect(audit.results.map((r) => JSON.parse(r.changes))).toEqual([
+      expect.objectContaining({ plugin: "pipeline", from: "1.0.0", to: shipped.version }),
+    ]);
+    const obj = await env.DB.prepare(
+      "SELECT version FROM sg_plugin_objects WHERE plugin = 'pipeline' AND kind = 'view' AND key = 'pipeline/deals.deals_board'",
+    ).first<{ version: string }>();
     expect(obj!.version).toBe(shipped.version);
 
     // The same version again: nothing is written.
@@ -110,13 +141,24 @@ describe("upgrading views", () => {
     expect(board.layout).toEqual({ sumField: "amount", swimlaneField: "owner" });
 
     // The admin prefers weighted sums; 1.3.0 changes the board again and must leave the admin's choice.
-    const changed = await admin.patch(`/meta/views/${board.id}`, { version: board.version, layout: { sumField: "weighted_amount" } });
+    const changed = await admin.patch(`/meta/views/${board.id}`, {
+      version: board.version,
+      layout: { sumField: "weighted_amount" },
+    });
     expect(changed.status, changed.text).toBe(200);
-    play(version("1.3.0", (v) => (v.get("deals_board")!.layout = { sumField: "amount", swimlaneField: "owner", frozenColumns: 2 })));
+    play(
+      version(
+        "1.3.0",
+        (v) => (v.get("deals_board")!.layout = { sumField: "amount", swimlaneField: "owner", frozenColumns: 2 }),
+      ),
+    );
     const rows = await viewRows();
     const r13 = await install();
     expect(r13).toMatchObject({ from: "1.2.0", to: "1.3.0", updated: { views: [] } });
-    expect(r13.skipped).toContainEqual({ key: "pipeline/deals.deals_board", reason: expect.stringContaining("admin changed") });
+    expect(r13.skipped).toContainEqual({
+      key: "pipeline/deals.deals_board",
+      reason: expect.stringContaining("admin changed"),
+    });
     expect((await views()).deals_board.layout).toEqual({ sumField: "weighted_amount" });
     expect(await viewRows()).toEqual(rows);
   });

@@ -43,7 +43,9 @@ describe("bundled plugins", () => {
       validateManifest(m, manifestsByName());
       expect.unreachable();
     } catch (err: any) {
-      expect(err.errors.map((e: any) => e.field)).toEqual(expect.arrayContaining(["views/0/table", `tables/1/fields/${m.tables![1]!.fields!.length - 1}/options/table`]));
+      expect(err.errors.map((e: any) => e.field)).toEqual(
+        expect.arrayContaining(["views/0/table", `tables/1/fields/${m.tables![1]!.fields!.length - 1}/options/table`]),
+      );
     }
     expect(() => validateManifest({ name: "x", version: "1", labels: { en: "x", "zh-CN": "x" } })).toThrow();
   });
@@ -54,8 +56,17 @@ describe("admin API", () => {
     const r = await admin.get("/admin/plugins");
     expect(r.status).toBe(200);
     const byName = Object.fromEntries(r.body.plugins.map((p: any) => [p.name, p]));
-    expect(byName.customers).toMatchObject({ version: "1.0.0", installed: { version: "1.0.0", enabled: true }, upgradeAvailable: false, labels: { "zh-CN": "客户管理" } });
-    expect(byName.pipeline).toMatchObject({ dependsOn: { customers: "1.0.0" }, tables: ["pipelines", "deals", "deal_stage_history"], actions: ["stage-report"] });
+    expect(byName.customers).toMatchObject({
+      version: "1.0.0",
+      installed: { version: "1.0.0", enabled: true },
+      upgradeAvailable: false,
+      labels: { "zh-CN": "客户管理" },
+    });
+    expect(byName.pipeline).toMatchObject({
+      dependsOn: { customers: "1.0.0" },
+      tables: ["pipelines", "deals", "deal_stage_history"],
+      actions: ["stage-report"],
+    });
     expect((await admin.get("/admin/plugins/pipeline")).body.plugin.name).toBe("pipeline");
   });
 
@@ -64,27 +75,39 @@ describe("admin API", () => {
     for (const name of ["customers", "pipeline"]) {
       const r = await admin.post(`/admin/plugins/${name}/install`);
       expect(r.status, r.text).toBe(200);
-      expect(r.body.report).toMatchObject({ changed: false, created: { tables: [], fields: [], views: [], grants: [] } });
+      expect(r.body.report).toMatchObject({
+        changed: false,
+        created: { tables: [], fields: [], views: [], grants: [] },
+      });
     }
     expect(await snapshot()).toEqual(before);
   });
 
   it("refuses non-admins, unknown plugins, bodies, oversize bodies and injection-shaped names", async () => {
     const rep = await signedIn(["sales_rep"]);
-    for (const [method, path] of [["GET", "/admin/plugins"], ["POST", "/admin/plugins/customers/install"], ["POST", "/admin/plugins/customers/disable"], ["PUT", "/admin/plugins/customers/settings"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/admin/plugins"],
+      ["POST", "/admin/plugins/customers/install"],
+      ["POST", "/admin/plugins/customers/disable"],
+      ["PUT", "/admin/plugins/customers/settings"],
+    ] as const) {
       const r = await rep.client.request(method, path, method === "PUT" ? {} : undefined);
       expect(r.status, path).toBe(403);
     }
     expect((await admin.post("/admin/plugins/nope/install")).status).toBe(404);
     const injected = await admin.post(`/admin/plugins/${encodeURIComponent("x'; DROP TABLE sg_plugins; --")}/install`);
     expect(injected.status).toBe(404);
-    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM sg_plugins").first<{ n: number }>())!.n).toBeGreaterThanOrEqual(2);
+    expect(
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM sg_plugins").first<{ n: number }>())!.n,
+    ).toBeGreaterThanOrEqual(2);
     const body = await admin.post("/admin/plugins/customers/install", { force: true });
     expect(body.status).toBe(422);
     expect(body.body.errors[0].field).toBe("force");
     expect((await admin.post("/admin/plugins/customers/enable", [1])).status).toBe(422);
     expect((await admin.post("/admin/plugins/customers/enable", "{")).status).toBe(400);
-    expect((await admin.request("PUT", "/admin/plugins/customers/settings", { gradeRule: "x".repeat(300 * 1024) })).status).toBe(413);
+    expect(
+      (await admin.request("PUT", "/admin/plugins/customers/settings", { gradeRule: "x".repeat(300 * 1024) })).status,
+    ).toBe(413);
     expect((await admin.request("PUT", "/admin/plugins/customers/settings", "null")).status).toBe(422);
   });
 });
@@ -102,7 +125,9 @@ describe("enable and disable", () => {
     expect((await admin.post("/actions/pipeline/stage-report", {})).status).toBe(409);
     const customers = (await admin.get("/meta/tables/customers")).body.table.fields.map((f: any) => f.name);
     expect(customers).not.toContain("deals");
-    expect((await admin.get("/meta/tables/activities")).body.table.fields.map((f: any) => f.name)).not.toContain("deal");
+    expect((await admin.get("/meta/tables/activities")).body.table.fields.map((f: any) => f.name)).not.toContain(
+      "deal",
+    );
     expect((await admin.post("/admin/plugins/pipeline/install")).status).toBe(409);
     expect((await admin.post("/admin/plugins/pipeline/disable")).body.changed).toBe(false);
     const on = await admin.post("/admin/plugins/pipeline/enable");
@@ -120,12 +145,16 @@ describe("upgrade", () => {
     const original = structuredClone(m);
     // Admin changes made on 1.0.0.
     const city = (await admin.get("/meta/tables/customers")).body.table.fields.find((f: any) => f.name === "city");
-    expect((await admin.patch(`/meta/tables/customers/fields/${city.id}`, { name: "town", label: "Town" })).status).toBe(200);
+    expect(
+      (await admin.patch(`/meta/tables/customers/fields/${city.id}`, { name: "town", label: "Town" })).status,
+    ).toBe(200);
     expect((await admin.delete("/meta/tables/customers/fields/website")).status).toBe(200);
     expect((await admin.post("/meta/tables/customers/fields", { name: "vip_level", type: "rating" })).status).toBe(201);
     const views = (await admin.get("/meta/views?table=customers")).body.views;
     const aGrade = views.find((v: any) => v.name === "a_grade_customers");
-    expect((await admin.patch(`/meta/views/${aGrade.id}`, { version: aGrade.version, label: "Top customers" })).status).toBe(200);
+    expect(
+      (await admin.patch(`/meta/views/${aGrade.id}`, { version: aGrade.version, label: "Top customers" })).status,
+    ).toBe(200);
     const myView = views.find((v: any) => v.name === "my_customers");
     expect((await admin.delete(`/meta/views/${myView.id}`)).status).toBe(200);
     const repGrant = { read: "own", create: "own", update: "own", delete: "own", defaultField: "write" };
@@ -134,14 +163,36 @@ describe("upgrade", () => {
       // Version 1.1.0: a new field (hidden from warehouse), a new view, a changed label on an old field.
       m.version = "1.1.0";
       const t = m.tables!.find((x) => x.name === "customers")!;
-      t.fields!.push({ name: "credit_limit", type: "currency", label: "Credit limit", labels: { en: "Credit limit", "zh-CN": "信用额度" } });
+      t.fields!.push({
+        name: "credit_limit",
+        type: "currency",
+        label: "Credit limit",
+        labels: { en: "Credit limit", "zh-CN": "信用额度" },
+      });
       t.fields!.find((f) => f.name === "city")!.label = "City (new label)";
-      m.views!.push({ name: "by_credit", table: "customers", type: "grid", label: "By credit", fields: ["name", "credit_limit", "city"], sort: [{ field: "credit_limit", direction: "desc" }] });
+      m.views!.push({
+        name: "by_credit",
+        table: "customers",
+        type: "grid",
+        label: "By credit",
+        fields: ["name", "credit_limit", "city"],
+        sort: [{ field: "credit_limit", direction: "desc" }],
+      });
       m.grants!.warehouse!.customers!.fields = { ...m.grants!.warehouse!.customers!.fields, credit_limit: "hidden" };
       m.grants!.sales_rep!.customers!.fields = { ...m.grants!.sales_rep!.customers!.fields, credit_limit: "read" };
       const r = await admin.post("/admin/plugins/customers/install");
       expect(r.status, r.text).toBe(200);
-      expect(r.body.report).toMatchObject({ from: "1.0.0", to: "1.1.0", changed: true, created: { tables: [], fields: ["customers/customers.credit_limit"], views: ["customers/customers.by_credit"], grants: [] } });
+      expect(r.body.report).toMatchObject({
+        from: "1.0.0",
+        to: "1.1.0",
+        changed: true,
+        created: {
+          tables: [],
+          fields: ["customers/customers.credit_limit"],
+          views: ["customers/customers.by_credit"],
+          grants: [],
+        },
+      });
       const fields = (await admin.get("/meta/tables/customers")).body.table;
       const names = fields.fields.map((f: any) => f.name);
       expect(names).toEqual(expect.arrayContaining(["town", "vip_level", "credit_limit"]));
@@ -162,7 +213,9 @@ describe("upgrade", () => {
       // And again: nothing more.
       const again = await admin.post("/admin/plugins/customers/install");
       expect(again.body.report.changed).toBe(false);
-      expect((await admin.get("/admin/plugins")).body.plugins.find((p: any) => p.name === "customers").installed.version).toBe("1.1.0");
+      expect(
+        (await admin.get("/admin/plugins")).body.plugins.find((p: any) => p.name === "customers").installed.version,
+      ).toBe("1.1.0");
       // Downgrades are refused.
       m.version = "1.0.0";
       const down = await admin.post("/admin/plugins/customers/install");
@@ -178,23 +231,47 @@ describe("upgrade", () => {
 describe("scheduled jobs", () => {
   async function tick() {
     const ctx = createExecutionContext();
-    await worker.scheduled({ cron: "*/5 * * * *", scheduledTime: Date.now(), noRetry() {} } as ScheduledController, env as never, ctx);
+    await worker.scheduled(
+      { cron: "*/5 * * * *", scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
+      env as never,
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
   }
 
   it("run when due and not again before their interval", async () => {
-    const settings = { gradeRule: { enabled: true, metric: "annual_revenue", months: 12, currency: "CNY", thresholds: { A: 100_000_000, B: 10_000_000, C: 1 } } };
+    const settings = {
+      gradeRule: {
+        enabled: true,
+        metric: "annual_revenue",
+        months: 12,
+        currency: "CNY",
+        thresholds: { A: 100_000_000, B: 10_000_000, C: 1 },
+      },
+    };
     expect((await admin.request("PUT", "/admin/plugins/customers/settings", settings)).status).toBe(200);
     await env.DB.prepare("DELETE FROM sg_plugin_jobs").run();
-    const c = (await admin.post("/tables/customers/records", { fields: { name: uniq("Rich"), annual_revenue: { amount: 200_000_000, currency: "CNY" } } })).body.record;
+    const c = (
+      await admin.post("/tables/customers/records", {
+        fields: { name: uniq("Rich"), annual_revenue: { amount: 200_000_000, currency: "CNY" } },
+      })
+    ).body.record;
     await tick();
     expect((await admin.get(`/tables/customers/records/${c.id}`)).body.record.fields.grade).toBe("A");
-    const job = await env.DB.prepare("SELECT last_run_at, last_result FROM sg_plugin_jobs WHERE plugin = 'customers' AND job = 'grade-rule'").first<{ last_run_at: string; last_result: string }>();
+    const job = await env.DB.prepare(
+      "SELECT last_run_at, last_result FROM sg_plugin_jobs WHERE plugin = 'customers' AND job = 'grade-rule'",
+    ).first<{ last_run_at: string; last_result: string }>();
     expect(JSON.parse(job!.last_result)).toMatchObject({ applied: true });
-    const c2 = (await admin.post("/tables/customers/records", { fields: { name: uniq("Rich too"), annual_revenue: { amount: 200_000_000, currency: "CNY" } } })).body.record;
+    const c2 = (
+      await admin.post("/tables/customers/records", {
+        fields: { name: uniq("Rich too"), annual_revenue: { amount: 200_000_000, currency: "CNY" } },
+      })
+    ).body.record;
     await tick();
     expect((await admin.get(`/tables/customers/records/${c2.id}`)).body.record.fields.grade).toBeNull();
-    const again = await env.DB.prepare("SELECT last_run_at FROM sg_plugin_jobs WHERE plugin = 'customers' AND job = 'grade-rule'").first<{ last_run_at: string }>();
+    const again = await env.DB.prepare(
+      "SELECT last_run_at FROM sg_plugin_jobs WHERE plugin = 'customers' AND job = 'grade-rule'",
+    ).first<{ last_run_at: string }>();
     expect(again!.last_run_at).toBe(job!.last_run_at);
   });
 });

@@ -11,7 +11,11 @@ import { loadPrincipal } from "../../worker/auth/principal";
 const DB = () => testEnv.DB;
 const uniq = (p: string) => `${p}_${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`;
 const NONE = { read: "none", create: "none", update: "none", delete: "none" };
-const exec = (sql: string, ...params: unknown[]) => DB().prepare(sql).bind(...params).run();
+const exec = (sql: string, ...params: unknown[]) =>
+  DB()
+    .prepare(sql)
+    .bind(...params)
+    .run();
 const bumpSchema = () => exec("UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'");
 
 let a: ReturnType<typeof api>;
@@ -22,12 +26,20 @@ beforeAll(async () => {
 /** A table with rows owned by `owners`, and a fresh role granted `read` on it. */
 async function setup(owners: string[], read: string) {
   const name = uniq("fresh");
-  const res = await a.post("/meta/tables", { name, fields: [{ name: "title", type: "text" }, { name: "owner", type: "user" }] });
+  const res = await a.post("/meta/tables", {
+    name,
+    fields: [
+      { name: "title", type: "text" },
+      { name: "owner", type: "user" },
+    ],
+  });
   expect(res.status, res.text).toBe(201);
-  for (const [i, owner] of owners.entries()) expect((await a.post(`/tables/${name}/records`, { fields: { title: `r${i}`, owner } })).status).toBe(201);
+  for (const [i, owner] of owners.entries())
+    expect((await a.post(`/tables/${name}/records`, { fields: { title: `r${i}`, owner } })).status).toBe(201);
   const role = uniq("role");
   expect((await a.post("/admin/roles", { name: role, label: role })).status).toBe(201);
-  if (read !== "none") expect((await a.request("PUT", `/admin/roles/${role}/grants/${name}`, { ...NONE, read })).status).toBe(200);
+  if (read !== "none")
+    expect((await a.request("PUT", `/admin/roles/${role}/grants/${name}`, { ...NONE, read })).status).toBe(200);
   return { name, id: res.body.table.id as string, role };
 }
 
@@ -82,7 +94,11 @@ describe("list reads with cached principal and registry", () => {
     const t = await setup([rep.user.id], "none");
     const r = api(rep.token);
     expect(titles(await r.get(`/tables/${t.name}/records`))).toEqual(["r0"]);
-    await exec("UPDATE sg_users SET sessions_valid_after = ?2 WHERE id = ?1", rep.user.id, new Date(Date.now() + 1000).toISOString());
+    await exec(
+      "UPDATE sg_users SET sessions_valid_after = ?2 WHERE id = ?1",
+      rep.user.id,
+      new Date(Date.now() + 1000).toISOString(),
+    );
     expect((await r.get(`/tables/${t.name}/records`)).status).toBe(401);
   });
 
@@ -92,7 +108,9 @@ describe("list reads with cached principal and registry", () => {
     const own = await setup([rep.user.id, other.user.id], "own");
     const allRole = uniq("role");
     expect((await a.post("/admin/roles", { name: allRole, label: allRole })).status).toBe(201);
-    expect((await a.request("PUT", `/admin/roles/${allRole}/grants/${own.name}`, { ...NONE, read: "all" })).status).toBe(200);
+    expect(
+      (await a.request("PUT", `/admin/roles/${allRole}/grants/${own.name}`, { ...NONE, read: "all" })).status,
+    ).toBe(200);
     await exec("UPDATE sg_users SET roles = ?2 WHERE id = ?1", rep.user.id, JSON.stringify([own.role]));
     const r = api(rep.token);
     expect(titles(await r.get(`/tables/${own.name}/records`))).toEqual(["r0"]);
@@ -113,8 +131,17 @@ describe("list reads with cached principal and registry", () => {
     const r = api(rep.token);
     expect(titles(await r.get(`/tables/${t.name}/records`))).toEqual(["r0"]);
     const team = uniq("team");
-    await exec("INSERT INTO sg_teams (id, name, label, created_at) VALUES (?1, ?1, ?1, ?2)", team, new Date().toISOString());
-    await exec("INSERT INTO sg_team_members (team_id, user_id) VALUES (?1, ?2), (?1, ?3)", team, rep.user.id, mate.user.id);
+    await exec(
+      "INSERT INTO sg_teams (id, name, label, created_at) VALUES (?1, ?1, ?1, ?2)",
+      team,
+      new Date().toISOString(),
+    );
+    await exec(
+      "INSERT INTO sg_team_members (team_id, user_id) VALUES (?1, ?2), (?1, ?3)",
+      team,
+      rep.user.id,
+      mate.user.id,
+    );
     expect(titles(await r.get(`/tables/${t.name}/records`))).toEqual(["r0", "r1"]);
     await exec("DELETE FROM sg_team_members WHERE team_id = ?1", team);
     expect(titles(await r.get(`/tables/${t.name}/records`))).toEqual(["r0"]);
@@ -127,7 +154,13 @@ describe("list reads with cached principal and registry", () => {
     const r = api(rep.token);
     expect((await r.get(`/tables/${t.name}/records`)).status).toBe(403);
     // A grant written by another isolate: the cached registry says "no grant", the database says own.
-    await exec("INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES (?1, ?2, ?3, '{}', 'write', ?4)", t.role, t.id, JSON.stringify({ ...NONE, read: "own" }), new Date().toISOString());
+    await exec(
+      "INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES (?1, ?2, ?3, '{}', 'write', ?4)",
+      t.role,
+      t.id,
+      JSON.stringify({ ...NONE, read: "own" }),
+      new Date().toISOString(),
+    );
     await bumpSchema();
     expect(titles(await r.get(`/tables/${t.name}/records`))).toEqual(["r0"]);
     // A rename elsewhere: the new name is found, not a 404 from the cached registry.

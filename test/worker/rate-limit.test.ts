@@ -67,12 +67,19 @@ async function until429(send: () => Promise<ApiResponse>, max: number): Promise<
 
 async function makeTable(): Promise<string> {
   const name = uniq("rl");
-  const res = await api(admin.token).post("/meta/tables", { name, fields: [{ name: "title", type: "text" }] }, from(freshIp()));
+  const res = await api(admin.token).post(
+    "/meta/tables",
+    { name, fields: [{ name: "title", type: "text" }] },
+    from(freshIp()),
+  );
   expect(res.status, res.text).toBe(201);
   return name;
 }
-const rows = (n: number, tag = "r") => ({ records: Array.from({ length: n }, (_, i) => ({ fields: { title: `${tag}-${i}` } })) });
-const countRows = async (table: string) => (await api(admin.token).get(`/tables/${table}/records?limit=1&count=true`, from(freshIp()))).body.total as number;
+const rows = (n: number, tag = "r") => ({
+  records: Array.from({ length: n }, (_, i) => ({ fields: { title: `${tag}-${i}` } })),
+});
+const countRows = async (table: string) =>
+  (await api(admin.token).get(`/tables/${table}/records?limit=1&count=true`, from(freshIp()))).body.total as number;
 
 describe("per-user rate limit", () => {
   it("serves a user's burst, then answers 429 with Retry-After and the RateLimit fields, and serves again after the wait", async () => {
@@ -84,7 +91,9 @@ describe("per-user rate limit", () => {
     // one D1 statement). Each is counted on arrival, so how fast they are then served does not matter.
     const extra = 60;
     const started = Date.now();
-    const replies = await Promise.all(Array.from({ length: burst + extra }, () => api(u.token).get(`/tables/${table}/records?limit=1`, from(ip))));
+    const replies = await Promise.all(
+      Array.from({ length: burst + extra }, () => api(u.token).get(`/tables/${table}/records?limit=1`, from(ip))),
+    );
     const seconds = (Date.now() - started) / 1000;
     const served = replies.filter((r) => r.status === 200).length;
     const refused = replies.filter((r) => r.status === 429);
@@ -127,7 +136,14 @@ describe("RateLimit fields", () => {
       badLogin: await api().post("/auth/login", { email: "nobody@test.example", password: "wrong" }, from(ip)),
       health: await api().get("/health", from(ip)),
     };
-    expect(Object.fromEntries(Object.entries(replies).map(([k, r]) => [k, r.status]))).toEqual({ me: 200, list: 200, notFound: 404, noToken: 401, badLogin: 401, health: 200 });
+    expect(Object.fromEntries(Object.entries(replies).map(([k, r]) => [k, r.status]))).toEqual({
+      me: 200,
+      list: 200,
+      notFound: 404,
+      noToken: 401,
+      badLogin: 401,
+      health: 200,
+    });
     for (const [name, res] of Object.entries(replies)) {
       expect(res.headers.get("ratelimit-policy"), name).toMatch(POLICY);
       expect(res.headers.get("ratelimit"), name).toMatch(LIMIT);
@@ -178,7 +194,11 @@ describe("rows", () => {
     expect(one.status, one.text).toBe(201);
     expect(one.headers.get("ratelimit")).toMatch(/"rows";r=19;/);
     const ids = first.body.records.map((r: { id: number; version: number }) => ({ id: r.id, version: r.version }));
-    const update = await me.patch(`/tables/${table}/records`, { records: ids.slice(0, 10).map((r: object) => ({ ...r, fields: { title: "x" } })) }, from(ip));
+    const update = await me.patch(
+      `/tables/${table}/records`,
+      { records: ids.slice(0, 10).map((r: object) => ({ ...r, fields: { title: "x" } })) },
+      from(ip),
+    );
     expect(update.status, update.text).toBe(200);
     expect(update.headers.get("ratelimit")).toMatch(/"rows";r=9;/);
     expectRefused(await me.delete(`/tables/${table}/records`, { records: ids.slice(10, 20) }, from(ip)), "rows");
@@ -200,10 +220,15 @@ describe("generous defaults", () => {
     const table = await makeTable();
     const ip = freshIp();
     const me = api(admin.token);
-    for (let i = 0; i < 10; i++) expect((await me.post(`/tables/${table}/records`, rows(1000, `imp${i}`), from(ip))).status).toBe(201);
+    for (let i = 0; i < 10; i++)
+      expect((await me.post(`/tables/${table}/records`, rows(1000, `imp${i}`), from(ip))).status).toBe(201);
     // 300 pages, 30 at a time: far faster than any grid scrolls.
     for (let round = 0; round < 10; round++) {
-      const pages = await Promise.all(Array.from({ length: 30 }, (_, i) => me.get(`/tables/${table}/records?limit=100&offset=${(round * 30 + i) * 10}`, from(ip))));
+      const pages = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          me.get(`/tables/${table}/records?limit=100&offset=${(round * 30 + i) * 10}`, from(ip)),
+        ),
+      );
       expect(pages.map((p) => p.status)).toEqual(Array(30).fill(200));
     }
     expect(await countRows(table)).toBe(10_000);
@@ -220,7 +245,9 @@ describe("admin settings: rate limits", () => {
     expect(put.status, put.text).toBe(200);
     expect(put.body.rateLimits).toEqual(lowered);
     expect((await asAdmin().get("/admin/settings/rate-limits")).body.rateLimits).toEqual(lowered);
-    const audit = await testEnv.DB.prepare("SELECT user_id, changes FROM sg_audit WHERE action = 'settings.rate_limits' ORDER BY id DESC LIMIT 1").first<{ user_id: string; changes: string }>();
+    const audit = await testEnv.DB.prepare(
+      "SELECT user_id, changes FROM sg_audit WHERE action = 'settings.rate_limits' ORDER BY id DESC LIMIT 1",
+    ).first<{ user_id: string; changes: string }>();
     expect(audit!.user_id).toBe(admin.user.id);
     expect(JSON.parse(audit!.changes)).toEqual({ target: "rate_limits", before: DEFAULT_LIMITS, after: lowered });
     const u = await userWithToken();
@@ -245,7 +272,10 @@ describe("admin settings: rate limits", () => {
   });
 
   it("refuses an unknown top-level field and a missing bucket, naming each", async () => {
-    const unknown = await asAdmin().put("/admin/settings/rate-limits", { ...DEFAULT_LIMITS, embeds: { burst: 1, perMinute: 1 } });
+    const unknown = await asAdmin().put("/admin/settings/rate-limits", {
+      ...DEFAULT_LIMITS,
+      embeds: { burst: 1, perMinute: 1 },
+    });
     expect(unknown.status, unknown.text).toBe(422);
     expect(unknown.body.errors.map((e: { field: string }) => e.field)).toContain("embeds");
     const { rows: _rows, ...missing } = DEFAULT_LIMITS;
@@ -256,13 +286,19 @@ describe("admin settings: rate limits", () => {
 
   it("refuses non-admins with 403, an oversize body with 413 and malformed JSON with 400", async () => {
     const u = await userWithToken();
-    for (const res of [await api(u.token).get("/admin/settings/rate-limits", from(freshIp())), await api(u.token).request("PUT", "/admin/settings/rate-limits", DEFAULT_LIMITS, from(freshIp()))]) {
+    for (const res of [
+      await api(u.token).get("/admin/settings/rate-limits", from(freshIp())),
+      await api(u.token).request("PUT", "/admin/settings/rate-limits", DEFAULT_LIMITS, from(freshIp())),
+    ]) {
       expect(res.status, res.text).toBe(403);
       expect(res.body.code).toBe("forbidden");
     }
-    const oversize = await asAdmin().put("/admin/settings/rate-limits", JSON.stringify({ ...DEFAULT_LIMITS, pad: "x".repeat(8 * 1024) }));
+    const oversize = await asAdmin().put(
+      "/admin/settings/rate-limits",
+      JSON.stringify({ ...DEFAULT_LIMITS, pad: "x".repeat(8 * 1024) }),
+    );
     expect(oversize.status, oversize.text).toBe(413);
-    expect((await asAdmin().put("/admin/settings/rate-limits", "{\"user\":")).status).toBe(400);
+    expect((await asAdmin().put("/admin/settings/rate-limits", '{"user":')).status).toBe(400);
     expect((await asAdmin().get("/admin/settings/rate-limits")).body.rateLimits).toEqual(DEFAULT_LIMITS);
   });
 
@@ -274,7 +310,12 @@ describe("admin settings: rate limits", () => {
     rememberLimits(DEFAULT_LIMITS, now);
     // Another isolate stores a change (its own copy changes at once; ours does not know yet).
     const changed = withLimits({ user: { burst: 7, perMinute: 70 } });
-    await db.prepare("INSERT INTO sg_settings (key, value) VALUES ('rate_limits', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value").bind(JSON.stringify(changed)).run();
+    await db
+      .prepare(
+        "INSERT INTO sg_settings (key, value) VALUES ('rate_limits', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .bind(JSON.stringify(changed))
+      .run();
     for (let i = 0; i < 50; i++) expect(await currentLimits(counting, now + i * 100)).toEqual(DEFAULT_LIMITS);
     expect(reads).toBe(0);
     expect(await currentLimits(counting, now + LIMITS_TTL_MS)).toEqual(changed);

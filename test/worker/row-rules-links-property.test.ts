@@ -19,9 +19,20 @@ const ROLE = `prop_${sfx}`;
 const T = { p: `pp_${sfx}`, c: `pc_${sfx}`, g: `pg_${sfx}` };
 const NUMS = [null, 0, 1, 2, 5];
 
-interface P { id: number; owner: "me" | "other" | null; n: number | null }
-interface C { id: number; x: number | null; p: number[] }
-interface G { id: number; c: number[] }
+interface P {
+  id: number;
+  owner: "me" | "other" | null;
+  n: number | null;
+}
+interface C {
+  id: number;
+  x: number | null;
+  p: number[];
+}
+interface G {
+  id: number;
+  c: number[];
+}
 
 let admin: Client;
 let me: { id: string; c: Client };
@@ -31,17 +42,21 @@ const data = { p: [] as P[], c: [] as C[], g: [] as G[] };
 // ------------------------------------------------------------------------------------- rules
 
 type NumOp = "eq" | "neq" | "gt" | "lt" | "is_empty" | "is_not_empty";
-type Rule =
-  | { and: Rule[] } | { or: Rule[] }
-  | { field: string; op: string; value?: unknown };
+type Rule = { and: Rule[] } | { or: Rule[] } | { field: string; op: string; value?: unknown };
 
 const numCond = (field: string) =>
-  fc.record({ op: fc.constantFrom<NumOp>("eq", "neq", "gt", "lt", "is_empty", "is_not_empty"), v: fc.constantFrom(0, 1, 2, 5) })
+  fc
+    .record({
+      op: fc.constantFrom<NumOp>("eq", "neq", "gt", "lt", "is_empty", "is_not_empty"),
+      v: fc.constantFrom(0, 1, 2, 5),
+    })
     .map(({ op, v }): Rule => (op === "is_empty" || op === "is_not_empty" ? { field, op } : { field, op, value: v }));
 
 /** Parent grants: all, own, a rule on its number, or none. */
 const parentGrant = fc.oneof(
-  fc.constant<unknown>("all"), fc.constant<unknown>("own"), fc.constant<unknown>("none"),
+  fc.constant<unknown>("all"),
+  fc.constant<unknown>("own"),
+  fc.constant<unknown>("none"),
   numCond("n").map((rule) => ({ rule })),
 );
 
@@ -62,19 +77,30 @@ const grandLeaf: fc.Arbitrary<Rule> = fc.oneof(
 );
 const tree = (leaf: fc.Arbitrary<Rule>) =>
   fc.letrec<{ node: Rule }>((tie) => ({
-    node: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.record({ and: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) }), fc.record({ or: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) })),
+    node: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      leaf,
+      fc.record({ and: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ or: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) }),
+    ),
   })).node;
 
 // ------------------------------------------------------------------------------------- evaluator
 
 function num(v: number | null, op: string, value: unknown): boolean {
   switch (op) {
-    case "eq": return v === value;
-    case "neq": return v === null || v !== value;
-    case "gt": return v !== null && v > (value as number);
-    case "lt": return v !== null && v < (value as number);
-    case "is_empty": return v === null;
-    case "is_not_empty": return v !== null;
+    case "eq":
+      return v === value;
+    case "neq":
+      return v === null || v !== value;
+    case "gt":
+      return v !== null && v > (value as number);
+    case "lt":
+      return v !== null && v < (value as number);
+    case "is_empty":
+      return v === null;
+    case "is_not_empty":
+      return v !== null;
   }
   throw new Error(op);
 }
@@ -127,7 +153,13 @@ async function create(table: string, rows: Record<string, unknown>[]): Promise<n
 }
 
 async function grant(table: string, read: unknown) {
-  const r = await admin.request("PUT", `/admin/roles/${ROLE}/grants/${table}`, { read, create: "none", update: "none", delete: "none", defaultField: "read" });
+  const r = await admin.request("PUT", `/admin/roles/${ROLE}/grants/${table}`, {
+    read,
+    create: "none",
+    update: "none",
+    delete: "none",
+    defaultField: "read",
+  });
   expect(r.status, r.text).toBe(200);
 }
 
@@ -145,24 +177,61 @@ beforeAll(async () => {
   me = { id: u.user.id, c: api(u.token) };
   otherId = (await userWithToken([])).user.id;
   const fillers = Array.from({ length: 96 }, (_, i) => ({ name: `f${i}`, type: "text" }));
-  const made = await admin.post("/meta/tables", { name: T.p, fields: [...fillers, { name: "n", type: "number" }, { name: "owner", type: "user" }] });
+  const made = await admin.post("/meta/tables", {
+    name: T.p,
+    fields: [...fillers, { name: "n", type: "number" }, { name: "owner", type: "user" }],
+  });
   expect(made.status, made.text).toBe(201);
   const nId = made.body.table.fields.find((f: { name: string }) => f.name === "n").id;
-  expect((await env.DB.prepare("SELECT slot FROM sg_fields WHERE id = ?1").bind(nId).first<{ slot: number }>())!.slot).toBe(1);
-  expect((await admin.post("/meta/tables", { name: T.c, fields: [{ name: "x", type: "number" }, { name: "p", type: "link", options: { table: T.p, inverseName: "cs" } }] })).status).toBe(201);
-  expect((await admin.post("/meta/tables", { name: T.g, fields: [{ name: "name", type: "text" }, { name: "c", type: "link", options: { table: T.c, multiple: false, inverseName: "gs" } }] })).status).toBe(201);
+  expect(
+    (await env.DB.prepare("SELECT slot FROM sg_fields WHERE id = ?1").bind(nId).first<{ slot: number }>())!.slot,
+  ).toBe(1);
+  expect(
+    (
+      await admin.post("/meta/tables", {
+        name: T.c,
+        fields: [
+          { name: "x", type: "number" },
+          { name: "p", type: "link", options: { table: T.p, inverseName: "cs" } },
+        ],
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await admin.post("/meta/tables", {
+        name: T.g,
+        fields: [
+          { name: "name", type: "text" },
+          { name: "c", type: "link", options: { table: T.c, multiple: false, inverseName: "gs" } },
+        ],
+      })
+    ).status,
+  ).toBe(201);
 
   let s = 4242;
   const rand = (k: number) => ((s = (s * 1103515245 + 12345) % 2147483648), Math.floor((s / 2147483648) * k));
   const owners = ["me", "other", null] as const;
   const ps = Array.from({ length: 9 }, (_, i) => ({ owner: owners[i % 3]!, n: NUMS[rand(NUMS.length)]! }));
-  const pIds = await create(T.p, ps.map((p) => ({ n: p.n, owner: p.owner === "me" ? me.id : p.owner === "other" ? otherId : null })));
+  const pIds = await create(
+    T.p,
+    ps.map((p) => ({ n: p.n, owner: p.owner === "me" ? me.id : p.owner === "other" ? otherId : null })),
+  );
   data.p = ps.map((p, i) => ({ id: pIds[i]!, ...p }));
-  const cs = Array.from({ length: 24 }, (_, i) => ({ x: NUMS[rand(NUMS.length)]!, p: [...new Set(Array.from({ length: i % 3 }, () => pIds[rand(pIds.length)]!))] }));
-  const cIds = await create(T.c, cs.map((c) => ({ x: c.x, p: c.p })));
+  const cs = Array.from({ length: 24 }, (_, i) => ({
+    x: NUMS[rand(NUMS.length)]!,
+    p: [...new Set(Array.from({ length: i % 3 }, () => pIds[rand(pIds.length)]!))],
+  }));
+  const cIds = await create(
+    T.c,
+    cs.map((c) => ({ x: c.x, p: c.p })),
+  );
   data.c = cs.map((c, i) => ({ id: cIds[i]!, ...c }));
   const gs = Array.from({ length: 24 }, (_, i) => ({ c: i % 4 === 3 ? [] : [cIds[rand(cIds.length)]!] }));
-  const gIds = await create(T.g, gs.map((g, i) => ({ name: `g${i}`, c: g.c })));
+  const gIds = await create(
+    T.g,
+    gs.map((g, i) => ({ name: `g${i}`, c: g.c })),
+  );
   data.g = gs.map((g, i) => ({ id: gIds[i]!, ...g }));
 });
 

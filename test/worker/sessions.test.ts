@@ -23,9 +23,18 @@ async function userSession() {
 }
 
 const refresh = (refreshToken: unknown) => api().post("/auth/refresh", { refreshToken });
-const rowOf = async (token: string) => db().prepare("SELECT * FROM sg_refresh_tokens WHERE id = ?").bind(await hashToken(token)).first<Record<string, string | null>>();
+const rowOf = async (token: string) =>
+  db()
+    .prepare("SELECT * FROM sg_refresh_tokens WHERE id = ?")
+    .bind(await hashToken(token))
+    .first<Record<string, string | null>>();
 const auditCount = (userId: string, action: string) =>
-  db().prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE user_id = ?1 AND action = ?2 AND json_extract(changes, '$.target') = ?1").bind(userId, action).first<number>("n");
+  db()
+    .prepare(
+      "SELECT COUNT(*) AS n FROM sg_audit WHERE user_id = ?1 AND action = ?2 AND json_extract(changes, '$.target') = ?1",
+    )
+    .bind(userId, action)
+    .first<number>("n");
 
 function expectProblem(res: { status: number; headers: Headers; body: any }, status: number, field?: string) {
   expect(res.status).toBe(status);
@@ -42,7 +51,10 @@ describe("POST /api/auth/refresh", () => {
     expect(row).toMatchObject({ user_id: s.user.id, used_at: null, revoked_at: null });
     const days = (Date.parse(row!.expires_at!) - Date.parse(row!.created_at!)) / 86_400_000;
     expect(days).toBe(30);
-    const plain = await db().prepare("SELECT COUNT(*) AS n FROM sg_refresh_tokens WHERE id = ?").bind(s.refreshToken).first<number>("n");
+    const plain = await db()
+      .prepare("SELECT COUNT(*) AS n FROM sg_refresh_tokens WHERE id = ?")
+      .bind(s.refreshToken)
+      .first<number>("n");
     expect(plain).toBe(0);
   });
 
@@ -84,8 +96,16 @@ describe("POST /api/auth/refresh", () => {
   it("refuses an expired refresh token", async () => {
     const { user } = await createUser();
     const token = "expired-token-" + crypto.randomUUID();
-    await db().prepare("INSERT INTO sg_refresh_tokens (id, user_id, family, expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
-      .bind(await hashToken(token), user.id, crypto.randomUUID(), "2025-01-01T00:00:00.000Z", "2024-12-01T00:00:00.000Z").run();
+    await db()
+      .prepare("INSERT INTO sg_refresh_tokens (id, user_id, family, expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(
+        await hashToken(token),
+        user.id,
+        crypto.randomUUID(),
+        "2025-01-01T00:00:00.000Z",
+        "2024-12-01T00:00:00.000Z",
+      )
+      .run();
     const res = await refresh(token);
     expectProblem(res, 401);
     expect(res.body.detail).toMatch(/expired/);
@@ -93,7 +113,13 @@ describe("POST /api/auth/refresh", () => {
   });
 
   it("refuses unknown, injection-shaped and path-shaped tokens with 401, never 500", async () => {
-    for (const t of ["A".repeat(43), "' OR 1=1 --", "x'); DELETE FROM sg_refresh_tokens; --", "../../etc/passwd", "<img src=x onerror=alert(1)>"]) {
+    for (const t of [
+      "A".repeat(43),
+      "' OR 1=1 --",
+      "x'); DELETE FROM sg_refresh_tokens; --",
+      "../../etc/passwd",
+      "<img src=x onerror=alert(1)>",
+    ]) {
       expectProblem(await refresh(t), 401);
     }
     expect(await db().prepare("SELECT COUNT(*) AS n FROM sg_refresh_tokens").first<number>("n")).toBeGreaterThan(0);
@@ -105,7 +131,10 @@ describe("POST /api/auth/refresh", () => {
     expectProblem(await refresh(a.refreshToken), 401);
     const b = await userSession();
     // As an admin action would: sessions end without touching the refresh token rows.
-    await db().prepare("UPDATE sg_users SET sessions_valid_after = ? WHERE id = ?").bind(new Date(Date.now() + 1000).toISOString(), b.user.id).run();
+    await db()
+      .prepare("UPDATE sg_users SET sessions_valid_after = ? WHERE id = ?")
+      .bind(new Date(Date.now() + 1000).toISOString(), b.user.id)
+      .run();
     expectProblem(await refresh(b.refreshToken), 401);
   });
 
@@ -175,7 +204,13 @@ describe("POST /api/auth/logout", () => {
 
   it("treats an injection-shaped token as unknown: 204, nothing revoked", async () => {
     const s = await userSession();
-    expect((await api(s.token).post("/auth/logout", { refreshToken: "' OR 1=1; UPDATE sg_refresh_tokens SET revoked_at = 'x' --" })).status).toBe(204);
+    expect(
+      (
+        await api(s.token).post("/auth/logout", {
+          refreshToken: "' OR 1=1; UPDATE sg_refresh_tokens SET revoked_at = 'x' --",
+        })
+      ).status,
+    ).toBe(204);
     expect((await rowOf(s.refreshToken))!.revoked_at).toBeNull();
   });
 });
@@ -211,7 +246,10 @@ describe("POST /api/auth/password", () => {
   it("throttles wrong current passwords like sign-ins (per account and client), so a stolen access token cannot guess it", async () => {
     const s = await userSession();
     const headers = { "cf-connecting-ip": "198.51.100.77" };
-    for (let i = 0; i < PAIR_FREE_FAILURES; i++) expect((await api(s.token).post("/auth/password", { current: `guess-${i}`, next: NEXT }, headers)).status).toBe(403);
+    for (let i = 0; i < PAIR_FREE_FAILURES; i++)
+      expect((await api(s.token).post("/auth/password", { current: `guess-${i}`, next: NEXT }, headers)).status).toBe(
+        403,
+      );
     const res = await api(s.token).post("/auth/password", { current: s.password, next: NEXT }, headers);
     expectProblem(res, 429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -247,12 +285,37 @@ describe("POST /api/auth/password", () => {
 
   it("refuses an embed token with 403 naming the action, for password and logout alike", async () => {
     const s = await userSession();
-    const principal = { userId: s.user.id, email: s.email, name: "E", roles: [], isAdmin: false, teams: [], teamMembers: [s.user.id], timeZone: "UTC", embed: { tokenId: "emb_1", viewId: "v1", mode: "read" as const } };
-    const app = new Hono<AppEnv>().use("*", async (c, next) => { c.set("principal", principal); await next(); }).route("/api/auth", auth);
+    const principal = {
+      userId: s.user.id,
+      email: s.email,
+      name: "E",
+      roles: [],
+      isAdmin: false,
+      teams: [],
+      teamMembers: [s.user.id],
+      timeZone: "UTC",
+      embed: { tokenId: "emb_1", viewId: "v1", mode: "read" as const },
+    };
+    const app = new Hono<AppEnv>()
+      .use("*", async (c, next) => {
+        c.set("principal", principal);
+        await next();
+      })
+      .route("/api/auth", auth);
     app.onError((err, c) => renderProblem(err, c));
     const call = (path: string, body: unknown) =>
-      app.fetch(new Request(`http://x/api/auth/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), testEnv);
-    for (const [path, body, action] of [["password", { current: s.password, next: NEXT }, "change the password"], ["logout", { everywhere: true }, "sign out"]] as const) {
+      app.fetch(
+        new Request(`http://x/api/auth/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+        testEnv,
+      );
+    for (const [path, body, action] of [
+      ["password", { current: s.password, next: NEXT }, "change the password"],
+      ["logout", { everywhere: true }, "sign out"],
+    ] as const) {
       const res = await call(path, body);
       expect(res.status).toBe(403);
       expect(((await res.json()) as any).errors[0].field).toBe(action);
@@ -264,7 +327,8 @@ describe("POST /api/auth/password", () => {
 
 it("documents the session endpoints in the OpenAPI document, with refresh reachable without a token", async () => {
   const doc = (await api().get("/openapi.json")).body;
-  for (const path of ["/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/password"]) expect(Object.keys(doc.paths[path])).toEqual(["post"]);
+  for (const path of ["/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/password"])
+    expect(Object.keys(doc.paths[path])).toEqual(["post"]);
   expect(doc.paths["/api/auth/refresh"].post.security).toEqual([]);
   expect(doc.paths["/api/auth/logout"].post.security).toBeUndefined();
 });

@@ -5,12 +5,20 @@
  * addresses and accounts, so counters of other tests do not interfere.
  */
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_CEILING, clientOf, deleteStaleLoginFailures, MAX_CLIENT_FAILURES, PAIR_FREE_FAILURES, reserveAttempt } from "../../worker/auth/throttle";
+import {
+  ACCOUNT_CEILING,
+  clientOf,
+  deleteStaleLoginFailures,
+  MAX_CLIENT_FAILURES,
+  PAIR_FREE_FAILURES,
+  reserveAttempt,
+} from "../../worker/auth/throttle";
 import { AppError } from "../../worker/errors";
 import { api, createUser, testEnv, uniqueEmail } from "./helpers";
 
 const PROBLEM = "application/problem+json";
-const attempt = (email: string, password: string, ip: string) => api().post("/auth/login", { email, password }, { "cf-connecting-ip": ip });
+const attempt = (email: string, password: string, ip: string) =>
+  api().post("/auth/login", { email, password }, { "cf-connecting-ip": ip });
 let nextIp = 1;
 /** A client address no other test uses. */
 const freshIp = () => `198.18.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`;
@@ -101,7 +109,8 @@ describe("sign-in throttling that cannot be turned against a user", () => {
 
   it("refuses one client after 20 failures across accounts (spraying); other clients are unaffected", async () => {
     const ip = freshIp();
-    for (let i = 0; i < MAX_CLIENT_FAILURES; i++) expect((await attempt(uniqueEmail("spray"), "Winter2026!", ip)).status).toBe(401);
+    for (let i = 0; i < MAX_CLIENT_FAILURES; i++)
+      expect((await attempt(uniqueEmail("spray"), "Winter2026!", ip)).status).toBe(401);
     const { email, password } = await createUser();
     const res = await attempt(email, password, ip);
     expectThrottled(res);
@@ -163,7 +172,12 @@ describe("sign-in throttling that cannot be turned against a user", () => {
     const ip = freshIp();
     const start = Date.now() - 20 * 60_000;
     expect(await refusal(email, ip, start)).toBeNull();
-    const keys = async () => (await testEnv.DB.prepare("SELECT key FROM sg_login_failures WHERE key LIKE ?1 OR key LIKE ?2 ORDER BY key").bind(`%${email}`, `ip:${ip}`).all<{ key: string }>()).results.map((r) => r.key.split(":")[0]);
+    const keys = async () =>
+      (
+        await testEnv.DB.prepare("SELECT key FROM sg_login_failures WHERE key LIKE ?1 OR key LIKE ?2 ORDER BY key")
+          .bind(`%${email}`, `ip:${ip}`)
+          .all<{ key: string }>()
+      ).results.map((r) => r.key.split(":")[0]);
     expect(await keys()).toEqual(["acct", "ip", "pair"]);
     await deleteStaleLoginFailures(testEnv.DB);
     expect(await keys()).toEqual(["pair"]);
@@ -174,7 +188,8 @@ describe("sign-in throttling that cannot be turned against a user", () => {
   it("does not count malformed requests as failures", async () => {
     const { email, password } = await createUser();
     const ip = freshIp();
-    for (let i = 0; i < 8; i++) expect((await api().post("/auth/login", { email, password: i }, { "cf-connecting-ip": ip })).status).toBe(422);
+    for (let i = 0; i < 8; i++)
+      expect((await api().post("/auth/login", { email, password: i }, { "cf-connecting-ip": ip })).status).toBe(422);
     expect((await attempt(email, password, ip)).status).toBe(200);
   });
 
@@ -182,6 +197,7 @@ describe("sign-in throttling that cannot be turned against a user", () => {
     expect(clientOf("2001:db8:0:1::a")).toBe(clientOf("2001:DB8:0:1:ffff:1:2:b"));
     expect(clientOf("2001:db8:0:1::a")).not.toBe(clientOf("2001:db8:0:2::a"));
     expect(clientOf("::ffff:198.51.100.7")).toBe("198.51.100.7");
-    for (const junk of [undefined, "", "999.1.1.1", "1::2::3", "'; DROP TABLE sg_login_failures; --", "../../etc"]) expect(clientOf(junk)).toBe("unknown");
+    for (const junk of [undefined, "", "999.1.1.1", "1::2::3", "'; DROP TABLE sg_login_failures; --", "../../etc"])
+      expect(clientOf(junk)).toBe("unknown");
   });
 });

@@ -27,11 +27,23 @@ let openView: string;
 let boardView: string;
 const ids: Record<string, number> = {};
 
-function expectProblem(res: { status: number; headers: Headers; body: any; text: string }, status: number, field: string, code?: string) {
+function expectProblem(
+  res: { status: number; headers: Headers; body: any; text: string },
+  status: number,
+  field: string,
+  code?: string,
+) {
   expect(res.status, res.text).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
-  expect(res.body.errors.map((e: { field: string }) => e.field), res.text).toContain(field);
-  if (code) expect(res.body.errors.map((e: { code: string }) => e.code), res.text).toContain(code);
+  expect(
+    res.body.errors.map((e: { field: string }) => e.field),
+    res.text,
+  ).toContain(field);
+  if (code)
+    expect(
+      res.body.errors.map((e: { code: string }) => e.code),
+      res.text,
+    ).toContain(code);
 }
 
 async function table(body: Record<string, unknown>) {
@@ -42,19 +54,33 @@ async function table(body: Record<string, unknown>) {
 
 async function grant(tableId: string, ops: Record<string, string>) {
   await DB.batch([
-    DB.prepare("INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES ('sales_rep', ?1, ?2, '{}', 'read', ?3)")
-      .bind(tableId, JSON.stringify({ create: "none", update: "none", delete: "none", ...ops }), new Date().toISOString()),
+    DB.prepare(
+      "INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES ('sales_rep', ?1, ?2, '{}', 'read', ?3)",
+    ).bind(
+      tableId,
+      JSON.stringify({ create: "none", update: "none", delete: "none", ...ops }),
+      new Date().toISOString(),
+    ),
     DB.prepare("UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'"),
   ]);
 }
 
 async function view(body: Record<string, unknown>): Promise<string> {
-  const r = await admin.post("/meta/views", { name: uniq("v"), table: deals.name, type: "grid", roles: ["sales_rep"], ...body });
+  const r = await admin.post("/meta/views", {
+    name: uniq("v"),
+    table: deals.name,
+    type: "grid",
+    roles: ["sales_rep"],
+    ...body,
+  });
   expect(r.status, r.text).toBe(201);
   return r.body.view.id;
 }
 
-const byTitle = (res: { body: any }) => Object.fromEntries((res.body.records as { fields: Record<string, unknown> }[]).map((r) => [r.fields.title, r.fields]));
+const byTitle = (res: { body: any }) =>
+  Object.fromEntries(
+    (res.body.records as { fields: Record<string, unknown> }[]).map((r) => [r.fields.title, r.fields]),
+  );
 
 beforeAll(async () => {
   admin = api((await userWithToken(["admin"])).token);
@@ -63,9 +89,20 @@ beforeAll(async () => {
   repToken = r.token;
   repId = r.user.id;
   // Customers: reps read the ones they own. Contacts: reps read nothing.
-  const cust = await table({ name: uniq("customers"), primaryField: "name", fields: [{ name: "name", type: "text" }, { name: "owner", type: "user" }] });
+  const cust = await table({
+    name: uniq("customers"),
+    primaryField: "name",
+    fields: [
+      { name: "name", type: "text" },
+      { name: "owner", type: "user" },
+    ],
+  });
   customers = cust.name;
-  const contacts = await table({ name: uniq("contacts"), primaryField: "name", fields: [{ name: "name", type: "text" }] });
+  const contacts = await table({
+    name: uniq("contacts"),
+    primaryField: "name",
+    fields: [{ name: "name", type: "text" }],
+  });
   deals = await table({
     name: uniq("deals"),
     fields: [
@@ -78,7 +115,9 @@ beforeAll(async () => {
   });
   await grant(cust.id, { read: "own" });
   await grant(deals.id, { read: "all" });
-  const c = await admin.post(`/tables/${customers}/records`, { records: [{ fields: { name: "Mine Ltd", owner: repId } }, { fields: { name: "Theirs Ltd", owner: null } }] });
+  const c = await admin.post(`/tables/${customers}/records`, {
+    records: [{ fields: { name: "Mine Ltd", owner: repId } }, { fields: { name: "Theirs Ltd", owner: null } }],
+  });
   expect(c.status, c.text).toBe(201);
   [ids.mine, ids.theirs] = c.body.records.map((x: { id: number }) => x.id);
   const k = await admin.post(`/tables/${contacts.name}/records`, { fields: { name: "Ann" } });
@@ -94,7 +133,12 @@ beforeAll(async () => {
   expect(d.status, d.text).toBe(201);
   gridView = await view({ fields: ["title", "customer", "amount"] });
   openView = await view({});
-  boardView = await view({ type: "kanban", groupBy: "stage", fields: ["title", "customer"], filter: { field: "stage", op: "eq", value: "open" } });
+  boardView = await view({
+    type: "kanban",
+    groupBy: "stage",
+    fields: ["title", "customer"],
+    filter: { field: "stage", op: "eq", value: "open" },
+  });
 });
 
 describe("expand through a view", () => {
@@ -145,17 +189,30 @@ describe("expand through a view", () => {
     expectProblem(await admin.get(`/meta/views/${gridView}/records?expand=contact`), 400, "expand", "unknown_field");
     expectProblem(await rep.get(`/meta/views/${gridView}/records?expand=title`), 400, "expand", "not_link");
     expectProblem(await rep.get(`/meta/views/${gridView}/records?expand=nope`), 400, "expand", "unknown_field");
-    expectProblem(await rep.get(`/meta/views/${gridView}/records?expand=${encodeURIComponent("customer'); DROP TABLE sg_views; --")}`), 400, "expand");
+    expectProblem(
+      await rep.get(
+        `/meta/views/${gridView}/records?expand=${encodeURIComponent("customer'); DROP TABLE sg_views; --")}`,
+      ),
+      400,
+      "expand",
+    );
     expectProblem(await rep.get(`/meta/views/${gridView}/records?expand=${"x".repeat(5000)}`), 400, "expand");
     // A view the caller may not open stays a 404, expand or not.
-    const hidden = await admin.post("/meta/views", { name: uniq("v"), table: deals.name, type: "grid", roles: ["warehouse"] });
+    const hidden = await admin.post("/meta/views", {
+      name: uniq("v"),
+      table: deals.name,
+      type: "grid",
+      roles: ["warehouse"],
+    });
     expect(hidden.status).toBe(201);
     expect((await rep.get(`/meta/views/${hidden.body.view.id}/records?expand=customer`)).status).toBe(404);
   });
 
   it("is sent by ApiClient.viewRecords", async () => {
     const client = new ApiClient({
-      baseUrl: "http://x", token: repToken, session: new Session(`http://x/${crypto.randomUUID()}`),
+      baseUrl: "http://x",
+      token: repToken,
+      session: new Session(`http://x/${crypto.randomUUID()}`),
       fetch: async (input, init) => {
         const ctx = createExecutionContext();
         const res = await worker.fetch(new Request(input, init), testEnv as never, ctx);
@@ -163,7 +220,10 @@ describe("expand through a view", () => {
         return res;
       },
     });
-    const reply = await client.viewRecords(boardView, { expand: ["customer"], filter: { field: "title", op: "eq", value: "D1" } });
+    const reply = await client.viewRecords(boardView, {
+      expand: ["customer"],
+      filter: { field: "title", op: "eq", value: "D1" },
+    });
     expect(reply.records.map((r) => r.fields.customer)).toEqual([[{ id: ids.mine, primary: "Mine Ltd" }]]);
   });
 });

@@ -19,21 +19,47 @@ let blind: Client;
 let poor: Client;
 const roles = { rep: `kb_rep_${sfx()}`, blind: `kb_blind_${sfx()}`, poor: `kb_poor_${sfx()}` };
 
-function expectProblem(res: { status: number; headers: Headers; body: any; text: string }, status: number, field?: string, code?: string) {
+function expectProblem(
+  res: { status: number; headers: Headers; body: any; text: string },
+  status: number,
+  field?: string,
+  code?: string,
+) {
   expect(res.status, res.text).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
   expect(res.text).not.toMatch(/at .*\.ts:\d+|SQLITE|D1_ERROR/);
-  if (field !== undefined) expect(res.body.errors.map((e: { field: string }) => e.field), res.text).toContain(field);
-  if (code !== undefined) expect(res.body.errors.map((e: { code: string }) => e.code), res.text).toContain(code);
+  if (field !== undefined)
+    expect(
+      res.body.errors.map((e: { field: string }) => e.field),
+      res.text,
+    ).toContain(field);
+  if (code !== undefined)
+    expect(
+      res.body.errors.map((e: { code: string }) => e.code),
+      res.text,
+    ).toContain(code);
 }
 
 const board = (extra: Record<string, unknown> = {}) => ({
-  name: `board_${sfx()}`, table, type: "kanban", groupBy: "stage", roles: Object.values(roles), fields: ["title", "amount"],
-  layout: { sumField: "amount", swimlaneField: "owner" }, ...extra,
+  name: `board_${sfx()}`,
+  table,
+  type: "kanban",
+  groupBy: "stage",
+  roles: Object.values(roles),
+  fields: ["title", "amount"],
+  layout: { sumField: "amount", swimlaneField: "owner" },
+  ...extra,
 });
 
 async function setGrant(role: string, grant: Record<string, unknown>) {
-  const res = await admin.request("PUT", `/admin/roles/${role}/grants/${table}`, { create: "none", update: "all", delete: "none", defaultField: "write", read: "all", ...grant });
+  const res = await admin.request("PUT", `/admin/roles/${role}/grants/${table}`, {
+    create: "none",
+    update: "all",
+    delete: "none",
+    defaultField: "write",
+    read: "all",
+    ...grant,
+  });
   expect(res.status, res.text).toBe(200);
 }
 
@@ -45,7 +71,11 @@ beforeAll(async () => {
     name: table,
     fields: [
       { name: "title", type: "text" },
-      { name: "stage", type: "single_select", options: { choices: [{ name: "lead" }, { name: "quote" }, { name: "won" }] } },
+      {
+        name: "stage",
+        type: "single_select",
+        options: { choices: [{ name: "lead" }, { name: "quote" }, { name: "won" }] },
+      },
       { name: "owner", type: "user" },
       { name: "amount", type: "currency", options: { currency: "CNY" } },
       { name: "units", type: "number" },
@@ -80,7 +110,11 @@ describe("kanban options in a view definition", () => {
   it("stores the sum and swimlane fields by id and shows them by name, also after a rename", async () => {
     const res = await admin.post("/meta/views", board());
     expect(res.status, res.text).toBe(201);
-    expect(res.body.view).toMatchObject({ type: "kanban", groupBy: "stage", layout: { sumField: "amount", swimlaneField: "owner" } });
+    expect(res.body.view).toMatchObject({
+      type: "kanban",
+      groupBy: "stage",
+      layout: { sumField: "amount", swimlaneField: "owner" },
+    });
     const t = (await admin.get(`/meta/tables/${table}`)).body.table;
     const amount = t.fields.find((f: { name: string }) => f.name === "amount");
     const renamed = await admin.patch(`/meta/tables/${table}/fields/${amount.id}`, { name: "value" });
@@ -92,26 +126,72 @@ describe("kanban options in a view definition", () => {
   });
 
   it("accepts a number sum field and a single_select swimlane field; keeps other layout keys", async () => {
-    const res = await admin.post("/meta/views", board({ layout: { sumField: "units", swimlaneField: "region", frozenColumns: 1 } }));
+    const res = await admin.post(
+      "/meta/views",
+      board({ layout: { sumField: "units", swimlaneField: "region", frozenColumns: 1 } }),
+    );
     expect(res.status, res.text).toBe(201);
     expect(res.body.view.layout).toEqual({ sumField: "units", swimlaneField: "region", frozenColumns: 1 });
   });
 
   it("refuses a sum field that is not currency or number, and a swimlane field that is not single_select or user", async () => {
-    expectProblem(await admin.post("/meta/views", board({ layout: { sumField: "title" } })), 422, "layout/sumField", "kanban_sum");
-    expectProblem(await admin.post("/meta/views", board({ layout: { swimlaneField: "amount" } })), 422, "layout/swimlaneField", "kanban_swimlane");
-    expectProblem(await admin.post("/meta/views", board({ layout: { swimlaneField: "stage" } })), 422, "layout/swimlaneField", "kanban_swimlane");
+    expectProblem(
+      await admin.post("/meta/views", board({ layout: { sumField: "title" } })),
+      422,
+      "layout/sumField",
+      "kanban_sum",
+    );
+    expectProblem(
+      await admin.post("/meta/views", board({ layout: { swimlaneField: "amount" } })),
+      422,
+      "layout/swimlaneField",
+      "kanban_swimlane",
+    );
+    expectProblem(
+      await admin.post("/meta/views", board({ layout: { swimlaneField: "stage" } })),
+      422,
+      "layout/swimlaneField",
+      "kanban_swimlane",
+    );
   });
 
   it("refuses kanban options on other view types", async () => {
-    expectProblem(await admin.post("/meta/views", board({ type: "grid", groupBy: undefined, layout: { sumField: "amount" } })), 422, "layout/sumField", "kanban_only");
-    expectProblem(await admin.post("/meta/views", board({ type: "calendar", groupBy: undefined, layout: { dateField: "title", swimlaneField: "owner" } })), 422, "layout/swimlaneField", "kanban_only");
+    expectProblem(
+      await admin.post("/meta/views", board({ type: "grid", groupBy: undefined, layout: { sumField: "amount" } })),
+      422,
+      "layout/sumField",
+      "kanban_only",
+    );
+    expectProblem(
+      await admin.post(
+        "/meta/views",
+        board({ type: "calendar", groupBy: undefined, layout: { dateField: "title", swimlaneField: "owner" } }),
+      ),
+      422,
+      "layout/swimlaneField",
+      "kanban_only",
+    );
   });
 
   it("refuses unknown fields, wrong types, unknown keys and injection-shaped names, naming the option", async () => {
-    expectProblem(await admin.post("/meta/views", board({ layout: { sumField: "nope" } })), 422, "layout/sumField", "unknown_field");
-    expectProblem(await admin.post("/meta/views", board({ layout: { sumField: 'amount"; DROP TABLE sg_views; --' } })), 422, "layout/sumField", "unknown_field");
-    expectProblem(await admin.post("/meta/views", board({ layout: { swimlaneField: "owner' OR 1=1 --" } })), 422, "layout/swimlaneField", "unknown_field");
+    expectProblem(
+      await admin.post("/meta/views", board({ layout: { sumField: "nope" } })),
+      422,
+      "layout/sumField",
+      "unknown_field",
+    );
+    expectProblem(
+      await admin.post("/meta/views", board({ layout: { sumField: 'amount"; DROP TABLE sg_views; --' } })),
+      422,
+      "layout/sumField",
+      "unknown_field",
+    );
+    expectProblem(
+      await admin.post("/meta/views", board({ layout: { swimlaneField: "owner' OR 1=1 --" } })),
+      422,
+      "layout/swimlaneField",
+      "unknown_field",
+    );
     const typed = await admin.post("/meta/views", board({ layout: { sumField: 12 } }));
     expect(typed.status, typed.text).toBeGreaterThanOrEqual(400);
     expect(typed.status).toBeLessThan(500);
@@ -135,7 +215,10 @@ describe("kanban options in a view definition", () => {
     const changed = await admin.patch(`/meta/views/${v.id}`, { version: v.version, layout: { sumField: "units" } });
     expect(changed.status, changed.text).toBe(200);
     expect(changed.body.view.layout).toEqual({ sumField: "units" });
-    const wrong = await admin.patch(`/meta/views/${v.id}`, { version: changed.body.view.version, layout: { sumField: "region" } });
+    const wrong = await admin.patch(`/meta/views/${v.id}`, {
+      version: changed.body.view.version,
+      layout: { sumField: "region" },
+    });
     expectProblem(wrong, 422, "layout/sumField", "kanban_sum");
   });
 });
@@ -143,7 +226,9 @@ describe("kanban options in a view definition", () => {
 describe("what a kanban view reaches", () => {
   it("lists and aggregates by its column and swimlane fields even when its card fields leave them out", async () => {
     const v = (await admin.post("/meta/views", board())).body.view;
-    const list = await rep.get(`/meta/views/${v.id}/records?filter=${encodeURIComponent(JSON.stringify({ field: "stage", op: "eq", value: "lead" }))}&sort=title`);
+    const list = await rep.get(
+      `/meta/views/${v.id}/records?filter=${encodeURIComponent(JSON.stringify({ field: "stage", op: "eq", value: "lead" }))}&sort=title`,
+    );
     expect(list.status, list.text).toBe(200);
     expect(list.body.records.map((r: { fields: Record<string, unknown> }) => r.fields)).toEqual([
       { title: "a", stage: "lead", owner: repId, amount: { amount: 1050, currency: "CNY" } },
@@ -151,31 +236,65 @@ describe("what a kanban view reaches", () => {
     ]);
     // region is neither a card field nor an arranging field: still out of reach.
     expectProblem(await rep.get(`/meta/views/${v.id}/records?fields=region`), 400);
-    const agg = await rep.post(`/meta/views/${v.id}/aggregate`, { groupBy: ["stage", "owner"], measures: [{ op: "count" }, { op: "sum", field: "amount" }] });
+    const agg = await rep.post(`/meta/views/${v.id}/aggregate`, {
+      groupBy: ["stage", "owner"],
+      measures: [{ op: "count" }, { op: "sum", field: "amount" }],
+    });
     expect(agg.status, agg.text).toBe(200);
     expect(agg.body.groups).toEqual([
       { key: { stage: "lead", owner: repId }, values: { count: 2, "sum:amount": [{ amount: 3125, currency: "CNY" }] } },
-      { key: { stage: "quote", owner: null }, values: { count: 1, "sum:amount": [{ amount: 999_999_999_99, currency: "CNY" }] } },
+      {
+        key: { stage: "quote", owner: null },
+        values: { count: 1, "sum:amount": [{ amount: 999_999_999_99, currency: "CNY" }] },
+      },
       { key: { stage: "won", owner: repId }, values: { count: 1, "sum:amount": [] } },
     ]);
-    expectProblem(await rep.post(`/meta/views/${v.id}/aggregate`, { groupBy: ["region"], measures: [{ op: "count" }] }), 400, "groupBy/0");
+    expectProblem(
+      await rep.post(`/meta/views/${v.id}/aggregate`, { groupBy: ["region"], measures: [{ op: "count" }] }),
+      400,
+      "groupBy/0",
+    );
   });
 
   it("does not stretch a grid view's fields to its groupBy", async () => {
-    const v = await admin.post("/meta/views", { name: `grid_${sfx()}`, table, type: "grid", groupBy: "stage", roles: [roles.rep], fields: ["title"] });
+    const v = await admin.post("/meta/views", {
+      name: `grid_${sfx()}`,
+      table,
+      type: "grid",
+      groupBy: "stage",
+      roles: [roles.rep],
+      fields: ["title"],
+    });
     expect(v.status, v.text).toBe(201);
-    expectProblem(await rep.post(`/meta/views/${v.body.view.id}/aggregate`, { groupBy: ["stage"], measures: [{ op: "count" }] }), 400, "groupBy/0");
+    expectProblem(
+      await rep.post(`/meta/views/${v.body.view.id}/aggregate`, { groupBy: ["stage"], measures: [{ op: "count" }] }),
+      400,
+      "groupBy/0",
+    );
   });
 
   it("is closed to a viewer who cannot read the swimlane field, and shows no sum field to one who cannot read it", async () => {
     const v = (await admin.post("/meta/views", board())).body.view;
     expectProblem(await blind.get(`/meta/views/${v.id}`), 404);
-    expectProblem(await blind.post(`/meta/views/${v.id}/aggregate`, { groupBy: ["stage"], measures: [{ op: "count" }] }), 404);
+    expectProblem(
+      await blind.post(`/meta/views/${v.id}/aggregate`, { groupBy: ["stage"], measures: [{ op: "count" }] }),
+      404,
+    );
     const seen = await poor.get(`/meta/views/${v.id}`);
     expect(seen.status, seen.text).toBe(200);
     expect(seen.body.view.layout).toEqual({ swimlaneField: "owner" });
-    expectProblem(await poor.post(`/meta/views/${v.id}/aggregate`, { groupBy: ["stage"], measures: [{ op: "sum", field: "amount" }] }), 400, "measures/0/field");
-    const counts = await poor.post(`/meta/views/${v.id}/aggregate`, { groupBy: ["stage"], measures: [{ op: "count" }] });
+    expectProblem(
+      await poor.post(`/meta/views/${v.id}/aggregate`, {
+        groupBy: ["stage"],
+        measures: [{ op: "sum", field: "amount" }],
+      }),
+      400,
+      "measures/0/field",
+    );
+    const counts = await poor.post(`/meta/views/${v.id}/aggregate`, {
+      groupBy: ["stage"],
+      measures: [{ op: "count" }],
+    });
     expect(counts.body.groups.map((g: { values: { count: number } }) => g.values.count)).toEqual([2, 1, 1]);
   });
 });

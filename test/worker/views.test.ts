@@ -26,11 +26,17 @@ function expectProblem(res: { status: number; headers: Headers; body: any }, sta
 }
 
 async function schemaVersion(): Promise<number> {
-  return Number((await DB.prepare("SELECT value FROM sg_settings WHERE key = 'schema_version'").first<{ value: string }>())!.value);
+  return Number(
+    (await DB.prepare("SELECT value FROM sg_settings WHERE key = 'schema_version'").first<{ value: string }>())!.value,
+  );
 }
 
 async function auditCount(action: string, viewId?: string): Promise<number> {
-  const row = await DB.prepare("SELECT COUNT(*) AS n FROM sg_audit WHERE action = ?1 AND (?2 IS NULL OR changes LIKE '%' || ?2 || '%')").bind(action, viewId ?? null).first<{ n: number }>();
+  const row = await DB.prepare(
+    "SELECT COUNT(*) AS n FROM sg_audit WHERE action = ?1 AND (?2 IS NULL OR changes LIKE '%' || ?2 || '%')",
+  )
+    .bind(action, viewId ?? null)
+    .first<{ n: number }>();
   return row!.n;
 }
 
@@ -52,7 +58,11 @@ beforeAll(async () => {
     name: uniq("deals"),
     fields: [
       { name: "title", type: "text" },
-      { name: "stage", type: "single_select", options: { choices: [{ name: "open" }, { name: "won" }, { name: "lost" }] } },
+      {
+        name: "stage",
+        type: "single_select",
+        options: { choices: [{ name: "open" }, { name: "won" }, { name: "lost" }] },
+      },
       { name: "amount", type: "number" },
       { name: "secret", type: "text" },
       { name: "due", type: "date" },
@@ -62,8 +72,9 @@ beforeAll(async () => {
   table = res.body.table;
   // Reps read the table, but not its `secret` field; the warehouse role has no grant on it.
   await DB.batch([
-    DB.prepare("INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES ('sales_rep', ?1, '{\"read\":\"all\",\"create\":\"none\",\"update\":\"none\",\"delete\":\"none\"}', ?2, 'write', ?3)")
-      .bind(table.id, JSON.stringify({ [fieldId("secret")]: "hidden" }), new Date().toISOString()),
+    DB.prepare(
+      'INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES (\'sales_rep\', ?1, \'{"read":"all","create":"none","update":"none","delete":"none"}\', ?2, \'write\', ?3)',
+    ).bind(table.id, JSON.stringify({ [fieldId("secret")]: "hidden" }), new Date().toISOString()),
     DB.prepare("UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'"),
   ]);
   const rows = [
@@ -80,14 +91,31 @@ describe("creating views", () => {
   it("stores field references as ids, replies with names, and audits and bumps the schema version in one change", async () => {
     const before = await schemaVersion();
     const view = await createView({
-      name: uniq("open_deals"), label: "Open deals", labels: { "zh-CN": "进行中" }, roles: ["sales_rep"],
-      filter: { field: "stage", op: "eq", value: "open" }, sort: [{ field: "amount", direction: "desc" }], fields: ["title", "amount"],
+      name: uniq("open_deals"),
+      label: "Open deals",
+      labels: { "zh-CN": "进行中" },
+      roles: ["sales_rep"],
+      filter: { field: "stage", op: "eq", value: "open" },
+      sort: [{ field: "amount", direction: "desc" }],
+      fields: ["title", "amount"],
       layout: { columnWidths: { title: 240 }, frozenColumns: 1 },
     });
     expect(view.id).toMatch(/^viw_[a-z0-9]{12}$/);
-    expect(view).toMatchObject({ table: table.name, tableId: table.id, type: "grid", label: "Open deals", roles: ["sales_rep"], version: 1,
-      filter: { field: "stage", op: "eq", value: "open" }, sort: [{ field: "amount", direction: "desc" }], fields: ["title", "amount"], layout: { columnWidths: { title: 240 }, frozenColumns: 1 } });
-    const row = await DB.prepare("SELECT table_id, definition, roles FROM sg_views WHERE id = ?1").bind(view.id).first<{ table_id: string; definition: string; roles: string }>();
+    expect(view).toMatchObject({
+      table: table.name,
+      tableId: table.id,
+      type: "grid",
+      label: "Open deals",
+      roles: ["sales_rep"],
+      version: 1,
+      filter: { field: "stage", op: "eq", value: "open" },
+      sort: [{ field: "amount", direction: "desc" }],
+      fields: ["title", "amount"],
+      layout: { columnWidths: { title: 240 }, frozenColumns: 1 },
+    });
+    const row = await DB.prepare("SELECT table_id, definition, roles FROM sg_views WHERE id = ?1")
+      .bind(view.id)
+      .first<{ table_id: string; definition: string; roles: string }>();
     const def = JSON.parse(row!.definition);
     expect(row!.table_id).toBe(table.id);
     expect(def.filter.field).toBe(fieldId("stage"));
@@ -100,7 +128,12 @@ describe("creating views", () => {
 
   it("keeps a view working after a field it uses is renamed", async () => {
     const t = await admin.post("/meta/tables", { name: uniq("renamed"), fields: [{ name: "code", type: "text" }] });
-    const view = await createView({ name: uniq("by_code"), table: t.body.table.name, fields: ["code"], sort: [{ field: "code" }] });
+    const view = await createView({
+      name: uniq("by_code"),
+      table: t.body.table.name,
+      fields: ["code"],
+      sort: [{ field: "code" }],
+    });
     expect((await admin.patch(`/meta/tables/${t.body.table.name}/fields/code`, { name: "sku" })).status).toBe(200);
     const res = await admin.get(`/meta/views/${view.id}`);
     expect(res.body.view.fields).toEqual(["sku"]);
@@ -115,15 +148,36 @@ describe("creating views", () => {
   });
 
   it("checks kanban grouping and calendar dates against the field types", async () => {
-    expect((await admin.post("/meta/views", { name: uniq("board"), table: table.name, type: "kanban", groupBy: "stage" })).status).toBe(201);
-    const textGroup = await admin.post("/meta/views", { name: uniq("board"), table: table.name, type: "kanban", groupBy: "title" });
+    expect(
+      (await admin.post("/meta/views", { name: uniq("board"), table: table.name, type: "kanban", groupBy: "stage" }))
+        .status,
+    ).toBe(201);
+    const textGroup = await admin.post("/meta/views", {
+      name: uniq("board"),
+      table: table.name,
+      type: "kanban",
+      groupBy: "title",
+    });
     expectProblem(textGroup, 422);
     expect(textGroup.body.errors.map((e: any) => e.field)).toContain("groupBy");
     expectProblem(await admin.post("/meta/views", { name: uniq("board"), table: table.name, type: "kanban" }), 422);
-    const cal = await admin.post("/meta/views", { name: uniq("cal"), table: table.name, type: "calendar", layout: { dateField: "due" } });
+    const cal = await admin.post("/meta/views", {
+      name: uniq("cal"),
+      table: table.name,
+      type: "calendar",
+      layout: { dateField: "due" },
+    });
     expect(cal.status, cal.text).toBe(201);
     expect(cal.body.view.layout.dateField).toBe("due");
-    expectProblem(await admin.post("/meta/views", { name: uniq("cal"), table: table.name, type: "calendar", layout: { dateField: "amount" } }), 422);
+    expectProblem(
+      await admin.post("/meta/views", {
+        name: uniq("cal"),
+        table: table.name,
+        type: "calendar",
+        layout: { dateField: "amount" },
+      }),
+      422,
+    );
   });
 });
 
@@ -137,7 +191,11 @@ describe("bad view definitions write nothing", () => {
     ["an unknown field in the column list", { fields: ["title", "nope"] }, "fields/1"],
     ["an unknown sort field", { sort: [{ field: "nope" }] }, "sort/0/field"],
     ["a filter on an unknown field", { filter: { field: "nope", op: "eq", value: 1 } }, "filter/field"],
-    ["a filter operator the type does not allow", { filter: { field: "amount", op: "contains", value: "1" } }, "filter/op"],
+    [
+      "a filter operator the type does not allow",
+      { filter: { field: "amount", op: "contains", value: "1" } },
+      "filter/op",
+    ],
     ["an unknown role", { roles: ["sales_rep", "pirate"] }, "roles/1"],
     ["a SQL-shaped name", { name: "x'; DROP TABLE sg_views; --" }, "name"],
     ["a path-shaped field", { fields: ["../../etc/passwd"] }, "fields/0"],
@@ -157,13 +215,26 @@ describe("bad view definitions write nothing", () => {
   it("answers 400 to malformed JSON and 413 to a body over 64 KB", async () => {
     expectProblem(await admin.post("/meta/views", "{not json"), 400);
     const views = await viewCount();
-    expectProblem(await admin.post("/meta/views", { name: uniq("big"), table: table.name, type: "grid", label: "x".repeat(70 * 1024) }), 413);
+    expectProblem(
+      await admin.post("/meta/views", {
+        name: uniq("big"),
+        table: table.name,
+        type: "grid",
+        label: "x".repeat(70 * 1024),
+      }),
+      413,
+    );
     expect(await viewCount()).toBe(views);
   });
 
   it("stores HTML- and SQL-shaped labels and filter values as plain data", async () => {
     const label = "<img src=x onerror=alert(1)>'; DROP TABLE sg_views; --";
-    const view = await createView({ name: uniq("odd"), label, roles: ["sales_rep"], filter: { field: "title", op: "eq", value: "' OR '1'='1" } });
+    const view = await createView({
+      name: uniq("odd"),
+      label,
+      roles: ["sales_rep"],
+      filter: { field: "title", op: "eq", value: "' OR '1'='1" },
+    });
     expect(view.label).toBe(label);
     const res = await rep.get(`/meta/views/${view.id}/records`);
     expect(res.status, res.text).toBe(200);
@@ -186,7 +257,9 @@ describe("who may change views", () => {
     const del = await rep.delete(`/meta/views/${view.id}`);
     expectProblem(del, 403);
     expect(del.body.errors[0].field).toBe("delete views");
-    const row = await DB.prepare("SELECT definition, version FROM sg_views WHERE id = ?1").bind(view.id).first<{ definition: string; version: number }>();
+    const row = await DB.prepare("SELECT definition, version FROM sg_views WHERE id = ?1")
+      .bind(view.id)
+      .first<{ definition: string; version: number }>();
     expect(row!.version).toBe(1);
     expect(JSON.parse(row!.definition).label).not.toBe("Hijacked");
   });
@@ -195,7 +268,12 @@ describe("who may change views", () => {
 describe("changing and deleting views", () => {
   it("changes a view at the version it read, audits it, and removes a key sent as null", async () => {
     const view = await createView({ name: uniq("change"), filter: { field: "stage", op: "eq", value: "open" } });
-    const res = await admin.patch(`/meta/views/${view.id}`, { version: 1, label: "Renamed", filter: null, fields: ["title"] });
+    const res = await admin.patch(`/meta/views/${view.id}`, {
+      version: 1,
+      label: "Renamed",
+      filter: null,
+      fields: ["title"],
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.body.view).toMatchObject({ label: "Renamed", fields: ["title"], version: 2 });
     expect(res.body.view.filter).toBeUndefined();
@@ -219,7 +297,9 @@ describe("changing and deleting views", () => {
     expectProblem(await admin.patch(`/meta/views/${view.id}`, { version: 1, colour: "red" }), 422);
     expectProblem(await admin.patch(`/meta/views/${view.id}`, { version: 1, fields: ["nope"] }), 422);
     expectProblem(await admin.patch(`/meta/views/${view.id}`, { version: 1, name: null }), 422);
-    const row = await DB.prepare("SELECT version FROM sg_views WHERE id = ?1").bind(view.id).first<{ version: number }>();
+    const row = await DB.prepare("SELECT version FROM sg_views WHERE id = ?1")
+      .bind(view.id)
+      .first<{ version: number }>();
     expect(row!.version).toBe(1);
   });
 
@@ -259,7 +339,12 @@ describe("who sees which views", () => {
   });
 
   it("drops fields hidden from the caller from the view's columns", async () => {
-    const view = await createView({ name: uniq("cols"), roles: ["sales_rep"], fields: ["title", "secret"], layout: { columnWidths: { secret: 80, title: 100 } } });
+    const view = await createView({
+      name: uniq("cols"),
+      roles: ["sales_rep"],
+      fields: ["title", "secret"],
+      layout: { columnWidths: { secret: 80, title: 100 } },
+    });
     const res = await rep.get(`/meta/views/${view.id}`);
     expect(res.status, res.text).toBe(200);
     expect(res.body.view.fields).toEqual(["title"]);
@@ -270,7 +355,11 @@ describe("who sees which views", () => {
   });
 
   it("does not let a role open a view whose filter or sort uses a field hidden from it", async () => {
-    const filtered = await createView({ name: uniq("by_secret"), roles: ["sales_rep"], filter: { field: "secret", op: "eq", value: "s1" } });
+    const filtered = await createView({
+      name: uniq("by_secret"),
+      roles: ["sales_rep"],
+      filter: { field: "secret", op: "eq", value: "s1" },
+    });
     const sorted = await createView({ name: uniq("sort_secret"), roles: ["sales_rep"], sort: [{ field: "secret" }] });
     const listed = (await rep.get(`/meta/views?table=${table.name}`)).body.views.map((v: any) => v.id);
     expect(listed).not.toContain(filtered.id);
@@ -284,10 +373,19 @@ describe("who sees which views", () => {
 
 describe("records through a view", () => {
   it("applies the view's filter, sort and columns", async () => {
-    const view = await createView({ name: uniq("open"), roles: ["sales_rep"], filter: { field: "stage", op: "eq", value: "open" }, sort: [{ field: "amount", direction: "desc" }], fields: ["title", "amount"] });
+    const view = await createView({
+      name: uniq("open"),
+      roles: ["sales_rep"],
+      filter: { field: "stage", op: "eq", value: "open" },
+      sort: [{ field: "amount", direction: "desc" }],
+      fields: ["title", "amount"],
+    });
     const res = await rep.get(`/meta/views/${view.id}/records?count=true`);
     expect(res.status, res.text).toBe(200);
-    expect(res.body.records.map((r: any) => r.fields)).toEqual([{ title: "Gamma", amount: 200 }, { title: "Alpha", amount: 100 }]);
+    expect(res.body.records.map((r: any) => r.fields)).toEqual([
+      { title: "Gamma", amount: 200 },
+      { title: "Alpha", amount: 100 },
+    ]);
     expect(res.body.total).toBe(2);
     const resorted = await rep.get(`/meta/views/${view.id}/records?sort=amount&fields=title`);
     expect(resorted.body.records.map((r: any) => r.fields)).toEqual([{ title: "Alpha" }, { title: "Gamma" }]);
@@ -297,14 +395,32 @@ describe("records through a view", () => {
   });
 
   it("narrows with the caller's filter but never widens past the view's", async () => {
-    const view = await createView({ name: uniq("narrow"), roles: ["sales_rep"], filter: { field: "stage", op: "eq", value: "open" }, sort: [{ field: "amount" }] });
-    const narrowed = await rep.get(`/meta/views/${view.id}/records?filter=${encodeURIComponent(JSON.stringify({ field: "amount", op: "gt", value: 150 }))}`);
+    const view = await createView({
+      name: uniq("narrow"),
+      roles: ["sales_rep"],
+      filter: { field: "stage", op: "eq", value: "open" },
+      sort: [{ field: "amount" }],
+    });
+    const narrowed = await rep.get(
+      `/meta/views/${view.id}/records?filter=${encodeURIComponent(JSON.stringify({ field: "amount", op: "gt", value: 150 }))}`,
+    );
     expect(narrowed.body.records.map((r: any) => r.fields.title)).toEqual(["Gamma"]);
-    const widen = { or: [{ field: "stage", op: "eq", value: "won" }, { field: "stage", op: "eq", value: "lost" }, { field: "stage", op: "is_not_empty" }] };
+    const widen = {
+      or: [
+        { field: "stage", op: "eq", value: "won" },
+        { field: "stage", op: "eq", value: "lost" },
+        { field: "stage", op: "is_not_empty" },
+      ],
+    };
     const widened = await rep.get(`/meta/views/${view.id}/records?filter=${encodeURIComponent(JSON.stringify(widen))}`);
     expect(widened.status, widened.text).toBe(200);
     expect(widened.body.records.map((r: any) => r.fields.title)).toEqual(["Alpha", "Gamma"]);
     expectProblem(await rep.get(`/meta/views/${view.id}/records?filter=${encodeURIComponent("{oops")}`), 400);
-    expectProblem(await rep.get(`/meta/views/${view.id}/records?filter=${encodeURIComponent(JSON.stringify({ field: "secret", op: "eq", value: "s1" }))}`), 400);
+    expectProblem(
+      await rep.get(
+        `/meta/views/${view.id}/records?filter=${encodeURIComponent(JSON.stringify({ field: "secret", op: "eq", value: "s1" }))}`,
+      ),
+      400,
+    );
   });
 });

@@ -45,7 +45,11 @@ export class ApiError extends Error {
   fieldErrors(): Map<string, FieldProblem[]> {
     const out = new Map<string, FieldProblem[]>();
     for (const e of this.problem.errors ?? []) {
-      const name = e.field.replace(/^records\/\d+\//, "").replace(/^fields\//, "").split("/")[0] ?? "";
+      const name =
+        e.field
+          .replace(/^records\/\d+\//, "")
+          .replace(/^fields\//, "")
+          .split("/")[0] ?? "";
       out.set(name, [...(out.get(name) ?? []), e]);
     }
     return out;
@@ -197,15 +201,18 @@ const NAME_CACHE = 5000;
 
 function listQuery(opts: ListOptions = {}): string {
   const q = new URLSearchParams();
-  if (opts.filter !== undefined && opts.filter !== null) q.set("filter", typeof opts.filter === "string" ? opts.filter : JSON.stringify(opts.filter));
-  if (opts.sort !== undefined && opts.sort.length) q.set("sort", Array.isArray(opts.sort) ? opts.sort.join(",") : opts.sort);
+  if (opts.filter !== undefined && opts.filter !== null)
+    q.set("filter", typeof opts.filter === "string" ? opts.filter : JSON.stringify(opts.filter));
+  if (opts.sort !== undefined && opts.sort.length)
+    q.set("sort", Array.isArray(opts.sort) ? opts.sort.join(",") : opts.sort);
   if (opts.limit !== undefined) q.set("limit", String(opts.limit));
   if (opts.cursor) q.set("cursor", opts.cursor);
   if (opts.offset) q.set("offset", String(opts.offset));
   if (opts.fields !== undefined) q.set("fields", Array.isArray(opts.fields) ? opts.fields.join(",") : opts.fields);
   if (opts.q) q.set("q", opts.q);
   if (opts.count) q.set("count", "true");
-  if (opts.expand !== undefined && opts.expand.length) q.set("expand", Array.isArray(opts.expand) ? opts.expand.join(",") : opts.expand);
+  if (opts.expand !== undefined && opts.expand.length)
+    q.set("expand", Array.isArray(opts.expand) ? opts.expand.join(",") : opts.expand);
   const s = q.toString();
   return s ? `?${s}` : "";
 }
@@ -251,8 +258,17 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (token) headers.authorization = `Bearer ${token}`;
-    return this.fetchFn(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch((err: unknown) => {
-      throw new ApiError(0, { title: "Network error", status: 0, code: "network", detail: err instanceof Error ? err.message : String(err) });
+    return this.fetchFn(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).catch((err: unknown) => {
+      throw new ApiError(0, {
+        title: "Network error",
+        status: 0,
+        code: "network",
+        detail: err instanceof Error ? err.message : String(err),
+      });
     });
   }
 
@@ -266,7 +282,10 @@ export class ApiClient {
       json = null;
     }
     if (!res.ok) {
-      const problem = json && typeof json === "object" ? (json as Problem) : { title: res.statusText || `HTTP ${res.status}`, status: res.status, detail: text.slice(0, 300) };
+      const problem =
+        json && typeof json === "object"
+          ? (json as Problem)
+          : { title: res.statusText || `HTTP ${res.status}`, status: res.status, detail: text.slice(0, 300) };
       throw new ApiError(res.status, { ...problem, status: res.status });
     }
     return json as T;
@@ -296,7 +315,11 @@ export class ApiClient {
   // ------------------------------------------------------------------------------ auth
 
   async login(email: string, password: string): Promise<{ user: User }> {
-    const reply = await this.request<{ token: string; refreshToken: string; expiresIn: number; user: User }>("POST", "/api/auth/login", { email, password });
+    const reply = await this.request<{ token: string; refreshToken: string; expiresIn: number; user: User }>(
+      "POST",
+      "/api/auth/login",
+      { email, password },
+    );
     this.session.store(reply);
     return { user: reply.user };
   }
@@ -360,7 +383,11 @@ export class ApiClient {
     return this.request("GET", `/api/meta/views/${enc(viewId)}/records${listQuery(opts)}`);
   }
 
-  getRecord(tableRef: string, id: number, opts: { fields?: string[]; expand?: string[] } = {}): Promise<{ record: ApiRecord }> {
+  getRecord(
+    tableRef: string,
+    id: number,
+    opts: { fields?: string[]; expand?: string[] } = {},
+  ): Promise<{ record: ApiRecord }> {
     const q = new URLSearchParams();
     if (opts.fields?.length) q.set("fields", opts.fields.join(","));
     if (opts.expand?.length) q.set("expand", opts.expand.join(","));
@@ -377,12 +404,20 @@ export class ApiClient {
     return this.request("POST", `/api/tables/${enc(tableRef)}/records`, { fields });
   }
 
-  updateRecords(tableRef: string, records: { id: number; version: number; fields: Record<string, unknown> }[]): Promise<{ records: ApiRecord[] }> {
+  updateRecords(
+    tableRef: string,
+    records: { id: number; version: number; fields: Record<string, unknown> }[],
+  ): Promise<{ records: ApiRecord[] }> {
     if (this.embedded) return this.request("PATCH", "/api/embed/records", { records });
     return this.request("PATCH", `/api/tables/${enc(tableRef)}/records`, { records });
   }
 
-  updateRecord(tableRef: string, id: number, version: number, fields: Record<string, unknown>): Promise<{ record: ApiRecord }> {
+  updateRecord(
+    tableRef: string,
+    id: number,
+    version: number,
+    fields: Record<string, unknown>,
+  ): Promise<{ record: ApiRecord }> {
     return this.request("PATCH", `/api/tables/${enc(tableRef)}/records/${id}`, { version, fields });
   }
 
@@ -390,7 +425,11 @@ export class ApiClient {
     return this.request("DELETE", `/api/tables/${enc(tableRef)}/records`, { records });
   }
 
-  history(tableRef: string, id: number, opts: { limit?: number; before?: number } = {}): Promise<{ history: HistoryEntry[]; nextBefore: number | null }> {
+  history(
+    tableRef: string,
+    id: number,
+    opts: { limit?: number; before?: number } = {},
+  ): Promise<{ history: HistoryEntry[]; nextBefore: number | null }> {
     const q = new URLSearchParams();
     if (opts.limit) q.set("limit", String(opts.limit));
     if (opts.before) q.set("before", String(opts.before));
@@ -405,13 +444,18 @@ export class ApiClient {
   // ------------------------------------------------------------------------------ people
 
   /** The user directory (signed-in only; an embed cannot list it): active users by name, `q` a prefix. */
-  async users(opts: { q?: string; limit?: number; cursor?: string | null } = {}): Promise<{ users: DirectoryUser[]; nextCursor: string | null }> {
+  async users(
+    opts: { q?: string; limit?: number; cursor?: string | null } = {},
+  ): Promise<{ users: DirectoryUser[]; nextCursor: string | null }> {
     const q = new URLSearchParams();
     if (opts.q?.trim()) q.set("q", opts.q.trim());
     if (opts.limit !== undefined) q.set("limit", String(opts.limit));
     if (opts.cursor) q.set("cursor", opts.cursor);
     const s = q.toString();
-    const reply = await this.request<{ users: DirectoryUser[]; nextCursor: string | null }>("GET", `/api/users${s ? `?${s}` : ""}`);
+    const reply = await this.request<{ users: DirectoryUser[]; nextCursor: string | null }>(
+      "GET",
+      `/api/users${s ? `?${s}` : ""}`,
+    );
     for (const u of reply.users) this.remember(u.id, u.name);
     return reply;
   }

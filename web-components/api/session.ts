@@ -49,7 +49,11 @@ export class Session {
 
   /** Stores the reply of sign-in or refresh. */
   store(reply: { token: string; refreshToken?: string; user?: User }): void {
-    this.data = { token: reply.token, refreshToken: reply.refreshToken ?? null, user: reply.user ?? this.data?.user ?? null };
+    this.data = {
+      token: reply.token,
+      refreshToken: reply.refreshToken ?? null,
+      user: reply.user ?? this.data?.user ?? null,
+    };
     this.save();
     this.emit();
   }

@@ -32,7 +32,10 @@ export class PagedListsController<M extends object> implements ReactiveControlle
   lists = new Map<string, PagedList<M>>();
   private gen = 0;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly opts: PagedListsOptions<M>) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly opts: PagedListsOptions<M>,
+  ) {
     host.addController(this);
   }
 

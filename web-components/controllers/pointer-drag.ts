@@ -35,7 +35,10 @@ type Host = ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragmen
 export class PointerDragController implements ReactiveController {
   drag: DragState | null = null;
 
-  constructor(private readonly host: Host, private readonly opts: PointerDragOptions) {
+  constructor(
+    private readonly host: Host,
+    private readonly opts: PointerDragOptions,
+  ) {
     host.addController(this);
   }
 
@@ -49,7 +52,20 @@ export class PointerDragController implements ReactiveController {
   start(e: PointerEvent, id: number, from: string): void {
     const el = e.currentTarget as HTMLElement;
     const box = el.getBoundingClientRect();
-    this.drag = { id, from, pointerId: e.pointerId, startX: e.clientX, startY: e.clientY, offX: e.clientX - box.left, offY: e.clientY - box.top, width: box.width, x: e.clientX, y: e.clientY, active: false, target: null };
+    this.drag = {
+      id,
+      from,
+      pointerId: e.pointerId,
+      startX: e.clientX,
+      startY: e.clientY,
+      offX: e.clientX - box.left,
+      offY: e.clientY - box.top,
+      width: box.width,
+      x: e.clientX,
+      y: e.clientY,
+      active: false,
+      target: null,
+    };
     el.setPointerCapture?.(e.pointerId);
   }
 

@@ -10,7 +10,10 @@ export class UserNamesController implements ReactiveController {
   me: User | null = null;
   private names = new Map<string, string>();
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly api: () => ApiClient | null) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly api: () => ApiClient | null,
+  ) {
     host.addController(this);
   }
 
@@ -40,9 +43,12 @@ export class UserNamesController implements ReactiveController {
     const api = this.api();
     const missing = ids.filter((id) => !this.names.has(id));
     if (!api || !missing.length) return;
-    api.userNames(missing).then((names) => {
-      for (const [id, name] of names) this.names.set(id, name);
-      if (names.size) this.host.requestUpdate();
-    }).catch(() => undefined);
+    api
+      .userNames(missing)
+      .then((names) => {
+        for (const [id, name] of names) this.names.set(id, name);
+        if (names.size) this.host.requestUpdate();
+      })
+      .catch(() => undefined);
   }
 }

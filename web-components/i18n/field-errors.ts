@@ -8,7 +8,8 @@ import type { FieldProblem } from "../api/client";
 
 function typeText(expected: string | undefined): string {
   const kinds = (expected ?? "").split(",");
-  if (kinds.includes("number") || kinds.includes("integer")) return msg("Enter a number", { id: "common.err.typeNumber" });
+  if (kinds.includes("number") || kinds.includes("integer"))
+    return msg("Enter a number", { id: "common.err.typeNumber" });
   if (kinds.includes("string")) return msg("Enter text", { id: "common.err.typeText" });
   if (kinds.includes("boolean")) return msg("Choose yes or no", { id: "common.err.typeBoolean" });
   if (kinds.includes("array")) return msg("Enter a list", { id: "common.err.typeList" });
@@ -73,13 +74,19 @@ export function fieldErrorText(e: Pick<FieldProblem, "message" | "params"> & { c
     case "unknown_field":
       return msg("No such field", { id: "common.err.unknownField" });
     case "invalid_date":
-      return p.part === "month" || p.part === "day" ? msg("This date does not exist", { id: "common.err.noSuchDate" }) : msg("Enter a date as YYYY-MM-DD", { id: "common.err.date" });
+      return p.part === "month" || p.part === "day"
+        ? msg("This date does not exist", { id: "common.err.noSuchDate" })
+        : msg("Enter a date as YYYY-MM-DD", { id: "common.err.date" });
     case "invalid_datetime":
-      return p.part === "syntax" || p.part === undefined ? msg("Enter a date and time", { id: "common.err.dateTime" }) : msg("This date or time does not exist", { id: "common.err.noSuchDateTime" });
+      return p.part === "syntax" || p.part === undefined
+        ? msg("Enter a date and time", { id: "common.err.dateTime" })
+        : msg("This date or time does not exist", { id: "common.err.noSuchDateTime" });
     case "leap_second":
       return msg("A leap second cannot be stored; use :59", { id: "common.err.leapSecond" });
     case "out_of_range":
-      return p.min !== undefined && p.max !== undefined ? msg(str`Enter a date from ${p.min} to ${p.max}`, { id: "common.err.dateRange" }) : e.message;
+      return p.min !== undefined && p.max !== undefined
+        ? msg(str`Enter a date from ${p.min} to ${p.max}`, { id: "common.err.dateRange" })
+        : e.message;
     case "lone_surrogate":
       return msg("The text holds a broken character", { id: "common.err.loneSurrogate" });
     default:

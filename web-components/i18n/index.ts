@@ -44,7 +44,9 @@ function stored(): Locale | null {
  * browser's languages, else English. Resolves once its messages are loaded.
  */
 export async function initLocale(profileLocale?: string | null): Promise<Locale> {
-  const fromBrowser = (globalThis.navigator?.languages ?? [globalThis.navigator?.language]).map(matchLocale).find((l) => l !== null);
+  const fromBrowser = (globalThis.navigator?.languages ?? [globalThis.navigator?.language])
+    .map(matchLocale)
+    .find((l) => l !== null);
   const locale = stored() ?? matchLocale(profileLocale) ?? fromBrowser ?? "en";
   await lit.setLocale(locale);
   return locale;
@@ -114,7 +116,12 @@ export function formatMoney(minorUnits: number | null | undefined, currency: str
   if (minorUnits === null || minorUnits === undefined) return "";
   try {
     const digits = currencyDigits(currency);
-    const nf = numberFormat({ style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    const nf = numberFormat({
+      style: "currency",
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
     return nf.format(unitsToDecimal(minorUnits, digits) as Intl.StringNumericLiteral);
   } catch {
     return `${unitsToDecimal(minorUnits, 2)} ${currency}`;
@@ -124,5 +131,7 @@ export function formatMoney(minorUnits: number | null | undefined, currency: str
 /** Basis points -> "12.34%" (1234 bp). */
 export function formatPercent(basisPoints: number | null | undefined): string {
   if (basisPoints === null || basisPoints === undefined) return "";
-  return numberFormat({ style: "percent", maximumFractionDigits: 2 }).format(unitsToDecimal(basisPoints, 4) as Intl.StringNumericLiteral);
+  return numberFormat({ style: "percent", maximumFractionDigits: 2 }).format(
+    unitsToDecimal(basisPoints, 4) as Intl.StringNumericLiteral,
+  );
 }

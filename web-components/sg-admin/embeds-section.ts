@@ -32,7 +32,16 @@ export class SgAdminEmbeds extends LitElement {
   @state() private tables: AdminTable[] = [];
   @state() private table: AdminTable | null = null;
   @state() private embeds: Embed[] = [];
-  @state() private d = { view: "", mode: "read" as "read" | "edit", label: "", expiry: "days" as "days" | "date", days: "30", date: "", filter: null as Filter | null, filterValid: true };
+  @state() private d = {
+    view: "",
+    mode: "read" as "read" | "edit",
+    label: "",
+    expiry: "days" as "days" | "date",
+    days: "30",
+    date: "",
+    filter: null as Filter | null,
+    filterValid: true,
+  };
   @state() private minted: { token: string; snippet: string } | null = null;
   @state() private copied = false;
   @state() private problems = Problems.none;
@@ -45,7 +54,11 @@ export class SgAdminEmbeds extends LitElement {
 
   private async load(): Promise<void> {
     try {
-      [this.views, this.tables, this.embeds] = await Promise.all([this.admin.views(), this.admin.tables(), this.admin.embeds()]);
+      [this.views, this.tables, this.embeds] = await Promise.all([
+        this.admin.views(),
+        this.admin.tables(),
+        this.admin.embeds(),
+      ]);
       if (!this.d.view && this.views[0]) await this.pickView(this.views[0].id);
     } catch (err) {
       this.problems = Problems.from(err);
@@ -69,14 +82,26 @@ export class SgAdminEmbeds extends LitElement {
     e.preventDefault();
     const d = this.d;
     if (!d.filterValid) {
-      this.problems = new Problems([], msg("Complete or remove the unfinished filter conditions first.", { id: "admin.view.filterIncomplete" }));
+      this.problems = new Problems(
+        [],
+        msg("Complete or remove the unfinished filter conditions first.", { id: "admin.view.filterIncomplete" }),
+      );
       return;
     }
     this.problems = Problems.none;
     try {
       // A date means the end of that day in the admin's time zone.
-      const expiry = d.expiry === "days" ? { expiresInDays: Number(d.days) } : { expiresAt: d.date ? new Date(`${d.date}T23:59:59`).toISOString() : "" };
-      const reply = await this.admin.mintEmbed({ view: d.view, mode: d.mode, ...(d.label ? { label: d.label } : {}), ...(d.filter ? { filter: d.filter } : {}), ...expiry });
+      const expiry =
+        d.expiry === "days"
+          ? { expiresInDays: Number(d.days) }
+          : { expiresAt: d.date ? new Date(`${d.date}T23:59:59`).toISOString() : "" };
+      const reply = await this.admin.mintEmbed({
+        view: d.view,
+        mode: d.mode,
+        ...(d.label ? { label: d.label } : {}),
+        ...(d.filter ? { filter: d.filter } : {}),
+        ...expiry,
+      });
       const view = this.views.find((v) => v.id === reply.embed.view) ?? { id: reply.embed.view, type: "grid" };
       this.minted = { token: reply.token, snippet: embedSnippet(this.base(), view, reply.token) };
       this.copied = false;
@@ -111,8 +136,13 @@ export class SgAdminEmbeds extends LitElement {
   override render() {
     const d = this.d;
     const p = this.problems;
-    const set = (patch: Partial<typeof d>) => { this.d = { ...this.d, ...patch }; };
-    const viewLabel = (id: string) => { const v = this.views.find((x) => x.id === id); return v ? `${labelOf(this.tables.find((t) => t.id === v.tableId) ?? { name: v.table })} / ${labelOf(v)}` : id; };
+    const set = (patch: Partial<typeof d>) => {
+      this.d = { ...this.d, ...patch };
+    };
+    const viewLabel = (id: string) => {
+      const v = this.views.find((x) => x.id === id);
+      return v ? `${labelOf(this.tables.find((t) => t.id === v.tableId) ?? { name: v.table })} / ${labelOf(v)}` : id;
+    };
     return html`<div class="stack">
       <form class="stack panel" data-role="mint-embed" aria-label=${msg("New embed token", { id: "admin.embed.new" })} @submit=${this.mint}>
         <h3>${msg("New embed token", { id: "admin.embed.new" })}</h3>
@@ -136,25 +166,31 @@ export class SgAdminEmbeds extends LitElement {
               <option value="days" ?selected=${d.expiry === "days"}>${msg("after a number of days", { id: "admin.embed.afterDays" })}</option>
               <option value="date" ?selected=${d.expiry === "date"}>${msg("at the end of a date", { id: "admin.embed.onDate" })}</option>
             </select></label>
-          ${d.expiry === "days"
-            ? html`<label class="field"><span>${msg("Days (1 to 365)", { id: "admin.embed.days" })}</span>
+          ${
+            d.expiry === "days"
+              ? html`<label class="field"><span>${msg("Days (1 to 365)", { id: "admin.embed.days" })}</span>
                 <input name="days" type="number" min="1" max="365" step="1" .value=${d.days} aria-invalid=${invalid(p, "expiresInDays")}
                   @input=${(e: Event) => set({ days: (e.target as HTMLInputElement).value })}>${fieldError(p, "expiresInDays")}</label>`
-            : html`<label class="field"><span>${msg("Date", { id: "admin.embed.date" })}</span>
+              : html`<label class="field"><span>${msg("Date", { id: "admin.embed.date" })}</span>
                 <input name="date" type="date" .value=${d.date} aria-invalid=${invalid(p, "expiresAt")} @input=${(e: Event) => set({ date: (e.target as HTMLInputElement).value })}>
-                ${fieldError(p, "expiresAt")}</label>`}
+                ${fieldError(p, "expiresAt")}</label>`
+          }
         </div>
         <fieldset><legend>${msg("Only these records (optional)", { id: "admin.embed.filter" })}</legend>
           <sg-filter-builder data-role="embed-filter" .fields=${this.table?.fields ?? []} .value=${d.filter} error-prefix="filter" .errors=${p.under("filter")}
             @sg-filter-change=${(e: HTMLElementEventMap["sg-filter-change"]) => set({ filter: e.detail.value, filterValid: e.detail.valid })}></sg-filter-builder>
         </fieldset>
         <button class="primary" type="submit" data-role="mint" ?disabled=${!d.view}>${msg("Create embed token", { id: "admin.embed.create" })}</button>
-        ${this.minted ? html`<div class="stack" role="status">
+        ${
+          this.minted
+            ? html`<div class="stack" role="status">
           <span>${msg("Paste this into the intranet page. The token is shown only now.", { id: "admin.embed.snippetHint" })}</span>
           <textarea readonly rows="3" data-role="embed-snippet" aria-label=${msg("HTML snippet", { id: "admin.embed.snippet" })} .value=${this.minted.snippet}></textarea>
           <div class="row"><button type="button" data-role="copy-snippet" @click=${this.copy}>${msg("Copy", { id: "admin.embed.copy" })}</button>
             ${this.copied ? html`<span role="status">${msg("Copied", { id: "admin.embed.copied" })}</span>` : nothing}</div>
-        </div>` : nothing}
+        </div>`
+            : nothing
+        }
       </form>
       <table class="grid" data-role="embed-list">
         <thead><tr><th>${msg("Label", { id: "admin.label" })}</th><th>${msg("View", { id: "admin.view" })}</th><th>${msg("Access", { id: "admin.embed.mode" })}</th>
@@ -177,5 +213,7 @@ export class SgAdminEmbeds extends LitElement {
 if (!customElements.get("sg-admin-embeds")) customElements.define("sg-admin-embeds", SgAdminEmbeds);
 
 declare global {
-  interface HTMLElementTagNameMap { "sg-admin-embeds": SgAdminEmbeds }
+  interface HTMLElementTagNameMap {
+    "sg-admin-embeds": SgAdminEmbeds;
+  }
 }

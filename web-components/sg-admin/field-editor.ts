@@ -16,60 +16,149 @@ import { adminStyles } from "./styles";
 import { emit } from "../events";
 
 export const FIELD_TYPES = [
-  "text", "long_text", "number", "currency", "percent", "date", "datetime", "checkbox", "single_select", "multi_select",
-  "email", "phone", "url", "rating", "user", "link", "autonumber",
+  "text",
+  "long_text",
+  "number",
+  "currency",
+  "percent",
+  "date",
+  "datetime",
+  "checkbox",
+  "single_select",
+  "multi_select",
+  "email",
+  "phone",
+  "url",
+  "rating",
+  "user",
+  "link",
+  "autonumber",
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export function typeLabel(t: string): string {
   switch (t) {
-    case "text": return msg("Text", { id: "admin.type.text" });
-    case "long_text": return msg("Long text", { id: "admin.type.long_text" });
-    case "number": return msg("Number", { id: "admin.type.number" });
-    case "currency": return msg("Currency", { id: "admin.type.currency" });
-    case "percent": return msg("Percent", { id: "admin.type.percent" });
-    case "date": return msg("Date", { id: "admin.type.date" });
-    case "datetime": return msg("Date and time", { id: "admin.type.datetime" });
-    case "checkbox": return msg("Checkbox", { id: "admin.type.checkbox" });
-    case "single_select": return msg("Single select", { id: "admin.type.single_select" });
-    case "multi_select": return msg("Multiple select", { id: "admin.type.multi_select" });
-    case "email": return msg("Email", { id: "admin.type.email" });
-    case "phone": return msg("Phone", { id: "admin.type.phone" });
-    case "url": return msg("URL", { id: "admin.type.url" });
-    case "rating": return msg("Rating", { id: "admin.type.rating" });
-    case "user": return msg("User", { id: "admin.type.user" });
-    case "link": return msg("Link to another table", { id: "admin.type.link" });
-    case "autonumber": return msg("Autonumber", { id: "admin.type.autonumber" });
-    default: return t;
+    case "text":
+      return msg("Text", { id: "admin.type.text" });
+    case "long_text":
+      return msg("Long text", { id: "admin.type.long_text" });
+    case "number":
+      return msg("Number", { id: "admin.type.number" });
+    case "currency":
+      return msg("Currency", { id: "admin.type.currency" });
+    case "percent":
+      return msg("Percent", { id: "admin.type.percent" });
+    case "date":
+      return msg("Date", { id: "admin.type.date" });
+    case "datetime":
+      return msg("Date and time", { id: "admin.type.datetime" });
+    case "checkbox":
+      return msg("Checkbox", { id: "admin.type.checkbox" });
+    case "single_select":
+      return msg("Single select", { id: "admin.type.single_select" });
+    case "multi_select":
+      return msg("Multiple select", { id: "admin.type.multi_select" });
+    case "email":
+      return msg("Email", { id: "admin.type.email" });
+    case "phone":
+      return msg("Phone", { id: "admin.type.phone" });
+    case "url":
+      return msg("URL", { id: "admin.type.url" });
+    case "rating":
+      return msg("Rating", { id: "admin.type.rating" });
+    case "user":
+      return msg("User", { id: "admin.type.user" });
+    case "link":
+      return msg("Link to another table", { id: "admin.type.link" });
+    case "autonumber":
+      return msg("Autonumber", { id: "admin.type.autonumber" });
+    default:
+      return t;
   }
 }
 
-const PALETTE = ["#4c6ef5", "#12b886", "#fab005", "#fa5252", "#7950f2", "#15aabf", "#fd7e14", "#82c91e", "#e64980", "#868e96"];
+const PALETTE = [
+  "#4c6ef5",
+  "#12b886",
+  "#fab005",
+  "#fa5252",
+  "#7950f2",
+  "#15aabf",
+  "#fd7e14",
+  "#82c91e",
+  "#e64980",
+  "#868e96",
+];
 const CURRENCIES = ["CNY", "USD", "EUR", "HKD", "JPY", "GBP", "TWD", "SGD", "KRW", "AUD", "CAD", "CHF"];
 
-interface ChoiceDraft { id?: string; name: string; color: string; zh: string; en: string }
+interface ChoiceDraft {
+  id?: string;
+  name: string;
+  color: string;
+  zh: string;
+  en: string;
+}
 
 interface Draft {
-  name: string; label: string; zh: string; description: string; type: FieldType; required: boolean; indexed: boolean;
-  maxLength: string; precision: string; min: string; max: string; currency: string; prefix: string;
-  choices: ChoiceDraft[]; table: string; multiple: boolean; inverseName: string;
+  name: string;
+  label: string;
+  zh: string;
+  description: string;
+  type: FieldType;
+  required: boolean;
+  indexed: boolean;
+  maxLength: string;
+  precision: string;
+  min: string;
+  max: string;
+  currency: string;
+  prefix: string;
+  choices: ChoiceDraft[];
+  table: string;
+  multiple: boolean;
+  inverseName: string;
 }
 
 function draftOf(f: FieldInfo | null): Draft {
-  const o = (f?.options ?? {}) as FieldOptions & { choices?: { id?: string; name: string; color?: string; labels?: Record<string, string> }[] };
+  const o = (f?.options ?? {}) as FieldOptions & {
+    choices?: { id?: string; name: string; color?: string; labels?: Record<string, string> }[];
+  };
   const s = (v: unknown) => (v === undefined || v === null ? "" : String(v));
   return {
-    name: f?.name ?? "", label: f?.label ?? "", zh: f?.labels?.["zh-CN"] ?? "", description: f?.description ?? "",
-    type: (f?.type as FieldType) ?? "text", required: f?.required ?? false, indexed: f?.indexed ?? false,
-    maxLength: s(o.maxLength), precision: s(o.precision), min: s(o.min), max: s(o.max), currency: o.currency ?? "CNY", prefix: o.prefix ?? "",
-    choices: (o.choices ?? []).map((c, i) => ({ id: c.id, name: c.name, color: c.color ?? PALETTE[i % PALETTE.length]!, zh: c.labels?.["zh-CN"] ?? "", en: c.labels?.en ?? "" })),
-    table: o.table ?? "", multiple: o.multiple ?? true, inverseName: o.inverseName ?? "",
+    name: f?.name ?? "",
+    label: f?.label ?? "",
+    zh: f?.labels?.["zh-CN"] ?? "",
+    description: f?.description ?? "",
+    type: (f?.type as FieldType) ?? "text",
+    required: f?.required ?? false,
+    indexed: f?.indexed ?? false,
+    maxLength: s(o.maxLength),
+    precision: s(o.precision),
+    min: s(o.min),
+    max: s(o.max),
+    currency: o.currency ?? "CNY",
+    prefix: o.prefix ?? "",
+    choices: (o.choices ?? []).map((c, i) => ({
+      id: c.id,
+      name: c.name,
+      color: c.color ?? PALETTE[i % PALETTE.length]!,
+      zh: c.labels?.["zh-CN"] ?? "",
+      en: c.labels?.en ?? "",
+    })),
+    table: o.table ?? "",
+    multiple: o.multiple ?? true,
+    inverseName: o.inverseName ?? "",
   };
 }
 
 /** Letters, digits and underscores from a label: "Deal stage" -> "deal_stage". */
 export function apiNameFrom(label: string): string {
-  const n = label.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 63);
+  const n = label
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 63);
   return /^[a-z]/.test(n) ? n : n ? `f_${n}`.slice(0, 63) : "";
 }
 
@@ -128,7 +217,12 @@ export class SgAdminFieldEditor extends LitElement {
           const labels: Record<string, string> = {};
           if (c.en.trim()) labels.en = c.en.trim();
           if (c.zh.trim()) labels["zh-CN"] = c.zh.trim();
-          return { ...(c.id ? { id: c.id } : {}), name: c.name, color: c.color, ...(Object.keys(labels).length ? { labels } : {}) };
+          return {
+            ...(c.id ? { id: c.id } : {}),
+            name: c.name,
+            color: c.color,
+            ...(Object.keys(labels).length ? { labels } : {}),
+          };
         });
         break;
       case "link":
@@ -151,11 +245,13 @@ export class SgAdminFieldEditor extends LitElement {
     if (d.zh.trim()) labels["zh-CN"] = d.zh.trim();
     const options = this.options();
     return {
-      name: d.name.trim(), type: d.type,
+      name: d.name.trim(),
+      type: d.type,
       ...(d.label.trim() ? { label: d.label.trim() } : {}),
       ...(Object.keys(labels).length ? { labels } : {}),
       ...(d.description ? { description: d.description } : {}),
-      required: d.required, indexed: d.indexed,
+      required: d.required,
+      indexed: d.indexed,
       ...(options ? { options } : {}),
     };
   }
@@ -171,13 +267,19 @@ export class SgAdminFieldEditor extends LitElement {
         const res = await this.admin.updateField(this.table, this.field.id, this.body());
         field = res.field;
         if (res.conversion?.unconvertedCount) {
-          note = msg(str`${res.conversion.unconvertedCount} values could not be converted and were cleared (kept in the audit log).`, { id: "admin.field.unconverted" });
+          note = msg(
+            str`${res.conversion.unconvertedCount} values could not be converted and were cleared (kept in the audit log).`,
+            { id: "admin.field.unconverted" },
+          );
         }
       } else {
         field = await this.admin.addField(this.table, this.body());
       }
       emit(this, "sg-admin-saved", { field });
-      emit(this, "sg-notify", { kind: note ? "error" : "info", message: note || msg("Field saved", { id: "admin.field.saved" }) });
+      emit(this, "sg-notify", {
+        kind: note ? "error" : "info",
+        message: note || msg("Field saved", { id: "admin.field.saved" }),
+      });
     } catch (err) {
       this.problems = Problems.from(err);
     } finally {
@@ -196,14 +298,21 @@ export class SgAdminFieldEditor extends LitElement {
       <div class="row">
         <label class="field"><span>${msg("Label", { id: "admin.label" })}</span>
           <input name="label" .value=${d.label} aria-invalid=${invalid(p, "label")} maxlength="200"
-            @input=${(e: Event) => { const v = (e.target as HTMLInputElement).value; this.set("label", v); if (!this.nameTouched) this.set("name", apiNameFrom(v)); }}>
+            @input=${(e: Event) => {
+              const v = (e.target as HTMLInputElement).value;
+              this.set("label", v);
+              if (!this.nameTouched) this.set("name", apiNameFrom(v));
+            }}>
           ${fieldError(p, "label")}</label>
         <label class="field"><span>${msg("Label (Chinese)", { id: "admin.labelZh" })}</span>
           <input name="label-zh" .value=${d.zh} maxlength="200" @input=${(e: Event) => this.set("zh", (e.target as HTMLInputElement).value)}>
           ${fieldError(p, "labels")}</label>
         <label class="field"><span>${msg("API name", { id: "admin.apiName" })}</span>
           <input name="name" required pattern="[a-z][a-z0-9_]{0,62}" .value=${d.name} aria-invalid=${invalid(p, "name")}
-            @input=${(e: Event) => { this.nameTouched = true; this.set("name", (e.target as HTMLInputElement).value); }}>
+            @input=${(e: Event) => {
+              this.nameTouched = true;
+              this.set("name", (e.target as HTMLInputElement).value);
+            }}>
           ${fieldError(p, "name")}</label>
         <label class="field"><span>${msg("Type", { id: "admin.field.type" })}</span>
           <select name="type" aria-invalid=${invalid(p, "type")} ?disabled=${existing && (d.type === "link" || this.field?.type === "link")}
@@ -230,7 +339,11 @@ export class SgAdminFieldEditor extends LitElement {
     </form>`;
   }
 
-  private num(key: "maxLength" | "precision" | "min" | "max", label: string, attrs: { min?: number; max?: number; step?: string } = {}) {
+  private num(
+    key: "maxLength" | "precision" | "min" | "max",
+    label: string,
+    attrs: { min?: number; max?: number; step?: string } = {},
+  ) {
     const p = this.problems;
     return html`<label class="field"><span>${label}</span>
       <input type="number" name=${key} .value=${this.d[key]} min=${attrs.min ?? ""} max=${attrs.max ?? ""} step=${attrs.step ?? "1"}
@@ -277,9 +390,13 @@ export class SgAdminFieldEditor extends LitElement {
               <option value="one" ?selected=${!d.multiple}>${msg("one record", { id: "admin.opt.one" })}</option>
               <option value="many" ?selected=${d.multiple}>${msg("many records", { id: "admin.opt.many" })}</option>
             </select></label>
-          ${this.field ? nothing : html`<label class="field"><span>${msg("API name of the field on the other table (optional)", { id: "admin.opt.inverseName" })}</span>
+          ${
+            this.field
+              ? nothing
+              : html`<label class="field"><span>${msg("API name of the field on the other table (optional)", { id: "admin.opt.inverseName" })}</span>
             <input name="inverse-name" pattern="[a-z][a-z0-9_]{0,62}" .value=${d.inverseName} aria-invalid=${invalid(p, "options/inverseName")}
-              @input=${(e: Event) => this.set("inverseName", (e.target as HTMLInputElement).value)}>${fieldError(p, "options/inverseName")}</label>`}
+              @input=${(e: Event) => this.set("inverseName", (e.target as HTMLInputElement).value)}>${fieldError(p, "options/inverseName")}</label>`
+          }
         </div>`;
       case "single_select":
       case "multi_select":
@@ -290,7 +407,10 @@ export class SgAdminFieldEditor extends LitElement {
   }
 
   private setChoice(i: number, patch: Partial<ChoiceDraft>): void {
-    this.set("choices", this.d.choices.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+    this.set(
+      "choices",
+      this.d.choices.map((c, j) => (j === i ? { ...c, ...patch } : c)),
+    );
   }
 
   private moveChoice(i: number, by: number): void {
@@ -307,7 +427,8 @@ export class SgAdminFieldEditor extends LitElement {
     return html`<fieldset class="stack" data-role="choices"><legend>${msg("Choices", { id: "admin.opt.choices" })}</legend>
       ${list.length === 0 ? html`<span class="muted">${msg("No choices yet.", { id: "admin.opt.noChoices" })}</span>` : nothing}
       <ol class="plain">
-        ${list.map((c, i) => html`<li class="item" data-role="choice">
+        ${list.map(
+          (c, i) => html`<li class="item" data-role="choice">
           <input type="color" aria-label=${msg("Colour", { id: "admin.opt.colour" })} name="choice-color" .value=${c.color}
             @input=${(e: Event) => this.setChoice(i, { color: (e.target as HTMLInputElement).value })}>
           <input aria-label=${msg("Choice value", { id: "admin.opt.choiceName" })} name="choice-name" maxlength="100" required .value=${c.name}
@@ -319,9 +440,14 @@ export class SgAdminFieldEditor extends LitElement {
           <button type="button" aria-label=${msg("Move up", { id: "admin.moveUp" })} ?disabled=${i === 0} @click=${() => this.moveChoice(i, -1)}>↑</button>
           <button type="button" aria-label=${msg("Move down", { id: "admin.moveDown" })} ?disabled=${i === list.length - 1} @click=${() => this.moveChoice(i, 1)}>↓</button>
           <button type="button" class="danger" aria-label=${msg("Remove choice", { id: "admin.opt.removeChoice" })}
-            @click=${() => this.set("choices", list.filter((_, j) => j !== i))}>✕</button>
+            @click=${() =>
+              this.set(
+                "choices",
+                list.filter((_, j) => j !== i),
+              )}>✕</button>
           ${fieldError(p, `options/choices/${i}`)}
-        </li>`)}
+        </li>`,
+        )}
       </ol>
       <div class="row"><button type="button" data-role="add-choice"
         @click=${() => this.set("choices", [...list, { name: "", color: PALETTE[list.length % PALETTE.length]!, zh: "", en: "" }])}>+ ${msg("Add choice", { id: "admin.opt.addChoice" })}</button></div>
@@ -333,5 +459,7 @@ export class SgAdminFieldEditor extends LitElement {
 if (!customElements.get("sg-admin-field-editor")) customElements.define("sg-admin-field-editor", SgAdminFieldEditor);
 
 declare global {
-  interface HTMLElementTagNameMap { "sg-admin-field-editor": SgAdminFieldEditor }
+  interface HTMLElementTagNameMap {
+    "sg-admin-field-editor": SgAdminFieldEditor;
+  }
 }

@@ -13,8 +13,26 @@ import { emit } from "../events";
 
 type Tab = "users" | "teams" | "roles";
 
-interface UserDraft { email: string; name: string; password: string; roles: string[]; team: string; lead: boolean; locale: string; timeZone: string }
-const emptyUser = (): UserDraft => ({ email: "", name: "", password: "", roles: [], team: "", lead: false, locale: "zh-CN", timeZone: "Asia/Shanghai" });
+interface UserDraft {
+  email: string;
+  name: string;
+  password: string;
+  roles: string[];
+  team: string;
+  lead: boolean;
+  locale: string;
+  timeZone: string;
+}
+const emptyUser = (): UserDraft => ({
+  email: "",
+  name: "",
+  password: "",
+  roles: [],
+  team: "",
+  lead: false,
+  locale: "zh-CN",
+  timeZone: "Asia/Shanghai",
+});
 
 @localized()
 export class SgAdminPeople extends LitElement {
@@ -40,7 +58,11 @@ export class SgAdminPeople extends LitElement {
 
   private async load(): Promise<void> {
     try {
-      [this.users, this.teams, this.roles] = await Promise.all([this.admin.users(), this.admin.teams(), this.admin.roles()]);
+      [this.users, this.teams, this.roles] = await Promise.all([
+        this.admin.users(),
+        this.admin.teams(),
+        this.admin.roles(),
+      ]);
     } catch (err) {
       this.problems = Problems.from(err);
     }
@@ -61,11 +83,20 @@ export class SgAdminPeople extends LitElement {
   }
 
   override render() {
-    const tabs: [Tab, string][] = [["users", msg("Users", { id: "admin.users" })], ["teams", msg("Teams", { id: "admin.teams" })], ["roles", msg("Roles", { id: "admin.roles" })]];
+    const tabs: [Tab, string][] = [
+      ["users", msg("Users", { id: "admin.users" })],
+      ["teams", msg("Teams", { id: "admin.teams" })],
+      ["roles", msg("Roles", { id: "admin.roles" })],
+    ];
     return html`<div class="stack">
       <div class="row" role="group" aria-label=${msg("People", { id: "admin.people" })}>
-        ${tabs.map(([t, l]) => html`<button type="button" data-people-tab=${t} aria-pressed=${this.tab === t ? "true" : "false"}
-          class=${this.tab === t ? "primary" : ""} @click=${() => { this.tab = t; this.problems = Problems.none; }}>${l}</button>`)}
+        ${tabs.map(
+          ([t, l]) => html`<button type="button" data-people-tab=${t} aria-pressed=${this.tab === t ? "true" : "false"}
+          class=${this.tab === t ? "primary" : ""} @click=${() => {
+            this.tab = t;
+            this.problems = Problems.none;
+          }}>${l}</button>`,
+        )}
       </div>
       ${this.tab === "users" ? this.renderUsers() : this.tab === "teams" ? this.renderTeams() : this.renderRoles()}
     </div>`;
@@ -73,26 +104,43 @@ export class SgAdminPeople extends LitElement {
 
   private roleBoxes(selected: string[], onChange: (roles: string[]) => void, path: string) {
     return html`<span class="row" role="group" aria-label=${msg("Roles", { id: "admin.roles" })}>
-      ${this.roles.map((r) => html`<label><input type="checkbox" name="role" value=${r.name} .checked=${selected.includes(r.name)}
-        @change=${(e: Event) => onChange((e.target as HTMLInputElement).checked ? [...selected, r.name] : selected.filter((x) => x !== r.name))}>${labelOf(r)}</label>`)}
+      ${this.roles.map(
+        (r) => html`<label><input type="checkbox" name="role" value=${r.name} .checked=${selected.includes(r.name)}
+        @change=${(e: Event) => onChange((e.target as HTMLInputElement).checked ? [...selected, r.name] : selected.filter((x) => x !== r.name))}>${labelOf(r)}</label>`,
+      )}
       ${fieldError(this.problems, path)}</span>`;
   }
 
   private renderUsers() {
     const d = this.newUser;
     const p = this.problems;
-    const setD = (patch: Partial<UserDraft>) => { this.newUser = { ...d, ...patch }; };
+    const setD = (patch: Partial<UserDraft>) => {
+      this.newUser = { ...d, ...patch };
+    };
     return html`
-      <form class="stack panel" data-role="new-user" aria-label=${msg("Invite a user", { id: "admin.user.new" })} @submit=${async (e: Event) => {
+      <form class="stack panel" data-role="new-user" aria-label=${msg("Invite a user", { id: "admin.user.new" })} @submit=${async (
+        e: Event,
+      ) => {
         e.preventDefault();
         let reply: { password?: string } = {};
-        const ok = await this.run(async () => {
-          reply = await this.admin.createUser({
-            email: d.email.trim(), name: d.name.trim(), roles: d.roles, locale: d.locale, timeZone: d.timeZone,
-            ...(d.password ? { password: d.password } : {}), ...(d.team ? { teams: [{ team: d.team, lead: d.lead }] } : {}),
-          });
-        }, msg("User created", { id: "admin.user.created" }));
-        if (ok) { this.generated = reply.password ? { email: d.email.trim(), password: reply.password } : null; this.newUser = emptyUser(); }
+        const ok = await this.run(
+          async () => {
+            reply = await this.admin.createUser({
+              email: d.email.trim(),
+              name: d.name.trim(),
+              roles: d.roles,
+              locale: d.locale,
+              timeZone: d.timeZone,
+              ...(d.password ? { password: d.password } : {}),
+              ...(d.team ? { teams: [{ team: d.team, lead: d.lead }] } : {}),
+            });
+          },
+          msg("User created", { id: "admin.user.created" }),
+        );
+        if (ok) {
+          this.generated = reply.password ? { email: d.email.trim(), password: reply.password } : null;
+          this.newUser = emptyUser();
+        }
       }}>
         <h3>${msg("Invite a user", { id: "admin.user.new" })}</h3>
         ${banner(p, ["email", "name", "password", "roles", "teams", "locale", "timeZone", "disabled"])}
@@ -128,29 +176,61 @@ export class SgAdminPeople extends LitElement {
     const editing = this.editingUser === u.id;
     return html`<tr data-user=${u.email}>
       <td>${u.name}</td><td>${u.email}</td>
-      <td>${editing
-        ? this.roleBoxes(u.roles, (roles) => this.run(() => this.admin.updateUser(u.id, { roles }), msg("Roles saved", { id: "admin.user.rolesSaved" })), "roles")
-        : u.roles.map((r) => html`<span class="tag">${labelOf(this.roles.find((x) => x.name === r) ?? { name: r })}</span> `)}</td>
-      <td>${editing
-        ? html`<select aria-label=${msg("Team", { id: "admin.user.team" })} @change=${(e: Event) => {
-            const team = (e.target as HTMLSelectElement).value;
-            void this.run(() => this.admin.updateUser(u.id, { teams: team ? [{ team, lead: u.teams.find((t) => t.team === team)?.lead ?? false }] : [] }));
-          }}><option value="" ?selected=${u.teams.length === 0}>—</option>${this.teams.map((t) => html`<option value=${t.id} ?selected=${u.teams.some((m) => m.team === t.id)}>${t.label}</option>`)}</select>`
-        : u.teams.map((t) => html`<span class="tag">${t.name}${t.lead ? " ★" : ""}</span> `)}</td>
+      <td>${
+        editing
+          ? this.roleBoxes(
+              u.roles,
+              (roles) =>
+                this.run(
+                  () => this.admin.updateUser(u.id, { roles }),
+                  msg("Roles saved", { id: "admin.user.rolesSaved" }),
+                ),
+              "roles",
+            )
+          : u.roles.map(
+              (r) => html`<span class="tag">${labelOf(this.roles.find((x) => x.name === r) ?? { name: r })}</span> `,
+            )
+      }</td>
+      <td>${
+        editing
+          ? html`<select aria-label=${msg("Team", { id: "admin.user.team" })} @change=${(e: Event) => {
+              const team = (e.target as HTMLSelectElement).value;
+              void this.run(() =>
+                this.admin.updateUser(u.id, {
+                  teams: team ? [{ team, lead: u.teams.find((t) => t.team === team)?.lead ?? false }] : [],
+                }),
+              );
+            }}><option value="" ?selected=${u.teams.length === 0}>—</option>${this.teams.map((t) => html`<option value=${t.id} ?selected=${u.teams.some((m) => m.team === t.id)}>${t.label}</option>`)}</select>`
+          : u.teams.map((t) => html`<span class="tag">${t.name}${t.lead ? " ★" : ""}</span> `)
+      }</td>
       <td>${u.disabled ? msg("disabled", { id: "admin.user.disabled" }) : msg("active", { id: "admin.user.active" })}</td>
       <td class="stack">
         <div class="row">
-          <button type="button" data-role="edit-user" @click=${() => { this.editingUser = editing ? null : u.id; }}>${editing ? msg("Done", { id: "admin.done" }) : msg("Edit", { id: "admin.edit" })}</button>
+          <button type="button" data-role="edit-user" @click=${() => {
+            this.editingUser = editing ? null : u.id;
+          }}>${editing ? msg("Done", { id: "admin.done" }) : msg("Edit", { id: "admin.edit" })}</button>
           <button type="button" data-role="toggle-disabled" class=${u.disabled ? "" : "danger"}
             @click=${() => this.run(() => this.admin.updateUser(u.id, { disabled: !u.disabled }))}>${u.disabled ? msg("Enable", { id: "admin.user.enable" }) : msg("Disable", { id: "admin.user.disable" })}</button>
         </div>
-        ${editing ? html`<div class="row">
+        ${
+          editing
+            ? html`<div class="row">
           <input type="password" autocomplete="new-password" aria-label=${msg("New password", { id: "admin.user.newPassword" })} .value=${this.passwordFor[u.id] ?? ""}
-            @input=${(e: Event) => { this.passwordFor = { ...this.passwordFor, [u.id]: (e.target as HTMLInputElement).value }; }}>
+            @input=${(e: Event) => {
+              this.passwordFor = { ...this.passwordFor, [u.id]: (e.target as HTMLInputElement).value };
+            }}>
           <button type="button" data-role="set-password" @click=${async () => {
-            if (await this.run(() => this.admin.setPassword(u.id, this.passwordFor[u.id] ?? ""), msg("Password set; the user's sessions were ended.", { id: "admin.user.passwordSet" }))) this.passwordFor = { ...this.passwordFor, [u.id]: "" };
+            if (
+              await this.run(
+                () => this.admin.setPassword(u.id, this.passwordFor[u.id] ?? ""),
+                msg("Password set; the user's sessions were ended.", { id: "admin.user.passwordSet" }),
+              )
+            )
+              this.passwordFor = { ...this.passwordFor, [u.id]: "" };
           }}>${msg("Set password", { id: "admin.user.setPassword" })}</button>
-          ${fieldError(this.problems, "password")}</div>` : nothing}
+          ${fieldError(this.problems, "password")}</div>`
+            : nothing
+        }
       </td></tr>`;
   }
 
@@ -161,11 +241,23 @@ export class SgAdminPeople extends LitElement {
       ${banner(p, ["name", "label"])}
       <form class="row panel" data-role="new-team" @submit=${async (e: Event) => {
         e.preventDefault();
-        if (await this.run(() => this.admin.createTeam({ name: d.name.trim(), ...(d.label.trim() ? { label: d.label.trim() } : {}) }), msg("Team created", { id: "admin.team.created" }))) this.newTeam = { name: "", label: "" };
+        if (
+          await this.run(
+            () => this.admin.createTeam({ name: d.name.trim(), ...(d.label.trim() ? { label: d.label.trim() } : {}) }),
+            msg("Team created", { id: "admin.team.created" }),
+          )
+        )
+          this.newTeam = { name: "", label: "" };
       }}>
-        <label class="field"><span>${msg("Team label", { id: "admin.team.label" })}</span><input name="label" maxlength="200" .value=${d.label} @input=${(e: Event) => { this.newTeam = { ...d, label: (e.target as HTMLInputElement).value }; }}>${fieldError(p, "label")}</label>
+        <label class="field"><span>${msg("Team label", { id: "admin.team.label" })}</span><input name="label" maxlength="200" .value=${d.label} @input=${(
+          e: Event,
+        ) => {
+          this.newTeam = { ...d, label: (e.target as HTMLInputElement).value };
+        }}>${fieldError(p, "label")}</label>
         <label class="field"><span>${msg("API name", { id: "admin.apiName" })}</span><input name="name" required pattern="[a-z][a-z0-9_]{0,62}" .value=${d.name} aria-invalid=${invalid(p, "name")}
-          @input=${(e: Event) => { this.newTeam = { ...d, name: (e.target as HTMLInputElement).value }; }}>${fieldError(p, "name")}</label>
+          @input=${(e: Event) => {
+            this.newTeam = { ...d, name: (e.target as HTMLInputElement).value };
+          }}>${fieldError(p, "name")}</label>
         <button class="primary" type="submit" data-role="create-team">${msg("Create team", { id: "admin.team.create" })}</button>
       </form>
       ${this.teams.map((t) => this.renderTeam(t))}`;
@@ -173,17 +265,27 @@ export class SgAdminPeople extends LitElement {
 
   private renderTeam(t: Team) {
     const members = t.members.map((m) => ({ user: m.user, lead: m.lead }));
-    const save = (next: { user: string; lead: boolean }[]) => this.run(() => this.admin.setMembers(t.id, next), msg("Members saved", { id: "admin.team.membersSaved" }));
+    const save = (next: { user: string; lead: boolean }[]) =>
+      this.run(() => this.admin.setMembers(t.id, next), msg("Members saved", { id: "admin.team.membersSaved" }));
     const outside = this.users.filter((u) => !t.members.some((m) => m.user === u.id));
     return html`<section class="panel stack" data-team=${t.name}>
       <div class="row"><h3>${t.label} <code class="muted">${t.name}</code></h3>
         <button type="button" class="danger" data-role="delete-team" @click=${() => this.run(() => this.admin.deleteTeam(t.id))}>${msg("Delete team", { id: "admin.team.delete" })}</button></div>
-      <ul class="plain">${t.members.map((m) => html`<li class="item" data-member=${m.email}>${m.name} <span class="muted">${m.email}</span>
+      <ul class="plain">${t.members.map(
+        (m) => html`<li class="item" data-member=${m.email}>${m.name} <span class="muted">${m.email}</span>
         <label><input type="checkbox" .checked=${m.lead} @change=${(e: Event) => save(members.map((x) => (x.user === m.user ? { ...x, lead: (e.target as HTMLInputElement).checked } : x)))}>${msg("lead", { id: "admin.team.lead" })}</label>
-        <button type="button" aria-label=${msg(str`Remove ${m.name} from the team`, { id: "admin.team.removeMember" })} @click=${() => save(members.filter((x) => x.user !== m.user))}>✕</button></li>`)}</ul>
-      ${outside.length ? html`<div class="row"><select aria-label=${msg("Add a member", { id: "admin.team.addMember" })} data-role="add-member"
-          @change=${(e: Event) => { const user = (e.target as HTMLSelectElement).value; if (user) void save([...members, { user, lead: false }]); }}>
-          <option value="">+ ${msg("Add a member", { id: "admin.team.addMember" })}</option>${outside.map((u) => html`<option value=${u.id}>${u.name} (${u.email})</option>`)}</select></div>` : nothing}
+        <button type="button" aria-label=${msg(str`Remove ${m.name} from the team`, { id: "admin.team.removeMember" })} @click=${() => save(members.filter((x) => x.user !== m.user))}>✕</button></li>`,
+      )}</ul>
+      ${
+        outside.length
+          ? html`<div class="row"><select aria-label=${msg("Add a member", { id: "admin.team.addMember" })} data-role="add-member"
+          @change=${(e: Event) => {
+            const user = (e.target as HTMLSelectElement).value;
+            if (user) void save([...members, { user, lead: false }]);
+          }}>
+          <option value="">+ ${msg("Add a member", { id: "admin.team.addMember" })}</option>${outside.map((u) => html`<option value=${u.id}>${u.name} (${u.email})</option>`)}</select></div>`
+          : nothing
+      }
     </section>`;
   }
 
@@ -194,25 +296,47 @@ export class SgAdminPeople extends LitElement {
       ${banner(p, ["name", "label", "description"])}
       <form class="row panel" data-role="new-role" @submit=${async (e: Event) => {
         e.preventDefault();
-        if (await this.run(() => this.admin.createRole({ name: d.name.trim(), ...(d.label.trim() ? { label: d.label.trim() } : {}), ...(d.description ? { description: d.description } : {}) }), msg("Role created", { id: "admin.role.created" }))) {
+        if (
+          await this.run(
+            () =>
+              this.admin.createRole({
+                name: d.name.trim(),
+                ...(d.label.trim() ? { label: d.label.trim() } : {}),
+                ...(d.description ? { description: d.description } : {}),
+              }),
+            msg("Role created", { id: "admin.role.created" }),
+          )
+        ) {
           this.newRole = { name: "", label: "", description: "" };
         }
       }}>
-        <label class="field"><span>${msg("Label", { id: "admin.label" })}</span><input name="label" maxlength="200" .value=${d.label} @input=${(e: Event) => { this.newRole = { ...d, label: (e.target as HTMLInputElement).value }; }}>${fieldError(p, "label")}</label>
+        <label class="field"><span>${msg("Label", { id: "admin.label" })}</span><input name="label" maxlength="200" .value=${d.label} @input=${(
+          e: Event,
+        ) => {
+          this.newRole = { ...d, label: (e.target as HTMLInputElement).value };
+        }}>${fieldError(p, "label")}</label>
         <label class="field"><span>${msg("API name", { id: "admin.apiName" })}</span><input name="name" required pattern="[a-z][a-z0-9_]{0,62}" .value=${d.name} aria-invalid=${invalid(p, "name")}
-          @input=${(e: Event) => { this.newRole = { ...d, name: (e.target as HTMLInputElement).value }; }}>${fieldError(p, "name")}</label>
-        <label class="field"><span>${msg("Description", { id: "admin.description" })}</span><input name="description" maxlength="2000" .value=${d.description} @input=${(e: Event) => { this.newRole = { ...d, description: (e.target as HTMLInputElement).value }; }}></label>
+          @input=${(e: Event) => {
+            this.newRole = { ...d, name: (e.target as HTMLInputElement).value };
+          }}>${fieldError(p, "name")}</label>
+        <label class="field"><span>${msg("Description", { id: "admin.description" })}</span><input name="description" maxlength="2000" .value=${d.description} @input=${(
+          e: Event,
+        ) => {
+          this.newRole = { ...d, description: (e.target as HTMLInputElement).value };
+        }}></label>
         <button class="primary" type="submit" data-role="create-role">${msg("Create role", { id: "admin.role.create" })}</button>
       </form>
       <table class="grid" data-role="role-list">
         <thead><tr><th>${msg("Role", { id: "admin.role" })}</th><th>${msg("Users", { id: "admin.users" })}</th><th></th></tr></thead>
-        <tbody>${this.roles.map((r) => html`<tr data-role-name=${r.name}>
+        <tbody>${this.roles.map(
+          (r) => html`<tr data-role-name=${r.name}>
           <td><input aria-label=${msg(str`Label of ${r.name}`, { id: "admin.role.labelOf" })} .value=${r.label}
             @change=${(e: Event) => this.run(() => this.admin.updateRole(r.name, { label: (e.target as HTMLInputElement).value }))}> <code class="muted">${r.name}</code>
             ${r.builtin ? html`<span class="tag">${msg("built-in", { id: "admin.role.builtin" })}</span>` : nothing}</td>
           <td>${r.users}</td>
           <td>${r.builtin ? nothing : html`<button type="button" class="danger" data-role="delete-role" @click=${() => this.run(() => this.admin.deleteRole(r.name))}>${msg("Delete", { id: "admin.delete" })}</button>`}</td>
-        </tr>`)}</tbody>
+        </tr>`,
+        )}</tbody>
       </table>`;
   }
 }
@@ -220,5 +344,7 @@ export class SgAdminPeople extends LitElement {
 if (!customElements.get("sg-admin-people")) customElements.define("sg-admin-people", SgAdminPeople);
 
 declare global {
-  interface HTMLElementTagNameMap { "sg-admin-people": SgAdminPeople }
+  interface HTMLElementTagNameMap {
+    "sg-admin-people": SgAdminPeople;
+  }
 }

@@ -10,7 +10,10 @@ import { fieldErrorText } from "../i18n/field-errors";
 
 export class Problems {
   static readonly none = new Problems([], null);
-  constructor(readonly list: FieldProblem[], readonly summary: string | null) {}
+  constructor(
+    readonly list: FieldProblem[],
+    readonly summary: string | null,
+  ) {}
 
   static from(err: unknown): Problems {
     if (err instanceof ApiError) {
@@ -28,7 +31,9 @@ export class Problems {
 
   /** Messages for exactly `path` or anything beneath it. */
   at(path: string, exact = false): string[] {
-    return this.list.filter((e) => e.field === path || (!exact && e.field.startsWith(`${path}/`))).map((e) => fieldErrorText(e));
+    return this.list
+      .filter((e) => e.field === path || (!exact && e.field.startsWith(`${path}/`)))
+      .map((e) => fieldErrorText(e));
   }
 
   /** Problems beneath `prefix`, for a nested editor (e.g. the filter builder). */

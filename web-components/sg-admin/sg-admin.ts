@@ -21,11 +21,16 @@ export type Section = (typeof SECTIONS)[number];
 
 function sectionLabel(s: Section): string {
   switch (s) {
-    case "tables": return msg("Tables & fields", { id: "admin.section.tables" });
-    case "views": return msg("Views", { id: "admin.section.views" });
-    case "permissions": return msg("Permissions", { id: "admin.section.permissions" });
-    case "people": return msg("Users, teams & roles", { id: "admin.section.people" });
-    case "embeds": return msg("Embed tokens", { id: "admin.section.embeds" });
+    case "tables":
+      return msg("Tables & fields", { id: "admin.section.tables" });
+    case "views":
+      return msg("Views", { id: "admin.section.views" });
+    case "permissions":
+      return msg("Permissions", { id: "admin.section.permissions" });
+    case "people":
+      return msg("Users, teams & roles", { id: "admin.section.people" });
+    case "embeds":
+      return msg("Embed tokens", { id: "admin.section.embeds" });
   }
 }
 
@@ -64,21 +69,31 @@ export class SgAdmin extends LitElement {
   /** Arrow keys, Home and End move along the tabs (WAI-ARIA tabs pattern, automatic activation). */
   private onKey(e: KeyboardEvent): void {
     const i = SECTIONS.indexOf(this.section);
-    const next = e.key === "ArrowRight" ? (i + 1) % SECTIONS.length
-      : e.key === "ArrowLeft" ? (i - 1 + SECTIONS.length) % SECTIONS.length
-      : e.key === "Home" ? 0 : e.key === "End" ? SECTIONS.length - 1 : -1;
+    const next =
+      e.key === "ArrowRight"
+        ? (i + 1) % SECTIONS.length
+        : e.key === "ArrowLeft"
+          ? (i - 1 + SECTIONS.length) % SECTIONS.length
+          : e.key === "Home"
+            ? 0
+            : e.key === "End"
+              ? SECTIONS.length - 1
+              : -1;
     if (next < 0) return;
     e.preventDefault();
     this.select(SECTIONS[next]!, true);
   }
 
   override render() {
-    if (!this.admin) return html`<p>${msg("Sign in as an admin to use the admin console.", { id: "admin.signIn" })}</p>`;
+    if (!this.admin)
+      return html`<p>${msg("Sign in as an admin to use the admin console.", { id: "admin.signIn" })}</p>`;
     return html`
       <div role="tablist" aria-label=${msg("Admin console", { id: "admin.title" })} @keydown=${this.onKey}>
-        ${SECTIONS.map((s) => html`<button role="tab" id=${`tab-${s}`} data-section=${s} aria-controls=${`panel-${s}`}
+        ${SECTIONS.map(
+          (s) => html`<button role="tab" id=${`tab-${s}`} data-section=${s} aria-controls=${`panel-${s}`}
             aria-selected=${s === this.section ? "true" : "false"} tabindex=${s === this.section ? "0" : "-1"}
-            @click=${() => this.select(s)}>${sectionLabel(s)}</button>`)}
+            @click=${() => this.select(s)}>${sectionLabel(s)}</button>`,
+        )}
       </div>
       <div role="tabpanel" id=${`panel-${this.section}`} aria-labelledby=${`tab-${this.section}`}>${this.renderSection()}</div>`;
   }
@@ -86,11 +101,16 @@ export class SgAdmin extends LitElement {
   private renderSection() {
     const a = this.admin!;
     switch (this.section) {
-      case "tables": return html`<sg-admin-tables .admin=${a}></sg-admin-tables>`;
-      case "views": return html`<sg-admin-views .admin=${a}></sg-admin-views>`;
-      case "permissions": return html`<sg-admin-permissions .admin=${a}></sg-admin-permissions>`;
-      case "people": return html`<sg-admin-people .admin=${a}></sg-admin-people>`;
-      case "embeds": return html`<sg-admin-embeds .admin=${a}></sg-admin-embeds>`;
+      case "tables":
+        return html`<sg-admin-tables .admin=${a}></sg-admin-tables>`;
+      case "views":
+        return html`<sg-admin-views .admin=${a}></sg-admin-views>`;
+      case "permissions":
+        return html`<sg-admin-permissions .admin=${a}></sg-admin-permissions>`;
+      case "people":
+        return html`<sg-admin-people .admin=${a}></sg-admin-people>`;
+      case "embeds":
+        return html`<sg-admin-embeds .admin=${a}></sg-admin-embeds>`;
     }
   }
 }
@@ -98,5 +118,7 @@ export class SgAdmin extends LitElement {
 if (!customElements.get("sg-admin")) customElements.define("sg-admin", SgAdmin);
 
 declare global {
-  interface HTMLElementTagNameMap { "sg-admin": SgAdmin }
+  interface HTMLElementTagNameMap {
+    "sg-admin": SgAdmin;
+  }
 }

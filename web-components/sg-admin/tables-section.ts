@@ -77,13 +77,17 @@ export class SgAdminTables extends LitElement {
     if (seq !== this.openSeq) return;
     this.selected = t;
     this.settings = {
-      label: t.label ?? "", zh: t.labels?.["zh-CN"] ?? "", name: t.name, description: (t.description as string) ?? "",
+      label: t.label ?? "",
+      zh: t.labels?.["zh-CN"] ?? "",
+      name: t.name,
+      description: (t.description as string) ?? "",
       primaryField: t.fields.find((f) => f.id === t.primaryFieldId)?.name ?? "",
     };
     this.settingsProblems = Problems.none;
     this.fieldProblems = Problems.none;
     this.confirmDelete = false;
-    if (this.editing && this.editing !== "new") this.editing = t.fields.find((f) => f.id === (this.editing as FieldInfo).id) ?? null;
+    if (this.editing && this.editing !== "new")
+      this.editing = t.fields.find((f) => f.id === (this.editing as FieldInfo).id) ?? null;
   }
 
   private async createTable(e: Event): Promise<void> {
@@ -93,7 +97,11 @@ export class SgAdminTables extends LitElement {
     if (d.label.trim()) labels.en = d.label.trim();
     if (d.zh.trim()) labels["zh-CN"] = d.zh.trim();
     try {
-      const t = await this.admin.createTable({ name: d.name.trim(), ...(d.label.trim() ? { label: d.label.trim() } : {}), ...(Object.keys(labels).length ? { labels } : {}) });
+      const t = await this.admin.createTable({
+        name: d.name.trim(),
+        ...(d.label.trim() ? { label: d.label.trim() } : {}),
+        ...(Object.keys(labels).length ? { labels } : {}),
+      });
       this.newTable = { label: "", zh: "", name: "" };
       this.newNameTouched = false;
       this.newProblems = Problems.none;
@@ -116,8 +124,12 @@ export class SgAdminTables extends LitElement {
     else delete labels["zh-CN"];
     try {
       const next = await this.admin.updateTable(t.id, {
-        name: s.name.trim(), ...(s.label.trim() ? { label: s.label.trim() } : {}), labels, description: s.description,
-        ...(s.primaryField ? { primaryField: s.primaryField } : {}), ...(typeof t.version === "number" ? { version: t.version } : {}),
+        name: s.name.trim(),
+        ...(s.label.trim() ? { label: s.label.trim() } : {}),
+        labels,
+        description: s.description,
+        ...(s.primaryField ? { primaryField: s.primaryField } : {}),
+        ...(typeof t.version === "number" ? { version: t.version } : {}),
       });
       await this.load(next.name);
       schemaChanged(this, next.name);
@@ -135,7 +147,13 @@ export class SgAdminTables extends LitElement {
       this.editing = null;
       await this.load("");
       schemaChanged(this, t.name);
-      notify(this, "info", msg(str`Table ${labelOf(t)} deleted; it can be restored from the deleted tables.`, { id: "admin.table.deleted" }));
+      notify(
+        this,
+        "info",
+        msg(str`Table ${labelOf(t)} deleted; it can be restored from the deleted tables.`, {
+          id: "admin.table.deleted",
+        }),
+      );
     } catch (err) {
       this.settingsProblems = Problems.from(err);
     }
@@ -170,9 +188,12 @@ export class SgAdminTables extends LitElement {
     const order = moved(t.fields, from, to);
     this.selected = { ...t, fields: order };
     await this.fieldAction(async () => {
-      for (const [i, f] of order.entries()) if (f.position !== i) await this.admin.updateField(t.id, f.id, { position: i });
+      for (const [i, f] of order.entries())
+        if (f.position !== i) await this.admin.updateField(t.id, f.id, { position: i });
     });
-    this.updateComplete.then(() => (this.renderRoot.querySelector(`[data-field-item="${order[to]!.name}"] .handle`) as HTMLElement | null)?.focus());
+    this.updateComplete.then(() =>
+      (this.renderRoot.querySelector(`[data-field-item="${order[to]!.name}"] .handle`) as HTMLElement | null)?.focus(),
+    );
   }
 
   override render() {
@@ -180,18 +201,27 @@ export class SgAdminTables extends LitElement {
       <nav class="stack" aria-label=${msg("Tables", { id: "admin.tables" })}>
         <h2>${msg("Tables", { id: "admin.tables" })}</h2>
         <ul class="plain" data-role="table-list">
-          ${this.tables.map((t) => html`<li><button class="item" style="width:100%" data-table=${t.name}
-              aria-current=${this.selected?.id === t.id ? "true" : "false"} @click=${() => { this.editing = null; void this.open(t.name); }}>
-            ${labelOf(t)} <code class="muted">${t.name}</code></button></li>`)}
+          ${this.tables.map(
+            (t) => html`<li><button class="item" style="width:100%" data-table=${t.name}
+              aria-current=${this.selected?.id === t.id ? "true" : "false"} @click=${() => {
+                this.editing = null;
+                void this.open(t.name);
+              }}>
+            ${labelOf(t)} <code class="muted">${t.name}</code></button></li>`,
+          )}
         </ul>
         ${this.renderNewTable()}
         <label><input type="checkbox" data-role="show-deleted" .checked=${this.deleted !== null}
-          @change=${async (e: Event) => { this.deleted = (e.target as HTMLInputElement).checked ? await this.admin.tables(true) : null; }}>
+          @change=${async (e: Event) => {
+            this.deleted = (e.target as HTMLInputElement).checked ? await this.admin.tables(true) : null;
+          }}>
           ${msg("Show deleted tables", { id: "admin.table.showDeleted" })}</label>
-        ${this.deleted
-          ? html`<ul class="plain" data-role="deleted-tables">${this.deleted.length === 0 ? html`<li class="muted">${msg("None", { id: "admin.none" })}</li>` : nothing}
+        ${
+          this.deleted
+            ? html`<ul class="plain" data-role="deleted-tables">${this.deleted.length === 0 ? html`<li class="muted">${msg("None", { id: "admin.none" })}</li>` : nothing}
               ${this.deleted.map((t) => html`<li class="item">${labelOf(t)} <button data-role="restore-table" data-table=${t.name} @click=${() => this.restoreTable(t)}>${msg("Restore", { id: "admin.restore" })}</button></li>`)}</ul>`
-          : nothing}
+            : nothing
+        }
       </nav>
       <section>${this.selected ? this.renderTable(this.selected) : html`<p class="muted">${msg("Choose or create a table.", { id: "admin.table.choose" })}</p>`}</section>
     </div>`;
@@ -205,14 +235,26 @@ export class SgAdminTables extends LitElement {
       ${banner(p, ["name", "label", "labels"])}
       <label class="field"><span>${msg("Label", { id: "admin.label" })}</span>
         <input name="label" maxlength="200" .value=${d.label} aria-invalid=${invalid(p, "label")}
-          @input=${(e: Event) => { const v = (e.target as HTMLInputElement).value; this.newTable = { ...this.newTable, label: v, name: this.newNameTouched ? this.newTable.name : apiNameFrom(v) }; }}>
+          @input=${(e: Event) => {
+            const v = (e.target as HTMLInputElement).value;
+            this.newTable = {
+              ...this.newTable,
+              label: v,
+              name: this.newNameTouched ? this.newTable.name : apiNameFrom(v),
+            };
+          }}>
         ${fieldError(p, "label")}</label>
       <label class="field"><span>${msg("Label (Chinese)", { id: "admin.labelZh" })}</span>
-        <input name="label-zh" maxlength="200" .value=${d.zh} @input=${(e: Event) => { this.newTable = { ...this.newTable, zh: (e.target as HTMLInputElement).value }; }}>
+        <input name="label-zh" maxlength="200" .value=${d.zh} @input=${(e: Event) => {
+          this.newTable = { ...this.newTable, zh: (e.target as HTMLInputElement).value };
+        }}>
         ${fieldError(p, "labels")}</label>
       <label class="field"><span>${msg("API name", { id: "admin.apiName" })}</span>
         <input name="name" required pattern="[a-z][a-z0-9_]{0,62}" .value=${d.name} aria-invalid=${invalid(p, "name")}
-          @input=${(e: Event) => { this.newNameTouched = true; this.newTable = { ...this.newTable, name: (e.target as HTMLInputElement).value }; }}>
+          @input=${(e: Event) => {
+            this.newNameTouched = true;
+            this.newTable = { ...this.newTable, name: (e.target as HTMLInputElement).value };
+          }}>
         ${fieldError(p, "name")}</label>
       <button class="primary" type="submit" data-role="create-table">${msg("Create table", { id: "admin.table.create" })}</button>
     </form>`;
@@ -227,37 +269,66 @@ export class SgAdminTables extends LitElement {
         ${banner(p, ["name", "label", "labels", "description", "primaryField"])}
         <div class="row">
           <label class="field"><span>${msg("Label", { id: "admin.label" })}</span>
-            <input name="label" maxlength="200" .value=${s.label} aria-invalid=${invalid(p, "label")} @input=${(e: Event) => { this.settings = { ...s, label: (e.target as HTMLInputElement).value }; }}>
+            <input name="label" maxlength="200" .value=${s.label} aria-invalid=${invalid(p, "label")} @input=${(
+              e: Event,
+            ) => {
+              this.settings = { ...s, label: (e.target as HTMLInputElement).value };
+            }}>
             ${fieldError(p, "label")}</label>
           <label class="field"><span>${msg("Label (Chinese)", { id: "admin.labelZh" })}</span>
-            <input name="label-zh" maxlength="200" .value=${s.zh} @input=${(e: Event) => { this.settings = { ...s, zh: (e.target as HTMLInputElement).value }; }}>
+            <input name="label-zh" maxlength="200" .value=${s.zh} @input=${(e: Event) => {
+              this.settings = { ...s, zh: (e.target as HTMLInputElement).value };
+            }}>
             ${fieldError(p, "labels")}</label>
           <label class="field"><span>${msg("API name", { id: "admin.apiName" })}</span>
-            <input name="name" required pattern="[a-z][a-z0-9_]{0,62}" .value=${s.name} aria-invalid=${invalid(p, "name")} @input=${(e: Event) => { this.settings = { ...s, name: (e.target as HTMLInputElement).value }; }}>
+            <input name="name" required pattern="[a-z][a-z0-9_]{0,62}" .value=${s.name} aria-invalid=${invalid(p, "name")} @input=${(
+              e: Event,
+            ) => {
+              this.settings = { ...s, name: (e.target as HTMLInputElement).value };
+            }}>
             ${fieldError(p, "name")}</label>
           <label class="field"><span>${msg("Primary field", { id: "admin.table.primary" })}</span>
-            <select name="primary-field" aria-invalid=${invalid(p, "primaryField")} @change=${(e: Event) => { this.settings = { ...s, primaryField: (e.target as HTMLSelectElement).value }; }}>
+            <select name="primary-field" aria-invalid=${invalid(p, "primaryField")} @change=${(e: Event) => {
+              this.settings = { ...s, primaryField: (e.target as HTMLSelectElement).value };
+            }}>
               <option value="" ?selected=${!s.primaryField}>—</option>
               ${t.fields.map((f) => html`<option value=${f.name} ?selected=${f.name === s.primaryField}>${labelOf(f)}</option>`)}
             </select>${fieldError(p, "primaryField")}</label>
         </div>
         <label class="field"><span>${msg("Description", { id: "admin.description" })}</span>
-          <textarea name="description" rows="2" maxlength="2000" .value=${s.description} @input=${(e: Event) => { this.settings = { ...s, description: (e.target as HTMLTextAreaElement).value }; }}></textarea></label>
+          <textarea name="description" rows="2" maxlength="2000" .value=${s.description} @input=${(e: Event) => {
+            this.settings = { ...s, description: (e.target as HTMLTextAreaElement).value };
+          }}></textarea></label>
         <div class="row">
           <button class="primary" type="submit" data-role="save-table">${msg("Save table", { id: "admin.table.save" })}</button>
-          ${this.confirmDelete
-            ? html`<span role="alert">${msg("Delete this table? Its records stay until it is purged, and it can be restored.", { id: "admin.table.confirmDelete" })}</span>
+          ${
+            this.confirmDelete
+              ? html`<span role="alert">${msg("Delete this table? Its records stay until it is purged, and it can be restored.", { id: "admin.table.confirmDelete" })}</span>
                 <button type="button" class="danger" data-role="confirm-delete-table" @click=${this.deleteTable}>${msg("Delete", { id: "admin.delete" })}</button>
-                <button type="button" @click=${() => { this.confirmDelete = false; }}>${msg("Cancel", { id: "admin.cancel" })}</button>`
-            : html`<button type="button" class="danger" data-role="delete-table" @click=${() => { this.confirmDelete = true; }}>${msg("Delete table", { id: "admin.table.delete" })}</button>`}
+                <button type="button" @click=${() => {
+                  this.confirmDelete = false;
+                }}>${msg("Cancel", { id: "admin.cancel" })}</button>`
+              : html`<button type="button" class="danger" data-role="delete-table" @click=${() => {
+                  this.confirmDelete = true;
+                }}>${msg("Delete table", { id: "admin.table.delete" })}</button>`
+          }
         </div>
       </form>
       ${this.renderFields(t)}
-      ${this.editing
-        ? html`<sg-admin-field-editor .admin=${this.admin} .table=${t.id} .tables=${this.tables} .field=${this.editing === "new" ? null : this.editing}
-            @sg-admin-saved=${async (e: HTMLElementEventMap["sg-admin-saved"]) => { this.editing = null; await this.load(t.name); schemaChanged(this, t.name); void e; }}
-            @sg-admin-cancel=${() => { this.editing = null; }}></sg-admin-field-editor>`
-        : nothing}
+      ${
+        this.editing
+          ? html`<sg-admin-field-editor .admin=${this.admin} .table=${t.id} .tables=${this.tables} .field=${this.editing === "new" ? null : this.editing}
+            @sg-admin-saved=${async (e: HTMLElementEventMap["sg-admin-saved"]) => {
+              this.editing = null;
+              await this.load(t.name);
+              schemaChanged(this, t.name);
+              void e;
+            }}
+            @sg-admin-cancel=${() => {
+              this.editing = null;
+            }}></sg-admin-field-editor>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -265,17 +336,39 @@ export class SgAdminTables extends LitElement {
     const fields = t.fields;
     return html`<div class="stack panel">
       <div class="row"><h3>${msg("Fields", { id: "admin.fields" })}</h3>
-        <button class="primary" data-role="add-field" @click=${() => { this.editing = "new"; }}>+ ${msg("Add field", { id: "admin.field.add" })}</button></div>
+        <button class="primary" data-role="add-field" @click=${() => {
+          this.editing = "new";
+        }}>+ ${msg("Add field", { id: "admin.field.add" })}</button></div>
       ${banner(this.fieldProblems)}
       <p class="muted">${msg("Drag a field to reorder it, or focus its handle and press Alt+↑ / Alt+↓.", { id: "admin.field.reorderHint" })}</p>
       <ol class="plain" data-role="field-list" aria-label=${msg("Fields", { id: "admin.fields" })}>
-        ${fields.map((f, i) => html`<li class="item ${this.dragFrom === i ? "dragging" : ""} ${this.dropAt === i && this.dragFrom !== i ? "drop-target" : ""}"
+        ${fields.map(
+          (
+            f,
+            i,
+          ) => html`<li class="item ${this.dragFrom === i ? "dragging" : ""} ${this.dropAt === i && this.dragFrom !== i ? "drop-target" : ""}"
             data-field-item=${f.name} draggable="true"
             aria-selected=${this.editing !== "new" && this.editing?.id === f.id ? "true" : "false"}
-            @dragstart=${(e: DragEvent) => { this.dragFrom = i; e.dataTransfer?.setData("text/plain", f.name); if (e.dataTransfer) e.dataTransfer.effectAllowed = "move"; }}
-            @dragover=${(e: DragEvent) => { e.preventDefault(); this.dropAt = i; }}
-            @dragend=${() => { this.dragFrom = null; this.dropAt = null; }}
-            @drop=${(e: DragEvent) => { e.preventDefault(); const from = this.dragFrom; this.dragFrom = null; this.dropAt = null; if (from !== null) void this.reorder(from, i); }}>
+            @dragstart=${(e: DragEvent) => {
+              this.dragFrom = i;
+              e.dataTransfer?.setData("text/plain", f.name);
+              if (e.dataTransfer) e.dataTransfer.effectAllowed = "move";
+            }}
+            @dragover=${(e: DragEvent) => {
+              e.preventDefault();
+              this.dropAt = i;
+            }}
+            @dragend=${() => {
+              this.dragFrom = null;
+              this.dropAt = null;
+            }}
+            @drop=${(e: DragEvent) => {
+              e.preventDefault();
+              const from = this.dragFrom;
+              this.dragFrom = null;
+              this.dropAt = null;
+              if (from !== null) void this.reorder(from, i);
+            }}>
           <button type="button" class="handle" aria-label=${msg(str`Reorder ${labelOf(f)} (Alt+Arrow keys)`, { id: "admin.field.handle" })}
             @keydown=${(e: KeyboardEvent) => {
               if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
@@ -287,15 +380,22 @@ export class SgAdminTables extends LitElement {
             ${f.id === t.primaryFieldId ? html`<span class="tag">${msg("primary", { id: "admin.field.primaryTag" })}</span>` : nothing}</span>
           <button type="button" aria-label=${msg("Move up", { id: "admin.moveUp" })} ?disabled=${i === 0} @click=${() => this.reorder(i, i - 1)}>↑</button>
           <button type="button" aria-label=${msg("Move down", { id: "admin.moveDown" })} ?disabled=${i === fields.length - 1} @click=${() => this.reorder(i, i + 1)}>↓</button>
-          <button type="button" data-role="edit-field" @click=${() => { this.editing = f; }}>${msg("Edit", { id: "admin.edit" })}</button>
+          <button type="button" data-role="edit-field" @click=${() => {
+            this.editing = f;
+          }}>${msg("Edit", { id: "admin.edit" })}</button>
           <button type="button" class="danger" data-role="delete-field" @click=${() => this.fieldAction(() => this.admin.deleteField(t.id, f.id))}>${msg("Delete", { id: "admin.delete" })}</button>
-        </li>`)}
+        </li>`,
+        )}
       </ol>
-      ${t.deletedFields?.length
-        ? html`<h3>${msg("Deleted fields", { id: "admin.field.deletedList" })}</h3>
-            <ul class="plain" data-role="deleted-fields">${t.deletedFields.map((f) => html`<li class="item">${labelOf(f)} <code class="muted">${f.name}</code>
-              <button type="button" data-role="restore-field" @click=${() => this.fieldAction(() => this.admin.restoreField(t.id, f.id))}>${msg("Restore", { id: "admin.restore" })}</button></li>`)}</ul>`
-        : nothing}
+      ${
+        t.deletedFields?.length
+          ? html`<h3>${msg("Deleted fields", { id: "admin.field.deletedList" })}</h3>
+            <ul class="plain" data-role="deleted-fields">${t.deletedFields.map(
+              (f) => html`<li class="item">${labelOf(f)} <code class="muted">${f.name}</code>
+              <button type="button" data-role="restore-field" @click=${() => this.fieldAction(() => this.admin.restoreField(t.id, f.id))}>${msg("Restore", { id: "admin.restore" })}</button></li>`,
+            )}</ul>`
+          : nothing
+      }
     </div>`;
   }
 }
@@ -303,5 +403,7 @@ export class SgAdminTables extends LitElement {
 if (!customElements.get("sg-admin-tables")) customElements.define("sg-admin-tables", SgAdminTables);
 
 declare global {
-  interface HTMLElementTagNameMap { "sg-admin-tables": SgAdminTables }
+  interface HTMLElementTagNameMap {
+    "sg-admin-tables": SgAdminTables;
+  }
 }

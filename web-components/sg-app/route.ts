@@ -7,13 +7,17 @@ export type Route =
 
 /** `#/t/customers`, `#/t/customers/r/12`, `#/t/customers/new`, `#/v/<id>`, `#/admin/people`. */
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = hash
+    .replace(/^#\/?/, "")
+    .split("/")
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   const record = (i: number): number | "new" | undefined => {
     if (parts[i] === "new") return "new";
     if (parts[i] === "r" && /^[1-9]\d{0,15}$/.test(parts[i + 1] ?? "")) return Number(parts[i + 1]);

@@ -8,7 +8,19 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, query, state } from "lit/decorators.js";
 import { keyed } from "lit/directives/keyed.js";
 import { ApiClient, ApiError, type TableInfo, type User, type ViewInfo } from "../api/client";
-import { LOCALES, LOCALE_NAMES, currentLocale, formatNumber, initLocale, labelOf, localized, msg, setLocale, str, type Locale } from "../i18n/index";
+import {
+  LOCALES,
+  LOCALE_NAMES,
+  currentLocale,
+  formatNumber,
+  initLocale,
+  labelOf,
+  localized,
+  msg,
+  setLocale,
+  str,
+  type Locale,
+} from "../i18n/index";
 import type { RecordsView } from "../events";
 import "../sg-record/sg-record";
 import { parseRoute, routeHash, type Route } from "./route";
@@ -76,7 +88,12 @@ export class SgApp extends LitElement {
     });
     this.addEventListener("sg-open-record", (e) => {
       const d = e.detail;
-      if (d) this.go(this.route.kind === "view" ? { kind: "view", view: this.route.view, record: d.id } : { kind: "table", table: d.table, record: d.id });
+      if (d)
+        this.go(
+          this.route.kind === "view"
+            ? { kind: "view", view: this.route.view, record: d.id }
+            : { kind: "table", table: d.table, record: d.id },
+        );
     });
     this.addEventListener("sg-records-changed", this.onRecordsChanged);
     this.addEventListener("sg-schema-changed", () => void this.loadWorkspace());
@@ -251,18 +268,22 @@ export class SgApp extends LitElement {
           const views = this.views.filter((x) => x.tableId === table.id);
           return html`<li>
             <a href=${routeHash({ kind: "table", table: table.name })} data-nav="table:${table.name}" aria-current=${t === table && !v ? "page" : "false"}>${labelOf(table)}</a>
-            ${views.length
-              ? html`<ul>
+            ${
+              views.length
+                ? html`<ul>
                   ${views.map((view) => html`<li><a href=${routeHash({ kind: "view", view: view.id })} data-nav="view:${view.name}" aria-current=${v === view ? "page" : "false"}>${labelOf(view)}</a></li>`)}
                 </ul>`
-              : nothing}
+                : nothing
+            }
           </li>`;
         })}
       </ul>
-      ${this.user?.roles?.includes("admin")
-        ? html`<h2>${msg("Administration", { id: "app.adminHeading" })}</h2>
+      ${
+        this.user?.roles?.includes("admin")
+          ? html`<h2>${msg("Administration", { id: "app.adminHeading" })}</h2>
             <ul><li><a href="#/admin" data-nav="admin" aria-current=${this.route.kind === "admin" ? "page" : "false"}>${msg("Settings", { id: "app.admin" })}</a></li></ul>`
-        : nothing}
+          : nothing
+      }
     </nav>`;
   }
 
@@ -273,7 +294,9 @@ export class SgApp extends LitElement {
     this.countKey = key;
     this.recordCount = null;
     const api = this.api!;
-    const req = view ? api.viewRecords(view.id, { limit: 1, count: true, fields: [] }) : api.listRecords(table.name, { limit: 1, count: true });
+    const req = view
+      ? api.viewRecords(view.id, { limit: 1, count: true, fields: [] })
+      : api.listRecords(table.name, { limit: 1, count: true });
     req.then(
       (r) => {
         if (this.countKey === key) this.recordCount = r.total ?? null;
@@ -300,31 +323,43 @@ export class SgApp extends LitElement {
         <h1 id="main-title">${labelOf(table)}${view ? html` · ${labelOf(view)}` : nothing}</h1>
         <span class="muted" data-record-count=${this.recordCount ?? ""}>${this.recordCount === null ? "" : msg(str`${formatNumber(this.recordCount)} records`, { id: "app.recordCount" })}</span>
         <span style="flex:1"></span>
-        ${table.access?.create !== false
-          ? html`<button class="primary" data-action="new-record" @click=${() => this.go(view ? { kind: "view", view: view.id, record: "new" } : { kind: "table", table: table.name, record: "new" })}>${msg("New record", { id: "app.newRecord" })}</button>`
-          : nothing}
+        ${
+          table.access?.create !== false
+            ? html`<button class="primary" data-action="new-record" @click=${() => this.go(view ? { kind: "view", view: view.id, record: "new" } : { kind: "table", table: table.name, record: "new" })}>${msg("New record", { id: "app.newRecord" })}</button>`
+            : nothing
+        }
       </div>
       <div role="tablist" aria-label=${msg("Views", { id: "app.views" })} @keydown=${tabKeys}>
         <button role="tab" aria-selected=${view ? "false" : "true"} tabindex=${view ? -1 : 0} @click=${select({ kind: "table", table: table.name })}>${msg("All records", { id: "app.allRecords" })}</button>
         ${views.map((v) => html`<button role="tab" data-view=${v.name} aria-selected=${v === view ? "true" : "false"} tabindex=${v === view ? 0 : -1} @click=${select({ kind: "view", view: v.id })}>${labelOf(v)}</button>`)}
       </div>
       <div role="tabpanel" aria-labelledby="main-title">
-        ${gridLike
-          ? keyed(`${table.name}/${view?.id ?? ""}`, html`<sg-grid .api=${this.api} table=${table.name} view=${view?.id ?? ""} base-url=${this.baseUrl}></sg-grid>`)
-          : view!.type === "kanban"
-          ? keyed(view!.id, html`<sg-kanban .api=${this.api} view=${view!.id} base-url=${this.baseUrl}></sg-kanban>`)
-          : html`<div class="placeholder muted">${msg(str`The ${view!.type} view opens here in a later version; the grid shows the same records.`, { id: "app.viewTypeLater" })}</div>`}
+        ${
+          gridLike
+            ? keyed(
+                `${table.name}/${view?.id ?? ""}`,
+                html`<sg-grid .api=${this.api} table=${table.name} view=${view?.id ?? ""} base-url=${this.baseUrl}></sg-grid>`,
+              )
+            : view!.type === "kanban"
+              ? keyed(
+                  view!.id,
+                  html`<sg-kanban .api=${this.api} view=${view!.id} base-url=${this.baseUrl}></sg-kanban>`,
+                )
+              : html`<div class="placeholder muted">${msg(str`The ${view!.type} view opens here in a later version; the grid shows the same records.`, { id: "app.viewTypeLater" })}</div>`
+        }
       </div>`;
   }
 
   private renderMain(): TemplateResult {
     if (this.route.kind === "admin") {
-      if (!customElements.get("sg-admin")) return html`<p class="state muted">${msg("Loading…", { id: "common.loading" })}</p>`;
+      if (!customElements.get("sg-admin"))
+        return html`<p class="state muted">${msg("Loading…", { id: "common.loading" })}</p>`;
       return html`<sg-admin .api=${this.api} section=${this.route.section ?? "tables"} @sg-admin-section=${(e: HTMLElementEventMap["sg-admin-section"]) => this.go({ kind: "admin", section: e.detail.section }, true)}></sg-admin>`;
     }
     const table = this.currentTable();
     if (!table) {
-      if (this.tables.length === 0) return html`<div class="state muted">${msg("Nothing to show yet: ask an administrator to share a table with you.", { id: "app.emptyWorkspace" })}</div>`;
+      if (this.tables.length === 0)
+        return html`<div class="state muted">${msg("Nothing to show yet: ask an administrator to share a table with you.", { id: "app.emptyWorkspace" })}</div>`;
       return html`<div class="state" role="alert"><h1>${msg("Not found", { id: "app.notFound" })}</h1><p>${msg("This table or view does not exist or is not shared with you.", { id: "app.notFoundDetail" })}</p></div>`;
     }
     return this.renderTableArea(table);
@@ -341,7 +376,13 @@ export class SgApp extends LitElement {
         @sg-cancel=${() => this.closeRecord()}
         @sg-record-saved=${(e: HTMLElementEventMap["sg-record-saved"]) => {
           // The open views hear of the save through sg-records-changed (onRecordsChanged).
-          if (e.detail.created) this.go(r.kind === "view" ? { kind: "view", view: r.view, record: e.detail.record.id } : { kind: "table", table: table.name, record: e.detail.record.id }, true);
+          if (e.detail.created)
+            this.go(
+              r.kind === "view"
+                ? { kind: "view", view: r.view, record: e.detail.record.id }
+                : { kind: "table", table: table.name, record: e.detail.record.id },
+              true,
+            );
         }}></sg-record>
     </aside>`;
   }
@@ -349,15 +390,18 @@ export class SgApp extends LitElement {
   private renderNotes() {
     return html`<div class="notes" role="status" aria-live="polite" aria-label=${msg("Notifications", { id: "app.notifications" })}>
       ${this.notes.map(
-        (n) => html`<div class="note ${n.kind}" role=${n.kind === "error" ? "alert" : nothing}>${n.message}<button aria-label=${msg("Dismiss", { id: "app.dismiss" })} @click=${() => (this.notes = this.notes.filter((x) => x.id !== n.id))}>×</button></div>`,
+        (n) =>
+          html`<div class="note ${n.kind}" role=${n.kind === "error" ? "alert" : nothing}>${n.message}<button aria-label=${msg("Dismiss", { id: "app.dismiss" })} @click=${() => (this.notes = this.notes.filter((x) => x.id !== n.id))}>×</button></div>`,
       )}
     </div>`;
   }
 
   override render() {
-    if (this.phase === "starting") return html`<div class="state muted" role="status">${msg("Loading…", { id: "common.loading" })}</div>`;
+    if (this.phase === "starting")
+      return html`<div class="state muted" role="status">${msg("Loading…", { id: "common.loading" })}</div>`;
     if (this.phase === "signed-out") return html`${this.renderSignIn()}${this.renderNotes()}`;
-    if (this.phase === "loading") return html`<div class="state muted" role="status">${msg("Loading your workspace…", { id: "app.loadingWorkspace" })}</div>`;
+    if (this.phase === "loading")
+      return html`<div class="state muted" role="status">${msg("Loading your workspace…", { id: "app.loadingWorkspace" })}</div>`;
     if (this.phase === "error")
       return html`<div class="state" role="alert">
         <p class="error">${msg("The workspace could not be loaded.", { id: "app.loadError" })}</p>

@@ -13,42 +13,77 @@ import type { Filter } from "../../schemas/types";
 import { currencyDigits, decimalToUnits as parseScaled, unitsToDecimal as formatScaled } from "../i18n/index";
 import { labelOf, type MetaField } from "./fields";
 import {
-  MAX_DEPTH, complete, depthOf, emptyGroup, fromFilter, isValid, newCondition, operandAfterOpChange, toFilter,
-  type CondNode, type GroupNode,
+  MAX_DEPTH,
+  complete,
+  depthOf,
+  emptyGroup,
+  fromFilter,
+  isValid,
+  newCondition,
+  operandAfterOpChange,
+  toFilter,
+  type CondNode,
+  type GroupNode,
 } from "./model";
 import { arity, opsFor, type Op } from "./ops";
 import { emit } from "../events";
 
-export interface FieldProblem { field: string; message: string }
-export interface UserOption { id: string; name: string }
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+export interface UserOption {
+  id: string;
+  name: string;
+}
 
 function opLabel(op: Op): string {
   switch (op) {
-    case "eq": return msg("is", { id: "filter.op.eq" });
-    case "neq": return msg("is not", { id: "filter.op.neq" });
-    case "lt": return msg("less than", { id: "filter.op.lt" });
-    case "lte": return msg("at most", { id: "filter.op.lte" });
-    case "gt": return msg("greater than", { id: "filter.op.gt" });
-    case "gte": return msg("at least", { id: "filter.op.gte" });
-    case "in": return msg("is any of", { id: "filter.op.in" });
-    case "nin": return msg("is none of", { id: "filter.op.nin" });
-    case "contains": return msg("contains", { id: "filter.op.contains" });
-    case "not_contains": return msg("does not contain", { id: "filter.op.not_contains" });
-    case "starts_with": return msg("starts with", { id: "filter.op.starts_with" });
-    case "is_empty": return msg("is empty", { id: "filter.op.is_empty" });
-    case "is_not_empty": return msg("is not empty", { id: "filter.op.is_not_empty" });
-    case "between": return msg("is between", { id: "filter.op.between" });
-    case "readable": return msg("links to a record the user may read", { id: "filter.op.readable" });
+    case "eq":
+      return msg("is", { id: "filter.op.eq" });
+    case "neq":
+      return msg("is not", { id: "filter.op.neq" });
+    case "lt":
+      return msg("less than", { id: "filter.op.lt" });
+    case "lte":
+      return msg("at most", { id: "filter.op.lte" });
+    case "gt":
+      return msg("greater than", { id: "filter.op.gt" });
+    case "gte":
+      return msg("at least", { id: "filter.op.gte" });
+    case "in":
+      return msg("is any of", { id: "filter.op.in" });
+    case "nin":
+      return msg("is none of", { id: "filter.op.nin" });
+    case "contains":
+      return msg("contains", { id: "filter.op.contains" });
+    case "not_contains":
+      return msg("does not contain", { id: "filter.op.not_contains" });
+    case "starts_with":
+      return msg("starts with", { id: "filter.op.starts_with" });
+    case "is_empty":
+      return msg("is empty", { id: "filter.op.is_empty" });
+    case "is_not_empty":
+      return msg("is not empty", { id: "filter.op.is_not_empty" });
+    case "between":
+      return msg("is between", { id: "filter.op.between" });
+    case "readable":
+      return msg("links to a record the user may read", { id: "filter.op.readable" });
   }
 }
 
 function variableLabel(v: string): string {
   switch (v) {
-    case "$user.id": return msg("the current user", { id: "filter.var.userId" });
-    case "$user.teams": return msg("the user's teams", { id: "filter.var.teams" });
-    case "$user.teamMembers": return msg("members of the user's teams", { id: "filter.var.teamMembers" });
-    case "$user.roles": return msg("the user's roles", { id: "filter.var.roles" });
-    default: return v;
+    case "$user.id":
+      return msg("the current user", { id: "filter.var.userId" });
+    case "$user.teams":
+      return msg("the user's teams", { id: "filter.var.teams" });
+    case "$user.teamMembers":
+      return msg("members of the user's teams", { id: "filter.var.teamMembers" });
+    case "$user.roles":
+      return msg("the user's roles", { id: "filter.var.roles" });
+    default:
+      return v;
   }
 }
 
@@ -57,11 +92,13 @@ const TEXTUAL = new Set(["text", "long_text", "email", "phone", "url", "single_s
 /** Which $user variables make sense as the operand of `type` with this arity. */
 function variablesFor(type: string, ar: "one" | "list" | "pair"): string[] {
   if (ar === "one") return type === "user" ? ["$user.id"] : [];
-  if (ar === "list") return type === "user" ? ["$user.teamMembers"] : TEXTUAL.has(type) ? ["$user.teams", "$user.roles"] : [];
+  if (ar === "list")
+    return type === "user" ? ["$user.teamMembers"] : TEXTUAL.has(type) ? ["$user.teams", "$user.roles"] : [];
   return [];
 }
 
-const isToday = (v: unknown): v is { $today: number } => !!v && typeof v === "object" && !Array.isArray(v) && typeof (v as { $today?: unknown }).$today === "number";
+const isToday = (v: unknown): v is { $today: number } =>
+  !!v && typeof v === "object" && !Array.isArray(v) && typeof (v as { $today?: unknown }).$today === "number";
 
 /** ISO instant -> the value of an <input type=datetime-local> in the browser's zone. */
 function toLocalInput(iso: unknown): string {
@@ -134,7 +171,13 @@ export class SgFilterBuilder extends LitElement {
   }
 
   private problems(path: string): FieldProblem[] {
-    return this.errors.filter((e) => e.field === path || e.field === `${path}/field` || e.field === `${path}/op` || e.field.startsWith(`${path}/value`));
+    return this.errors.filter(
+      (e) =>
+        e.field === path ||
+        e.field === `${path}/field` ||
+        e.field === `${path}/op` ||
+        e.field.startsWith(`${path}/value`),
+    );
   }
 
   override render() {
@@ -152,15 +195,23 @@ export class SgFilterBuilder extends LitElement {
           ${g.children.length > 1 || parent ? html`<span>${msg("Match", { id: "filter.match" })}</span>` : nothing}
           <select aria-label=${msg("Match all or any", { id: "filter.matchMode" })} data-role="group-op"
               ?hidden=${g.children.length < 2 && !parent}
-              @change=${(e: Event) => { g.op = (e.target as HTMLSelectElement).value as "and" | "or"; this.changed(); }}>
+              @change=${(e: Event) => {
+                g.op = (e.target as HTMLSelectElement).value as "and" | "or";
+                this.changed();
+              }}>
             <option value="and" ?selected=${g.op === "and"}>${msg("all of these (and)", { id: "filter.and" })}</option>
             <option value="or" ?selected=${g.op === "or"}>${msg("any of these (or)", { id: "filter.or" })}</option>
           </select>
         </label>
-        ${parent
-          ? html`<button type="button" data-role="remove-group" aria-label=${msg("Remove group", { id: "filter.removeGroup" })}
-              @click=${() => { parent.children = parent.children.filter((c) => c !== g); this.changed(); }}>✕</button>`
-          : nothing}
+        ${
+          parent
+            ? html`<button type="button" data-role="remove-group" aria-label=${msg("Remove group", { id: "filter.removeGroup" })}
+              @click=${() => {
+                parent.children = parent.children.filter((c) => c !== g);
+                this.changed();
+              }}>✕</button>`
+            : nothing
+        }
       </div>
       ${g.children.length === 0 && !parent ? html`<span class="hint">${msg("No conditions: every record.", { id: "filter.none" })}</span>` : nothing}
       ${g.children.map((c, i) => {
@@ -169,11 +220,19 @@ export class SgFilterBuilder extends LitElement {
       })}
       <div class="row">
         <button type="button" data-role="add-condition" ?disabled=${this.fields.length === 0}
-            @click=${() => { g.children = [...g.children, newCondition(this.fields[0])]; this.changed(); }}>
+            @click=${() => {
+              g.children = [...g.children, newCondition(this.fields[0])];
+              this.changed();
+            }}>
           + ${msg("Condition", { id: "filter.addCondition" })}</button>
         <button type="button" data-role="add-group" ?disabled=${depth + 1 > this.maxDepth - 1 || this.fields.length === 0}
             title=${depth + 1 > this.maxDepth - 1 ? msg(str`Groups nest at most ${this.maxDepth} levels`, { id: "filter.maxDepth" }) : ""}
-            @click=${() => { const sub = emptyGroup(g.op === "and" ? "or" : "and"); sub.children.push(newCondition(this.fields[0])); g.children = [...g.children, sub]; this.changed(); }}>
+            @click=${() => {
+              const sub = emptyGroup(g.op === "and" ? "or" : "and");
+              sub.children.push(newCondition(this.fields[0]));
+              g.children = [...g.children, sub];
+              this.changed();
+            }}>
           + ${msg("Group", { id: "filter.addGroup" })}</button>
       </div>
       ${groupProblems.map((p) => html`<div class="error" role="alert">${p.message}</div>`)}
@@ -201,7 +260,11 @@ export class SgFilterBuilder extends LitElement {
       </select>
       ${f ? this.renderOperand(c, f) : nothing}
       <button type="button" data-role="remove-condition" aria-label=${msg("Remove condition", { id: "filter.removeCondition" })}
-          @click=${() => { parent.children = parent.children.filter((x) => x !== c); this.dropDrafts(c); this.changed(); }}>✕</button>
+          @click=${() => {
+            parent.children = parent.children.filter((x) => x !== c);
+            this.dropDrafts(c);
+            this.changed();
+          }}>✕</button>
       ${incomplete && !problems.length ? html`<span class="hint">${msg("needs a value", { id: "filter.needsValue" })}</span>` : nothing}
       ${[...this.drafts.keys()].some((k) => k.startsWith(`${c.key}:`)) ? html`<div class="error" role="alert">${msg("Not a valid value for this field", { id: "filter.badValue" })}</div>` : nothing}
       ${problems.map((p) => html`<div class="error" role="alert">${p.message}</div>`)}
@@ -244,16 +307,28 @@ export class SgFilterBuilder extends LitElement {
     const current = typeof c.value === "string" && vars.includes(c.value) ? c.value : "";
     const source = vars.length
       ? html`<select aria-label=${msg("Value source", { id: "filter.source" })} data-role="source"
-          @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; c.value = v || undefined; this.dropDrafts(c); this.changed(); }}>
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            c.value = v || undefined;
+            this.dropDrafts(c);
+            this.changed();
+          }}>
           <option value="" ?selected=${!current}>${msg("a value", { id: "filter.aValue" })}</option>
           ${vars.map((v) => html`<option value=${v} ?selected=${v === current}>${variableLabel(v)}</option>`)}
         </select>`
       : nothing;
     if (current) return source;
-    if (ar === "one") return html`${source}${this.scalar(c, f, "0", c.value, (v) => { c.value = v; })}`;
+    if (ar === "one")
+      return html`${source}${this.scalar(c, f, "0", c.value, (v) => {
+        c.value = v;
+      })}`;
     if (ar === "pair") {
       const pair = Array.isArray(c.value) ? c.value : [undefined, undefined];
-      const set = (i: number) => (v: unknown) => { const next = [...pair]; next[i] = v; c.value = next; };
+      const set = (i: number) => (v: unknown) => {
+        const next = [...pair];
+        next[i] = v;
+        c.value = next;
+      };
       return html`${this.scalar(c, f, "0", pair[0], set(0))}<span>${msg("and", { id: "filter.between.and" })}</span>${this.scalar(c, f, "1", pair[1], set(1))}`;
     }
     return html`${source}${this.list(c, f)}`;
@@ -262,8 +337,15 @@ export class SgFilterBuilder extends LitElement {
   /** One operand of the field's type. `set` stores the parsed value (undefined when cleared). */
   private scalar(c: CondNode, f: MetaField, slot: string, v: unknown, set: (v: unknown) => void): TemplateResult {
     const label = msg("Value", { id: "filter.value" });
-    const commit = (value: unknown) => { set(value); this.setDraft(c, slot, null); this.changed(); };
-    const onSelect = (parse: (s: string) => unknown) => (e: Event) => { const s = (e.target as HTMLSelectElement).value; commit(s === "" ? undefined : parse(s)); };
+    const commit = (value: unknown) => {
+      set(value);
+      this.setDraft(c, slot, null);
+      this.changed();
+    };
+    const onSelect = (parse: (s: string) => unknown) => (e: Event) => {
+      const s = (e.target as HTMLSelectElement).value;
+      commit(s === "" ? undefined : parse(s));
+    };
     switch (f.type) {
       case "checkbox":
         return html`<select aria-label=${label} data-role="value" @change=${onSelect((s) => s === "true")}>
@@ -297,20 +379,35 @@ export class SgFilterBuilder extends LitElement {
         if (relative) {
           return html`${mode}<input type="number" step="1" min="-36500" max="36500" aria-label=${msg("Days from today (negative: past)", { id: "filter.todayDays" })}
             data-role="today-days" .value=${String(v.$today)}
-            @change=${(e: Event) => { const n = Number((e.target as HTMLInputElement).value); commit({ $today: Number.isInteger(n) ? n : 0 }); }}>`;
+            @change=${(e: Event) => {
+              const n = Number((e.target as HTMLInputElement).value);
+              commit({ $today: Number.isInteger(n) ? n : 0 });
+            }}>`;
         }
         return html`${mode}<input type="date" aria-label=${label} data-role="value" .value=${typeof v === "string" ? v : ""}
-          @change=${(e: Event) => { const s = (e.target as HTMLInputElement).value; commit(s || undefined); }}>`;
+          @change=${(e: Event) => {
+            const s = (e.target as HTMLInputElement).value;
+            commit(s || undefined);
+          }}>`;
       }
       case "datetime":
         return html`<input type="datetime-local" aria-label=${label} data-role="value" .value=${toLocalInput(v)}
-          @change=${(e: Event) => { const s = (e.target as HTMLInputElement).value; commit(s ? new Date(s).toISOString() : undefined); }}>`;
+          @change=${(e: Event) => {
+            const s = (e.target as HTMLInputElement).value;
+            commit(s ? new Date(s).toISOString() : undefined);
+          }}>`;
       default:
         return this.textInput(c, slot, v, (s) => this.parseScalar(f, s), commit);
     }
   }
 
-  private textInput(c: CondNode, slot: string, v: unknown, parse: (s: string) => unknown, commit: (v: unknown) => void): TemplateResult {
+  private textInput(
+    c: CondNode,
+    slot: string,
+    v: unknown,
+    parse: (s: string) => unknown,
+    commit: (v: unknown) => void,
+  ): TemplateResult {
     const draft = this.drafts.get(`${c.key}:${slot}`);
     const f = this.field(c.field);
     const numeric = f && ["number", "currency", "percent", "rating", "autonumber", "link"].includes(f.type);
@@ -321,7 +418,10 @@ export class SgFilterBuilder extends LitElement {
         const s = (e.target as HTMLInputElement).value;
         if (s.trim() === "") return commit(undefined);
         const parsed = parse(s);
-        if (parsed === undefined) { this.setDraft(c, slot, s); this.changed(); } else commit(parsed);
+        if (parsed === undefined) {
+          this.setDraft(c, slot, s);
+          this.changed();
+        } else commit(parsed);
       }}>`;
   }
 
@@ -329,13 +429,20 @@ export class SgFilterBuilder extends LitElement {
   private parseScalar(f: MetaField, s: string): unknown {
     const t = s.trim();
     switch (f.type) {
-      case "number": { const n = Number(t); return t !== "" && Number.isFinite(n) ? n : undefined; }
-      case "currency": return parseScaled(t, currencyDigits(f.options?.currency ?? "CNY")) ?? undefined;
-      case "percent": return parseScaled(t, 2) ?? undefined;
+      case "number": {
+        const n = Number(t);
+        return t !== "" && Number.isFinite(n) ? n : undefined;
+      }
+      case "currency":
+        return parseScaled(t, currencyDigits(f.options?.currency ?? "CNY")) ?? undefined;
+      case "percent":
+        return parseScaled(t, 2) ?? undefined;
       case "rating":
       case "autonumber":
-      case "link": return /^-?\d{1,15}$/.test(t) ? Number(t) : undefined;
-      default: return t.length <= 1000 ? s : undefined;
+      case "link":
+        return /^-?\d{1,15}$/.test(t) ? Number(t) : undefined;
+      default:
+        return t.length <= 1000 ? s : undefined;
     }
   }
 
@@ -354,13 +461,18 @@ export class SgFilterBuilder extends LitElement {
       c.value = next.length ? next : undefined;
       this.changed();
     };
-    const options = f.type === "single_select" || f.type === "multi_select"
-      ? (f.options?.choices ?? []).map((ch) => ({ value: ch.name, label: labelOf(ch) }))
-      : f.type === "user" && this.users.length ? this.users.map((u) => ({ value: u.id, label: u.name })) : null;
+    const options =
+      f.type === "single_select" || f.type === "multi_select"
+        ? (f.options?.choices ?? []).map((ch) => ({ value: ch.name, label: labelOf(ch) }))
+        : f.type === "user" && this.users.length
+          ? this.users.map((u) => ({ value: u.id, label: u.name }))
+          : null;
     if (options) {
       return html`<span class="choices" role="group" aria-label=${msg("Values", { id: "filter.values" })} data-role="value-list">
-        ${options.map((o) => html`<label><input type="checkbox" .checked=${values.includes(o.value)} value=${o.value}
-          @change=${(e: Event) => toggle(o.value, (e.target as HTMLInputElement).checked)}>${o.label}</label>`)}
+        ${options.map(
+          (o) => html`<label><input type="checkbox" .checked=${values.includes(o.value)} value=${o.value}
+          @change=${(e: Event) => toggle(o.value, (e.target as HTMLInputElement).checked)}>${o.label}</label>`,
+        )}
       </span>`;
     }
     const draft = this.drafts.get(`${c.key}:list`);
@@ -369,9 +481,26 @@ export class SgFilterBuilder extends LitElement {
       .value=${draft ?? values.map((v) => this.showScalar(f, v)).join(", ")}
       @change=${(e: Event) => {
         const s = (e.target as HTMLInputElement).value;
-        const parts = s.split(",").map((p) => p.trim()).filter((p) => p !== "");
-        const parsed = parts.map((p) => (f.type === "date" ? (/^\d{4}-\d{2}-\d{2}$/.test(p) ? p : undefined) : f.type === "datetime" ? (Number.isNaN(Date.parse(p)) ? undefined : new Date(p).toISOString()) : this.parseScalar(f, p)));
-        if (parsed.some((p) => p === undefined)) { this.setDraft(c, "list", s); this.changed(); return; }
+        const parts = s
+          .split(",")
+          .map((p) => p.trim())
+          .filter((p) => p !== "");
+        const parsed = parts.map((p) =>
+          f.type === "date"
+            ? /^\d{4}-\d{2}-\d{2}$/.test(p)
+              ? p
+              : undefined
+            : f.type === "datetime"
+              ? Number.isNaN(Date.parse(p))
+                ? undefined
+                : new Date(p).toISOString()
+              : this.parseScalar(f, p),
+        );
+        if (parsed.some((p) => p === undefined)) {
+          this.setDraft(c, "list", s);
+          this.changed();
+          return;
+        }
         this.setDraft(c, "list", null);
         c.value = parsed.length ? parsed : undefined;
         this.changed();
@@ -385,5 +514,7 @@ export const filterDepth = (f: Filter | null): number => (f ? depthOf(fromFilter
 if (!customElements.get("sg-filter-builder")) customElements.define("sg-filter-builder", SgFilterBuilder);
 
 declare global {
-  interface HTMLElementTagNameMap { "sg-filter-builder": SgFilterBuilder }
+  interface HTMLElementTagNameMap {
+    "sg-filter-builder": SgFilterBuilder;
+  }
 }

@@ -5,13 +5,23 @@
 import { describe, expect, it } from "vitest";
 import { FIELD_TYPES } from "../../worker/model/field-types";
 import type { Filter } from "../../schemas/types";
-import { complete, depthOf, fromFilter, isValid, newCondition, operandAfterOpChange, toFilter, type CondNode } from "./model";
+import {
+  complete,
+  depthOf,
+  fromFilter,
+  isValid,
+  newCondition,
+  operandAfterOpChange,
+  toFilter,
+  type CondNode,
+} from "./model";
 import { OPS_BY_TYPE, arity } from "./ops";
 
 describe("operators", () => {
   it("offers exactly the operators the server allows for every field type", () => {
     expect(Object.keys(OPS_BY_TYPE).sort()).toEqual(Object.keys(FIELD_TYPES).sort());
-    for (const [type, spec] of Object.entries(FIELD_TYPES)) expect([...OPS_BY_TYPE[type as keyof typeof OPS_BY_TYPE]], type).toEqual([...spec.ops]);
+    for (const [type, spec] of Object.entries(FIELD_TYPES))
+      expect([...OPS_BY_TYPE[type as keyof typeof OPS_BY_TYPE]], type).toEqual([...spec.ops]);
   });
 
   it("knows how many operands each operator takes", () => {
@@ -22,7 +32,12 @@ describe("operators", () => {
   });
 
   it("keeps a row rule through a link (readable, a path) complete, so the permission editor can save it as it is", () => {
-    const rule: Filter = { or: [{ field: "customer", op: "readable" }, { field: "customer.owner", op: "eq", value: "$user.id" }] };
+    const rule: Filter = {
+      or: [
+        { field: "customer", op: "readable" },
+        { field: "customer.owner", op: "eq", value: "$user.id" },
+      ],
+    };
     const root = fromFilter(rule);
     expect(isValid(root)).toBe(true);
     expect(toFilter(root)).toEqual(rule);
@@ -33,7 +48,12 @@ describe("tree and filter JSON", () => {
   const nested: Filter = {
     or: [
       { field: "owner", op: "eq", value: "$user.id" },
-      { and: [{ field: "stage", op: "in", value: ["won", "lost"] }, { field: "expected_close", op: "gte", value: { $today: -30 } }] },
+      {
+        and: [
+          { field: "stage", op: "in", value: ["won", "lost"] },
+          { field: "expected_close", op: "gte", value: { $today: -30 } },
+        ],
+      },
       { field: "name", op: "is_empty" },
     ],
   };
@@ -43,7 +63,9 @@ describe("tree and filter JSON", () => {
   });
 
   it("wraps a single condition in an and group, so error paths read <prefix>/and/0/...", () => {
-    expect(toFilter(fromFilter({ field: "name", op: "eq", value: "x" }))).toEqual({ and: [{ field: "name", op: "eq", value: "x" }] });
+    expect(toFilter(fromFilter({ field: "name", op: "eq", value: "x" }))).toEqual({
+      and: [{ field: "name", op: "eq", value: "x" }],
+    });
   });
 
   it("gives null for no conditions and for no filter", () => {
@@ -65,7 +87,11 @@ describe("tree and filter JSON", () => {
 });
 
 describe("completeness", () => {
-  const cond = (op: CondNode["op"], value: unknown): CondNode => ({ ...newCondition({ name: "f", type: "number" }), op, value });
+  const cond = (op: CondNode["op"], value: unknown): CondNode => ({
+    ...newCondition({ name: "f", type: "number" }),
+    op,
+    value,
+  });
 
   it("needs a value, a non-empty list, or both ends of a range", () => {
     expect(complete(cond("eq", undefined))).toBe(false);

@@ -35,7 +35,7 @@ export function emptyGroup(op: "and" | "or" = "and"): GroupNode {
 }
 
 export function newCondition(field: { name: string; type: string } | undefined): CondNode {
-  const op = field ? opsFor(field.type)[0] ?? "eq" : "eq";
+  const op = field ? (opsFor(field.type)[0] ?? "eq") : "eq";
   return { kind: "cond", key: newKey(), field: field?.name ?? "", op, value: undefined };
 }
 
@@ -83,7 +83,11 @@ export function complete(c: CondNode): boolean {
     case "list":
       return typeof c.value === "string" ? c.value.startsWith("$user.") : Array.isArray(c.value) && c.value.length > 0;
     case "pair":
-      return Array.isArray(c.value) && c.value.length === 2 && c.value.every((v) => v !== undefined && v !== null && v !== "");
+      return (
+        Array.isArray(c.value) &&
+        c.value.length === 2 &&
+        c.value.every((v) => v !== undefined && v !== null && v !== "")
+      );
   }
 }
 

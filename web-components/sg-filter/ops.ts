@@ -6,10 +6,35 @@ import type { Condition } from "../../schemas/types";
 
 export type Op = Condition["op"];
 export type FieldType =
-  | "text" | "long_text" | "number" | "currency" | "percent" | "date" | "datetime" | "checkbox" | "single_select"
-  | "multi_select" | "email" | "phone" | "url" | "rating" | "user" | "link" | "autonumber";
+  | "text"
+  | "long_text"
+  | "number"
+  | "currency"
+  | "percent"
+  | "date"
+  | "datetime"
+  | "checkbox"
+  | "single_select"
+  | "multi_select"
+  | "email"
+  | "phone"
+  | "url"
+  | "rating"
+  | "user"
+  | "link"
+  | "autonumber";
 
-const TEXT_OPS = ["eq", "neq", "in", "nin", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty"] as const;
+const TEXT_OPS = [
+  "eq",
+  "neq",
+  "in",
+  "nin",
+  "contains",
+  "not_contains",
+  "starts_with",
+  "is_empty",
+  "is_not_empty",
+] as const;
 const NUMBER_OPS = ["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "between", "is_empty", "is_not_empty"] as const;
 const CHOICE_OPS = ["eq", "neq", "in", "nin", "is_empty", "is_not_empty"] as const;
 const SET_OPS = ["contains", "not_contains", "in", "nin", "is_empty", "is_not_empty"] as const;

@@ -53,10 +53,18 @@ export class SgLinkPicker extends LitElement {
     try {
       if (this.primaryField === null) {
         const { table } = await this.api.table(this.target);
-        this.primaryField = table.fields.find((f) => f.id === table.primaryFieldId)?.name ?? table.fields[0]?.name ?? "";
+        this.primaryField =
+          table.fields.find((f) => f.id === table.primaryFieldId)?.name ?? table.fields[0]?.name ?? "";
       }
-      const reply = await this.api.listRecords(this.target, { q: q || undefined, limit: 10, fields: this.primaryField ? [this.primaryField] : undefined });
-      this.results = reply.records.map((r) => ({ id: r.id, primary: this.primaryField ? r.fields[this.primaryField] : undefined }));
+      const reply = await this.api.listRecords(this.target, {
+        q: q || undefined,
+        limit: 10,
+        fields: this.primaryField ? [this.primaryField] : undefined,
+      });
+      this.results = reply.records.map((r) => ({
+        id: r.id,
+        primary: this.primaryField ? r.fields[this.primaryField] : undefined,
+      }));
       this.open = true;
       this.active = this.results.length ? 0 : -1;
     } catch {
@@ -105,18 +113,23 @@ export class SgLinkPicker extends LitElement {
   }
 
   override render() {
-    const name = (v: LinkItem) => (v.primary === undefined || v.primary === null || v.primary === "" ? `#${v.id}` : String(v.primary));
+    const name = (v: LinkItem) =>
+      v.primary === undefined || v.primary === null || v.primary === "" ? `#${v.id}` : String(v.primary);
     return html`
       <div class="chips" role="list">
         ${this.value.map(
-          (v) => html`<span class="chip" role="listitem"><span data-value>${name(v)}</span>${this.disabled
-              ? nothing
-              : html`<button type="button" aria-label=${msg("Remove", { id: "form.remove" }) + " " + name(v)} @click=${() => this.removeItem(v.id)}>×</button>`}</span>`,
+          (v) =>
+            html`<span class="chip" role="listitem"><span data-value>${name(v)}</span>${
+              this.disabled
+                ? nothing
+                : html`<button type="button" aria-label=${msg("Remove", { id: "form.remove" }) + " " + name(v)} @click=${() => this.removeItem(v.id)}>×</button>`
+            }</span>`,
         )}
       </div>
-      ${this.disabled
-        ? nothing
-        : html`<input
+      ${
+        this.disabled
+          ? nothing
+          : html`<input
               type="search"
               role="combobox"
               aria-label=${this.label}
@@ -130,14 +143,18 @@ export class SgLinkPicker extends LitElement {
               @keydown=${this.onKey}
               @blur=${() => setTimeout(() => (this.open = false), 150)}
             />
-            ${this.open
-              ? html`<ul id=${this.listId} role="listbox" aria-label=${this.label}>
+            ${
+              this.open
+                ? html`<ul id=${this.listId} role="listbox" aria-label=${this.label}>
                   ${this.results.length === 0 ? html`<li role="option" aria-disabled="true" class="muted">${msg("No matches", { id: "form.noMatches" })}</li>` : nothing}
                   ${this.results.map(
-                    (r, i) => html`<li id="${this.listId}-${i}" role="option" aria-selected=${i === this.active ? "true" : "false"} @mousedown=${(e: Event) => (e.preventDefault(), this.choose(r))}><span data-value>${name(r)}</span></li>`,
+                    (r, i) =>
+                      html`<li id="${this.listId}-${i}" role="option" aria-selected=${i === this.active ? "true" : "false"} @mousedown=${(e: Event) => (e.preventDefault(), this.choose(r))}><span data-value>${name(r)}</span></li>`,
                   )}
                 </ul>`
-              : nothing}`}
+                : nothing
+            }`
+      }
     `;
   }
 }

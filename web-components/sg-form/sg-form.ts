@@ -18,7 +18,15 @@ import { isStageList, parseStages, stageProblems, type StageProblems } from "./s
 import { choicesOf, displayValue, fromText, isoToLocalInput, linkIds, sameValue, toText } from "./values";
 import { emit } from "../events";
 
-const TEXT_INPUT: Record<string, string> = { text: "text", email: "email", phone: "tel", url: "url", number: "text", currency: "text", percent: "text" };
+const TEXT_INPUT: Record<string, string> = {
+  text: "text",
+  email: "email",
+  phone: "tel",
+  url: "url",
+  number: "text",
+  currency: "text",
+  percent: "text",
+};
 let seq = 0;
 
 // localized() must patch the class before customElement() defines it: an element already in the page
@@ -105,7 +113,9 @@ export class SgForm extends LitElement {
     try {
       const reply = await this.api.users({ limit: 200 });
       const listed = new Map(reply.users.map((u) => [u.id, u.name]));
-      const held = Object.values(this.values).filter((v): v is string => typeof v === "string" && v.startsWith("usr_") && !listed.has(v));
+      const held = Object.values(this.values).filter(
+        (v): v is string => typeof v === "string" && v.startsWith("usr_") && !listed.has(v),
+      );
       if (held.length) for (const [id, name] of await this.api.userNames(held)) listed.set(id, name);
       this.users = [...listed].map(([id, name]) => ({ id, name }));
     } catch {
@@ -151,7 +161,9 @@ export class SgForm extends LitElement {
     for (const f of this.fields) {
       if (!this.writable(f)) continue;
       if (this.invalidLists.has(f.name)) {
-        local.set(f.name, [msg("A stage's probability is not a percentage from 0 to 100", { id: "form.stages.fixRows" })]);
+        local.set(f.name, [
+          msg("A stage's probability is not a percentage from 0 to 100", { id: "form.stages.fixRows" }),
+        ]);
         continue;
       }
       if (f.name in this.texts) {
@@ -197,7 +209,10 @@ export class SgForm extends LitElement {
       this.record = record;
       this.loadedFor = record;
       this.reset();
-      this.notify("info", created ? msg("Record created", { id: "form.created" }) : msg("Changes saved", { id: "form.saved" }));
+      this.notify(
+        "info",
+        created ? msg("Record created", { id: "form.created" }) : msg("Changes saved", { id: "form.saved" }),
+      );
       emit(this, "sg-record-saved", { record, created });
       emit(this, "sg-records-changed", { table: this.table.name, records: [record], created });
       return record;
@@ -216,18 +231,28 @@ export class SgForm extends LitElement {
     }
     const byField = err.fieldErrors();
     const known = new Set(this.fields.map((f) => f.name));
-    this.errors = new Map([...byField].filter(([k]) => known.has(k)).map(([k, list]) => [k, list.map((e) => fieldErrorText(e))]));
+    this.errors = new Map(
+      [...byField].filter(([k]) => known.has(k)).map(([k, list]) => [k, list.map((e) => fieldErrorText(e))]),
+    );
     // A stage list's row problems go on their rows; what is left stays on the field.
     this.rowProblems = new Map();
     for (const f of this.fields.filter((x) => isStageList(x) && this.errors.has(x.name))) {
       const p = stageProblems(err.problem.errors ?? [], f.name);
       this.rowProblems.set(f.name, p);
-      this.errors.set(f.name, p.rows.size && !p.list.length ? [msg("Some stages need attention (marked below)", { id: "form.stages.seeRows" })] : p.list);
+      this.errors.set(
+        f.name,
+        p.rows.size && !p.list.length
+          ? [msg("Some stages need attention (marked below)", { id: "form.stages.seeRows" })]
+          : p.list,
+      );
     }
     if (err.status === 409 && err.current) {
       this.conflict = err.current;
       this.errors = new Map();
-      this.formError = msg("Someone else changed this record meanwhile. Their values are shown under each field; save again to keep yours.", { id: "form.conflict" });
+      this.formError = msg(
+        "Someone else changed this record meanwhile. Their values are shown under each field; save again to keep yours.",
+        { id: "form.conflict" },
+      );
     } else if (err.status === 403) {
       this.formError = msg(str`You may not do this: ${err.problem.detail ?? ""}`, { id: "form.forbidden" });
     } else if (err.status === 422 || err.status === 400) {
@@ -241,7 +266,9 @@ export class SgForm extends LitElement {
   }
 
   private focusFirstError() {
-    void this.updateComplete.then(() => (this.renderRoot.querySelector('[aria-invalid="true"]') as HTMLElement | null)?.focus());
+    void this.updateComplete.then(() =>
+      (this.renderRoot.querySelector('[aria-invalid="true"]') as HTMLElement | null)?.focus(),
+    );
   }
 
   private notify(kind: "info" | "error", message: string) {
@@ -290,12 +317,19 @@ export class SgForm extends LitElement {
         const chosen = new Set(Array.isArray(v) ? (v as string[]) : []);
         return html`<div class="multi" id=${id} role="group" aria-label=${label} aria-invalid=${invalid} aria-describedby=${describedBy}>
           ${choicesOf(f).map(
-            (c) => html`<label style="font-weight:normal"><input type="checkbox" name=${f.name} value=${c.name} .checked=${chosen.has(c.name)}
+            (
+              c,
+            ) => html`<label style="font-weight:normal"><input type="checkbox" name=${f.name} value=${c.name} .checked=${chosen.has(c.name)}
               @change=${(e: Event) => {
                 const next = new Set(chosen);
                 if ((e.target as HTMLInputElement).checked) next.add(c.name);
                 else next.delete(c.name);
-                this.set(f, choicesOf(f).map((x) => x.name).filter((n) => next.has(n)));
+                this.set(
+                  f,
+                  choicesOf(f)
+                    .map((x) => x.name)
+                    .filter((n) => next.has(n)),
+                );
               }} /><span class="swatch" style="background:${c.color ?? "transparent"}" aria-hidden="true"></span>${labelOf(c)}</label>`,
           )}
         </div>`;
@@ -305,7 +339,8 @@ export class SgForm extends LitElement {
         const n = typeof v === "number" ? v : 0;
         return html`<div class="stars" id=${id} role="radiogroup" aria-label=${label} aria-describedby=${describedBy}>
           ${Array.from({ length: max }, (_, i) => i + 1).map(
-            (k) => html`<label class=${k <= n ? "on" : ""} title=${String(k)}><input type="radio" name=${`${this.uid}-${f.name}`} value=${k} .checked=${k === n} aria-label=${msg(str`${k} of ${max}`, { id: "form.ratingOf" })} @change=${() => this.set(f, k)} /><span aria-hidden="true">★</span></label>`,
+            (k) =>
+              html`<label class=${k <= n ? "on" : ""} title=${String(k)}><input type="radio" name=${`${this.uid}-${f.name}`} value=${k} .checked=${k === n} aria-label=${msg(str`${k} of ${max}`, { id: "form.ratingOf" })} @change=${() => this.set(f, k)} /><span aria-hidden="true">★</span></label>`,
           )}
           <button type="button" class="muted" style="margin-left:8px" @click=${() => this.set(f, null)}>${msg("Clear", { id: "form.clear" })}</button>
         </div>`;
@@ -321,7 +356,9 @@ export class SgForm extends LitElement {
         </select>`;
       }
       case "link": {
-        const items: LinkItem[] = Array.isArray(v) ? v.map((x) => (typeof x === "number" ? { id: x } : (x as LinkItem))) : [];
+        const items: LinkItem[] = Array.isArray(v)
+          ? v.map((x) => (typeof x === "number" ? { id: x } : (x as LinkItem)))
+          : [];
         return html`<sg-link-picker id=${id} .api=${this.api} target=${String(f.options.table ?? "")} ?multiple=${f.options.multiple !== false} label=${label} .value=${items}
           @change=${(e: CustomEvent<{ value: LinkItem[] }>) => this.set(f, e.detail.value)}></sg-link-picker>`;
       }
@@ -343,7 +380,10 @@ export class SgForm extends LitElement {
   private field(f: FieldInfo): TemplateResult {
     const id = `${this.uid}-${f.name}`;
     const errs = this.errors.get(f.name) ?? [];
-    const current = this.conflict && !sameValue(f, this.conflict.fields[f.name], this.record?.fields[f.name]) ? this.conflict.fields[f.name] : undefined;
+    const current =
+      this.conflict && !sameValue(f, this.conflict.fields[f.name], this.record?.fields[f.name])
+        ? this.conflict.fields[f.name]
+        : undefined;
     const groupLike = ["multi_select", "rating"].includes(f.type) || isStageList(f) || !this.writable(f);
     const labelText = html`${labelOf(f)}${f.required && this.writable(f) ? html`<span class="req" aria-hidden="true"> *</span>` : nothing}`;
     return html`<div class="field" data-field=${f.name}>
@@ -360,12 +400,14 @@ export class SgForm extends LitElement {
     return html`<form novalidate data-form="record" @submit=${(e: Event) => (e.preventDefault(), void this.submit())}>
       ${this.formError ? html`<div class="banner ${this.conflict ? "warn" : "error"}" role="alert">${this.formError}</div>` : nothing}
       ${this.fields.map((f) => this.field(f))}
-      ${canSave
-        ? html`<div class="actions">
+      ${
+        canSave
+          ? html`<div class="actions">
             <button type="button" @click=${() => emit(this, "sg-cancel", undefined)}>${msg("Cancel", { id: "common.cancel" })}</button>
             <button type="submit" class="primary" ?disabled=${this.saving}>${this.saving ? msg("Saving…", { id: "form.saving" }) : this.record ? msg("Save", { id: "common.save" }) : msg("Create", { id: "form.create" })}</button>
           </div>`
-        : nothing}
+          : nothing
+      }
     </form>`;
   }
 }

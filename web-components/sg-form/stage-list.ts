@@ -9,7 +9,18 @@ import { customElement, property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import { localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
-import { emptyRow, parseStages, rowName, rowProbability, rowsFrom, serialise, STAGE_KINDS, type StageKind, type StageProblems, type StageRow } from "./stage-values";
+import {
+  emptyRow,
+  parseStages,
+  rowName,
+  rowProbability,
+  rowsFrom,
+  serialise,
+  STAGE_KINDS,
+  type StageKind,
+  type StageProblems,
+  type StageRow,
+} from "./stage-values";
 import { emit } from "../events";
 
 @customElement("sg-stage-list")
@@ -86,7 +97,9 @@ export class SgStageList extends LitElement {
   private add() {
     const row = emptyRow();
     this.emit([...this.rows, row]);
-    void this.updateComplete.then(() => (this.renderRoot.querySelector(`li[data-key="${row.key}"] input[name=label-en]`) as HTMLElement | null)?.focus());
+    void this.updateComplete.then(() =>
+      (this.renderRoot.querySelector(`li[data-key="${row.key}"] input[name=label-en]`) as HTMLElement | null)?.focus(),
+    );
   }
 
   private removeRow(i: number) {
@@ -103,7 +116,11 @@ export class SgStageList extends LitElement {
   }
 
   private kindLabel(k: StageKind): string {
-    return k === "won" ? msg("Won", { id: "form.stages.kindWon" }) : k === "lost" ? msg("Lost", { id: "form.stages.kindLost" }) : msg("Open", { id: "form.stages.kindOpen" });
+    return k === "won"
+      ? msg("Won", { id: "form.stages.kindWon" })
+      : k === "lost"
+        ? msg("Lost", { id: "form.stages.kindLost" })
+        : msg("Open", { id: "form.stages.kindOpen" });
   }
 
   private row(r: StageRow, i: number) {
@@ -145,9 +162,15 @@ export class SgStageList extends LitElement {
 
   override render() {
     return html`<div role="group" aria-label=${this.label}>
-      ${this.rows.length
-        ? html`<ol>${repeat(this.rows, (r) => r.key, (r, i) => this.row(r, i))}</ol>`
-        : html`<p class="muted hint">${msg("No stages yet. A pipeline needs at least one open, one won and one lost stage.", { id: "form.stages.empty" })}</p>`}
+      ${
+        this.rows.length
+          ? html`<ol>${repeat(
+              this.rows,
+              (r) => r.key,
+              (r, i) => this.row(r, i),
+            )}</ol>`
+          : html`<p class="muted hint">${msg("No stages yet. A pipeline needs at least one open, one won and one lost stage.", { id: "form.stages.empty" })}</p>`
+      }
       <button type="button" data-action="add-stage" @click=${() => this.add()}>${msg("Add stage", { id: "form.stages.add" })}</button>
       <span class="muted hint">${msg("Alt+↑ / Alt+↓ moves the stage you are in.", { id: "form.stages.keyboardHint" })}</span>
       <div role="status" aria-live="polite" style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)">${this.live}</div>

@@ -101,7 +101,12 @@ export function serialise(rows: StageRow[]): { value: string | null; badRows: nu
     const labels: Stage["labels"] = {};
     if (r.en.trim()) labels.en = r.en.trim();
     if (r.zh.trim()) labels["zh-CN"] = r.zh.trim();
-    return { name: rowName(r), ...(Object.keys(labels).length ? { labels } : {}), probability: probability ?? 0, kind: r.kind };
+    return {
+      name: rowName(r),
+      ...(Object.keys(labels).length ? { labels } : {}),
+      probability: probability ?? 0,
+      kind: r.kind,
+    };
   });
   return { value: stages.length ? JSON.stringify(stages) : null, badRows };
 }
@@ -110,7 +115,8 @@ export function serialise(rows: StageRow[]): { value: string | null; badRows: nu
 export function stageSummary(raw: unknown, locale: string): string {
   const stages = parseStages(raw);
   if (!stages) return typeof raw === "string" ? raw : "";
-  const label = (s: Stage) => (locale === "zh-CN" ? s.labels?.["zh-CN"] : s.labels?.en) || s.labels?.en || s.labels?.["zh-CN"] || s.name;
+  const label = (s: Stage) =>
+    (locale === "zh-CN" ? s.labels?.["zh-CN"] : s.labels?.en) || s.labels?.en || s.labels?.["zh-CN"] || s.name;
   const open = stages.filter((s) => s.kind !== "won" && s.kind !== "lost").map(label);
   const closed = stages.filter((s) => s.kind === "won" || s.kind === "lost").map(label);
   return [...open, ...(closed.length ? [closed.join(" / ")] : [])].join(" → ");

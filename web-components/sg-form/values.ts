@@ -4,7 +4,20 @@
  */
 import type { FieldInfo } from "../api/client";
 import { isStageList, stageSummary } from "./stage-values";
-import { currencyDigits, currentLocale, decimalToUnits, formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, labelOf, msg, str, unitsToDecimal } from "../i18n/index";
+import {
+  currencyDigits,
+  currentLocale,
+  decimalToUnits,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  labelOf,
+  msg,
+  str,
+  unitsToDecimal,
+} from "../i18n/index";
 
 export interface Choice {
   name: string;
@@ -13,14 +26,18 @@ export interface Choice {
   labels?: Record<string, string>;
 }
 
-export const choicesOf = (f: FieldInfo): Choice[] => (Array.isArray(f.options.choices) ? (f.options.choices as Choice[]) : []);
+export const choicesOf = (f: FieldInfo): Choice[] =>
+  Array.isArray(f.options.choices) ? (f.options.choices as Choice[]) : [];
 export const currencyOf = (f: FieldInfo, value?: unknown): string =>
-  (value && typeof value === "object" && typeof (value as { currency?: unknown }).currency === "string" ? (value as { currency: string }).currency : undefined) ??
-  (typeof f.options.currency === "string" ? f.options.currency : "CNY");
+  (value && typeof value === "object" && typeof (value as { currency?: unknown }).currency === "string"
+    ? (value as { currency: string }).currency
+    : undefined) ?? (typeof f.options.currency === "string" ? f.options.currency : "CNY");
 
 /** Link values arrive as ids, or as {id, primary} when expanded. */
 export const linkIds = (v: unknown): number[] =>
-  Array.isArray(v) ? v.map((x) => (typeof x === "number" ? x : (x as { id: number }).id)).filter((x) => typeof x === "number") : [];
+  Array.isArray(v)
+    ? v.map((x) => (typeof x === "number" ? x : (x as { id: number }).id)).filter((x) => typeof x === "number")
+    : [];
 
 /** A datetime-local control's "YYYY-MM-DDTHH:mm" for an ISO instant, in the browser's time zone. */
 export function isoToLocalInput(iso: unknown): string {
@@ -55,16 +72,25 @@ export function fromText(f: FieldInfo, text: string): Parsed {
   switch (f.type) {
     case "number": {
       const n = Number(t.replace(/,/g, ""));
-      return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, message: msg("Enter a number", { id: "form.errNumber" }) };
+      return Number.isFinite(n)
+        ? { ok: true, value: n }
+        : { ok: false, message: msg("Enter a number", { id: "form.errNumber" }) };
     }
     case "currency": {
       const digits = currencyDigits(currencyOf(f));
       const units = decimalToUnits(t, digits);
-      return units === null ? { ok: false, message: msg(str`Enter an amount with at most ${digits} decimal places`, { id: "form.errMoney" }) } : { ok: true, value: units };
+      return units === null
+        ? {
+            ok: false,
+            message: msg(str`Enter an amount with at most ${digits} decimal places`, { id: "form.errMoney" }),
+          }
+        : { ok: true, value: units };
     }
     case "percent": {
       const bp = decimalToUnits(t.replace(/%$/, ""), 2);
-      return bp === null ? { ok: false, message: msg("Enter a percentage with at most 2 decimal places", { id: "form.errPercent" }) } : { ok: true, value: bp };
+      return bp === null
+        ? { ok: false, message: msg("Enter a percentage with at most 2 decimal places", { id: "form.errPercent" }) }
+        : { ok: true, value: bp };
     }
     default:
       return { ok: true, value: t };
@@ -79,7 +105,10 @@ export function displayValue(f: FieldInfo, value: unknown, timeZone?: string | n
     case "number":
       return formatNumber(value as number);
     case "currency":
-      return formatMoney(typeof value === "number" ? value : (value as { amount: number }).amount, currencyOf(f, value));
+      return formatMoney(
+        typeof value === "number" ? value : (value as { amount: number }).amount,
+        currencyOf(f, value),
+      );
     case "percent":
       return formatPercent(value as number);
     case "date":
@@ -97,7 +126,15 @@ export function displayValue(f: FieldInfo, value: unknown, timeZone?: string | n
     case "rating":
       return "★".repeat(Number(value));
     case "link":
-      return Array.isArray(value) ? value.map((x) => (typeof x === "object" && x ? String((x as { primary?: unknown }).primary ?? `#${(x as { id: number }).id}`) : `#${x}`)).join(", ") : "";
+      return Array.isArray(value)
+        ? value
+            .map((x) =>
+              typeof x === "object" && x
+                ? String((x as { primary?: unknown }).primary ?? `#${(x as { id: number }).id}`)
+                : `#${x}`,
+            )
+            .join(", ")
+        : "";
     default:
       return typeof value === "object" ? JSON.stringify(value) : String(value);
   }
@@ -107,10 +144,12 @@ export function displayValue(f: FieldInfo, value: unknown, timeZone?: string | n
 export function sameValue(f: FieldInfo, a: unknown, b: unknown): boolean {
   if (f.type === "link") return JSON.stringify(linkIds(a)) === JSON.stringify(linkIds(b));
   if (f.type === "currency") {
-    const amt = (v: unknown) => (v === null || v === undefined ? null : typeof v === "number" ? v : (v as { amount: number }).amount);
+    const amt = (v: unknown) =>
+      v === null || v === undefined ? null : typeof v === "number" ? v : (v as { amount: number }).amount;
     return amt(a) === amt(b);
   }
-  if (f.type === "datetime" && typeof a === "string" && typeof b === "string") return new Date(a).getTime() === new Date(b).getTime();
+  if (f.type === "datetime" && typeof a === "string" && typeof b === "string")
+    return new Date(a).getTime() === new Date(b).getTime();
   const norm = (v: unknown) => (v === undefined || v === "" ? null : Array.isArray(v) && v.length === 0 ? null : v);
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }

@@ -29,7 +29,15 @@ export interface CellContext {
   open?: (row: number) => void;
 }
 
-type Renderer = (instance: unknown, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cellProperties: Record<string, unknown>) => void;
+type Renderer = (
+  instance: unknown,
+  td: HTMLTableCellElement,
+  row: number,
+  col: number,
+  prop: string | number,
+  value: unknown,
+  cellProperties: Record<string, unknown>,
+) => void;
 
 function chip(doc: Document, text: string, color: string): HTMLElement {
   const el = doc.createElement("span");
@@ -47,7 +55,16 @@ export function rendererFor(ctx: CellContext, locked = false): Renderer {
   return function (this: unknown, instance, td, row, col, prop, value, cellProperties) {
     const st = ctx.state(row);
     if (f.type === "checkbox" && !st.loading) {
-      (checkboxRenderer as unknown as Renderer).call(this, instance, td, row, col, prop, value === true, cellProperties);
+      (checkboxRenderer as unknown as Renderer).call(
+        this,
+        instance,
+        td,
+        row,
+        col,
+        prop,
+        value === true,
+        cellProperties,
+      );
     } else {
       (baseRenderer as unknown as Renderer).call(this, instance, td, row, col, prop, value, cellProperties);
       td.replaceChildren();
@@ -104,11 +121,12 @@ class ValueTextEditor extends TextEditor {
     const text = value[0]?.[0];
     const cells: [number, number, unknown][] = [];
     // Ctrl+Enter writes the text into every selected cell.
-    const ranges = ctrlDown ? this.hot.getSelectedRange() ?? [] : [];
+    const ranges = ctrlDown ? (this.hot.getSelectedRange() ?? []) : [];
     for (const range of ranges) {
       const from = range.getTopStartCorner();
       const to = range.getBottomEndCorner();
-      for (let r = Math.max(0, from.row ?? 0); r <= (to.row ?? -1); r++) for (let c = Math.max(0, from.col ?? 0); c <= (to.col ?? -1); c++) cells.push([r, c, text]);
+      for (let r = Math.max(0, from.row ?? 0); r <= (to.row ?? -1); r++)
+        for (let c = Math.max(0, from.col ?? 0); c <= (to.col ?? -1); c++) cells.push([r, c, text]);
     }
     if (!cells.length && this.row !== null && this.col !== null) cells.push([this.row, this.col, text]);
     this.hot.setDataAtCell(cells as never, "edit");
@@ -158,7 +176,10 @@ class PickerEditor extends ValueTextEditor {
     if (!ctx?.search || !this.list) return;
     const text = String(this.getValue() ?? "");
     // While the text is already ids, search by the last word typed.
-    const term = text.split(/[,;]\s*/).pop()!.trim();
+    const term = text
+      .split(/[,;]\s*/)
+      .pop()!
+      .trim();
     const seq = ++this.seq;
     const options = await ctx.search(/^#?\d+$|^usr_/.test(term) ? "" : term).catch(() => []);
     if (seq !== this.seq || !this.list) return;
@@ -179,7 +200,10 @@ class PickerEditor extends ValueTextEditor {
   private pick(id: string): void {
     const ctx = (this.cellProperties as unknown as { sgCell?: CellContext }).sgCell;
     const multiple = ctx?.field.type === "link" && ctx.field.options.multiple !== false;
-    const parts = String(this.getValue() ?? "").split(/[,;]\s*/).map((s) => s.trim()).filter((s) => /^#?\d+$|^usr_[a-z0-9]{12}$/.test(s));
+    const parts = String(this.getValue() ?? "")
+      .split(/[,;]\s*/)
+      .map((s) => s.trim())
+      .filter((s) => /^#?\d+$|^usr_[a-z0-9]{12}$/.test(s));
     this.setValue(multiple ? [...new Set([...parts, id])].join(", ") : id);
     this.finishEditing();
   }
@@ -197,7 +221,14 @@ export function columnFor(ctx: CellContext, readOnly: boolean): Record<string, u
     case "date":
       return { ...base, editor: DateEditor };
     case "single_select":
-      return { ...base, editor: DropdownEditor, source: (f.options.choices ?? []).map((c) => c.name), strict: true, allowInvalid: false, filter: false };
+      return {
+        ...base,
+        editor: DropdownEditor,
+        source: (f.options.choices ?? []).map((c) => c.name),
+        strict: true,
+        allowInvalid: false,
+        filter: false,
+      };
     case "user":
     case "link":
       return { ...base, editor: PickerEditor };

@@ -51,7 +51,10 @@ export class RecordSource {
   /** Requests made (for tests and the bench). */
   requests = 0;
 
-  constructor(private readonly fetchPage: FetchPage, private readonly opts: SourceOptions = {}) {
+  constructor(
+    private readonly fetchPage: FetchPage,
+    private readonly opts: SourceOptions = {},
+  ) {
     this.pageSize = opts.pageSize ?? 100;
     this.maxPages = Math.max(2, opts.maxPages ?? 40);
     this.concurrency = Math.max(1, opts.concurrency ?? 3);
@@ -139,7 +142,12 @@ export class RecordSource {
   private pagesOf(first: number, last: number): number[] {
     const max = this._total === null ? Infinity : Math.max(0, Math.ceil(this._total / this.pageSize) - 1);
     const out: number[] = [];
-    for (let p = Math.floor(first / this.pageSize); p <= Math.min(max, Math.floor(Math.max(first, last) / this.pageSize)); p++) out.push(p);
+    for (
+      let p = Math.floor(first / this.pageSize);
+      p <= Math.min(max, Math.floor(Math.max(first, last) / this.pageSize));
+      p++
+    )
+      out.push(p);
     return out;
   }
 
@@ -163,7 +171,9 @@ export class RecordSource {
   private load(p: number, count: boolean): Promise<void> {
     const generation = this.generation;
     const prev = this.pages.get(p - 1);
-    const req: PageRequest = prev?.nextCursor ? { limit: this.pageSize, cursor: prev.nextCursor, count } : { limit: this.pageSize, offset: p * this.pageSize, count };
+    const req: PageRequest = prev?.nextCursor
+      ? { limit: this.pageSize, cursor: prev.nextCursor, count }
+      : { limit: this.pageSize, offset: p * this.pageSize, count };
     if (p === 0) delete req.offset;
     this.requests++;
     const task = this.fetchPage(req)

@@ -43,7 +43,10 @@ export class GridEditsController implements ReactiveController {
   /** Cell problems by record id then field name. */
   private problems = new Map<number, Map<string, { error?: string; conflict?: string }>>();
 
-  constructor(host: ReactiveControllerHost, private readonly h: EditsHost) {
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly h: EditsHost,
+  ) {
     host.addController(this);
   }
 
@@ -54,7 +57,11 @@ export class GridEditsController implements ReactiveController {
     const rec = this.h.rows.source?.rowAt(row);
     if (!rec) return { loading: true };
     const p = this.problems.get(rec.id)?.get(field);
-    return { loading: false, ...(p?.error ? { error: p.error } : {}), ...(p?.conflict ? { conflict: p.conflict } : {}) };
+    return {
+      loading: false,
+      ...(p?.error ? { error: p.error } : {}),
+      ...(p?.conflict ? { conflict: p.conflict } : {}),
+    };
   }
 
   /** Forgets every mark (a new query). */
@@ -130,7 +137,8 @@ export class GridEditsController implements ReactiveController {
         for (const it of items) {
           const rec = source.rowAt(rowOf.get(it.id)!);
           if (!rec || conflicted.has(it.id)) continue;
-          for (const name of Object.keys(it.fields)) rec.fields[name] = old.get(`${rowOf.get(it.id)}|${name}`) ?? rec.fields[name];
+          for (const name of Object.keys(it.fields))
+            rec.fields[name] = old.get(`${rowOf.get(it.id)}|${name}`) ?? rec.fields[name];
         }
         for (const c of mapped.conflicts) {
           const mine = items.find((it) => it.id === c.current.id);
@@ -138,7 +146,10 @@ export class GridEditsController implements ReactiveController {
           for (const [name, value] of Object.entries(mine?.fields ?? {})) {
             const f = this.h.field(name);
             if (!f) continue;
-            const note = msg(str`Changed by someone else; current value: ${copyText(f, c.current.fields[name]) || "—"} (yours: ${copyText(f, value) || "—"})`, { id: "grid.conflict" });
+            const note = msg(
+              str`Changed by someone else; current value: ${copyText(f, c.current.fields[name]) || "—"} (yours: ${copyText(f, value) || "—"})`,
+              { id: "grid.conflict" },
+            );
             this.setProblem(c.row, name, { conflict: note });
           }
         }
@@ -150,7 +161,11 @@ export class GridEditsController implements ReactiveController {
           if (rec && f) rec.fields[c.field] = attempted;
           this.setProblem(c.row, c.field, { error: c.message });
         }
-        if (mapped.conflicts.length) this.h.notify("error", msg("Someone else changed these records; their current values are shown.", { id: "grid.conflictNotice" }));
+        if (mapped.conflicts.length)
+          this.h.notify(
+            "error",
+            msg("Someone else changed these records; their current values are shown.", { id: "grid.conflictNotice" }),
+          );
         else this.h.notify("error", mapped.general ?? mapped.cells[0]?.message ?? this.h.errorText(err));
         this.h.sheet.queueRender();
         // After a conflict the other records of the request were fine: send them again, once.
@@ -185,7 +200,13 @@ export class GridEditsController implements ReactiveController {
     const plan = planPaste(block, at, visible, total, (f) => this.h.canWrite(f), this.h.canCreate());
     if (plan.problems.length) {
       const first = plan.problems[0]!;
-      this.h.notify("error", msg(str`Nothing was pasted: ${plan.problems.length} cells are not valid (row ${first.row + 1}, ${first.field}: ${first.message})`, { id: "grid.pasteInvalid" }));
+      this.h.notify(
+        "error",
+        msg(
+          str`Nothing was pasted: ${plan.problems.length} cells are not valid (row ${first.row + 1}, ${first.field}: ${first.message})`,
+          { id: "grid.pasteInvalid" },
+        ),
+      );
       return;
     }
     try {
@@ -197,7 +218,10 @@ export class GridEditsController implements ReactiveController {
       if (plan.newRows.length) {
         for (const part of chunk(plan.newRows)) {
           this.h.wrote();
-          const reply = await this.h.client().createRecords(this.h.table(), part.map((fields) => ({ fields })));
+          const reply = await this.h.client().createRecords(
+            this.h.table(),
+            part.map((fields) => ({ fields })),
+          );
           this.h.written({ table: this.h.table(), records: reply.records, created: true });
         }
         await this.h.refresh();

@@ -33,7 +33,10 @@ export interface CellProblem {
  * One update per record (a later change of the same cell wins), in the order rows were first
  * changed, each naming the version the grid holds. Changes to rows not loaded are skipped.
  */
-export function planUpdates(changes: CellChange[], recordAt: (row: number) => ApiRecord | undefined): { items: UpdateItem[]; rows: number[] } {
+export function planUpdates(
+  changes: CellChange[],
+  recordAt: (row: number) => ApiRecord | undefined,
+): { items: UpdateItem[]; rows: number[] } {
   const byId = new Map<number, { item: UpdateItem; row: number }>();
   for (const c of changes) {
     const rec = recordAt(c.row);
@@ -68,7 +71,14 @@ export interface PastePlan {
  * `columns`: cells past the last column are dropped; rows past `rowCount` become new rows when
  * `canCreate`, else are dropped.
  */
-export function planPaste(block: unknown[][], at: { row: number; col: number }, columns: GridField[], rowCount: number, canWrite: (f: GridField) => boolean, canCreate: boolean): PastePlan {
+export function planPaste(
+  block: unknown[][],
+  at: { row: number; col: number },
+  columns: GridField[],
+  rowCount: number,
+  canWrite: (f: GridField) => boolean,
+  canCreate: boolean,
+): PastePlan {
   const plan: PastePlan = { changes: [], newRows: [], problems: [], readOnly: 0 };
   block.forEach((cells, i) => {
     const row = at.row + i;
@@ -84,7 +94,10 @@ export function planPaste(block: unknown[][], at: { row: number; col: number }, 
       }
       // A leading ' before a formula character is a spreadsheet's "this is text" marker (and what our
       // own copy adds, values.ts clipboardText): the value is what follows it.
-      const parsed = parseValue(f, typeof text === "string" && !NUMERIC_TYPES.has(f.type) ? fromSpreadsheetSafe(text) : text);
+      const parsed = parseValue(
+        f,
+        typeof text === "string" && !NUMERIC_TYPES.has(f.type) ? fromSpreadsheetSafe(text) : text,
+      );
       if (!parsed.ok) plan.problems.push({ row, field: f.name, message: parsed.message });
       else if (isNew) fresh[f.name] = parsed.value;
       else plan.changes.push({ row, field: f.name, value: parsed.value });
@@ -114,7 +127,8 @@ export function mapProblem(problem: Problem, items: UpdateItem[], rows: number[]
     const row = rows[c.index];
     if (row !== undefined) out.conflicts.push({ row, current: c.current });
   }
-  if (problem.current && items.length === 1 && rows[0] !== undefined) out.conflicts.push({ row: rows[0], current: problem.current });
+  if (problem.current && items.length === 1 && rows[0] !== undefined)
+    out.conflicts.push({ row: rows[0], current: problem.current });
   for (const e of problem.errors ?? []) {
     const m = /^(?:records\/(\d+)\/)?fields\/([^/]+)/.exec(e.field);
     if (m) {

@@ -9,7 +9,13 @@ import { RecordSource, type PageRequest } from "./data-source";
 import { chunk, mapProblem, planPaste, planUpdates, MAX_BULK } from "./edits";
 import { clipboardText, copyText, formatValue, parseValue, type GridField } from "./values";
 
-const field = (type: string, options: GridField["options"] = {}, name = type): GridField => ({ id: `fld_${name}`, name, type, options, access: "write" });
+const field = (type: string, options: GridField["options"] = {}, name = type): GridField => ({
+  id: `fld_${name}`,
+  name,
+  type,
+  options,
+  access: "write",
+});
 const value = (f: GridField, text: unknown) => {
   const p = parseValue(f, text);
   if (!p.ok) throw new Error(p.message);
@@ -120,7 +126,7 @@ function server(n: number, opts: { delay?: number } = {}) {
   const fetchPage = async (req: PageRequest): Promise<ListReply> => {
     calls.push(req);
     if (opts.delay) await new Promise((r) => setTimeout(r, opts.delay));
-    const start = req.cursor ? Number(req.cursor) : req.offset ?? 0;
+    const start = req.cursor ? Number(req.cursor) : (req.offset ?? 0);
     const ids = Array.from({ length: Math.max(0, Math.min(req.limit, rows - start)) }, (_, i) => start + i + 1);
     const records: ApiRecord[] = ids.map((id) => ({ id, version: 1, fields: { n: id } }));
     const more = start + req.limit < rows;
@@ -250,7 +256,12 @@ describe("edits", () => {
   });
 
   it("plans a 50x3 paste as 150 typed changes, skipping read-only columns and reporting bad cells", () => {
-    const cols = [field("text", {}, "name"), field("currency", { currency: "CNY" }, "amount"), field("number", {}, "locked"), field("date", {}, "close")];
+    const cols = [
+      field("text", {}, "name"),
+      field("currency", { currency: "CNY" }, "amount"),
+      field("number", {}, "locked"),
+      field("date", {}, "close"),
+    ];
     const block = Array.from({ length: 50 }, (_, i) => [`n${i}`, `${i}.5`, `${i}`]);
     const plan = planPaste(block, { row: 10, col: 0 }, cols, 1000, (f) => f.name !== "locked", false);
     expect(plan.changes).toHaveLength(100);
@@ -258,7 +269,14 @@ describe("edits", () => {
     expect(plan.changes[1]).toEqual({ row: 10, field: "amount", value: 50 });
     const full = planPaste(block, { row: 0, col: 0 }, [cols[0]!, cols[1]!, cols[3]!], 1000, () => true, false);
     expect(full.problems).toHaveLength(50); // "0" .. "49" are not dates
-    const ok = planPaste(block.map(([a, b]) => [a, b, "2026-01-02"]), { row: 0, col: 0 }, [cols[0]!, cols[1]!, cols[3]!], 1000, () => true, false);
+    const ok = planPaste(
+      block.map(([a, b]) => [a, b, "2026-01-02"]),
+      { row: 0, col: 0 },
+      [cols[0]!, cols[1]!, cols[3]!],
+      1000,
+      () => true,
+      false,
+    );
     expect(ok.changes).toHaveLength(150);
     expect(ok.problems).toHaveLength(0);
     expect(new Set(ok.changes.map((c) => c.row)).size).toBe(50);
@@ -267,7 +285,10 @@ describe("edits", () => {
   it("turns rows pasted past the end into new rows when creating is allowed, drops them otherwise", () => {
     const cols = [field("text", {}, "name")];
     const block = [["a"], ["b"], ["c"]];
-    expect(planPaste(block, { row: 1, col: 0 }, cols, 2, () => true, true)).toMatchObject({ changes: [{ row: 1, field: "name", value: "a" }], newRows: [{ name: "b" }, { name: "c" }] });
+    expect(planPaste(block, { row: 1, col: 0 }, cols, 2, () => true, true)).toMatchObject({
+      changes: [{ row: 1, field: "name", value: "a" }],
+      newRows: [{ name: "b" }, { name: "c" }],
+    });
     expect(planPaste(block, { row: 1, col: 0 }, cols, 2, () => true, false).newRows).toEqual([]);
     expect(planPaste([["x", "y"]], { row: 0, col: 0 }, cols, 2, () => true, false).changes).toHaveLength(1);
   });
@@ -277,15 +298,34 @@ describe("edits", () => {
       { id: 4, version: 1, fields: { amount: "x" } },
       { id: 9, version: 2, fields: { name: "y" } },
     ];
-    const v = mapProblem({ title: "Validation failed", status: 422, errors: [{ field: "records/1/fields/name", code: "max_length", message: "too long" }] }, items, [3, 8]);
+    const v = mapProblem(
+      {
+        title: "Validation failed",
+        status: 422,
+        errors: [{ field: "records/1/fields/name", code: "max_length", message: "too long" }],
+      },
+      items,
+      [3, 8],
+    );
     expect(v).toEqual({ cells: [{ row: 8, field: "name", message: "too long" }], conflicts: [], general: null });
     const current = { id: 9, version: 3, fields: { name: "theirs" } };
-    const c = mapProblem({ title: "Version conflict", status: 409, errors: [{ field: "records/1/version", code: "stale", message: "stale" }], conflicts: [{ index: 1, current }] }, items, [3, 8]);
+    const c = mapProblem(
+      {
+        title: "Version conflict",
+        status: 409,
+        errors: [{ field: "records/1/version", code: "stale", message: "stale" }],
+        conflicts: [{ index: 1, current }],
+      },
+      items,
+      [3, 8],
+    );
     expect(c.conflicts).toEqual([{ row: 8, current }]);
     expect(c.general).toBeNull();
     const single = mapProblem({ title: "Version conflict", status: 409, current }, [items[1]!], [8]);
     expect(single.conflicts).toEqual([{ row: 8, current }]);
-    expect(mapProblem({ title: "Forbidden", status: 403, detail: "You may not update amount" }, items, [3, 8]).general).toBe("You may not update amount");
+    expect(
+      mapProblem({ title: "Forbidden", status: 403, detail: "You may not update amount" }, items, [3, 8]).general,
+    ).toBe("You may not update amount");
   });
 });
 
@@ -306,7 +346,11 @@ describe("clipboard for spreadsheets", () => {
   });
 
   it("pasting our own copy back gives the original values: the leading ' is the spreadsheet's text marker and is dropped", () => {
-    const cols = [field("text", {}, "name"), field("number", {}, "qty"), field("multi_select", { choices: [{ name: "-a" }, { name: "b" }] }, "tags")];
+    const cols = [
+      field("text", {}, "name"),
+      field("number", {}, "qty"),
+      field("multi_select", { choices: [{ name: "-a" }, { name: "b" }] }, "tags"),
+    ];
     const rows: unknown[][] = [
       ["=1+1", -2.5, ["-a", "b"]],
       ["'=x", 3, []],

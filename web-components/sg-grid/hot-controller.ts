@@ -34,7 +34,11 @@ export class HotController implements ReactiveController {
   /** The cells of the copy or cut being handled, until its event reaches the window (finishClipboard). */
   private clipboardRows: string[][] | null = null;
 
-  constructor(private readonly host: Host, private readonly rows: GridRowsController, private readonly opts: HotOptions) {
+  constructor(
+    private readonly host: Host,
+    private readonly rows: GridRowsController,
+    private readonly opts: HotOptions,
+  ) {
     host.addController(this);
   }
 
@@ -63,7 +67,11 @@ export class HotController implements ReactiveController {
   }
 
   /** Handsontable in `container` with the grid's settings and hooks, over the rows' source. */
-  create(container: HTMLElement, settings: Record<string, unknown>, hooks: Record<string, (...args: never[]) => unknown>): Hot {
+  create(
+    container: HTMLElement,
+    settings: Record<string, unknown>,
+    hooks: Record<string, (...args: never[]) => unknown>,
+  ): Hot {
     const source = this.rows.source!;
     const hot = new Handsontable(container, {
       themeName: THEME,
@@ -80,8 +88,10 @@ export class HotController implements ReactiveController {
     hot.addHook("modifyRowData", ((row: number) => source.rowAt(row)?.fields ?? { ...PLACEHOLDER }) as never);
     hot.addHook("afterRender", () => this.requestVisible());
     hot.addHook("afterScrollVertically", () => this.requestVisible());
-    hot.addHook("beforeCopy", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforeCopy(data, coords)) as never);
-    hot.addHook("beforeCut", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.beforeCopy(data, coords)) as never);
+    hot.addHook("beforeCopy", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) =>
+      this.beforeCopy(data, coords)) as never);
+    hot.addHook("beforeCut", ((data: unknown[][], coords: { startRow: number; startCol: number }[]) =>
+      this.beforeCopy(data, coords)) as never);
     // Walkontable labels the corner header in English whatever the language: say it in ours.
     hot.addHook("afterGetColHeader", ((col: number, th: HTMLTableCellElement) => {
       if (col < 0) th.setAttribute("aria-label", msg("Select whole grid", { id: "grid.selectAll" }));
@@ -118,7 +128,9 @@ export class HotController implements ReactiveController {
   }
 
   setSortConfig(config: unknown): void {
-    (this.hot?.getPlugin("columnSorting") as unknown as { setSortConfig(c: unknown): void } | undefined)?.setSortConfig(config);
+    (this.hot?.getPlugin("columnSorting") as unknown as { setSortConfig(c: unknown): void } | undefined)?.setSortConfig(
+      config,
+    );
   }
 
   private requestVisible(): void {

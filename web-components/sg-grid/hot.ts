@@ -3,8 +3,25 @@
  * main theme) as constructable stylesheets for the element's shadow root, so no style leaks in or out.
  */
 import Handsontable from "handsontable/base";
-import { registerCellType, CheckboxCellType, DateCellType, DropdownCellType, TextCellType } from "handsontable/cellTypes";
-import { registerPlugin, AutoColumnSize, Autofill, ColumnSorting, ContextMenu, CopyPaste, ManualColumnFreeze, ManualColumnMove, ManualColumnResize, UndoRedo } from "handsontable/plugins";
+import {
+  registerCellType,
+  CheckboxCellType,
+  DateCellType,
+  DropdownCellType,
+  TextCellType,
+} from "handsontable/cellTypes";
+import {
+  registerPlugin,
+  AutoColumnSize,
+  Autofill,
+  ColumnSorting,
+  ContextMenu,
+  CopyPaste,
+  ManualColumnFreeze,
+  ManualColumnMove,
+  ManualColumnResize,
+  UndoRedo,
+} from "handsontable/plugins";
 import { registerLanguageDictionary, zhCN } from "handsontable/i18n";
 import baseCss from "handsontable/styles/handsontable.min.css";
 import themeCss from "handsontable/styles/ht-theme-main.min.css";
@@ -15,7 +32,18 @@ registerCellType(DateCellType);
 registerCellType(DropdownCellType);
 // Handsontable's own texts (menu items, aria labels) in Chinese when the app speaks Chinese.
 registerLanguageDictionary(zhCN);
-for (const plugin of [AutoColumnSize, Autofill, ColumnSorting, ContextMenu, CopyPaste, ManualColumnFreeze, ManualColumnMove, ManualColumnResize, UndoRedo]) registerPlugin(plugin);
+for (const plugin of [
+  AutoColumnSize,
+  Autofill,
+  ColumnSorting,
+  ContextMenu,
+  CopyPaste,
+  ManualColumnFreeze,
+  ManualColumnMove,
+  ManualColumnResize,
+  UndoRedo,
+])
+  registerPlugin(plugin);
 
 export { Handsontable };
 export const THEME = "ht-theme-main";

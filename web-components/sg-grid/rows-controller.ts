@@ -23,7 +23,10 @@ export class GridRowsController implements ReactiveController {
   loading = true;
   private refreshes = 0;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly opts: GridRowsOptions) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly opts: GridRowsOptions,
+  ) {
     host.addController(this);
   }
 

@@ -26,7 +26,6 @@ import { GridRowsController } from "./rows-controller";
 import { clipboardText, SERVER_ASSIGNED, type GridField } from "./values";
 import { emit, type RecordsChange } from "../events";
 
-
 const PAGE_SIZE = 100;
 const MAX_PAGES = 30;
 
@@ -193,9 +192,20 @@ export class SgGrid extends LitElement {
     this.failure = null;
     try {
       const embed = !this.api && !!this.token && isEmbedToken(this.token);
-      this.client = this.api ?? new ApiClient({ baseUrl: this.baseUrl, ...(embed ? { embedToken: this.token } : this.token ? { token: this.token } : {}) });
+      this.client =
+        this.api ??
+        new ApiClient({
+          baseUrl: this.baseUrl,
+          ...(embed ? { embedToken: this.token } : this.token ? { token: this.token } : {}),
+        });
       await this.loadMeta();
-      const key = this.licenseKey || (await this.client.config().then((c) => c.handsontableLicenseKey, () => "")) || "non-commercial-and-evaluation";
+      const key =
+        this.licenseKey ||
+        (await this.client.config().then(
+          (c) => c.handsontableLicenseKey,
+          () => "",
+        )) ||
+        "non-commercial-and-evaluation";
       await this.rows.open();
       this.rows.setLoading(false);
       await this.updateComplete;
@@ -221,7 +231,9 @@ export class SgGrid extends LitElement {
     const all = this.tableInfo.fields as GridField[];
     const order = this.viewInfo?.fields;
     // Hidden fields are not in the table reply at all, so they cannot show up here.
-    this.fields = order?.length ? order.map((n) => all.find((f) => f.name === n)).filter((f): f is GridField => !!f) : all;
+    this.fields = order?.length
+      ? order.map((n) => all.find((f) => f.name === n)).filter((f): f is GridField => !!f)
+      : all;
     this.sort = (this.viewInfo?.sort ?? []).map((s) => `${s.direction === "desc" ? "-" : ""}${s.field}`);
   }
 
@@ -253,7 +265,10 @@ export class SgGrid extends LitElement {
       ...(this.q ? { q: this.q } : {}),
     };
     if (this.viewInfo && !this.client.embedded) return this.client.viewRecords(this.viewInfo.id, opts);
-    return this.client.listRecords(this.tableInfo!.name, { ...opts, ...(links.length && !this.client.embedded ? { expand: links } : {}) });
+    return this.client.listRecords(this.tableInfo!.name, {
+      ...opts,
+      ...(links.length && !this.client.embedded ? { expand: links } : {}),
+    });
   }
 
   private searchFor(f: GridField): CellContext["search"] {
@@ -263,7 +278,10 @@ export class SgGrid extends LitElement {
         const reply = await this.client.listRecords(target, { q: text || undefined, limit: 20 });
         const t = (await this.client.table(target).catch(() => null))?.table;
         const primary = t?.fields.find((x) => x.id === t.primaryFieldId) ?? t?.fields[0];
-        return reply.records.map((r) => ({ id: String(r.id), label: `#${r.id} ${primary ? String(r.fields[primary.name] ?? "") : ""}`.trim() }));
+        return reply.records.map((r) => ({
+          id: String(r.id),
+          label: `#${r.id} ${primary ? String(r.fields[primary.name] ?? "") : ""}`.trim(),
+        }));
       };
     }
     if (f.type === "user") {
@@ -293,47 +311,65 @@ export class SgGrid extends LitElement {
     const source = this.source;
     const widths = (this.viewInfo?.layout?.columnWidths ?? {}) as Record<string, number>;
     const frozen = Number(this.viewInfo?.layout?.frozenColumns ?? 0);
-    const columns = this.fields.map((f) => columnFor({ field: f, state: (row) => this.edits.cellState(row, f.name), search: this.searchFor(f), open: (row) => this.openRow(row) }, !this.canWrite(f)));
+    const columns = this.fields.map((f) =>
+      columnFor(
+        {
+          field: f,
+          state: (row) => this.edits.cellState(row, f.name),
+          search: this.searchFor(f),
+          open: (row) => this.openRow(row),
+        },
+        !this.canWrite(f),
+      ),
+    );
     const lockedCols = columns.map((c) => c.readOnly === true);
-    this.sheet.create(host, {
-      licenseKey,
-      columns,
-      colWidths: this.fields.map((f) => widths[f.name] ?? (f.type === "long_text" ? 260 : f.type === "checkbox" ? 80 : 150)),
-      rowHeaders: true,
-      rowHeights: 28,
-      height: "100%",
-      width: "100%",
-      fixedColumnsStart: frozen,
-      autoRowSize: false,
-      autoColumnSize: false,
-      // Rendering a few rows beyond the viewport keeps scrolling smooth without rendering the table.
-      viewportRowRenderingOffset: 20,
-      manualColumnResize: true,
-      manualColumnMove: true,
-      manualColumnFreeze: true,
-      columnSorting: { headerAction: true, indicator: true, sortEmptyCells: true },
-      copyPaste: { rowsLimit: 10_000, columnsLimit: 300 },
-      fillHandle: this.canUpdate ? { autoInsertRow: false, direction: "vertical" } : false,
-      undo: true,
-      outsideClickDeselects: false,
-      contextMenu: this.contextMenu(),
-      // Always say readOnly either way: a cell's meta outlives a render, so a row first drawn while
-      // loading would otherwise stay locked after its page arrives.
-      cells: (row: number, col: number) => ({ readOnly: !source.has(row) || lockedCols[col] === true }),
-    }, {
-      beforeChange: (changes: (HotChange | null)[], src: string) => this.edits.beforeChange(changes, src),
-      afterChange: (changes: HotChange[] | null, src: string) => void this.edits.afterChange(changes, src),
-      beforePaste: (data: unknown[][], coords: { startRow: number; startCol: number }[]) => this.edits.beforePaste(data, coords),
-      beforeColumnSort: (_current: unknown, dest: { column: number; sortOrder: "asc" | "desc" }[]) => this.beforeColumnSort(dest),
-      afterColumnResize: () => this.layoutChanged(),
-      afterColumnMove: () => this.layoutChanged(),
-      afterColumnFreeze: () => this.layoutChanged(),
-      afterColumnUnfreeze: () => this.layoutChanged(),
-      afterSelectionEnd: (r1: number, _c1: number, r2: number) => {
-        const [a, b] = [Math.min(r1, r2), Math.max(r1, r2)];
-        this.selectedRows = b - a < 1000 ? Array.from({ length: b - a + 1 }, (_, i) => a + i) : [];
+    this.sheet.create(
+      host,
+      {
+        licenseKey,
+        columns,
+        colWidths: this.fields.map(
+          (f) => widths[f.name] ?? (f.type === "long_text" ? 260 : f.type === "checkbox" ? 80 : 150),
+        ),
+        rowHeaders: true,
+        rowHeights: 28,
+        height: "100%",
+        width: "100%",
+        fixedColumnsStart: frozen,
+        autoRowSize: false,
+        autoColumnSize: false,
+        // Rendering a few rows beyond the viewport keeps scrolling smooth without rendering the table.
+        viewportRowRenderingOffset: 20,
+        manualColumnResize: true,
+        manualColumnMove: true,
+        manualColumnFreeze: true,
+        columnSorting: { headerAction: true, indicator: true, sortEmptyCells: true },
+        copyPaste: { rowsLimit: 10_000, columnsLimit: 300 },
+        fillHandle: this.canUpdate ? { autoInsertRow: false, direction: "vertical" } : false,
+        undo: true,
+        outsideClickDeselects: false,
+        contextMenu: this.contextMenu(),
+        // Always say readOnly either way: a cell's meta outlives a render, so a row first drawn while
+        // loading would otherwise stay locked after its page arrives.
+        cells: (row: number, col: number) => ({ readOnly: !source.has(row) || lockedCols[col] === true }),
       },
-    });
+      {
+        beforeChange: (changes: (HotChange | null)[], src: string) => this.edits.beforeChange(changes, src),
+        afterChange: (changes: HotChange[] | null, src: string) => void this.edits.afterChange(changes, src),
+        beforePaste: (data: unknown[][], coords: { startRow: number; startCol: number }[]) =>
+          this.edits.beforePaste(data, coords),
+        beforeColumnSort: (_current: unknown, dest: { column: number; sortOrder: "asc" | "desc" }[]) =>
+          this.beforeColumnSort(dest),
+        afterColumnResize: () => this.layoutChanged(),
+        afterColumnMove: () => this.layoutChanged(),
+        afterColumnFreeze: () => this.layoutChanged(),
+        afterColumnUnfreeze: () => this.layoutChanged(),
+        afterSelectionEnd: (r1: number, _c1: number, r2: number) => {
+          const [a, b] = [Math.min(r1, r2), Math.max(r1, r2)];
+          this.selectedRows = b - a < 1000 ? Array.from({ length: b - a + 1 }, (_, i) => a + i) : [];
+        },
+      },
+    );
     this.applySortIndicator();
     emit(this, "sg-grid-ready", { total: this.total });
   }
@@ -345,9 +381,20 @@ export class SgGrid extends LitElement {
   }
 
   private contextMenu() {
-    const items: Record<string, unknown> = { freeze_column: {}, unfreeze_column: {}, "---------": {}, undo: {}, redo: {}, copy: {}, cut: {} };
+    const items: Record<string, unknown> = {
+      freeze_column: {},
+      unfreeze_column: {},
+      "---------": {},
+      undo: {},
+      redo: {},
+      copy: {},
+      cut: {},
+    };
     if (this.canDelete) {
-      items.sg_delete = { name: msg("Delete rows", { id: "grid.deleteRows" }), callback: () => void this.deleteSelected() };
+      items.sg_delete = {
+        name: msg("Delete rows", { id: "grid.deleteRows" }),
+        callback: () => void this.deleteSelected(),
+      };
     }
     return { items };
   }
@@ -377,7 +424,10 @@ export class SgGrid extends LitElement {
     const hot = this.hot;
     if (!hot) return;
     const config = this.sort
-      .map((s) => ({ column: this.fields.findIndex((f) => f.name === s.replace(/^-/, "")), sortOrder: s.startsWith("-") ? "desc" : "asc" }))
+      .map((s) => ({
+        column: this.fields.findIndex((f) => f.name === s.replace(/^-/, "")),
+        sortOrder: s.startsWith("-") ? "desc" : "asc",
+      }))
       .filter((c) => c.column >= 0)
       .slice(0, 1);
     this.sheet.setSortConfig(config);
@@ -431,19 +481,26 @@ export class SgGrid extends LitElement {
     const view = this.viewInfo;
     if (!hot || !view || this.client.embedded) return;
     const order = Array.from({ length: hot.countCols() }, (_, c) => hot.colToProp(c) as string);
-    const columnWidths = Object.fromEntries(order.map((name, c) => [name, Math.max(20, Math.min(2000, Math.round(hot.getColWidth(c))))]));
+    const columnWidths = Object.fromEntries(
+      order.map((name, c) => [name, Math.max(20, Math.min(2000, Math.round(hot.getColWidth(c))))]),
+    );
     const frozenColumns = Math.min(20, hot.getSettings().fixedColumnsStart ?? 0);
     try {
-      const reply = await this.client.request<{ view: ViewInfo }>("PATCH", `/api/meta/views/${encodeURIComponent(view.id)}`, {
-        version: view.version,
-        fields: order,
-        layout: { ...(view.layout ?? {}), columnWidths, frozenColumns },
-      });
+      const reply = await this.client.request<{ view: ViewInfo }>(
+        "PATCH",
+        `/api/meta/views/${encodeURIComponent(view.id)}`,
+        {
+          version: view.version,
+          fields: order,
+          layout: { ...(view.layout ?? {}), columnWidths, frozenColumns },
+        },
+      );
       this.viewInfo = reply.view;
       emit(this, "sg-layout-saved", { view: reply.view });
     } catch (err) {
       // Only admins change views; for others the layout lasts until the page reloads.
-      if (!(err instanceof ApiError && (err.status === 403 || err.status === 404))) this.notify("error", this.errorText(err));
+      if (!(err instanceof ApiError && (err.status === 403 || err.status === 404)))
+        this.notify("error", this.errorText(err));
     }
   }
 
@@ -475,7 +532,9 @@ export class SgGrid extends LitElement {
   private errorText(err: unknown): string {
     if (err instanceof ApiError) {
       const first = err.problem.errors?.[0];
-      return first ? `${err.problem.detail ?? err.problem.title}: ${fieldErrorText(first)}` : err.problem.detail ?? err.problem.title;
+      return first
+        ? `${err.problem.detail ?? err.problem.title}: ${fieldErrorText(first)}`
+        : (err.problem.detail ?? err.problem.title);
     }
     return err instanceof Error ? err.message : String(err);
   }

@@ -3,7 +3,16 @@
  * API value (editors, paste from Excel). Pure and exact: money goes through decimal strings and
  * integer minor units, never a float.
  */
-import { currencyDigits, decimalToUnits, formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, unitsToDecimal } from "../i18n/index";
+import {
+  currencyDigits,
+  decimalToUnits,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  unitsToDecimal,
+} from "../i18n/index";
 import { spreadsheetSafe } from "../../lib/spreadsheet-safe";
 
 export interface Choice {
@@ -19,7 +28,17 @@ export interface GridField {
   label?: string;
   labels?: Record<string, string>;
   type: string;
-  options: { choices?: Choice[]; currency?: string; table?: string; multiple?: boolean; precision?: number; min?: number; max?: number; maxLength?: number; [k: string]: unknown };
+  options: {
+    choices?: Choice[];
+    currency?: string;
+    table?: string;
+    multiple?: boolean;
+    precision?: number;
+    min?: number;
+    max?: number;
+    maxLength?: number;
+    [k: string]: unknown;
+  };
   required?: boolean;
   access?: "read" | "write";
 }
@@ -55,7 +74,10 @@ export function formatValue(f: GridField, v: unknown, timeZone?: string | null):
     case "percent":
       return formatPercent(v as number);
     case "number":
-      return formatNumber(v as number, f.options.precision !== undefined ? { maximumFractionDigits: f.options.precision } : {});
+      return formatNumber(
+        v as number,
+        f.options.precision !== undefined ? { maximumFractionDigits: f.options.precision } : {},
+      );
     case "rating":
       return "★".repeat(Math.max(0, Math.min(10, v as number)));
     case "date":
@@ -67,7 +89,9 @@ export function formatValue(f: GridField, v: unknown, timeZone?: string | null):
     case "multi_select":
       return Array.isArray(v) ? v.join(", ") : String(v);
     case "link":
-      return linkItems(v).map((x) => (x.primary === undefined || x.primary === null ? `#${x.id}` : String(x.primary))).join(", ");
+      return linkItems(v)
+        .map((x) => (x.primary === undefined || x.primary === null ? `#${x.id}` : String(x.primary)))
+        .join(", ");
     default:
       return String(v);
   }
@@ -81,7 +105,10 @@ export function copyText(f: GridField, v: unknown): string {
   if (v === null || v === undefined) return "";
   switch (f.type) {
     case "currency": {
-      const m = typeof v === "number" ? { amount: v, currency: fieldCurrency(f) } : (v as { amount: number; currency?: string });
+      const m =
+        typeof v === "number"
+          ? { amount: v, currency: fieldCurrency(f) }
+          : (v as { amount: number; currency?: string });
       const cur = m.currency ?? fieldCurrency(f);
       const text = unitsToDecimal(m.amount, currencyDigits(cur));
       return cur === fieldCurrency(f) ? text : `${text} ${cur}`;
@@ -93,7 +120,9 @@ export function copyText(f: GridField, v: unknown): string {
     case "multi_select":
       return Array.isArray(v) ? v.join(", ") : String(v);
     case "link":
-      return linkItems(v).map((x) => String(x.id)).join(", ");
+      return linkItems(v)
+        .map((x) => String(x.id))
+        .join(", ");
     default:
       return String(v);
   }
@@ -194,7 +223,10 @@ export function parseValue(f: GridField, input: unknown): Parsed {
     case "currency": {
       const code = /\b([A-Z]{3})\b/.exec(t)?.[1];
       const currency = code ?? fieldCurrency(f);
-      let text = t.replace(/\b[A-Z]{3}\b/, "").replace(/[¥￥$€£₩₹]|CN¥|US\$|HK\$/g, "").trim();
+      let text = t
+        .replace(/\b[A-Z]{3}\b/, "")
+        .replace(/[¥￥$€£₩₹]|CN¥|US\$|HK\$/g, "")
+        .trim();
       const negative = /^\(.*\)$/.test(text);
       if (negative) text = `-${text.slice(1, -1)}`;
       const digits = currencyDigits(currency);
@@ -207,7 +239,8 @@ export function parseValue(f: GridField, input: unknown): Parsed {
       return d ? ok(d) : fail(`"${short(t)}" is not a date (YYYY-MM-DD)`);
     }
     case "datetime": {
-      if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(t) && !/^\d{4}-\d{2}-\d{2}$/.test(t)) return fail(`"${short(t)}" is not a date and time`);
+      if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(t) && !/^\d{4}-\d{2}-\d{2}$/.test(t))
+        return fail(`"${short(t)}" is not a date and time`);
       const d = new Date(t.replace(" ", "T"));
       return Number.isNaN(d.getTime()) ? fail(`"${short(t)}" is not a date and time`) : ok(d.toISOString());
     }
@@ -222,7 +255,10 @@ export function parseValue(f: GridField, input: unknown): Parsed {
       return c ? ok(c) : fail(`"${short(t)}" is not one of the choices`);
     }
     case "multi_select": {
-      const parts = t.split(/[,;，；\n]/).map((s) => s.trim()).filter(Boolean);
+      const parts = t
+        .split(/[,;，；\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
       const out: string[] = [];
       for (const p of parts) {
         const c = findChoice(f, p);
@@ -234,7 +270,10 @@ export function parseValue(f: GridField, input: unknown): Parsed {
     case "user":
       return /^usr_[a-z0-9]{12}$/.test(t) ? ok(t) : fail(`"${short(t)}" is not a user id`);
     case "link": {
-      const ids = t.split(/[,;\s]+/).filter(Boolean).map((s) => s.replace(/^#/, ""));
+      const ids = t
+        .split(/[,;\s]+/)
+        .filter(Boolean)
+        .map((s) => s.replace(/^#/, ""));
       if (!ids.every((s) => /^[1-9]\d{0,15}$/.test(s))) return fail(`"${short(t)}" is not a list of record ids`);
       const list = [...new Set(ids.map(Number))];
       if (f.options.multiple === false && list.length > 1) return fail("Only one linked record");
@@ -254,9 +293,17 @@ function parseTyped(f: GridField, v: unknown): Parsed {
     case "number":
     case "percent":
     case "rating":
-      return typeof v === "number" && Number.isFinite(v) ? (f.type === "number" ? range(f, v) : ok(v)) : fail("Not a number");
+      return typeof v === "number" && Number.isFinite(v)
+        ? f.type === "number"
+          ? range(f, v)
+          : ok(v)
+        : fail("Not a number");
     case "currency":
-      return typeof v === "number" && Number.isSafeInteger(v) ? ok(v) : typeof v === "object" && v !== null && Number.isSafeInteger((v as { amount?: unknown }).amount) ? ok(v) : fail("Not an amount");
+      return typeof v === "number" && Number.isSafeInteger(v)
+        ? ok(v)
+        : typeof v === "object" && v !== null && Number.isSafeInteger((v as { amount?: unknown }).amount)
+          ? ok(v)
+          : fail("Not an amount");
     case "multi_select":
       return Array.isArray(v) ? parseValue(f, v.join(",")) : fail("Not a list of choices");
     case "link":
@@ -279,7 +326,10 @@ function short(t: string): string {
 /** Two API values are the same cell value (for skipping no-op edits). */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  const norm = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === "object" && x !== null && "id" in x ? (x as { id: number }).id : x)) : v ?? null);
+  const norm = (v: unknown) =>
+    Array.isArray(v)
+      ? v.map((x) => (typeof x === "object" && x !== null && "id" in x ? (x as { id: number }).id : x))
+      : (v ?? null);
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
 

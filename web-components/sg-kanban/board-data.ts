@@ -20,7 +20,10 @@ export interface BoardMeta {
 export const PAGE_SIZE = 20;
 
 export class BoardSource {
-  constructor(readonly api: ApiClient, readonly target: BoardTarget) {}
+  constructor(
+    readonly api: ApiClient,
+    readonly target: BoardTarget,
+  ) {}
 
   async meta(): Promise<BoardMeta> {
     switch (this.target.kind) {
@@ -44,8 +47,21 @@ export class BoardSource {
    * One page of a cell: `filter` already holds the column (and swimlane) condition. `expand` names
    * link fields to come back as {id, primary}; an embed reaches one table, so its links stay ids.
    */
-  list(table: string, filter: Filter, cursor: string | null, q: string, limit = PAGE_SIZE, expand: string[] = []): Promise<ListReply> {
-    const opts = { filter, limit, cursor, ...(q.trim() ? { q: q.trim() } : {}), ...(expand.length && this.target.kind !== "embed" ? { expand } : {}) };
+  list(
+    table: string,
+    filter: Filter,
+    cursor: string | null,
+    q: string,
+    limit = PAGE_SIZE,
+    expand: string[] = [],
+  ): Promise<ListReply> {
+    const opts = {
+      filter,
+      limit,
+      cursor,
+      ...(q.trim() ? { q: q.trim() } : {}),
+      ...(expand.length && this.target.kind !== "embed" ? { expand } : {}),
+    };
     switch (this.target.kind) {
       case "view":
         return this.api.viewRecords(this.target.view, opts);

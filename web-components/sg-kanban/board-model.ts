@@ -63,9 +63,12 @@ export function cellKey(column: Key, lane: Key | undefined): string {
  */
 export function columnKeys(field: BoardField, totals: Map<string, Totals> | null): Key[] {
   const present = (k: Key) => (totals?.get(cellKey(k, undefined))?.count ?? 0) > 0;
-  const keys: Key[] = field.type === "single_select"
-    ? (field.options.choices ?? []).map((c) => c.name)
-    : [...(totals?.keys() ?? [])].map((k) => (JSON.parse(k) as Key[])[0] ?? null).filter((k): k is string => k !== null);
+  const keys: Key[] =
+    field.type === "single_select"
+      ? (field.options.choices ?? []).map((c) => c.name)
+      : [...(totals?.keys() ?? [])]
+          .map((k) => (JSON.parse(k) as Key[])[0] ?? null)
+          .filter((k): k is string => k !== null);
   return present(null) ? [...keys, null] : keys;
 }
 
@@ -96,8 +99,18 @@ export function andFilters(...parts: (Filter | null | undefined)[]): Filter | nu
 }
 
 /** The records of one cell: the user's filter AND the column AND the swimlane. */
-export function cellFilter(group: BoardField, column: Key, lane: BoardField | null, laneKey: Key | undefined, userFilter: Filter | null): Filter {
-  return andFilters(userFilter, keyFilter(group, column), lane && laneKey !== undefined ? keyFilter(lane, laneKey) : null)!;
+export function cellFilter(
+  group: BoardField,
+  column: Key,
+  lane: BoardField | null,
+  laneKey: Key | undefined,
+  userFilter: Filter | null,
+): Filter {
+  return andFilters(
+    userFilter,
+    keyFilter(group, column),
+    lane && laneKey !== undefined ? keyFilter(lane, laneKey) : null,
+  )!;
 }
 
 /** Only these columns (for refreshing the two columns of a move). */
@@ -116,7 +129,13 @@ export function sumMeasureName(sum: BoardField): string {
 }
 
 /** The aggregate body for totals per column (and per cell when `lane` is given). */
-export function aggregateBody(group: BoardField, lane: BoardField | null, sum: BoardField | null, filter: Filter | null, q: string): Record<string, unknown> {
+export function aggregateBody(
+  group: BoardField,
+  lane: BoardField | null,
+  sum: BoardField | null,
+  filter: Filter | null,
+  q: string,
+): Record<string, unknown> {
   return {
     groupBy: lane ? [group.name, lane.name] : [group.name],
     measures: [{ op: "count" }, ...(sum ? [{ op: "sum", field: sum.name }] : [])],
@@ -131,12 +150,24 @@ function totalsOf(values: Record<string, unknown> | undefined, sum: BoardField |
   const raw = sum ? values?.[sumMeasureName(sum)] : undefined;
   return {
     count: typeof values?.count === "number" ? values.count : 0,
-    sum: raw === undefined || raw === null ? null : Array.isArray(raw) ? (raw as Money[]) : typeof raw === "number" ? raw : null,
+    sum:
+      raw === undefined || raw === null
+        ? null
+        : Array.isArray(raw)
+          ? (raw as Money[])
+          : typeof raw === "number"
+            ? raw
+            : null,
   };
 }
 
 /** Totals per cell key from an aggregate reply (grouped by the column field, and the lane field if any). */
-export function readTotals(reply: AggregateReply, group: BoardField, lane: BoardField | null, sum: BoardField | null): Map<string, Totals> {
+export function readTotals(
+  reply: AggregateReply,
+  group: BoardField,
+  lane: BoardField | null,
+  sum: BoardField | null,
+): Map<string, Totals> {
   const out = new Map<string, Totals>();
   for (const g of reply.groups) {
     const col = (g.key[group.name] ?? null) as Key;
@@ -159,21 +190,34 @@ export function neighbour(columns: Key[], from: Key, step: -1 | 1): Key | undefi
 }
 
 /** What a move writes: the column field, and the swimlane field when the card changes lane. */
-export function moveFields(group: BoardField, to: Key, lane: BoardField | null, fromLane: Key | undefined, toLane: Key | undefined): Record<string, unknown> {
+export function moveFields(
+  group: BoardField,
+  to: Key,
+  lane: BoardField | null,
+  fromLane: Key | undefined,
+  toLane: Key | undefined,
+): Record<string, unknown> {
   const fields: Record<string, unknown> = { [group.name]: to };
   if (lane && toLane !== undefined && toLane !== fromLane) fields[lane.name] = toLane;
   return fields;
 }
 
 /** The sum field: the view's choice if the caller may read it, else the first currency field shown on the cards. */
-export function pickSumField(fields: BoardField[], configured: string | undefined, cardFields: string[]): BoardField | null {
+export function pickSumField(
+  fields: BoardField[],
+  configured: string | undefined,
+  cardFields: string[],
+): BoardField | null {
   if (configured) return fields.find((f) => f.name === configured && SUMMABLE.has(f.type)) ?? null;
   const byName = new Map(fields.map((f) => [f.name, f]));
   return cardFields.map((n) => byName.get(n)).find((f): f is BoardField => !!f && f.type === "currency") ?? null;
 }
 
 /** The server's words for a refused write: the first field problem, else the detail, else the title. */
-export function problemText(problem: { title?: string; detail?: string; errors?: { message?: string }[] } | undefined, fallback: string): string {
+export function problemText(
+  problem: { title?: string; detail?: string; errors?: { message?: string }[] } | undefined,
+  fallback: string,
+): string {
   const first = problem?.errors?.find((e) => e.message)?.message;
   return first || problem?.detail || problem?.title || fallback;
 }
@@ -183,7 +227,12 @@ export function isEmbedToken(token: string): boolean {
   const part = token.split(".")[1];
   if (!part) return false;
   try {
-    const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
+    const json = atob(
+      part
+        .replace(/-/g, "+")
+        .replace(/_/g, "/")
+        .padEnd(Math.ceil(part.length / 4) * 4, "="),
+    );
     const aud = (JSON.parse(json) as { aud?: unknown }).aud;
     return aud === "salesgrid-embed" || (Array.isArray(aud) && aud.includes("salesgrid-embed"));
   } catch {
@@ -207,20 +256,31 @@ export function expandFields(fields: (BoardField | null | undefined)[]): string[
 }
 
 /** User ids a board shows: in user fields of its cards, and as column or swimlane keys. */
-export function userIdsOf(records: { fields: Record<string, unknown> }[], userFields: BoardField[], keys: Key[] = []): string[] {
+export function userIdsOf(
+  records: { fields: Record<string, unknown> }[],
+  userFields: BoardField[],
+  keys: Key[] = [],
+): string[] {
   const out = new Set<string>();
   for (const k of keys) if (k) out.add(k);
-  for (const r of records) for (const f of userFields) {
-    const v = r.fields[f.name];
-    if (typeof v === "string") out.add(v);
-    else if (Array.isArray(v)) for (const x of v) if (typeof x === "string") out.add(x);
-  }
+  for (const r of records)
+    for (const f of userFields) {
+      const v = r.fields[f.name];
+      if (typeof v === "string") out.add(v);
+      else if (Array.isArray(v)) for (const x of v) if (typeof x === "string") out.add(x);
+    }
   return [...out];
 }
 
 function linkIds(v: unknown): number[] | null {
   if (!Array.isArray(v)) return null;
-  const ids = v.map((x) => (typeof x === "number" ? x : x && typeof x === "object" && typeof (x as { id?: unknown }).id === "number" ? (x as { id: number }).id : NaN));
+  const ids = v.map((x) =>
+    typeof x === "number"
+      ? x
+      : x && typeof x === "object" && typeof (x as { id?: unknown }).id === "number"
+        ? (x as { id: number }).id
+        : NaN,
+  );
   return ids.every((n) => Number.isInteger(n)) ? ids : null;
 }
 
@@ -246,7 +306,11 @@ export function keepExpanded(shown: Record<string, unknown>, saved: Record<strin
  * for gives null (the card leaves the board).
  */
 export function placeOf(
-  fields: Record<string, unknown>, group: BoardField, columns: Key[], lane: BoardField | null, lanes: (Key | undefined)[],
+  fields: Record<string, unknown>,
+  group: BoardField,
+  columns: Key[],
+  lane: BoardField | null,
+  lanes: (Key | undefined)[],
   current?: { column: Key; lane: Key | undefined },
 ): { column: Key; lane: Key | undefined } | null {
   const keyOf = (f: BoardField, was: Key | undefined): Key | undefined => {

@@ -49,7 +49,10 @@ export class KeyboardMoveController implements ReactiveController {
   menuFor: number | null = null;
   private focusAfterRender: number | null = null;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly board: KeyboardBoard) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly board: KeyboardBoard,
+  ) {
     host.addController(this);
   }
 
@@ -174,7 +177,11 @@ export class KeyboardMoveController implements ReactiveController {
         e.preventDefault();
         if (!b.canMove()) break;
         this.grab = { id: rec.id, cell: cell.key, column: cell.column, lane: cell.lane };
-        b.announce(msg(str`Picked up ${b.titleOf(rec)}. Left and right arrows choose the column, Space drops, Escape cancels.`, { id: "kanban.pickedUp" }));
+        b.announce(
+          msg(str`Picked up ${b.titleOf(rec)}. Left and right arrows choose the column, Space drops, Escape cancels.`, {
+            id: "kanban.pickedUp",
+          }),
+        );
         this.host.requestUpdate();
         break;
       case "Enter":
@@ -203,11 +210,14 @@ export class KeyboardMoveController implements ReactiveController {
       const i = b.lanes().indexOf(g.lane) + (e.key === "ArrowUp" ? -1 : 1);
       if (i >= 0 && i < b.lanes().length) {
         this.grab = { ...g, lane: b.lanes()[i] };
-        b.announce(msg(str`Over ${b.columnLabel(g.column)}, ${b.laneLabel(b.lanes()[i] ?? null)}`, { id: "kanban.overLane" }));
+        b.announce(
+          msg(str`Over ${b.columnLabel(g.column)}, ${b.laneLabel(b.lanes()[i] ?? null)}`, { id: "kanban.overLane" }),
+        );
       }
     } else if (e.key === " " || e.key === "Enter") {
       this.grab = null;
-      if (g.column === cell.column && g.lane === cell.lane) b.announce(msg("Move cancelled", { id: "kanban.cancelled" }));
+      if (g.column === cell.column && g.lane === cell.lane)
+        b.announce(msg("Move cancelled", { id: "kanban.cancelled" }));
       else b.move(rec.id, g.column, g.lane);
     } else if (e.key === "Escape") {
       this.grab = null;

@@ -52,7 +52,10 @@ export class CardMovesController implements ReactiveController {
   /** The last refused card and why. */
   refused: { id: number; message: string } | null = null;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly b: MovesBoard) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly b: MovesBoard,
+  ) {
     host.addController(this);
   }
 
@@ -140,7 +143,11 @@ export class CardMovesController implements ReactiveController {
       const i = to.records.findIndex((r) => r.id === id);
       if (i >= 0) to.records.splice(i, 1);
       const current = err instanceof ApiError ? err.current : undefined;
-      from.records.splice(Math.min(index, from.records.length), 0, current && current.id === id ? { ...current, fields: keepExpanded(rec.fields, current.fields) } : rec);
+      from.records.splice(
+        Math.min(index, from.records.length),
+        0,
+        current && current.id === id ? { ...current, fields: keepExpanded(rec.fields, current.fields) } : rec,
+      );
       this.bump(from, +1);
       this.bump(to, -1);
       b.totals.setStale(from.column, false);

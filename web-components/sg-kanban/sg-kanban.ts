@@ -25,7 +25,17 @@ import { PointerDragController } from "../controllers/pointer-drag";
 import { UserNamesController } from "../controllers/user-names";
 import { BoardSource, PAGE_SIZE, type BoardTarget } from "./board-data";
 import {
-  GROUPABLE, cellFilter, cellKey, columnKeys, expandFields, isEmbedToken, pickSumField, problemText, userIdsOf, type BoardField, type Key,
+  GROUPABLE,
+  cellFilter,
+  cellKey,
+  columnKeys,
+  expandFields,
+  isEmbedToken,
+  pickSumField,
+  problemText,
+  userIdsOf,
+  type BoardField,
+  type Key,
 } from "./board-model";
 import { KeyboardMoveController } from "./keyboard-move";
 import { CardMovesController, type Cell, type CellMeta } from "./moves";
@@ -75,7 +85,15 @@ export class SgKanban extends LitElement {
 
   /** The cards of each cell, page by page. */
   private readonly pages = new PagedListsController<CellMeta>(this, {
-    fetch: (cell, cursor) => this.source!.list(this.tableInfo!.name, cellFilter(this.group!, cell.column, this.lane, cell.lane, this.userFilter), cursor, this.q, PAGE_SIZE, this.expand),
+    fetch: (cell, cursor) =>
+      this.source!.list(
+        this.tableInfo!.name,
+        cellFilter(this.group!, cell.column, this.lane, cell.lane, this.userFilter),
+        cursor,
+        this.q,
+        PAGE_SIZE,
+        this.expand,
+      ),
     onPage: (records) => this.resolveNames(records),
     errorText: (err) => (err instanceof ApiError ? problemText(err.problem, err.message) : String(err)),
   });
@@ -159,7 +177,13 @@ export class SgKanban extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>): void {
-    if (changed.has("api") || changed.has("baseUrl") || changed.has("token") || changed.has("view") || changed.has("table")) {
+    if (
+      changed.has("api") ||
+      changed.has("baseUrl") ||
+      changed.has("token") ||
+      changed.has("view") ||
+      changed.has("table")
+    ) {
       if (changed.has("baseUrl") || changed.has("token")) this.ownClient = null;
       void this.load();
     }
@@ -168,7 +192,11 @@ export class SgKanban extends LitElement {
   private client(): ApiClient | null {
     if (this.api) return this.api;
     if (!this.token) return null;
-    this.ownClient ??= new ApiClient(isEmbedToken(this.token) ? { baseUrl: this.baseUrl, embedToken: this.token } : { baseUrl: this.baseUrl, token: this.token });
+    this.ownClient ??= new ApiClient(
+      isEmbedToken(this.token)
+        ? { baseUrl: this.baseUrl, embedToken: this.token }
+        : { baseUrl: this.baseUrl, token: this.token },
+    );
     return this.ownClient;
   }
 
@@ -216,7 +244,9 @@ export class SgKanban extends LitElement {
    * lookup: the directory when signed in, the embed's own people in an embed. An id without a name stays an id.
    */
   private resolveNames(records: ApiRecord[], keys: Key[] = []): void {
-    const fields = [...this.cardFields, this.primary, this.group, this.lane].filter((f): f is BoardField => !!f && f.type === "user");
+    const fields = [...this.cardFields, this.primary, this.group, this.lane].filter(
+      (f): f is BoardField => !!f && f.type === "user",
+    );
     this.people.resolve(userIdsOf(records, fields, keys));
   }
 
@@ -239,7 +269,9 @@ export class SgKanban extends LitElement {
     this.lane = lane && GROUPABLE.has(lane.type) && lane.name !== this.group?.name ? lane : null;
     this.primary = fields.find((f) => f.id === t.primaryFieldId) ?? fields[0] ?? null;
     const shown = v?.fields?.length ? v.fields : fields.slice(0, 6).map((f) => f.name);
-    this.cardFields = shown.map((n) => byName.get(n)).filter((f): f is BoardField => !!f && f !== this.group && f !== this.primary && f !== this.lane);
+    this.cardFields = shown
+      .map((n) => byName.get(n))
+      .filter((f): f is BoardField => !!f && f !== this.group && f !== this.primary && f !== this.lane);
     this.sum = pickSumField(fields, layout.sumField, shown);
   }
 
@@ -248,7 +280,15 @@ export class SgKanban extends LitElement {
   }
 
   private totalsQuery(): TotalsQuery {
-    return { source: this.source!, table: this.tableInfo!.name, group: this.group!, lane: this.lane, sum: this.sum, filter: this.userFilter, q: this.q };
+    return {
+      source: this.source!,
+      table: this.tableInfo!.name,
+      group: this.group!,
+      lane: this.lane,
+      sum: this.sum,
+      filter: this.userFilter,
+      q: this.q,
+    };
   }
 
   private async reloadData(gen = ++this.gen): Promise<void> {
@@ -268,11 +308,18 @@ export class SgKanban extends LitElement {
     if (!loaded || gen !== this.gen) return;
     this.columns = columnKeys(group, this.totals.columns);
     this.lanes = loaded.lanes;
-    this.resolveNames([], [...(group.type === "user" ? this.columns : []), ...(this.lane?.type === "user" ? this.lanes.filter((l): l is Key => l !== undefined) : [])]);
-    for (const l of this.lanes) for (const c of this.columns) {
-      const cell = this.ensureCell(c, l);
-      if (!cell.loading && !cell.records.length && !cell.done) void this.pages.loadMore(cell);
-    }
+    this.resolveNames(
+      [],
+      [
+        ...(group.type === "user" ? this.columns : []),
+        ...(this.lane?.type === "user" ? this.lanes.filter((l): l is Key => l !== undefined) : []),
+      ],
+    );
+    for (const l of this.lanes)
+      for (const c of this.columns) {
+        const cell = this.ensureCell(c, l);
+        if (!cell.loading && !cell.records.length && !cell.done) void this.pages.loadMore(cell);
+      }
     this.status = "ready";
     this.requestUpdate();
   }
@@ -356,7 +403,9 @@ export class SgKanban extends LitElement {
   }
 
   private laneFields(): BoardField[] {
-    return ((this.tableInfo?.fields ?? []) as BoardField[]).filter((f) => GROUPABLE.has(f.type) && f.name !== this.group?.name);
+    return ((this.tableInfo?.fields ?? []) as BoardField[]).filter(
+      (f) => GROUPABLE.has(f.type) && f.name !== this.group?.name,
+    );
   }
 
   // ------------------------------------------------------------------------------ render
@@ -367,9 +416,11 @@ export class SgKanban extends LitElement {
       <div class="sr-only" aria-live="polite" data-kanban-live>${this.live}</div>
       <p class="sr-only" id="kanban-help">${msg("Space picks up a card, the arrow keys choose a column, Space drops it and Escape cancels; Ctrl and an arrow key move it at once; M opens the move menu; Enter opens the record.", { id: "kanban.help" })}</p>
       ${this.status === "ready" || this.status === "loading" ? this.renderToolbar(title) : nothing}
-      ${this.banner
-        ? html`<div class="banner" role="alert" data-kanban-error><span>${this.banner}</span><button type="button" @click=${() => (this.banner = "")}>${msg("Dismiss", { id: "kanban.dismiss" })}</button></div>`
-        : nothing}
+      ${
+        this.banner
+          ? html`<div class="banner" role="alert" data-kanban-error><span>${this.banner}</span><button type="button" @click=${() => (this.banner = "")}>${msg("Dismiss", { id: "kanban.dismiss" })}</button></div>`
+          : nothing
+      }
       ${this.status === "error" ? html`<div class="state error" role="alert">${this.loadError} <button type="button" @click=${() => void this.load()}>${msg("Retry", { id: "common.retry" })}</button></div>` : nothing}
       ${this.status === "idle" ? html`<div class="state">${msg("Give the board a view and a token.", { id: "kanban.idle" })}</div>` : nothing}
       ${this.status === "loading" && !this.columns.length ? html`<div class="state">${msg("Loading…", { id: "common.loading" })}</div>` : nothing}
@@ -400,15 +451,17 @@ export class SgKanban extends LitElement {
         </button>
         <button type="button" @click=${() => void this.reloadData()}>${msg("Refresh", { id: "kanban.refresh" })}</button>
       </div>
-      ${this.showFilters
-        ? html`<div class="filters">
+      ${
+        this.showFilters
+          ? html`<div class="filters">
             <sg-filter-builder .fields=${this.tableInfo?.fields ?? []} .value=${this.userFilter} @sg-filter-change=${(e: HTMLElementEventMap["sg-filter-change"]) => (this.draftFilter = e.detail.valid ? e.detail.value : this.draftFilter)}></sg-filter-builder>
             <div class="actions">
               <button type="button" @click=${() => this.applyFilter(this.draftFilter)}>${msg("Apply", { id: "kanban.apply" })}</button>
               <button type="button" @click=${() => this.applyFilter(null)}>${msg("Clear", { id: "kanban.clear" })}</button>
             </div>
           </div>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 
@@ -416,16 +469,21 @@ export class SgKanban extends LitElement {
     const cols = this.columns;
     const lanes = this.lanes;
     const focused = this.keys.focusedId;
-    const firstCard = focused !== null && this.pages.find(focused) ? focused : [...this.pages.lists.values()].find((c) => c.records.length)?.records[0]?.id;
+    const firstCard =
+      focused !== null && this.pages.find(focused)
+        ? focused
+        : [...this.pages.lists.values()].find((c) => c.records.length)?.records[0]?.id;
     const d = this.dragging;
     return html`
       <div class="board ${this.lane ? "lanes" : "single"}" style="grid-template-columns: repeat(${cols.length}, var(--col-width));"
         @pointermove=${d.onPointerMove} @pointerup=${d.onPointerUp} @pointercancel=${d.onPointerCancel}>
         ${cols.map((c) => this.renderHeader(c))}
-        ${lanes.map((l) => html`
+        ${lanes.map(
+          (l) => html`
           ${this.lane ? html`<div class="lanehead" data-lane=${attrKey(l)}><span ?data-value=${this.lane.type === "user" && l !== null}>${this.laneLabel(l ?? null)}</span></div>` : nothing}
           ${cols.map((c) => this.renderCell(this.ensureCell(c, l), firstCard))}
-        `)}
+        `,
+        )}
       </div>
     `;
   }
@@ -438,27 +496,37 @@ export class SgKanban extends LitElement {
       <div class="colhead" role="heading" aria-level="3" data-col=${attrKey(c)} style=${color ? `--c: ${color}` : ""}>
         <span class="name" ?data-value=${this.group!.type === "user" && c !== null}>${this.columnLabel(c)}</span>
         <span class="count" data-count=${t?.count ?? 0}>${formatNumber(t?.count ?? 0)}</span>
-        ${this.sum
-          ? html`<div class="sum ${stale ? "stale" : ""}" data-sum=${JSON.stringify(t?.sum ?? null)} aria-busy=${stale ? "true" : "false"}>${sumText(this.sum, t)}</div>`
-          : nothing}
+        ${
+          this.sum
+            ? html`<div class="sum ${stale ? "stale" : ""}" data-sum=${JSON.stringify(t?.sum ?? null)} aria-busy=${stale ? "true" : "false"}>${sumText(this.sum, t)}</div>`
+            : nothing
+        }
       </div>
     `;
   }
 
   private renderCell(cell: Cell, firstCard: number | undefined): TemplateResult {
     const target = this.dragging.isOver(cell.key) || this.keys.isTarget(cell.key);
-    const label = this.lane ? `${this.columnLabel(cell.column)}, ${this.laneLabel(cell.lane ?? null)}` : this.columnLabel(cell.column);
+    const label = this.lane
+      ? `${this.columnLabel(cell.column)}, ${this.laneLabel(cell.lane ?? null)}`
+      : this.columnLabel(cell.column);
     const total = (this.lane ? this.totals.cell(cell.column, cell.lane) : this.totals.column(cell.column))?.count ?? 0;
     return html`
       <div class="cell ${target ? "target" : ""}" role="listbox" aria-label=${label} aria-describedby="kanban-help"
         data-cell-key=${cell.key} data-col=${attrKey(cell.column)} data-lane=${attrKey(cell.lane)} @scroll=${(e: Event) => this.pages.onScroll(e, cell)}>
-        ${repeat(cell.records, (r) => r.id, (r) => this.renderCard(r, cell, r.id === firstCard))}
+        ${repeat(
+          cell.records,
+          (r) => r.id,
+          (r) => this.renderCard(r, cell, r.id === firstCard),
+        )}
         ${cell.failed ? html`<div class="empty" role="alert">${cell.failed}</div>` : nothing}
         ${!cell.records.length && cell.done && !cell.failed ? html`<div class="empty">${msg("No cards", { id: "kanban.empty" })}</div>` : nothing}
         ${cell.loading ? html`<div class="empty">${msg("Loading…", { id: "common.loading" })}</div>` : nothing}
-        ${!cell.done && !cell.loading && cell.records.length
-          ? html`<button type="button" class="more" @click=${() => void this.pages.loadMore(cell)}>${msg(str`Load more (${formatNumber(Math.max(0, total - cell.records.length))} left)`, { id: "kanban.loadMore" })}</button>`
-          : nothing}
+        ${
+          !cell.done && !cell.loading && cell.records.length
+            ? html`<button type="button" class="more" @click=${() => void this.pages.loadMore(cell)}>${msg(str`Load more (${formatNumber(Math.max(0, total - cell.records.length))} left)`, { id: "kanban.loadMore" })}</button>`
+            : nothing
+        }
       </div>
     `;
   }
@@ -486,10 +554,12 @@ export class SgKanban extends LitElement {
           })}
         </dl>
         ${refused ? html`<div class="note" data-kanban-refused>${refused}</div>` : nothing}
-        ${movable
-          ? html`<button type="button" class="menu-button" tabindex="-1" aria-haspopup="menu" aria-label=${msg("Move card", { id: "kanban.moveMenu" })}
+        ${
+          movable
+            ? html`<button type="button" class="menu-button" tabindex="-1" aria-haspopup="menu" aria-label=${msg("Move card", { id: "kanban.moveMenu" })}
               @click=${() => (this.keys.menuFor === rec.id ? this.keys.closeMenu() : this.keys.openMenu(rec.id))}>⋯</button>`
-          : nothing}
+            : nothing
+        }
         ${this.keys.menuFor === rec.id ? this.renderMenu(rec, cell) : nothing}
       </div>
     `;
@@ -498,14 +568,19 @@ export class SgKanban extends LitElement {
   private renderMenu(rec: ApiRecord, cell: Cell): TemplateResult {
     const targets = this.columns.filter((c) => c !== cell.column);
     return html`
-      <div class="menu" role="menu" aria-label=${msg("Move to", { id: "kanban.moveTo" })} @keydown=${this.keys.onMenuKey} @focusout=${(e: FocusEvent) => {
+      <div class="menu" role="menu" aria-label=${msg("Move to", { id: "kanban.moveTo" })} @keydown=${this.keys.onMenuKey} @focusout=${(
+        e: FocusEvent,
+      ) => {
         if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) this.keys.closeMenu(false);
       }}>
         <span class="label">${msg("Move to", { id: "kanban.moveTo" })}</span>
-        ${targets.map((c) => html`<button type="button" role="menuitem" data-move-to=${attrKey(c)} @click=${() => {
-          this.keys.closeMenu();
-          void this.moveCard(rec.id, c, cell.lane);
-        }}>${this.columnLabel(c)}</button>`)}
+        ${targets.map(
+          (c) =>
+            html`<button type="button" role="menuitem" data-move-to=${attrKey(c)} @click=${() => {
+              this.keys.closeMenu();
+              void this.moveCard(rec.id, c, cell.lane);
+            }}>${this.columnLabel(c)}</button>`,
+        )}
       </div>
     `;
   }

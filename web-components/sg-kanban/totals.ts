@@ -9,7 +9,18 @@ import type { Filter } from "../../schemas/types";
 import { currencyDigits, currentLocale, formatMoney, formatNumber } from "../i18n/index";
 import type { BoardSource } from "./board-data";
 import {
-  aggregateBody, andFilters, cellKey, columnsFilter, laneKeys, minorToDecimal, overallTotals, readTotals, type BoardField, type Key, type Money, type Totals,
+  aggregateBody,
+  andFilters,
+  cellKey,
+  columnsFilter,
+  laneKeys,
+  minorToDecimal,
+  overallTotals,
+  readTotals,
+  type BoardField,
+  type Key,
+  type Money,
+  type Totals,
 } from "./board-model";
 
 /** What the totals are of: the board's source, fields and the user's filter and search. */
@@ -65,10 +76,12 @@ export class BoardTotalsController implements ReactiveController {
     ]);
     if (gen !== this.gen) return;
     const fresh = readTotals(colReply, q.group, null, q.sum);
-    for (const c of cols) this.columns.set(cellKey(c, undefined), fresh.get(cellKey(c, undefined)) ?? { count: 0, sum: null });
+    for (const c of cols)
+      this.columns.set(cellKey(c, undefined), fresh.get(cellKey(c, undefined)) ?? { count: 0, sum: null });
     if (q.lane && laneReply) {
       const cells = readTotals(laneReply, q.group, q.lane, q.sum);
-      for (const c of cols) for (const l of lanes) this.cells.set(cellKey(c, l), cells.get(cellKey(c, l)) ?? { count: 0, sum: null });
+      for (const c of cols)
+        for (const l of lanes) this.cells.set(cellKey(c, l), cells.get(cellKey(c, l)) ?? { count: 0, sum: null });
     } else this.cells = this.columns;
     for (const c of cols) this.stale.delete(staleKey(c));
     this.host.requestUpdate();
@@ -107,7 +120,12 @@ function money(m: Money): string {
   // Past 2^53 the server sends digits; Intl formats the exact decimal string.
   const digits = currencyDigits(m.currency);
   try {
-    const nf = new Intl.NumberFormat(currentLocale(), { style: "currency", currency: m.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    const nf = new Intl.NumberFormat(currentLocale(), {
+      style: "currency",
+      currency: m.currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
     return nf.format(minorToDecimal(m.amount, digits) as Intl.StringNumericLiteral);
   } catch {
     return `${minorToDecimal(m.amount, digits)} ${m.currency}`;
@@ -118,7 +136,10 @@ function money(m: Money): string {
 export function sumText(field: BoardField | null, t: Totals | undefined): string {
   if (!field) return "";
   const s = t?.sum;
-  if (Array.isArray(s)) return s.length ? s.map((m) => money(m)).join(" · ") : money({ amount: 0, currency: field.options.currency ?? "CNY" });
+  if (Array.isArray(s))
+    return s.length
+      ? s.map((m) => money(m)).join(" · ")
+      : money({ amount: 0, currency: field.options.currency ?? "CNY" });
   if (typeof s === "number") return formatNumber(s);
   return field.type === "currency" ? money({ amount: 0, currency: field.options.currency ?? "CNY" }) : formatNumber(0);
 }

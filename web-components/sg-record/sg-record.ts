@@ -44,7 +44,12 @@ export class SgRecord extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>) {
     const key = `${this.table?.name}/${this.recordId}`;
-    if ((changed.has("recordId") || changed.has("table") || changed.has("api")) && key !== this.loadedKey && this.api && this.table) {
+    if (
+      (changed.has("recordId") || changed.has("table") || changed.has("api")) &&
+      key !== this.loadedKey &&
+      this.api &&
+      this.table
+    ) {
       this.loadedKey = key;
       void this.load();
     }
@@ -66,7 +71,10 @@ export class SgRecord extends LitElement {
     const id = Number(this.recordId);
     const links = this.table.fields.filter((f) => f.type === "link").map((f) => f.name);
     try {
-      const [{ record }, hist] = await Promise.all([this.api.getRecord(this.table.name, id, { expand: links }), this.api.history(this.table.name, id, { limit: 50 })]);
+      const [{ record }, hist] = await Promise.all([
+        this.api.getRecord(this.table.name, id, { expand: links }),
+        this.api.history(this.table.name, id, { limit: 50 }),
+      ]);
       this.record = record;
       this.history = hist.history;
       this.status = "ready";
@@ -94,19 +102,28 @@ export class SgRecord extends LitElement {
     if (this.isNew) return msg("New record", { id: "record.new" });
     const primary = this.table?.fields.find((f) => f.id === this.table?.primaryFieldId);
     const v = primary && this.record ? this.record.fields[primary.name] : undefined;
-    return v === undefined || v === null || v === "" ? msg(str`Record ${this.recordId}`, { id: "record.title" }) : String(v);
+    return v === undefined || v === null || v === ""
+      ? msg(str`Record ${this.recordId}`, { id: "record.title" })
+      : String(v);
   }
 
   private renderHistory() {
     if (this.isNew || !this.history || !this.table) return nothing;
     const fields = new Map(this.table.fields.map((f) => [f.name, f]));
     const action = (a: string) =>
-      a.endsWith("create") ? msg("created the record", { id: "record.created" }) : a.endsWith("delete") ? msg("deleted the record", { id: "record.deleted" }) : a.endsWith("restore") ? msg("restored the record", { id: "record.restored" }) : msg("changed", { id: "record.changed" });
+      a.endsWith("create")
+        ? msg("created the record", { id: "record.created" })
+        : a.endsWith("delete")
+          ? msg("deleted the record", { id: "record.deleted" })
+          : a.endsWith("restore")
+            ? msg("restored the record", { id: "record.restored" })
+            : msg("changed", { id: "record.changed" });
     return html`<section aria-labelledby="hist">
       <h3 id="hist">${msg("History", { id: "record.history" })}</h3>
-      ${this.history.length === 0
-        ? html`<p class="muted">${msg("No changes recorded yet.", { id: "record.noHistory" })}</p>`
-        : html`<ol>
+      ${
+        this.history.length === 0
+          ? html`<p class="muted">${msg("No changes recorded yet.", { id: "record.noHistory" })}</p>`
+          : html`<ol>
             ${this.history.map(
               (h) => html`<li>
                 <div class="when muted"><time datetime=${h.at}>${formatDateTime(h.at, this.timeZone)}</time> · <span data-value>${h.user?.name ?? msg("System", { id: "record.system" })}</span> ${action(h.action)}</div>
@@ -124,14 +141,17 @@ export class SgRecord extends LitElement {
                 })}
               </li>`,
             )}
-          </ol>`}
+          </ol>`
+      }
     </section>`;
   }
 
   override render() {
     if (!this.table) return nothing;
-    if (this.status === "loading") return html`<p class="state muted" role="status">${msg("Loading…", { id: "common.loading" })}</p>`;
-    if (this.status === "missing") return html`<div class="state" role="alert"><h2>${msg("Record not available", { id: "record.missingTitle" })}</h2><p>${msg("It does not exist or you may not see it.", { id: "record.missing" })}</p></div>`;
+    if (this.status === "loading")
+      return html`<p class="state muted" role="status">${msg("Loading…", { id: "common.loading" })}</p>`;
+    if (this.status === "missing")
+      return html`<div class="state" role="alert"><h2>${msg("Record not available", { id: "record.missingTitle" })}</h2><p>${msg("It does not exist or you may not see it.", { id: "record.missing" })}</p></div>`;
     if (this.status === "error")
       return html`<div class="state" role="alert"><p class="error">${msg("The record could not be loaded.", { id: "record.loadError" })}</p><button @click=${() => void this.load()}>${msg("Retry", { id: "common.retry" })}</button></div>`;
     return html`<h2 id="record-title">${this.heading()}</h2>

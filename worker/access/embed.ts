@@ -39,22 +39,37 @@ function storedFilter(filter: unknown, table: TableMeta, base: TableAccess, whos
     return parseFilter(filter, table, { canRead: (f) => base.canRead(f) }, "filter");
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    throw forbidden("use this embed", `The ${whose} filter refers to a field the embed's creator can no longer read; ask an admin for a new embed token`);
+    throw forbidden(
+      "use this embed",
+      `The ${whose} filter refers to a field the embed's creator can no longer read; ask an admin for a new embed token`,
+    );
   }
 }
 
 function denyAll(table: TableMeta): TableAccess {
-  return { table, may: () => false, canRead: () => false, canWrite: () => false, rowFilter: () => NOTHING, reason: () => "An embed token reaches only its own view's table" };
+  return {
+    table,
+    may: () => false,
+    canRead: () => false,
+    canWrite: () => false,
+    rowFilter: () => NOTHING,
+    reason: () => "An embed token reaches only its own view's table",
+  };
 }
 
 /** Throws 403 when the creator may no longer open the view, 404 when its table is gone. */
 export function embedScope(principal: Principal, reg: Registry, view: ViewMeta, embed: EmbedToken): EmbedScope {
-  if (principal.embed?.tokenId !== embed.id || view.id !== embed.viewId) throw forbidden("use this embed", "The embed token does not belong to this view");
-  if (!canOpenView(principal, reg, view)) throw forbidden("open this view", "The embed's creator may no longer open this view");
+  if (principal.embed?.tokenId !== embed.id || view.id !== embed.viewId)
+    throw forbidden("use this embed", "The embed token does not belong to this view");
+  if (!canOpenView(principal, reg, view))
+    throw forbidden("open this view", "The embed's creator may no longer open this view");
   const table = findTable(reg, view.tableId);
   if (!table) throw notFound(`The table of view ${view.name}`, "view");
   const base = tableAccess(principal, table, reg);
-  const rows = and([storedFilter(view.definition.filter, table, base, "view's"), storedFilter(embed.filter, table, base, "embed token's")]);
+  const rows = and([
+    storedFilter(view.definition.filter, table, base, "view's"),
+    storedFilter(embed.filter, table, base, "embed token's"),
+  ]);
   const shown = viewFieldIds(view.definition);
   const listed = shown ? new Set(shown) : null;
   const inView = (f: FieldMeta) => f.tableId === table.id && (!listed || listed.has(f.id));
@@ -69,11 +84,19 @@ export function embedScope(principal: Principal, reg: Registry, view: ViewMeta, 
       canWrite: (f) => edit && inView(f) && f.type !== "link" && a.canRead(f) && a.canWrite(f),
       rowFilter: (op) => and([a.rowFilter(op), rows]),
       reason: (op) =>
-        op === "read" ? a.reason(op) : op === "update" ? (edit ? a.reason(op) : "This embed token is read-only") : `An embed token does not ${op} records`,
+        op === "read"
+          ? a.reason(op)
+          : op === "update"
+            ? edit
+              ? a.reason(op)
+              : "This embed token is read-only"
+            : `An embed token does not ${op} records`,
     };
   };
   const access = narrow(base);
   const order = listed ? [...listed] : table.fields.map((f) => f.id);
-  const fields = order.map((id) => table.fields.find((f) => f.id === id)).filter((f): f is FieldMeta => !!f && access.canRead(f));
+  const fields = order
+    .map((id) => table.fields.find((f) => f.id === id))
+    .filter((f): f is FieldMeta => !!f && access.canRead(f));
   return { table, access, narrow, fields };
 }

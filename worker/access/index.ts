@@ -36,7 +36,13 @@ export function tableAccess(principal: Principal, table: TableMeta, reg: Registr
       return NOTHING;
     }
   };
-  const subject = { id: principal.userId, roles: principal.roles, teams: principal.teams, teamMembers: principal.teamMembers, timeZone: principal.timeZone };
+  const subject = {
+    id: principal.userId,
+    roles: principal.roles,
+    teams: principal.teams,
+    teamMembers: principal.teamMembers,
+    timeZone: principal.timeZone,
+  };
   return compileAccess(table, subject, reg.grants, principal.isAdmin, parse);
 }
 

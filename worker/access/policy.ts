@@ -49,9 +49,18 @@ export function ownerField(table: TableMeta): FieldMeta | null {
 
 /** Today in the user's time zone, shifted by whole `days`, as YYYY-MM-DD; 422 when that leaves the calendar. */
 export function relativeDate(days: number, timeZone: string, now = new Date()): string {
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  const today = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
   const r = shiftDate(today, days);
-  if (!r.ok) throw invalid([{ field: "$today", code: r.code, message: `{"$today": ${days}}: ${r.message}`, params: r.params }], "A rule's $today is out of range");
+  if (!r.ok)
+    throw invalid(
+      [{ field: "$today", code: r.code, message: `{"$today": ${days}}: ${r.message}`, params: r.params }],
+      "A rule's $today is out of range",
+    );
   return r.value;
 }
 
@@ -75,7 +84,8 @@ export function substitute(rule: unknown, subject: Subject, now = new Date()): u
   if (Array.isArray(rule)) return rule.map((r) => substitute(r, subject, now));
   if (rule && typeof rule === "object") {
     const obj = rule as Record<string, unknown>;
-    if (Object.keys(obj).length === 1 && typeof obj.$today === "number") return relativeDate(obj.$today, subject.timeZone, now);
+    if (Object.keys(obj).length === 1 && typeof obj.$today === "number")
+      return relativeDate(obj.$today, subject.timeZone, now);
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, substitute(v, subject, now)]));
   }
   return rule;
@@ -94,7 +104,12 @@ export interface TableAccess {
 }
 
 /** Turns one level into a filter tree; `parse` checks a rule against the table (fields, ops). */
-function levelFilter(level: Level, table: TableMeta, subject: Subject, parse: (f: unknown) => FilterNode): FilterNode | "all" | null {
+function levelFilter(
+  level: Level,
+  table: TableMeta,
+  subject: Subject,
+  parse: (f: unknown) => FilterNode,
+): FilterNode | "all" | null {
   if (level === "all") return "all";
   if (level === "none") return null;
   const owner = ownerField(table);
@@ -107,9 +122,22 @@ function levelFilter(level: Level, table: TableMeta, subject: Subject, parse: (f
   return parse(substitute(level.rule, subject));
 }
 
-export function compileAccess(table: TableMeta, subject: Subject, grants: Grant[], isAdmin: boolean, parse: (f: unknown) => FilterNode): TableAccess {
+export function compileAccess(
+  table: TableMeta,
+  subject: Subject,
+  grants: Grant[],
+  isAdmin: boolean,
+  parse: (f: unknown) => FilterNode,
+): TableAccess {
   if (isAdmin) {
-    return { table, may: () => true, canRead: () => true, canWrite: (f) => typeSpec(f.type).writable, rowFilter: () => null, reason: () => "" };
+    return {
+      table,
+      may: () => true,
+      canRead: () => true,
+      canWrite: (f) => typeSpec(f.type).writable,
+      rowFilter: () => null,
+      reason: () => "",
+    };
   }
   const mine = grants.filter((g) => g.tableId === table.id && subject.roles.includes(g.role));
   const allowed = new Set<Operation>(OPERATIONS.filter((op) => mine.some((g) => g.ops[op] !== "none")));
@@ -131,7 +159,8 @@ export function compileAccess(table: TableMeta, subject: Subject, grants: Grant[
   };
   // Field access comes only from roles that may read the table at all.
   const readers = mine.filter((g) => g.ops.read !== "none");
-  const level = (f: FieldMeta): number => readers.reduce((m, g) => Math.max(m, RANK[g.fields[f.id] ?? g.defaultField]), 0);
+  const level = (f: FieldMeta): number =>
+    readers.reduce((m, g) => Math.max(m, RANK[g.fields[f.id] ?? g.defaultField]), 0);
   return {
     table,
     may: (op) => allowed.has(op),

@@ -15,8 +15,16 @@ export const AUDIT_PARAMS = ["user", "table", "action", "target", "from", "to", 
 const RECORD_ACTIONS = new Set(["create", "update", "delete", "restore"]);
 
 interface AuditRow {
-  id: number; at: string; user_id: string | null; user_name: string | null; action: string; table_id: string | null;
-  record_id: number | null; field_id: string | null; changes: string; request_id: string | null;
+  id: number;
+  at: string;
+  user_id: string | null;
+  user_name: string | null;
+  action: string;
+  table_id: string | null;
+  record_id: number | null;
+  field_id: string | null;
+  changes: string;
+  request_id: string | null;
 }
 
 /** A date (its first instant, UTC) or an RFC 3339 date-time, normalised to the form sg_audit.at is stored in. */
@@ -48,21 +56,29 @@ export async function queryAudit(db: D1Database, reg: Registry, query: Record<st
   const params = new Params();
   const where = [`a.id < ${params.add(before)}`];
   if (query.user !== undefined) {
-    if (!/^usr_[a-z0-9]{12}$/.test(query.user)) throw badRequest("user", "user is a user id (usr_ and 12 letters or digits)", "format");
+    if (!/^usr_[a-z0-9]{12}$/.test(query.user))
+      throw badRequest("user", "user is a user id (usr_ and 12 letters or digits)", "format");
     where.push(`a.user_id = ${params.add(query.user)}`);
   }
   if (query.table !== undefined) {
     const table = findTable(reg, query.table, { includeDeleted: true });
-    if (!table) throw new AppError("not_found", `No table ${JSON.stringify(query.table.slice(0, 64))}`, [{ field: "table", code: "unknown_table", message: "No such table" }]);
+    if (!table)
+      throw new AppError("not_found", `No table ${JSON.stringify(query.table.slice(0, 64))}`, [
+        { field: "table", code: "unknown_table", message: "No such table" },
+      ]);
     where.push(`a.table_id = ${params.add(table.id)}`);
   }
   if (query.action !== undefined) {
-    if (!/^[a-z][a-z_.]{0,63}$/.test(query.action)) throw badRequest("action", "action is an action name or its prefix (e.g. grant. or user.update)", "format");
+    if (!/^[a-z][a-z_.]{0,63}$/.test(query.action))
+      throw badRequest("action", "action is an action name or its prefix (e.g. grant. or user.update)", "format");
     where.push(`a.action LIKE ${params.add(`${likeEscape(query.action)}%`)} ESCAPE '\\'`);
   }
   if (query.target !== undefined) {
-    if (query.target.length < 1 || query.target.length > 64) throw badRequest("target", "target is a user id, role name or team id", "format");
-    where.push(`CASE WHEN json_valid(a.changes) THEN json_extract(a.changes, '$.target') = ${params.add(query.target)} ELSE 0 END`);
+    if (query.target.length < 1 || query.target.length > 64)
+      throw badRequest("target", "target is a user id, role name or team id", "format");
+    where.push(
+      `CASE WHEN json_valid(a.changes) THEN json_extract(a.changes, '$.target') = ${params.add(query.target)} ELSE 0 END`,
+    );
   }
   if (from) where.push(`a.at >= ${params.add(from)}`);
   if (to) where.push(`a.at <= ${params.add(to)}`);
@@ -73,18 +89,28 @@ export async function queryAudit(db: D1Database, reg: Registry, query: Record<st
     )
     .bind(...params.values)
     .all<AuditRow>();
-  const fields = new Map<string, FieldMeta>(reg.tables.flatMap((t) => [...t.fields, ...t.deletedFields]).map((f) => [f.id, f]));
+  const fields = new Map<string, FieldMeta>(
+    reg.tables.flatMap((t) => [...t.fields, ...t.deletedFields]).map((f) => [f.id, f]),
+  );
   const page = results.slice(0, limit);
   const entries = page.map((r) => {
     const table = r.table_id ? reg.tables.find((t) => t.id === r.table_id) : undefined;
     const field = r.field_id ? fields.get(r.field_id) : undefined;
     let changes = parseChanges(r.changes);
     // Record changes map field id -> [before, after]; shown by field name like a record's history.
-    if (r.record_id !== null && RECORD_ACTIONS.has(r.action) && changes && typeof changes === "object" && !Array.isArray(changes)) {
-      changes = Object.fromEntries(Object.entries(changes as Record<string, unknown>).map(([id, pair]) => {
-        const [b, a] = Array.isArray(pair) ? pair : [null, null];
-        return [fields.get(id)?.name ?? id, { before: b ?? null, after: a ?? null }];
-      }));
+    if (
+      r.record_id !== null &&
+      RECORD_ACTIONS.has(r.action) &&
+      changes &&
+      typeof changes === "object" &&
+      !Array.isArray(changes)
+    ) {
+      changes = Object.fromEntries(
+        Object.entries(changes as Record<string, unknown>).map(([id, pair]) => {
+          const [b, a] = Array.isArray(pair) ? pair : [null, null];
+          return [fields.get(id)?.name ?? id, { before: b ?? null, after: a ?? null }];
+        }),
+      );
     }
     return {
       id: r.id,

@@ -27,7 +27,10 @@ function likePrefix(text: string): string {
  * Active users ordered by name (case-insensitive) then id, `limit` after the keyset position `after`;
  * with `prefix`, those whose name, a word of their name, or email starts with it.
  */
-export async function searchDirectory(db: D1Database, opts: { prefix: string | null; limit: number; after: { name: string; id: string } | null }): Promise<DirectoryEntry[]> {
+export async function searchDirectory(
+  db: D1Database,
+  opts: { prefix: string | null; limit: number; after: { name: string; id: string } | null },
+): Promise<DirectoryEntry[]> {
   const { results } = await db
     .prepare(
       `SELECT id, name, email FROM sg_users
@@ -49,5 +52,7 @@ export async function usersByIds(db: D1Database, ids: string[]): Promise<NamedUs
     .prepare("SELECT id, name, email, disabled FROM sg_users WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id")
     .bind(JSON.stringify(ids))
     .all<{ id: string; name: string; email: string; disabled: number }>();
-  return results.map((r) => (r.disabled ? { id: r.id, name: r.name, active: false } : { id: r.id, name: r.name, email: r.email, active: true }));
+  return results.map((r) =>
+    r.disabled ? { id: r.id, name: r.name, active: false } : { id: r.id, name: r.name, email: r.email, active: true },
+  );
 }

@@ -38,14 +38,28 @@ export interface EmbedToken {
 }
 
 interface EmbedRow {
-  id: string; view_id: string; created_by: string; mode: string; filter: string | null;
-  label: string; expires_at: string; revoked_at: string | null; created_at: string;
+  id: string;
+  view_id: string;
+  created_by: string;
+  mode: string;
+  filter: string | null;
+  label: string;
+  expires_at: string;
+  revoked_at: string | null;
+  created_at: string;
 }
 
 function decode(r: EmbedRow): EmbedToken {
   return {
-    id: r.id, viewId: r.view_id, createdBy: r.created_by, mode: r.mode === "edit" ? "edit" : "read", filter: r.filter ? (JSON.parse(r.filter) as Filter) : null,
-    label: r.label, expiresAt: r.expires_at, revokedAt: r.revoked_at, createdAt: r.created_at,
+    id: r.id,
+    viewId: r.view_id,
+    createdBy: r.created_by,
+    mode: r.mode === "edit" ? "edit" : "read",
+    filter: r.filter ? (JSON.parse(r.filter) as Filter) : null,
+    label: r.label,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    createdAt: r.created_at,
   };
 }
 
@@ -58,7 +72,9 @@ export async function embedKey(env: Env): Promise<Uint8Array> {
   const hit = keys.get(cacheKey);
   if (hit) return hit;
   const hmac = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const derived = new Uint8Array(await crypto.subtle.sign("HMAC", hmac, new TextEncoder().encode("salesgrid embed tokens v1")));
+  const derived = new Uint8Array(
+    await crypto.subtle.sign("HMAC", hmac, new TextEncoder().encode("salesgrid embed tokens v1")),
+  );
   keys.clear();
   keys.set(cacheKey, derived);
   return derived;
@@ -69,7 +85,11 @@ export const newEmbedId = (): string => newId("emb", 16);
 /** The latest expiry a token minted at `now` may have. */
 export const maxExpiry = (now: Date) => new Date(now.getTime() + EMBED_MAX_DAYS * DAY_MS);
 
-export async function signEmbedToken(env: Env, t: Pick<EmbedToken, "id" | "viewId" | "createdBy" | "expiresAt">, now = new Date()): Promise<string> {
+export async function signEmbedToken(
+  env: Env,
+  t: Pick<EmbedToken, "id" | "viewId" | "createdBy" | "expiresAt">,
+  now = new Date(),
+): Promise<string> {
   return new SignJWT({ view: t.viewId })
     .setProtectedHeader({ alg: "HS256", typ: EMBED_TYP })
     .setIssuer(issuer(env))
@@ -83,8 +103,19 @@ export async function signEmbedToken(env: Env, t: Pick<EmbedToken, "id" | "viewI
 
 export function insertEmbed(db: D1Database, t: EmbedToken): D1PreparedStatement {
   return db
-    .prepare("INSERT INTO sg_embed_tokens (id, view_id, created_by, mode, filter, label, expires_at, revoked_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)")
-    .bind(t.id, t.viewId, t.createdBy, t.mode, t.filter ? JSON.stringify(t.filter) : null, t.label, t.expiresAt, t.createdAt);
+    .prepare(
+      "INSERT INTO sg_embed_tokens (id, view_id, created_by, mode, filter, label, expires_at, revoked_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)",
+    )
+    .bind(
+      t.id,
+      t.viewId,
+      t.createdBy,
+      t.mode,
+      t.filter ? JSON.stringify(t.filter) : null,
+      t.label,
+      t.expiresAt,
+      t.createdAt,
+    );
 }
 
 /** Revokes one live token; `changes()` tells the caller whether it was live (guard it in the batch). */
@@ -100,20 +131,30 @@ export async function loadEmbed(db: D1Database, id: string): Promise<EmbedToken 
 
 /** Newest first, at most `limit`; all views' tokens when `viewId` is null. */
 export async function listEmbeds(db: D1Database, viewId: string | null, limit: number): Promise<EmbedToken[]> {
-  const stmt = viewId === null
-    ? db.prepare("SELECT * FROM sg_embed_tokens ORDER BY created_at DESC, id DESC LIMIT ?1").bind(limit)
-    : db.prepare("SELECT * FROM sg_embed_tokens WHERE view_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2").bind(viewId, limit);
+  const stmt =
+    viewId === null
+      ? db.prepare("SELECT * FROM sg_embed_tokens ORDER BY created_at DESC, id DESC LIMIT ?1").bind(limit)
+      : db
+          .prepare("SELECT * FROM sg_embed_tokens WHERE view_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2")
+          .bind(viewId, limit);
   const { results } = await stmt.all<EmbedRow>();
   return results.map(decode);
 }
 
 function rejected(reason: string): AppError {
-  return new AppError("unauthenticated", reason, [], {}, { "WWW-Authenticate": `Bearer realm="salesgrid-embed", error="invalid_token"` });
+  return new AppError(
+    "unauthenticated",
+    reason,
+    [],
+    {},
+    { "WWW-Authenticate": `Bearer realm="salesgrid-embed", error="invalid_token"` },
+  );
 }
 
 function reasonFor(err: unknown, token: string): string {
   if (err instanceof errors.JWTExpired) return "The embed token has expired; ask an admin for a new one";
-  if (err instanceof errors.JOSEAlgNotAllowed) return "The embed token is signed with an algorithm this API does not accept";
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return "The embed token is signed with an algorithm this API does not accept";
   let aud: unknown;
   try {
     aud = decodeJwt(token).aud;
@@ -155,12 +196,16 @@ export async function verifyEmbedToken(env: Env, token: string, now = new Date()
     throw rejected(reasonFor(err, token));
   }
   const { sub, jti, view } = payload;
-  if (typeof sub !== "string" || typeof jti !== "string" || typeof view !== "string") throw rejected("The embed token is malformed");
+  if (typeof sub !== "string" || typeof jti !== "string" || typeof view !== "string")
+    throw rejected("The embed token is malformed");
   const embed = await loadEmbed(env.DB, jti);
   if (!embed || embed.viewId !== view || embed.createdBy !== sub) throw rejected("The embed token is not recognised");
   if (embed.revokedAt !== null) throw rejected("The embed token has been revoked");
   if (!(embed.expiresAt > now.toISOString())) throw rejected("The embed token has expired; ask an admin for a new one");
   const loaded = await loadPrincipal(env.DB, embed.createdBy);
   if (!loaded || loaded.disabled) throw rejected("The embed token's creator no longer exists or is disabled");
-  return { embed, principal: { ...loaded.principal, embed: { tokenId: embed.id, viewId: embed.viewId, mode: embed.mode } } };
+  return {
+    embed,
+    principal: { ...loaded.principal, embed: { tokenId: embed.id, viewId: embed.viewId, mode: embed.mode } },
+  };
 }

@@ -31,7 +31,10 @@ export interface Settled {
 const pendingByDb = new WeakMap<D1Database, PendingCheck>();
 
 /** A D1 handle for one request that carries `pending`; statements run on the real database. */
-export function deferringDb(db: D1Database, reverify: () => Promise<Principal>): { db: D1Database; pending: PendingCheck } {
+export function deferringDb(
+  db: D1Database,
+  reverify: () => Promise<Principal>,
+): { db: D1Database; pending: PendingCheck } {
   const pending: PendingCheck = { reverify, principal: null, schemaVersion: null, settled: false };
   const handle = {
     prepare: (query: string) => db.prepare(query),
@@ -54,15 +57,23 @@ export function pendingCheck(db: D1Database): PendingCheck | null {
  * One statement that re-reads what the caches answered: the user's rows as one string (the same
  * string the cache was keyed by, see principal.ts) and the schema version. Always exactly one row.
  */
-export function checkStatement(db: D1Database, pending: PendingCheck, principalSql: (user: string) => string): D1PreparedStatement {
+export function checkStatement(
+  db: D1Database,
+  pending: PendingCheck,
+  principalSql: (user: string) => string,
+): D1PreparedStatement {
   const principal = pending.principal ? `(${principalSql("?1")})` : "NULL";
-  const version = pending.schemaVersion !== null ? "(SELECT value FROM sg_settings WHERE key = 'schema_version')" : "NULL";
+  const version =
+    pending.schemaVersion !== null ? "(SELECT value FROM sg_settings WHERE key = 'schema_version')" : "NULL";
   const stmt = db.prepare(`SELECT ${principal} AS principal, ${version} AS schema_version`);
   return pending.principal ? stmt.bind(pending.principal.userId) : stmt;
 }
 
 /** Compares the fresh row with what was answered; marks the check done either way. */
-export function settle(pending: PendingCheck, row: { principal: unknown; schema_version: unknown } | undefined): Settled {
+export function settle(
+  pending: PendingCheck,
+  row: { principal: unknown; schema_version: unknown } | undefined,
+): Settled {
   const principalStale = pending.principal !== null && row?.principal !== pending.principal.key;
   const schemaStale = pending.schemaVersion !== null && Number(row?.schema_version ?? 0) !== pending.schemaVersion;
   pending.settled = true;
@@ -73,15 +84,25 @@ export function settle(pending: PendingCheck, row: { principal: unknown; schema_
  * The same check as one SQL condition, true when nothing moved, for a read to carry as a column of its
  * own statement (select.ts `probe`). Values are bound through `param`.
  */
-export function checkCondition(pending: PendingCheck, principalSql: (user: string) => string, param: (value: unknown) => string): string {
+export function checkCondition(
+  pending: PendingCheck,
+  principalSql: (user: string) => string,
+  param: (value: unknown) => string,
+): string {
   const parts: string[] = [];
-  if (pending.principal) parts.push(`(${principalSql(param(pending.principal.userId))}) IS ${param(pending.principal.key)}`);
-  if (pending.schemaVersion !== null) parts.push(`(SELECT CAST(value AS INTEGER) FROM sg_settings WHERE key = 'schema_version') IS ${param(pending.schemaVersion)}`);
+  if (pending.principal)
+    parts.push(`(${principalSql(param(pending.principal.userId))}) IS ${param(pending.principal.key)}`);
+  if (pending.schemaVersion !== null)
+    parts.push(
+      `(SELECT CAST(value AS INTEGER) FROM sg_settings WHERE key = 'schema_version') IS ${param(pending.schemaVersion)}`,
+    );
   return parts.length ? parts.join(" AND ") : "1";
 }
 
 /** Settles a check from its condition's value: when it failed, whatever was cached is treated as stale. */
 export function settleCondition(pending: PendingCheck, passed: boolean): Settled {
   pending.settled = true;
-  return passed ? { principalStale: false, schemaStale: false } : { principalStale: pending.principal !== null, schemaStale: pending.schemaVersion !== null };
+  return passed
+    ? { principalStale: false, schemaStale: false }
+    : { principalStale: pending.principal !== null, schemaStale: pending.schemaVersion !== null };
 }

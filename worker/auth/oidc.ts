@@ -39,7 +39,13 @@ const MAX_DISCOVERY_BYTES = 256 * 1024;
 const MAX_GROUPS = 1000;
 
 const rejected = (reason: string) =>
-  new AppError("unauthenticated", reason, [{ field: "idToken", code: "invalid_token", message: reason }], {}, { "WWW-Authenticate": 'Bearer realm="salesgrid", error="invalid_token"' });
+  new AppError(
+    "unauthenticated",
+    reason,
+    [{ field: "idToken", code: "invalid_token", message: reason }],
+    {},
+    { "WWW-Authenticate": 'Bearer realm="salesgrid", error="invalid_token"' },
+  );
 
 /** The IdP could not be asked; a 401 the client can show ("try again later"), never a 500. */
 const unreachable = (why: string) => rejected(`The identity provider is unreachable (${why}); try again later`);
@@ -65,7 +71,10 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 function isAllowedUrl(raw: string): boolean {
   try {
     const url = new URL(raw);
-    return url.protocol === "https:" || (url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname));
+    return (
+      url.protocol === "https:" ||
+      (url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname))
+    );
   } catch {
     return false;
   }
@@ -79,12 +88,17 @@ export function oidcConfig(env: Env): OidcConfig | null {
   const audience = (env.OIDC_AUDIENCE ?? "").trim();
   if (audience === "") throw misconfigured("OIDC_AUDIENCE", "must be the client id when OIDC_ISSUER is set");
   const map = parseJson("OIDC_ROLE_MAP", env.OIDC_ROLE_MAP, {});
-  if (typeof map !== "object" || map === null || Array.isArray(map)) throw misconfigured("OIDC_ROLE_MAP", 'must be an object like {"group": "role"}');
+  if (typeof map !== "object" || map === null || Array.isArray(map))
+    throw misconfigured("OIDC_ROLE_MAP", 'must be an object like {"group": "role"}');
   const roleMap = new Map<string, string[]>();
   for (const [group, roles] of Object.entries(map)) {
     if (typeof roles === "string") roleMap.set(group, [roles]);
     else if (isStringArray(roles)) roleMap.set(group, roles);
-    else throw misconfigured("OIDC_ROLE_MAP", `maps ${JSON.stringify(group)} to something that is not a role name or a list of them`);
+    else
+      throw misconfigured(
+        "OIDC_ROLE_MAP",
+        `maps ${JSON.stringify(group)} to something that is not a role name or a list of them`,
+      );
   }
   const defaultRoles = parseJson("OIDC_DEFAULT_ROLES", env.OIDC_DEFAULT_ROLES, []);
   if (!isStringArray(defaultRoles)) throw misconfigured("OIDC_DEFAULT_ROLES", "must be a JSON array of role names");
@@ -109,7 +123,11 @@ async function fetchDiscovery(issuer: string): Promise<{ issuer: string; jwks_ur
   const url = `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: "application/json" }, redirect: "manual", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    res = await fetch(url, {
+      headers: { accept: "application/json" },
+      redirect: "manual",
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
   } catch {
     throw unreachable("discovery request failed");
   }
@@ -126,10 +144,13 @@ async function fetchDiscovery(issuer: string): Promise<{ issuer: string; jwks_ur
     throw unreachable("discovery document is not JSON");
   }
   const { issuer: named, jwks_uri } = (doc ?? {}) as Record<string, unknown>;
-  if (typeof jwks_uri !== "string" || !isAllowedUrl(jwks_uri)) throw unreachable("discovery document has no https jwks_uri");
+  if (typeof jwks_uri !== "string" || !isAllowedUrl(jwks_uri))
+    throw unreachable("discovery document has no https jwks_uri");
   // OIDC Discovery 4.3: the document must name the issuer it was fetched for, else it is someone else's.
   if (typeof named !== "string" || named.replace(/\/+$/, "") !== issuer.replace(/\/+$/, "")) {
-    console.error(`Single sign-on: OIDC_ISSUER ${issuer} differs from the issuer its discovery document names (${JSON.stringify(String(named).slice(0, 200))})`);
+    console.error(
+      `Single sign-on: OIDC_ISSUER ${issuer} differs from the issuer its discovery document names (${JSON.stringify(String(named).slice(0, 200))})`,
+    );
     throw rejected("The identity provider's discovery document names a different issuer than this server trusts");
   }
   return { issuer: named, jwks_uri };
@@ -147,7 +168,12 @@ function keyResolver(jwksUri: string): JWTVerifyGetKey {
     try {
       return await remote(header, token);
     } catch (err) {
-      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported) throw err;
+      if (
+        err instanceof errors.JWKSNoMatchingKey ||
+        err instanceof errors.JWKSMultipleMatchingKeys ||
+        err instanceof errors.JOSENotSupported
+      )
+        throw err;
       throw unreachable("its key set could not be fetched");
     }
   };
@@ -172,12 +198,16 @@ async function provider(issuer: string): Promise<Provider> {
 
 /** Why a token failed, in words a sign-in page can show; the signature or key material never leaks. */
 function reasonFor(err: unknown): string {
-  if (err instanceof errors.JWTExpired) return `The ID token has expired (${err.claim === "iat" ? "issued too long ago" : "exp passed"}); sign in again`;
+  if (err instanceof errors.JWTExpired)
+    return `The ID token has expired (${err.claim === "iat" ? "issued too long ago" : "exp passed"}); sign in again`;
   if (err instanceof errors.JOSEAlgNotAllowed) return `The ID token must be signed with ${ALGORITHMS.join(" or ")}`;
-  if (err instanceof errors.JWKSNoMatchingKey) return "The ID token is signed with a key the identity provider does not publish (unknown kid)";
-  if (err instanceof errors.JWKSMultipleMatchingKeys) return "The ID token names no key id and the identity provider publishes several keys";
+  if (err instanceof errors.JWKSNoMatchingKey)
+    return "The ID token is signed with a key the identity provider does not publish (unknown kid)";
+  if (err instanceof errors.JWKSMultipleMatchingKeys)
+    return "The ID token names no key id and the identity provider publishes several keys";
   if (err instanceof errors.JWSSignatureVerificationFailed) return "The ID token's signature is invalid";
-  if (err instanceof errors.JWTClaimValidationFailed) return `The ID token's "${err.claim}" claim is not accepted (${err.reason})`;
+  if (err instanceof errors.JWTClaimValidationFailed)
+    return `The ID token's "${err.claim}" claim is not accepted (${err.reason})`;
   return "The ID token is malformed";
 }
 
@@ -194,11 +224,14 @@ function claimString(payload: JWTPayload, name: string, max: number): string | u
 
 function identityFrom(payload: JWTPayload, config: OidcConfig, issuer: string): OidcIdentity {
   const subject = payload.sub;
-  if (typeof subject !== "string" || subject === "" || subject.length > 255) throw rejected('The ID token\'s "sub" claim is missing or longer than 255 characters');
+  if (typeof subject !== "string" || subject === "" || subject.length > 255)
+    throw rejected('The ID token\'s "sub" claim is missing or longer than 255 characters');
   const email = payload.email;
-  if (typeof email !== "string" || email.length > 320 || !EMAIL.test(email.trim())) throw rejected('The ID token has no usable "email" claim; let the identity provider release the email scope');
+  if (typeof email !== "string" || email.length > 320 || !EMAIL.test(email.trim()))
+    throw rejected('The ID token has no usable "email" claim; let the identity provider release the email scope');
   // Some IdPs send the string "false"; an absent claim is accepted (many enterprise IdPs omit it).
-  if (payload.email_verified === false || payload.email_verified === "false") throw rejected("The identity provider has not verified this email address");
+  if (payload.email_verified === false || payload.email_verified === "false")
+    throw rejected("The identity provider has not verified this email address");
   // OIDC Core 2: with several audiences, azp must name us, so a token issued to another client is refused.
   if ((Array.isArray(payload.aud) && payload.aud.length > 1) || payload.azp !== undefined) {
     if (payload.azp !== config.audience) throw rejected('The ID token\'s "azp" claim does not name this application');
@@ -207,16 +240,24 @@ function identityFrom(payload: JWTPayload, config: OidcConfig, issuer: string): 
   let groups: string[] = [];
   if (typeof raw === "string") groups = [raw];
   else if (isStringArray(raw) && raw.length <= MAX_GROUPS) groups = raw;
-  else if (raw !== undefined && raw !== null) throw rejected(`The ID token's "${config.groupsClaim}" claim must be a list of group names`);
-  const joined = [claimString(payload, "given_name", 100), claimString(payload, "family_name", 100)].filter(Boolean).join(" ");
-  const name = claimString(payload, "name", 200) ?? (joined || undefined) ?? claimString(payload, "preferred_username", 200) ?? normaliseEmail(email).split("@")[0]!;
+  else if (raw !== undefined && raw !== null)
+    throw rejected(`The ID token's "${config.groupsClaim}" claim must be a list of group names`);
+  const joined = [claimString(payload, "given_name", 100), claimString(payload, "family_name", 100)]
+    .filter(Boolean)
+    .join(" ");
+  const name =
+    claimString(payload, "name", 200) ??
+    (joined || undefined) ??
+    claimString(payload, "preferred_username", 200) ??
+    normaliseEmail(email).split("@")[0]!;
   return { issuer, subject, email: normaliseEmail(email), name, groups };
 }
 
 /** Verifies an ID token against the configured IdP and returns who it names; any failure is a 401. */
 export async function verifyIdToken(config: OidcConfig, idToken: string): Promise<OidcIdentity> {
   // Cheap shape check first: a string that cannot be a signed JWT costs no discovery request.
-  if (!COMPACT_JWS.test(idToken)) throw rejected("The ID token is malformed (expected a signed JWT: header.payload.signature)");
+  if (!COMPACT_JWS.test(idToken))
+    throw rejected("The ID token is malformed (expected a signed JWT: header.payload.signature)");
   const idp = await provider(config.issuer);
   let payload: JWTPayload;
   try {

@@ -22,7 +22,9 @@ export interface Principal {
  * user's team memberships with every member of those teams. One statement (not a batch of two),
  * and the string itself is the fingerprint a deferred freshness check compares. `user` is the id's placeholder.
  */
-const principalSql = (user: string) => `SELECT json_array(u.id, u.email, u.name, u.roles, u.time_zone, u.disabled, u.sessions_valid_after,
+const principalSql = (
+  user: string,
+) => `SELECT json_array(u.id, u.email, u.name, u.roles, u.time_zone, u.disabled, u.sessions_valid_after,
   (SELECT json_group_array(json_array(t.team_id, m.user_id)) FROM sg_team_members t JOIN sg_team_members m ON m.team_id = t.team_id WHERE t.user_id = u.id))
   FROM sg_users u WHERE u.id = ${user}`;
 
@@ -42,7 +44,9 @@ function remember(userId: string, key: string, loaded: Loaded | null): void {
 
 function build(raw: string | null): Loaded | null {
   if (raw === null) return null;
-  const [id, email, name, rolesJson, timeZone, disabled, sessionsValidAfter, teamsJson] = JSON.parse(raw) as PrincipalTuple;
+  const [id, email, name, rolesJson, timeZone, disabled, sessionsValidAfter, teamsJson] = JSON.parse(
+    raw,
+  ) as PrincipalTuple;
   // A subquery's JSON reaches json_array as text.
   const memberships = (typeof teamsJson === "string" ? JSON.parse(teamsJson) : teamsJson) as [string, string][];
   const roles = JSON.parse(rolesJson) as string[];
@@ -76,7 +80,13 @@ export async function loadPrincipal(db: D1Database, userId: string): Promise<Loa
     pending.principal = { userId, key: hit.key };
     return hit.loaded;
   }
-  const raw = (await db.prepare(`SELECT (${principalSql("?1")}) AS p`).bind(userId).first<{ p: string | null }>())?.p ?? null;
+  const raw =
+    (
+      await db
+        .prepare(`SELECT (${principalSql("?1")}) AS p`)
+        .bind(userId)
+        .first<{ p: string | null }>()
+    )?.p ?? null;
   const loaded = build(raw);
   remember(userId, raw ?? "", loaded);
   return loaded;
@@ -110,7 +120,10 @@ export async function settleFreshnessProbe(db: D1Database, passed: boolean): Ret
  * again from fresh rows, which throws 401 when the account was disabled or the session ended; the
  * fresh principal is returned so the caller can redo its work with it.
  */
-export async function settleFreshness(db: D1Database, results: D1Result<Record<string, unknown>>[]): Promise<{ principal: Principal | null; schemaStale: boolean }> {
+export async function settleFreshness(
+  db: D1Database,
+  results: D1Result<Record<string, unknown>>[],
+): Promise<{ principal: Principal | null; schemaStale: boolean }> {
   const pending = pendingCheck(db);
   if (!pending) return { principal: null, schemaStale: false };
   const found = settle(pending, results[0]?.results[0] as Parameters<typeof settle>[1]);

@@ -29,7 +29,9 @@ export async function mintRefreshToken(db: D1Database, userId: string, family: s
   const token = base64url.encode(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
   const expires = new Date(at.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000).toISOString();
   const insert = db
-    .prepare("INSERT INTO sg_refresh_tokens (id, user_id, family, expires_at, used_at, revoked_at, created_at) VALUES (?1, ?2, ?3, ?4, NULL, NULL, ?5)")
+    .prepare(
+      "INSERT INTO sg_refresh_tokens (id, user_id, family, expires_at, used_at, revoked_at, created_at) VALUES (?1, ?2, ?3, ?4, NULL, NULL, ?5)",
+    )
     .bind(await hashToken(token), userId, family, expires, at.toISOString());
   return { token, insert };
 }
@@ -58,7 +60,11 @@ interface RefreshRow {
  * Exchanges a refresh token for the next one in its family. Throws 401 for unknown, used (and then
  * revokes the family), revoked, expired, disabled-user and ended-session tokens.
  */
-export async function rotateRefreshToken(db: D1Database, presented: string, at: Date): Promise<{ userId: string; refreshToken: string }> {
+export async function rotateRefreshToken(
+  db: D1Database,
+  presented: string,
+  at: Date,
+): Promise<{ userId: string; refreshToken: string }> {
   const id = await hashToken(presented);
   const now = at.toISOString();
   const row = await db
@@ -83,7 +89,9 @@ export async function rotateRefreshToken(db: D1Database, presented: string, at: 
   const next = await mintRefreshToken(db, row.user_id, row.family, at);
   try {
     await db.batch([
-      db.prepare("UPDATE sg_refresh_tokens SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL AND revoked_at IS NULL").bind(id, now),
+      db
+        .prepare("UPDATE sg_refresh_tokens SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL AND revoked_at IS NULL")
+        .bind(id, now),
       // A concurrent refresh (or revocation) got there between our read and this write: abort the batch.
       db.prepare("INSERT INTO sg_guard (reason) SELECT 'stale' WHERE changes() <> 1"),
       next.insert,
@@ -113,7 +121,9 @@ export async function revokeOwnFamily(db: D1Database, userId: string, presented:
 export function endAllSessions(db: D1Database, userId: string, at: Date): D1PreparedStatement[] {
   const now = at.toISOString();
   return [
-    db.prepare("UPDATE sg_refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL").bind(userId, now),
+    db
+      .prepare("UPDATE sg_refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL")
+      .bind(userId, now),
     // updated_at is left alone: ending sessions is not an edit of the user's profile.
     db.prepare("UPDATE sg_users SET sessions_valid_after = ?2 WHERE id = ?1").bind(userId, now),
   ];

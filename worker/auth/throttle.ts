@@ -66,7 +66,10 @@ function ipv6Prefix(ip: string): string | null {
   if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
   const groups = [...head, ...Array<string>(missing).fill("0"), ...tail];
   if (groups.some((g) => g.length < 1 || g.length > 4)) return null;
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
 }
 
 /**
@@ -103,9 +106,12 @@ function throttled(o: Observed, now: number): AppError {
   const windowEnd = (start: string | null) => (start ? Date.parse(start) + LOGIN_WINDOW_SECONDS * 1000 : now);
   const reasons: { wait: number; message: string }[] = [];
   const pairFailures = o.p_failures ?? 0;
-  if (pairFailures >= PAIR_FREE_FAILURES && (o.p_next ?? 0) > now) reasons.push({ wait: o.p_next! - now, message: "Too many failed sign-ins for this account from your network" });
-  if ((o.c_failures ?? 0) >= MAX_CLIENT_FAILURES) reasons.push({ wait: windowEnd(o.c_start) - now, message: "Too many failed sign-ins from your network" });
-  if (pairFailures > 0 && (o.a_failures ?? 0) >= ACCOUNT_CEILING) reasons.push({ wait: windowEnd(o.a_start) - now, message: "Too many failed sign-ins for this account" });
+  if (pairFailures >= PAIR_FREE_FAILURES && (o.p_next ?? 0) > now)
+    reasons.push({ wait: o.p_next! - now, message: "Too many failed sign-ins for this account from your network" });
+  if ((o.c_failures ?? 0) >= MAX_CLIENT_FAILURES)
+    reasons.push({ wait: windowEnd(o.c_start) - now, message: "Too many failed sign-ins from your network" });
+  if (pairFailures > 0 && (o.a_failures ?? 0) >= ACCOUNT_CEILING)
+    reasons.push({ wait: windowEnd(o.a_start) - now, message: "Too many failed sign-ins for this account" });
   // Counters move between the batch and here only by other attempts; wait for the longest reason.
   const retryAfter = Math.max(1, ...reasons.map((r) => Math.ceil(r.wait / 1000)));
   const message = `${reasons[0]?.message ?? "Too many failed sign-ins"}; try again in ${retryAfter} seconds`;
@@ -116,7 +122,12 @@ function throttled(o: Observed, now: number): AppError {
  * Decides and counts one attempt in one batch; throws 429 (with Retry-After) when it must wait.
  * Only an attempt that goes on to the password check is counted, against all three counters.
  */
-export async function reserveAttempt(db: D1Database, email: string, clientHeader: string | undefined, now = Date.now()): Promise<Reservation> {
+export async function reserveAttempt(
+  db: D1Database,
+  email: string,
+  clientHeader: string | undefined,
+  now = Date.now(),
+): Promise<Reservation> {
   const account = normaliseEmail(email);
   const client = clientOf(clientHeader);
   const keys = { pair: `pair:${client}|${account}`, client: `ip:${client}`, account: `acct:${account}` };
@@ -152,7 +163,11 @@ export async function reserveAttempt(db: D1Database, email: string, clientHeader
       )
       .bind(key, keys.pair, cutoff, at, attempt);
   const [before, counted, clientRow, accountRow] = await db.batch<Record<string, unknown>>([
-    db.prepare(`SELECT p.failures AS p_failures, p.next_at AS p_next, c.failures AS c_failures, c.window_start AS c_start, a.failures AS a_failures, a.window_start AS a_start, ${ALLOWED} AS allowed ${OBSERVED}`).bind(...observed),
+    db
+      .prepare(
+        `SELECT p.failures AS p_failures, p.next_at AS p_next, c.failures AS c_failures, c.window_start AS c_start, a.failures AS a_failures, a.window_start AS a_start, ${ALLOWED} AS allowed ${OBSERVED}`,
+      )
+      .bind(...observed),
     pair,
     counter(keys.client),
     counter(keys.account),
@@ -170,8 +185,16 @@ export async function reserveAttempt(db: D1Database, email: string, clientHeader
 /** For the batch that completes a successful sign-in: forget the pair, refund the client's and the account's reservation. */
 export function successStatements(db: D1Database, r: Reservation): D1PreparedStatement[] {
   const refund = (key: string, window: string) =>
-    db.prepare("UPDATE sg_login_failures SET failures = failures - 1 WHERE key = ?1 AND window_start = ?2 AND failures > 0").bind(key, window);
-  return [db.prepare("DELETE FROM sg_login_failures WHERE key = ?1").bind(r.pairKey), refund(r.clientKey, r.clientWindow), refund(r.accountKey, r.accountWindow)];
+    db
+      .prepare(
+        "UPDATE sg_login_failures SET failures = failures - 1 WHERE key = ?1 AND window_start = ?2 AND failures > 0",
+      )
+      .bind(key, window);
+  return [
+    db.prepare("DELETE FROM sg_login_failures WHERE key = ?1").bind(r.pairKey),
+    refund(r.clientKey, r.clientWindow),
+    refund(r.accountKey, r.accountWindow),
+  ];
 }
 
 /** For the cron: counters whose window (a pair's memory) has passed count for nothing (the next attempt restarts them). */
@@ -179,7 +202,9 @@ export async function deleteStaleLoginFailures(db: D1Database, now = Date.now())
   const cutoff = new Date(now - LOGIN_WINDOW_SECONDS * 1000).toISOString();
   const pairCutoff = new Date(now - PAIR_MEMORY_SECONDS * 1000).toISOString();
   const res = await db
-    .prepare("DELETE FROM sg_login_failures WHERE window_start <= ?2 OR (window_start <= ?1 AND substr(key, 1, 5) <> 'pair:')")
+    .prepare(
+      "DELETE FROM sg_login_failures WHERE window_start <= ?2 OR (window_start <= ?1 AND substr(key, 1, 5) <> 'pair:')",
+    )
     .bind(cutoff, pairCutoff)
     .run();
   return res.meta.changes ?? 0;

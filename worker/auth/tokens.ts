@@ -19,7 +19,9 @@ const encoder = new TextEncoder();
 export function secretKey(env: Env): Uint8Array {
   const secret = env.TOKEN_SECRET;
   if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) {
-    console.error(`TOKEN_SECRET is ${secret ? "shorter than 32 characters" : "not set"}; set it with \`wrangler secret put TOKEN_SECRET\` (or in .dev.vars locally)`);
+    console.error(
+      `TOKEN_SECRET is ${secret ? "shorter than 32 characters" : "not set"}; set it with \`wrangler secret put TOKEN_SECRET\` (or in .dev.vars locally)`,
+    );
     throw new AppError("internal", "Sign-in is not configured on this server");
   }
   return encoder.encode(secret);
@@ -30,7 +32,10 @@ let imported: { secret: string; key: Promise<CryptoKey> } | null = null;
 function verifyKey(env: Env): Promise<CryptoKey> {
   const raw = secretKey(env);
   if (imported?.secret !== env.TOKEN_SECRET) {
-    imported = { secret: env.TOKEN_SECRET, key: crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]) };
+    imported = {
+      secret: env.TOKEN_SECRET,
+      key: crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]),
+    };
   }
   return imported.key;
 }
@@ -42,7 +47,10 @@ export const issuer = (env: Env) => env.TOKEN_ISSUER || "salesgrid";
  * right after "sign out everywhere" or a password change, in the same second, is not mistaken for
  * one issued before it (see verifyAccessToken).
  */
-export async function signAccessToken(env: Env, user: Pick<PublicUser, "id" | "email" | "name" | "roles">): Promise<string> {
+export async function signAccessToken(
+  env: Env,
+  user: Pick<PublicUser, "id" | "email" | "name" | "roles">,
+): Promise<string> {
   return new SignJWT({ email: user.email, name: user.name, roles: user.roles })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(issuer(env))
@@ -55,7 +63,13 @@ export async function signAccessToken(env: Env, user: Pick<PublicUser, "id" | "e
 }
 
 function rejected(reason: string): AppError {
-  return new AppError("unauthenticated", reason, [], {}, { "WWW-Authenticate": `Bearer realm="salesgrid", error="invalid_token"` });
+  return new AppError(
+    "unauthenticated",
+    reason,
+    [],
+    {},
+    { "WWW-Authenticate": `Bearer realm="salesgrid", error="invalid_token"` },
+  );
 }
 
 /** Tells the caller why a token failed without revealing anything about the secret. */
@@ -123,7 +137,12 @@ async function verifiedClaims(env: Env, token: string): Promise<{ sub: unknown; 
   }
   if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
   // The same limits jwtVerify applied: expiry and maximum age, each with the clock tolerance.
-  verified.set(token, { key, sub, iat, until: Math.min(exp, iat + ACCESS_TOKEN_TTL_SECONDS) + CLOCK_TOLERANCE_SECONDS });
+  verified.set(token, {
+    key,
+    sub,
+    iat,
+    until: Math.min(exp, iat + ACCESS_TOKEN_TTL_SECONDS) + CLOCK_TOLERANCE_SECONDS,
+  });
   return { sub, iat };
 }
 

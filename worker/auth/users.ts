@@ -55,7 +55,14 @@ function parseRoles(json: string): string[] {
 
 function toAccount(row: Omit<UserRow, "password_hash">): UserAccount {
   return {
-    user: { id: row.id, email: row.email, name: row.name, roles: parseRoles(row.roles), locale: row.locale, timeZone: row.time_zone },
+    user: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      roles: parseRoles(row.roles),
+      locale: row.locale,
+      timeZone: row.time_zone,
+    },
     disabled: row.disabled !== 0,
   };
 }
@@ -66,7 +73,10 @@ export async function findUserById(db: D1Database, id: string): Promise<UserAcco
 }
 
 export async function findUserByEmail(db: D1Database, email: string): Promise<UserAccount | null> {
-  const row = await db.prepare(`SELECT ${PUBLIC_COLUMNS} FROM sg_users WHERE email = ?`).bind(normaliseEmail(email)).first<UserRow>();
+  const row = await db
+    .prepare(`SELECT ${PUBLIC_COLUMNS} FROM sg_users WHERE email = ?`)
+    .bind(normaliseEmail(email))
+    .first<UserRow>();
   return row ? toAccount(row) : null;
 }
 
@@ -84,7 +94,6 @@ export async function checkCredentials(db: D1Database, email: string, password: 
   const account = toAccount(row);
   return ok && !account.disabled ? account.user : null;
 }
-
 
 /** `usr_` + 12 random [a-z0-9]; bytes >= 252 are redrawn so every character is equally likely. */
 export const newUserId = (): string => newId("usr");
@@ -105,11 +114,23 @@ export async function createUser(db: D1Database, input: NewUser): Promise<Public
       .prepare(
         "INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
       )
-      .bind(user.id, user.email, user.name, passwordHash, JSON.stringify(user.roles), user.locale, user.timeZone, now, now)
+      .bind(
+        user.id,
+        user.email,
+        user.name,
+        passwordHash,
+        JSON.stringify(user.roles),
+        user.locale,
+        user.timeZone,
+        now,
+        now,
+      )
       .run();
   } catch (err) {
     if (String(err).includes("UNIQUE constraint failed: sg_users.email")) {
-      throw new AppError("conflict", "A user with this email already exists", [{ field: "email", code: "duplicate", message: "A user with this email already exists" }]);
+      throw new AppError("conflict", "A user with this email already exists", [
+        { field: "email", code: "duplicate", message: "A user with this email already exists" },
+      ]);
     }
     throw err;
   }
@@ -141,10 +162,21 @@ interface AdminRow extends Omit<UserRow, "password_hash"> {
  * Users ordered by email, `limit` after the email `after` (keyset), or exactly those in `ids`; each
  * with its teams, read in the same round trip.
  */
-export async function listUsers(db: D1Database, opts: { limit: number; after?: string; ids?: string[] }): Promise<AdminUser[]> {
+export async function listUsers(
+  db: D1Database,
+  opts: { limit: number; after?: string; ids?: string[] },
+): Promise<AdminUser[]> {
   const users = opts.ids
-    ? db.prepare(`SELECT ${PUBLIC_COLUMNS}, created_at, updated_at FROM sg_users WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY email`).bind(JSON.stringify(opts.ids))
-    : db.prepare(`SELECT ${PUBLIC_COLUMNS}, created_at, updated_at FROM sg_users WHERE email > ?1 ORDER BY email LIMIT ?2`).bind(opts.after ?? "", opts.limit);
+    ? db
+        .prepare(
+          `SELECT ${PUBLIC_COLUMNS}, created_at, updated_at FROM sg_users WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY email`,
+        )
+        .bind(JSON.stringify(opts.ids))
+    : db
+        .prepare(
+          `SELECT ${PUBLIC_COLUMNS}, created_at, updated_at FROM sg_users WHERE email > ?1 ORDER BY email LIMIT ?2`,
+        )
+        .bind(opts.after ?? "", opts.limit);
   const rows = (await users.all<AdminRow>()).results;
   if (rows.length === 0) return [];
   const { results: members } = await db
@@ -155,7 +187,9 @@ export async function listUsers(db: D1Database, opts: { limit: number; after?: s
     .all<{ user_id: string; team_id: string; name: string; lead: number }>();
   return rows.map((r) => {
     const { user, disabled } = toAccount(r);
-    const teams = members.filter((m) => m.user_id === r.id).map((m) => ({ team: m.team_id, name: m.name, lead: m.lead === 1 }));
+    const teams = members
+      .filter((m) => m.user_id === r.id)
+      .map((m) => ({ team: m.team_id, name: m.name, lead: m.lead === 1 }));
     return { ...user, disabled, teams, createdAt: r.created_at, updatedAt: r.updated_at };
   });
 }
@@ -166,8 +200,19 @@ export async function findAdminUser(db: D1Database, id: string): Promise<AdminUs
 
 export function insertUser(db: D1Database, user: PublicUser, passwordHash: string, at: string): D1PreparedStatement {
   return db
-    .prepare("INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, disabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)")
-    .bind(user.id, normaliseEmail(user.email), user.name, passwordHash, JSON.stringify(user.roles), user.locale, user.timeZone, at);
+    .prepare(
+      "INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, disabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)",
+    )
+    .bind(
+      user.id,
+      normaliseEmail(user.email),
+      user.name,
+      passwordHash,
+      JSON.stringify(user.roles),
+      user.locale,
+      user.timeZone,
+      at,
+    );
 }
 
 export interface UserChanges {
@@ -179,7 +224,13 @@ export interface UserChanges {
 }
 
 // Column names come from this fixed map, never from a request.
-const CHANGE_COLUMNS: Record<keyof UserChanges, string> = { name: "name", roles: "roles", locale: "locale", timeZone: "time_zone", disabled: "disabled" };
+const CHANGE_COLUMNS: Record<keyof UserChanges, string> = {
+  name: "name",
+  roles: "roles",
+  locale: "locale",
+  timeZone: "time_zone",
+  disabled: "disabled",
+};
 
 /** One UPDATE for the changed profile columns (updated_at always moves). */
 export function updateUser(db: D1Database, id: string, changes: UserChanges, at: string): D1PreparedStatement {
@@ -200,7 +251,9 @@ export function updateUser(db: D1Database, id: string, changes: UserChanges, at:
  */
 export function disableUser(db: D1Database, id: string, at: string): D1PreparedStatement[] {
   return [
-    db.prepare("UPDATE sg_users SET disabled = 1, sessions_valid_after = ?2, updated_at = ?2 WHERE id = ?1").bind(id, at),
+    db
+      .prepare("UPDATE sg_users SET disabled = 1, sessions_valid_after = ?2, updated_at = ?2 WHERE id = ?1")
+      .bind(id, at),
     db.prepare("UPDATE sg_refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL").bind(id, at),
   ];
 }
@@ -208,18 +261,26 @@ export function disableUser(db: D1Database, id: string, at: string): D1PreparedS
 /** A new password ends the user's sessions too: whoever knew the old one is signed out. */
 export function setPassword(db: D1Database, id: string, passwordHash: string, at: string): D1PreparedStatement[] {
   return [
-    db.prepare("UPDATE sg_users SET password_hash = ?2, sessions_valid_after = ?3, updated_at = ?3 WHERE id = ?1").bind(id, passwordHash, at),
+    db
+      .prepare("UPDATE sg_users SET password_hash = ?2, sessions_valid_after = ?3, updated_at = ?3 WHERE id = ?1")
+      .bind(id, passwordHash, at),
     db.prepare("UPDATE sg_refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL").bind(id, at),
   ];
 }
 
 /** Replaces a user's team memberships (team ids, already checked to exist). */
-export function replaceMemberships(db: D1Database, userId: string, teams: { team: string; lead: boolean }[]): D1PreparedStatement[] {
+export function replaceMemberships(
+  db: D1Database,
+  userId: string,
+  teams: { team: string; lead: boolean }[],
+): D1PreparedStatement[] {
   const out = [db.prepare("DELETE FROM sg_team_members WHERE user_id = ?1").bind(userId)];
   if (teams.length) {
     out.push(
       db
-        .prepare("INSERT INTO sg_team_members (team_id, user_id, lead) SELECT json_extract(value, '$.team'), ?1, json_extract(value, '$.lead') FROM json_each(?2)")
+        .prepare(
+          "INSERT INTO sg_team_members (team_id, user_id, lead) SELECT json_extract(value, '$.team'), ?1, json_extract(value, '$.lead') FROM json_each(?2)",
+        )
         .bind(userId, JSON.stringify(teams.map((t) => ({ team: t.team, lead: t.lead ? 1 : 0 })))),
     );
   }

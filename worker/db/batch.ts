@@ -34,7 +34,11 @@ const prepared = (db: D1Database, s: Stmt | D1PreparedStatement): D1PreparedStat
   "sql" in s && "params" in s ? db.prepare(s.sql).bind(...s.params) : (s as D1PreparedStatement);
 
 /** Runs the statements as ONE batch; constraint failures become problems, nothing is written. */
-export async function runBatch<T = unknown>(db: D1Database, stmts: readonly (Stmt | D1PreparedStatement)[], opts: BatchOptions = {}): Promise<D1Result<T>[]> {
+export async function runBatch<T = unknown>(
+  db: D1Database,
+  stmts: readonly (Stmt | D1PreparedStatement)[],
+  opts: BatchOptions = {},
+): Promise<D1Result<T>[]> {
   if (stmts.length === 0) return [];
   try {
     return await db.batch<T>(stmts.map((s) => prepared(db, s)));
@@ -48,11 +52,19 @@ async function problemOf(err: unknown, opts: BatchOptions): Promise<unknown> {
   const text = String(err);
   const what = opts.what ?? "The change";
   const guard = /CHECK constraint failed: (stale|missing|denied)/.exec(text)?.[1] as GuardReason | undefined;
-  if (guard === "denied") return new AppError("forbidden", `${what} would put a record outside the rows you may write; nothing was written`);
+  if (guard === "denied")
+    return new AppError("forbidden", `${what} would put a record outside the rows you may write; nothing was written`);
   if (guard === "stale" && opts.onStale) await opts.onStale();
-  if (guard) return new AppError("conflict", `${what} depended on records that changed meanwhile; nothing was written. Reload and try again.`);
+  if (guard)
+    return new AppError(
+      "conflict",
+      `${what} depended on records that changed meanwhile; nothing was written. Reload and try again.`,
+    );
   if (/UNIQUE constraint failed|PRIMARY KEY|FOREIGN KEY constraint failed/.test(text)) {
-    return opts.onUnique?.() ?? new AppError("conflict", `${what} collided with a concurrent change; nothing was written. Reload and try again.`);
+    return (
+      opts.onUnique?.() ??
+      new AppError("conflict", `${what} collided with a concurrent change; nothing was written. Reload and try again.`)
+    );
   }
   return err;
 }

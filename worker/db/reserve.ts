@@ -15,7 +15,10 @@ export interface Reserved {
 
 export async function reserveNew(db: D1Database, table: TableMeta, n: number): Promise<Reserved> {
   const autos = table.fields.filter((f) => f.type === "autonumber");
-  const results = await runBatch<{ first: number }>(db, [reserveRecordIds(table.id, n), ...autos.map((f) => reserveNumbers(f.id, n))]);
+  const results = await runBatch<{ first: number }>(db, [
+    reserveRecordIds(table.id, n),
+    ...autos.map((f) => reserveNumbers(f.id, n)),
+  ]);
   const run = (i: number) => Array.from({ length: n }, (_, k) => results[i]!.results[0]!.first + k);
   return { ids: run(0), numbers: new Map(autos.map((f, i) => [f, run(i + 1)])) };
 }

@@ -31,7 +31,11 @@ export function demoGrants(): Record<string, Record<string, DemoGrant>> {
   for (const b of bundledPlugins().filter((x) => DEMO_PLUGINS.includes(x.manifest.name))) {
     for (const [role, byTable] of Object.entries(b.manifest.grants ?? {})) {
       for (const [table, g] of Object.entries(byTable)) {
-        (out[role] ??= {})[table] = [ops(g.read as Level, g.create as Level, g.update as Level, g.delete as Level), g.defaultField ?? "write", g.fields ?? {}];
+        (out[role] ??= {})[table] = [
+          ops(g.read as Level, g.create as Level, g.update as Level, g.delete as Level),
+          g.defaultField ?? "write",
+          g.fields ?? {},
+        ];
       }
     }
   }
@@ -46,10 +50,15 @@ export async function seedDemoAccess(db: D1Database, userIds: Map<string, string
     for (const [name, [o, defaultField, fields]] of Object.entries(tables)) {
       const table = findTable(reg, name);
       if (!table) continue;
-      const byId = Object.fromEntries(Object.entries(fields).flatMap(([f, a]) => table.fields.filter((x) => x.name === f).map((x) => [x.id, a])));
+      const byId = Object.fromEntries(
+        Object.entries(fields).flatMap(([f, a]) => table.fields.filter((x) => x.name === f).map((x) => [x.id, a])),
+      );
       // Plugin tables got these grants at install; an admin's later change is kept.
       stmts.push(
-        db.prepare("INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (role, table_id) DO NOTHING")
+        db
+          .prepare(
+            "INSERT INTO sg_grants (role, table_id, ops, fields, default_field, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (role, table_id) DO NOTHING",
+          )
           .bind(role, table.id, JSON.stringify(o), JSON.stringify(byId), defaultField, at),
       );
     }
@@ -57,11 +66,21 @@ export async function seedDemoAccess(db: D1Database, userIds: Map<string, string
   // Tasks belong to their assignee.
   const tasks = findTable(reg, "tasks");
   const assignee = tasks?.fields.find((f) => f.name === "assignee");
-  if (tasks && assignee) stmts.push(db.prepare("UPDATE sg_tables SET owner_field_id = ?1 WHERE id = ?2").bind(assignee.id, tasks.id));
-  stmts.push(db.prepare("INSERT INTO sg_teams (id, name, label, created_at) VALUES ('team_east', 'east', '华东销售组 East sales', ?1) ON CONFLICT DO NOTHING").bind(at));
+  if (tasks && assignee)
+    stmts.push(db.prepare("UPDATE sg_tables SET owner_field_id = ?1 WHERE id = ?2").bind(assignee.id, tasks.id));
+  stmts.push(
+    db
+      .prepare(
+        "INSERT INTO sg_teams (id, name, label, created_at) VALUES ('team_east', 'east', '华东销售组 East sales', ?1) ON CONFLICT DO NOTHING",
+      )
+      .bind(at),
+  );
   for (const u of DEMO_USERS.filter((x) => x.role === "sales_manager" || x.role === "sales_rep")) {
     stmts.push(
-      db.prepare("INSERT INTO sg_team_members (team_id, user_id, lead) VALUES ('team_east', ?1, ?2) ON CONFLICT DO NOTHING")
+      db
+        .prepare(
+          "INSERT INTO sg_team_members (team_id, user_id, lead) VALUES ('team_east', ?1, ?2) ON CONFLICT DO NOTHING",
+        )
         .bind(userIds.get(u.email)!, u.role === "sales_manager" ? 1 : 0),
     );
   }

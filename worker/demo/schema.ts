@@ -24,7 +24,9 @@ const tasks: TableInput = {
     field("due", "datetime", l("Due", "截止时间"), { indexed: true }),
     field("done", "checkbox", l("Done", "已完成")),
     field("assignee", "user", l("Assignee", "执行人"), { indexed: true }),
-    field("deal", "link", l("Deal", "销售机会"), { options: { table: "deals", multiple: false, inverseName: "tasks" } }),
+    field("deal", "link", l("Deal", "销售机会"), {
+      options: { table: "deals", multiple: false, inverseName: "tasks" },
+    }),
   ],
 };
 

@@ -15,9 +15,44 @@ export interface DemoUser {
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { email: "wang.fang@demo.salesgrid.example", password: "Demo-admin-2026!", role: "admin", name: "王芳", locale: "zh-CN", timeZone: "Asia/Shanghai" },
-  { email: "alice.chen@demo.salesgrid.example", password: "Demo-manager-2026!", role: "sales_manager", name: "Alice Chen", locale: "en", timeZone: "Asia/Shanghai" },
-  { email: "li.lei@demo.salesgrid.example", password: "Demo-rep-2026!", role: "sales_rep", name: "李雷", locale: "zh-CN", timeZone: "Asia/Shanghai" },
-  { email: "tom.brown@demo.salesgrid.example", password: "Demo-rep2-2026!", role: "sales_rep", name: "Tom Brown", locale: "en", timeZone: "Asia/Shanghai" },
-  { email: "zhang.wei@demo.salesgrid.example", password: "Demo-warehouse-2026!", role: "warehouse", name: "张伟", locale: "zh-CN", timeZone: "Asia/Shanghai" },
+  {
+    email: "wang.fang@demo.salesgrid.example",
+    password: "Demo-admin-2026!",
+    role: "admin",
+    name: "王芳",
+    locale: "zh-CN",
+    timeZone: "Asia/Shanghai",
+  },
+  {
+    email: "alice.chen@demo.salesgrid.example",
+    password: "Demo-manager-2026!",
+    role: "sales_manager",
+    name: "Alice Chen",
+    locale: "en",
+    timeZone: "Asia/Shanghai",
+  },
+  {
+    email: "li.lei@demo.salesgrid.example",
+    password: "Demo-rep-2026!",
+    role: "sales_rep",
+    name: "李雷",
+    locale: "zh-CN",
+    timeZone: "Asia/Shanghai",
+  },
+  {
+    email: "tom.brown@demo.salesgrid.example",
+    password: "Demo-rep2-2026!",
+    role: "sales_rep",
+    name: "Tom Brown",
+    locale: "en",
+    timeZone: "Asia/Shanghai",
+  },
+  {
+    email: "zhang.wei@demo.salesgrid.example",
+    password: "Demo-warehouse-2026!",
+    role: "warehouse",
+    name: "张伟",
+    locale: "zh-CN",
+    timeZone: "Asia/Shanghai",
+  },
 ];

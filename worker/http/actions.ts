@@ -11,9 +11,15 @@ const NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 export const actions = new Hono<AppEnv>().post("/:plugin/:action", async (c) => {
   const plugin = c.req.param("plugin");
   const action = c.req.param("action");
-  if (!NAME.test(plugin) || !NAME.test(action)) throw notFound(`Action ${JSON.stringify(`${plugin}/${action}`.slice(0, 100))}`, "action");
+  if (!NAME.test(plugin) || !NAME.test(action))
+    throw notFound(`Action ${JSON.stringify(`${plugin}/${action}`.slice(0, 100))}`, "action");
   const body = await readJson(c);
   const reg = await loadRegistry(c.env.DB);
-  const result = await runAction({ db: c.env.DB, reg, principal: c.get("principal"), requestId: c.get("requestId") ?? null }, plugin, action, body);
+  const result = await runAction(
+    { db: c.env.DB, reg, principal: c.get("principal"), requestId: c.get("requestId") ?? null },
+    plugin,
+    action,
+    body,
+  );
   return c.json(result as object);
 });

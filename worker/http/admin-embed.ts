@@ -11,7 +11,17 @@ import type { AppEnv } from "../env";
 import { requireAdmin, tableAccess } from "../access";
 import { auditRow, checkInput, checkQuery, intParam, prepare, type AdminContext } from "../audit/log";
 import { runBatch } from "../db/batch";
-import { EMBED_MAX_DAYS, insertEmbed, listEmbeds, loadEmbed, maxExpiry, newEmbedId, revokeEmbed, signEmbedToken, type EmbedToken } from "../auth/embed";
+import {
+  EMBED_MAX_DAYS,
+  insertEmbed,
+  listEmbeds,
+  loadEmbed,
+  maxExpiry,
+  newEmbedId,
+  revokeEmbed,
+  signEmbedToken,
+  type EmbedToken,
+} from "../auth/embed";
 import { invalid, notFound } from "../errors";
 import { parseDatetime } from "../model/dates";
 import { findTable, loadRegistry, type Registry } from "../model/registry";
@@ -40,7 +50,14 @@ const MINT = {
   },
 };
 
-interface MintInput { view: string; mode: "read" | "edit"; filter?: Filter; expiresAt?: string; expiresInDays?: number; label?: string }
+interface MintInput {
+  view: string;
+  mode: "read" | "edit";
+  filter?: Filter;
+  expiresAt?: string;
+  expiresInDays?: number;
+  label?: string;
+}
 
 function adminContext(c: Context<AppEnv>, action: string): AdminContext {
   requireAdmin(c.get("principal"), action);
@@ -56,25 +73,59 @@ function mapFilter(filter: Filter, fn: (ref: string) => string): Filter {
 /** Exactly one of expiresAt (a future instant within the limit) and expiresInDays; an embed always ends. */
 function expiry(input: MintInput, now: Date): string {
   const both = input.expiresAt !== undefined && input.expiresInDays !== undefined;
-  if (both) throw invalid([{ field: "expiresAt", code: "exclusive", message: "Send expiresAt or expiresInDays, not both" }], "The embed token is invalid");
+  if (both)
+    throw invalid(
+      [{ field: "expiresAt", code: "exclusive", message: "Send expiresAt or expiresInDays, not both" }],
+      "The embed token is invalid",
+    );
   if (input.expiresInDays !== undefined) return new Date(now.getTime() + input.expiresInDays * DAY_MS).toISOString();
   if (input.expiresAt === undefined) {
-    throw invalid([{ field: "expiresAt", code: "required", message: `An embed token expires: send expiresAt or expiresInDays (1 to ${EMBED_MAX_DAYS})` }], "The embed token is invalid");
+    throw invalid(
+      [
+        {
+          field: "expiresAt",
+          code: "required",
+          message: `An embed token expires: send expiresAt or expiresInDays (1 to ${EMBED_MAX_DAYS})`,
+        },
+      ],
+      "The embed token is invalid",
+    );
   }
   const parsed = parseDatetime(input.expiresAt);
-  if (!parsed.ok) throw invalid([{ field: "expiresAt", code: parsed.code, message: `expiresAt: ${parsed.message}`, params: parsed.params }], "The embed token is invalid");
+  if (!parsed.ok)
+    throw invalid(
+      [{ field: "expiresAt", code: parsed.code, message: `expiresAt: ${parsed.message}`, params: parsed.params }],
+      "The embed token is invalid",
+    );
   const at = new Date(parsed.value);
-  if (at <= now) throw invalid([{ field: "expiresAt", code: "range", message: "expiresAt is in the past" }], "The embed token is invalid");
-  if (at > maxExpiry(now)) throw invalid([{ field: "expiresAt", code: "range", message: `An embed token lasts at most ${EMBED_MAX_DAYS} days` }], "The embed token is invalid");
+  if (at <= now)
+    throw invalid(
+      [{ field: "expiresAt", code: "range", message: "expiresAt is in the past" }],
+      "The embed token is invalid",
+    );
+  if (at > maxExpiry(now))
+    throw invalid(
+      [{ field: "expiresAt", code: "range", message: `An embed token lasts at most ${EMBED_MAX_DAYS} days` }],
+      "The embed token is invalid",
+    );
   return at.toISOString();
 }
 
 /** The view to embed: it exists, its table is live, and the admin may open it. */
-async function embeddable(db: D1Database, reg: Registry, ref: string, principal: AppEnv["Variables"]["principal"]): Promise<{ view: ViewMeta; table: TableMeta }> {
+async function embeddable(
+  db: D1Database,
+  reg: Registry,
+  ref: string,
+  principal: AppEnv["Variables"]["principal"],
+): Promise<{ view: ViewMeta; table: TableMeta }> {
   const view = await loadView(db, reg, ref);
   if (!view || !canOpenView(principal, reg, view)) throw notFound(`View ${JSON.stringify(ref.slice(0, 64))}`, "view");
   const table = findTable(reg, view.tableId);
-  if (!table) throw invalid([{ field: "view", code: "table_deleted", message: `The table of view ${view.name} is deleted` }], "The embed token is invalid");
+  if (!table)
+    throw invalid(
+      [{ field: "view", code: "table_deleted", message: `The table of view ${view.name} is deleted` }],
+      "The embed token is invalid",
+    );
   return { view, table };
 }
 
@@ -86,8 +137,15 @@ function fieldNames(reg: Registry): Map<string, string> {
 /** The reply shape of a token row: its filter by field names, never the token string. */
 function embedReply(e: EmbedToken, names: Map<string, string>) {
   return {
-    id: e.id, view: e.viewId, mode: e.mode, filter: e.filter ? mapFilter(e.filter, (id) => names.get(id) ?? id) : null, label: e.label,
-    expiresAt: e.expiresAt, revokedAt: e.revokedAt, createdBy: e.createdBy, createdAt: e.createdAt,
+    id: e.id,
+    view: e.viewId,
+    mode: e.mode,
+    filter: e.filter ? mapFilter(e.filter, (id) => names.get(id) ?? id) : null,
+    label: e.label,
+    expiresAt: e.expiresAt,
+    revokedAt: e.revokedAt,
+    createdBy: e.createdBy,
+    createdAt: e.createdAt,
   };
 }
 
@@ -103,7 +161,16 @@ export const adminEmbed = new Hono<AppEnv>()
     let filter: Filter | null = null;
     if (input.filter !== undefined) {
       if (JSON.stringify(input.filter).length > MAX_FILTER_CHARS) {
-        throw invalid([{ field: "filter", code: "too_long", message: `A token's filter is at most ${MAX_FILTER_CHARS} characters of JSON` }], "The embed token is invalid");
+        throw invalid(
+          [
+            {
+              field: "filter",
+              code: "too_long",
+              message: `A token's filter is at most ${MAX_FILTER_CHARS} characters of JSON`,
+            },
+          ],
+          "The embed token is invalid",
+        );
       }
       // Only fields the admin can read, checked now; the embed re-checks against the creator on every request.
       const access = tableAccess(principal, table, reg);
@@ -111,14 +178,30 @@ export const adminEmbed = new Hono<AppEnv>()
       filter = mapFilter(input.filter, (ref) => table.fields.find((f) => f.id === ref || f.name === ref)!.id);
     }
     const embed: EmbedToken = {
-      id: newEmbedId(), viewId: view.id, createdBy: ctx.userId, mode: input.mode, filter, label: input.label ?? "",
-      expiresAt, revokedAt: null, createdAt: ctx.at,
+      id: newEmbedId(),
+      viewId: view.id,
+      createdBy: ctx.userId,
+      mode: input.mode,
+      filter,
+      label: input.label ?? "",
+      expiresAt,
+      revokedAt: null,
+      createdAt: ctx.at,
     };
     const token = await signEmbedToken(c.env, embed, now);
-    await runBatch(ctx.db, [
-      insertEmbed(ctx.db, embed),
-      auditRow(ctx, "embed.create", { target: embed.id, view: view.id, mode: embed.mode, filter, label: embed.label, expiresAt }, { tableId: table.id }),
-    ], { what: "Minting the embed token" });
+    await runBatch(
+      ctx.db,
+      [
+        insertEmbed(ctx.db, embed),
+        auditRow(
+          ctx,
+          "embed.create",
+          { target: embed.id, view: view.id, mode: embed.mode, filter, label: embed.label, expiresAt },
+          { tableId: table.id },
+        ),
+      ],
+      { what: "Minting the embed token" },
+    );
     c.header("Cache-Control", "no-store");
     return c.json({ token, embed: embedReply(embed, fieldNames(reg)) }, 201);
   })
@@ -147,11 +230,20 @@ export const adminEmbed = new Hono<AppEnv>()
     // Revoking twice is not an error, and writes nothing the second time.
     if (embed.revokedAt === null) {
       const view = await loadView(ctx.db, reg, embed.viewId);
-      await runBatch(ctx.db, [
-        revokeEmbed(ctx.db, embed.id, ctx.at),
-        prepare(ctx.db, guardChanges(1, "stale")),
-        auditRow(ctx, "embed.revoke", { target: embed.id, view: embed.viewId }, { tableId: view?.id === embed.viewId ? view.tableId : null }),
-      ], { what: "Revoking the embed token" });
+      await runBatch(
+        ctx.db,
+        [
+          revokeEmbed(ctx.db, embed.id, ctx.at),
+          prepare(ctx.db, guardChanges(1, "stale")),
+          auditRow(
+            ctx,
+            "embed.revoke",
+            { target: embed.id, view: embed.viewId },
+            { tableId: view?.id === embed.viewId ? view.tableId : null },
+          ),
+        ],
+        { what: "Revoking the embed token" },
+      );
     }
     return c.json({ embed: embedReply((await loadEmbed(ctx.db, embed.id))!, fieldNames(reg)) });
   });

@@ -31,15 +31,25 @@ function pluginParam(c: Context<AppEnv>): BundledPlugin {
 /** These routes take no body; an empty one or {} is fine, anything else is refused. */
 async function noBody(c: Context<AppEnv>): Promise<void> {
   if ((await c.req.text()).trim() === "") return;
-  checkInput({ type: "object", additionalProperties: false, properties: {} }, await readJson(c), "This request takes no body");
+  checkInput(
+    { type: "object", additionalProperties: false, properties: {} },
+    await readJson(c),
+    "This request takes no body",
+  );
 }
 
 function describe(b: BundledPlugin, state: PluginState) {
   const m = b.manifest;
   const p = state.installed.get(m.name);
   return {
-    name: m.name, labels: m.labels, description: m.description ?? "", version: m.version, dependsOn: m.dependsOn ?? {},
-    installed: p ? { version: p.version, enabled: p.enabled, installedAt: p.installedAt, updatedAt: p.updatedAt } : null,
+    name: m.name,
+    labels: m.labels,
+    description: m.description ?? "",
+    version: m.version,
+    dependsOn: m.dependsOn ?? {},
+    installed: p
+      ? { version: p.version, enabled: p.enabled, installedAt: p.installedAt, updatedAt: p.updatedAt }
+      : null,
     upgradeAvailable: !!p && compareVersions(p.version, m.version) < 0,
     tables: (m.tables ?? []).map((t) => t.name),
     actions: Object.keys(b.server.actions ?? {}),
@@ -91,12 +101,19 @@ export const adminPlugins = new Hono<AppEnv>()
     if (errors.length) throw invalid(errors.slice(0, 100), `The settings of ${b.manifest.name} are invalid`);
     const s = await state(c);
     const p = s.installed.get(b.manifest.name);
-    if (!p) throw new AppError("conflict", `Plugin ${b.manifest.name} is not installed`, [{ field: "plugin", code: "not_installed", message: "Install it first" }]);
+    if (!p)
+      throw new AppError("conflict", `Plugin ${b.manifest.name} is not installed`, [
+        { field: "plugin", code: "not_installed", message: "Install it first" },
+      ]);
     const ctx = schemaContext(c);
-    await runBatch(ctx.db, [
-      saveSettingsStatement(ctx.db, p.name, body, ctx.at),
-      auditRow(ctx, "plugin.settings", { target: p.name, before: p.settings, after: body }),
-      bumpSchemaVersion(ctx.db),
-    ], { what: "Changing the settings" });
+    await runBatch(
+      ctx.db,
+      [
+        saveSettingsStatement(ctx.db, p.name, body, ctx.at),
+        auditRow(ctx, "plugin.settings", { target: p.name, before: p.settings, after: body }),
+        bumpSchemaVersion(ctx.db),
+      ],
+      { what: "Changing the settings" },
+    );
     return c.json({ plugin: describe(b, await state(c)) });
   });

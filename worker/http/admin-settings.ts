@@ -47,7 +47,14 @@ export const adminSettings = new Hono<AppEnv>()
     const limits = parseLimits(await readJson(c));
     const ctx = schemaContext(c);
     const before = await readLimits(ctx.db);
-    await runBatch(ctx.db, [storeLimits(ctx.db, limits), auditRow(ctx, "settings.rate_limits", { target: "rate_limits", before, after: limits })], { what: "The rate limit change" });
+    await runBatch(
+      ctx.db,
+      [
+        storeLimits(ctx.db, limits),
+        auditRow(ctx, "settings.rate_limits", { target: "rate_limits", before, after: limits }),
+      ],
+      { what: "The rate limit change" },
+    );
     rememberLimits(limits);
     return c.json({ rateLimits: limits, defaults: DEFAULT_LIMITS });
   });

@@ -15,8 +15,19 @@ import { runBatch } from "../db/batch";
 import { hashPassword } from "../auth/passwords";
 import { passwordProblems } from "../auth/password-rules";
 import {
-  disableUser, findAdminUser, findUserByEmail, generatePassword, insertUser, listUsers, newUserId, normaliseEmail, replaceMemberships,
-  setPassword, updateUser, type AdminUser, type UserChanges,
+  disableUser,
+  findAdminUser,
+  findUserByEmail,
+  generatePassword,
+  insertUser,
+  listUsers,
+  newUserId,
+  normaliseEmail,
+  replaceMemberships,
+  setPassword,
+  updateUser,
+  type AdminUser,
+  type UserChanges,
 } from "../auth/users";
 import { readJson } from "./body";
 import { schemaContext } from "./context";
@@ -26,21 +37,54 @@ const PROFILE = {
   name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" },
   roles: { type: "array", maxItems: 50, uniqueItems: true, items: { type: "string", pattern: ROLE_NAME } },
   teams: {
-    type: "array", maxItems: 100,
-    items: { type: "object", additionalProperties: false, required: ["team"], properties: { team: { type: "string", minLength: 1, maxLength: 64 }, lead: { type: "boolean" } } },
+    type: "array",
+    maxItems: 100,
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["team"],
+      properties: { team: { type: "string", minLength: 1, maxLength: 64 }, lead: { type: "boolean" } },
+    },
   },
   locale: { enum: ["en", "zh-CN"] },
   timeZone: { type: "string", minLength: 1, maxLength: 64 },
 };
 // A password longer than the rules allow is still refused by them; this cap only bounds the work.
 const PASSWORD = { type: "string", maxLength: 1024 };
-const CREATE = { type: "object", additionalProperties: false, required: ["email", "name"], properties: { email: { type: "string", format: "email", maxLength: 320 }, ...PROFILE, password: PASSWORD } };
-const PATCH = { type: "object", additionalProperties: false, minProperties: 1, properties: { ...PROFILE, disabled: { type: "boolean" } } };
-const SET_PASSWORD = { type: "object", additionalProperties: false, required: ["password"], properties: { password: PASSWORD } };
+const CREATE = {
+  type: "object",
+  additionalProperties: false,
+  required: ["email", "name"],
+  properties: { email: { type: "string", format: "email", maxLength: 320 }, ...PROFILE, password: PASSWORD },
+};
+const PATCH = {
+  type: "object",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { ...PROFILE, disabled: { type: "boolean" } },
+};
+const SET_PASSWORD = {
+  type: "object",
+  additionalProperties: false,
+  required: ["password"],
+  properties: { password: PASSWORD },
+};
 
-interface Profile { name?: string; roles?: string[]; teams?: { team: string; lead?: boolean }[]; locale?: string; timeZone?: string }
-interface CreateInput extends Profile { email: string; name: string; password?: string }
-interface PatchInput extends Profile { disabled?: boolean }
+interface Profile {
+  name?: string;
+  roles?: string[];
+  teams?: { team: string; lead?: boolean }[];
+  locale?: string;
+  timeZone?: string;
+}
+interface CreateInput extends Profile {
+  email: string;
+  name: string;
+  password?: string;
+}
+interface PatchInput extends Profile {
+  disabled?: boolean;
+}
 
 function validTimeZone(tz: string): boolean {
   try {
@@ -55,11 +99,21 @@ function validTimeZone(tz: string): boolean {
 async function checkProfile(db: D1Database, input: Profile): Promise<{ team: string; lead: boolean }[] | undefined> {
   const errors: FieldError[] = [];
   const missing = await missingRoles(db, input.roles ?? []);
-  for (const r of missing) errors.push({ field: `roles/${input.roles!.indexOf(r)}`, code: "unknown_role", message: `No role ${r}` });
-  if (input.timeZone !== undefined && !validTimeZone(input.timeZone)) errors.push({ field: "timeZone", code: "unknown_time_zone", message: "Use an IANA time zone such as Asia/Shanghai" });
+  for (const r of missing)
+    errors.push({ field: `roles/${input.roles!.indexOf(r)}`, code: "unknown_role", message: `No role ${r}` });
+  if (input.timeZone !== undefined && !validTimeZone(input.timeZone))
+    errors.push({
+      field: "timeZone",
+      code: "unknown_time_zone",
+      message: "Use an IANA time zone such as Asia/Shanghai",
+    });
   if (errors.length) throw invalid(errors, "Unknown roles or time zone");
   if (!input.teams) return undefined;
-  const ids = await resolveTeams(db, input.teams.map((t) => t.team), "teams");
+  const ids = await resolveTeams(
+    db,
+    input.teams.map((t) => t.team),
+    "teams",
+  );
   return ids.map((team, i) => ({ team, lead: input.teams![i]!.lead === true }));
 }
 
@@ -69,9 +123,18 @@ async function target(db: D1Database, id: string): Promise<AdminUser> {
   return user;
 }
 
-const selfConflict = (field: string, message: string) => new AppError("conflict", message, [{ field, code: "self", message }]);
+const selfConflict = (field: string, message: string) =>
+  new AppError("conflict", message, [{ field, code: "self", message }]);
 const teamsOf = (u: AdminUser) => u.teams.map((t) => ({ team: t.team, lead: t.lead }));
-const summary = (u: AdminUser) => ({ email: u.email, name: u.name, roles: u.roles, teams: teamsOf(u), locale: u.locale, timeZone: u.timeZone, disabled: u.disabled });
+const summary = (u: AdminUser) => ({
+  email: u.email,
+  name: u.name,
+  roles: u.roles,
+  teams: teamsOf(u),
+  locale: u.locale,
+  timeZone: u.timeZone,
+  disabled: u.disabled,
+});
 
 function adminContext(c: Context<AppEnv>, action: string): AdminContext {
   requireAdmin(c.get("principal"), action);
@@ -93,19 +156,44 @@ export const adminUsers = new Hono<AppEnv>()
     const teams = (await checkProfile(ctx.db, input)) ?? [];
     let generated: string | null = null;
     // A random password could, very rarely, contain the email's name or a common word: draw again.
-    if (input.password === undefined) do generated = generatePassword(); while (passwordProblems(generated, input.email).length);
+    if (input.password === undefined)
+      do generated = generatePassword();
+      while (passwordProblems(generated, input.email).length);
     const password = input.password ?? generated!;
     const problems = passwordProblems(password, input.email);
     if (problems.length) throw invalid(problems, "The password does not meet the rules");
     if (await findUserByEmail(ctx.db, input.email)) {
-      throw new AppError("conflict", "A user with this email already exists", [{ field: "email", code: "duplicate", message: "A user with this email already exists" }]);
+      throw new AppError("conflict", "A user with this email already exists", [
+        { field: "email", code: "duplicate", message: "A user with this email already exists" },
+      ]);
     }
-    const user = { id: newUserId(), email: normaliseEmail(input.email), name: input.name, roles: input.roles ?? [], locale: input.locale ?? "en", timeZone: input.timeZone ?? "UTC" };
-    await runBatch(ctx.db, [
-      insertUser(ctx.db, user, await hashPassword(password), ctx.at),
-      ...(teams.length ? replaceMemberships(ctx.db, user.id, teams) : []),
-      auditRow(ctx, "user.create", { target: user.id, after: { email: user.email, name: user.name, roles: user.roles, teams, locale: user.locale, timeZone: user.timeZone } }),
-    ], { what: "Creating the user" });
+    const user = {
+      id: newUserId(),
+      email: normaliseEmail(input.email),
+      name: input.name,
+      roles: input.roles ?? [],
+      locale: input.locale ?? "en",
+      timeZone: input.timeZone ?? "UTC",
+    };
+    await runBatch(
+      ctx.db,
+      [
+        insertUser(ctx.db, user, await hashPassword(password), ctx.at),
+        ...(teams.length ? replaceMemberships(ctx.db, user.id, teams) : []),
+        auditRow(ctx, "user.create", {
+          target: user.id,
+          after: {
+            email: user.email,
+            name: user.name,
+            roles: user.roles,
+            teams,
+            locale: user.locale,
+            timeZone: user.timeZone,
+          },
+        }),
+      ],
+      { what: "Creating the user" },
+    );
     c.header("Cache-Control", "no-store");
     // The generated password is shown this once, for the admin to hand over; only its hash is kept.
     return c.json({ user: await target(ctx.db, user.id), ...(generated ? { password: generated } : {}) }, 201);
@@ -118,24 +206,39 @@ export const adminUsers = new Hono<AppEnv>()
     const ctx = adminContext(c, "change users");
     const input = checkInput<PatchInput>(PATCH, await readJson(c), "The user change is invalid");
     const before = await target(ctx.db, c.req.param("id"));
-    if (before.id === ctx.userId && input.disabled === true) throw selfConflict("disabled", "You cannot disable your own account");
-    if (before.id === ctx.userId && input.roles && !input.roles.includes("admin")) throw selfConflict("roles", "You cannot remove your own admin role");
+    if (before.id === ctx.userId && input.disabled === true)
+      throw selfConflict("disabled", "You cannot disable your own account");
+    if (before.id === ctx.userId && input.roles && !input.roles.includes("admin"))
+      throw selfConflict("roles", "You cannot remove your own admin role");
     const teams = await checkProfile(ctx.db, input);
-    const changes: UserChanges = { name: input.name, roles: input.roles, locale: input.locale, timeZone: input.timeZone };
+    const changes: UserChanges = {
+      name: input.name,
+      roles: input.roles,
+      locale: input.locale,
+      timeZone: input.timeZone,
+    };
     const disabling = input.disabled === true && !before.disabled;
     if (input.disabled === false) changes.disabled = false;
     const stmts = [updateUser(ctx.db, before.id, changes, ctx.at)];
     // Disabling also ends every session: refresh tokens revoked, older access tokens refused.
     if (disabling) stmts.push(...disableUser(ctx.db, before.id, ctx.at));
     if (teams) stmts.push(...replaceMemberships(ctx.db, before.id, teams));
-    const next = { ...summary(before), ...Object.fromEntries(Object.entries(input).filter(([k]) => k !== "teams")), ...(teams ? { teams } : {}) };
+    const next = {
+      ...summary(before),
+      ...Object.fromEntries(Object.entries(input).filter(([k]) => k !== "teams")),
+      ...(teams ? { teams } : {}),
+    };
     const was = summary(before) as Record<string, unknown>;
-    const changed = Object.keys(next).filter((k) => JSON.stringify(was[k]) !== JSON.stringify((next as Record<string, unknown>)[k]));
-    stmts.push(auditRow(ctx, "user.update", {
-      target: before.id,
-      before: Object.fromEntries(changed.map((k) => [k, was[k]])),
-      after: Object.fromEntries(changed.map((k) => [k, (next as Record<string, unknown>)[k]])),
-    }));
+    const changed = Object.keys(next).filter(
+      (k) => JSON.stringify(was[k]) !== JSON.stringify((next as Record<string, unknown>)[k]),
+    );
+    stmts.push(
+      auditRow(ctx, "user.update", {
+        target: before.id,
+        before: Object.fromEntries(changed.map((k) => [k, was[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, (next as Record<string, unknown>)[k]])),
+      }),
+    );
     await runBatch(ctx.db, stmts, { what: "Changing the user" });
     return c.json({ user: await target(ctx.db, before.id) });
   })
@@ -145,9 +248,13 @@ export const adminUsers = new Hono<AppEnv>()
     const user = await target(ctx.db, c.req.param("id"));
     const problems = passwordProblems(input.password, user.email);
     if (problems.length) throw invalid(problems, "The password does not meet the rules");
-    await runBatch(ctx.db, [
-      ...setPassword(ctx.db, user.id, await hashPassword(input.password), ctx.at),
-      auditRow(ctx, "user.password", { target: user.id }),
-    ], { what: "Setting the password" });
+    await runBatch(
+      ctx.db,
+      [
+        ...setPassword(ctx.db, user.id, await hashPassword(input.password), ctx.at),
+        auditRow(ctx, "user.password", { target: user.id }),
+      ],
+      { what: "Setting the password" },
+    );
     return c.json({ user: await target(ctx.db, user.id), sessionsEnded: true });
   });

@@ -37,5 +37,7 @@ export const admin = new Hono<AppEnv>()
     requireAdmin(principal, "restore records");
     const { reg, table } = await requireTable(c.env.DB, c.req.param("table"));
     const id = recordId(c.req.param("id"));
-    return c.json(await restoreRecord({ db: c.env.DB, principal, reg, requestId: c.get("requestId") ?? null }, table, id));
+    return c.json(
+      await restoreRecord({ db: c.env.DB, principal, reg, requestId: c.get("requestId") ?? null }, table, id),
+    );
   });

@@ -12,7 +12,10 @@ export async function readJson(c: Context): Promise<unknown> {
   if (type !== undefined) {
     const mime = type.split(";")[0]!.trim().toLowerCase();
     if (mime !== "application/json" && !/^application\/[a-z0-9.+-]*\+json$/.test(mime)) {
-      throw new AppError("unsupported_media_type", `Send the body as application/json, not ${mime || "an empty content type"}`);
+      throw new AppError(
+        "unsupported_media_type",
+        `Send the body as application/json, not ${mime || "an empty content type"}`,
+      );
     }
   }
   const text = await c.req.text();
@@ -21,7 +24,10 @@ export async function readJson(c: Context): Promise<unknown> {
   try {
     body = JSON.parse(text);
   } catch (err) {
-    throw new AppError("invalid_json", `The request body is not valid JSON: ${err instanceof Error ? err.message : "parse error"}`);
+    throw new AppError(
+      "invalid_json",
+      `The request body is not valid JSON: ${err instanceof Error ? err.message : "parse error"}`,
+    );
   }
   requireWellFormed(body);
   return body;

@@ -22,5 +22,8 @@ export const config = new Hono<AppEnv>()
     });
   })
   .all("/", (c) => {
-    throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}; /api/config answers GET only`);
+    throw new AppError(
+      "not_found",
+      `No route for ${c.req.method} ${new URL(c.req.url).pathname}; /api/config answers GET only`,
+    );
   });

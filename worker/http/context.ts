@@ -5,12 +5,18 @@ import type { SchemaContext } from "../model/plan";
 
 /** Context for schema changes: who, when, which request. */
 export function schemaContext(c: Context<AppEnv>): SchemaContext {
-  return { db: c.env.DB, userId: c.get("principal").userId, requestId: c.get("requestId") ?? null, at: new Date().toISOString() };
+  return {
+    db: c.env.DB,
+    userId: c.get("principal").userId,
+    requestId: c.get("requestId") ?? null,
+    at: new Date().toISOString(),
+  };
 }
 
 /** A record id from the path: a positive integer, nothing else. */
 export function recordId(raw: string): number {
-  if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw badRequest("id", "A record id is a positive integer", "type");
+  if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw badRequest("id", "A record id is a positive integer", "type");
   return Number(raw);
 }
 

@@ -36,7 +36,10 @@ async function setting(db: D1Database, key: string): Promise<string | null> {
 }
 
 async function record(db: D1Database, key: string, value: string): Promise<void> {
-  await db.prepare("INSERT INTO sg_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING").bind(key, value).run();
+  await db
+    .prepare("INSERT INTO sg_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING")
+    .bind(key, value)
+    .run();
 }
 
 async function parseStep(c: Context<AppEnv>): Promise<"schema" | "data-done"> {
@@ -44,12 +47,20 @@ async function parseStep(c: Context<AppEnv>): Promise<"schema" | "data-done"> {
   if (text.trim() === "") return "schema";
   const body = await readJson(c);
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw invalid([{ field: "", code: "type", message: "The body is a JSON object: {} or {\"step\": \"data-done\"}" }]);
+    throw invalid([{ field: "", code: "type", message: 'The body is a JSON object: {} or {"step": "data-done"}' }]);
   }
   const extra = Object.keys(body).filter((k) => k !== "step");
-  if (extra.length) throw invalid(extra.map((k) => ({ field: k.slice(0, 64), code: "unknown_key", message: `Unknown key ${JSON.stringify(k.slice(0, 64))}` })));
+  if (extra.length)
+    throw invalid(
+      extra.map((k) => ({
+        field: k.slice(0, 64),
+        code: "unknown_key",
+        message: `Unknown key ${JSON.stringify(k.slice(0, 64))}`,
+      })),
+    );
   const step = (body as { step?: unknown }).step ?? "schema";
-  if (step !== "schema" && step !== "data-done") throw invalid([{ field: "step", code: "enum", message: "step is \"schema\" or \"data-done\"" }]);
+  if (step !== "schema" && step !== "data-done")
+    throw invalid([{ field: "step", code: "enum", message: 'step is "schema" or "data-done"' }]);
   return step;
 }
 
@@ -58,7 +69,16 @@ async function ensureUser(db: D1Database, u: (typeof DEMO_USERS)[number]): Promi
   const found = await findUserByEmail(db, u.email);
   if (found) return found.user.id;
   try {
-    return (await createUser(db, { email: u.email, name: u.name, password: u.password, roles: [u.role], locale: u.locale, timeZone: u.timeZone })).id;
+    return (
+      await createUser(db, {
+        email: u.email,
+        name: u.name,
+        password: u.password,
+        roles: [u.role],
+        locale: u.locale,
+        timeZone: u.timeZone,
+      })
+    ).id;
   } catch (err) {
     const again = err instanceof AppError && err.code === "conflict" ? await findUserByEmail(db, u.email) : null;
     if (again) return again.user.id;
@@ -69,10 +89,25 @@ async function ensureUser(db: D1Database, u: (typeof DEMO_USERS)[number]): Promi
 async function reply(c: Context<AppEnv>, seeded: boolean) {
   const db = c.env.DB;
   const users = await Promise.all(
-    DEMO_USERS.map(async (u) => ({ id: (await findUserByEmail(db, u.email))?.user.id ?? null, email: u.email, password: u.password, role: u.role, name: u.name })),
+    DEMO_USERS.map(async (u) => ({
+      id: (await findUserByEmail(db, u.email))?.user.id ?? null,
+      email: u.email,
+      password: u.password,
+      role: u.role,
+      name: u.name,
+    })),
   );
-  const tables = [...DEMO_PLUGINS.flatMap((p) => (bundledPlugin(p).manifest.tables ?? []).map((t) => t.name)), ...DEMO_TABLES.map((t) => t.name)];
-  return c.json({ seeded, dataSeeded: (await setting(db, DATA_SEEDED)) !== null, users, plugins: DEMO_PLUGINS, tables });
+  const tables = [
+    ...DEMO_PLUGINS.flatMap((p) => (bundledPlugin(p).manifest.tables ?? []).map((t) => t.name)),
+    ...DEMO_TABLES.map((t) => t.name),
+  ];
+  return c.json({
+    seeded,
+    dataSeeded: (await setting(db, DATA_SEEDED)) !== null,
+    users,
+    plugins: DEMO_PLUGINS,
+    tables,
+  });
 }
 
 async function seedAccess(db: D1Database): Promise<void> {
@@ -84,7 +119,8 @@ async function seedAccess(db: D1Database): Promise<void> {
 
 export const dev = new Hono<AppEnv>()
   .use("*", async (c, next) => {
-    if (c.env.DEV_SEED !== "1") throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+    if (c.env.DEV_SEED !== "1")
+      throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
     c.header("Cache-Control", "no-store");
     return next();
   })
@@ -92,7 +128,8 @@ export const dev = new Hono<AppEnv>()
     const db = c.env.DB;
     const step = await parseStep(c);
     if (step === "data-done") {
-      if ((await setting(db, SEEDED)) === null) throw new AppError("conflict", "Seed the demo users and tables first (POST /api/dev/seed with {})");
+      if ((await setting(db, SEEDED)) === null)
+        throw new AppError("conflict", "Seed the demo users and tables first (POST /api/dev/seed with {})");
       await record(db, DATA_SEEDED, new Date().toISOString());
       return reply(c, false);
     }
@@ -105,7 +142,12 @@ export const dev = new Hono<AppEnv>()
     const ids = new Map<string, string>();
     for (const u of DEMO_USERS) ids.set(u.email, await ensureUser(db, u));
     const admin = DEMO_USERS.find((u) => u.role === "admin")!;
-    const schemaCtx = () => ({ db, userId: ids.get(admin.email)!, requestId: c.get("requestId") ?? null, at: new Date().toISOString() });
+    const schemaCtx = () => ({
+      db,
+      userId: ids.get(admin.email)!,
+      requestId: c.get("requestId") ?? null,
+      at: new Date().toISOString(),
+    });
     const principal = (await loadPrincipal(db, ids.get(admin.email)!))!.principal;
     for (const name of DEMO_PLUGINS) await installPlugin(schemaCtx(), name, principal);
     for (const def of DEMO_TABLES) {

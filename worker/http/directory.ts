@@ -24,17 +24,35 @@ export function singleValues(queries: Record<string, string[]>): void {
 
 /** `ids=usr_...,usr_...`: 1 to 100 user ids, duplicates dropped. */
 export function parseUserIds(raw: string | undefined): string[] {
-  const ids = [...new Set((raw ?? "").split(",").map((s) => s.trim()).filter(Boolean))];
+  const ids = [
+    ...new Set(
+      (raw ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (!ids.length) throw badRequest("ids", "ids lists user ids separated by commas", "required");
   if (ids.length > MAX_USER_IDS) throw badRequest("ids", `At most ${MAX_USER_IDS} user ids at a time`, "too_many");
   const bad = ids.find((id) => !USER_ID.test(id));
-  if (bad !== undefined) throw badRequest("ids", `${JSON.stringify(bad.slice(0, 64))} is not a user id (usr_ and 12 letters or digits)`, "format");
+  if (bad !== undefined)
+    throw badRequest(
+      "ids",
+      `${JSON.stringify(bad.slice(0, 64))} is not a user id (usr_ and 12 letters or digits)`,
+      "format",
+    );
   return ids;
 }
 
 function decodeDirectoryCursor(raw: string): { name: string; id: string } {
   const parsed = decodeCursor(raw, 1024);
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== "string" || typeof parsed[1] !== "string" || !USER_ID.test(parsed[1])) {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 2 ||
+    typeof parsed[0] !== "string" ||
+    typeof parsed[1] !== "string" ||
+    !USER_ID.test(parsed[1])
+  ) {
     throw badRequest("cursor", "The cursor is not valid; start again without it", "invalid_cursor");
   }
   return { name: parsed[0], id: parsed[1] };

@@ -38,13 +38,20 @@ interface Opened {
 async function open(c: Context<AppEnv>): Promise<Opened> {
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(c.req.header("authorization") ?? "");
   if (!match?.[1]) {
-    throw new AppError("unauthenticated", "Send the embed token as `Authorization: Bearer <token>`; an admin mints one at POST /api/admin/embed-tokens", [], {}, { "WWW-Authenticate": 'Bearer realm="salesgrid-embed"' });
+    throw new AppError(
+      "unauthenticated",
+      "Send the embed token as `Authorization: Bearer <token>`; an admin mints one at POST /api/admin/embed-tokens",
+      [],
+      {},
+      { "WWW-Authenticate": 'Bearer realm="salesgrid-embed"' },
+    );
   }
   const session = await verifyEmbedToken(c.env, match[1]);
   const reg = await loadRegistry(c.env.DB);
   const view = await loadView(c.env.DB, reg, session.embed.viewId);
   // Deleting a view revokes its tokens in the same batch; this covers a row that outlived it anyway.
-  if (!view || view.id !== session.embed.viewId) throw new AppError("unauthenticated", "The embed token's view no longer exists");
+  if (!view || view.id !== session.embed.viewId)
+    throw new AppError("unauthenticated", "The embed token's view no longer exists");
   c.set("principal", session.principal);
   return { session, reg, view, scope: embedScope(session.principal, reg, view, session.embed) };
 }
@@ -56,10 +63,23 @@ export const embed = new Hono<AppEnv>()
     checkQuery(c.req.query(), []);
     const inScope = new Set(scope.fields.map((f) => f.name));
     // The view's filter and roles stay on the server: the page needs columns and order, not the rules.
-    const { filter: _filter, roles: _roles, createdBy: _by, fields: _fields, sort, groupBy, layout, ...rest } = viewReply(view, session.principal, reg);
+    const {
+      filter: _filter,
+      roles: _roles,
+      createdBy: _by,
+      fields: _fields,
+      sort,
+      groupBy,
+      layout,
+      ...rest
+    } = viewReply(view, session.principal, reg);
     const shownLayout = layout && {
       ...layout,
-      ...(layout.columnWidths ? { columnWidths: Object.fromEntries(Object.entries(layout.columnWidths).filter(([name]) => inScope.has(name))) } : {}),
+      ...(layout.columnWidths
+        ? {
+            columnWidths: Object.fromEntries(Object.entries(layout.columnWidths).filter(([name]) => inScope.has(name))),
+          }
+        : {}),
       ...(layout.dateField && !inScope.has(layout.dateField) ? { dateField: undefined } : {}),
       ...(layout.sumField && !inScope.has(layout.sumField) ? { sumField: undefined } : {}),
       ...(layout.swimlaneField && !inScope.has(layout.swimlaneField) ? { swimlaneField: undefined } : {}),
@@ -67,13 +87,18 @@ export const embed = new Hono<AppEnv>()
     const primary = scope.fields.find((f) => f.id === scope.table.primaryFieldId);
     return c.json({
       view: {
-        ...rest, fields: scope.fields.map((f) => f.name),
+        ...rest,
+        fields: scope.fields.map((f) => f.name),
         ...(sort ? { sort: sort.filter((s) => inScope.has(s.field)) } : {}),
         ...(groupBy && inScope.has(groupBy) ? { groupBy } : {}),
         ...(shownLayout ? { layout: shownLayout } : {}),
       },
       table: {
-        id: scope.table.id, name: scope.table.name, label: scope.table.label, labels: scope.table.labels, primaryFieldId: primary?.id ?? null,
+        id: scope.table.id,
+        name: scope.table.name,
+        label: scope.table.label,
+        labels: scope.table.labels,
+        primaryFieldId: primary?.id ?? null,
         fields: scope.fields.map((f) => ({ ...fieldView(f), access: scope.access.canWrite(f) ? "write" : "read" })),
         access: { read: scope.access.may("read"), create: false, update: scope.access.may("update"), delete: false },
       },
@@ -86,15 +111,39 @@ export const embed = new Hono<AppEnv>()
     checkQuery(q, LIST_PARAMS);
     // The view's order unless the caller sorts; keys outside the embed's fields are dropped, since
     // the cursor would carry their values.
-    const sort = q.sort ?? view.definition.sort?.filter((s) => scope.fields.some((f) => f.id === s.field)).map((s) => `${s.direction === "desc" ? "-" : ""}${s.field}`).join(",");
+    const sort =
+      q.sort ??
+      view.definition.sort
+        ?.filter((s) => scope.fields.some((f) => f.id === s.field))
+        .map((s) => `${s.direction === "desc" ? "-" : ""}${s.field}`)
+        .join(",");
     const ctx = { db: c.env.DB, principal: session.principal, reg, narrow: scope.narrow };
-    return c.json(await listRecords(ctx, scope.table, { filter: q.filter, sort: sort || undefined, limit: q.limit, cursor: q.cursor, offset: q.offset, q: q.q, count: q.count, fields: q.fields }));
+    return c.json(
+      await listRecords(ctx, scope.table, {
+        filter: q.filter,
+        sort: sort || undefined,
+        limit: q.limit,
+        cursor: q.cursor,
+        offset: q.offset,
+        q: q.q,
+        count: q.count,
+        fields: q.fields,
+      }),
+    );
   })
   .patch("/records", async (c) => {
     const { session, reg, scope } = await open(c);
     checkQuery(c.req.query(), []);
-    if (session.embed.mode !== "edit") throw forbidden("update records through this embed", "This embed token is read-only");
-    const ctx = { db: c.env.DB, principal: session.principal, reg, requestId: c.get("requestId") ?? null, narrow: scope.narrow, embedId: session.embed.id };
+    if (session.embed.mode !== "edit")
+      throw forbidden("update records through this embed", "This embed token is read-only");
+    const ctx = {
+      db: c.env.DB,
+      principal: session.principal,
+      reg,
+      requestId: c.get("requestId") ?? null,
+      narrow: scope.narrow,
+      embedId: session.embed.id,
+    };
     // Counted against the embed token's row budget (http/rate-limit.ts).
     const body = await readJson(c);
     await chargeRows(c, body);
@@ -122,5 +171,8 @@ export const embed = new Hono<AppEnv>()
     return c.json({ users: users.map((u) => ({ id: u.id, name: u.name })) });
   })
   .all("*", (c) => {
-    throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}; the embed API has GET /view, GET /records, PATCH /records, POST /aggregate and GET /users`);
+    throw new AppError(
+      "not_found",
+      `No route for ${c.req.method} ${new URL(c.req.url).pathname}; the embed API has GET /view, GET /records, PATCH /records, POST /aggregate and GET /users`,
+    );
   });

@@ -17,22 +17,41 @@ import { purgeFlag, schemaContext } from "./context";
 export function fieldView(f: FieldMeta) {
   const { owner: _owner, ...options } = f.options;
   return {
-    id: f.id, name: f.name, label: f.label, labels: f.labels, description: f.description, type: f.type, options,
-    required: f.required, indexed: f.indexed, position: f.position, ...(f.deletedAt ? { deletedAt: f.deletedAt } : {}),
+    id: f.id,
+    name: f.name,
+    label: f.label,
+    labels: f.labels,
+    description: f.description,
+    type: f.type,
+    options,
+    required: f.required,
+    indexed: f.indexed,
+    position: f.position,
+    ...(f.deletedAt ? { deletedAt: f.deletedAt } : {}),
   };
 }
 
 export function tableView(t: TableMeta, opts: { withDeletedFields?: boolean } = {}) {
   return {
-    id: t.id, name: t.name, label: t.label, labels: t.labels, description: t.description, primaryFieldId: t.primaryFieldId,
-    version: t.version, createdAt: t.createdAt, updatedAt: t.updatedAt, ...(t.deletedAt ? { deletedAt: t.deletedAt } : {}),
+    id: t.id,
+    name: t.name,
+    label: t.label,
+    labels: t.labels,
+    description: t.description,
+    primaryFieldId: t.primaryFieldId,
+    version: t.version,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    ...(t.deletedAt ? { deletedAt: t.deletedAt } : {}),
     fields: t.fields.map(fieldView),
     ...(opts.withDeletedFields ? { deletedFields: t.deletedFields.map(fieldView) } : {}),
   };
 }
 
 function fieldOf(table: TableMeta, ref: string, includeDeleted = false): FieldMeta {
-  const f = table.fields.find((x) => x.id === ref || x.name === ref) ?? (includeDeleted ? table.deletedFields.find((x) => x.id === ref || x.name === ref) : undefined);
+  const f =
+    table.fields.find((x) => x.id === ref || x.name === ref) ??
+    (includeDeleted ? table.deletedFields.find((x) => x.id === ref || x.name === ref) : undefined);
   if (!f) throw notFound(`Field ${JSON.stringify(ref.slice(0, 64))} of ${table.name}`, "field");
   return f;
 }
@@ -50,7 +69,12 @@ function visibleTable(principal: Principal, reg: Registry, t: TableMeta): TableM
  * operation, true when any row may qualify) and on each field ("read" or "write"), so a client builds
  * its forms and grids from one reply. Hidden fields are already gone (visibleTable).
  */
-function tableWithAccess(principal: Principal, reg: Registry, shown: TableMeta, opts: { withDeletedFields?: boolean } = {}) {
+function tableWithAccess(
+  principal: Principal,
+  reg: Registry,
+  shown: TableMeta,
+  opts: { withDeletedFields?: boolean } = {},
+) {
   const access = tableAccess(principal, shown, reg);
   const view = tableView(shown, opts);
   const fieldAccess = (f: { id: string }) => {
@@ -60,7 +84,12 @@ function tableWithAccess(principal: Principal, reg: Registry, shown: TableMeta, 
   return {
     ...view,
     fields: view.fields.map((f) => ({ ...f, access: fieldAccess(f) })),
-    access: { read: access.may("read"), create: access.may("create"), update: access.may("update"), delete: access.may("delete") },
+    access: {
+      read: access.may("read"),
+      create: access.may("create"),
+      update: access.may("update"),
+      delete: access.may("delete"),
+    },
   };
 }
 
@@ -76,14 +105,23 @@ export const meta = new Hono<AppEnv>()
     const reg = await loadRegistry(c.env.DB);
     const deleted = c.req.query("deleted") === "true";
     if (deleted) requireAdmin(c.get("principal"), "list deleted tables");
-    const tables = reg.tables.filter((t) => (deleted ? t.deletedAt : !t.deletedAt)).map((t) => visibleTable(c.get("principal"), reg, t));
-    return c.json({ tables: tables.filter((t): t is TableMeta => t !== null).map((t) => tableWithAccess(c.get("principal"), reg, t)) });
+    const tables = reg.tables
+      .filter((t) => (deleted ? t.deletedAt : !t.deletedAt))
+      .map((t) => visibleTable(c.get("principal"), reg, t));
+    return c.json({
+      tables: tables.filter((t): t is TableMeta => t !== null).map((t) => tableWithAccess(c.get("principal"), reg, t)),
+    });
   })
   .get("/tables/:table/schema", async (c) => {
     // The JSON Schema of a record as this caller may write it: fields they cannot write are absent.
     const { reg, table } = await visible(c, c.req.param("table"));
     const access = tableAccess(c.get("principal"), table, reg);
-    return c.json({ schema: recordSchema(table, table.fields.filter((f) => access.canWrite(f))) });
+    return c.json({
+      schema: recordSchema(
+        table,
+        table.fields.filter((f) => access.canWrite(f)),
+      ),
+    });
   })
   .post("/tables", async (c) => {
     requireAdmin(c.get("principal"), "create tables");
@@ -92,7 +130,9 @@ export const meta = new Hono<AppEnv>()
   })
   .get("/tables/:table", async (c) => {
     const { reg, table } = await visible(c, c.req.param("table"));
-    return c.json({ table: tableWithAccess(c.get("principal"), reg, table, { withDeletedFields: c.get("principal").isAdmin }) });
+    return c.json({
+      table: tableWithAccess(c.get("principal"), reg, table, { withDeletedFields: c.get("principal").isAdmin }),
+    });
   })
   .patch("/tables/:table", async (c) => {
     requireAdmin(c.get("principal"), "change tables");
@@ -118,17 +158,37 @@ export const meta = new Hono<AppEnv>()
   .patch("/tables/:table/fields/:field", async (c) => {
     requireAdmin(c.get("principal"), "change fields");
     const { reg, table } = await requireTable(c.env.DB, c.req.param("table"));
-    const res = await updateField(schemaContext(c), reg, table, fieldOf(table, c.req.param("field")), await readJson(c));
-    return c.json({ field: fieldView(res.field), ...(res.conversion ? { conversion: { converted: res.conversion.converted, unconvertedCount: res.conversion.unconverted.length, unconverted: res.conversion.unconverted.slice(0, 1000) } } : {}) });
+    const res = await updateField(
+      schemaContext(c),
+      reg,
+      table,
+      fieldOf(table, c.req.param("field")),
+      await readJson(c),
+    );
+    return c.json({
+      field: fieldView(res.field),
+      ...(res.conversion
+        ? {
+            conversion: {
+              converted: res.conversion.converted,
+              unconvertedCount: res.conversion.unconverted.length,
+              unconverted: res.conversion.unconverted.slice(0, 1000),
+            },
+          }
+        : {}),
+    });
   })
   .delete("/tables/:table/fields/:field", async (c) => {
     requireAdmin(c.get("principal"), "delete fields");
     const { reg, table } = await requireTable(c.env.DB, c.req.param("table"));
-    return c.json(await deleteField(schemaContext(c), reg, table, fieldOf(table, c.req.param("field"), true), purgeFlag(c)));
+    return c.json(
+      await deleteField(schemaContext(c), reg, table, fieldOf(table, c.req.param("field"), true), purgeFlag(c)),
+    );
   })
   .post("/tables/:table/fields/:field/restore", async (c) => {
     requireAdmin(c.get("principal"), "restore fields");
     const { reg, table } = await requireTable(c.env.DB, c.req.param("table"));
-    return c.json({ field: fieldView(await restoreField(schemaContext(c), reg, table, fieldOf(table, c.req.param("field"), true))) });
+    return c.json({
+      field: fieldView(await restoreField(schemaContext(c), reg, table, fieldOf(table, c.req.param("field"), true))),
+    });
   });
-

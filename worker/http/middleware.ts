@@ -32,7 +32,10 @@ export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
 /** CORS for the origins listed in CORS_ORIGINS (comma-separated); others get no CORS headers. */
 export function corsFromEnv(): MiddlewareHandler<AppEnv> {
   return async function corsMiddleware(c, next) {
-    const allowed = (c.env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const allowed = (c.env.CORS_ORIGINS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (allowed.length === 0) return next();
     return cors({
       origin: (origin) => (allowed.includes(origin) ? origin : null),
@@ -52,7 +55,13 @@ export function requireAuth(options: { except: string[] }): MiddlewareHandler<Ap
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
     if (!match?.[1]) {
-      throw new AppError("unauthenticated", "Send a token as `Authorization: Bearer <token>`; get one from POST /api/auth/login", [], {}, { "WWW-Authenticate": 'Bearer realm="salesgrid"' });
+      throw new AppError(
+        "unauthenticated",
+        "Send a token as `Authorization: Bearer <token>`; get one from POST /api/auth/login",
+        [],
+        {},
+        { "WWW-Authenticate": 'Bearer realm="salesgrid"' },
+      );
     }
     const token = match[1];
     if (c.req.method !== "GET" || !DEFERRED_CHECK.test(c.req.path)) {

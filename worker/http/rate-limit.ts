@@ -32,7 +32,10 @@ const policyItem = (p: Policy) => `"${p.name}";q=${p.burst};w=${Math.max(1, Math
 const limitItem = (s: Spent) => `"${s.policy.name}";r=${s.remaining};t=${s.resetSeconds}`;
 
 function fields(spent: Spent[]): Record<string, string> {
-  return { "RateLimit-Policy": spent.map((s) => policyItem(s.policy)).join(", "), RateLimit: spent.map(limitItem).join(", ") };
+  return {
+    "RateLimit-Policy": spent.map((s) => policyItem(s.policy)).join(", "),
+    RateLimit: spent.map(limitItem).join(", "),
+  };
 }
 
 function deferTo(c: Context<AppEnv>): ((work: Promise<unknown>) => void) | undefined {
@@ -44,13 +47,25 @@ function deferTo(c: Context<AppEnv>): ((work: Promise<unknown>) => void) | undef
   }
 }
 
-async function charge(c: Context<AppEnv>, state: RequestLimits, name: PolicyName, key: string, cost: number): Promise<void> {
+async function charge(
+  c: Context<AppEnv>,
+  state: RequestLimits,
+  name: PolicyName,
+  key: string,
+  cost: number,
+): Promise<void> {
   const policy: Policy = { name, ...state.limits[name] };
   const spent = await spend(isolateBuckets, c.env.RATE_LIMITER, policy, key, cost, Date.now());
   state.spent.push(spent);
   if (spent.ok) return;
   const message = `${MESSAGES[name]}; try again in ${spent.retryAfter} seconds`;
-  throw new AppError("too_many_requests", message, [], { retryAfter: spent.retryAfter, policy: name }, { "Retry-After": String(spent.retryAfter), ...fields(state.spent) });
+  throw new AppError(
+    "too_many_requests",
+    message,
+    [],
+    { retryAfter: spent.retryAfter, policy: name },
+    { "Retry-After": String(spent.retryAfter), ...fields(state.spent) },
+  );
 }
 
 /** Every API request, per client address; mounted first, it also writes the fields on the reply. */
@@ -84,7 +99,10 @@ export async function chargeRows(c: Context<AppEnv>, body: unknown): Promise<voi
   const state = c.get("rateLimit");
   const principal = c.get("principal");
   if (!state || !principal) return;
-  const records = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as { records?: unknown }).records : undefined;
+  const records =
+    typeof body === "object" && body !== null && !Array.isArray(body)
+      ? (body as { records?: unknown }).records
+      : undefined;
   const rows = Array.isArray(records) ? Math.max(1, records.length) : 1;
   await charge(c, state, "rows", principal.embed ? `embed:${principal.embed.tokenId}` : principal.userId, rows);
 }

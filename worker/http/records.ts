@@ -22,7 +22,19 @@ export const records = new Hono<AppEnv>()
   .get("/:table/records", async (c) => {
     const { ctx, table } = await setup(c);
     const q = c.req.query();
-    return c.json(await listRecords(ctx, table, { filter: q.filter, sort: q.sort, limit: q.limit, cursor: q.cursor, offset: q.offset, fields: q.fields, q: q.q, count: q.count, expand: q.expand }));
+    return c.json(
+      await listRecords(ctx, table, {
+        filter: q.filter,
+        sort: q.sort,
+        limit: q.limit,
+        cursor: q.cursor,
+        offset: q.offset,
+        fields: q.fields,
+        q: q.q,
+        count: q.count,
+        expand: q.expand,
+      }),
+    );
   })
   .post("/:table/aggregate", limitBody(MAX_AGGREGATE_BYTES), async (c) => {
     const { ctx, table } = await setup(c);
@@ -30,11 +42,21 @@ export const records = new Hono<AppEnv>()
   })
   .get("/:table/records/:id", async (c) => {
     const { ctx, table } = await setup(c);
-    return c.json({ record: await getRecord(ctx, table, recordId(c.req.param("id")), { fields: c.req.query("fields"), expand: c.req.query("expand") }) });
+    return c.json({
+      record: await getRecord(ctx, table, recordId(c.req.param("id")), {
+        fields: c.req.query("fields"),
+        expand: c.req.query("expand"),
+      }),
+    });
   })
   .get("/:table/records/:id/history", async (c) => {
     const { ctx, table } = await setup(c);
-    return c.json(await recordHistory(ctx.db, ctx.principal, ctx.reg, table, recordId(c.req.param("id")), { limit: c.req.query("limit"), before: c.req.query("before") }));
+    return c.json(
+      await recordHistory(ctx.db, ctx.principal, ctx.reg, table, recordId(c.req.param("id")), {
+        limit: c.req.query("limit"),
+        before: c.req.query("before"),
+      }),
+    );
   })
   .post("/:table/records", async (c) => {
     const { ctx, table } = await setup(c);
@@ -60,7 +82,8 @@ export const records = new Hono<AppEnv>()
     const v = c.req.query("version");
     const item: Record<string, unknown> = { id: recordId(c.req.param("id")) };
     if (v !== undefined) {
-      if (!/^[1-9]\d{0,15}$/.test(v)) throw invalid([{ field: "version", code: "type", message: "version is a positive integer" }]);
+      if (!/^[1-9]\d{0,15}$/.test(v))
+        throw invalid([{ field: "version", code: "type", message: "version is a positive integer" }]);
       item.version = Number(v);
     }
     await chargeRows(c, undefined);

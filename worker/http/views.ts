@@ -7,7 +7,18 @@ import type { AppEnv } from "../env";
 import { requireAdmin, tableAccess } from "../access";
 import { invalid, notFound } from "../errors";
 import { findTable, loadRegistry, type Registry } from "../model/registry";
-import { aggregateViewRecords, canOpenView, createView, deleteView, listViewRecords, loadView, loadViews, updateView, viewReply, type ViewMeta } from "../model/views";
+import {
+  aggregateViewRecords,
+  canOpenView,
+  createView,
+  deleteView,
+  listViewRecords,
+  loadView,
+  loadViews,
+  updateView,
+  viewReply,
+  type ViewMeta,
+} from "../model/views";
 import { readJson } from "./body";
 import { schemaContext } from "./context";
 import { limitBody } from "./middleware";
@@ -19,7 +30,8 @@ async function openable(c: Context<AppEnv>): Promise<{ reg: Registry; view: View
   const reg = await loadRegistry(c.env.DB);
   const ref = c.req.param("id")!;
   const view = await loadView(c.env.DB, reg, ref);
-  if (!view || !canOpenView(c.get("principal"), reg, view)) throw notFound(`View ${JSON.stringify(ref.slice(0, 64))}`, "view");
+  if (!view || !canOpenView(c.get("principal"), reg, view))
+    throw notFound(`View ${JSON.stringify(ref.slice(0, 64))}`, "view");
   return { reg, view };
 }
 
@@ -42,7 +54,8 @@ export const views = new Hono<AppEnv>()
     if (ref !== undefined) {
       const table = findTable(reg, ref);
       // A table the caller cannot read does not exist for them.
-      if (!table || (!principal.isAdmin && !tableAccess(principal, table, reg).may("read"))) throw notFound(`Table ${JSON.stringify(ref.slice(0, 64))}`, "table");
+      if (!table || (!principal.isAdmin && !tableAccess(principal, table, reg).may("read")))
+        throw notFound(`Table ${JSON.stringify(ref.slice(0, 64))}`, "table");
       tableId = table.id;
     }
     const list = (await loadViews(c.env.DB, reg, tableId)).filter((v) => canOpenView(principal, reg, v));
@@ -69,15 +82,30 @@ export const views = new Hono<AppEnv>()
     requireAdmin(c.get("principal"), "delete views");
     const { reg, view } = await existing(c);
     const raw = c.req.query("version");
-    if (raw !== undefined && !/^[1-9]\d{0,15}$/.test(raw)) throw invalid([{ field: "version", code: "type", message: "version is a positive integer" }]);
-    await deleteView(schemaContext(c), reg, view, raw === undefined ? undefined : Number(raw), (v) => viewReply(v, c.get("principal"), reg));
+    if (raw !== undefined && !/^[1-9]\d{0,15}$/.test(raw))
+      throw invalid([{ field: "version", code: "type", message: "version is a positive integer" }]);
+    await deleteView(schemaContext(c), reg, view, raw === undefined ? undefined : Number(raw), (v) =>
+      viewReply(v, c.get("principal"), reg),
+    );
     return c.json({ deleted: true, id: view.id });
   })
   .get("/:id/records", async (c) => {
     const { reg, view } = await openable(c);
     const q = c.req.query();
     const ctx = { db: c.env.DB, principal: c.get("principal"), reg };
-    return c.json(await listViewRecords(ctx, view, { filter: q.filter, sort: q.sort, limit: q.limit, cursor: q.cursor, offset: q.offset, fields: q.fields, q: q.q, count: q.count, expand: q.expand }));
+    return c.json(
+      await listViewRecords(ctx, view, {
+        filter: q.filter,
+        sort: q.sort,
+        limit: q.limit,
+        cursor: q.cursor,
+        offset: q.offset,
+        fields: q.fields,
+        q: q.q,
+        count: q.count,
+        expand: q.expand,
+      }),
+    );
   })
   .post("/:id/aggregate", async (c) => {
     const { reg, view } = await openable(c);

@@ -107,7 +107,12 @@ const CASES: [F, F, unknown, unknown][] = [
   ["text", ["multi_select", SIZES], "Small，Small", ["Small"]],
   ["text", ["multi_select", SIZES], "Small, Huge", FAIL],
   [["multi_select", SIZES], "text", ["Small", "Large, XL"], "Small, Large, XL"],
-  [["multi_select", SIZES], ["multi_select", SIZES], ["Small", "Large, XL"], ["Small", "Large, XL"]],
+  [
+    ["multi_select", SIZES],
+    ["multi_select", SIZES],
+    ["Small", "Large, XL"],
+    ["Small", "Large, XL"],
+  ],
   [["single_select", STAGE], ["single_select", { choices: [{ name: "Lead" }] }], "Won", FAIL],
   // text-like types
   ["text", "email", " ann@example.com ", "ann@example.com"],
@@ -159,7 +164,10 @@ describe("convertValue", () => {
 
   it("fails every user conversion when no user directory is given", () => {
     expect(convertValue({ type: "text" }, { type: "user" }, "usr_abcdefghijkl").ok).toBe(false);
-    expect(convertValue({ type: "user" }, { type: "user" }, "usr_abcdefghijkl")).toEqual({ ok: true, value: "usr_abcdefghijkl" });
+    expect(convertValue({ type: "user" }, { type: "user" }, "usr_abcdefghijkl")).toEqual({
+      ok: true,
+      value: "usr_abcdefghijkl",
+    });
   });
 });
 
@@ -184,24 +192,36 @@ describe("formatAsText / parseFromText", () => {
   };
 
   it("round-trips numbers and percents through text", () => {
-    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 4 }), (n, p) => {
-      const value = Number(`${n}e-${p}`); // a number with at most p decimals
-      roundTrip("number", value === 0 ? 0 : value, { precision: 4 });
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 4 }), (n, p) => {
+        const value = Number(`${n}e-${p}`); // a number with at most p decimals
+        roundTrip("number", value === 0 ? 0 : value, { precision: 4 });
+      }),
+    );
     fc.assert(fc.property(fc.integer({ min: -1e9, max: 1e9 }), (bp) => roundTrip("percent", bp)));
   });
 
   it("round-trips currencies, dates and datetimes through text", () => {
-    fc.assert(fc.property(fc.maxSafeInteger(), fc.constantFrom("CNY", "USD", "JPY", "BHD"), (amount, currency) => {
-      roundTrip("currency", { amount, currency }, { currency: "CNY" });
-    }));
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.constantFrom("CNY", "USD", "JPY", "BHD"), (amount, currency) => {
+        roundTrip("currency", { amount, currency }, { currency: "CNY" });
+      }),
+    );
     // Years 1900..9999, the range model/dates.ts accepts.
-    const instant = fc.integer({ min: Date.parse("1900-01-01T00:00:00Z"), max: Date.parse("9999-12-31T23:59:59.999Z") });
-    fc.assert(fc.property(instant, (t) => {
-      const iso = new Date(t).toISOString();
-      roundTrip("datetime", iso);
-      roundTrip("date", iso.slice(0, 10));
-      expect(convertValue({ type: "datetime" }, { type: "date" }, iso)).toEqual({ ok: true, value: iso.slice(0, 10) });
-    }));
+    const instant = fc.integer({
+      min: Date.parse("1900-01-01T00:00:00Z"),
+      max: Date.parse("9999-12-31T23:59:59.999Z"),
+    });
+    fc.assert(
+      fc.property(instant, (t) => {
+        const iso = new Date(t).toISOString();
+        roundTrip("datetime", iso);
+        roundTrip("date", iso.slice(0, 10));
+        expect(convertValue({ type: "datetime" }, { type: "date" }, iso)).toEqual({
+          ok: true,
+          value: iso.slice(0, 10),
+        });
+      }),
+    );
   });
 });

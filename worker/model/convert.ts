@@ -38,7 +38,13 @@ export interface FieldShape {
 // Mirrors the value schemas in field-types.ts, so a converted value also passes write validation.
 const MAX_NUMBER = 1e15;
 const MAX_PERCENT_BP = 1_000_000_000;
-const TEXT_MAX: Partial<Record<FieldType, number>> = { text: 10_000, long_text: 100_000, email: 320, phone: 40, url: 2048 };
+const TEXT_MAX: Partial<Record<FieldType, number>> = {
+  text: 10_000,
+  long_text: 100_000,
+  email: 320,
+  phone: 40,
+  url: 2048,
+};
 
 const ok = (value: unknown): ConvertResult => ({ ok: true, value });
 const fail = (reason: string): ConvertResult => ({ ok: false, reason });
@@ -50,7 +56,8 @@ function readMoney(value: unknown, options: FieldOptions): Money {
   const m: Partial<Record<keyof Money, unknown>> =
     typeof value === "object" && value !== null ? value : { amount: value };
   const currency = m.currency ?? options.currency ?? DEFAULT_CURRENCY;
-  if (!Number.isSafeInteger(m.amount) || typeof currency !== "string") throw new TypeError("not a valid currency value");
+  if (!Number.isSafeInteger(m.amount) || typeof currency !== "string")
+    throw new TypeError("not a valid currency value");
   minorDigits(currency); // throws for an unknown code
   return { amount: m.amount as number, currency };
 }
@@ -69,10 +76,18 @@ export function formatAsText(type: FieldType, value: unknown, options: FieldOpti
   if (type === "checkbox") return value === true ? "true" : "false";
   if (isBlank(value)) return null;
   switch (type) {
-    case "text": case "long_text": case "email": case "phone": case "url":
-    case "date": case "datetime": case "single_select": case "user":
+    case "text":
+    case "long_text":
+    case "email":
+    case "phone":
+    case "url":
+    case "date":
+    case "datetime":
+    case "single_select":
+    case "user":
       return must(typeof value === "string", value as string, type) || null;
-    case "number": case "rating":
+    case "number":
+    case "rating":
       return String(must(typeof value === "number" && Number.isFinite(value), value as number, type));
     case "autonumber":
       return (options.prefix ?? "") + String(must(Number.isSafeInteger(value), value, type));
@@ -131,12 +146,30 @@ function readDate(text: string): DateResult | null {
 function readDatetime(text: string): DateResult | null {
   const date = readDate(text);
   if (date) return date.ok ? { ok: true, value: `${date.value}T00:00:00.000Z` } : date;
-  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)$/i.exec(text);
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)$/i.exec(
+      text,
+    );
   if (!m) return null;
   const n = (i: number) => Number(m[i] ?? 0);
-  if (n(10) > 23 || n(11) > 59) return { ok: false, code: "invalid_datetime", message: "A UTC offset is -23:59 to +23:59", params: { part: "offset" } };
+  if (n(10) > 23 || n(11) > 59)
+    return {
+      ok: false,
+      code: "invalid_datetime",
+      message: "A UTC offset is -23:59 to +23:59",
+      params: { part: "offset" },
+    };
   const offsetMinutes = (m[9] === "-" ? -1 : 1) * (n(10) * 60 + n(11)); // 0 for "Z"
-  return instantFromParts({ year: n(1), month: n(2), day: n(3), hour: n(4), minute: n(5), second: n(6), fraction: m[7], offsetMinutes });
+  return instantFromParts({
+    year: n(1),
+    month: n(2),
+    day: n(3),
+    hour: n(4),
+    minute: n(5),
+    second: n(6),
+    fraction: m[7],
+    offsetMinutes,
+  });
 }
 
 /** A failed date read as a conversion failure: why the parts are wrong, or that it is no date at all. */
@@ -169,7 +202,13 @@ function readMultiSelect(text: string, options: FieldOptions): ConvertResult {
     let found: string | null = null;
     let end = i;
     for (let j = Math.min(tokens.length - 1, i + span); j >= i && !found; j -= 2) {
-      found = findChoice(tokens.slice(i, j + 1).join("").trim(), options);
+      found = findChoice(
+        tokens
+          .slice(i, j + 1)
+          .join("")
+          .trim(),
+        options,
+      );
       end = j;
     }
     if (!found) return fail(`"${tokens[i]!.trim()}" is not one of the choices`);
@@ -183,23 +222,35 @@ const EMAIL = /^[^\s@"<>,;]+@[^\s@"<>,;.]+(?:\.[^\s@"<>,;.]+)+$/;
 const PHONE = /^\+?[0-9 ().-]+$/;
 
 /** Reads typed text as a value of `type`. Empty text is the type's empty value. */
-export function parseFromText(type: FieldType, text: string, options: FieldOptions = {}, ctx: ConvertContext = {}): ConvertResult {
+export function parseFromText(
+  type: FieldType,
+  text: string,
+  options: FieldOptions = {},
+  ctx: ConvertContext = {},
+): ConvertResult {
   const t = text.trim();
   if (t === "") return ok(type === "link" || type === "autonumber" ? null : emptyOf(type));
   switch (type) {
-    case "text": case "long_text": {
+    case "text":
+    case "long_text": {
       const max = options.maxLength ?? TEXT_MAX[type]!;
       // Code points, as JSON Schema maxLength counts them.
       return [...text].length > max ? fail(`text is longer than ${max} characters`) : ok(text);
     }
-    case "email": case "phone": case "url": {
+    case "email":
+    case "phone":
+    case "url": {
       const max = options.maxLength ?? TEXT_MAX[type]!;
       if ([...t].length > max) return fail(`${type} is longer than ${max} characters`);
       if (type === "email") return EMAIL.test(t) ? ok(t) : fail(`"${t}" is not an email address`);
       if (type === "phone")
         return PHONE.test(t) && t.replace(/\D/g, "").length >= 5 ? ok(t) : fail(`"${t}" is not a phone number`);
       let url: URL;
-      try { url = new URL(t); } catch { return fail(`"${t}" is not a URL`); }
+      try {
+        url = new URL(t);
+      } catch {
+        return fail(`"${t}" is not a URL`);
+      }
       return /^https?:$/.test(url.protocol) && url.hostname ? ok(t) : fail(`"${t}" is not an http(s) URL`);
     }
     case "number": {
@@ -210,7 +261,8 @@ export function parseFromText(type: FieldType, text: string, options: FieldOptio
       // A code before or after the digits ("USD 12.00") names the currency; otherwise the field's default.
       const code = /^([A-Za-z]{3})(?![A-Za-z])|(?<![A-Za-z])([A-Za-z]{3})$/.exec(t);
       const named = code ? (code[1] ?? code[2])!.toUpperCase() : null;
-      const currency = named && named !== "RMB" && isCurrencyCode(named) ? named : (options.currency ?? DEFAULT_CURRENCY);
+      const currency =
+        named && named !== "RMB" && isCurrencyCode(named) ? named : (options.currency ?? DEFAULT_CURRENCY);
       const amount = parseMoney(t, currency);
       return amount === null ? fail(`"${t}" is not an amount of ${currency}`) : ok({ amount, currency });
     }
@@ -238,7 +290,9 @@ export function parseFromText(type: FieldType, text: string, options: FieldOptio
       const max = options.max ?? 5;
       const d = readNumberText(t);
       const n = d && rescale(d, 0, "exact");
-      return n !== null && n !== undefined && n >= 1n && n <= BigInt(max) ? ok(Number(n)) : fail(`"${t}" is not a rating from 1 to ${max}`);
+      return n !== null && n !== undefined && n >= 1n && n <= BigInt(max)
+        ? ok(Number(n))
+        : fail(`"${t}" is not a rating from 1 to ${max}`);
     }
     case "user":
       return ctx.userIds?.has(t) ? ok(t) : fail(`"${t}" is not a known user`);
@@ -265,11 +319,17 @@ function direct(from: FieldShape, to: FieldShape, value: unknown, ctx: ConvertCo
       if (names.length > 1) return fail(`${names.length} choices cannot become one`);
       return names.length ? parseFromText("single_select", String(names[0]), to_, ctx) : ok(null);
     }
-    case "number>currency": case "autonumber>currency": {
+    case "number>currency":
+    case "autonumber>currency": {
       const currency = to_.currency ?? DEFAULT_CURRENCY;
-      const units = rescale(decimalFromNumber(must(typeof value === "number", value as number, from.type)), minorDigits(currency), "exact");
+      const units = rescale(
+        decimalFromNumber(must(typeof value === "number", value as number, from.type)),
+        minorDigits(currency),
+        "exact",
+      );
       if (units === null) return fail(`${value} has more decimals than ${currency} allows`);
-      if (units > BigInt(Number.MAX_SAFE_INTEGER) || units < -BigInt(Number.MAX_SAFE_INTEGER)) return fail("amount is out of range");
+      if (units > BigInt(Number.MAX_SAFE_INTEGER) || units < -BigInt(Number.MAX_SAFE_INTEGER))
+        return fail("amount is out of range");
       return ok({ amount: Number(units), currency });
     }
     case "currency>currency":
@@ -278,19 +338,23 @@ function direct(from: FieldShape, to: FieldShape, value: unknown, ctx: ConvertCo
       const m = readMoney(value, fo);
       return toNumber(parseDecimal(formatMoney(m.amount, m.currency))!, to_);
     }
-    case "number>percent": case "autonumber>percent":
+    case "number>percent":
+    case "autonumber>percent":
       return toPercent(decimalFromNumber(must(typeof value === "number", value as number, from.type)));
     case "percent>number":
       return toNumber({ units: BigInt(must(Number.isSafeInteger(value), value as number, from.type)), scale: 2 }, to_);
     case "checkbox>number":
       return ok(must(typeof value === "boolean", value, from.type) ? 1 : 0);
-    case "number>checkbox": case "percent>checkbox": case "rating>checkbox":
+    case "number>checkbox":
+    case "percent>checkbox":
+    case "rating>checkbox":
       return ok(must(Number.isFinite(value), value, from.type) !== 0);
     case "date>datetime":
       return parseFromText("datetime", must(typeof value === "string", value as string, from.type), to_, ctx);
     case "datetime>date":
       return parseFromText("date", must(typeof value === "string", value as string, from.type), to_, ctx);
-    case "autonumber>number": case "autonumber>rating":
+    case "autonumber>number":
+    case "autonumber>rating":
       return parseFromText(to.type, String(must(Number.isSafeInteger(value), value, from.type)), to_, ctx);
     case "user>user":
       return ok(must(typeof value === "string", value, from.type)); // valid whatever the options; no directory needed
@@ -299,7 +363,12 @@ function direct(from: FieldShape, to: FieldShape, value: unknown, ctx: ConvertCo
 }
 
 /** Converts one stored value from one field shape to another. Never throws for a malformed value. */
-export function convertValue(from: FieldShape, to: FieldShape, value: unknown, ctx: ConvertContext = {}): ConvertResult {
+export function convertValue(
+  from: FieldShape,
+  to: FieldShape,
+  value: unknown,
+  ctx: ConvertContext = {},
+): ConvertResult {
   if (from.type === "link" || to.type === "link") return fail("link fields cannot be converted to or from other types");
   if (to.type === "autonumber") return fail("autonumber values are assigned by the server");
   if (isBlank(value)) return ok(emptyOf(to.type));

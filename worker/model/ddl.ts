@@ -24,7 +24,10 @@ export function createTableSql(tableId: string): string[] {
 /** A new extension slot, with a row for every existing record. */
 export function createSlotSql(tableId: string, slot: number): string[] {
   const ext = q(physicalTable(tableId, slot));
-  return [`CREATE TABLE ${ext} (id INTEGER PRIMARY KEY)`, `INSERT INTO ${ext} (id) SELECT id FROM ${q(physicalTable(tableId))}`];
+  return [
+    `CREATE TABLE ${ext} (id INTEGER PRIMARY KEY)`,
+    `INSERT INTO ${ext} (id) SELECT id FROM ${q(physicalTable(tableId))}`,
+  ];
 }
 
 export function dropTableSql(table: TableMeta): string[] {
@@ -95,7 +98,11 @@ export function dropFieldSql(tableId: string, f: FieldMeta): string[] {
   if (f.type === "link") return f.options.owner ? [`DROP TABLE IF EXISTS ${q(junctionTable(f.id))}`] : [];
   const t = q(physicalTable(tableId, f.slot));
   // The derived (owner, field) index goes too: SQLite refuses to drop an indexed column.
-  const out = [dropIndexSql(f), `DROP INDEX IF EXISTS ${q(derivedName(indexName(f.id)))}`, `ALTER TABLE ${t} DROP COLUMN ${q(column(f.id))}`];
+  const out = [
+    dropIndexSql(f),
+    `DROP INDEX IF EXISTS ${q(derivedName(indexName(f.id)))}`,
+    `ALTER TABLE ${t} DROP COLUMN ${q(column(f.id))}`,
+  ];
   if (columnCount(f) === 2) out.push(`ALTER TABLE ${t} DROP COLUMN ${q(column2(f.id))}`);
   return out;
 }
@@ -123,7 +130,9 @@ export const DERIVED_INDEX_PREFIX = "o_";
 
 function derivedName(physicalName: string): string {
   // i_<field suffix> -> o_<field suffix>; t_<table suffix> -> ob_<table suffix> (created_by alone).
-  return physicalName.startsWith("i_") ? `${DERIVED_INDEX_PREFIX}${physicalName.slice(2)}` : `${DERIVED_INDEX_PREFIX}b_${physicalName.slice(2)}`;
+  return physicalName.startsWith("i_")
+    ? `${DERIVED_INDEX_PREFIX}${physicalName.slice(2)}`
+    : `${DERIVED_INDEX_PREFIX}b_${physicalName.slice(2)}`;
 }
 
 /**
@@ -137,14 +146,26 @@ function derivedName(physicalName: string): string {
  * has none (which then also gets an index of its own; user fields always have one). Only fields in
  * the owner's slot qualify.
  */
-export function ownerIndexes(table: TableMeta, ownerField: FieldMeta | null, sortFields: ReadonlySet<string>): DerivedIndex[] {
+export function ownerIndexes(
+  table: TableMeta,
+  ownerField: FieldMeta | null,
+  sortFields: ReadonlySet<string>,
+): DerivedIndex[] {
   const slot = ownerField ? ownerField.slot : 0;
   const ownerCol = ownerField ? column(ownerField.id) : "created_by";
   const phys = physicalTable(table.id, slot);
   const out: DerivedIndex[] = [];
-  if (!ownerField) out.push({ name: derivedName(phys), sql: `CREATE INDEX ${q(derivedName(phys))} ON ${q(phys)} (${q(ownerCol)})` });
+  if (!ownerField)
+    out.push({ name: derivedName(phys), sql: `CREATE INDEX ${q(derivedName(phys))} ON ${q(phys)} (${q(ownerCol)})` });
   for (const f of table.fields) {
-    if (!sortFields.has(f.id) || f.slot !== slot || f.id === ownerField?.id || columnCount(f) === 0 || !typeSpec(f.type).sortable) continue;
+    if (
+      !sortFields.has(f.id) ||
+      f.slot !== slot ||
+      f.id === ownerField?.id ||
+      columnCount(f) === 0 ||
+      !typeSpec(f.type).sortable
+    )
+      continue;
     const name = derivedName(indexName(f.id));
     out.push({ name, sql: `CREATE INDEX ${q(name)} ON ${q(phys)} (${q(ownerCol)}, ${q(column(f.id))})` });
   }
@@ -155,11 +176,17 @@ export function ownerIndexes(table: TableMeta, ownerField: FieldMeta | null, sor
  * Statements that turn the derived indexes that exist (`existing`, rows of sqlite_master) into the
  * `wanted` ones: drop what is no longer wanted or was defined differently, create what is missing.
  */
-export function reconcileIndexesSql(wanted: DerivedIndex[], existing: { name: string; sql: string | null }[]): string[] {
+export function reconcileIndexesSql(
+  wanted: DerivedIndex[],
+  existing: { name: string; sql: string | null }[],
+): string[] {
   const want = new Map(wanted.map((w) => [w.name, w.sql]));
-  const have = new Map(existing.filter((e) => e.name.startsWith(DERIVED_INDEX_PREFIX)).map((e) => [e.name, e.sql ?? ""]));
+  const have = new Map(
+    existing.filter((e) => e.name.startsWith(DERIVED_INDEX_PREFIX)).map((e) => [e.name, e.sql ?? ""]),
+  );
   const out: string[] = [];
   for (const [name, sql] of have) if (want.get(name) !== sql) out.push(`DROP INDEX IF EXISTS ${q(name)}`);
-  for (const [name, sql] of want) if (have.get(name) !== sql) out.push(sql.replace(/^CREATE INDEX /, "CREATE INDEX IF NOT EXISTS "));
+  for (const [name, sql] of want)
+    if (have.get(name) !== sql) out.push(sql.replace(/^CREATE INDEX /, "CREATE INDEX IF NOT EXISTS "));
   return out;
 }

@@ -38,7 +38,18 @@ const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
  */
 export const PRESENTATION_OPTIONS: readonly (keyof FieldOptions)[] = ["editor"];
 
-const PALETTE = ["#4c6ef5", "#12b886", "#fab005", "#fa5252", "#7950f2", "#15aabf", "#fd7e14", "#82c91e", "#e64980", "#868e96"];
+const PALETTE = [
+  "#4c6ef5",
+  "#12b886",
+  "#fab005",
+  "#fa5252",
+  "#7950f2",
+  "#15aabf",
+  "#fd7e14",
+  "#82c91e",
+  "#e64980",
+  "#868e96",
+];
 
 export function validateTableInput(input: unknown, path = ""): TableInput {
   const errors = validate(tableSchema, input, path, [fieldSchema]);
@@ -60,16 +71,32 @@ const randomChoiceId = () => randomId(8);
  * Checks and completes a field's options for its type. `selfTable` names the table being created,
  * so a link may point at it before it exists.
  */
-export function normaliseOptions(type: FieldType, options: FieldOptions | undefined, reg: Registry, path: string, selfTable?: { id: string; name: string }): FieldOptions {
+export function normaliseOptions(
+  type: FieldType,
+  options: FieldOptions | undefined,
+  reg: Registry,
+  path: string,
+  selfTable?: { id: string; name: string },
+): FieldOptions {
   const opts: FieldOptions = { ...(options ?? {}) };
   const errors: FieldError[] = [];
   for (const key of Object.keys(opts) as (keyof FieldOptions)[]) {
-    if (!OPTION_KEYS[type].includes(key)) errors.push({ field: `${path}/options/${key}`, code: "not_applicable", message: `Option ${key} does not apply to ${type} fields` });
+    if (!OPTION_KEYS[type].includes(key))
+      errors.push({
+        field: `${path}/options/${key}`,
+        code: "not_applicable",
+        message: `Option ${key} does not apply to ${type} fields`,
+      });
   }
   if (type === "single_select" || type === "multi_select") {
     const seen = new Set<string>();
     opts.choices = (opts.choices ?? []).map((c, i) => {
-      if (seen.has(c.name)) errors.push({ field: `${path}/options/choices/${i}/name`, code: "duplicate", message: `Choice ${c.name} appears twice` });
+      if (seen.has(c.name))
+        errors.push({
+          field: `${path}/options/choices/${i}/name`,
+          code: "duplicate",
+          message: `Choice ${c.name} appears twice`,
+        });
       seen.add(c.name);
       return { ...c, id: c.id ?? randomChoiceId(), color: c.color ?? PALETTE[i % PALETTE.length] };
     });
@@ -79,24 +106,35 @@ export function normaliseOptions(type: FieldType, options: FieldOptions | undefi
     try {
       minorDigits(opts.currency);
     } catch {
-      errors.push({ field: `${path}/options/currency`, code: "unknown_currency", message: `Unknown currency ${opts.currency}` });
+      errors.push({
+        field: `${path}/options/currency`,
+        code: "unknown_currency",
+        message: `Unknown currency ${opts.currency}`,
+      });
     }
   }
   if (type === "rating") {
     opts.max = opts.max ?? 5;
-    if (!Number.isInteger(opts.max) || opts.max < 1 || opts.max > 10) errors.push({ field: `${path}/options/max`, code: "range", message: "A rating's max is 1 to 10" });
+    if (!Number.isInteger(opts.max) || opts.max < 1 || opts.max > 10)
+      errors.push({ field: `${path}/options/max`, code: "range", message: "A rating's max is 1 to 10" });
   }
   if (type === "number") opts.precision = opts.precision ?? 2;
   if (type === "number" && opts.min !== undefined && opts.max !== undefined && opts.min > opts.max) {
     errors.push({ field: `${path}/options/min`, code: "range", message: "min is above max" });
   }
   if (type === "link") {
-    if (!opts.table) errors.push({ field: `${path}/options/table`, code: "required", message: "A link names its target table" });
+    if (!opts.table)
+      errors.push({ field: `${path}/options/table`, code: "required", message: "A link names its target table" });
     else {
       const target = findTable(reg, opts.table);
       if (target) opts.table = target.id;
       else if (selfTable && (opts.table === selfTable.name || opts.table === selfTable.id)) opts.table = selfTable.id;
-      else errors.push({ field: `${path}/options/table`, code: "unknown_table", message: `No table ${JSON.stringify(opts.table)}` });
+      else
+        errors.push({
+          field: `${path}/options/table`,
+          code: "unknown_table",
+          message: `No table ${JSON.stringify(opts.table)}`,
+        });
     }
     opts.multiple = opts.multiple ?? true;
   }

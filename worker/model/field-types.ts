@@ -32,7 +32,17 @@ export interface TypeSpec {
   decode(cols: unknown[], f: FieldMeta): unknown;
 }
 
-const TEXT_OPS = ["eq", "neq", "in", "nin", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty"] as const;
+const TEXT_OPS = [
+  "eq",
+  "neq",
+  "in",
+  "nin",
+  "contains",
+  "not_contains",
+  "starts_with",
+  "is_empty",
+  "is_not_empty",
+] as const;
 const NUMBER_OPS = ["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "between", "is_empty", "is_not_empty"] as const;
 const DATE_OPS = ["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "between", "is_empty", "is_not_empty"] as const;
 const CHOICE_OPS = ["eq", "neq", "in", "nin", "is_empty", "is_not_empty"] as const;
@@ -53,7 +63,8 @@ function textSpec(defaultMax: number, extra: Schema = {}): TypeSpec {
     searchable: true,
     writable: true,
     // "" means empty (stored as null) even where a format or pattern would refuse it.
-    valueSchema: (f) => (Object.keys(extra).length ? { anyOf: [schema(f), { const: "" }, { type: "null" }] } : nullable(schema(f))),
+    valueSchema: (f) =>
+      Object.keys(extra).length ? { anyOf: [schema(f), { const: "" }, { type: "null" }] } : nullable(schema(f)),
     operandSchema: () => ({ type: "string", maxLength: 1000 }),
     encode: (v) => [emptyToNull(v)],
     encodeOperand: same,
@@ -139,7 +150,9 @@ export const FIELD_TYPES: Record<FieldType, TypeSpec> = {
     },
     encodeOperand: same,
     decode: (cols, f) =>
-      cols[0] === null || cols[0] === undefined ? null : { amount: cols[0], currency: cols[1] ?? f.options.currency ?? "CNY" },
+      cols[0] === null || cols[0] === undefined
+        ? null
+        : { amount: cols[0], currency: cols[1] ?? f.options.currency ?? "CNY" },
   },
   percent: integerSpec(() => ({ minimum: -1_000_000_000, maximum: 1_000_000_000 })),
   rating: integerSpec((f) => ({ minimum: 1, maximum: f.options.max ?? 5 })),
@@ -198,8 +211,7 @@ export const FIELD_TYPES: Record<FieldType, TypeSpec> = {
     sortable: false,
     searchable: true,
     writable: true,
-    valueSchema: (f) =>
-      nullable({ type: "array", uniqueItems: true, maxItems: 500, items: { enum: choiceNames(f) } }),
+    valueSchema: (f) => nullable({ type: "array", uniqueItems: true, maxItems: 500, items: { enum: choiceNames(f) } }),
     operandSchema: (f) => ({ enum: choiceNames(f) }),
     encode: (v) => [Array.isArray(v) && v.length > 0 ? JSON.stringify(v) : null],
     encodeOperand: same,
@@ -252,11 +264,15 @@ export function isStoredValue(f: Pick<FieldMeta, "type">, v: unknown): boolean {
     }
     case "number":
       return typeof v === "number" && Number.isFinite(v);
-    case "currency": case "percent": case "rating": case "autonumber":
+    case "currency":
+    case "percent":
+    case "rating":
+    case "autonumber":
       return Number.isSafeInteger(v);
     case "checkbox":
       return v === 0 || v === 1;
-    case "link": case "multi_select":
+    case "link":
+    case "multi_select":
       return false; // not sortable, so never in a cursor
     default:
       return typeof v === "string";

@@ -8,7 +8,14 @@ import type { FieldInput } from "../../schemas/types";
 import { AppError } from "../errors";
 import { chunkJson, scanColumn, updateColumnValues, type Stmt } from "../query/write";
 import { convertValue } from "./convert";
-import { addSecondColumnSql, createIndexSql, dropFieldSql, dropIndexSql, dropSecondColumnSql, freeColumnsInSlot } from "./ddl";
+import {
+  addSecondColumnSql,
+  createIndexSql,
+  dropFieldSql,
+  dropIndexSql,
+  dropSecondColumnSql,
+  freeColumnsInSlot,
+} from "./ddl";
 import { conflict, normaliseOptions, validateFieldInput } from "./definitions";
 import { typeSpec } from "./field-types";
 import { column, column2 } from "./names";
@@ -23,7 +30,14 @@ export async function addField(ctx: SchemaContext, reg: Registry, table: TableMe
   const copy = cloneTable(table);
   working.set(copy.id, copy);
   const { stmts, field } = planField(copy, input, reg, ctx.at, "", working);
-  await runSchemaBatch(ctx.db, [...stmts, auditSchema(ctx, "field.create", table.id, field.id, { name: field.name, type: field.type, options: field.options })]);
+  await runSchemaBatch(ctx.db, [
+    ...stmts,
+    auditSchema(ctx, "field.create", table.id, field.id, {
+      name: field.name,
+      type: field.type,
+      options: field.options,
+    }),
+  ]);
   return field;
 }
 
@@ -37,7 +51,10 @@ const AUDIT_CHUNK = 500;
 
 /** Reads every stored value of `from`, converts to `to`; returns update rows and failures. */
 async function convertAll(db: D1Database, table: TableMeta, from: FieldMeta, to: FieldMeta) {
-  const userIds = to.type === "user" ? new Set((await db.prepare("SELECT id FROM sg_users").all<{ id: string }>()).results.map((r) => r.id)) : undefined;
+  const userIds =
+    to.type === "user"
+      ? new Set((await db.prepare("SELECT id FROM sg_users").all<{ id: string }>()).results.map((r) => r.id))
+      : undefined;
   const fromSpec = typeSpec(from.type);
   const toSpec = typeSpec(to.type);
   const updates: { id: number; c: Record<string, unknown> }[] = [];
@@ -45,7 +62,10 @@ async function convertAll(db: D1Database, table: TableMeta, from: FieldMeta, to:
   let after = 0;
   for (;;) {
     const st = scanColumn(table.id, from, after, 5000);
-    const { results } = await db.prepare(st.sql).bind(...st.params).all<{ id: number; v: unknown; v2: unknown }>();
+    const { results } = await db
+      .prepare(st.sql)
+      .bind(...st.params)
+      .all<{ id: number; v: unknown; v2: unknown }>();
     for (const row of results) {
       const value = fromSpec.decode([row.v, row.v2], from);
       const res = convertValue(from, to, value, { userIds });
@@ -68,19 +88,32 @@ function valuesAffected(before: FieldMeta, after: FieldMeta): boolean {
   return VALUE_OPTIONS.some((k) => JSON.stringify(before.options[k]) !== JSON.stringify(after.options[k]));
 }
 
-export async function updateField(ctx: SchemaContext, reg: Registry, table: TableMeta, field: FieldMeta, body: unknown) {
+export async function updateField(
+  ctx: SchemaContext,
+  reg: Registry,
+  table: TableMeta,
+  field: FieldMeta,
+  body: unknown,
+) {
   const input = validateFieldInput(body, "", true) as Partial<FieldInput>;
-  if (input.name && input.name !== field.name && table.fields.some((f) => f.name === input.name)) throw conflict("name", `Table ${table.name} already has a field ${input.name}`);
+  if (input.name && input.name !== field.name && table.fields.some((f) => f.name === input.name))
+    throw conflict("name", `Table ${table.name} already has a field ${input.name}`);
   const type = input.type ?? field.type;
   if (type !== field.type && (type === "link" || field.type === "link" || type === "autonumber")) {
     throw new AppError("validation_failed", `A ${field.type} field cannot become ${type}; add a new field instead`, [
       { field: "type", code: "unsupported_conversion", message: `${field.type} -> ${type} is not supported` },
     ]);
   }
-  const options = input.options !== undefined || type !== field.type
-    ? normaliseOptions(type, type === field.type ? { ...pick(field), ...input.options } : input.options, reg, "")
-    : field.options;
-  if (field.type === "link") Object.assign(options, { table: field.options.table, inverseField: field.options.inverseField, owner: field.options.owner });
+  const options =
+    input.options !== undefined || type !== field.type
+      ? normaliseOptions(type, type === field.type ? { ...pick(field), ...input.options } : input.options, reg, "")
+      : field.options;
+  if (field.type === "link")
+    Object.assign(options, {
+      table: field.options.table,
+      inverseField: field.options.inverseField,
+      owner: field.options.owner,
+    });
   const next: FieldMeta = {
     ...field,
     name: input.name ?? field.name,
@@ -97,27 +130,58 @@ export async function updateField(ctx: SchemaContext, reg: Registry, table: Tabl
   let conversion: { converted: number; unconverted: Unconverted[] } | null = null;
   if (valuesAffected(field, next)) {
     if (typeSpec(next.type).columns === 2 && typeSpec(field.type).columns < 2) {
-      if (freeColumnsInSlot(table, field.slot) < 1) throw conflict("type", "No room for a currency column in this field's storage; add a new currency field instead");
+      if (freeColumnsInSlot(table, field.slot) < 1)
+        throw conflict(
+          "type",
+          "No room for a currency column in this field's storage; add a new currency field instead",
+        );
       stmts.push(ddl(addSecondColumnSql(table.id, field)));
     }
     const { updates, failures } = await convertAll(ctx.db, table, field, next);
     stmts.push(...updateColumnValues(table.id, field.slot, updates));
     // Leaving currency: the code column goes too (its values live on in the converted text), so a later
     // change back to currency can add it again and the slot's column count stays true.
-    if (typeSpec(field.type).columns === 2 && typeSpec(next.type).columns < 2) stmts.push(ddl(dropSecondColumnSql(table.id, field)));
+    if (typeSpec(field.type).columns === 2 && typeSpec(next.type).columns < 2)
+      stmts.push(ddl(dropSecondColumnSql(table.id, field)));
     conversion = { converted: updates.length - failures.length, unconverted: failures };
     // Chunked by size as well as count: one audit row must stay under D1's 2 MB value limit.
     for (let i = 0; i < failures.length; i += AUDIT_CHUNK) {
       for (const chunk of chunkJson(failures.slice(i, i + AUDIT_CHUNK))) {
-        stmts.push(auditSchema(ctx, "field.unconverted", table.id, field.id, { from: field.type, to: next.type, values: JSON.parse(chunk) }));
+        stmts.push(
+          auditSchema(ctx, "field.unconverted", table.id, field.id, {
+            from: field.type,
+            to: next.type,
+            values: JSON.parse(chunk),
+          }),
+        );
       }
     }
   }
-  if (next.indexed !== field.indexed && next.type !== "link") stmts.push(ddl(next.indexed ? createIndexSql(table.id, next) : dropIndexSql(next)));
+  if (next.indexed !== field.indexed && next.type !== "link")
+    stmts.push(ddl(next.indexed ? createIndexSql(table.id, next) : dropIndexSql(next)));
   stmts.push(
-    { sql: "UPDATE sg_fields SET name = ?1, label = ?2, labels = ?3, description = ?4, required = ?5, indexed = ?6, position = ?7, type = ?8, options = ?9, updated_at = ?10, version = version + 1 WHERE id = ?11",
-      params: [next.name, next.label, JSON.stringify(next.labels), next.description, next.required ? 1 : 0, next.indexed ? 1 : 0, next.position, next.type, JSON.stringify(next.options), ctx.at, field.id] },
-    auditSchema(ctx, "field.update", table.id, field.id, { before: describe(field), after: describe(next), converted: conversion?.converted, unconverted: conversion?.unconverted.length }),
+    {
+      sql: "UPDATE sg_fields SET name = ?1, label = ?2, labels = ?3, description = ?4, required = ?5, indexed = ?6, position = ?7, type = ?8, options = ?9, updated_at = ?10, version = version + 1 WHERE id = ?11",
+      params: [
+        next.name,
+        next.label,
+        JSON.stringify(next.labels),
+        next.description,
+        next.required ? 1 : 0,
+        next.indexed ? 1 : 0,
+        next.position,
+        next.type,
+        JSON.stringify(next.options),
+        ctx.at,
+        field.id,
+      ],
+    },
+    auditSchema(ctx, "field.update", table.id, field.id, {
+      before: describe(field),
+      after: describe(next),
+      converted: conversion?.converted,
+      unconverted: conversion?.unconverted.length,
+    }),
   );
   await runSchemaBatch(ctx.db, stmts);
   return { field: next, conversion };
@@ -129,7 +193,15 @@ function pick(f: FieldMeta) {
 }
 
 function describe(f: FieldMeta) {
-  return { name: f.name, label: f.label, type: f.type, options: f.options, required: f.required, indexed: f.indexed, position: f.position };
+  return {
+    name: f.name,
+    label: f.label,
+    type: f.type,
+    options: f.options,
+    required: f.required,
+    indexed: f.indexed,
+    position: f.position,
+  };
 }
 
 /** The pair of a link field (deleting one side of a link deletes both). */
@@ -140,20 +212,34 @@ function linkPair(reg: Registry, f: FieldMeta): FieldMeta[] {
   return inverse && inverse.id !== f.id ? [f, inverse] : [f];
 }
 
-export async function deleteField(ctx: SchemaContext, reg: Registry, table: TableMeta, field: FieldMeta, purge: boolean) {
-  if (table.primaryFieldId === field.id && !field.deletedAt) throw conflict("field", `${field.name} is the primary field of ${table.name}; choose another primary field first`);
+export async function deleteField(
+  ctx: SchemaContext,
+  reg: Registry,
+  table: TableMeta,
+  field: FieldMeta,
+  purge: boolean,
+) {
+  if (table.primaryFieldId === field.id && !field.deletedAt)
+    throw conflict("field", `${field.name} is the primary field of ${table.name}; choose another primary field first`);
   const pair = linkPair(reg, field);
   if (!purge) {
-    if (field.deletedAt) throw conflict("field", `Field ${field.name} is already deleted; purge it with ?purge=true or restore it`);
+    if (field.deletedAt)
+      throw conflict("field", `Field ${field.name} is already deleted; purge it with ?purge=true or restore it`);
     await runSchemaBatch(ctx.db, [
-      ...pair.map((f) => ({ sql: "UPDATE sg_fields SET deleted_at = ?1, updated_at = ?1 WHERE id = ?2", params: [ctx.at, f.id] })),
+      ...pair.map((f) => ({
+        sql: "UPDATE sg_fields SET deleted_at = ?1, updated_at = ?1 WHERE id = ?2",
+        params: [ctx.at, f.id],
+      })),
       auditSchema(ctx, "field.delete", table.id, field.id, { name: field.name }),
     ]);
     return { purged: false };
   }
   await runSchemaBatch(ctx.db, [
     ...pair.flatMap((f) => dropFieldSql(f.tableId, f).map(ddl)),
-    { sql: "DELETE FROM sg_fields WHERE id IN (SELECT value FROM json_each(?1))", params: [JSON.stringify(pair.map((f) => f.id))] },
+    {
+      sql: "DELETE FROM sg_fields WHERE id IN (SELECT value FROM json_each(?1))",
+      params: [JSON.stringify(pair.map((f) => f.id))],
+    },
     auditSchema(ctx, "field.purge", table.id, field.id, { name: field.name, type: field.type }),
   ]);
   return { purged: true };
@@ -164,13 +250,16 @@ export async function restoreField(ctx: SchemaContext, reg: Registry, table: Tab
   const pair = linkPair(reg, field);
   for (const f of pair) {
     const owner = findTable(reg, f.tableId, { includeDeleted: true });
-    if (owner?.fields.some((x) => x.name === f.name)) throw conflict("name", `${owner.name} now has another field named ${f.name}; rename it before restoring`);
+    if (owner?.fields.some((x) => x.name === f.name))
+      throw conflict("name", `${owner.name} now has another field named ${f.name}; rename it before restoring`);
   }
   await runSchemaBatch(ctx.db, [
-    ...pair.map((f) => ({ sql: "UPDATE sg_fields SET deleted_at = NULL, updated_at = ?1 WHERE id = ?2", params: [ctx.at, f.id] })),
+    ...pair.map((f) => ({
+      sql: "UPDATE sg_fields SET deleted_at = NULL, updated_at = ?1 WHERE id = ?2",
+      params: [ctx.at, f.id],
+    })),
     auditSchema(ctx, "field.restore", table.id, field.id, { name: field.name }),
   ]);
   const fresh = await loadRegistry(ctx.db);
   return findTable(fresh, table.id)!.fields.find((f) => f.id === field.id)!;
 }
-

@@ -11,7 +11,10 @@ const SETTINGS = {
   type: "object",
   additionalProperties: false,
   properties: {
-    window: { type: "object", properties: { from: { type: "string", format: "date" }, until: { type: "string", format: "date-time" } } },
+    window: {
+      type: "object",
+      properties: { from: { type: "string", format: "date" }, until: { type: "string", format: "date-time" } },
+    },
     days: { type: "array", items: { type: "string", format: "date" } },
   },
 };
@@ -30,13 +33,18 @@ describe("date formats in every validator", () => {
     const compiled = compileRecordValidator(SETTINGS);
     for (const [value, field, code] of CASES) {
       const generic = validate(SETTINGS, value, "");
-      expect(generic, JSON.stringify(value)).toEqual([expect.objectContaining({ field, code, params: expect.any(Object) })]);
+      expect(generic, JSON.stringify(value)).toEqual([
+        expect.objectContaining({ field, code, params: expect.any(Object) }),
+      ]);
       expect(compiled(value, "")).toEqual([expect.objectContaining({ field, code, params: generic[0]!.params })]);
     }
   });
 
   it("accepts real ones", () => {
-    const ok = { window: { from: "2024-02-29", until: "2026-12-31t23:59:59.5+08:00" }, days: ["1900-01-01", "9999-12-31"] };
+    const ok = {
+      window: { from: "2024-02-29", until: "2026-12-31t23:59:59.5+08:00" },
+      days: ["1900-01-01", "9999-12-31"],
+    };
     expect(validate(SETTINGS, ok, "")).toEqual([]);
     expect(compileRecordValidator(SETTINGS)(ok, "")).toEqual([]);
   });

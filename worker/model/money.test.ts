@@ -24,7 +24,8 @@ describe("minorDigits", () => {
   });
 
   it("rejects codes that are not currencies with a clear message", () => {
-    for (const code of ["usd", "US", "USDX", "", "ZZZ", "12$"]) expect(() => minorDigits(code)).toThrow(/unknown currency code/);
+    for (const code of ["usd", "US", "USDX", "", "ZZZ", "12$"])
+      expect(() => minorDigits(code)).toThrow(/unknown currency code/);
   });
 });
 
@@ -90,7 +91,8 @@ describe("formatMoney", () => {
   });
 
   it("refuses amounts that are not safe integers", () => {
-    for (const bad of [1.5, MAX + 1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => formatMoney(bad, "CNY")).toThrow(TypeError);
+    for (const bad of [1.5, MAX + 1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => formatMoney(bad, "CNY")).toThrow(TypeError);
   });
 
   it("round-trips with parseMoney for every safe integer", () => {
@@ -102,21 +104,25 @@ describe("formatMoney", () => {
       { numRuns: 2000 },
     );
     // Small amounts and the edges, where padding and signs go wrong.
-    fc.assert(fc.property(fc.integer({ min: -1000, max: 1000 }), currency, (amount, c) => {
-      expect(parseMoney(formatMoney(amount, c), c)).toBe(amount === 0 ? 0 : amount);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), currency, (amount, c) => {
+        expect(parseMoney(formatMoney(amount, c), c)).toBe(amount === 0 ? 0 : amount);
+      }),
+    );
     for (const c of CURRENCIES) for (const a of [MAX, -MAX, 1, -1]) expect(parseMoney(formatMoney(a, c), c)).toBe(a);
   });
 
   it("parses grouped and decorated forms of the same amount", () => {
-    fc.assert(fc.property(fc.maxSafeInteger(), (amount) => {
-      const plain = formatMoney(amount, "USD");
-      const [int = "", frac = ""] = plain.replace("-", "").split(".");
-      const grouped = int.replace(/\B(?=(\d{3})+$)/g, ",");
-      const sign = amount < 0 ? "-" : "";
-      expect(parseMoney(`${sign}$${grouped}.${frac}`, "USD")).toBe(amount === 0 ? 0 : amount);
-      expect(parseMoney(` ${sign}${grouped}.${frac}0 USD `, "USD")).toBe(amount === 0 ? 0 : amount);
-    }));
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (amount) => {
+        const plain = formatMoney(amount, "USD");
+        const [int = "", frac = ""] = plain.replace("-", "").split(".");
+        const grouped = int.replace(/\B(?=(\d{3})+$)/g, ",");
+        const sign = amount < 0 ? "-" : "";
+        expect(parseMoney(`${sign}$${grouped}.${frac}`, "USD")).toBe(amount === 0 ? 0 : amount);
+        expect(parseMoney(` ${sign}${grouped}.${frac}0 USD `, "USD")).toBe(amount === 0 ? 0 : amount);
+      }),
+    );
   });
 });
 
@@ -155,12 +161,17 @@ describe("arithmetic", () => {
   it("matches a BigInt reference", () => {
     const quantity = fc.tuple(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.integer({ min: 0, max: 4 }));
     fc.assert(
-      fc.property(fc.integer({ min: -1e10, max: 1e10 }), quantity, fc.integer({ min: 0, max: 20_000 }), (a, [qu, qs], bp) => {
-        const q = decimalToString(BigInt(qu), qs);
-        const want = reference(BigInt(a), BigInt(qu), qs, BigInt(bp));
-        if (want > BigInt(MAX) || want < -BigInt(MAX)) expect(() => multiplyMoney(a, q, bp)).toThrow(RangeError);
-        else expect(multiplyMoney(a, q, bp)).toBe(Number(want));
-      }),
+      fc.property(
+        fc.integer({ min: -1e10, max: 1e10 }),
+        quantity,
+        fc.integer({ min: 0, max: 20_000 }),
+        (a, [qu, qs], bp) => {
+          const q = decimalToString(BigInt(qu), qs);
+          const want = reference(BigInt(a), BigInt(qu), qs, BigInt(bp));
+          if (want > BigInt(MAX) || want < -BigInt(MAX)) expect(() => multiplyMoney(a, q, bp)).toThrow(RangeError);
+          else expect(multiplyMoney(a, q, bp)).toBe(Number(want));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -169,9 +180,11 @@ describe("arithmetic", () => {
     expect(addMoney()).toBe(0);
     expect(addMoney(MAX, -MAX, 5)).toBe(5);
     expect(() => addMoney(MAX, 1)).toThrow(RangeError);
-    fc.assert(fc.property(fc.array(fc.integer({ min: -1e12, max: 1e12 })), (xs) => {
-      expect(addMoney(...xs)).toBe(Number(xs.reduce((s, x) => s + BigInt(x), 0n)));
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1e12, max: 1e12 })), (xs) => {
+        expect(addMoney(...xs)).toBe(Number(xs.reduce((s, x) => s + BigInt(x), 0n)));
+      }),
+    );
   });
 
   it("reads and rescales exact decimals", () => {

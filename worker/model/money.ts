@@ -42,7 +42,8 @@ export function minorDigits(currency: string): number {
   const cached = digitsCache.get(currency);
   if (cached !== undefined) return cached;
   // The stored code is upper case by schema; Intl alone would accept "usd" and unknown codes.
-  if (!/^[A-Z]{3}$/.test(currency) || !isKnownCurrency(currency)) throw new Error(`unknown currency code "${currency}"`);
+  if (!/^[A-Z]{3}$/.test(currency) || !isKnownCurrency(currency))
+    throw new Error(`unknown currency code "${currency}"`);
   let digits: number;
   try {
     digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
@@ -113,7 +114,9 @@ export function rescale(d: Decimal, scale: number, mode: "exact" | "half-up"): b
 
 /** units / 10^scale as a plain decimal string; `trim` drops trailing fraction zeros ("12.50" -> "12.5"). */
 export function decimalToString(units: bigint, scale: number, trim = false): string {
-  const digits = abs(units).toString().padStart(scale + 1, "0");
+  const digits = abs(units)
+    .toString()
+    .padStart(scale + 1, "0");
   let int = digits.slice(0, digits.length - scale);
   let frac = digits.slice(digits.length - scale);
   if (trim) frac = frac.replace(/0+$/, "");
@@ -148,7 +151,12 @@ const ALIASES: Record<string, readonly string[]> = {
 };
 
 function isAffix(s: string, currency: string): boolean {
-  return s === "" || SYMBOLS.has(s) || s.toUpperCase() === currency || (ALIASES[currency]?.includes(s.toUpperCase()) ?? false);
+  return (
+    s === "" ||
+    SYMBOLS.has(s) ||
+    s.toUpperCase() === currency ||
+    (ALIASES[currency]?.includes(s.toUpperCase()) ?? false)
+  );
 }
 
 /**
@@ -197,7 +205,8 @@ export function multiplyMoney(amount: number, quantity: number | string, basisPo
   const a = requireAmount(amount);
   const q = typeof quantity === "string" ? parseDecimal(quantity.trim()) : decimalFromNumber(quantity);
   if (!q) throw new TypeError(`quantity is not a decimal number: ${quantity}`);
-  if (!Number.isSafeInteger(basisPoints)) throw new TypeError(`basis points must be a safe integer, got ${basisPoints}`);
+  if (!Number.isSafeInteger(basisPoints))
+    throw new TypeError(`basis points must be a safe integer, got ${basisPoints}`);
   const product = a * q.units * BigInt(basisPoints);
   return toSafe(divRoundHalfUp(product, pow10(q.scale) * 10_000n), "product");
 }

@@ -24,15 +24,38 @@ const raw = (sql: string, ...params: unknown[]): Stmt => ({ sql, params });
 export function insertFieldRow(f: FieldMeta, at: string): Stmt {
   return raw(
     "INSERT INTO sg_fields (id, table_id, name, label, labels, description, type, options, required, indexed, position, slot, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-    f.id, f.tableId, f.name, f.label, JSON.stringify(f.labels), f.description, f.type, JSON.stringify(f.options),
-    f.required ? 1 : 0, f.indexed ? 1 : 0, f.position, f.slot, at,
+    f.id,
+    f.tableId,
+    f.name,
+    f.label,
+    JSON.stringify(f.labels),
+    f.description,
+    f.type,
+    JSON.stringify(f.options),
+    f.required ? 1 : 0,
+    f.indexed ? 1 : 0,
+    f.position,
+    f.slot,
+    at,
   );
 }
 
-export function auditSchema(ctx: SchemaContext, action: string, tableId: string | null, fieldId: string | null, details: unknown): Stmt {
+export function auditSchema(
+  ctx: SchemaContext,
+  action: string,
+  tableId: string | null,
+  fieldId: string | null,
+  details: unknown,
+): Stmt {
   return raw(
     "INSERT INTO sg_audit (at, user_id, action, table_id, field_id, changes, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    ctx.at, ctx.userId, action, tableId, fieldId, JSON.stringify(details), ctx.requestId,
+    ctx.at,
+    ctx.userId,
+    action,
+    tableId,
+    fieldId,
+    JSON.stringify(details),
+    ctx.requestId,
   );
 }
 
@@ -57,12 +80,16 @@ export function planField(
   path: string,
   workingTables: Map<string, TableMeta>,
 ): { stmts: Stmt[]; field: FieldMeta } {
-  if (table.fields.some((f) => f.name === input.name)) throw conflict(`${path}/name`, `Table ${table.name} already has a field ${input.name}`);
+  if (table.fields.some((f) => f.name === input.name))
+    throw conflict(`${path}/name`, `Table ${table.name} already has a field ${input.name}`);
   const options = normaliseOptions(input.type, input.options, reg, path, { id: table.id, name: table.name });
   const { slot, newSlot } = placeField(table, input.type);
   const stmts: Stmt[] = [];
   if (newSlot) {
-    stmts.push(...createSlotSql(table.id, slot).map(ddl), raw("UPDATE sg_tables SET slots = ?1 WHERE id = ?2", slot + 1, table.id));
+    stmts.push(
+      ...createSlotSql(table.id, slot).map(ddl),
+      raw("UPDATE sg_tables SET slots = ?1 WHERE id = ?2", slot + 1, table.id),
+    );
     table.slots = slot + 1;
   }
   const field: FieldMeta = {
@@ -76,7 +103,7 @@ export function planField(
     options,
     required: input.required ?? false,
     indexed: input.indexed ?? false,
-    position: input.position ?? (table.fields.reduce((m, f) => Math.max(m, f.position), -1) + 1),
+    position: input.position ?? table.fields.reduce((m, f) => Math.max(m, f.position), -1) + 1,
     slot,
     deletedAt: null,
   };
@@ -112,7 +139,12 @@ export function planField(
   }
   stmts.push(...addFieldSql(table.id, field).map(ddl), insertFieldRow(field, at));
   if (field.type === "autonumber") {
-    stmts.push(raw(`UPDATE sg_fields SET next_number = (SELECT COUNT(*) FROM ${q(physicalTable(table.id))}) + 1 WHERE id = ?1`, field.id));
+    stmts.push(
+      raw(
+        `UPDATE sg_fields SET next_number = (SELECT COUNT(*) FROM ${q(physicalTable(table.id))}) + 1 WHERE id = ?1`,
+        field.id,
+      ),
+    );
   }
   table.fields.push(field);
   return { stmts, field };

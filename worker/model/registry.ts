@@ -9,12 +9,34 @@ import { pendingCheck } from "../auth/freshness";
 import { DERIVED_INDEX_PREFIX, ownerIndexes, reconcileIndexesSql, type DerivedIndex } from "./ddl";
 
 interface TableRow {
-  id: string; name: string; label: string; labels: string; description: string; primary_field_id: string | null; owner_field_id: string | null;
-  slots: number; plugin: string | null; deleted_at: string | null; created_at: string; updated_at: string; version: number;
+  id: string;
+  name: string;
+  label: string;
+  labels: string;
+  description: string;
+  primary_field_id: string | null;
+  owner_field_id: string | null;
+  slots: number;
+  plugin: string | null;
+  deleted_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
 }
 interface FieldRow {
-  id: string; table_id: string; name: string; label: string; labels: string; description: string; type: string;
-  options: string; required: number; indexed: number; position: number; slot: number; deleted_at: string | null;
+  id: string;
+  table_id: string;
+  name: string;
+  label: string;
+  labels: string;
+  description: string;
+  type: string;
+  options: string;
+  required: number;
+  indexed: number;
+  position: number;
+  slot: number;
+  deleted_at: string | null;
 }
 
 export interface Registry {
@@ -25,7 +47,11 @@ export interface Registry {
 }
 
 interface GrantRow {
-  role: string; table_id: string; ops: string; fields: string; default_field: string;
+  role: string;
+  table_id: string;
+  ops: string;
+  fields: string;
+  default_field: string;
 }
 
 let cached: Registry | null = null;
@@ -48,18 +74,28 @@ async function loadRegistryFromDb(db: D1Database): Promise<Registry> {
   const v = await db.prepare("SELECT value FROM sg_settings WHERE key = 'schema_version'").first<{ value: string }>();
   const version = Number(v?.value ?? 0);
   if (cached && cached.version === version) return cached;
-  const [tables, fields, grants, indexes, views] = await db.batch<TableRow | FieldRow | GrantRow | IndexRow | ViewSortRow>([
+  const [tables, fields, grants, indexes, views] = await db.batch<
+    TableRow | FieldRow | GrantRow | IndexRow | ViewSortRow
+  >([
     db.prepare("SELECT * FROM sg_tables ORDER BY created_at, id"),
     db.prepare("SELECT * FROM sg_fields ORDER BY table_id, position, created_at"),
     db.prepare("SELECT role, table_id, ops, fields, default_field FROM sg_grants"),
-    db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND substr(name, 1, ?1) = ?2").bind(DERIVED_INDEX_PREFIX.length, DERIVED_INDEX_PREFIX),
-    db.prepare("SELECT table_id, json_extract(definition, '$.sort[0].field') AS field FROM sg_views WHERE json_extract(definition, '$.sort[0].field') IS NOT NULL"),
+    db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND substr(name, 1, ?1) = ?2")
+      .bind(DERIVED_INDEX_PREFIX.length, DERIVED_INDEX_PREFIX),
+    db.prepare(
+      "SELECT table_id, json_extract(definition, '$.sort[0].field') AS field FROM sg_views WHERE json_extract(definition, '$.sort[0].field') IS NOT NULL",
+    ),
   ]);
   const reg: Registry = {
     version,
     tables: assemble(tables!.results as TableRow[], fields!.results as FieldRow[]),
     grants: (grants!.results as GrantRow[]).map((g) => ({
-      role: g.role, tableId: g.table_id, ops: JSON.parse(g.ops), fields: JSON.parse(g.fields), defaultField: g.default_field as Grant["defaultField"],
+      role: g.role,
+      tableId: g.table_id,
+      ops: JSON.parse(g.ops),
+      fields: JSON.parse(g.fields),
+      defaultField: g.default_field as Grant["defaultField"],
     })),
   };
   await reconcileIndexes(db, wantedIndexes(reg, views!.results as ViewSortRow[]), indexes!.results as IndexRow[]);
@@ -80,9 +116,14 @@ interface ViewSortRow {
 
 /** The derived indexes the registry's tables, grants and view sorts call for (see ownerIndexes). */
 export function wantedIndexes(reg: Registry, viewSorts: ViewSortRow[]): DerivedIndex[] {
-  const ownReaders = new Set(reg.grants.filter((g) => g.ops.read === "own" || g.ops.read === "team").map((g) => g.tableId));
-  return reg.tables.filter((t) => !t.deletedAt && ownReaders.has(t.id)).flatMap((t) =>
-    ownerIndexes(t, ownerField(t), new Set(viewSorts.filter((v) => v.table_id === t.id).map((v) => v.field))));
+  const ownReaders = new Set(
+    reg.grants.filter((g) => g.ops.read === "own" || g.ops.read === "team").map((g) => g.tableId),
+  );
+  return reg.tables
+    .filter((t) => !t.deletedAt && ownReaders.has(t.id))
+    .flatMap((t) =>
+      ownerIndexes(t, ownerField(t), new Set(viewSorts.filter((v) => v.table_id === t.id).map((v) => v.field))),
+    );
 }
 
 /**
@@ -103,9 +144,19 @@ async function reconcileIndexes(db: D1Database, wanted: DerivedIndex[], existing
 
 function toField(r: FieldRow): FieldMeta {
   return {
-    id: r.id, tableId: r.table_id, name: r.name, label: r.label, labels: JSON.parse(r.labels), description: r.description,
-    type: r.type as FieldMeta["type"], options: JSON.parse(r.options), required: r.required === 1, indexed: r.indexed === 1,
-    position: r.position, slot: r.slot, deletedAt: r.deleted_at,
+    id: r.id,
+    tableId: r.table_id,
+    name: r.name,
+    label: r.label,
+    labels: JSON.parse(r.labels),
+    description: r.description,
+    type: r.type as FieldMeta["type"],
+    options: JSON.parse(r.options),
+    required: r.required === 1,
+    indexed: r.indexed === 1,
+    position: r.position,
+    slot: r.slot,
+    deletedAt: r.deleted_at,
   };
 }
 
@@ -119,9 +170,19 @@ function assemble(tableRows: TableRow[], fieldRows: FieldRow[]): TableMeta[] {
   return tableRows.map((t) => {
     const all = byTable.get(t.id) ?? [];
     return {
-      id: t.id, name: t.name, label: t.label, labels: JSON.parse(t.labels), description: t.description,
-      primaryFieldId: t.primary_field_id, ownerFieldId: t.owner_field_id, slots: t.slots, plugin: t.plugin, deletedAt: t.deleted_at,
-      createdAt: t.created_at, updatedAt: t.updated_at, version: t.version,
+      id: t.id,
+      name: t.name,
+      label: t.label,
+      labels: JSON.parse(t.labels),
+      description: t.description,
+      primaryFieldId: t.primary_field_id,
+      ownerFieldId: t.owner_field_id,
+      slots: t.slots,
+      plugin: t.plugin,
+      deletedAt: t.deleted_at,
+      createdAt: t.created_at,
+      updatedAt: t.updated_at,
+      version: t.version,
       fields: all.filter((f) => !f.deletedAt),
       deletedFields: all.filter((f) => f.deletedAt),
     };

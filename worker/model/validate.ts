@@ -7,7 +7,19 @@ import type { FieldError } from "../errors";
 import { dateParser } from "./formats";
 
 const cache = new Map<string, Validator>();
-const WRAPPERS = new Set(["properties", "items", "anyOf", "oneOf", "allOf", "$ref", "additionalProperties", "prefixItems", "if", "then", "else"]);
+const WRAPPERS = new Set([
+  "properties",
+  "items",
+  "anyOf",
+  "oneOf",
+  "allOf",
+  "$ref",
+  "additionalProperties",
+  "prefixItems",
+  "if",
+  "then",
+  "else",
+]);
 
 /** Schemas that are the same object each time (the filter and view schemas) skip the stringify below. */
 const bySchemaObject = new WeakMap<object, Validator>();
@@ -33,7 +45,10 @@ export function validate(schema: object, instance: unknown, base: string, extra:
 }
 
 /** A reusable check for many instances of one schema (bulk writes). */
-export function compileValidator(schema: object, extra: object[] = []): (instance: unknown, base: string) => FieldError[] {
+export function compileValidator(
+  schema: object,
+  extra: object[] = [],
+): (instance: unknown, base: string) => FieldError[] {
   const v = validatorFor(schema, extra);
   return (instance, base) => {
     const result = v.validate(instance);
@@ -75,7 +90,12 @@ function summarise(errors: OutputUnit[], base: string, instance: unknown): Field
     // A deeper location already explains a wrapper failure here.
     if (specific.length === 0 && [...byPlace.keys()].some((k) => k !== place && k.startsWith(`${place}/`))) continue;
     const path = place.replace(/^#\/?/, "");
-    out.push({ field: [base, path].filter(Boolean).join("/"), code: pick.keyword, message: pick.error, ...dateProblem(pick, instance) });
+    out.push({
+      field: [base, path].filter(Boolean).join("/"),
+      code: pick.keyword,
+      message: pick.error,
+      ...dateProblem(pick, instance),
+    });
   }
   return out;
 }

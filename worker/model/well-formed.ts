@@ -19,7 +19,11 @@ export function findLoneSurrogates(value: unknown, base = ""): FieldError[] {
   const out: FieldError[] = [];
   const at = (path: string, key: string) => (path ? `${path}/${key}` : key);
   const report = (path: string) =>
-    out.push({ field: path, code: "lone_surrogate", message: `The text at ${path || "the top level"} holds a lone UTF-16 surrogate (a broken character); send well-formed Unicode` });
+    out.push({
+      field: path,
+      code: "lone_surrogate",
+      message: `The text at ${path || "the top level"} holds a lone UTF-16 surrogate (a broken character); send well-formed Unicode`,
+    });
   const walk = (v: unknown, path: string): void => {
     if (out.length >= MAX_REPORTED) return;
     if (typeof v === "string") {

@@ -7,7 +7,17 @@ import { typeSpec } from "../model/field-types";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { Runtime } from "../plugins/types";
 import {
-  bumpLinked, chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardRowsMatch, insertAudit, moveLinks, unlinkAll, updateRows,
+  bumpLinked,
+  chunkJson,
+  deleteRows,
+  deleteVersionedRows,
+  fieldColumns,
+  guardChanges,
+  guardRowsMatch,
+  insertAudit,
+  moveLinks,
+  unlinkAll,
+  updateRows,
   type Stmt,
 } from "../query/write";
 import { accessTo } from "./records";
@@ -27,12 +37,29 @@ export function encodeFields(fields: FieldMeta[], values: Record<string, unknown
  * One record's fields (values by field name; no links) written at the version read, the version
  * bumped; without an audit row (the caller writes its own, e.g. `merge`).
  */
-export function updateFieldsEffect(rt: Runtime, table: TableMeta, row: { id: number; version: number }, values: Record<string, unknown>): Stmt[] {
+export function updateFieldsEffect(
+  rt: Runtime,
+  table: TableMeta,
+  row: { id: number; version: number },
+  values: Record<string, unknown>,
+): Stmt[] {
   const out: Stmt[] = [];
   for (let slot = 0; slot < table.slots; slot++) {
-    const c = encodeFields(table.fields.filter((f) => f.slot === slot), values);
+    const c = encodeFields(
+      table.fields.filter((f) => f.slot === slot),
+      values,
+    );
     if (slot !== 0 && Object.keys(c).length === 0) continue;
-    out.push(updateRows(table.id, slot, Object.keys(c), JSON.stringify([{ id: row.id, v: row.version, c }]), rt.at, rt.principal.userId || null));
+    out.push(
+      updateRows(
+        table.id,
+        slot,
+        Object.keys(c),
+        JSON.stringify([{ id: row.id, v: row.version, c }]),
+        rt.at,
+        rt.principal.userId || null,
+      ),
+    );
     if (slot === 0) out.push(guardChanges(1, "stale"));
   }
   return out;
@@ -45,7 +72,9 @@ export function updateFieldsEffect(rt: Runtime, table: TableMeta, row: { id: num
  */
 export function moveLinksEffect(rt: Runtime, f: FieldMeta, from: number[], to: number): Stmt[] {
   const ids = JSON.stringify(from);
-  const inverse = rt.reg.tables.find((x) => x.id === f.options.table)?.fields.find((x) => x.id === f.options.inverseField);
+  const inverse = rt.reg.tables
+    .find((x) => x.id === f.options.table)
+    ?.fields.find((x) => x.id === f.options.inverseField);
   return [
     ...(inverse ? [bumpLinked(inverse, f.tableId, ids, rt.at, rt.principal.userId || null)] : []),
     moveLinks(f, ids, to, f.options.multiple === false),
@@ -56,9 +85,13 @@ export function moveLinksEffect(rt: Runtime, f: FieldMeta, from: number[], to: n
 /** Deletes records at the versions read (all slots and links; 409 when one changed); no audit row. */
 export function deleteEffect(table: TableMeta, rows: { id: number; version: number }[]): Stmt[] {
   const ids = JSON.stringify(rows.map((r) => r.id));
-  const out: Stmt[] = [deleteVersionedRows(table.id, JSON.stringify(rows.map((r) => ({ id: r.id, v: r.version })))), guardChanges(rows.length, "stale")];
+  const out: Stmt[] = [
+    deleteVersionedRows(table.id, JSON.stringify(rows.map((r) => ({ id: r.id, v: r.version })))),
+    guardChanges(rows.length, "stale"),
+  ];
   for (let slot = 1; slot < table.slots; slot++) out.push(deleteRows(table.id, slot, ids));
-  for (const f of [...table.fields, ...table.deletedFields].filter((x) => x.type === "link")) out.push(unlinkAll(f, ids));
+  for (const f of [...table.fields, ...table.deletedFields].filter((x) => x.type === "link"))
+    out.push(unlinkAll(f, ids));
   return out;
 }
 

@@ -11,8 +11,20 @@
 // Manifest, server and hook types.
 export type { PluginManifest } from "../../schemas/types";
 export type {
-  ActionContext, ActionDef, AfterWriteContext, BeforeWriteContext, BeforeWriteResult, BoundTable, BundledPlugin, HookProblem, HookRecord,
-  JobDef, PluginServer, Runtime, TableHooks, Values,
+  ActionContext,
+  ActionDef,
+  AfterWriteContext,
+  BeforeWriteContext,
+  BeforeWriteResult,
+  BoundTable,
+  BundledPlugin,
+  HookProblem,
+  HookRecord,
+  JobDef,
+  PluginServer,
+  Runtime,
+  TableHooks,
+  Values,
 } from "../plugins/types";
 export type { FieldMeta, TableMeta } from "../model/types";
 export type { FilterNode } from "../query/filter";
@@ -21,11 +33,38 @@ export type { Op } from "../model/field-types";
 export type { Stmt } from "../query/write";
 
 // Effects: reads by field key, and statements added to the write's batch (version-guarded, audited).
-export { addChoicesEffect, and, cond, findRows, insertEffect, or, runEffects, updateEffect, type FoundRow } from "../plugins/effects";
-export { auditEffect, deleteEffect, encodeFields, guardRowsEffect, moveLinksEffect, updateFieldsEffect } from "./effects";
+export {
+  addChoicesEffect,
+  and,
+  cond,
+  findRows,
+  insertEffect,
+  or,
+  runEffects,
+  updateEffect,
+  type FoundRow,
+} from "../plugins/effects";
+export {
+  auditEffect,
+  deleteEffect,
+  encodeFields,
+  guardRowsEffect,
+  moveLinksEffect,
+  updateFieldsEffect,
+} from "./effects";
 
 // Access checks and the caller's own pipelines (what the caller may see and do, as through the API).
-export { accessTo, permittedRecords, permittedIds, readRecord, listRecordsAs, createRecordsAs, type ApiRecord, type TableAccess, type ListOptions } from "./records";
+export {
+  accessTo,
+  permittedRecords,
+  permittedIds,
+  readRecord,
+  listRecordsAs,
+  createRecordsAs,
+  type ApiRecord,
+  type TableAccess,
+  type ListOptions,
+} from "./records";
 export { requireAdmin, requireOperation } from "../access";
 
 // Errors: AppError with a stable code (the code decides the HTTP status), and its constructors.

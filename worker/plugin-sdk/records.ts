@@ -18,7 +18,12 @@ export function accessTo(rt: Runtime, t: BoundTable | TableMeta): TableAccess {
 }
 
 /** The records among `ids` the caller may `op` (its row rule), every field decoded; none without `op`. */
-export async function permittedRecords(rt: Runtime, t: BoundTable | TableMeta, op: "read" | "update" | "delete", ids: number[]): Promise<ApiRecord[]> {
+export async function permittedRecords(
+  rt: Runtime,
+  t: BoundTable | TableMeta,
+  op: "read" | "update" | "delete",
+  ids: number[],
+): Promise<ApiRecord[]> {
   const access = accessTo(rt, t);
   if (!access.may(op) || ids.length === 0) return [];
   const table = metaOf(t);
@@ -26,7 +31,12 @@ export async function permittedRecords(rt: Runtime, t: BoundTable | TableMeta, o
 }
 
 /** "May this principal `op` these rows?": the ids among `ids` it may. */
-export async function permittedIds(rt: Runtime, t: BoundTable | TableMeta, op: "read" | "update" | "delete", ids: number[]): Promise<Set<number>> {
+export async function permittedIds(
+  rt: Runtime,
+  t: BoundTable | TableMeta,
+  op: "read" | "update" | "delete",
+  ids: number[],
+): Promise<Set<number>> {
   const access = accessTo(rt, t);
   if (!access.may(op) || ids.length === 0) return new Set();
   return new Set((await readRows(rt.db, metaOf(t), [], ids, access.rowFilter(op))).map((r) => r.id as number));
@@ -44,5 +54,9 @@ export function listRecordsAs(rt: Runtime, t: BoundTable, opts: ListOptions) {
 
 /** Creates records as POST .../records would for the caller; `options` reach the plugin's own hooks. */
 export function createRecordsAs(rt: Runtime, t: BoundTable, body: unknown, options: Record<string, unknown> = {}) {
-  return createRecords({ db: rt.db, principal: rt.principal, reg: rt.reg, requestId: rt.requestId, pluginOptions: options }, t.meta, body);
+  return createRecords(
+    { db: rt.db, principal: rt.principal, reg: rt.reg, requestId: rt.requestId, pluginOptions: options },
+    t.meta,
+    body,
+  );
 }

@@ -12,12 +12,21 @@ import { loadPluginState } from "./state";
 
 export async function runAction(base: RuntimeBase, plugin: string, action: string, body: unknown): Promise<unknown> {
   const bundled = bundledPlugins().find((b) => b.manifest.name === plugin);
-  const def = bundled?.server.actions && Object.hasOwn(bundled.server.actions, action) ? bundled.server.actions[action] : undefined;
+  const def =
+    bundled?.server.actions && Object.hasOwn(bundled.server.actions, action)
+      ? bundled.server.actions[action]
+      : undefined;
   if (!def) throw notFound(`Action ${JSON.stringify(`${plugin}/${action}`.slice(0, 100))}`, "action");
   const state = await loadPluginState(base.db, base.reg);
   const installed = state.installed.get(plugin);
   if (!installed?.enabled) {
-    throw new AppError("conflict", `Plugin ${plugin} is ${installed ? "disabled" : "not installed"}`, [{ field: "plugin", code: installed ? "disabled" : "not_installed", message: `${plugin} is ${installed ? "disabled" : "not installed"}` }]);
+    throw new AppError("conflict", `Plugin ${plugin} is ${installed ? "disabled" : "not installed"}`, [
+      {
+        field: "plugin",
+        code: installed ? "disabled" : "not_installed",
+        message: `${plugin} is ${installed ? "disabled" : "not installed"}`,
+      },
+    ]);
   }
   const errors = validate(def.input, body, "");
   if (errors.length) throw invalid(errors.slice(0, 100), `The input of ${plugin}/${action} is invalid`);

@@ -9,8 +9,18 @@ import type { FieldMeta, TableMeta } from "../model/types";
 import type { FilterNode } from "../query/filter";
 import { compileList } from "../query/select";
 import {
-  chunkJson, fieldColumns, guardChanges, guardExists, insertAudit, insertRows, linkPairs, SYSTEM_INSERT_COLUMNS,
-  unlinkAll, unlinkTargets, updateRows, type Stmt,
+  chunkJson,
+  fieldColumns,
+  guardChanges,
+  guardExists,
+  insertAudit,
+  insertRows,
+  linkPairs,
+  SYSTEM_INSERT_COLUMNS,
+  unlinkAll,
+  unlinkTargets,
+  updateRows,
+  type Stmt,
 } from "../query/write";
 import { runBatch } from "../db/batch";
 import { randomId } from "../db/ids";
@@ -23,7 +33,12 @@ export function cond(t: BoundTable, key: string, op: Op, value?: unknown): Filte
   const f = t.field(key);
   const spec = typeSpec(f.type);
   const enc = (v: unknown) => spec.encodeOperand(v, f);
-  return { kind: "cond", field: f, op, value: value === undefined ? null : Array.isArray(value) ? value.map(enc) : enc(value) };
+  return {
+    kind: "cond",
+    field: f,
+    op,
+    value: value === undefined ? null : Array.isArray(value) ? value.map(enc) : enc(value),
+  };
 }
 export const and = (...children: FilterNode[]): FilterNode => ({ kind: "and", children });
 export const or = (...children: FilterNode[]): FilterNode => ({ kind: "or", children });
@@ -35,17 +50,30 @@ export interface FoundRow {
 }
 
 /** Rows matching `filter` (every page), their bound fields `keys` by key. */
-export async function findRows(rt: Runtime, t: BoundTable, filter: FilterNode | null, keys: string[], max = 100_000): Promise<FoundRow[]> {
+export async function findRows(
+  rt: Runtime,
+  t: BoundTable,
+  filter: FilterNode | null,
+  keys: string[],
+  max = 100_000,
+): Promise<FoundRow[]> {
   const fields = keys.map((k) => t.field(k));
   const out: FoundRow[] = [];
   let after: unknown[] | null = null;
   for (;;) {
     const c = compileList({ table: t.meta, select: fields, filter, after, limit: 1000 });
-    const { results } = await rt.db.prepare(c.sql).bind(...c.params).all<Record<string, unknown>>();
+    const { results } = await rt.db
+      .prepare(c.sql)
+      .bind(...c.params)
+      .all<Record<string, unknown>>();
     const page = results.slice(0, 1000);
     for (const r of page) {
       const rec = decodeRow(r, fields);
-      out.push({ id: rec.id, version: rec.version, values: Object.fromEntries(keys.map((k, i) => [k, rec.fields[fields[i]!.name]])) });
+      out.push({
+        id: rec.id,
+        version: rec.version,
+        values: Object.fromEntries(keys.map((k, i) => [k, rec.fields[fields[i]!.name]])),
+      });
     }
     if (results.length <= 1000 || out.length >= max) return out;
     after = [page[page.length - 1]!.id];
@@ -63,7 +91,8 @@ function linkStatements(rt: Runtime, f: FieldMeta, byRecord: Map<number, number[
   const other = rt.reg.tables.find((x) => x.id === f.options.table);
   const inverse = other?.fields.find((x) => x.id === f.options.inverseField);
   if (inverse?.options.multiple === false && targets.length) out.push(unlinkTargets(f, JSON.stringify(targets)));
-  for (const chunk of chunkJson([...byRecord].flatMap(([id, ts]) => ts.map((x) => [id, x])))) out.push(linkPairs(f, chunk));
+  for (const chunk of chunkJson([...byRecord].flatMap(([id, ts]) => ts.map((x) => [id, x]))))
+    out.push(linkPairs(f, chunk));
   if (targets.length && other) out.push(guardExists(other.id, JSON.stringify(targets), targets.length, "missing"));
   return out;
 }
@@ -73,7 +102,11 @@ function audit(rt: Runtime, table: TableMeta, rows: [string, number, string][]):
 }
 
 /** New records (values by key), with their links and audit rows. Ids and autonumbers are reserved now (db/reserve.ts). */
-export async function insertEffect(rt: Runtime, t: BoundTable, rows: Values[]): Promise<{ ids: number[]; statements: Stmt[] }> {
+export async function insertEffect(
+  rt: Runtime,
+  t: BoundTable,
+  rows: Values[],
+): Promise<{ ids: number[]; statements: Stmt[] }> {
   if (rows.length === 0) return { ids: [], statements: [] };
   const table = t.meta;
   const { ids, numbers } = await reserveNew(rt.db, table, rows.length);
@@ -91,14 +124,23 @@ export async function insertEffect(rt: Runtime, t: BoundTable, rows: Values[]): 
       });
       return [...(slot === 0 ? [ids[i], rt.at, by, rt.at, by, 1] : [ids[i]]), ...cells];
     });
-    for (const chunk of chunkJson(data)) stmts.push(insertRows(table.id, slot, [...(slot === 0 ? SYSTEM_INSERT_COLUMNS : ["id"]), ...cols], chunk));
+    for (const chunk of chunkJson(data))
+      stmts.push(insertRows(table.id, slot, [...(slot === 0 ? SYSTEM_INSERT_COLUMNS : ["id"]), ...cols], chunk));
   }
   for (const f of table.fields.filter((x) => x.type === "link")) {
     const byRecord = new Map<number, number[]>();
-    maps.forEach((m, i) => Array.isArray(m.get(f)) && (m.get(f) as number[]).length && byRecord.set(ids[i]!, m.get(f) as number[]));
+    maps.forEach(
+      (m, i) => Array.isArray(m.get(f)) && (m.get(f) as number[]).length && byRecord.set(ids[i]!, m.get(f) as number[]),
+    );
     if (byRecord.size) stmts.push(...linkStatements(rt, f, byRecord, false));
   }
-  const rowsAudit = maps.map((m, i): [string, number, string] => ["create", ids[i]!, JSON.stringify(Object.fromEntries([...m].filter(([, v]) => v !== null && v !== undefined).map(([f, v]) => [f.id, [null, v]])))]);
+  const rowsAudit = maps.map((m, i): [string, number, string] => [
+    "create",
+    ids[i]!,
+    JSON.stringify(
+      Object.fromEntries([...m].filter(([, v]) => v !== null && v !== undefined).map(([f, v]) => [f.id, [null, v]])),
+    ),
+  ]);
   stmts.push(...audit(rt, table, rowsAudit));
   return { ids, statements: stmts };
 }
@@ -107,7 +149,11 @@ export async function insertEffect(rt: Runtime, t: BoundTable, rows: Values[]): 
  * Changes to records read earlier (values by key). Each row names the version it was read at: if
  * anything changed it meanwhile, the guard aborts the whole batch, the caller's write included.
  */
-export function updateEffect(rt: Runtime, t: BoundTable, rows: { id: number; version: number; before: Values; set: Values }[]): Stmt[] {
+export function updateEffect(
+  rt: Runtime,
+  t: BoundTable,
+  rows: { id: number; version: number; before: Values; set: Values }[],
+): Stmt[] {
   if (rows.length === 0) return [];
   const table = t.meta;
   const maps = rows.map((r) => byName(t, r.set));
@@ -136,7 +182,11 @@ export function updateEffect(rt: Runtime, t: BoundTable, rows: { id: number; ver
     if (byRecord.size) stmts.push(...linkStatements(rt, f, byRecord, true));
   }
   const rowsAudit = rows.map((r, i): [string, number, string] => [
-    "update", r.id, JSON.stringify(Object.fromEntries([...maps[i]!].map(([f, v]) => [f.id, [r.before[keyOf(t, f)] ?? null, v ?? null]]))),
+    "update",
+    r.id,
+    JSON.stringify(
+      Object.fromEntries([...maps[i]!].map(([f, v]) => [f.id, [r.before[keyOf(t, f)] ?? null, v ?? null]])),
+    ),
   ]);
   stmts.push(...audit(rt, table, rowsAudit));
   return stmts;
@@ -152,17 +202,44 @@ export async function runEffects(db: D1Database, stmts: Stmt[]): Promise<void> {
 }
 
 /** Adds choices to a select field in the batch (guarded on the options read), bumping the schema version. */
-export function addChoicesEffect(rt: Runtime, f: FieldMeta, choices: { name: string; labels?: Record<string, string>; color?: string }[]): Stmt[] {
+export function addChoicesEffect(
+  rt: Runtime,
+  f: FieldMeta,
+  choices: { name: string; labels?: Record<string, string>; color?: string }[],
+): Stmt[] {
   const have = new Set((f.options.choices ?? []).map((c) => c.name));
   const extra = choices.filter((c) => !have.has(c.name));
   if (extra.length === 0) return [];
   const palette = ["#4c6ef5", "#12b886", "#fab005", "#fa5252", "#7950f2", "#15aabf", "#fd7e14", "#82c91e"];
-  const next = { ...f.options, choices: [...(f.options.choices ?? []), ...extra.map((c, i) => ({ id: randomId(12), name: c.name, color: c.color ?? palette[i % palette.length]!, ...(c.labels ? { labels: c.labels } : {}) }))] };
+  const next = {
+    ...f.options,
+    choices: [
+      ...(f.options.choices ?? []),
+      ...extra.map((c, i) => ({
+        id: randomId(12),
+        name: c.name,
+        color: c.color ?? palette[i % palette.length]!,
+        ...(c.labels ? { labels: c.labels } : {}),
+      })),
+    ],
+  };
   return [
-    { sql: "UPDATE sg_fields SET options = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3 AND options = ?4", params: [JSON.stringify(next), rt.at, f.id, JSON.stringify(f.options)] },
+    {
+      sql: "UPDATE sg_fields SET options = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3 AND options = ?4",
+      params: [JSON.stringify(next), rt.at, f.id, JSON.stringify(f.options)],
+    },
     guardChanges(1, "stale"),
-    { sql: "INSERT INTO sg_audit (at, user_id, action, table_id, field_id, changes, request_id) VALUES (?1, ?2, 'field.update', ?3, ?4, ?5, ?6)",
-      params: [rt.at, rt.principal.userId || null, f.tableId, f.id, JSON.stringify({ plugin: rt.plugin, addedChoices: extra.map((c) => c.name) }), rt.requestId] },
+    {
+      sql: "INSERT INTO sg_audit (at, user_id, action, table_id, field_id, changes, request_id) VALUES (?1, ?2, 'field.update', ?3, ?4, ?5, ?6)",
+      params: [
+        rt.at,
+        rt.principal.userId || null,
+        f.tableId,
+        f.id,
+        JSON.stringify({ plugin: rt.plugin, addedChoices: extra.map((c) => c.name) }),
+        rt.requestId,
+      ],
+    },
     { sql: "UPDATE sg_settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'", params: [] },
   ];
 }

@@ -70,7 +70,12 @@ async function hooksFor(base: HookBase, table: TableMeta) {
   return { state, found };
 }
 
-export async function runWriteHooks(base: HookBase, table: TableMeta, op: "create" | "update" | "delete", rows: HookRow[]): Promise<HookRun> {
+export async function runWriteHooks(
+  base: HookBase,
+  table: TableMeta,
+  op: "create" | "update" | "delete",
+  rows: HookRow[],
+): Promise<HookRun> {
   const { state, found } = await hooksFor(base, table);
   if (found.length === 0) return NONE;
   const at = new Date().toISOString();
@@ -109,14 +114,27 @@ export async function runWriteHooks(base: HookBase, table: TableMeta, op: "creat
       const afterWrite = hooks.afterWrite;
       afters.push(async () => {
         try {
-          await afterWrite({ ...rt, op, target: bound, records: records.map((r) => ({ id: r.id, before: r.before, after: r.after })) });
+          await afterWrite({
+            ...rt,
+            op,
+            target: bound,
+            records: records.map((r) => ({ id: r.id, before: r.before, after: r.after })),
+          });
         } catch (err) {
-          console.error(`afterWrite of plugin ${plugin} on ${table.name} failed:`, err instanceof Error ? err.message : err);
+          console.error(
+            `afterWrite of plugin ${plugin} on ${table.name} failed:`,
+            err instanceof Error ? err.message : err,
+          );
         }
       });
     }
   }
-  return { statements, afterWrite: async () => { for (const a of afters) await a(); } };
+  return {
+    statements,
+    afterWrite: async () => {
+      for (const a of afters) await a();
+    },
+  };
 }
 
 function problemError(t: BoundTable, rows: HookRow[], problems: HookProblem[], op: string): AppError {
@@ -126,6 +144,12 @@ function problemError(t: BoundTable, rows: HookRow[], problems: HookProblem[], o
     return { field: op === "delete" ? path : `${path}/${name}`, code: p.code, message: p.message };
   });
   const conflicts = problems.filter((p) => p.conflict);
-  if (conflicts.length) return new AppError("conflict", conflicts[0]!.message, errors, Object.assign({}, ...conflicts.map((p) => p.conflict)));
+  if (conflicts.length)
+    return new AppError(
+      "conflict",
+      conflicts[0]!.message,
+      errors,
+      Object.assign({}, ...conflicts.map((p) => p.conflict)),
+    );
   return invalid(errors, problems.length === 1 ? problems[0]!.message : "The write breaks the table's rules");
 }

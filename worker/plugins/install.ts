@@ -48,8 +48,17 @@ const PRIMARY_TYPES = new Set<FieldMeta["type"]>(["text", "email", "phone", "url
 export function checkDependencies(m: PluginManifest, state: PluginState): void {
   for (const [dep, min] of Object.entries(m.dependsOn ?? {})) {
     const p = state.installed.get(dep);
-    const problem = !p ? "is not installed" : !p.enabled ? "is disabled" : compareVersions(p.version, min) < 0 ? `is at ${p.version}; ${min} or later is needed` : null;
-    if (problem) throw new AppError("conflict", `Plugin ${m.name} needs ${dep} ${min}+, which ${problem}`, [{ field: `dependsOn/${dep}`, code: "dependency", message: `${dep} ${problem}` }]);
+    const problem = !p
+      ? "is not installed"
+      : !p.enabled
+        ? "is disabled"
+        : compareVersions(p.version, min) < 0
+          ? `is at ${p.version}; ${min} or later is needed`
+          : null;
+    if (problem)
+      throw new AppError("conflict", `Plugin ${m.name} needs ${dep} ${min}+, which ${problem}`, [
+        { field: `dependsOn/${dep}`, code: "dependency", message: `${dep} ${problem}` },
+      ]);
   }
 }
 
@@ -65,20 +74,41 @@ export async function installPlugin(ctx: SchemaContext, name: string, principal:
   const state = await loadPluginState(ctx.db, reg, true);
   const existing = state.installed.get(name) ?? null;
   if (existing && compareVersions(existing.version, m.version) > 0) {
-    throw new AppError("conflict", `${name} ${existing.version} is installed, newer than the bundled ${m.version}`, [{ field: "version", code: "downgrade", message: "Downgrades are not supported" }]);
+    throw new AppError("conflict", `${name} ${existing.version} is installed, newer than the bundled ${m.version}`, [
+      { field: "version", code: "downgrade", message: "Downgrades are not supported" },
+    ]);
   }
-  if (existing && !existing.enabled) throw new AppError("conflict", `Plugin ${name} is disabled; enable it before upgrading`, [{ field: "plugin", code: "disabled", message: `${name} is disabled` }]);
+  if (existing && !existing.enabled)
+    throw new AppError("conflict", `Plugin ${name} is disabled; enable it before upgrading`, [
+      { field: "plugin", code: "disabled", message: `${name} is disabled` },
+    ]);
   checkDependencies(m, state);
-  const report: InstallReport = { plugin: name, from: existing?.version ?? null, to: m.version, changed: false, created: { tables: [], fields: [], views: [], grants: [] }, optionsAdded: [], updated: { views: [] }, skipped: [] };
+  const report: InstallReport = {
+    plugin: name,
+    from: existing?.version ?? null,
+    to: m.version,
+    changed: false,
+    created: { tables: [], fields: [], views: [], grants: [] },
+    optionsAdded: [],
+    updated: { views: [] },
+    skipped: [],
+  };
   const stmts = await planTablesAndGrants(ctx, m, reg, state, report);
   const settings = { ...(m.settings ?? {}), ...(existing?.settings ?? {}) };
   const settingsChanged = JSON.stringify(settings) !== JSON.stringify(existing?.settings ?? null);
   if (stmts.length || !existing || existing.version !== m.version || settingsChanged) {
     stmts.push(
-      { sql: `INSERT INTO sg_plugins (name, version, enabled, settings, installed_at, updated_at) VALUES (?1, ?2, 1, ?3, ?4, ?4)
+      {
+        sql: `INSERT INTO sg_plugins (name, version, enabled, settings, installed_at, updated_at) VALUES (?1, ?2, 1, ?3, ?4, ?4)
               ON CONFLICT (name) DO UPDATE SET version = excluded.version, settings = excluded.settings, updated_at = excluded.updated_at`,
-        params: [name, m.version, JSON.stringify(settings), ctx.at] },
-      auditSchema(ctx, existing ? "plugin.upgrade" : "plugin.install", null, null, { plugin: name, from: existing?.version ?? null, to: m.version, created: report.created }),
+        params: [name, m.version, JSON.stringify(settings), ctx.at],
+      },
+      auditSchema(ctx, existing ? "plugin.upgrade" : "plugin.install", null, null, {
+        plugin: name,
+        from: existing?.version ?? null,
+        to: m.version,
+        created: report.created,
+      }),
     );
     await runInstallBatch(ctx.db, stmts, name);
     report.changed = true;
@@ -86,7 +116,12 @@ export async function installPlugin(ctx: SchemaContext, name: string, principal:
   await installViews(ctx, m, report, existing?.version ?? null);
   if (!existing && report.changed && bundled.server.onInstall) {
     const fresh = await loadRegistry(ctx.db);
-    const rt = makeRuntime({ db: ctx.db, reg: fresh, principal, requestId: ctx.requestId }, await loadPluginState(ctx.db, fresh, true), name, ctx.at);
+    const rt = makeRuntime(
+      { db: ctx.db, reg: fresh, principal, requestId: ctx.requestId },
+      await loadPluginState(ctx.db, fresh, true),
+      name,
+      ctx.at,
+    );
     await runEffects(ctx.db, await bundled.server.onInstall(rt));
   }
   return report;
@@ -96,10 +131,17 @@ async function runInstallBatch(db: D1Database, stmts: Stmt[], name: string): Pro
   await runSchemaBatch(db, stmts, { what: `Installing ${name}` });
 }
 
-async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: Registry, state: PluginState, report: InstallReport): Promise<Stmt[]> {
+async function planTablesAndGrants(
+  ctx: SchemaContext,
+  m: PluginManifest,
+  reg: Registry,
+  state: PluginState,
+  report: InstallReport,
+): Promise<Stmt[]> {
   const name = m.name;
   const stmts: Stmt[] = [];
-  const record = (kind: string, key: string, id: string) => stmts.push(recordObject(name, m.version, ctx.at, kind, key, id));
+  const record = (kind: string, key: string, id: string) =>
+    stmts.push(recordObject(name, m.version, ctx.at, kind, key, id));
   const mine = state.objects.get(name) ?? new Map<string, string>();
   // A working registry: tables created by this run are visible to the links of later ones.
   const work: Registry = { ...reg, tables: [...reg.tables] };
@@ -124,7 +166,11 @@ async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: R
     const clash = table.fields.find((x) => x.name === f.name);
     if (clash) {
       // An admin made a field with this name before the plugin shipped it: same type, it is adopted as is.
-      if (clash.type !== f.type) throw conflict(`${path}/name`, `${table.name} already has a ${clash.type} field ${f.name}; rename it, then upgrade ${name}`);
+      if (clash.type !== f.type)
+        throw conflict(
+          `${path}/name`,
+          `${table.name} already has a ${clash.type} field ${f.name}; rename it, then upgrade ${name}`,
+        );
       record("field", key, clash.id);
       return;
     }
@@ -133,7 +179,8 @@ async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: R
     if (f.type === "link") {
       targetAbs = absoluteRef(name, f.options!.table!);
       const target = tableIdOf(f.options!.table!);
-      if (!target || !copyOf(target)) throw conflict(`${path}/options/table`, `The link target ${targetAbs} is not installed or was deleted`);
+      if (!target || !copyOf(target))
+        throw conflict(`${path}/options/table`, `The link target ${targetAbs} is not installed or was deleted`);
       input = { ...f, options: { ...f.options, table: target } };
     }
     const planned = planField(table, input, work, ctx.at, path, working);
@@ -160,8 +207,14 @@ async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: R
     if (!added.length) return;
     const options = { ...live.options, ...Object.fromEntries(added.map((k) => [k, f.options![k]])) };
     stmts.push(
-      { sql: "UPDATE sg_fields SET options = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3", params: [JSON.stringify(options), ctx.at, live.id] },
-      auditSchema(ctx, "field.update", tableId, live.id, { plugin: name, optionsAdded: Object.fromEntries(added.map((k) => [k, f.options![k]])) }),
+      {
+        sql: "UPDATE sg_fields SET options = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
+        params: [JSON.stringify(options), ctx.at, live.id],
+      },
+      auditSchema(ctx, "field.update", tableId, live.id, {
+        plugin: name,
+        optionsAdded: Object.fromEntries(added.map((k) => [k, f.options![k]])),
+      }),
     );
     live.options = options;
     report.optionsAdded.push(...added.map((k) => `${key}.${k}`));
@@ -172,42 +225,86 @@ async function planTablesAndGrants(ctx: SchemaContext, m: PluginManifest, reg: R
     const recorded = state.tables.get(abs);
     if (recorded) {
       if (!findTable(reg, recorded)) {
-        report.skipped.push({ key: abs, reason: "The table was deleted; restore it to receive this version's additions" });
+        report.skipped.push({
+          key: abs,
+          reason: "The table was deleted; restore it to receive this version's additions",
+        });
         return;
       }
       (t.fields ?? []).forEach((f, j) => addField(abs, recorded, f, `tables/${i}/fields/${j}`));
       return;
     }
-    if (findTable(work, t.name)) throw conflict(`tables/${i}/name`, `A table named ${t.name} already exists; rename it, then install ${name}`);
+    if (findTable(work, t.name))
+      throw conflict(`tables/${i}/name`, `A table named ${t.name} already exists; rename it, then install ${name}`);
     const table: TableMeta = {
-      id: newId("tbl"), name: t.name, label: t.label ?? t.labels?.en ?? t.name, labels: t.labels ?? {}, description: t.description ?? "",
-      primaryFieldId: null, ownerFieldId: null, slots: 1, plugin: name, deletedAt: null, createdAt: ctx.at, updatedAt: ctx.at, version: 1, fields: [], deletedFields: [],
+      id: newId("tbl"),
+      name: t.name,
+      label: t.label ?? t.labels?.en ?? t.name,
+      labels: t.labels ?? {},
+      description: t.description ?? "",
+      primaryFieldId: null,
+      ownerFieldId: null,
+      slots: 1,
+      plugin: name,
+      deletedAt: null,
+      createdAt: ctx.at,
+      updatedAt: ctx.at,
+      version: 1,
+      fields: [],
+      deletedFields: [],
     };
     work.tables.push(table);
     working.set(table.id, table);
     newTables.set(abs, table.id);
     stmts.push(
-      { sql: "INSERT INTO sg_tables (id, name, label, labels, description, slots, plugin, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?7)",
-        params: [table.id, table.name, table.label, JSON.stringify(table.labels), table.description, name, ctx.at, ctx.userId] },
+      {
+        sql: "INSERT INTO sg_tables (id, name, label, labels, description, slots, plugin, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?7)",
+        params: [
+          table.id,
+          table.name,
+          table.label,
+          JSON.stringify(table.labels),
+          table.description,
+          name,
+          ctx.at,
+          ctx.userId,
+        ],
+      },
       ...createTableSql(table.id).map(ddl),
     );
     record("table", t.name, table.id);
     report.created.tables.push(abs);
     (t.fields ?? []).forEach((f, j) => addField(abs, table.id, f, `tables/${i}/fields/${j}`));
-    const primary = table.fields.find((f) => f.name === t.primaryField) ?? table.fields.find((f) => PRIMARY_TYPES.has(f.type)) ?? null;
+    const primary =
+      table.fields.find((f) => f.name === t.primaryField) ??
+      table.fields.find((f) => PRIMARY_TYPES.has(f.type)) ??
+      null;
     stmts.push(
-      { sql: "UPDATE sg_tables SET primary_field_id = ?1, slots = ?2 WHERE id = ?3", params: [primary?.id ?? null, table.slots, table.id] },
-      auditSchema(ctx, "table.create", table.id, null, { plugin: name, name: table.name, fields: table.fields.map((f) => ({ id: f.id, name: f.name, type: f.type })) }),
+      {
+        sql: "UPDATE sg_tables SET primary_field_id = ?1, slots = ?2 WHERE id = ?3",
+        params: [primary?.id ?? null, table.slots, table.id],
+      },
+      auditSchema(ctx, "table.create", table.id, null, {
+        plugin: name,
+        name: table.name,
+        fields: table.fields.map((f) => ({ id: f.id, name: f.name, type: f.type })),
+      }),
     );
   });
   (m.fields ?? []).forEach((x, i) => {
     const id = tableIdOf(x.table);
-    if (!id || !copyOf(id)) return report.skipped.push({ key: `${x.table}.${x.field.name}`, reason: "The table is not installed or was deleted" });
+    if (!id || !copyOf(id))
+      return report.skipped.push({
+        key: `${x.table}.${x.field.name}`,
+        reason: "The table is not installed or was deleted",
+      });
     addField(x.table, id, x.field, `fields/${i}/field`);
   });
   // Slot counts of existing tables that grew a new slot were updated by planField itself.
 
-  const roles = new Set((await ctx.db.prepare("SELECT name FROM sg_roles").all<{ name: string }>()).results.map((r) => r.name));
+  const roles = new Set(
+    (await ctx.db.prepare("SELECT name FROM sg_roles").all<{ name: string }>()).results.map((r) => r.name),
+  );
   for (const [role, byTable] of Object.entries(m.grants ?? {})) {
     for (const [ref, body] of Object.entries(byTable)) {
       const abs = absoluteRef(name, ref);
@@ -249,7 +346,10 @@ function grantOf(body: unknown, table: TableMeta, tables: TableLookup, at: strin
     return checkGrant(body, table, tables);
   } catch (err) {
     if (!(err instanceof AppError) || !err.errors.length) throw err;
-    throw invalid(err.errors.map((e) => ({ ...e, field: `${at}/${e.field}` })), err.message);
+    throw invalid(
+      err.errors.map((e) => ({ ...e, field: `${at}/${e.field}` })),
+      err.message,
+    );
   }
 }
 
@@ -270,11 +370,25 @@ function resolveView(v: ViewInput, t: BoundTable): ViewInput {
     ...(v.sort ? { sort: v.sort.map((s) => ({ ...s, field: id(s.field) })) } : {}),
     ...(v.fields ? { fields: v.fields.map(id) } : {}),
     ...(v.groupBy ? { groupBy: id(v.groupBy) } : {}),
-    ...(v.layout ? { layout: { ...v.layout, ...(v.layout.dateField ? { dateField: id(v.layout.dateField) } : {}), ...(v.layout.sumField ? { sumField: id(v.layout.sumField) } : {}), ...(v.layout.swimlaneField ? { swimlaneField: id(v.layout.swimlaneField) } : {}) } } : {}),
+    ...(v.layout
+      ? {
+          layout: {
+            ...v.layout,
+            ...(v.layout.dateField ? { dateField: id(v.layout.dateField) } : {}),
+            ...(v.layout.sumField ? { sumField: id(v.layout.sumField) } : {}),
+            ...(v.layout.swimlaneField ? { swimlaneField: id(v.layout.swimlaneField) } : {}),
+          },
+        }
+      : {}),
   };
 }
 
-async function installViews(ctx: SchemaContext, m: PluginManifest, report: InstallReport, from: string | null): Promise<void> {
+async function installViews(
+  ctx: SchemaContext,
+  m: PluginManifest,
+  report: InstallReport,
+  from: string | null,
+): Promise<void> {
   if (!m.views?.length) return;
   const reg = await loadRegistry(ctx.db);
   const state = await loadPluginState(ctx.db, reg, true);
@@ -307,7 +421,10 @@ async function installViews(ctx: SchemaContext, m: PluginManifest, report: Insta
       report.changed = true;
     }
     const s = recordObject(m.name, m.version, ctx.at, "view", key, viewId);
-    await ctx.db.prepare(s.sql).bind(...s.params).run();
+    await ctx.db
+      .prepare(s.sql)
+      .bind(...s.params)
+      .run();
   }
 }
 
@@ -315,7 +432,17 @@ async function installViews(ctx: SchemaContext, m: PluginManifest, report: Insta
  * A view an earlier version made: it takes this version's definition unless an admin changed it
  * (or deleted it, or its table), in which case the admin's version stays and the report says why.
  */
-async function refreshView(ctx: SchemaContext, reg: Registry, state: PluginState, m: PluginManifest, v: ViewInput, key: string, id: string, from: string | null, report: InstallReport): Promise<void> {
+async function refreshView(
+  ctx: SchemaContext,
+  reg: Registry,
+  state: PluginState,
+  m: PluginManifest,
+  v: ViewInput,
+  key: string,
+  id: string,
+  from: string | null,
+  report: InstallReport,
+): Promise<void> {
   const t = bindTable(state, reg, absoluteRef(m.name, v.table));
   const view = t ? await loadView(ctx.db, reg, id) : null;
   if (!t || !view || view.id !== id) return;
@@ -333,7 +460,10 @@ async function refreshView(ctx: SchemaContext, reg: Registry, state: PluginState
     return;
   }
   await upgradeView(ctx, reg, view, next, { plugin: m.name, from, to: m.version }, [
-    { sql: "UPDATE sg_plugin_objects SET version = ?1 WHERE plugin = ?2 AND kind = 'view' AND key = ?3", params: [m.version, m.name, key] },
+    {
+      sql: "UPDATE sg_plugin_objects SET version = ?1 WHERE plugin = ?2 AND kind = 'view' AND key = ?3",
+      params: [m.version, m.name, key],
+    },
   ]);
   report.updated.views.push(key);
   report.changed = true;

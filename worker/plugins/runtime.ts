@@ -24,11 +24,19 @@ export function makeRuntime(base: RuntimeBase, state: PluginState, plugin: strin
     maybeTable,
     table(ref) {
       const t = maybeTable(ref);
-      if (!t) throw new AppError("conflict", `Table ${ref} of plugin ${plugin} is not available (not installed, disabled or deleted)`, [{ field: "plugin", code: "plugin_table_missing", message: `${absoluteRef(plugin, ref)} is not available` }]);
+      if (!t)
+        throw new AppError(
+          "conflict",
+          `Table ${ref} of plugin ${plugin} is not available (not installed, disabled or deleted)`,
+          [{ field: "plugin", code: "plugin_table_missing", message: `${absoluteRef(plugin, ref)} is not available` }],
+        );
       return t;
     },
     async settings() {
-      const row = await base.db.prepare("SELECT settings FROM sg_plugins WHERE name = ?1").bind(plugin).first<{ settings: string }>();
+      const row = await base.db
+        .prepare("SELECT settings FROM sg_plugins WHERE name = ?1")
+        .bind(plugin)
+        .first<{ settings: string }>();
       return row ? JSON.parse(row.settings) : {};
     },
   };

@@ -29,8 +29,21 @@ export interface PluginState {
   objects: Map<string, Map<string, string>>;
 }
 
-interface PluginRow { name: string; version: string; enabled: number; settings: string; disabled_at: string | null; installed_at: string; updated_at: string }
-interface ObjectRow { plugin: string; kind: string; key: string; object_id: string }
+interface PluginRow {
+  name: string;
+  version: string;
+  enabled: number;
+  settings: string;
+  disabled_at: string | null;
+  installed_at: string;
+  updated_at: string;
+}
+interface ObjectRow {
+  plugin: string;
+  kind: string;
+  key: string;
+  object_id: string;
+}
 
 let cached: PluginState | null = null;
 
@@ -40,10 +53,22 @@ export async function loadPluginState(db: D1Database, reg: Registry, fresh = fal
     db.prepare("SELECT * FROM sg_plugins ORDER BY installed_at, name"),
     db.prepare("SELECT plugin, kind, key, object_id FROM sg_plugin_objects"),
   ]);
-  const state: PluginState = { version: reg.version, installed: new Map(), tables: new Map(), fields: new Map(), objects: new Map() };
+  const state: PluginState = {
+    version: reg.version,
+    installed: new Map(),
+    tables: new Map(),
+    fields: new Map(),
+    objects: new Map(),
+  };
   for (const r of plugins!.results as PluginRow[]) {
     state.installed.set(r.name, {
-      name: r.name, version: r.version, enabled: r.enabled === 1, settings: JSON.parse(r.settings), disabledAt: r.disabled_at, installedAt: r.installed_at, updatedAt: r.updated_at,
+      name: r.name,
+      version: r.version,
+      enabled: r.enabled === 1,
+      settings: JSON.parse(r.settings),
+      disabledAt: r.disabled_at,
+      installedAt: r.installed_at,
+      updatedAt: r.updated_at,
     });
   }
   for (const o of objects!.results as ObjectRow[]) {
@@ -82,7 +107,12 @@ export function bindTable(state: PluginState, reg: Registry, ref: string): Bound
     maybeField: live,
     field(key) {
       const f = live(key);
-      if (!f) throw new AppError("conflict", `Field ${key} of ${meta.name} was deleted; restore it for the ${owner} plugin to work`, [{ field: key, code: "plugin_field_missing", message: `${ref}.${key} is missing` }]);
+      if (!f)
+        throw new AppError(
+          "conflict",
+          `Field ${key} of ${meta.name} was deleted; restore it for the ${owner} plugin to work`,
+          [{ field: key, code: "plugin_field_missing", message: `${ref}.${key} is missing` }],
+        );
       return f;
     },
     keys: () => [...byKey.keys()].filter((k) => live(k) !== null),
@@ -95,6 +125,13 @@ export function keysById(t: BoundTable): Map<string, string> {
 }
 
 /** The statement that stores a plugin's settings (already validated against its settings schema). */
-export function saveSettingsStatement(db: D1Database, plugin: string, settings: unknown, at: string): D1PreparedStatement {
-  return db.prepare("UPDATE sg_plugins SET settings = ?1, updated_at = ?2 WHERE name = ?3").bind(JSON.stringify(settings), at, plugin);
+export function saveSettingsStatement(
+  db: D1Database,
+  plugin: string,
+  settings: unknown,
+  at: string,
+): D1PreparedStatement {
+  return db
+    .prepare("UPDATE sg_plugins SET settings = ?1, updated_at = ?2 WHERE name = ?3")
+    .bind(JSON.stringify(settings), at, plugin);
 }

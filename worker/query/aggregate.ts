@@ -73,15 +73,32 @@ export const MAX_GROUP_KEYS = 3;
 const BODY_SCHEMA = { ...aggregateSchema, properties: { ...aggregateSchema.properties, filter: {} } };
 export const DEFAULT_GROUP_LIMIT = 1000;
 
-const GROUPABLE = new Set<FieldType>(["single_select", "user", "checkbox", "text", "email", "phone", "url", "date", "datetime"]);
+const GROUPABLE = new Set<FieldType>([
+  "single_select",
+  "user",
+  "checkbox",
+  "text",
+  "email",
+  "phone",
+  "url",
+  "date",
+  "datetime",
+]);
 const BUCKETED = new Set<FieldType>(["date", "datetime"]);
 const SUMMABLE = new Set<FieldType>(["number", "currency", "percent", "rating"]);
 const ORDERED = new Set<FieldType>([...SUMMABLE, "autonumber", "date", "datetime"]);
-const ALLOWED: Record<Exclude<MeasureOp, "count">, Set<FieldType>> = { sum: SUMMABLE, avg: SUMMABLE, min: ORDERED, max: ORDERED };
+const ALLOWED: Record<Exclude<MeasureOp, "count">, Set<FieldType>> = {
+  sum: SUMMABLE,
+  avg: SUMMABLE,
+  min: ORDERED,
+  max: ORDERED,
+};
 
 function unknownField(table: TableMeta, ref: string, path: string): AppError {
   const shown = JSON.stringify(ref.slice(0, 64));
-  return new AppError("unknown_field", `Table ${table.name} has no field ${shown}`, [{ field: path, code: "unknown_field", message: `No field ${shown}` }]);
+  return new AppError("unknown_field", `Table ${table.name} has no field ${shown}`, [
+    { field: path, code: "unknown_field", message: `No field ${shown}` },
+  ]);
 }
 
 /**
@@ -101,25 +118,41 @@ export function parseAggregate(body: unknown, table: TableMeta, canUse: (f: Fiel
   const groupBy = (input.groupBy ?? []).map((g, i): GroupKey => {
     const path = typeof g === "string" ? `groupBy/${i}` : `groupBy/${i}/field`;
     const f = field(typeof g === "string" ? g : g.field, path);
-    if (!GROUPABLE.has(f.type)) throw badRequest(path, `${f.type} field ${f.name} cannot be a group key; group by ${[...GROUPABLE].join(", ")}`, "not_groupable");
+    if (!GROUPABLE.has(f.type))
+      throw badRequest(
+        path,
+        `${f.type} field ${f.name} cannot be a group key; group by ${[...GROUPABLE].join(", ")}`,
+        "not_groupable",
+      );
     const by = typeof g === "string" ? undefined : g.by;
-    if (by && !BUCKETED.has(f.type)) throw badRequest(`groupBy/${i}/by`, `Only date and datetime fields are bucketed; ${f.name} is ${f.type}`, "not_bucketable");
+    if (by && !BUCKETED.has(f.type))
+      throw badRequest(
+        `groupBy/${i}/by`,
+        `Only date and datetime fields are bucketed; ${f.name} is ${f.type}`,
+        "not_bucketable",
+      );
     return { field: f, by: BUCKETED.has(f.type) ? (by ?? "day") : null };
   });
   groupBy.forEach((g, i) => {
-    if (groupBy.findIndex((x) => x.field.id === g.field.id) !== i) throw badRequest(`groupBy/${i}`, `Field ${g.field.name} is grouped on twice`, "duplicate");
+    if (groupBy.findIndex((x) => x.field.id === g.field.id) !== i)
+      throw badRequest(`groupBy/${i}`, `Field ${g.field.name} is grouped on twice`, "duplicate");
   });
 
   const measures = input.measures.map((m, i): Measure => {
     if (m.op === "count") return { op: "count", field: null, name: "count" };
     const f = field(m.field!, `measures/${i}/field`);
     if (!ALLOWED[m.op].has(f.type)) {
-      throw badRequest(`measures/${i}/op`, `${m.op} does not apply to ${f.type} field ${f.name}; ${m.op} takes ${[...ALLOWED[m.op]].join(", ")}`, "operator_not_allowed");
+      throw badRequest(
+        `measures/${i}/op`,
+        `${m.op} does not apply to ${f.type} field ${f.name}; ${m.op} takes ${[...ALLOWED[m.op]].join(", ")}`,
+        "operator_not_allowed",
+      );
     }
     return { op: m.op, field: f, name: `${m.op}:${f.name}` };
   });
   measures.forEach((m, i) => {
-    if (measures.findIndex((x) => x.name === m.name) !== i) throw badRequest(`measures/${i}`, `Measure ${m.name} is asked for twice`, "duplicate");
+    if (measures.findIndex((x) => x.name === m.name) !== i)
+      throw badRequest(`measures/${i}`, `Measure ${m.name} is asked for twice`, "duplicate");
   });
 
   const filter = input.filter !== undefined ? parseFilter(input.filter, table, { canRead: canUse }) : null;
@@ -128,20 +161,40 @@ export function parseAggregate(body: unknown, table: TableMeta, canUse: (f: Fiel
     const desc = s.direction === "desc";
     if ("key" in s) {
       const index = groupBy.findIndex((g) => g.field.name === s.key || g.field.id === s.key);
-      if (index < 0) throw badRequest(`sort/${i}/key`, `${JSON.stringify(s.key.slice(0, 64))} is not one of the group keys`, "unknown_key");
+      if (index < 0)
+        throw badRequest(
+          `sort/${i}/key`,
+          `${JSON.stringify(s.key.slice(0, 64))} is not one of the group keys`,
+          "unknown_key",
+        );
       return { kind: "key", index, desc };
     }
-    const index = measures.findIndex((m) => m.name === s.measure || (m.field !== null && `${m.op}:${m.field.id}` === s.measure));
+    const index = measures.findIndex(
+      (m) => m.name === s.measure || (m.field !== null && `${m.op}:${m.field.id}` === s.measure),
+    );
     if (index < 0) {
-      throw badRequest(`sort/${i}/measure`, `${JSON.stringify(s.measure.slice(0, 80))} is not one of the measures (${measures.map((m) => m.name).join(", ")})`, "unknown_measure");
+      throw badRequest(
+        `sort/${i}/measure`,
+        `${JSON.stringify(s.measure.slice(0, 80))} is not one of the measures (${measures.map((m) => m.name).join(", ")})`,
+        "unknown_measure",
+      );
     }
     return { kind: "measure", index, desc };
   });
   sort.forEach((s, i) => {
-    if (sort.findIndex((x) => x.kind === s.kind && x.index === s.index) !== i) throw badRequest(`sort/${i}`, "The same sort key appears twice", "duplicate");
+    if (sort.findIndex((x) => x.kind === s.kind && x.index === s.index) !== i)
+      throw badRequest(`sort/${i}`, "The same sort key appears twice", "duplicate");
   });
 
-  return { groupBy, measures, filter, q: input.q ? input.q : null, sort, limit: input.limit ?? DEFAULT_GROUP_LIMIT, totals: input.totals === true };
+  return {
+    groupBy,
+    measures,
+    filter,
+    q: input.q ? input.q : null,
+    sort,
+    limit: input.limit ?? DEFAULT_GROUP_LIMIT,
+    totals: input.totals === true,
+  };
 }
 
 /** What is computed per measured field; measures on the same field share it. */
@@ -215,23 +268,42 @@ export function compileAggregate(query: AggregateQuery): Stmt {
       innerGroup.push(`p_k${j}`);
     }
     // number is a double: TOTAL never overflows. Integer types sum exactly (SUM raises on overflow).
-    if (s.sum) inner.push(`${s.field.type === "number" ? "TOTAL" : "SUM"}(${col}) AS p_s${j}`, `COUNT(${col}) AS p_c${j}`);
+    if (s.sum)
+      inner.push(`${s.field.type === "number" ? "TOTAL" : "SUM"}(${col}) AS p_s${j}`, `COUNT(${col}) AS p_c${j}`);
     if (s.min) inner.push(`MIN(${col}) AS p_mn${j}`);
     if (s.max) inner.push(`MAX(${col}) AS p_mx${j}`);
     if (s.money) {
-      const parts = [`p_k${j}`, s.sum ? `CAST(p_s${j} AS TEXT)` : "NULL", s.sum ? `p_c${j}` : "NULL", s.min ? `p_mn${j}` : "NULL", s.max ? `p_mx${j}` : "NULL"];
+      const parts = [
+        `p_k${j}`,
+        s.sum ? `CAST(p_s${j} AS TEXT)` : "NULL",
+        s.sum ? `p_c${j}` : "NULL",
+        s.min ? `p_mn${j}` : "NULL",
+        s.max ? `p_mx${j}` : "NULL",
+      ];
       outer.push(`json_group_array(json_array(${parts.join(", ")})) AS o_m${j}`);
       return;
     }
-    if (s.sum) outer.push(s.field.type === "number" ? `TOTAL(p_s${j}) AS o_s${j}` : `CAST(SUM(p_s${j}) AS TEXT) AS o_s${j}`, `SUM(p_c${j}) AS o_c${j}`);
+    if (s.sum)
+      outer.push(
+        s.field.type === "number" ? `TOTAL(p_s${j}) AS o_s${j}` : `CAST(SUM(p_s${j}) AS TEXT) AS o_s${j}`,
+        `SUM(p_c${j}) AS o_c${j}`,
+      );
     if (s.min) outer.push(`MIN(p_mn${j}) AS o_mn${j}`);
     if (s.max) outer.push(`MAX(p_mx${j}) AS o_mx${j}`);
   });
-  const where = whereParts({ table: query.table, select: [], filter: query.filter, rowFilter: query.rowFilter, search: query.search }, cols, params);
+  const where = whereParts(
+    { table: query.table, select: [], filter: query.filter, rowFilter: query.rowFilter, search: query.search },
+    cols,
+    params,
+  );
   const order = orderBy(query, stats, params);
   const limit = query.limit === null ? "" : ` LIMIT ${params.add(query.limit + 1)}`;
   if (params.values.length > MAX_PARAMS) {
-    throw badRequest("filter", `The query needs ${params.values.length} values; simplify the filter (limit ${MAX_PARAMS})`, "too_complex");
+    throw badRequest(
+      "filter",
+      `The query needs ${params.values.length} values; simplify the filter (limit ${MAX_PARAMS})`,
+      "too_complex",
+    );
   }
   const innerSql =
     `SELECT ${inner.join(", ")} FROM ${cols.from()}` +
@@ -272,7 +344,9 @@ function keyOrder(k: GroupKey, i: number, desc: boolean, params: Params): string
   const parts = [`${g} IS NULL`];
   if (k.field.type === "single_select") {
     const choices = (k.field.options.choices ?? []).map((c) => c.name);
-    parts.push(`COALESCE((SELECT key FROM json_each(${params.add(JSON.stringify(choices))}) WHERE value = ${g}), ${choices.length}) ${dir}`);
+    parts.push(
+      `COALESCE((SELECT key FROM json_each(${params.add(JSON.stringify(choices))}) WHERE value = ${g}), ${choices.length}) ${dir}`,
+    );
   }
   parts.push(`${g} ${dir}`);
   return parts;

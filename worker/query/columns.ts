@@ -18,14 +18,22 @@ export interface Junction {
 /** The junction of link field `f` as seen from its own table. */
 export function junctionOf(f: FieldMeta): Junction {
   const owner = f.options.owner === true;
-  return { table: q(junctionTable(owner ? f.id : f.options.inverseField!)), mine: owner ? "a" : "b", theirs: owner ? "b" : "a" };
+  return {
+    table: q(junctionTable(owner ? f.id : f.options.inverseField!)),
+    mine: owner ? "a" : "b",
+    theirs: owner ? "b" : "a",
+  };
 }
 
 export class Columns {
   readonly slots = new Set<number>([0]);
   private readonly counter: { n: number };
 
-  constructor(readonly table: TableMeta, private readonly prefix = "s", counter?: { n: number }) {
+  constructor(
+    readonly table: TableMeta,
+    private readonly prefix = "s",
+    counter?: { n: number },
+  ) {
     this.counter = counter ?? { n: 0 };
   }
 

@@ -31,7 +31,22 @@ export type FilterNode =
 export const NOTHING: FilterNode = { kind: "or", children: [] };
 
 type RuleOp = Op | "readable";
-const OPS = new Set<RuleOp>(["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty", "between"]);
+const OPS = new Set<RuleOp>([
+  "eq",
+  "neq",
+  "lt",
+  "lte",
+  "gt",
+  "gte",
+  "in",
+  "nin",
+  "contains",
+  "not_contains",
+  "starts_with",
+  "is_empty",
+  "is_not_empty",
+  "between",
+]);
 const RULE_OPS = new Set<RuleOp>([...OPS, "readable"]);
 const NO_VALUE = new Set<RuleOp>(["is_empty", "is_not_empty", "readable"]);
 const LIST_OPS = new Set<Op>(["in", "nin"]);
@@ -64,8 +79,16 @@ export function parseFilter(raw: unknown, table: TableMeta, opts: ParseOptions, 
   return parseNode(raw, table, opts, path, 1, counter);
 }
 
-function parseNode(raw: unknown, table: TableMeta, opts: ParseOptions, path: string, depth: number, counter: { n: number }): FilterNode {
-  if (depth > MAX_FILTER_DEPTH) throw badRequest(path, `Filters may nest at most ${MAX_FILTER_DEPTH} levels deep`, "too_deep");
+function parseNode(
+  raw: unknown,
+  table: TableMeta,
+  opts: ParseOptions,
+  path: string,
+  depth: number,
+  counter: { n: number },
+): FilterNode {
+  if (depth > MAX_FILTER_DEPTH)
+    throw badRequest(path, `Filters may nest at most ${MAX_FILTER_DEPTH} levels deep`, "too_deep");
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw badRequest(path, "A filter is an object: {field, op, value} or {and: [...]} or {or: [...]}", "type");
   }
@@ -76,11 +99,20 @@ function parseNode(raw: unknown, table: TableMeta, opts: ParseOptions, path: str
     if (keys.length !== 1) throw badRequest(path, `A group has exactly one key, "and" or "or"`, "shape");
     const list = obj[kind];
     if (!Array.isArray(list)) throw badRequest(`${path}/${kind}`, `"${kind}" takes an array of filters`, "type");
-    return { kind, children: list.map((child, i) => parseNode(child, table, opts, `${path}/${kind}/${i}`, depth + 1, counter)) };
+    return {
+      kind,
+      children: list.map((child, i) => parseNode(child, table, opts, `${path}/${kind}/${i}`, depth + 1, counter)),
+    };
   }
-  if (++counter.n > MAX_CONDITIONS) throw badRequest(path, `A filter holds at most ${MAX_CONDITIONS} conditions`, "too_many");
+  if (++counter.n > MAX_CONDITIONS)
+    throw badRequest(path, `A filter holds at most ${MAX_CONDITIONS} conditions`, "too_many");
   const unknown = keys.filter((k) => k !== "field" && k !== "op" && k !== "value");
-  if (unknown.length) throw badRequest(`${path}/${unknown[0]}`, `Unknown key ${JSON.stringify(unknown[0]!.slice(0, 64))} in a condition`, "unknown_key");
+  if (unknown.length)
+    throw badRequest(
+      `${path}/${unknown[0]}`,
+      `Unknown key ${JSON.stringify(unknown[0]!.slice(0, 64))} in a condition`,
+      "unknown_key",
+    );
   if (typeof obj.field !== "string") throw badRequest(`${path}/field`, "A condition names a field", "required");
   const ops = opts.links ? RULE_OPS : OPS;
   const op = obj.op as RuleOp;
@@ -98,15 +130,26 @@ function parseNode(raw: unknown, table: TableMeta, opts: ParseOptions, path: str
   const hops: { field: FieldMeta; target: TableMeta }[] = [];
   let t = table;
   const lookup = (ref: string, inTable: TableMeta): FieldMeta => {
-    const found = inTable.fields.find((f) => (f.id === ref || f.name === ref) && (inTable !== table || opts.canRead(f)));
+    const found = inTable.fields.find(
+      (f) => (f.id === ref || f.name === ref) && (inTable !== table || opts.canRead(f)),
+    );
     if (found) return found;
     throw new AppError("unknown_field", `Table ${inTable.name} has no field ${JSON.stringify(ref.slice(0, 64))}`, [
-      { field: `${path}/field`, code: "unknown_field", message: `No field ${JSON.stringify(ref.slice(0, 64))}${inTable === table ? "" : ` in ${inTable.name}`}` },
+      {
+        field: `${path}/field`,
+        code: "unknown_field",
+        message: `No field ${JSON.stringify(ref.slice(0, 64))}${inTable === table ? "" : ` in ${inTable.name}`}`,
+      },
     ]);
   };
   const follow = (f: FieldMeta): TableMeta => {
     const target = f.type === "link" ? links!.table(f.options.table!) : undefined;
-    if (f.type !== "link") throw badRequest(`${path}/field`, `${f.name} is a ${f.type} field; a path and readable go through link fields`, "not_link");
+    if (f.type !== "link")
+      throw badRequest(
+        `${path}/field`,
+        `${f.name} is a ${f.type} field; a path and readable go through link fields`,
+        "not_link",
+      );
     if (!target) throw badRequest(`${path}/field`, `The table ${f.name} links to is gone`, "unknown_table");
     hops.push({ field: f, target });
     return target;
@@ -115,19 +158,32 @@ function parseNode(raw: unknown, table: TableMeta, opts: ParseOptions, path: str
   const field = lookup(segments[segments.length - 1]!, t);
   let node: FilterNode;
   if (op === "readable") {
-    if ("value" in obj && obj.value !== null) throw badRequest(`${path}/value`, "readable takes no value", "unexpected");
+    if ("value" in obj && obj.value !== null)
+      throw badRequest(`${path}/value`, "readable takes no value", "unexpected");
     const target = follow(field);
     // A chain longer than this rule may still go (a parent's rule inside a parent's rule) matches nothing.
-    node = hops.length > links!.hops ? NOTHING : { kind: "linked", field, target, where: links!.readable(target, links!.hops - hops.length) };
+    node =
+      hops.length > links!.hops
+        ? NOTHING
+        : { kind: "linked", field, target, where: links!.readable(target, links!.hops - hops.length) };
     hops.pop();
   } else {
     const spec = typeSpec(field.type);
     if (!spec.ops.includes(op as Op)) {
       throw new AppError("unknown_operator", `Operator ${op} does not apply to ${field.type} field ${field.name}`, [
-        { field: `${path}/op`, code: "operator_not_allowed", message: `${field.type} fields allow ${spec.ops.join(", ")}` },
+        {
+          field: `${path}/op`,
+          code: "operator_not_allowed",
+          message: `${field.type} fields allow ${spec.ops.join(", ")}`,
+        },
       ]);
     }
-    node = { kind: "cond", field, op: op as Op, value: parseOperand(field, op as Op, obj.value, `${path}/value`, "value" in obj) };
+    node = {
+      kind: "cond",
+      field,
+      op: op as Op,
+      value: parseOperand(field, op as Op, obj.value, `${path}/value`, "value" in obj),
+    };
   }
   if (links && hops.length > links.hops) return NOTHING;
   for (const h of hops.reverse()) node = { kind: "linked", field: h.field, target: h.target, where: node };
@@ -141,7 +197,10 @@ function parseNode(raw: unknown, table: TableMeta, opts: ParseOptions, path: str
 const operandSchemas = new WeakMap<FieldMeta, Map<string, object>>();
 function operandSchema(field: FieldMeta, op: Op): object {
   const spec = typeSpec(field.type);
-  const textMatch = (op === "contains" || op === "not_contains" || op === "starts_with") && spec.searchable && field.type !== "multi_select";
+  const textMatch =
+    (op === "contains" || op === "not_contains" || op === "starts_with") &&
+    spec.searchable &&
+    field.type !== "multi_select";
   const kind = LIST_OPS.has(op) ? "list" : op === "between" ? "between" : textMatch ? "text" : "one";
   let byKind = operandSchemas.get(field);
   if (!byKind) operandSchemas.set(field, (byKind = new Map()));
@@ -149,10 +208,13 @@ function operandSchema(field: FieldMeta, op: Op): object {
   if (!schema) {
     const one = spec.operandSchema(field);
     schema =
-      kind === "list" ? { type: "array", minItems: 1, maxItems: 1000, items: one }
-      : kind === "between" ? { type: "array", minItems: 2, maxItems: 2, items: one }
-      : kind === "text" ? { type: "string", minLength: 1, maxLength: 1000 }
-      : one;
+      kind === "list"
+        ? { type: "array", minItems: 1, maxItems: 1000, items: one }
+        : kind === "between"
+          ? { type: "array", minItems: 2, maxItems: 2, items: one }
+          : kind === "text"
+            ? { type: "string", minLength: 1, maxLength: 1000 }
+            : one;
     byKind.set(kind, schema);
   }
   return schema;

@@ -45,7 +45,6 @@ export interface ReadQuery {
 /** The column a ReadQuery's probe is returned in. */
 export const PROBE_COLUMN = "probe";
 
-
 export const MAX_SORT_KEYS = 5;
 /** D1 returns at most 100 columns per row; wider selections are read in groups and merged by id. */
 export const MAX_RESULT_COLUMNS = 100;
@@ -74,7 +73,10 @@ export function columnGroups(fields: FieldMeta[]): FieldMeta[][] {
 
 /** Parses `-amount,name` into sort keys over fields the caller may read. */
 export function parseSort(raw: string, table: TableMeta, canRead: (f: FieldMeta) => boolean): SortKey[] {
-  const parts = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const parts = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length > MAX_SORT_KEYS) throw badRequest("sort", `Sort by at most ${MAX_SORT_KEYS} fields`, "too_many");
   const seen = new Set<string>();
   return parts.map((part) => {
@@ -86,14 +88,16 @@ export function parseSort(raw: string, table: TableMeta, canRead: (f: FieldMeta)
         { field: "sort", code: "unknown_field", message: `No field ${JSON.stringify(name.slice(0, 64))}` },
       ]);
     }
-    if (!typeSpec(field.type).sortable) throw badRequest("sort", `${field.type} field ${field.name} cannot be sorted`, "not_sortable");
+    if (!typeSpec(field.type).sortable)
+      throw badRequest("sort", `${field.type} field ${field.name} cannot be sorted`, "not_sortable");
     if (seen.has(field.id)) throw badRequest("sort", `Field ${field.name} appears twice in sort`, "duplicate");
     seen.add(field.id);
     return { field, desc };
   });
 }
 
-const SYSTEM = "s0.id AS id, s0.version AS version, s0.created_at AS created_at, s0.created_by AS created_by, s0.updated_at AS updated_at, s0.updated_by AS updated_by";
+const SYSTEM =
+  "s0.id AS id, s0.version AS version, s0.created_at AS created_at, s0.created_by AS created_by, s0.updated_at AS updated_at, s0.updated_by AS updated_by";
 
 function selectList(cols: Columns, fields: FieldMeta[]): string {
   const parts = [SYSTEM];
@@ -128,7 +132,11 @@ export function whereParts(query: ReadQuery, cols: Columns, params: Params): str
 
 function checkParams(params: Params): void {
   if (params.values.length > MAX_PARAMS) {
-    throw badRequest("filter", `The query needs ${params.values.length} values; simplify the filter (limit ${MAX_PARAMS})`, "too_complex");
+    throw badRequest(
+      "filter",
+      `The query needs ${params.values.length} values; simplify the filter (limit ${MAX_PARAMS})`,
+      "too_complex",
+    );
   }
 }
 
@@ -142,7 +150,9 @@ export function compileList(query: ReadQuery): Stmt {
   // The id tie-break follows the last key's direction so a one-column index serves the ORDER BY.
   const idDesc = sort.length > 0 ? sort[sort.length - 1]!.desc : false;
   if (query.after) where.push(keyset([...keys, { expr: "s0.id", desc: idDesc }], query.after, params));
-  const order = [...keys.map((k) => `${k.expr} ${k.desc ? "DESC" : "ASC"}`), `s0.id ${idDesc ? "DESC" : "ASC"}`].join(", ");
+  const order = [...keys.map((k) => `${k.expr} ${k.desc ? "DESC" : "ASC"}`), `s0.id ${idDesc ? "DESC" : "ASC"}`].join(
+    ", ",
+  );
   const limit = params.add((query.limit ?? 50) + 1);
   const offset = query.offset ? ` OFFSET ${params.add(query.offset)}` : "";
   const probe = query.probe ? `, (${query.probe((v) => params.add(v))}) AS ${PROBE_COLUMN}` : "";
@@ -156,7 +166,10 @@ export function compileCount(query: ReadQuery): Stmt {
   const params = new Params();
   const where = whereParts(query, cols, params);
   checkParams(params);
-  return { sql: `SELECT COUNT(*) AS n FROM ${cols.from()}${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`, params: params.values };
+  return {
+    sql: `SELECT COUNT(*) AS n FROM ${cols.from()}${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`,
+    params: params.values,
+  };
 }
 
 /** Rows strictly after `values` in the (expr, desc) order, NULLs first ascending. */
@@ -191,5 +204,8 @@ export function compileGet(table: TableMeta, select: FieldMeta[], ids: number[],
   const list = selectList(cols, select);
   const where = [`s0.id IN (SELECT value FROM json_each(${params.add(JSON.stringify(ids))}))`];
   if (rowFilter) where.push(compileFilter(rowFilter, cols, params));
-  return { sql: `SELECT ${list} FROM ${cols.from()} WHERE ${where.join(" AND ")} ORDER BY s0.id`, params: params.values };
+  return {
+    sql: `SELECT ${list} FROM ${cols.from()} WHERE ${where.join(" AND ")} ORDER BY s0.id`,
+    params: params.values,
+  };
 }

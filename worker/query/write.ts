@@ -27,14 +27,24 @@ export const SYSTEM_INSERT_COLUMNS = ["id", "created_at", "created_by", "updated
 export function insertRows(tableId: string, slot: number, columns: string[], rowsJson: string): Stmt {
   const list = columns.map((c) => q(c)).join(", ");
   const values = columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ");
-  return { sql: `INSERT INTO ${q(physicalTable(tableId, slot))} (${list}) SELECT ${values} FROM json_each(?1)`, params: [rowsJson] };
+  return {
+    sql: `INSERT INTO ${q(physicalTable(tableId, slot))} (${list}) SELECT ${values} FROM json_each(?1)`,
+    params: [rowsJson],
+  };
 }
 
 /**
  * UPDATE of rows given as JSON objects {id, v?, c: {column: value}}; a column absent from `c` keeps
  * its value. On slot 0 it checks and bumps the version.
  */
-export function updateRows(tableId: string, slot: number, columns: string[], rowsJson: string, at: string, by: string | null): Stmt {
+export function updateRows(
+  tableId: string,
+  slot: number,
+  columns: string[],
+  rowsJson: string,
+  at: string,
+  by: string | null,
+): Stmt {
   const t = q(physicalTable(tableId, slot));
   const sets = columns.map((c) => {
     const path = `'$.c.${c}'`;
@@ -52,7 +62,10 @@ export function updateRows(tableId: string, slot: number, columns: string[], row
 }
 
 export function deleteRows(tableId: string, slot: number, idsJson: string): Stmt {
-  return { sql: `DELETE FROM ${q(physicalTable(tableId, slot))} WHERE id IN (SELECT value FROM json_each(?1))`, params: [idsJson] };
+  return {
+    sql: `DELETE FROM ${q(physicalTable(tableId, slot))} WHERE id IN (SELECT value FROM json_each(?1))`,
+    params: [idsJson],
+  };
 }
 
 /** Deletes main-table rows given as {id, v?}: a row whose version moved past `v` stays (the guard then aborts). */
@@ -80,7 +93,11 @@ export function guardExists(tableId: string, idsJson: string, n: number, reason:
 
 function junction(f: FieldMeta) {
   const owner = f.options.owner === true;
-  return { table: q(junctionTable(owner ? f.id : f.options.inverseField!)), mine: owner ? "a" : "b", theirs: owner ? "b" : "a" };
+  return {
+    table: q(junctionTable(owner ? f.id : f.options.inverseField!)),
+    mine: owner ? "a" : "b",
+    theirs: owner ? "b" : "a",
+  };
 }
 
 /** Removes every link of the given records through field `f`. */
@@ -92,7 +109,10 @@ export function unlinkAll(f: FieldMeta, idsJson: string): Stmt {
 /** Removes links held by the given *target* records (a single-valued owner side moving). */
 export function unlinkTargets(f: FieldMeta, targetIdsJson: string): Stmt {
   const j = junction(f);
-  return { sql: `DELETE FROM ${j.table} WHERE ${j.theirs} IN (SELECT value FROM json_each(?1))`, params: [targetIdsJson] };
+  return {
+    sql: `DELETE FROM ${j.table} WHERE ${j.theirs} IN (SELECT value FROM json_each(?1))`,
+    params: [targetIdsJson],
+  };
 }
 
 /**
@@ -102,7 +122,9 @@ export function unlinkTargets(f: FieldMeta, targetIdsJson: string): Stmt {
  */
 export function moveLinks(f: FieldMeta, fromIdsJson: string, to: number, single: boolean): Stmt {
   const j = junction(f);
-  const only = single ? ` WHERE NOT EXISTS (SELECT 1 FROM ${j.table} WHERE ${j.mine} = ?2) ORDER BY m.key, l.${j.theirs} LIMIT 1` : "";
+  const only = single
+    ? ` WHERE NOT EXISTS (SELECT 1 FROM ${j.table} WHERE ${j.mine} = ?2) ORDER BY m.key, l.${j.theirs} LIMIT 1`
+    : "";
   return {
     sql: `INSERT OR IGNORE INTO ${j.table} (${j.mine}, ${j.theirs}) SELECT ?2, l.${j.theirs} FROM json_each(?1) AS m JOIN ${j.table} AS l ON l.${j.mine} = m.value${only}`,
     params: [fromIdsJson, to],
@@ -137,7 +159,10 @@ export function linkTargetRows(table: TableMeta, idsJson: string, read: RowCheck
   const ids = params.add(idsJson);
   const r = flag(read, cols, params);
   const u = flag(update, cols, params);
-  return { sql: `SELECT s0.id AS id, s0.version AS version, ${r} AS r, ${u} AS u FROM ${cols.from()} WHERE s0.id IN (SELECT value FROM json_each(${ids}))`, params: params.values };
+  return {
+    sql: `SELECT s0.id AS id, s0.version AS version, ${r} AS r, ${u} AS u FROM ${cols.from()} WHERE s0.id IN (SELECT value FROM json_each(${ids}))`,
+    params: params.values,
+  };
 }
 
 /** The records of `table` holding `targets` through `f` now, and whether each matches `update`. */
@@ -156,7 +181,10 @@ export function linkHolderRows(table: TableMeta, f: FieldMeta, targetIdsJson: st
 /** Bumps the version of rows whose link value changed without the caller deciding it (plugin-derived links). */
 export function bumpVersions(tableId: string, idsJson: string, at: string, by: string | null): Stmt {
   const t = q(physicalTable(tableId));
-  return { sql: `UPDATE ${t} SET version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id IN (SELECT value FROM json_each(?1))`, params: [idsJson, at, by] };
+  return {
+    sql: `UPDATE ${t} SET version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id IN (SELECT value FROM json_each(?1))`,
+    params: [idsJson, at, by],
+  };
 }
 
 /**
@@ -164,7 +192,13 @@ export function bumpVersions(tableId: string, idsJson: string, at: string, by: s
  * bumps the version of every record linked to them through `h`, the field on that record's side,
  * leaving out the counterparts themselves when the link is a self-link.
  */
-export function bumpLinked(h: FieldMeta, counterpartTableId: string, counterpartIdsJson: string, at: string, by: string | null): Stmt {
+export function bumpLinked(
+  h: FieldMeta,
+  counterpartTableId: string,
+  counterpartIdsJson: string,
+  at: string,
+  by: string | null,
+): Stmt {
   const t = q(physicalTable(h.tableId));
   const j = junction(h);
   const self = h.tableId === counterpartTableId ? " AND id NOT IN (SELECT value FROM json_each(?1))" : "";
@@ -187,7 +221,15 @@ const delta = (added: string, removed: string) => `json_object('added', json(${a
  * Before records `counterpartIdsJson` are deleted: an `update` audit row for every record linked to
  * them through `h`, naming the ids it loses, read from the junction as it is then.
  */
-export function auditUnlinked(h: FieldMeta, counterpartTableId: string, counterpartIdsJson: string, at: string, userId: string | null, requestId: string | null, embedId: string | null): Stmt {
+export function auditUnlinked(
+  h: FieldMeta,
+  counterpartTableId: string,
+  counterpartIdsJson: string,
+  at: string,
+  userId: string | null,
+  requestId: string | null,
+  embedId: string | null,
+): Stmt {
   const j = junction(h);
   const gone = "(SELECT value FROM json_each(?1))";
   const self = h.tableId === counterpartTableId ? ` AND ${j.mine} NOT IN ${gone}` : "";
@@ -199,7 +241,14 @@ export function auditUnlinked(h: FieldMeta, counterpartTableId: string, counterp
 }
 
 /** An `update` audit row per record given as {id, add, rm}: the ids its value through `h` gained and lost. */
-export function auditLinkDeltas(h: FieldMeta, deltasJson: string, at: string, userId: string | null, requestId: string | null, embedId: string | null): Stmt {
+export function auditLinkDeltas(
+  h: FieldMeta,
+  deltasJson: string,
+  at: string,
+  userId: string | null,
+  requestId: string | null,
+  embedId: string | null,
+): Stmt {
   const d = (k: string) => `json_extract(d.value, '$.${k}')`;
   return {
     sql: `${AUDIT_INSERT} SELECT ?2, ?3, 'update', ?4, ${d("id")}, json_object(?5, ${delta(d("add"), d("rm"))}), ?6, ?7 FROM json_each(?1) AS d`,
@@ -211,7 +260,14 @@ export function auditLinkDeltas(h: FieldMeta, deltasJson: string, at: string, us
  * Audit rows given as JSON arrays [action, record_id, changes]; changes is an object (json_extract keeps
  * its JSON text exactly as sent) or a JSON string. `embedId` names the embed token acted through.
  */
-export function insertAudit(rowsJson: string, at: string, userId: string | null, tableId: string | null, requestId: string | null, embedId: string | null = null): Stmt {
+export function insertAudit(
+  rowsJson: string,
+  at: string,
+  userId: string | null,
+  tableId: string | null,
+  requestId: string | null,
+  embedId: string | null = null,
+): Stmt {
   return {
     sql: "INSERT INTO sg_audit (at, user_id, action, table_id, record_id, changes, request_id, embed_id) SELECT ?2, ?3, json_extract(value, '$[0]'), ?4, json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?5, ?6 FROM json_each(?1)",
     params: [rowsJson, at, userId, tableId, requestId, embedId],
@@ -220,15 +276,24 @@ export function insertAudit(rowsJson: string, at: string, userId: string | null,
 
 /** Reserves `n` consecutive record ids; returns the first. Run before the batch (gaps are harmless). */
 export function reserveRecordIds(tableId: string, n: number): Stmt {
-  return { sql: "UPDATE sg_tables SET next_record_id = next_record_id + ?1 WHERE id = ?2 RETURNING next_record_id - ?1 AS first", params: [n, tableId] };
+  return {
+    sql: "UPDATE sg_tables SET next_record_id = next_record_id + ?1 WHERE id = ?2 RETURNING next_record_id - ?1 AS first",
+    params: [n, tableId],
+  };
 }
 
 export function reserveNumbers(fieldId: string, n: number): Stmt {
-  return { sql: "UPDATE sg_fields SET next_number = next_number + ?1 WHERE id = ?2 RETURNING next_number - ?1 AS first", params: [n, fieldId] };
+  return {
+    sql: "UPDATE sg_fields SET next_number = next_number + ?1 WHERE id = ?2 RETURNING next_number - ?1 AS first",
+    params: [n, fieldId],
+  };
 }
 
 export function existingIds(tableId: string, idsJson: string): Stmt {
-  return { sql: `SELECT id FROM ${q(physicalTable(tableId))} WHERE id IN (SELECT value FROM json_each(?1))`, params: [idsJson] };
+  return {
+    sql: `SELECT id FROM ${q(physicalTable(tableId))} WHERE id IN (SELECT value FROM json_each(?1))`,
+    params: [idsJson],
+  };
 }
 
 export function existingUsers(idsJson: string): Stmt {
@@ -239,16 +304,26 @@ export function existingUsers(idsJson: string): Stmt {
 export function scanColumn(tableId: string, f: FieldMeta, afterId: number, limit: number): Stmt {
   const cols = fieldColumns(f);
   const v2 = cols[1] ? q(cols[1]) : "NULL";
-  return { sql: `SELECT id, ${q(cols[0]!)} AS v, ${v2} AS v2 FROM ${q(physicalTable(tableId, f.slot))} WHERE id > ?1 ORDER BY id LIMIT ?2`, params: [afterId, limit] };
+  return {
+    sql: `SELECT id, ${q(cols[0]!)} AS v, ${v2} AS v2 FROM ${q(physicalTable(tableId, f.slot))} WHERE id > ?1 ORDER BY id LIMIT ?2`,
+    params: [afterId, limit],
+  };
 }
 
 /** Sets columns of rows given as {id, c: {column: value}}, without touching versions (schema conversions). */
-export function updateColumnValues(tableId: string, slot: number, rows: { id: number; c: Record<string, unknown> }[]): Stmt[] {
+export function updateColumnValues(
+  tableId: string,
+  slot: number,
+  rows: { id: number; c: Record<string, unknown> }[],
+): Stmt[] {
   if (rows.length === 0) return [];
   const t = q(physicalTable(tableId, slot));
   const cols = Object.keys(rows[0]!.c);
   const sets = cols.map((c) => `${q(c)} = json_extract(j.value, '$.c.${c}')`).join(", ");
-  return chunkJson(rows).map((chunk) => ({ sql: `UPDATE ${t} SET ${sets} FROM json_each(?1) AS j WHERE ${t}.id = json_extract(j.value, '$.id')`, params: [chunk] }));
+  return chunkJson(rows).map((chunk) => ({
+    sql: `UPDATE ${t} SET ${sets} FROM json_each(?1) AS j WHERE ${t}.id = json_extract(j.value, '$.id')`,
+    params: [chunk],
+  }));
 }
 
 /** Aborts the batch (as `denied`) unless every row in `ids` matches `filter` after the batch's writes so far. */

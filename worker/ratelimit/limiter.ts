@@ -30,7 +30,14 @@ export function blockSize(p: Policy): number {
 /** This isolate's buckets. */
 export const isolateBuckets = new Buckets();
 
-export async function spend(local: Buckets, cross: CrossIsolateCheck | undefined, policy: Policy, key: string, cost: number, now: number): Promise<Spent> {
+export async function spend(
+  local: Buckets,
+  cross: CrossIsolateCheck | undefined,
+  policy: Policy,
+  key: string,
+  cost: number,
+  now: number,
+): Promise<Spent> {
   const spent = local.spend(policy, key, cost, now);
   if (!spent.ok || !cross) return spent;
   const reports = local.takeReports(policy, key, blockSize(policy), MAX_REPORTS);

@@ -31,7 +31,10 @@ let refreshing: Promise<void> | null = null;
 
 /** The stored limits, or the defaults when none are stored (or the stored value no longer fits the schema). */
 export async function readLimits(db: D1Database): Promise<RateLimits> {
-  const row = await db.prepare("SELECT value FROM sg_settings WHERE key = ?1").bind(LIMITS_KEY).first<{ value: string }>();
+  const row = await db
+    .prepare("SELECT value FROM sg_settings WHERE key = ?1")
+    .bind(LIMITS_KEY)
+    .first<{ value: string }>();
   if (!row) return DEFAULT_LIMITS;
   try {
     const value: unknown = JSON.parse(row.value);
@@ -47,7 +50,11 @@ export async function readLimits(db: D1Database): Promise<RateLimits> {
  * The limits for a request at `now`: this isolate's copy, read once and refreshed through `defer`
  * (the request's waitUntil) once it is older than the TTL.
  */
-export async function currentLimits(db: D1Database, now: number, defer?: (work: Promise<unknown>) => void): Promise<RateLimits> {
+export async function currentLimits(
+  db: D1Database,
+  now: number,
+  defer?: (work: Promise<unknown>) => void,
+): Promise<RateLimits> {
   if (!cached) {
     rememberLimits(await readLimits(db), now);
   } else if (now - cached.loadedAt >= LIMITS_TTL_MS && !refreshing) {
@@ -69,6 +76,8 @@ export function rememberLimits(limits: RateLimits, now = Date.now()): void {
 /** The statement that stores `limits` (in the admin change's batch, beside its audit row). */
 export function storeLimits(db: D1Database, limits: RateLimits): D1PreparedStatement {
   return db
-    .prepare("INSERT INTO sg_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .prepare(
+      "INSERT INTO sg_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
     .bind(LIMITS_KEY, JSON.stringify(limits));
 }

@@ -11,7 +11,16 @@ import { callerAccess, requireOperation } from "../access";
 import { AppError } from "../errors";
 import { typeSpec } from "../model/field-types";
 import type { FieldMeta, TableMeta } from "../model/types";
-import { compileAggregate, defaultCurrency, parseAggregate, statsOf, type AggregateQuery, type GroupKey, type Measure, type Stat } from "../query/aggregate";
+import {
+  compileAggregate,
+  defaultCurrency,
+  parseAggregate,
+  statsOf,
+  type AggregateQuery,
+  type GroupKey,
+  type Measure,
+  type Stat,
+} from "../query/aggregate";
 import type { FilterNode } from "../query/filter";
 import type { ReadContext } from "./read";
 
@@ -68,7 +77,11 @@ function and(a: FilterNode | null, b: FilterNode | null): FilterNode | null {
 
 function overflow(measures: Measure[]): AppError {
   const message = "The sum exceeds the exact integer range of the database (2^63); narrow the filter or group further";
-  const errors = measures.flatMap((m, i) => ((m.op === "sum" || m.op === "avg") && m.field?.type !== "number" ? [{ field: `measures/${i}`, code: "overflow", message }] : []));
+  const errors = measures.flatMap((m, i) =>
+    (m.op === "sum" || m.op === "avg") && m.field?.type !== "number"
+      ? [{ field: `measures/${i}`, code: "overflow", message }]
+      : [],
+  );
   return new AppError("validation_failed", message, errors);
 }
 
@@ -84,14 +97,21 @@ export async function aggregateRecords(ctx: ReadContext, table: TableMeta, body:
     measures: req.measures,
     filter: and(scope.filter ?? null, req.filter),
     rowFilter: access.rowFilter("read"),
-    search: req.q ? { text: req.q, fields: table.fields.filter((f) => canUse(f) && typeSpec(f.type).searchable) } : null,
+    search: req.q
+      ? { text: req.q, fields: table.fields.filter((f) => canUse(f) && typeSpec(f.type).searchable) }
+      : null,
     sort: req.sort,
     limit: req.limit,
   };
   const run = async (q: AggregateQuery): Promise<Row[]> => {
     const c = compileAggregate(q);
     try {
-      return (await ctx.db.prepare(c.sql).bind(...c.params).all<Row>()).results;
+      return (
+        await ctx.db
+          .prepare(c.sql)
+          .bind(...c.params)
+          .all<Row>()
+      ).results;
     } catch (err) {
       if (/integer overflow/i.test(String(err))) throw overflow(req.measures);
       throw err;
@@ -103,7 +123,13 @@ export async function aggregateRecords(ctx: ReadContext, table: TableMeta, body:
   const groups = rows.slice(0, req.limit);
   let totals: Row | undefined;
   // Every partial folds, so totals come from the groups unless some were cut off: no second scan.
-  if (req.totals) totals = req.groupBy.length === 0 ? groups[0] : truncated ? (await run({ ...query, groupBy: [], sort: [], limit: null }))[0] : foldRows(groups, stats, req.measures);
+  if (req.totals)
+    totals =
+      req.groupBy.length === 0
+        ? groups[0]
+        : truncated
+          ? (await run({ ...query, groupBy: [], sort: [], limit: null }))[0]
+          : foldRows(groups, stats, req.measures);
   return {
     groups: groups.map((r) => ({ key: decodeKey(r, req.groupBy), values: decodeValues(r, req.measures, stats) })),
     truncated,
@@ -116,11 +142,16 @@ const MAX_SQL_INTEGER = 2n ** 63n - 1n;
 /** One row of totals from the result rows of the groups, as the database would have computed it. */
 function foldRows(rows: Row[], stats: Stat[], measures: Measure[]): Row {
   const count = (col: string) => rows.reduce((n, r) => n + Number(r[col] ?? 0), 0);
-  const present = (col: string) => rows.map((r) => r[col]).filter((v): v is number | string => v !== null && v !== undefined);
+  const present = (col: string) =>
+    rows.map((r) => r[col]).filter((v): v is number | string => v !== null && v !== undefined);
   const out: Row = { o_n: count("o_n") };
   stats.forEach((s, j) => {
     if (s.money) {
-      out[`o_m${j}`] = JSON.stringify(rows.flatMap((r) => JSON.parse(typeof r[`o_m${j}`] === "string" ? (r[`o_m${j}`] as string) : "[]") as unknown[]));
+      out[`o_m${j}`] = JSON.stringify(
+        rows.flatMap(
+          (r) => JSON.parse(typeof r[`o_m${j}`] === "string" ? (r[`o_m${j}`] as string) : "[]") as unknown[],
+        ),
+      );
       return;
     }
     if (s.sum) {
@@ -133,17 +164,27 @@ function foldRows(rows: Row[], stats: Stat[], measures: Measure[]): Row {
         out[`o_s${j}`] = sum.toString();
       }
     }
-    if (s.min) out[`o_mn${j}`] = present(`o_mn${j}`).reduce<number | string | null>((a, b) => (a === null || b < a ? b : a), null);
-    if (s.max) out[`o_mx${j}`] = present(`o_mx${j}`).reduce<number | string | null>((a, b) => (a === null || b > a ? b : a), null);
+    if (s.min)
+      out[`o_mn${j}`] = present(`o_mn${j}`).reduce<number | string | null>(
+        (a, b) => (a === null || b < a ? b : a),
+        null,
+      );
+    if (s.max)
+      out[`o_mx${j}`] = present(`o_mx${j}`).reduce<number | string | null>(
+        (a, b) => (a === null || b > a ? b : a),
+        null,
+      );
   });
   return out;
 }
 
 function decodeKey(row: Row, groupBy: GroupKey[]): Record<string, unknown> {
-  return Object.fromEntries(groupBy.map((k, i) => {
-    const v = row[`g${i}`] ?? null;
-    return [k.field.name, k.field.type === "checkbox" ? v === 1 : v];
-  }));
+  return Object.fromEntries(
+    groupBy.map((k, i) => {
+      const v = row[`g${i}`] ?? null;
+      return [k.field.name, k.field.type === "checkbox" ? v === 1 : v];
+    }),
+  );
 }
 
 function decodeValues(row: Row, measures: Measure[], stats: Stat[]): Record<string, unknown> {
@@ -164,7 +205,8 @@ function decodeValues(row: Row, measures: Measure[], stats: Stat[]): Record<stri
     const count = Number(row[`o_c${j}`] ?? 0);
     switch (m.op) {
       case "sum":
-        out[m.name] = count === 0 ? null : f.type === "number" ? (row[`o_s${j}`] as number) : amount(bigint(row[`o_s${j}`]));
+        out[m.name] =
+          count === 0 ? null : f.type === "number" ? (row[`o_s${j}`] as number) : amount(bigint(row[`o_s${j}`]));
         break;
       case "avg":
         if (count === 0) out[m.name] = null;
@@ -194,7 +236,13 @@ interface MoneyPart {
 /** Folds the per-currency partials of one group ([code, sum, count, min, max] each) by currency code. */
 function moneyParts(json: unknown, f: FieldMeta, measures: Measure[]): [string, MoneyPart][] {
   const byCode = new Map<string, MoneyPart>();
-  for (const [code, sum, count, min, max] of JSON.parse(typeof json === "string" ? json : "[]") as [string | null, string | null, number | null, number | null, number | null][]) {
+  for (const [code, sum, count, min, max] of JSON.parse(typeof json === "string" ? json : "[]") as [
+    string | null,
+    string | null,
+    number | null,
+    number | null,
+    number | null,
+  ][]) {
     // Rows without an amount have no currency either: nothing to fold.
     if (!count && min === null && max === null) continue;
     const key = code ?? defaultCurrency(f);
@@ -216,9 +264,14 @@ function moneyMeasure(m: Measure, parts: [string, MoneyPart][]): MoneyValue[] | 
     case "sum":
       return parts.filter(([, p]) => p.count > 0).map(([currency, p]) => ({ amount: amount(p.sum), currency }));
     case "avg":
-      return parts.filter(([, p]) => p.count > 0).map(([currency, p]) => ({
-        amount: amount(divideHalfEven(p.sum, BigInt(p.count))), currency, sum: amount(p.sum), count: p.count,
-      }));
+      return parts
+        .filter(([, p]) => p.count > 0)
+        .map(([currency, p]) => ({
+          amount: amount(divideHalfEven(p.sum, BigInt(p.count))),
+          currency,
+          sum: amount(p.sum),
+          count: p.count,
+        }));
     case "min":
       return parts.filter(([, p]) => p.min !== null).map(([currency, p]) => ({ amount: p.min!, currency }));
     default:

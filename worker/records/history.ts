@@ -25,14 +25,23 @@ interface AuditRow {
   changes: string;
 }
 
-export async function recordHistory(db: D1Database, principal: Principal, reg: Registry, table: TableMeta, recordId: number, opts: { limit?: string; before?: string }) {
+export async function recordHistory(
+  db: D1Database,
+  principal: Principal,
+  reg: Registry,
+  table: TableMeta,
+  recordId: number,
+  opts: { limit?: string; before?: string },
+) {
   const access = tableAccess(principal, table, reg);
   requireOperation(access, "read");
   // Only rows the caller may read now have a history for them; deleted rows' history is for admins.
   const filter = access.rowFilter("read");
-  if (!principal.isAdmin && (await readRows(db, table, [], [recordId], filter)).length === 0) throw notFound(`Record ${recordId} in ${table.name}`, "id");
+  if (!principal.isAdmin && (await readRows(db, table, [], [recordId], filter)).length === 0)
+    throw notFound(`Record ${recordId} in ${table.name}`, "id");
   const limit = opts.limit === undefined ? 50 : Number(opts.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest("limit", "limit is a whole number from 1 to 500", "range");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw badRequest("limit", "limit is a whole number from 1 to 500", "range");
   const before = opts.before === undefined ? Number.MAX_SAFE_INTEGER : Number(opts.before);
   if (!Number.isSafeInteger(before) || before < 1) throw badRequest("before", "before is an audit entry id", "type");
   const { results } = await db
@@ -41,7 +50,9 @@ export async function recordHistory(db: D1Database, principal: Principal, reg: R
     )
     .bind(table.id, recordId, before, limit + 1)
     .all<AuditRow>();
-  const readable = new Map([...table.fields, ...table.deletedFields].filter((f) => access.canRead(f)).map((f) => [f.id, f.name]));
+  const readable = new Map(
+    [...table.fields, ...table.deletedFields].filter((f) => access.canRead(f)).map((f) => [f.id, f.name]),
+  );
   const page = results.slice(0, limit);
   const entries = page.map((r) => {
     // A change is [before, after], or for a link changed from its other side {added, removed} (query/write.ts).
@@ -49,9 +60,16 @@ export async function recordHistory(db: D1Database, principal: Principal, reg: R
     const changes: Record<string, { before: unknown; after: unknown } | LinkDelta> = {};
     for (const [fieldId, c] of Object.entries(raw)) {
       const name = readable.get(fieldId);
-      if (name) changes[name] = Array.isArray(c) ? { before: c[0], after: c[1] } : { added: c.added, removed: c.removed };
+      if (name)
+        changes[name] = Array.isArray(c) ? { before: c[0], after: c[1] } : { added: c.added, removed: c.removed };
     }
-    return { id: r.id, at: r.at, action: r.action, user: r.user_id ? { id: r.user_id, name: r.user_name } : null, changes };
+    return {
+      id: r.id,
+      at: r.at,
+      action: r.action,
+      user: r.user_id ? { id: r.user_id, name: r.user_name } : null,
+      changes,
+    };
   });
   return { history: entries, nextBefore: results.length > limit ? page[page.length - 1]!.id : null };
 }

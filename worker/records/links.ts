@@ -25,8 +25,22 @@ import { findTable, type Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { FilterNode } from "../query/filter";
 import {
-  auditLinkDeltas, auditUnlinked, bumpLinked, bumpVersions, chunkJson, guardChanges, guardExists, guardRowsMatch, linkHolderRows, linkPairs,
-  linkTargetRows, unlinkAll, unlinkTargets, updateRows, type RowCheck, type Stmt,
+  auditLinkDeltas,
+  auditUnlinked,
+  bumpLinked,
+  bumpVersions,
+  chunkJson,
+  guardChanges,
+  guardExists,
+  guardRowsMatch,
+  linkHolderRows,
+  linkPairs,
+  linkTargetRows,
+  unlinkAll,
+  unlinkTargets,
+  updateRows,
+  type RowCheck,
+  type Stmt,
 } from "../query/write";
 import type { ReferenceLookup, WriteItem } from "./validate";
 
@@ -80,7 +94,9 @@ const minus = (a: number[], b: number[]) => {
 function pairOf(reg: Registry, f: FieldMeta): Pair {
   const target = findTable(reg, f.options.table!);
   if (!target) throw new AppError("conflict", `The target table of ${f.name} no longer exists`);
-  const inverse = target.fields.find((x) => x.id === f.options.inverseField) ?? target.deletedFields.find((x) => x.id === f.options.inverseField);
+  const inverse =
+    target.fields.find((x) => x.id === f.options.inverseField) ??
+    target.deletedFields.find((x) => x.id === f.options.inverseField);
   return { f, target, inverse, single: inverse?.options.multiple === false };
 }
 
@@ -121,7 +137,12 @@ export class LinkCheck implements ReferenceLookup {
       for (const item of this.items) {
         if (!Object.hasOwn(item.fields, f.name)) continue;
         const id = this.recordIds[item.index] ?? null;
-        changes.push({ item, id, old: id === null ? [] : ids(this.current?.get(id)?.fields[f.name]), next: ids(item.fields[f.name]) });
+        changes.push({
+          item,
+          id,
+          old: id === null ? [] : ids(this.current?.get(id)?.fields[f.name]),
+          next: ids(item.fields[f.name]),
+        });
       }
       if (changes.length === 0) continue;
       const pair = pairOf(this.ctx.reg, f);
@@ -131,11 +152,21 @@ export class LinkCheck implements ReferenceLookup {
       const touched = [...new Set([...added, ...changes.flatMap((c) => minus(c.old, c.next))])];
       if (touched.length === 0) continue;
       const read: RowCheck = targetAccess.may("read") ? targetAccess.rowFilter("read") : false;
-      const update: RowCheck = targetAccess.may("update") && pair.inverse && targetAccess.canWrite(pair.inverse) ? targetAccess.rowFilter("update") : false;
+      const update: RowCheck =
+        targetAccess.may("update") && pair.inverse && targetAccess.canWrite(pair.inverse)
+          ? targetAccess.rowFilter("update")
+          : false;
       out.push(linkTargetRows(pair.target, JSON.stringify(touched), read, update));
       this.queries.push({ f, kind: "targets" });
       if (pair.single && added.length) {
-        out.push(linkHolderRows(table, f, JSON.stringify(added), this.access.may("update") ? this.access.rowFilter("update") : false));
+        out.push(
+          linkHolderRows(
+            table,
+            f,
+            JSON.stringify(added),
+            this.access.may("update") ? this.access.rowFilter("update") : false,
+          ),
+        );
         this.queries.push({ f, kind: "holders" });
         this.holders.set(f.id, new Map(added.map((x) => [x, []])));
       }
@@ -148,7 +179,15 @@ export class LinkCheck implements ReferenceLookup {
     this.queries.forEach((q, i) => {
       const rows = results[i] ?? [];
       if (q.kind === "targets") {
-        this.targets.set(q.f.id, new Map(rows.map((r) => [r.id as number, { version: r.version as number, readable: r.r === 1, updatable: r.u === 1 }])));
+        this.targets.set(
+          q.f.id,
+          new Map(
+            rows.map((r) => [
+              r.id as number,
+              { version: r.version as number, readable: r.r === 1, updatable: r.u === 1 },
+            ]),
+          ),
+        );
       } else {
         const byTarget = this.holders.get(q.f.id)!;
         for (const r of rows) byTarget.get(r.target as number)?.push({ id: r.id as number, updatable: r.u === 1 });
@@ -168,7 +207,12 @@ export class LinkCheck implements ReferenceLookup {
           }
           if (!pair.single) return;
           const other = takenBy.get(x);
-          if (other !== undefined) errors.push({ field: at, code: "duplicate", message: `${pair.target.name} record ${x} links to one ${this.access.table.name} record only; ${other} links it too` });
+          if (other !== undefined)
+            errors.push({
+              field: at,
+              code: "duplicate",
+              message: `${pair.target.name} record ${x} links to one ${this.access.table.name} record only; ${other} links it too`,
+            });
           else takenBy.set(x, `${c.item.path}/${f.name}`);
         });
       }
@@ -190,25 +234,44 @@ export class LinkCheck implements ReferenceLookup {
           if (c.old.includes(x)) return;
           const at = `${c.item.path}/${f.name}/${k}`;
           if (!rows.get(x)?.updatable) {
-            denied.push({ field: at, code: "forbidden", message: `Linking ${pair.target.name} record ${x} changes ${side}, which you may not change` });
+            denied.push({
+              field: at,
+              code: "forbidden",
+              message: `Linking ${pair.target.name} record ${x} changes ${side}, which you may not change`,
+            });
             return;
           }
           for (const holder of holders?.get(x) ?? []) {
             if (holder.id === c.id || writing.has(holder.id) || holder.updatable) continue;
-            denied.push({ field: at, code: "forbidden", message: `${pair.target.name} record ${x} is linked to a ${table.name} record you may not change` });
+            denied.push({
+              field: at,
+              code: "forbidden",
+              message: `${pair.target.name} record ${x} is linked to a ${table.name} record you may not change`,
+            });
             break;
           }
         });
         for (const x of minus(c.old, c.next)) {
           const row = rows.get(x);
           // A target that no longer exists has nothing to change.
-          if (row && !row.updatable) denied.push({ field: `${c.item.path}/${f.name}`, code: "forbidden", message: `Unlinking ${pair.target.name} record ${x} changes ${side}, which you may not change` });
+          if (row && !row.updatable)
+            denied.push({
+              field: `${c.item.path}/${f.name}`,
+              code: "forbidden",
+              message: `Unlinking ${pair.target.name} record ${x} changes ${side}, which you may not change`,
+            });
         }
       }
     }
     if (denied.length) {
-      const fields = [...new Set(denied.map((d) => d.field.split("/").find((_, i, parts) => parts[i - 1] === "fields")))].join(", ");
-      throw new AppError("forbidden", `You may not make these changes to ${fields} of ${table.name}: they change records you may not change; nothing was written`, denied.slice(0, 200));
+      const fields = [
+        ...new Set(denied.map((d) => d.field.split("/").find((_, i, parts) => parts[i - 1] === "fields"))),
+      ].join(", ");
+      throw new AppError(
+        "forbidden",
+        `You may not make these changes to ${fields} of ${table.name}: they change records you may not change; nothing was written`,
+        denied.slice(0, 200),
+      );
     }
   }
 
@@ -235,7 +298,10 @@ interface Delta {
  * `checked`: rows the caller's change was checked on, to match `rule` (their update rule) after it.
  */
 class Bumps {
-  readonly byTable = new Map<string, { table: TableMeta; rows: Map<number, number | null>; rule: FilterNode | null; checked: Set<number> }>();
+  readonly byTable = new Map<
+    string,
+    { table: TableMeta; rows: Map<number, number | null>; rule: FilterNode | null; checked: Set<number> }
+  >();
 
   add(table: TableMeta, id: number, opts: { version?: number; rule?: FilterNode | null } = {}) {
     let t = this.byTable.get(table.id);
@@ -260,14 +326,26 @@ function deltaOf(map: Map<number, Delta>, id: number): Delta {
  * field, version bumps and rule guards of every other record whose link value changes, and their
  * audit rows. No statement and no round trip when no record carries a link value.
  */
-export async function linkStatements(ctx: LinkContext, table: TableMeta, check: LinkCheck, records: LinkRecord[], at: string): Promise<Stmt[]> {
+export async function linkStatements(
+  ctx: LinkContext,
+  table: TableMeta,
+  check: LinkCheck,
+  records: LinkRecord[],
+  at: string,
+): Promise<Stmt[]> {
   const junction: Stmt[] = [];
   const audits: { h: FieldMeta; deltas: Map<number, Delta> }[] = [];
   const bumps = new Bumps();
   const written = new Set(records.map((r) => r.id));
   const by = ctx.principal.userId;
   /** Holders to look up: links a hook derived, whose targets the check did not read. */
-  const derived: { pair: Pair; targets: number[]; writing: Set<number>; deltas: Map<number, Delta>; targetDeltas: Map<number, Delta> }[] = [];
+  const derived: {
+    pair: Pair;
+    targets: number[];
+    writing: Set<number>;
+    deltas: Map<number, Delta>;
+    targetDeltas: Map<number, Delta>;
+  }[] = [];
 
   for (const f of table.fields) {
     if (f.type !== "link") continue;
@@ -322,7 +400,10 @@ export async function linkStatements(ctx: LinkContext, table: TableMeta, check: 
 
   if (derived.length) {
     // One round trip for every derived link's holders; they are bumped as they are, like the links.
-    const results = await runBatch<Row>(ctx.db, derived.map((d) => linkHolderRows(table, d.pair.f, JSON.stringify(d.targets), null)));
+    const results = await runBatch<Row>(
+      ctx.db,
+      derived.map((d) => linkHolderRows(table, d.pair.f, JSON.stringify(d.targets), null)),
+    );
     derived.forEach((d, i) => {
       for (const r of results[i]!.results) {
         const id = r.id as number;
@@ -339,7 +420,8 @@ export async function linkStatements(ctx: LinkContext, table: TableMeta, check: 
   for (const { table: t, rows, rule, checked } of bumps.byTable.values()) {
     const guarded = [...rows].filter(([, v]) => v !== null).map(([id, v]) => ({ id, v, c: {} }));
     const blind = [...rows].filter(([, v]) => v === null).map(([id]) => id);
-    for (const chunk of chunkJson(guarded)) out.push(updateRows(t.id, 0, [], chunk, at, by), guardChanges(JSON.parse(chunk).length, "stale"));
+    for (const chunk of chunkJson(guarded))
+      out.push(updateRows(t.id, 0, [], chunk, at, by), guardChanges(JSON.parse(chunk).length, "stale"));
     if (blind.length) out.push(bumpVersions(t.id, JSON.stringify(blind), at, by));
     // The rows the caller's change was checked on must still be theirs to update after it.
     if (rule && checked.size) guards.push(guardRowsMatch(t, JSON.stringify([...checked]), checked.size, rule));
@@ -347,7 +429,8 @@ export async function linkStatements(ctx: LinkContext, table: TableMeta, check: 
   out.push(...guards);
   for (const { h, deltas } of audits) {
     const rows = [...deltas].map(([id, d]) => ({ id, add: d.add, rm: d.rm }));
-    for (const chunk of chunkJson(rows)) out.push(auditLinkDeltas(h, chunk, at, by, ctx.requestId, ctx.embedId ?? null));
+    for (const chunk of chunkJson(rows))
+      out.push(auditLinkDeltas(h, chunk, at, by, ctx.requestId, ctx.embedId ?? null));
   }
   return out;
 }
@@ -376,7 +459,11 @@ export function unlinkDeleted(ctx: LinkContext, table: TableMeta, idsJson: strin
     if (f.type !== "link") continue;
     const target = findTable(ctx.reg, f.options.table!);
     const inverse = target?.fields.find((x) => x.id === f.options.inverseField);
-    if (inverse) out.push(bumpLinked(inverse, table.id, idsJson, at, ctx.principal.userId), auditUnlinked(inverse, table.id, idsJson, at, ctx.principal.userId, ctx.requestId, ctx.embedId ?? null));
+    if (inverse)
+      out.push(
+        bumpLinked(inverse, table.id, idsJson, at, ctx.principal.userId),
+        auditUnlinked(inverse, table.id, idsJson, at, ctx.principal.userId, ctx.requestId, ctx.embedId ?? null),
+      );
   }
   for (const f of [...table.fields, ...table.deletedFields]) if (f.type === "link") out.push(unlinkAll(f, idsJson));
   return out;

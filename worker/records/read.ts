@@ -9,10 +9,26 @@ import { isStoredValue, typeSpec } from "../model/field-types";
 import { column, column2 } from "../model/names";
 import { findTable, loadRegistry, type Registry } from "../model/registry";
 import { pendingCheck } from "../auth/freshness";
-import { freshnessProbe, freshnessStatements, settleFreshness, settleFreshnessNow, settleFreshnessProbe } from "../auth/principal";
+import {
+  freshnessProbe,
+  freshnessStatements,
+  settleFreshness,
+  settleFreshnessNow,
+  settleFreshnessProbe,
+} from "../auth/principal";
 import type { FieldMeta, TableMeta } from "../model/types";
 import { parseFilter, type FilterNode } from "../query/filter";
-import { columnGroups, compileCount, compileGet, compileList, MAX_RESULT_COLUMNS, parseSort, PROBE_COLUMN, resultColumns, type SortKey } from "../query/select";
+import {
+  columnGroups,
+  compileCount,
+  compileGet,
+  compileList,
+  MAX_RESULT_COLUMNS,
+  parseSort,
+  PROBE_COLUMN,
+  resultColumns,
+  type SortKey,
+} from "../query/select";
 import { decodeCursor, encodeCursor } from "../query/cursor";
 import { requireWellFormed } from "../model/well-formed";
 
@@ -77,7 +93,10 @@ export const decodeRow = (row: Row, fields: FieldMeta[]): ApiRecord => rowDecode
 export function selectFields(access: TableAccess, raw: string | undefined, param = "fields"): FieldMeta[] {
   const readable = access.table.fields.filter((f) => access.canRead(f));
   if (raw === undefined || raw === "") return readable;
-  const wanted = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const wanted = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of wanted) {
     if (!readable.some((f) => f.name === name || f.id === name)) {
       throw new AppError("unknown_field", `Unknown field ${JSON.stringify(name.slice(0, 64))}`, [
@@ -100,7 +119,8 @@ function parseOffset(raw: string | undefined, cursor: string | undefined): numbe
   if (raw === undefined || raw === "") return 0;
   if (!/^\d{1,8}$/.test(raw)) throw badRequest("offset", `offset is a whole number from 0 to ${MAX_OFFSET}`, "type");
   const n = Number(raw);
-  if (n > MAX_OFFSET) throw badRequest("offset", `offset must be at most ${MAX_OFFSET}; narrow the rows with a filter`, "range");
+  if (n > MAX_OFFSET)
+    throw badRequest("offset", `offset must be at most ${MAX_OFFSET}; narrow the rows with a filter`, "range");
   if (cursor) throw badRequest("offset", "Send either cursor or offset, not both", "conflict");
   return n;
 }
@@ -110,7 +130,9 @@ function parseJsonParam(raw: string, name: string): unknown {
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new AppError("invalid_json", `${name} is not valid JSON`, [{ field: name, code: "invalid_json", message: `${name} must be JSON` }]);
+    throw new AppError("invalid_json", `${name} is not valid JSON`, [
+      { field: name, code: "invalid_json", message: `${name} must be JSON` },
+    ]);
   }
   requireWellFormed(value, name);
   return value;
@@ -126,9 +148,17 @@ function encodeListCursor(sort: SortKey[], values: unknown[]): string {
 }
 
 function decodeListCursor(raw: string, sort: SortKey[]): unknown[] {
-  const bad = () => badRequest("cursor", "The cursor is not valid for this query; start again without it", "invalid_cursor");
+  const bad = () =>
+    badRequest("cursor", "The cursor is not valid for this query; start again without it", "invalid_cursor");
   const c = decodeCursor(raw, 4096) as { s?: unknown; v?: unknown };
-  if (typeof c !== "object" || c === null || c.s !== sortSignature(sort) || !Array.isArray(c.v) || c.v.length !== sort.length + 1) throw bad();
+  if (
+    typeof c !== "object" ||
+    c === null ||
+    c.s !== sortSignature(sort) ||
+    !Array.isArray(c.v) ||
+    c.v.length !== sort.length + 1
+  )
+    throw bad();
   const scalarsOk = c.v.every((x) => x === null || typeof x === "number" || typeof x === "string");
   if (!scalarsOk || !Number.isSafeInteger(c.v[c.v.length - 1])) throw bad();
   // Each value must be one its sort field can hold (a real date, a canonical date-time, ...).
@@ -195,11 +225,16 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
   const canRead = (f: FieldMeta) => access.canRead(f);
   const expand = parseExpand(access, opts.expand);
   const select = withExpanded(selectFields(access, opts.fields), expand);
-  const filter: FilterNode | null = opts.filter ? parseFilter(parseJsonParam(opts.filter, "filter"), table, { canRead }) : null;
+  const filter: FilterNode | null = opts.filter
+    ? parseFilter(parseJsonParam(opts.filter, "filter"), table, { canRead })
+    : null;
   const sort = opts.sort ? parseSort(opts.sort, table, canRead) : [];
   const limit = parseLimit(opts.limit);
-  if (opts.q !== undefined && opts.q.length > 200) throw badRequest("q", "Search text is at most 200 characters", "too_long");
-  const search = opts.q ? { text: opts.q, fields: table.fields.filter((f) => canRead(f) && typeSpec(f.type).searchable) } : null;
+  if (opts.q !== undefined && opts.q.length > 200)
+    throw badRequest("q", "Search text is at most 200 characters", "too_long");
+  const search = opts.q
+    ? { text: opts.q, fields: table.fields.filter((f) => canRead(f) && typeSpec(f.type).searchable) }
+    : null;
   const count = parseBool(opts.count, "count");
   const after = opts.cursor ? decodeListCursor(opts.cursor, sort) : null;
   const offset = parseOffset(opts.offset, opts.cursor);
@@ -218,7 +253,11 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
   if (count) {
     const c = compileCount(base);
     const check = freshnessStatements(ctx.db);
-    const batch = await ctx.db.batch<Row>([...check, ctx.db.prepare(list.sql).bind(...list.params), ctx.db.prepare(c.sql).bind(...c.params)]);
+    const batch = await ctx.db.batch<Row>([
+      ...check,
+      ctx.db.prepare(list.sql).bind(...list.params),
+      ctx.db.prepare(c.sql).bind(...c.params),
+    ]);
     if (check.length) {
       const found = await settleFreshness(ctx.db, batch.slice(0, check.length));
       if (found.principal || found.schemaStale) throw new StaleRead(found);
@@ -226,25 +265,49 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
     rows = batch[check.length]!.results;
     total = (batch[check.length + 1]!.results[0] as { n: number }).n;
   } else {
-    rows = rowObjects(await ctx.db.prepare(list.sql).bind(...list.params).raw({ columnNames: true }));
+    rows = rowObjects(
+      await ctx.db
+        .prepare(list.sql)
+        .bind(...list.params)
+        .raw({ columnNames: true }),
+    );
     if (probe) {
       // An empty page carries no probe value: the check then runs on its own.
-      const found = rows.length ? await settleFreshnessProbe(ctx.db, rows[0]![PROBE_COLUMN] === 1) : await settleFreshnessNow(ctx.db);
+      const found = rows.length
+        ? await settleFreshnessProbe(ctx.db, rows[0]![PROBE_COLUMN] === 1)
+        : await settleFreshnessNow(ctx.db);
       if (found.principal || found.schemaStale) throw new StaleRead(found);
     }
   }
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  const nextCursor = hasMore && last ? encodeListCursor(sort, [...sort.map((k) => last[column(k.field.id)] ?? null), last.id]) : null;
-  const full = wide ? new Map((await readRows(ctx.db, table, select, page.map((r) => r.id as number))).map((r) => [r.id as number, r])) : null;
+  const nextCursor =
+    hasMore && last ? encodeListCursor(sort, [...sort.map((k) => last[column(k.field.id)] ?? null), last.id]) : null;
+  const full = wide
+    ? new Map(
+        (
+          await readRows(
+            ctx.db,
+            table,
+            select,
+            page.map((r) => r.id as number),
+          )
+        ).map((r) => [r.id as number, r]),
+      )
+    : null;
   const decode = rowDecoder(select);
   const records = page.map((r) => decode(full?.get(r.id as number) ?? r));
   if (expand.length) await expandLinks(ctx, records, expand);
   return { records, nextCursor, ...(total !== undefined ? { total } : {}) };
 }
 
-export async function getRecord(ctx: ReadContext, table: TableMeta, id: number, opts: { fields?: string; expand?: string }) {
+export async function getRecord(
+  ctx: ReadContext,
+  table: TableMeta,
+  id: number,
+  opts: { fields?: string; expand?: string },
+) {
   const access = callerAccess(ctx, table);
   requireOperation(access, "read");
   const expand = parseExpand(access, opts.expand);
@@ -257,7 +320,13 @@ export async function getRecord(ctx: ReadContext, table: TableMeta, id: number, 
 }
 
 /** Raw rows by id, in id order; selections wider than a result row are read in groups and merged. */
-export async function readRows(db: D1Database, table: TableMeta, select: FieldMeta[], ids: number[], rowFilter: FilterNode | null = null): Promise<Row[]> {
+export async function readRows(
+  db: D1Database,
+  table: TableMeta,
+  select: FieldMeta[],
+  ids: number[],
+  rowFilter: FilterNode | null = null,
+): Promise<Row[]> {
   if (ids.length === 0) return [];
   const stmts = columnGroups(select).map((group) => {
     const c = compileGet(table, group, ids, rowFilter);
@@ -297,9 +366,18 @@ async function expandLinks(ctx: ReadContext, records: ApiRecord[], fields: Field
     const target = findTable(ctx.reg, f.options.table!);
     if (!target) continue;
     const targetAccess = tableAccess(ctx.principal, target, ctx.reg);
-    const primary = target.fields.find((x) => x.id === target.primaryFieldId) ?? target.fields.find((x) => x.type !== "link");
+    const primary =
+      target.fields.find((x) => x.id === target.primaryFieldId) ?? target.fields.find((x) => x.type !== "link");
     const ids = [...new Set(records.flatMap((r) => (r.fields[f.name] as number[]) ?? []))];
-    const readable = targetAccess.may("read") ? await readRows(ctx.db, target, primary && targetAccess.canRead(primary) ? [primary] : [], ids, targetAccess.rowFilter("read")) : [];
+    const readable = targetAccess.may("read")
+      ? await readRows(
+          ctx.db,
+          target,
+          primary && targetAccess.canRead(primary) ? [primary] : [],
+          ids,
+          targetAccess.rowFilter("read"),
+        )
+      : [];
     const byId = new Map(readable.map((row) => [row.id as number, row]));
     for (const r of records) {
       r.fields[f.name] = ((r.fields[f.name] as number[]) ?? []).map((id) => {
@@ -311,4 +389,3 @@ async function expandLinks(ctx: ReadContext, records: ApiRecord[], fields: Field
     }
   }
 }
-

@@ -14,7 +14,16 @@ import type { FieldMeta, TableMeta } from "../model/types";
 import { validate } from "../model/validate";
 import { Columns } from "../query/columns";
 import {
-  auditLinkDeltas, bumpVersions, existingIds, fieldColumns, guardExists, insertAudit, insertRows, linkPairs, SYSTEM_INSERT_COLUMNS, type Stmt,
+  auditLinkDeltas,
+  bumpVersions,
+  existingIds,
+  fieldColumns,
+  guardExists,
+  insertAudit,
+  insertRows,
+  linkPairs,
+  SYSTEM_INSERT_COLUMNS,
+  type Stmt,
 } from "../query/write";
 import { prepare } from "../audit/log";
 import { runBatch } from "../db/batch";
@@ -27,7 +36,10 @@ export interface RestoreContext {
   requestId: string | null;
 }
 
-interface Skipped { field: string; reason: string }
+interface Skipped {
+  field: string;
+  reason: string;
+}
 
 const conflict = (message: string) => new AppError("conflict", message, [{ field: "id", code: "exists", message }]);
 
@@ -36,15 +48,25 @@ async function all<T>(db: D1Database, s: Stmt): Promise<T[]> {
 }
 
 /** Link targets that can be relinked: they exist, and a one-valued other side is not taken meanwhile. */
-async function usableTargets(ctx: RestoreContext, table: TableMeta, f: FieldMeta, targets: number[]): Promise<number[]> {
+async function usableTargets(
+  ctx: RestoreContext,
+  table: TableMeta,
+  f: FieldMeta,
+  targets: number[],
+): Promise<number[]> {
   const other = ctx.reg.tables.find((t) => t.id === f.options.table && !t.deletedAt);
   if (!other || targets.length === 0) return [];
-  const exist = new Set((await all<{ id: number }>(ctx.db, existingIds(other.id, JSON.stringify(targets)))).map((r) => r.id));
+  const exist = new Set(
+    (await all<{ id: number }>(ctx.db, existingIds(other.id, JSON.stringify(targets)))).map((r) => r.id),
+  );
   let usable = targets.filter((t) => exist.has(t));
   const inverse = other.fields.find((x) => x.id === f.options.inverseField);
   if (inverse?.options.multiple === false && usable.length) {
     const j = new Columns(table).link(f);
-    const taken = await all<{ t: number }>(ctx.db, { sql: `SELECT ${j.theirs} AS t FROM ${j.table} WHERE ${j.theirs} IN (SELECT value FROM json_each(?1))`, params: [JSON.stringify(usable)] });
+    const taken = await all<{ t: number }>(ctx.db, {
+      sql: `SELECT ${j.theirs} AS t FROM ${j.table} WHERE ${j.theirs} IN (SELECT value FROM json_each(?1))`,
+      params: [JSON.stringify(usable)],
+    });
     const busy = new Set(taken.map((r) => r.t));
     usable = usable.filter((t) => !busy.has(t));
   }
@@ -53,14 +75,21 @@ async function usableTargets(ctx: RestoreContext, table: TableMeta, f: FieldMeta
 
 export async function restoreRecord(ctx: RestoreContext, table: TableMeta, id: number) {
   const { db } = ctx;
-  if ((await readRows(db, table, [], [id])).length) throw conflict(`Record ${id} of ${table.name} exists; only a deleted record can be restored`);
+  if ((await readRows(db, table, [], [id])).length)
+    throw conflict(`Record ${id} of ${table.name} exists; only a deleted record can be restored`);
   const [deletion, origin] = await db.batch<Record<string, unknown>>([
-    db.prepare("SELECT changes FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action = 'delete' ORDER BY id DESC LIMIT 1").bind(table.id, id),
-    db.prepare(
-      `SELECT (SELECT at FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action = 'create' ORDER BY id LIMIT 1) AS created_at,
+    db
+      .prepare(
+        "SELECT changes FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action = 'delete' ORDER BY id DESC LIMIT 1",
+      )
+      .bind(table.id, id),
+    db
+      .prepare(
+        `SELECT (SELECT at FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action = 'create' ORDER BY id LIMIT 1) AS created_at,
               (SELECT user_id FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action = 'create' ORDER BY id LIMIT 1) AS created_by,
               (SELECT COUNT(*) FROM sg_audit WHERE table_id = ?1 AND record_id = ?2 AND action IN ('create', 'update', 'restore')) AS writes`,
-    ).bind(table.id, id),
+      )
+      .bind(table.id, id),
   ]);
   const row = deletion!.results[0] as { changes: string } | undefined;
   if (!row) throw notFound(`A deletion of record ${id} in the history of ${table.name}`, "id");
@@ -79,7 +108,11 @@ export async function restoreRecord(ctx: RestoreContext, table: TableMeta, id: n
     if (f.type === "link") {
       const wanted = pair[0] as number[];
       const usable = await usableTargets(ctx, table, f, wanted);
-      if (usable.length < wanted.length) skipped.push({ field: f.name, reason: `${wanted.length - usable.length} linked record(s) are gone or linked elsewhere` });
+      if (usable.length < wanted.length)
+        skipped.push({
+          field: f.name,
+          reason: `${wanted.length - usable.length} linked record(s) are gone or linked elsewhere`,
+        });
       if (usable.length) values.set(f, usable);
       continue;
     }
@@ -98,22 +131,47 @@ export async function restoreRecord(ctx: RestoreContext, table: TableMeta, id: n
       return fieldColumns(f).map((_, i) => enc[i] ?? null);
     });
     const head = slot === 0 ? [id, o.created_at ?? at, o.created_by ?? by, at, by, o.writes + 1] : [id];
-    stmts.push(insertRows(table.id, slot, [...(slot === 0 ? SYSTEM_INSERT_COLUMNS : ["id"]), ...cols], JSON.stringify([[...head, ...cells]])));
+    stmts.push(
+      insertRows(
+        table.id,
+        slot,
+        [...(slot === 0 ? SYSTEM_INSERT_COLUMNS : ["id"]), ...cols],
+        JSON.stringify([[...head, ...cells]]),
+      ),
+    );
   }
   for (const [f, v] of values) {
     if (f.type !== "link") continue;
     const targets = v as number[];
-    stmts.push(linkPairs(f, JSON.stringify(targets.map((t) => [id, t]))), guardExists(f.options.table!, JSON.stringify(targets), targets.length, "missing"));
+    stmts.push(
+      linkPairs(f, JSON.stringify(targets.map((t) => [id, t]))),
+      guardExists(f.options.table!, JSON.stringify(targets), targets.length, "missing"),
+    );
     // The targets' link values change too: an update of each, as any link write (records/links.ts).
-    const inverse = ctx.reg.tables.find((t) => t.id === f.options.table)?.fields.find((x) => x.id === f.options.inverseField);
+    const inverse = ctx.reg.tables
+      .find((t) => t.id === f.options.table)
+      ?.fields.find((x) => x.id === f.options.inverseField);
     const others = targets.filter((t) => !(f.options.table === table.id && t === id));
     if (inverse && others.length) {
-      stmts.push(bumpVersions(f.options.table!, JSON.stringify(others), at, by), auditLinkDeltas(inverse, JSON.stringify(others.map((t) => ({ id: t, add: [id], rm: [] }))), at, by, ctx.requestId, null));
+      stmts.push(
+        bumpVersions(f.options.table!, JSON.stringify(others), at, by),
+        auditLinkDeltas(
+          inverse,
+          JSON.stringify(others.map((t) => ({ id: t, add: [id], rm: [] }))),
+          at,
+          by,
+          ctx.requestId,
+          null,
+        ),
+      );
     }
   }
   const changes = Object.fromEntries([...values].map(([f, v]) => [f.id, [null, v]]));
   stmts.push(insertAudit(JSON.stringify([["restore", id, JSON.stringify(changes)]]), at, by, table.id, ctx.requestId));
-  await runBatch(db, stmts, { what: "Restoring the record", onUnique: () => conflict(`Record ${id} of ${table.name} was restored or re-created meanwhile`) });
+  await runBatch(db, stmts, {
+    what: "Restoring the record",
+    onUnique: () => conflict(`Record ${id} of ${table.name} was restored or re-created meanwhile`),
+  });
   const [restored] = await readRows(db, table, table.fields, [id]);
   return { record: decodeRow(restored!, table.fields), skipped };
 }

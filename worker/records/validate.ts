@@ -19,7 +19,10 @@ export function recordSchema(table: TableMeta, writable: FieldMeta[]): object {
   return { type: "object", additionalProperties: false, properties };
 }
 
-const compiled = new Map<string, (instance: unknown, base: string) => ReturnType<ReturnType<typeof compileRecordValidator>>>();
+const compiled = new Map<
+  string,
+  (instance: unknown, base: string) => ReturnType<ReturnType<typeof compileRecordValidator>>
+>();
 
 /** Compiled once per distinct schema (a table version as the caller may write it). */
 function recordValidator(schema: object) {
@@ -80,28 +83,58 @@ export async function validateWrites(
   for (const item of items) {
     for (const name of Object.keys(item.fields)) {
       const f = byName.get(name);
-      if (!f || !access.canRead(f)) errors.push({ field: `${item.path}/${name.slice(0, 64)}`, code: "unknown_field", message: `Table ${table.name} has no field ${JSON.stringify(name.slice(0, 64))}` });
-      else if (!access.canWrite(f)) denied.push({ field: `${item.path}/${name}`, code: "read_only", message: `You may not write field ${name}` });
+      if (!f || !access.canRead(f))
+        errors.push({
+          field: `${item.path}/${name.slice(0, 64)}`,
+          code: "unknown_field",
+          message: `Table ${table.name} has no field ${JSON.stringify(name.slice(0, 64))}`,
+        });
+      else if (!access.canWrite(f))
+        denied.push({ field: `${item.path}/${name}`, code: "read_only", message: `You may not write field ${name}` });
     }
     if (errors.length > 200) break;
     const keys = Object.keys(item.fields);
-    const known = keys.every((k) => writableNames.has(k)) ? item.fields : Object.fromEntries(keys.filter((k) => writableNames.has(k)).map((k) => [k, item.fields[k]]));
+    const known = keys.every((k) => writableNames.has(k))
+      ? item.fields
+      : Object.fromEntries(keys.filter((k) => writableNames.has(k)).map((k) => [k, item.fields[k]]));
     errors.push(...check(known, item.path));
     for (const f of writable) {
       const v = item.fields[f.name];
-      const missing = v === undefined ? mode === "create" : v === null || v === "" || (Array.isArray(v) && v.length === 0);
-      if (f.required && missing) errors.push({ field: `${item.path}/${f.name}`, code: "required", message: `${f.name} is required` });
+      const missing =
+        v === undefined ? mode === "create" : v === null || v === "" || (Array.isArray(v) && v.length === 0);
+      if (f.required && missing)
+        errors.push({ field: `${item.path}/${f.name}`, code: "required", message: `${f.name} is required` });
       if (v === undefined || v === null) continue;
       if (f.type === "number" && typeof v === "number" && !hasPrecision(v, f.options.precision ?? 8)) {
-        errors.push({ field: `${item.path}/${f.name}`, code: "precision", message: `${f.name} takes at most ${f.options.precision ?? 8} decimals`, params: { limit: f.options.precision ?? 8 } });
+        errors.push({
+          field: `${item.path}/${f.name}`,
+          code: "precision",
+          message: `${f.name} takes at most ${f.options.precision ?? 8} decimals`,
+          params: { limit: f.options.precision ?? 8 },
+        });
       }
-      if (f.type === "currency" && typeof v === "object" && typeof (v as { currency?: unknown }).currency === "string" && /^[A-Z]{3}$/.test((v as { currency: string }).currency) && !isCurrencyCode((v as { currency: string }).currency)) {
-        errors.push({ field: `${item.path}/${f.name}/currency`, code: "unknown_currency", message: `Unknown currency ${(v as { currency: string }).currency}` });
+      if (
+        f.type === "currency" &&
+        typeof v === "object" &&
+        typeof (v as { currency?: unknown }).currency === "string" &&
+        /^[A-Z]{3}$/.test((v as { currency: string }).currency) &&
+        !isCurrencyCode((v as { currency: string }).currency)
+      ) {
+        errors.push({
+          field: `${item.path}/${f.name}/currency`,
+          code: "unknown_currency",
+          message: `Unknown currency ${(v as { currency: string }).currency}`,
+        });
       }
       if (f.type === "user" && typeof v === "string") users.add(v);
     }
   }
-  if (denied.length) throw new AppError("forbidden", `You may not write ${[...new Set(denied.map((d) => d.field.split("/").pop()))].join(", ")} of ${table.name}`, denied.slice(0, 200));
+  if (denied.length)
+    throw new AppError(
+      "forbidden",
+      `You may not write ${[...new Set(denied.map((d) => d.field.split("/").pop()))].join(", ")} of ${table.name}`,
+      denied.slice(0, 200),
+    );
   if (errors.length) throw invalid(errors.slice(0, 200));
   await checkReferences(db, items, users, links);
 }
@@ -124,7 +157,8 @@ async function checkReferences(db: D1Database, items: WriteItem[], users: Set<st
     const found = new Set(results[0]!.results.map((r) => r.id));
     for (const item of items) {
       for (const [name, v] of Object.entries(item.fields)) {
-        if (typeof v === "string" && users.has(v) && !found.has(v)) errors.push({ field: `${item.path}/${name}`, code: "unknown_user", message: `No user ${v}` });
+        if (typeof v === "string" && users.has(v) && !found.has(v))
+          errors.push({ field: `${item.path}/${name}`, code: "unknown_user", message: `No user ${v}` });
       }
     }
   }

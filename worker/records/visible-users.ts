@@ -17,7 +17,10 @@ export async function visibleUserIds(ctx: ReadContext, table: TableMeta, ids: st
   // One grouped count per user field: a handful of fields, each one statement.
   for (const f of userFields) {
     const reply = await aggregateRecords(ctx, table, {
-      groupBy: [f.name], measures: [{ op: "count" }], filter: { field: f.name, op: "in", value: ids }, limit: ids.length,
+      groupBy: [f.name],
+      measures: [{ op: "count" }],
+      filter: { field: f.name, op: "in", value: ids },
+      limit: ids.length,
     });
     for (const g of reply.groups) {
       const id = (g.key as Record<string, unknown>)[f.name];

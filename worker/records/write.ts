@@ -11,8 +11,17 @@ import { typeSpec } from "../model/field-types";
 import type { Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import {
-  chunkJson, deleteRows, deleteVersionedRows, fieldColumns, guardChanges, guardRowsMatch, insertAudit, insertRows,
-  SYSTEM_INSERT_COLUMNS, updateRows, type Stmt,
+  chunkJson,
+  deleteRows,
+  deleteVersionedRows,
+  fieldColumns,
+  guardChanges,
+  guardRowsMatch,
+  insertAudit,
+  insertRows,
+  SYSTEM_INSERT_COLUMNS,
+  updateRows,
+  type Stmt,
 } from "../query/write";
 import { fieldsDecoder, readRows, rowDecoder, type ApiRecord } from "./read";
 import { checkFieldsObject, validateWrites, type WriteItem } from "./validate";
@@ -48,9 +57,18 @@ export function parseItems(body: unknown, allowed: string[], required: string[])
   if (!isObject(body)) throw invalid([{ field: "", code: "type", message: "The body is a JSON object" }]);
   if ("records" in body) {
     const extra = Object.keys(body).filter((k) => k !== "records");
-    if (extra.length) throw invalid(extra.map((k) => ({ field: k.slice(0, 64), code: "unknown_key", message: `Unknown key ${JSON.stringify(k.slice(0, 64))}` })));
-    if (!Array.isArray(body.records)) throw invalid([{ field: "records", code: "type", message: "records is an array" }]);
-    if (body.records.length === 0) throw invalid([{ field: "records", code: "min_items", message: "records is empty" }]);
+    if (extra.length)
+      throw invalid(
+        extra.map((k) => ({
+          field: k.slice(0, 64),
+          code: "unknown_key",
+          message: `Unknown key ${JSON.stringify(k.slice(0, 64))}`,
+        })),
+      );
+    if (!Array.isArray(body.records))
+      throw invalid([{ field: "records", code: "type", message: "records is an array" }]);
+    if (body.records.length === 0)
+      throw invalid([{ field: "records", code: "min_items", message: "records is empty" }]);
     if (body.records.length > MAX_BATCH) {
       throw new AppError("payload_too_large", `At most ${MAX_BATCH} records per request`, [
         { field: "records", code: "max_items", message: `${body.records.length} records sent; at most ${MAX_BATCH}` },
@@ -69,11 +87,24 @@ function checkShape(items: unknown[], allowed: string[], required: string[], pre
     const at = prefix ? `${prefix}${i}` : "";
     if (!isObject(item)) return errors.push({ field: at, code: "type", message: "Each record is an object" });
     for (const k of Object.keys(item)) {
-      if (!allowed.includes(k)) errors.push({ field: [at, k.slice(0, 64)].filter(Boolean).join("/"), code: "unknown_key", message: `Unknown key ${JSON.stringify(k.slice(0, 64))}; expected ${allowed.join(", ")}` });
+      if (!allowed.includes(k))
+        errors.push({
+          field: [at, k.slice(0, 64)].filter(Boolean).join("/"),
+          code: "unknown_key",
+          message: `Unknown key ${JSON.stringify(k.slice(0, 64))}; expected ${allowed.join(", ")}`,
+        });
     }
-    for (const k of required) if (!(k in item)) errors.push({ field: [at, k].filter(Boolean).join("/"), code: "required", message: `${k} is required` });
-    if ("id" in item && !(Number.isSafeInteger(item.id) && (item.id as number) > 0)) errors.push({ field: [at, "id"].filter(Boolean).join("/"), code: "type", message: "id is a positive integer" });
-    if ("version" in item && !(Number.isSafeInteger(item.version) && (item.version as number) > 0)) errors.push({ field: [at, "version"].filter(Boolean).join("/"), code: "type", message: "version is a positive integer" });
+    for (const k of required)
+      if (!(k in item))
+        errors.push({ field: [at, k].filter(Boolean).join("/"), code: "required", message: `${k} is required` });
+    if ("id" in item && !(Number.isSafeInteger(item.id) && (item.id as number) > 0))
+      errors.push({ field: [at, "id"].filter(Boolean).join("/"), code: "type", message: "id is a positive integer" });
+    if ("version" in item && !(Number.isSafeInteger(item.version) && (item.version as number) > 0))
+      errors.push({
+        field: [at, "version"].filter(Boolean).join("/"),
+        code: "type",
+        message: "version is a positive integer",
+      });
   });
   if (errors.length) throw invalid(errors.slice(0, 200));
 }
@@ -82,7 +113,7 @@ function toWriteItems(items: Row[], single: boolean): WriteItem[] {
   const errors: FieldError[] = [];
   const out = items.map((it, index) => {
     const path = single ? "fields" : `records/${index}/fields`;
-    const fields = it.fields === undefined ? {} : checkFieldsObject(it.fields, path, errors) ?? {};
+    const fields = it.fields === undefined ? {} : (checkFieldsObject(it.fields, path, errors) ?? {});
     return { index, path, fields };
   });
   if (errors.length) throw invalid(errors);
@@ -109,10 +140,16 @@ function slotsOf(table: TableMeta): number[] {
 type AuditRow = [string, number, Record<string, unknown>];
 
 function auditStatements(ctx: WriteContext, table: TableMeta, rows: AuditRow[], at: string): Stmt[] {
-  return chunkJson(rows).map((chunk) => insertAudit(chunk, at, ctx.principal.userId, table.id, ctx.requestId, ctx.embedId ?? null));
+  return chunkJson(rows).map((chunk) =>
+    insertAudit(chunk, at, ctx.principal.userId, table.id, ctx.requestId, ctx.embedId ?? null),
+  );
 }
 
-function changesOf(fields: FieldMeta[], before: ApiRecord | null, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
+function changesOf(
+  fields: FieldMeta[],
+  before: ApiRecord | null,
+  after: Record<string, unknown>,
+): Record<string, [unknown, unknown]> {
   const out: Record<string, [unknown, unknown]> = {};
   for (const f of fields) {
     if (!(f.name in after)) continue;
@@ -142,15 +179,31 @@ async function readBack(ctx: WriteContext, access: TableAccess, ids: number[]): 
  * rule to apply (it may hide rows the caller could create), no links (their values live in junction
  * tables) and no plugin statements in the batch. Otherwise the rows are read back.
  */
-function writtenRecords(access: TableAccess, ids: number[], encoded: Record<string, unknown>[], at: string, by: string): ApiRecord[] | null {
+function writtenRecords(
+  access: TableAccess,
+  ids: number[],
+  encoded: Record<string, unknown>[],
+  at: string,
+  by: string,
+): ApiRecord[] | null {
   if (access.rowFilter("read") !== null || access.table.fields.some((f) => f.type === "link")) return null;
   const decodeFields = fieldsDecoder(access.table.fields.filter((f) => access.canRead(f)));
-  return ids.map((id, i) => ({ id, version: 1, createdAt: at, createdBy: by, updatedAt: at, updatedBy: by, fields: decodeFields(encoded[i]!) }));
+  return ids.map((id, i) => ({
+    id,
+    version: 1,
+    createdAt: at,
+    createdBy: by,
+    updatedAt: at,
+    updatedBy: by,
+    fields: decodeFields(encoded[i]!),
+  }));
 }
 
 /** Every column of every new record (what encodeSlot gives with `full`), columns looked up once per field. */
 function encodeAll(fields: FieldMeta[], values: Record<string, unknown>[]): Record<string, unknown>[] {
-  const plan = fields.filter((f) => f.type !== "link").map((f) => ({ f, spec: typeSpec(f.type), cols: fieldColumns(f) }));
+  const plan = fields
+    .filter((f) => f.type !== "link")
+    .map((f) => ({ f, spec: typeSpec(f.type), cols: fieldColumns(f) }));
   return values.map((v) => {
     const out: Record<string, unknown> = {};
     for (const p of plan) {
@@ -166,7 +219,13 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   requireOperation(access, "create");
   const { items, single } = parseItems(body, ["fields"], []);
   const writes = toWriteItems(items, single);
-  const links = new LinkCheck(ctx, access, writes, writes.map(() => null), null);
+  const links = new LinkCheck(
+    ctx,
+    access,
+    writes,
+    writes.map(() => null),
+    null,
+  );
   await validateWrites(ctx.db, ctx.reg, access, writes, "create", links);
   links.authorize();
   const n = writes.length;
@@ -178,7 +237,12 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   if (owner) for (const v of values) if (v[owner.name] === undefined) v[owner.name] = ctx.principal.userId;
   for (const [f, nums] of numbers) values.forEach((v, i) => (v[f.name] = nums[i]));
   // Plugin hooks derive values or refuse the write; their side effects join this batch.
-  const hooks = await runWriteHooks(ctx, table, "create", values.map((v, i) => ({ id: ids[i]!, path: writes[i]!.path, before: null, fields: v })));
+  const hooks = await runWriteHooks(
+    ctx,
+    table,
+    "create",
+    values.map((v, i) => ({ id: ids[i]!, path: writes[i]!.path, before: null, fields: v })),
+  );
   const at = new Date().toISOString();
   const by = ctx.principal.userId;
   const stmts: Stmt[] = [];
@@ -196,7 +260,15 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
     for (const chunk of chunkJson(rows)) stmts.push(insertRows(table.id, slot, [...sys, ...cols], chunk));
   }
   // Links, and the other records whose link values they change (bumped, guarded, audited).
-  stmts.push(...(await linkStatements(ctx, table, links, values.map((v, i) => ({ id: ids[i]!, before: null, fields: v })), at)));
+  stmts.push(
+    ...(await linkStatements(
+      ctx,
+      table,
+      links,
+      values.map((v, i) => ({ id: ids[i]!, before: null, fields: v })),
+      at,
+    )),
+  );
   // The create rule is checked on the rows as written, inside the batch.
   const createFilter = access.rowFilter("create");
   if (createFilter) stmts.push(guardRowsMatch(table, JSON.stringify(ids), ids.length, createFilter));
@@ -205,16 +277,25 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   await runBatch(ctx.db, stmts, { what: "The write" });
   await hooks.afterWrite();
   // Plugin statements in the batch may have touched the new rows: then they are read back as they are.
-  const records = (hooks.statements.length === 0 ? writtenRecords(access, ids, encoded, at, by) : null) ?? (await readBack(ctx, access, ids));
+  const records =
+    (hooks.statements.length === 0 ? writtenRecords(access, ids, encoded, at, by) : null) ??
+    (await readBack(ctx, access, ids));
   return single ? { record: records[0]! } : { records };
 }
 
 /** Current rows for ids, failing with 404 naming the missing ones. */
-async function loadCurrent(ctx: WriteContext, access: TableAccess, items: Row[], single: boolean, op: Operation): Promise<Map<number, ApiRecord>> {
+async function loadCurrent(
+  ctx: WriteContext,
+  access: TableAccess,
+  items: Row[],
+  single: boolean,
+  op: Operation,
+): Promise<Map<number, ApiRecord>> {
   const table = access.table;
   const ids = items.map((it) => it.id as number);
   const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
-  if (dup >= 0) throw invalid([{ field: `records/${dup}/id`, code: "duplicate", message: `Record ${ids[dup]} appears twice` }]);
+  if (dup >= 0)
+    throw invalid([{ field: `records/${dup}/id`, code: "duplicate", message: `Record ${ids[dup]} appears twice` }]);
   const all = table.fields;
   const rows = await readRows(ctx.db, table, all, ids, access.rowFilter(op));
   const decode = rowDecoder(all);
@@ -222,29 +303,64 @@ async function loadCurrent(ctx: WriteContext, access: TableAccess, items: Row[],
   const missing = ids.map((id, i) => [id, i] as const).filter(([id]) => !byId.has(id));
   if (missing.length) {
     // Rows the caller can see but not change are a 403 naming them; rows they cannot see do not exist for them.
-    const visible = new Set((await readRows(ctx.db, table, [], missing.map(([id]) => id), access.rowFilter("read"))).map((r) => r.id as number));
+    const visible = new Set(
+      (
+        await readRows(
+          ctx.db,
+          table,
+          [],
+          missing.map(([id]) => id),
+          access.rowFilter("read"),
+        )
+      ).map((r) => r.id as number),
+    );
     const denied = missing.filter(([id]) => visible.has(id));
     if (denied.length) {
-      throw new AppError("forbidden", `You may not ${op} record ${denied.map(([id]) => id).join(", ")} of ${table.name}`,
-        denied.map(([id, i]) => ({ field: single ? "id" : `records/${i}/id`, code: "forbidden", message: `You may not ${op} record ${id}` })));
+      throw new AppError(
+        "forbidden",
+        `You may not ${op} record ${denied.map(([id]) => id).join(", ")} of ${table.name}`,
+        denied.map(([id, i]) => ({
+          field: single ? "id" : `records/${i}/id`,
+          code: "forbidden",
+          message: `You may not ${op} record ${id}`,
+        })),
+      );
     }
   }
   if (missing.length) {
-    throw new AppError("not_found", `No record ${missing.map(([id]) => id).join(", ")} in ${table.name}`,
-      missing.map(([id, i]) => ({ field: single ? "id" : `records/${i}/id`, code: "not_found", message: `No record ${id}` })));
+    throw new AppError(
+      "not_found",
+      `No record ${missing.map(([id]) => id).join(", ")} in ${table.name}`,
+      missing.map(([id, i]) => ({
+        field: single ? "id" : `records/${i}/id`,
+        code: "not_found",
+        message: `No record ${id}`,
+      })),
+    );
   }
   return byId;
 }
 
 function checkVersions(access: TableAccess, items: Row[], current: Map<number, ApiRecord>, single: boolean) {
-  const stale = items.map((it, i) => ({ it, i })).filter(({ it }) => it.version !== undefined && current.get(it.id as number)!.version !== it.version);
+  const stale = items
+    .map((it, i) => ({ it, i }))
+    .filter(({ it }) => it.version !== undefined && current.get(it.id as number)!.version !== it.version);
   if (!stale.length) return;
-  const visible = (r: ApiRecord) => ({ ...r, fields: Object.fromEntries(access.table.fields.filter((f) => access.canRead(f)).map((f) => [f.name, r.fields[f.name]])) });
+  const visible = (r: ApiRecord) => ({
+    ...r,
+    fields: Object.fromEntries(
+      access.table.fields.filter((f) => access.canRead(f)).map((f) => [f.name, r.fields[f.name]]),
+    ),
+  });
   const conflicts = stale.map(({ it, i }) => ({ index: i, current: visible(current.get(it.id as number)!) }));
   throw new AppError(
     "version_conflict",
     `Record ${stale.map(({ it }) => it.id).join(", ")} was changed by someone else; nothing was written`,
-    stale.map(({ it, i }) => ({ field: single ? "version" : `records/${i}/version`, code: "stale", message: `You sent version ${it.version}; the record is at version ${current.get(it.id as number)!.version}` })),
+    stale.map(({ it, i }) => ({
+      field: single ? "version" : `records/${i}/version`,
+      code: "stale",
+      message: `You sent version ${it.version}; the record is at version ${current.get(it.id as number)!.version}`,
+    })),
     single ? { current: conflicts[0]!.current } : { conflicts },
   );
 }
@@ -253,19 +369,40 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
   const access = callerAccess(ctx, table);
   requireOperation(access, "update");
   const bulk = pathId === undefined;
-  const parsed = parseItems(body, bulk ? ["id", "version", "fields"] : ["version", "fields"], bulk ? ["id", "version"] : ["version"]);
+  const parsed = parseItems(
+    body,
+    bulk ? ["id", "version", "fields"] : ["version", "fields"],
+    bulk ? ["id", "version"] : ["version"],
+  );
   if (!bulk) {
-    if (!parsed.single) throw invalid([{ field: "records", code: "unexpected", message: "PATCH /records/{id} takes {version, fields}" }]);
+    if (!parsed.single)
+      throw invalid([{ field: "records", code: "unexpected", message: "PATCH /records/{id} takes {version, fields}" }]);
     parsed.items[0]!.id = pathId;
   }
   const { items, single } = parsed;
   const writes = toWriteItems(items, single);
   const current = await loadCurrent(ctx, access, items, single, "update");
   checkVersions(access, items, current, single);
-  const links = new LinkCheck(ctx, access, writes, items.map((it) => it.id as number), current);
+  const links = new LinkCheck(
+    ctx,
+    access,
+    writes,
+    items.map((it) => it.id as number),
+    current,
+  );
   await validateWrites(ctx.db, ctx.reg, access, writes, "update", links);
   links.authorize();
-  const hooks = await runWriteHooks(ctx, table, "update", items.map((it, i) => ({ id: it.id as number, path: writes[i]!.path, before: current.get(it.id as number)!, fields: writes[i]!.fields })));
+  const hooks = await runWriteHooks(
+    ctx,
+    table,
+    "update",
+    items.map((it, i) => ({
+      id: it.id as number,
+      path: writes[i]!.path,
+      before: current.get(it.id as number)!,
+      fields: writes[i]!.fields,
+    })),
+  );
   const at = new Date().toISOString();
   const stmts: Stmt[] = [];
   for (const slot of slotsOf(table)) {
@@ -278,19 +415,31 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
       if (slot === 0) stmts.push(guardChanges(JSON.parse(chunk).length, "stale"));
     }
   }
-  const linked = writes.map((w, i) => ({ id: items[i]!.id as number, before: current.get(items[i]!.id as number)!.fields, fields: w.fields }));
+  const linked = writes.map((w, i) => ({
+    id: items[i]!.id as number,
+    before: current.get(items[i]!.id as number)!.fields,
+    fields: w.fields,
+  }));
   stmts.push(...(await linkStatements(ctx, table, links, linked, at)));
   // The update rule must hold after the change too, so nobody hands a row beyond their reach.
   const updateFilter = access.rowFilter("update");
-  if (updateFilter) stmts.push(guardRowsMatch(table, JSON.stringify(items.map((it) => it.id)), items.length, updateFilter));
+  if (updateFilter)
+    stmts.push(guardRowsMatch(table, JSON.stringify(items.map((it) => it.id)), items.length, updateFilter));
   const audit = writes.map((w, i): AuditRow => {
     const id = items[i]!.id as number;
     return ["update", id, changesOf(table.fields, current.get(id)!, w.fields)];
   });
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
-  await runBatch(ctx.db, stmts, { what: "The write", onStale: async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single) });
+  await runBatch(ctx.db, stmts, {
+    what: "The write",
+    onStale: async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single),
+  });
   await hooks.afterWrite();
-  const records = await readBack(ctx, access, items.map((it) => it.id as number));
+  const records = await readBack(
+    ctx,
+    access,
+    items.map((it) => it.id as number),
+  );
   return single ? { record: records[0]! } : { records };
 }
 
@@ -299,7 +448,17 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
   requireOperation(access, "delete");
   const current = await loadCurrent(ctx, access, items, single, "delete");
   checkVersions(access, items, current, single);
-  const hooks = await runWriteHooks(ctx, table, "delete", items.map((it, i) => ({ id: it.id as number, path: single ? "id" : `records/${i}/id`, before: current.get(it.id as number)!, fields: {} })));
+  const hooks = await runWriteHooks(
+    ctx,
+    table,
+    "delete",
+    items.map((it, i) => ({
+      id: it.id as number,
+      path: single ? "id" : `records/${i}/id`,
+      before: current.get(it.id as number)!,
+      fields: {},
+    })),
+  );
   const ids = items.map((it) => it.id as number);
   const idsJson = JSON.stringify(ids);
   const versioned = JSON.stringify(items.map((it) => ({ id: it.id, v: it.version ?? null })));
@@ -313,8 +472,10 @@ export async function deleteRecords(ctx: WriteContext, table: TableMeta, items: 
     return ["delete", id, Object.fromEntries(table.fields.map((f) => [f.id, [before.fields[f.name] ?? null, null]]))];
   });
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
-  await runBatch(ctx.db, stmts, { what: "The delete", onStale: async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "delete"), single) });
+  await runBatch(ctx.db, stmts, {
+    what: "The delete",
+    onStale: async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "delete"), single),
+  });
   await hooks.afterWrite();
   return { deleted: ids };
 }
-

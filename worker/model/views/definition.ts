@@ -48,7 +48,13 @@ export function mapFilter(filter: Filter, fn: (ref: string) => string): Filter {
 
 /** Fields that decide which rows and in which order: the caller must be able to read all of them. */
 export function deciding(d: StoredDefinition): string[] {
-  return [...filterFieldIds(d.filter), ...(d.sort ?? []).map((s) => s.field), ...(d.groupBy ? [d.groupBy] : []), ...(d.layout?.dateField ? [d.layout.dateField] : []), ...(d.layout?.swimlaneField ? [d.layout.swimlaneField] : [])];
+  return [
+    ...filterFieldIds(d.filter),
+    ...(d.sort ?? []).map((s) => s.field),
+    ...(d.groupBy ? [d.groupBy] : []),
+    ...(d.layout?.dateField ? [d.layout.dateField] : []),
+    ...(d.layout?.swimlaneField ? [d.layout.swimlaneField] : []),
+  ];
 }
 
 /**
@@ -59,21 +65,36 @@ export function deciding(d: StoredDefinition): string[] {
 export function viewFieldIds(d: StoredDefinition): string[] | null {
   if (!d.fields?.length) return null;
   if (d.type !== "kanban") return d.fields;
-  const extra = [d.groupBy, d.layout?.swimlaneField, d.layout?.sumField].filter((id): id is string => !!id && !d.fields!.includes(id));
+  const extra = [d.groupBy, d.layout?.swimlaneField, d.layout?.sumField].filter(
+    (id): id is string => !!id && !d.fields!.includes(id),
+  );
   return [...d.fields, ...extra];
 }
 
 /** Schema first, then what a schema cannot say: the table, its fields, the roles. */
-export async function checkDefinition(db: D1Database, reg: Registry, input: unknown): Promise<{ name: string; table: TableMeta; def: StoredDefinition; roles: string[] }> {
+export async function checkDefinition(
+  db: D1Database,
+  reg: Registry,
+  input: unknown,
+): Promise<{ name: string; table: TableMeta; def: StoredDefinition; roles: string[] }> {
   const schemaErrors = validate(viewSchema, input, "", [filterSchema]);
   if (schemaErrors.length) throw invalid(schemaErrors, "The view definition is invalid");
   const v = input as ViewInput;
   const table = findTable(reg, v.table);
-  if (!table) throw invalid([{ field: "table", code: "unknown_table", message: `No table ${JSON.stringify(v.table)}` }], "The view definition is invalid");
+  if (!table)
+    throw invalid(
+      [{ field: "table", code: "unknown_table", message: `No table ${JSON.stringify(v.table)}` }],
+      "The view definition is invalid",
+    );
   const errors: FieldError[] = [];
   const ref = (r: string, path: string): FieldMeta | undefined => {
     const f = findField(table, r);
-    if (!f) errors.push({ field: path, code: "unknown_field", message: `Table ${table.name} has no field ${JSON.stringify(r.slice(0, 64))}` });
+    if (!f)
+      errors.push({
+        field: path,
+        code: "unknown_field",
+        message: `Table ${table.name} has no field ${JSON.stringify(r.slice(0, 64))}`,
+      });
     return f;
   };
   const all = () => true;
@@ -83,7 +104,12 @@ export async function checkDefinition(db: D1Database, reg: Registry, input: unkn
       parseFilter(v.filter, table, { canRead: all }, "filter");
       filter = mapFilter(v.filter, (r) => findField(table, r)!.id);
       // A caller's filter is AND'ed on as {and: [view, caller]}: leave that level free.
-      if (filterDepth(v.filter) >= MAX_FILTER_DEPTH) errors.push({ field: "filter", code: "too_deep", message: `A view's filter nests at most ${MAX_FILTER_DEPTH - 1} levels deep` });
+      if (filterDepth(v.filter) >= MAX_FILTER_DEPTH)
+        errors.push({
+          field: "filter",
+          code: "too_deep",
+          message: `A view's filter nests at most ${MAX_FILTER_DEPTH - 1} levels deep`,
+        });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       errors.push(...(err.errors.length ? err.errors : [{ field: "filter", code: err.code, message: err.message }]));
@@ -101,16 +127,35 @@ export async function checkDefinition(db: D1Database, reg: Registry, input: unkn
     }
   }
   const fields = v.fields?.map((r, i) => ref(r, `fields/${i}`)?.id ?? "");
-  fields?.forEach((id, i) => { if (id && fields.indexOf(id) !== i) errors.push({ field: `fields/${i}`, code: "duplicate", message: `Field ${v.fields![i]} is listed twice` }); });
+  fields?.forEach((id, i) => {
+    if (id && fields.indexOf(id) !== i)
+      errors.push({ field: `fields/${i}`, code: "duplicate", message: `Field ${v.fields![i]} is listed twice` });
+  });
   const groupBy = v.groupBy !== undefined ? ref(v.groupBy, "groupBy") : undefined;
   if (v.type === "kanban" && !(groupBy && GROUPABLE_KANBAN.has(groupBy.type)) && (v.groupBy === undefined || groupBy)) {
-    errors.push({ field: "groupBy", code: "kanban_group", message: "A kanban groups by a single_select or user field" });
+    errors.push({
+      field: "groupBy",
+      code: "kanban_group",
+      message: "A kanban groups by a single_select or user field",
+    });
   }
   const dateField = v.layout?.dateField !== undefined ? ref(v.layout.dateField, "layout/dateField") : undefined;
-  if (v.type === "calendar" && !(dateField && DATE_TYPES.has(dateField.type)) && (v.layout?.dateField === undefined || dateField)) {
-    errors.push({ field: "layout/dateField", code: "calendar_date", message: "A calendar places records by a date or datetime field" });
+  if (
+    v.type === "calendar" &&
+    !(dateField && DATE_TYPES.has(dateField.type)) &&
+    (v.layout?.dateField === undefined || dateField)
+  ) {
+    errors.push({
+      field: "layout/dateField",
+      code: "calendar_date",
+      message: "A calendar places records by a date or datetime field",
+    });
   }
-  const kanbanField = (key: "sumField" | "swimlaneField", types: Set<FieldMeta["type"]>, what: string): FieldMeta | undefined => {
+  const kanbanField = (
+    key: "sumField" | "swimlaneField",
+    types: Set<FieldMeta["type"]>,
+    what: string,
+  ): FieldMeta | undefined => {
     const r = v.layout?.[key];
     if (r === undefined) return undefined;
     if (v.type !== "kanban") {
@@ -118,26 +163,65 @@ export async function checkDefinition(db: D1Database, reg: Registry, input: unkn
       return undefined;
     }
     const f = ref(r, `layout/${key}`);
-    if (f && !types.has(f.type)) errors.push({ field: `layout/${key}`, code: `kanban_${key === "sumField" ? "sum" : "swimlane"}`, message: `A kanban ${what}; ${f.name} is a ${f.type} field` });
+    if (f && !types.has(f.type))
+      errors.push({
+        field: `layout/${key}`,
+        code: `kanban_${key === "sumField" ? "sum" : "swimlane"}`,
+        message: `A kanban ${what}; ${f.name} is a ${f.type} field`,
+      });
     return f;
   };
   const sumField = kanbanField("sumField", SUMMABLE_KANBAN, "sums a currency or number field");
-  const swimlaneField = kanbanField("swimlaneField", GROUPABLE_KANBAN, "splits swimlanes by a single_select or user field");
-  if (swimlaneField && groupBy && swimlaneField.id === groupBy.id) errors.push({ field: "layout/swimlaneField", code: "kanban_swimlane", message: "The swimlanes need another field than the columns" });
-  const widths = v.layout?.columnWidths && Object.fromEntries(Object.entries(v.layout.columnWidths).map(([r, w]) => [ref(r, `layout/columnWidths/${r.slice(0, 64)}`)?.id ?? r, w]));
+  const swimlaneField = kanbanField(
+    "swimlaneField",
+    GROUPABLE_KANBAN,
+    "splits swimlanes by a single_select or user field",
+  );
+  if (swimlaneField && groupBy && swimlaneField.id === groupBy.id)
+    errors.push({
+      field: "layout/swimlaneField",
+      code: "kanban_swimlane",
+      message: "The swimlanes need another field than the columns",
+    });
+  const widths =
+    v.layout?.columnWidths &&
+    Object.fromEntries(
+      Object.entries(v.layout.columnWidths).map(([r, w]) => [
+        ref(r, `layout/columnWidths/${r.slice(0, 64)}`)?.id ?? r,
+        w,
+      ]),
+    );
   const roles = [...new Set(v.roles ?? [])];
   if (roles.length) {
-    const known = new Set((await db.prepare("SELECT name FROM sg_roles").all<{ name: string }>()).results.map((r) => r.name));
-    roles.forEach((r) => { if (!known.has(r)) errors.push({ field: `roles/${(v.roles ?? []).indexOf(r)}`, code: "unknown_role", message: `No role ${JSON.stringify(r.slice(0, 64))}` }); });
+    const known = new Set(
+      (await db.prepare("SELECT name FROM sg_roles").all<{ name: string }>()).results.map((r) => r.name),
+    );
+    roles.forEach((r) => {
+      if (!known.has(r))
+        errors.push({
+          field: `roles/${(v.roles ?? []).indexOf(r)}`,
+          code: "unknown_role",
+          message: `No role ${JSON.stringify(r.slice(0, 64))}`,
+        });
+    });
   }
   if (errors.length) throw invalid(errors, "The view definition is invalid");
   const layout: Layout | undefined = v.layout && {
-    ...v.layout, ...(dateField ? { dateField: dateField.id } : {}), ...(widths ? { columnWidths: widths } : {}),
-    ...(sumField ? { sumField: sumField.id } : {}), ...(swimlaneField ? { swimlaneField: swimlaneField.id } : {}),
+    ...v.layout,
+    ...(dateField ? { dateField: dateField.id } : {}),
+    ...(widths ? { columnWidths: widths } : {}),
+    ...(sumField ? { sumField: sumField.id } : {}),
+    ...(swimlaneField ? { swimlaneField: swimlaneField.id } : {}),
   };
   const def: StoredDefinition = {
-    label: v.label ?? v.labels?.en ?? v.name, labels: v.labels ?? {}, type: v.type,
-    ...(filter ? { filter } : {}), ...(sort ? { sort } : {}), ...(fields ? { fields } : {}), ...(groupBy ? { groupBy: groupBy.id } : {}), ...(layout ? { layout } : {}),
+    label: v.label ?? v.labels?.en ?? v.name,
+    labels: v.labels ?? {},
+    type: v.type,
+    ...(filter ? { filter } : {}),
+    ...(sort ? { sort } : {}),
+    ...(fields ? { fields } : {}),
+    ...(groupBy ? { groupBy: groupBy.id } : {}),
+    ...(layout ? { layout } : {}),
   };
   return { name: v.name, table, def, roles };
 }
@@ -150,4 +234,3 @@ function filterDepth(f: Filter): number {
 
 /** A view definition checked as a create checks it. */
 export type CheckedView = Awaited<ReturnType<typeof checkDefinition>>;
-

@@ -4,5 +4,15 @@
  * decides who may open one and reads records through it.
  */
 export { viewFieldIds, type CheckedView, type StoredDefinition } from "./definition";
-export { createView, deleteView, loadView, loadViews, updateView, upgradeView, viewChangedByAdmin, viewReplacement, type ViewMeta } from "./store";
+export {
+  createView,
+  deleteView,
+  loadView,
+  loadViews,
+  updateView,
+  upgradeView,
+  viewChangedByAdmin,
+  viewReplacement,
+  type ViewMeta,
+} from "./store";
 export { aggregateViewRecords, canOpenView, listViewRecords, viewReply } from "./open";

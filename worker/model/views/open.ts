@@ -25,7 +25,10 @@ export function canOpenView(principal: Principal, reg: Registry, view: ViewMeta)
   if (!table || !view.roles.some((r) => principal.roles.includes(r))) return false;
   const access = tableAccess(principal, table, reg);
   if (!access.may("read")) return false;
-  const readable = (id: string) => { const f = table.fields.find((x) => x.id === id); return !!f && access.canRead(f); };
+  const readable = (id: string) => {
+    const f = table.fields.find((x) => x.id === id);
+    return !!f && access.canRead(f);
+  };
   if (!deciding(view.definition).every(readable)) return false;
   // A field list the caller can read none of would fall back to every field: refuse instead.
   return !view.definition.fields?.length || view.definition.fields.some(readable);
@@ -36,7 +39,10 @@ export function viewReply(view: ViewMeta, principal: Principal, reg: Registry) {
   const t = view.table;
   const access = t && !principal.isAdmin ? tableAccess(principal, t, reg) : null;
   const field = (id: string) => t?.fields.find((f) => f.id === id);
-  const shown = (id: string) => { const f = field(id); return access ? !!f && access.canRead(f) : true; };
+  const shown = (id: string) => {
+    const f = field(id);
+    return access ? !!f && access.canRead(f) : true;
+  };
   // A field deleted since keeps its id, so an admin sees what to repair.
   const name = (id: string) => field(id)?.name ?? id;
   const d = view.definition;
@@ -46,16 +52,34 @@ export function viewReply(view: ViewMeta, principal: Principal, reg: Registry) {
     ...(d.layout.swimlaneField ? { swimlaneField: name(d.layout.swimlaneField) } : {}),
     // Not a deciding field: a viewer who cannot read it sees the board without sums.
     ...(d.layout.sumField ? { sumField: shown(d.layout.sumField) ? name(d.layout.sumField) : undefined } : {}),
-    ...(d.layout.columnWidths ? { columnWidths: Object.fromEntries(Object.entries(d.layout.columnWidths).filter(([id]) => shown(id)).map(([id, w]) => [name(id), w])) } : {}),
+    ...(d.layout.columnWidths
+      ? {
+          columnWidths: Object.fromEntries(
+            Object.entries(d.layout.columnWidths)
+              .filter(([id]) => shown(id))
+              .map(([id, w]) => [name(id), w]),
+          ),
+        }
+      : {}),
   };
   return {
-    id: view.id, name: view.name, label: d.label, labels: d.labels, table: t?.name ?? view.tableId, tableId: view.tableId, type: d.type,
+    id: view.id,
+    name: view.name,
+    label: d.label,
+    labels: d.labels,
+    table: t?.name ?? view.tableId,
+    tableId: view.tableId,
+    type: d.type,
     ...(d.filter ? { filter: mapFilter(d.filter, name) } : {}),
     ...(d.sort ? { sort: d.sort.map((s) => ({ field: name(s.field), direction: s.direction })) } : {}),
     ...(d.fields ? { fields: d.fields.filter(shown).map(name) } : {}),
     ...(d.groupBy ? { groupBy: name(d.groupBy) } : {}),
     ...(layout ? { layout } : {}),
-    roles: view.roles, version: view.version, createdAt: view.createdAt, createdBy: view.createdBy, updatedAt: view.updatedAt,
+    roles: view.roles,
+    version: view.version,
+    createdAt: view.createdAt,
+    createdBy: view.createdBy,
+    updatedAt: view.updatedAt,
   };
 }
 
@@ -74,7 +98,9 @@ export async function listViewRecords(ctx: ReadContext, view: ViewMeta, opts: Li
     try {
       callerFilter = JSON.parse(opts.filter);
     } catch {
-      throw new AppError("invalid_json", "filter is not valid JSON", [{ field: "filter", code: "invalid_json", message: "filter must be JSON" }]);
+      throw new AppError("invalid_json", "filter is not valid JSON", [
+        { field: "filter", code: "invalid_json", message: "filter must be JSON" },
+      ]);
     }
     filter = JSON.stringify({ and: [d.filter, callerFilter] });
   } else if (d.filter) filter = JSON.stringify(d.filter);
@@ -85,10 +111,17 @@ export async function listViewRecords(ctx: ReadContext, view: ViewMeta, opts: Li
   const expand = opts.expand ? viewExpand(table, listed, access, opts.expand) : undefined;
   if (listed) {
     const mine = table.fields.filter((f) => listed.includes(f.id) && access.canRead(f));
-    const wanted = opts.fields ? opts.fields.split(",").map((s) => s.trim()).filter(Boolean) : [];
+    const wanted = opts.fields
+      ? opts.fields
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
     for (const w of wanted) {
       if (!mine.some((f) => f.id === w || f.name === w)) {
-        throw new AppError("unknown_field", `View ${view.name} has no field ${JSON.stringify(w.slice(0, 64))}`, [{ field: "fields", code: "unknown_field", message: `No field ${JSON.stringify(w.slice(0, 64))}` }]);
+        throw new AppError("unknown_field", `View ${view.name} has no field ${JSON.stringify(w.slice(0, 64))}`, [
+          { field: "fields", code: "unknown_field", message: `No field ${JSON.stringify(w.slice(0, 64))}` },
+        ]);
       }
     }
     if (!wanted.length) fields = mine.map((f) => f.id).join(",");
@@ -102,13 +135,22 @@ export async function listViewRecords(ctx: ReadContext, view: ViewMeta, opts: Li
  */
 function viewExpand(table: TableMeta, listed: string[] | null, access: TableAccess, raw: string): string {
   const shown = table.fields.filter((f) => (!listed || listed.includes(f.id)) && access.canRead(f));
-  const wanted = [...new Set(raw.split(",").map((s) => s.trim()).filter(Boolean))];
-  return wanted.map((w) => {
-    const f = shown.find((x) => x.id === w || x.name === w);
-    if (!f) throw badRequest("expand", `The view shows no field ${JSON.stringify(w.slice(0, 64))}`, "unknown_field");
-    if (f.type !== "link") throw badRequest("expand", `${f.name} is not a link field`, "not_link");
-    return f.id;
-  }).join(",");
+  const wanted = [
+    ...new Set(
+      raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  return wanted
+    .map((w) => {
+      const f = shown.find((x) => x.id === w || x.name === w);
+      if (!f) throw badRequest("expand", `The view shows no field ${JSON.stringify(w.slice(0, 64))}`, "unknown_field");
+      if (f.type !== "link") throw badRequest("expand", `${f.name} is not a link field`, "not_link");
+      return f.id;
+    })
+    .join(",");
 }
 
 /**
