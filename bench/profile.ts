@@ -1,9 +1,10 @@
 /**
- * `node --import tsx bench/profile.ts [--batches 20] [--from-bench-state] [--cache-mb 256]`: CPU profile of the worker's own write and read
- * pipelines (worker/records/write.ts createRecords, worker/records/read.ts listRecords) run in Node
- * over better-sqlite3, to see which functions are hot without workerd in the way. No server is
- * started; the database is a scratch file under bench/.data/profile (with --from-bench-state, a copy
- * of the D1 file the last `npm run bench` left in bench/.data/state, e.g. its 1M-row deals table).
+ * `node --import tsx bench/profile.ts [--batches 20] [--from-bench-state] [--cache-mb 256]`:
+ * CPU profile of the worker's own write and read pipelines (worker/records/write.ts createRecords,
+ * worker/records/read.ts listRecords) run in Node over better-sqlite3, to see which functions are hot
+ * without workerd in the way. No server is started; the database is a scratch file under
+ * bench/.data/profile (with --from-bench-state, a copy of the D1 file the last `npm run bench` left in
+ * bench/.data/state, e.g. its 1M-row deals table).
  * Prints the top functions by self and inclusive time and writes the raw .cpuprofile files next to it.
  */
 import Database from "better-sqlite3";
@@ -23,7 +24,8 @@ mkdirSync(dir, { recursive: true });
 const fromState = argv.includes("--from-bench-state");
 const db = new Database(fromState ? copyDatabase("profile") : path.join(dir, "profile.sqlite"));
 db.pragma("journal_mode = WAL");
-// `--cache-mb N`: SQLite's page cache (a Worker cannot set D1's), to see how much of the random index inserts at 1M rows is for want of cache.
+// `--cache-mb N`: SQLite's page cache (a Worker cannot set D1's), to see how much of the random index inserts at 1M
+// rows is for want of cache.
 const cacheMb = argv.includes("--cache-mb") ? Number(argv[argv.indexOf("--cache-mb") + 1]) : 0;
 if (cacheMb > 0) db.pragma(`cache_size = -${Math.round(cacheMb * 1024)}`);
 console.log(`SQLite cache_size = ${db.pragma("cache_size", { simple: true })} (negative: KiB)`);

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor] [--host wrangler-dev] [--clients 2]`
+ * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor]
+ *   [--host wrangler-dev] [--clients 2]`
  * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts; `-- --grid [--runs 5]` only
  * the grid figures over the 1M-row table a full run left, bench/grid.ts; `-- --links [--reuse]` only the figure
- * of row rules through a link, bench/links.ts, spliced into RESULTS.md): seeds a deals table through the bulk API to each size
- * (cumulative), measures list/count latency through the API against the floor (the same SQL run
+ * of row rules through a link, bench/links.ts, spliced into RESULTS.md): seeds a deals table through the bulk
+ * API to each size (cumulative), measures list/count latency through the API against the floor (the same SQL run
  * straight on a copy of the D1 file), and writes bench/RESULTS.md. Never part of the test suite.
  * The machine may be shared: before each measured phase it waits up to --quiet-wait seconds for other
  * processes to go quiet, and it reports how busy they were during every measurement.
@@ -48,7 +49,10 @@ import {
   type WorkerHost,
 } from "./lib/server";
 
-/** `--host wrangler-dev` measures through the local dev proxy `npm start` runs; the default serves the bundle from workerd alone. */
+/**
+ * `--host wrangler-dev` measures through the local dev proxy `npm start` runs; the default serves the bundle from
+ * workerd alone.
+ */
 const HOST: WorkerHost =
   process.argv.includes("--host") && process.argv[process.argv.indexOf("--host") + 1] === "wrangler-dev"
     ? "wrangler-dev"
@@ -68,7 +72,10 @@ const PORT = 8788;
 const BATCH = 1000;
 /** Where bench/lib/platform.ts serves its minimal Worker. */
 const PLATFORM_PORT = 8789;
-/** Concurrent bulk-create clients (`--clients N`): workerd runs a Worker and its D1 on one thread, so more than one keeps it busy while a request is on the wire. */
+/**
+ * Concurrent bulk-create clients (`--clients N`): workerd runs a Worker and its D1 on one thread, so more than one
+ * keeps it busy while a request is on the wire.
+ */
 const CONCURRENCY = process.argv.includes("--clients")
   ? Math.max(1, Number(process.argv[process.argv.indexOf("--clients") + 1]) || 2)
   : 2;
@@ -219,7 +226,9 @@ function reusableState(): { users: BenchUser[]; rows: number } | null {
   }
 }
 
-/** `--links --reuse`: the bench admin of the D1 state the last run left, with a new password (no deals table needed). */
+/**
+ * `--links --reuse`: the bench admin of the D1 state the last run left, with a new password (no deals table needed).
+ */
 function reusableAdmin(): BenchUser | null {
   let file: string;
   try {
@@ -432,7 +441,10 @@ interface FloorResult {
   bulk?: BulkProfile | { error: string };
   /** The same statements on the copy after a change the API does not make (diagnostics, not the floor). */
   whatIf: { name: string; byKind: Partial<Record<QueryKind, { summary: Summary; plan: string }>> }[];
-  /** The same statements through a Worker that does nothing else (bench/lib/platform.ts), alternating with better-sqlite3. */
+  /**
+   * The same statements through a Worker that does nothing else (bench/lib/platform.ts), alternating with
+   * better-sqlite3.
+   */
   platform?: Partial<Record<QueryKind, { worker: Summary; floor: Summary }>> | { error: string };
   error?: string;
 }

@@ -29,7 +29,10 @@ export function gradeFor(value: bigint, t: GradeRule["thresholds"]): "A" | "B" |
   return value >= BigInt(t.A) ? "A" : value >= BigInt(t.B) ? "B" : value >= BigInt(t.C) ? "C" : "D";
 }
 
-/** The first day of the window: `months` back from today (UTC), clamped to the month's end rather than rolled into the next month. */
+/**
+ * The first day of the window: `months` back from today (UTC), clamped to the month's end rather than rolled into the
+ * next month.
+ */
 export function monthsAgo(months: number, now: Date): string {
   const r = shiftMonths(now.toISOString().slice(0, 10), -months);
   if (!r.ok)

@@ -246,7 +246,10 @@ const condOn = (type: FieldType) => {
   return fc.oneof({ weight: 5, arbitrary: shaped }, { weight: 1, arbitrary: junk });
 };
 const condArb = fc.constantFrom(...TYPES).chain(condOn);
-/** Mostly an AND of conditions on a few distinct fields, so every type's operands are reached often; also nested trees and junk. */
+/**
+ * Mostly an AND of conditions on a few distinct fields, so every type's operands are reached often; also nested trees
+ * and junk.
+ */
 const filterArb: fc.Arbitrary<unknown> = fc.oneof(
   {
     weight: 6,

@@ -443,7 +443,8 @@ describe("inside the batch", () => {
   }
 
   it("a target held by one record, changed between the read and the batch, makes the link write 409, writing nothing", async () => {
-    // Linking a deal to a customer takes it from the customer holding it: who that is was read, so the read must still hold.
+    // Linking a deal to a customer takes it from the customer holding it: who that is was read, so the read must still
+    // hold.
     const { manager, admin } = demo;
     const s = side("customers", "deals");
     const customer = await makeRecord(demo, s.table, manager.id);

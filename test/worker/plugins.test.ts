@@ -204,7 +204,8 @@ describe("upgrade", () => {
       expect(after.find((v: any) => v.name === "my_customers")).toBeUndefined();
       // The new view found the renamed field by its key.
       expect(after.find((v: any) => v.name === "by_credit").fields).toEqual(["name", "credit_limit", "town"]);
-      // Grants: the admin's rep grant is kept as set, plus the new field's entry; warehouse keeps its entries and gains one.
+      // Grants: the admin's rep grant is kept as set, plus the new field's entry; warehouse keeps its entries and gains
+      // one.
       const rep = (await admin.get("/admin/roles/sales_rep/grants/customers")).body.grant;
       expect(rep).toMatchObject({ delete: "own", fields: { credit_limit: "read" } });
       expect(Object.keys(rep.fields)).toEqual(["credit_limit"]);

@@ -182,7 +182,10 @@ export async function reserveAttempt(
   };
 }
 
-/** For the batch that completes a successful sign-in: forget the pair, refund the client's and the account's reservation. */
+/**
+ * For the batch that completes a successful sign-in: forget the pair, refund the client's and the account's
+ * reservation.
+ */
 export function successStatements(db: D1Database, r: Reservation): D1PreparedStatement[] {
   const refund = (key: string, window: string) =>
     db
@@ -197,7 +200,9 @@ export function successStatements(db: D1Database, r: Reservation): D1PreparedSta
   ];
 }
 
-/** For the cron: counters whose window (a pair's memory) has passed count for nothing (the next attempt restarts them). */
+/**
+ * For the cron: counters whose window (a pair's memory) has passed count for nothing (the next attempt restarts them).
+ */
 export async function deleteStaleLoginFailures(db: D1Database, now = Date.now()): Promise<number> {
   const cutoff = new Date(now - LOGIN_WINDOW_SECONDS * 1000).toISOString();
   const pairCutoff = new Date(now - PAIR_MEMORY_SECONDS * 1000).toISOString();

@@ -33,5 +33,8 @@ const tasks: TableInput = {
 /** Created after the plugins, in this order. */
 export const DEMO_TABLES: readonly TableInput[] = [tasks];
 
-/** Plugins the demo workspace installs, in dependency order: customers, contacts, addresses, activities, deals, pipelines, stage history. */
+/**
+ * Plugins the demo workspace installs, in dependency order: customers, contacts, addresses, activities, deals,
+ * pipelines, stage history.
+ */
 export const DEMO_PLUGINS: readonly string[] = ["customers", "pipeline"];

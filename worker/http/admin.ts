@@ -1,7 +1,7 @@
 /**
  * The admin API under /api/admin: users, roles, teams, grants, owner fields, embed tokens, settings
- * (the rate limits), the audit log and record restore. Every route checks requireAdmin itself, naming its action in the 403. Bodies here
- * are small (a grant, a user), so they get a tighter limit than the record API's.
+ * (the rate limits), the audit log and record restore. Every route checks requireAdmin itself, naming its
+ * action in the 403. Bodies here are small (a grant, a user), so they get a tighter limit than the record API's.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";

@@ -7,7 +7,10 @@ import type { Condition } from "../../schemas/types";
 import type { FieldMeta, FieldType } from "./types";
 import { parseDate, parseDatetime } from "./dates";
 
-/** Operators a field type can allow; `readable` (grant rules through a link) is the filter language's own, see query/filter.ts. */
+/**
+ * Operators a field type can allow; `readable` (grant rules through a link) is the filter language's own, see
+ * query/filter.ts.
+ */
 export type Op = Exclude<Condition["op"], "readable">;
 type Schema = Record<string, unknown>;
 

@@ -36,7 +36,9 @@ export interface TableMeta {
   labels: Labels;
   description: string;
   primaryFieldId: string | null;
-  /** The user field whose value owns a row (for `own` and `team` grants); null: the field named owner, else created_by. */
+  /**
+   * The user field whose value owns a row (for `own` and `team` grants); null: the field named owner, else created_by.
+   */
   ownerFieldId: string | null;
   slots: number;
   plugin: string | null;

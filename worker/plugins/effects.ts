@@ -101,7 +101,9 @@ function audit(rt: Runtime, table: TableMeta, rows: [string, number, string][]):
   return chunkJson(rows).map((chunk) => insertAudit(chunk, rt.at, rt.principal.userId || null, table.id, rt.requestId));
 }
 
-/** New records (values by key), with their links and audit rows. Ids and autonumbers are reserved now (db/reserve.ts). */
+/**
+ * New records (values by key), with their links and audit rows. Ids and autonumbers are reserved now (db/reserve.ts).
+ */
 export async function insertEffect(
   rt: Runtime,
   t: BoundTable,

@@ -340,7 +340,9 @@ async function planTablesAndGrants(
   return stmts;
 }
 
-/** A manifest grant checked against the tables as this install leaves them; problems name their place in the manifest. */
+/**
+ * A manifest grant checked against the tables as this install leaves them; problems name their place in the manifest.
+ */
 function grantOf(body: unknown, table: TableMeta, tables: TableLookup, at: string) {
   try {
     return checkGrant(body, table, tables);

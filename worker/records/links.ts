@@ -174,7 +174,10 @@ export class LinkCheck implements ReferenceLookup {
     return out;
   }
 
-  /** Reads the lookups' results; returns the added targets the caller cannot see, as unknown ids, and links a one-valued side cannot take twice. */
+  /**
+   * Reads the lookups' results; returns the added targets the caller cannot see, as unknown ids, and links a one-valued
+   * side cannot take twice.
+   */
   report(results: Row[][]): FieldError[] {
     this.queries.forEach((q, i) => {
       const rows = results[i] ?? [];

@@ -230,7 +230,8 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   links.authorize();
   const n = writes.length;
   const { ids, numbers } = await reserveNew(ctx.db, table, n);
-  // Prototype-free copies (as checkFieldsObject made them): a field named like an Object.prototype key is found only when set.
+  // Prototype-free copies (as checkFieldsObject made them): a field named like an Object.prototype key is found only
+  // when set.
   const values = writes.map((w) => Object.assign(Object.create(null) as Record<string, unknown>, w.fields));
   // A new row without an owner belongs to whoever creates it.
   const owner = ownerField(table);
