@@ -16,6 +16,7 @@ import { Client } from "./lib/client";
 import { cpuDelta, formatCpu, groupCpu, OtherLoad } from "./lib/cpu";
 import { rng } from "./lib/data";
 import { bindArgs, copyDatabase, openCopy, ShimD1, type Stmt } from "./lib/floor";
+import { timePlatform } from "./lib/platform";
 import { snapshotPath } from "./lib/server";
 import { int, ms, summarise, type Summary } from "./lib/stats";
 
@@ -26,6 +27,8 @@ const CONTACTS = "link_contacts";
 const BATCH = 1000;
 const WARMUP = 50;
 const SAMPLES = 400;
+/** Where bench/lib/platform.ts serves its minimal Worker (as run.ts). */
+const PLATFORM_PORT = 8789;
 /** The target: the rep's page p95 (and p50) within this factor of the admin's. */
 export const LINKS_TARGET = 1.5;
 
@@ -52,6 +55,8 @@ export interface LinksCase {
   sameRows: boolean;
   mismatch?: string;
   floor?: { admin: Summary; rep: Summary; plans: { admin: string; rep: string }; sql: { admin: Stmt; rep: Stmt } };
+  /** The same statements through a Worker that only passes them to D1 (bench/lib/platform.ts), admin and rep. */
+  platform?: { admin: Summary; rep: Summary } | { error: string };
 }
 
 export interface LinksFigures {
@@ -387,6 +392,22 @@ async function floor(f: LinksFigures, reps: Rep[], firstPages: Map<string, { rep
           if (i >= WARMUP) out.push(performance.now() - t);
         }
       }
+      // The same statements through a Worker that does nothing else: how much of the gap local D1 itself takes.
+      try {
+        const n = WARMUP + SAMPLES;
+        const [pa, pr] = await timePlatform(
+          file,
+          db,
+          [
+            Array.from({ length: n }, () => [adminStmt]),
+            Array.from({ length: n }, (_, i) => [repStmts[i % repStmts.length]!]),
+          ],
+          PLATFORM_PORT,
+        );
+        c.platform = { admin: summarise(pa!.worker.slice(WARMUP)), rep: summarise(pr!.worker.slice(WARMUP)) };
+      } catch (err) {
+        c.platform = { error: String(err instanceof Error ? err.message : err).slice(0, 300) };
+      }
       const plan = (s: Stmt) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...bindArgs(s.sql, s.params)) as { detail: string }[])
           .map((x) => x.detail)
@@ -452,6 +473,20 @@ export function linksMarkdown(f: LinksFigures): string {
     `Server CPU per measured request (the Worker host's process group, both lanes): ${f.cases.map((c) => `${c.label}: ${c.cpu}`).join("; ")}.`,
     "",
   );
+  const plat = f.cases
+    .map((c) => {
+      const p = c.platform;
+      if (!p) return null;
+      if ("error" in p) return `${c.label}: failed (${p.error})`;
+      return `${c.label}: admin ${ms(p.admin.p50)} / ${ms(p.admin.p95)}, rep ${ms(p.rep.p50)} / ${ms(p.rep.p95)} (rep/admin p50 ${x(p.rep.p50, p.admin.p50).toFixed(2)}x)`;
+    })
+    .filter(Boolean);
+  if (plat.length) {
+    lines.push(
+      `The platform's own floor: the same page statements through a Worker that does nothing but pass them to D1 and return the rows (bench/lib/platform.ts, workerd with local D1 on another copy of the file; the admin's and the rep's timed one after the other, p50 / p95 ms): ${plat.join("; ")}.`,
+      "",
+    );
+  }
   if (f.floorError) lines.push(`The floor failed: \`${f.floorError.split("\n")[0]}\``, "");
   else {
     lines.push("Query plans (EXPLAIN QUERY PLAN on the copy):", "");
