@@ -46,7 +46,13 @@ export interface Labels {
 export interface FieldOptions {
   maxLength?: number;
   precision?: number;
+  /**
+   * Lowest value (number); for percent, in percent (0 = 0%).
+   */
   min?: number;
+  /**
+   * Highest value (number); for percent, in percent (100 = 100%).
+   */
   max?: number;
   currency?: string;
   /**

@@ -20,7 +20,7 @@ const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
   url: [],
   number: ["precision", "min", "max"],
   currency: ["currency"],
-  percent: [],
+  percent: ["min", "max"],
   rating: ["max"],
   date: [],
   datetime: [],
@@ -119,7 +119,12 @@ export function normaliseOptions(
       errors.push({ field: `${path}/options/max`, code: "range", message: "A rating's max is 1 to 10" });
   }
   if (type === "number") opts.precision = opts.precision ?? 2;
-  if (type === "number" && opts.min !== undefined && opts.max !== undefined && opts.min > opts.max) {
+  if (
+    (type === "number" || type === "percent") &&
+    opts.min !== undefined &&
+    opts.max !== undefined &&
+    opts.min > opts.max
+  ) {
     errors.push({ field: `${path}/options/min`, code: "range", message: "min is above max" });
   }
   if (type === "link") {

@@ -6,6 +6,7 @@
 import type { Condition } from "../../schemas/types";
 import type { FieldMeta, FieldType } from "./types";
 import { parseDate, parseDatetime } from "./dates";
+import type { FieldError } from "../errors";
 
 /**
  * Operators a field type can allow; `readable` (grant rules through a link) is the filter language's own, see
@@ -280,6 +281,21 @@ export function isStoredValue(f: Pick<FieldMeta, "type">, v: unknown): boolean {
     default:
       return typeof v === "string";
   }
+}
+
+/**
+ * A percent field's declared range (options min/max, in percent; values are basis points), worded with
+ * the limit in percent so a client can show it as the user typed it.
+ */
+export function percentRangeProblem(
+  v: number,
+  options: Pick<FieldMeta["options"], "min" | "max">,
+): Pick<FieldError, "code" | "message" | "params"> | null {
+  if (options.min !== undefined && v < options.min * 100)
+    return { code: "minimum", message: `must be at least ${options.min}%`, params: { limit: options.min, unit: "%" } };
+  if (options.max !== undefined && v > options.max * 100)
+    return { code: "maximum", message: `must be at most ${options.max}%`, params: { limit: options.max, unit: "%" } };
+  return null;
 }
 
 export function typeSpec(type: FieldType): TypeSpec {

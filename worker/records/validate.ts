@@ -5,7 +5,7 @@
  */
 import { AppError, invalid, type FieldError } from "../errors";
 import type { TableAccess } from "../access";
-import { typeSpec } from "../model/field-types";
+import { percentRangeProblem, typeSpec } from "../model/field-types";
 import type { Registry } from "../model/registry";
 import { existingUsers, type Stmt } from "../query/write";
 import type { FieldMeta, TableMeta } from "../model/types";
@@ -112,6 +112,10 @@ export async function validateWrites(
           message: `${f.name} takes at most ${f.options.precision ?? 8} decimals`,
           params: { limit: f.options.precision ?? 8 },
         });
+      }
+      if (f.type === "percent" && typeof v === "number") {
+        const problem = percentRangeProblem(v, f.options);
+        if (problem) errors.push({ field: `${item.path}/${f.name}`, ...problem });
       }
       if (
         f.type === "currency" &&
