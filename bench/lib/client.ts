@@ -27,7 +27,7 @@ export class Client {
         res.on("error", reject);
       });
       req.setTimeout(600_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
-      req.on("error", reject);
+      req.on("error", (err) => reject(new Error(`${method} ${path.slice(0, 200)}: ${err.message}`, { cause: err })));
       if (body !== undefined) req.write(body);
       req.end();
     });
