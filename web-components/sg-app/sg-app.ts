@@ -352,6 +352,9 @@ export class SgApp extends LitElement {
 
   private renderMain(): TemplateResult {
     if (this.route.kind === "admin") {
+      // The server refuses a non-admin's admin calls anyway; this keeps them from an empty, broken console.
+      if (!this.user?.roles?.includes("admin"))
+        return html`<div class="state" role="alert" data-state="no-access"><h1>${msg("No access", { id: "app.noAccess" })}</h1><p>${msg("The settings are for administrators only.", { id: "app.noAccessDetail" })}</p></div>`;
       if (!customElements.get("sg-admin"))
         return html`<p class="state muted">${msg("Loading…", { id: "common.loading" })}</p>`;
       return html`<sg-admin .api=${this.api} section=${this.route.section ?? "tables"} @sg-admin-section=${(e: HTMLElementEventMap["sg-admin-section"]) => this.go({ kind: "admin", section: e.detail.section }, true)}></sg-admin>`;

@@ -16,6 +16,8 @@ export const zhCN = {
   "app.navLabel": "数据表和视图",
   "app.network": "无法连接服务器，请重试。",
   "app.newRecord": "新建记录",
+  "app.noAccess": "无权访问",
+  "app.noAccessDetail": "系统设置仅供管理员使用。",
   "app.noTables": "还没有与您共享的数据表。",
   "app.notFound": "未找到",
   "app.notFoundDetail": "该数据表或视图不存在，或未与您共享。",
