@@ -34,6 +34,8 @@ export const appStyles = css`
   main { overflow: auto; padding: 16px 20px; position: relative; min-width: 0; }
   /* The grid sizes Handsontable to its own box, so it needs a definite height: the viewport below the app bar, title and tabs. */
   [role="tabpanel"] > sg-grid { display: flex; height: calc(100vh - 190px); min-height: 320px; }
+  /* The board grows with its cards in the app, instead of the 400 px an embedded board gets by default. */
+  [role="tabpanel"] > sg-kanban { height: auto; min-height: 420px; }
   .toolbar { display: flex; align-items: center; gap: 12px; margin-bottom: 12px; flex-wrap: wrap; }
   .toolbar h1 { font-size: 1.3em; margin: 0; }
   [role="tablist"] { display: flex; gap: 4px; border-bottom: 1px solid var(--sg-border); margin-bottom: 12px; flex-wrap: wrap; }

@@ -10,7 +10,7 @@
  * the Handsontable instance with its clipboard (hot-controller.ts), and edits, pastes and the
  * marks of their problems (edits-controller.ts).
  */
-import { LitElement, css, html, nothing } from "lit";
+import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { property, query, state } from "lit/decorators.js";
 import { ApiClient, ApiError, type ApiRecord, type ListOptions, type TableInfo, type ViewInfo } from "../api/client";
 import { fieldErrorText } from "../i18n/field-errors";
@@ -25,6 +25,7 @@ import { HotController } from "./hot-controller";
 import { GridRowsController } from "./rows-controller";
 import { clipboardText, SERVER_ASSIGNED, type GridField } from "./values";
 import { emit, type RecordsChange } from "../events";
+import { applyHostHeight, hostHeight } from "../host-height";
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 30;
@@ -42,8 +43,10 @@ function isEmbedToken(token: string): boolean {
 
 @localized()
 export class SgGrid extends LitElement {
-  static override styles = css`
-    :host { display: flex; flex-direction: column; min-height: 320px; height: 100%; font: 14px/1.4 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2328; }
+  static override styles = [
+    hostHeight,
+    css`
+    :host { display: flex; flex-direction: column; font: 14px/1.4 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2328; }
     .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 6px 4px; }
     .bar input[type=search] { font: inherit; padding: 4px 8px; min-width: 14em; border: 1px solid #ccd; border-radius: 4px; }
     .bar button { font: inherit; padding: 4px 10px; border: 1px solid #ccd; background: #fff; border-radius: 4px; cursor: pointer; }
@@ -53,7 +56,7 @@ export class SgGrid extends LitElement {
     .message.error { background: #ffebe9; color: #a40e26; }
     .message.info { background: #ddf4ff; color: #0a3069; }
     .filter { padding: 4px; border: 1px solid #e5e7eb; border-radius: 4px; margin: 0 4px 6px; }
-    .hot { flex: 1; min-height: 240px; position: relative; overflow: hidden; }
+    .hot { flex: 1; min-height: 120px; position: relative; overflow: hidden; }
     .sg-chip { display: inline-block; padding: 0 8px; margin: 1px 3px 1px 0; border-radius: 10px; font-size: 12px; line-height: 18px; }
     td.sg-loading { background: linear-gradient(90deg, #f3f4f6 25%, #e5e7eb 50%, #f3f4f6 75%); }
     td.sg-readonly { color: #57606a; background: #f6f8fa; }
@@ -62,7 +65,8 @@ export class SgGrid extends LitElement {
     .sg-picker { position: absolute; z-index: 300; list-style: none; margin: 0; padding: 2px 0; background: #fff; border: 1px solid #ccd; max-height: 240px; overflow: auto; min-width: 14em; box-shadow: 0 4px 12px rgba(0,0,0,.15); }
     .sg-picker li { padding: 3px 8px; cursor: pointer; white-space: nowrap; }
     .sg-picker li:hover { background: #ddf4ff; }
-  `;
+  `,
+  ];
 
   @property({ attribute: "base-url" }) baseUrl = "";
   /** A view id or name (its table, columns, sort, filter and layout). */
@@ -75,6 +79,8 @@ export class SgGrid extends LitElement {
   @property({ attribute: "license-key" }) licenseKey = "";
   /** Set by <sg-app>: its signed-in client. */
   @property({ attribute: false }) api: ApiClient | null = null;
+  /** Its own height when the page gives it none: "250" (px) or a CSS length; 400 px by default. */
+  @property() height = "";
 
   @state() private failure: string | null = null;
   @state() private notice: { kind: "info" | "error"; text: string } | null = null;
@@ -140,6 +146,10 @@ export class SgGrid extends LitElement {
 
   private get total(): number | null {
     return this.rows.total;
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("height")) applyHostHeight(this, this.height);
   }
 
   override connectedCallback(): void {

@@ -24,6 +24,7 @@ import { PagedListsController } from "../controllers/paged-lists";
 import { PointerDragController } from "../controllers/pointer-drag";
 import { UserNamesController } from "../controllers/user-names";
 import { BoardSource, PAGE_SIZE, type BoardTarget } from "./board-data";
+import { applyHostHeight, hostHeight } from "../host-height";
 import {
   GROUPABLE,
   cellFilter,
@@ -48,7 +49,7 @@ const attrKey = (k: Key | undefined) => (k === null ? NONE : (k ?? ""));
 
 @localized()
 export class SgKanban extends LitElement {
-  static override styles = styles;
+  static override styles = [hostHeight, styles];
 
   @property({ attribute: "base-url" }) baseUrl = "";
   @property() view = "";
@@ -56,6 +57,8 @@ export class SgKanban extends LitElement {
   @property() table = "";
   /** The app's client (inside <sg-app>); standalone the element builds one from base-url and token. */
   @property({ attribute: false }) api: ApiClient | null = null;
+  /** Its own height when the page gives it none: "250" (px) or a CSS length; 400 px by default. */
+  @property() height = "";
 
   @state() private status: "idle" | "loading" | "ready" | "error" = "idle";
   @state() private loadError = "";
@@ -174,6 +177,10 @@ export class SgKanban extends LitElement {
   async refresh(): Promise<void> {
     if (this.status === "ready" && this.group) await this.reloadData();
     else await this.load();
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("height")) applyHostHeight(this, this.height);
   }
 
   override updated(changed: PropertyValues<this>): void {

@@ -5,8 +5,6 @@ export const styles = css`
   :host {
     display: flex;
     flex-direction: column;
-    min-height: 420px;
-    height: 100%;
     box-sizing: border-box;
     font: 14px/1.4 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;
     color: #1f2328;
