@@ -42,7 +42,7 @@ describe("field problems worded by the UI", () => {
   });
 
   it("keeps the server's message for codes it does not know, or when a limit is missing", () => {
-    expect(fieldErrorText({ code: "stage_in_use", message: "The stage Won still holds 3 deals" })).toBe(
+    expect(fieldErrorText({ code: "no_such_code", message: "The stage Won still holds 3 deals" })).toBe(
       "The stage Won still holds 3 deals",
     );
     expect(fieldErrorText({ code: "maxLength", message: "String is too long." })).toBe("String is too long.");

@@ -5,6 +5,7 @@
  */
 import { msg, str } from "@lit/localize";
 import type { FieldProblem } from "../api/client";
+import { problemWord } from "./problem-words";
 
 function typeText(expected: string | undefined): string {
   const kinds = (expected ?? "").split(",");
@@ -42,8 +43,10 @@ export function fieldErrorText(e: Pick<FieldProblem, "message" | "params"> & { c
     case "type":
       return typeText(p.expected as string | undefined);
     case "minimum":
+      if (has && p.unit === "%") return msg(str`Must be at least ${limit}%`, { id: "common.err.percentMinimum" });
       return has ? msg(str`Must be at least ${limit}`, { id: "common.err.minimum" }) : e.message;
     case "maximum":
+      if (has && p.unit === "%") return msg(str`Must be at most ${limit}%`, { id: "common.err.percentMaximum" });
       return has ? msg(str`Must be at most ${limit}`, { id: "common.err.maximum" }) : e.message;
     case "minLength":
       return has ? msg(str`At least ${limit} characters`, { id: "common.err.minLength" }) : e.message;
@@ -90,6 +93,16 @@ export function fieldErrorText(e: Pick<FieldProblem, "message" | "params"> & { c
     case "lone_surrogate":
       return msg("The text holds a broken character", { id: "common.err.loneSurrogate" });
     default:
-      return e.message;
+      return problemWord(e.code) ?? e.message;
   }
+}
+
+/** The wording of a whole problem (a toast, a banner): its first field problem, else its code. */
+export function problemText(
+  problem: { code?: string; detail?: string; title?: string; errors?: FieldProblem[] } | undefined,
+  fallback = "",
+): string {
+  const first = problem?.errors?.find((e) => e.code || e.message);
+  if (first) return fieldErrorText(first);
+  return problemWord(problem?.code) ?? (problem?.detail || problem?.title || fallback);
 }
