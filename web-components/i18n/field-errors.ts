@@ -106,3 +106,16 @@ export function problemText(
   if (first) return fieldErrorText(first);
   return problemWord(problem?.code) ?? (problem?.detail || problem?.title || fallback);
 }
+
+/**
+ * A percent value (basis points) outside its field's declared range (options min/max, in percent),
+ * worded as the server's 422 for it is; null when inside or the field declares none.
+ */
+export function percentRangeText(bp: number, options: { min?: unknown; max?: unknown }): string | null {
+  const { min, max } = options;
+  if (typeof min === "number" && bp < min * 100)
+    return fieldErrorText({ code: "minimum", message: "", params: { limit: min, unit: "%" } });
+  if (typeof max === "number" && bp > max * 100)
+    return fieldErrorText({ code: "maximum", message: "", params: { limit: max, unit: "%" } });
+  return null;
+}

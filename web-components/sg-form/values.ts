@@ -4,6 +4,7 @@
  */
 import type { FieldInfo } from "../api/client";
 import { isStageList, stageSummary } from "./stage-values";
+import { percentRangeText } from "../i18n/field-errors";
 import {
   currencyDigits,
   currentLocale,
@@ -90,11 +91,16 @@ export function fromText(f: FieldInfo, text: string): Parsed {
       const bp = decimalToUnits(t.replace(/%$/, ""), 2);
       return bp === null
         ? { ok: false, message: msg("Enter a percentage with at most 2 decimal places", { id: "form.errPercent" }) }
-        : { ok: true, value: bp };
+        : percentChecked(bp, f);
     }
     default:
       return { ok: true, value: t };
   }
+}
+
+function percentChecked(bp: number, f: FieldInfo): Parsed {
+  const outside = percentRangeText(bp, f.options);
+  return outside === null ? { ok: true, value: bp } : { ok: false, message: outside };
 }
 
 /** A read-only rendering of a value as text, formatted for the current locale. */

@@ -14,6 +14,7 @@ import {
   unitsToDecimal,
 } from "../i18n/index";
 import { spreadsheetSafe } from "../../lib/spreadsheet-safe";
+import { percentRangeText } from "../i18n/field-errors";
 
 export interface Choice {
   name: string;
@@ -218,7 +219,7 @@ export function parseValue(f: GridField, input: unknown): Parsed {
       // "12.5%" and "12.5" both mean 12.5 % = 1250 basis points.
       const units = decimalToUnits(t.replace(/%$/, ""), 2);
       if (units === null) return fail(`"${short(t)}" is not a percentage (at most 2 decimals)`);
-      return ok(units);
+      return percentRange(f, units);
     }
     case "currency": {
       const code = /\b([A-Z]{3})\b/.exec(t)?.[1];
@@ -296,7 +297,9 @@ function parseTyped(f: GridField, v: unknown): Parsed {
       return typeof v === "number" && Number.isFinite(v)
         ? f.type === "number"
           ? range(f, v)
-          : ok(v)
+          : f.type === "percent"
+            ? percentRange(f, v)
+            : ok(v)
         : fail("Not a number");
     case "currency":
       return typeof v === "number" && Number.isSafeInteger(v)
@@ -317,6 +320,11 @@ function range(f: GridField, n: number): Parsed {
   if (f.options.min !== undefined && n < f.options.min) return fail(`At least ${f.options.min}`);
   if (f.options.max !== undefined && n > f.options.max) return fail(`At most ${f.options.max}`);
   return ok(n);
+}
+
+function percentRange(f: GridField, bp: number): Parsed {
+  const outside = percentRangeText(bp, f.options);
+  return outside === null ? ok(bp) : fail(outside);
 }
 
 function short(t: string): string {
