@@ -14,6 +14,7 @@ import type { AdminApi, AdminTable } from "./admin-api";
 import { Problems, banner, fieldError, invalid } from "./problems";
 import { adminStyles } from "./styles";
 import { emit } from "../events";
+import { arrowDownIcon, arrowUpIcon, closeIcon } from "../icons";
 
 export const FIELD_TYPES = [
   "text",
@@ -437,14 +438,14 @@ export class SgAdminFieldEditor extends LitElement {
             @input=${(e: Event) => this.setChoice(i, { en: (e.target as HTMLInputElement).value })}>
           <input aria-label=${msg("Label (Chinese)", { id: "admin.labelZh" })} name="choice-zh" maxlength="200" placeholder="中文" .value=${c.zh}
             @input=${(e: Event) => this.setChoice(i, { zh: (e.target as HTMLInputElement).value })}>
-          <button type="button" aria-label=${msg("Move up", { id: "admin.moveUp" })} ?disabled=${i === 0} @click=${() => this.moveChoice(i, -1)}>↑</button>
-          <button type="button" aria-label=${msg("Move down", { id: "admin.moveDown" })} ?disabled=${i === list.length - 1} @click=${() => this.moveChoice(i, 1)}>↓</button>
+          <button type="button" aria-label=${msg("Move up", { id: "admin.moveUp" })} ?disabled=${i === 0} @click=${() => this.moveChoice(i, -1)}>${arrowUpIcon}</button>
+          <button type="button" aria-label=${msg("Move down", { id: "admin.moveDown" })} ?disabled=${i === list.length - 1} @click=${() => this.moveChoice(i, 1)}>${arrowDownIcon}</button>
           <button type="button" class="danger" aria-label=${msg("Remove choice", { id: "admin.opt.removeChoice" })}
             @click=${() =>
               this.set(
                 "choices",
                 list.filter((_, j) => j !== i),
-              )}>✕</button>
+              )}>${closeIcon}</button>
           ${fieldError(p, `options/choices/${i}`)}
         </li>`,
         )}

@@ -10,6 +10,7 @@ import type { AdminApi, AdminUser, Role, Team } from "./admin-api";
 import { Problems, banner, fieldError, invalid } from "./problems";
 import { adminStyles } from "./styles";
 import { emit } from "../events";
+import { closeIcon } from "../icons";
 
 type Tab = "users" | "teams" | "roles";
 
@@ -274,7 +275,7 @@ export class SgAdminPeople extends LitElement {
       <ul class="plain">${t.members.map(
         (m) => html`<li class="item" data-member=${m.email}>${m.name} <span class="muted">${m.email}</span>
         <label><input type="checkbox" .checked=${m.lead} @change=${(e: Event) => save(members.map((x) => (x.user === m.user ? { ...x, lead: (e.target as HTMLInputElement).checked } : x)))}>${msg("lead", { id: "admin.team.lead" })}</label>
-        <button type="button" aria-label=${msg(str`Remove ${m.name} from the team`, { id: "admin.team.removeMember" })} @click=${() => save(members.filter((x) => x.user !== m.user))}>✕</button></li>`,
+        <button type="button" aria-label=${msg(str`Remove ${m.name} from the team`, { id: "admin.team.removeMember" })} @click=${() => save(members.filter((x) => x.user !== m.user))}>${closeIcon}</button></li>`,
       )}</ul>
       ${
         outside.length

@@ -15,6 +15,7 @@ import { Problems, banner, fieldError, invalid } from "./problems";
 import { adminStyles } from "./styles";
 import "./field-editor";
 import { emit } from "../events";
+import { arrowDownIcon, arrowUpIcon, gripIcon } from "../icons";
 
 function notify(el: HTMLElement, kind: "info" | "error", message: string) {
   emit(el, "sg-notify", { kind, message });
@@ -374,12 +375,12 @@ export class SgAdminTables extends LitElement {
               if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
               e.preventDefault();
               void this.reorder(i, e.key === "ArrowUp" ? i - 1 : i + 1);
-            }}>⠿</button>
+            }}>${gripIcon}</button>
           <span style="flex:1">${labelOf(f)} <code class="muted">${f.name}</code> <span class="tag">${typeLabel(f.type)}</span>
             ${f.required ? html`<span class="tag">${msg("required", { id: "admin.field.requiredTag" })}</span>` : nothing}
             ${f.id === t.primaryFieldId ? html`<span class="tag">${msg("primary", { id: "admin.field.primaryTag" })}</span>` : nothing}</span>
-          <button type="button" aria-label=${msg("Move up", { id: "admin.moveUp" })} ?disabled=${i === 0} @click=${() => this.reorder(i, i - 1)}>↑</button>
-          <button type="button" aria-label=${msg("Move down", { id: "admin.moveDown" })} ?disabled=${i === fields.length - 1} @click=${() => this.reorder(i, i + 1)}>↓</button>
+          <button type="button" aria-label=${msg("Move up", { id: "admin.moveUp" })} ?disabled=${i === 0} @click=${() => this.reorder(i, i - 1)}>${arrowUpIcon}</button>
+          <button type="button" aria-label=${msg("Move down", { id: "admin.moveDown" })} ?disabled=${i === fields.length - 1} @click=${() => this.reorder(i, i + 1)}>${arrowDownIcon}</button>
           <button type="button" data-role="edit-field" @click=${() => {
             this.editing = f;
           }}>${msg("Edit", { id: "admin.edit" })}</button>

@@ -16,6 +16,7 @@ import { adminStyles } from "./styles";
 import { schemaChanged } from "./tables-section";
 import "../sg-filter/filter-builder";
 import { emit } from "../events";
+import { arrowDownIcon, arrowUpIcon, closeIcon } from "../icons";
 
 const VIEW_TYPES = ["grid", "kanban", "calendar", "chart", "form"] as const;
 type ViewType = (typeof VIEW_TYPES)[number];
@@ -305,7 +306,7 @@ export class SgAdminViews extends LitElement {
             this.set(
               "sort",
               d.sort.filter((_, j) => j !== i),
-            )}>✕</button>
+            )}>${closeIcon}</button>
           ${fieldError(p, `sort/${i}`)}</div>`,
         )}
         <div class="row"><button type="button" data-role="add-sort" ?disabled=${d.sort.length >= 5}
@@ -345,8 +346,8 @@ export class SgAdminViews extends LitElement {
               "fields",
               d.fields.filter((x) => x !== name),
             )}>${f ? labelOf(f) : name}</label>
-          <button type="button" aria-label=${msg("Move up", { id: "admin.moveUp" })} ?disabled=${i === 0} @click=${() => move(i, -1)}>↑</button>
-          <button type="button" aria-label=${msg("Move down", { id: "admin.moveDown" })} ?disabled=${i === d.fields.length - 1} @click=${() => move(i, 1)}>↓</button>
+          <button type="button" aria-label=${msg("Move up", { id: "admin.moveUp" })} ?disabled=${i === 0} @click=${() => move(i, -1)}>${arrowUpIcon}</button>
+          <button type="button" aria-label=${msg("Move down", { id: "admin.moveDown" })} ?disabled=${i === d.fields.length - 1} @click=${() => move(i, 1)}>${arrowDownIcon}</button>
           ${fieldError(this.problems, `fields/${i}`)}</li>`;
       })}</ol>
       ${

@@ -25,6 +25,7 @@ import type { RecordsView } from "../events";
 import "../sg-record/sg-record";
 import { parseRoute, routeHash, type Route } from "./route";
 import { appStyles, controls } from "./styles";
+import { closeIcon } from "../icons";
 
 interface Note {
   id: number;
@@ -374,7 +375,7 @@ export class SgApp extends LitElement {
     if (!("record" in r) || r.record === undefined || !table) return nothing;
     return html`<aside class="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-title" tabindex="-1" data-drawer>
       <span id="drawer-title" class="visually-hidden">${r.record === "new" ? msg("New record", { id: "record.new" }) : msg("Record", { id: "app.record" })}</span>
-      <button class="close" aria-label=${msg("Close", { id: "common.close" })} @click=${() => this.closeRecord()}>×</button>
+      <button class="close" aria-label=${msg("Close", { id: "common.close" })} @click=${() => this.closeRecord()}>${closeIcon}</button>
       <sg-record .api=${this.api} .table=${table} record-id=${String(r.record)} .user=${this.user} time-zone=${this.user?.timeZone ?? ""}
         @sg-cancel=${() => this.closeRecord()}
         @sg-record-saved=${(e: HTMLElementEventMap["sg-record-saved"]) => {
@@ -394,7 +395,7 @@ export class SgApp extends LitElement {
     return html`<div class="notes" role="status" aria-live="polite" aria-label=${msg("Notifications", { id: "app.notifications" })}>
       ${this.notes.map(
         (n) =>
-          html`<div class="note ${n.kind}" role=${n.kind === "error" ? "alert" : nothing}>${n.message}<button aria-label=${msg("Dismiss", { id: "app.dismiss" })} @click=${() => (this.notes = this.notes.filter((x) => x.id !== n.id))}>×</button></div>`,
+          html`<div class="note ${n.kind}" role=${n.kind === "error" ? "alert" : nothing}>${n.message}<button aria-label=${msg("Dismiss", { id: "app.dismiss" })} @click=${() => (this.notes = this.notes.filter((x) => x.id !== n.id))}>${closeIcon}</button></div>`,
       )}
     </div>`;
   }

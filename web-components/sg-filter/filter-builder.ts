@@ -27,6 +27,7 @@ import {
 } from "./model";
 import { arity, opsFor, type Op } from "./ops";
 import { emit } from "../events";
+import { closeIcon } from "../icons";
 
 export interface FieldProblem {
   field: string;
@@ -209,7 +210,7 @@ export class SgFilterBuilder extends LitElement {
               @click=${() => {
                 parent.children = parent.children.filter((c) => c !== g);
                 this.changed();
-              }}>✕</button>`
+              }}>${closeIcon}</button>`
             : nothing
         }
       </div>
@@ -264,7 +265,7 @@ export class SgFilterBuilder extends LitElement {
             parent.children = parent.children.filter((x) => x !== c);
             this.dropDrafts(c);
             this.changed();
-          }}>✕</button>
+          }}>${closeIcon}</button>
       ${incomplete && !problems.length ? html`<span class="hint">${msg("needs a value", { id: "filter.needsValue" })}</span>` : nothing}
       ${[...this.drafts.keys()].some((k) => k.startsWith(`${c.key}:`)) ? html`<div class="error" role="alert">${msg("Not a valid value for this field", { id: "filter.badValue" })}</div>` : nothing}
       ${problems.map((p) => html`<div class="error" role="alert">${p.message}</div>`)}

@@ -7,6 +7,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { ApiClient } from "../api/client";
 import { localized, msg } from "../i18n/index";
 import { controls } from "../sg-app/styles";
+import { closeIcon } from "../icons";
 
 export interface LinkItem {
   id: number;
@@ -122,7 +123,7 @@ export class SgLinkPicker extends LitElement {
             html`<span class="chip" role="listitem"><span data-value>${name(v)}</span>${
               this.disabled
                 ? nothing
-                : html`<button type="button" aria-label=${msg("Remove", { id: "form.remove" }) + " " + name(v)} @click=${() => this.removeItem(v.id)}>×</button>`
+                : html`<button type="button" aria-label=${msg("Remove", { id: "form.remove" }) + " " + name(v)} @click=${() => this.removeItem(v.id)}>${closeIcon}</button>`
             }</span>`,
         )}
       </div>

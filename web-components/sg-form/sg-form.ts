@@ -17,6 +17,7 @@ import "./stage-list";
 import { isStageList, parseStages, stageProblems, type StageProblems } from "./stage-values";
 import { choicesOf, displayValue, fromText, isoToLocalInput, linkIds, sameValue, toText } from "./values";
 import { emit } from "../events";
+import { starIcon } from "../icons";
 
 const TEXT_INPUT: Record<string, string> = {
   text: "text",
@@ -340,7 +341,7 @@ export class SgForm extends LitElement {
         return html`<div class="stars" id=${id} role="radiogroup" aria-label=${label} aria-describedby=${describedBy}>
           ${Array.from({ length: max }, (_, i) => i + 1).map(
             (k) =>
-              html`<label class=${k <= n ? "on" : ""} title=${String(k)}><input type="radio" name=${`${this.uid}-${f.name}`} value=${k} .checked=${k === n} aria-label=${msg(str`${k} of ${max}`, { id: "form.ratingOf" })} @change=${() => this.set(f, k)} /><span aria-hidden="true">★</span></label>`,
+              html`<label class=${k <= n ? "on" : ""} title=${String(k)}><input type="radio" name=${`${this.uid}-${f.name}`} value=${k} .checked=${k === n} aria-label=${msg(str`${k} of ${max}`, { id: "form.ratingOf" })} @change=${() => this.set(f, k)} /><span aria-hidden="true">${starIcon}</span></label>`,
           )}
           <button type="button" class="muted" style="margin-left:8px" @click=${() => this.set(f, null)}>${msg("Clear", { id: "form.clear" })}</button>
         </div>`;

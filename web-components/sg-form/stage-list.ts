@@ -22,6 +22,7 @@ import {
   type StageRow,
 } from "./stage-values";
 import { emit } from "../events";
+import { arrowDownIcon, arrowUpIcon } from "../icons";
 
 @customElement("sg-stage-list")
 @localized()
@@ -150,8 +151,8 @@ export class SgStageList extends LitElement {
             ${STAGE_KINDS.map((k) => html`<option value=${k} ?selected=${k === r.kind}>${this.kindLabel(k)}</option>`)}
           </select></label>
         <div class="tools">
-          <button type="button" data-action="up" ?disabled=${i === 0} aria-label=${msg(str`Move stage ${i + 1} up`, { id: "form.stages.moveUp" })} @click=${() => this.move(i, i - 1, "[data-action=up]")}>↑</button>
-          <button type="button" data-action="down" ?disabled=${i === n - 1} aria-label=${msg(str`Move stage ${i + 1} down`, { id: "form.stages.moveDown" })} @click=${() => this.move(i, i + 1, "[data-action=down]")}>↓</button>
+          <button type="button" data-action="up" ?disabled=${i === 0} aria-label=${msg(str`Move stage ${i + 1} up`, { id: "form.stages.moveUp" })} @click=${() => this.move(i, i - 1, "[data-action=up]")}>${arrowUpIcon}</button>
+          <button type="button" data-action="down" ?disabled=${i === n - 1} aria-label=${msg(str`Move stage ${i + 1} down`, { id: "form.stages.moveDown" })} @click=${() => this.move(i, i + 1, "[data-action=down]")}>${arrowDownIcon}</button>
           <button type="button" data-action="remove" @click=${() => this.removeRow(i)}>${msg("Remove", { id: "form.stages.remove" })}</button>
         </div>
       </div>

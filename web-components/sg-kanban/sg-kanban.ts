@@ -43,6 +43,7 @@ import { CardMovesController, type Cell, type CellMeta } from "./moves";
 import { BoardTotalsController, sumText, type TotalsQuery } from "./totals";
 import { styles } from "./styles";
 import { emit, type RecordsChange } from "../events";
+import { moreIcon } from "../icons";
 
 const NONE = "\u0000none";
 const attrKey = (k: Key | undefined) => (k === null ? NONE : (k ?? ""));
@@ -564,7 +565,7 @@ export class SgKanban extends LitElement {
         ${
           movable
             ? html`<button type="button" class="menu-button" tabindex="-1" aria-haspopup="menu" aria-label=${msg("Move card", { id: "kanban.moveMenu" })}
-              @click=${() => (this.keys.menuFor === rec.id ? this.keys.closeMenu() : this.keys.openMenu(rec.id))}>⋯</button>`
+              @click=${() => (this.keys.menuFor === rec.id ? this.keys.closeMenu() : this.keys.openMenu(rec.id))}>${moreIcon}</button>`
             : nothing
         }
         ${this.keys.menuFor === rec.id ? this.renderMenu(rec, cell) : nothing}
