@@ -4,6 +4,7 @@
  * through session.ts); embed use (`embedToken`) talks to /api/embed with that token only.
  */
 import { Session } from "./session";
+import { problemText } from "../i18n/field-errors";
 
 export interface FieldProblem {
   field: string;
@@ -32,7 +33,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem;
   constructor(status: number, problem: Problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
+    // Worded in the UI's language from the codes; the server's English only for codes it does not know.
+    super(problemText(problem, `HTTP ${status}`));
     this.name = "ApiError";
     this.status = status;
     this.problem = problem;

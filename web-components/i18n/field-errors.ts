@@ -6,6 +6,7 @@
 import { msg, str } from "@lit/localize";
 import type { FieldProblem } from "../api/client";
 import { problemWord } from "./problem-words";
+import { currentLocale } from "./index";
 
 function typeText(expected: string | undefined): string {
   const kinds = (expected ?? "").split(",");
@@ -97,13 +98,28 @@ export function fieldErrorText(e: Pick<FieldProblem, "message" | "params"> & { c
   }
 }
 
-/** The wording of a whole problem (a toast, a banner): its first field problem, else its code. */
+/**
+ * The wording of a whole problem (a toast, a banner): its first field problem, else its code. In
+ * English the server's own words are kept, since they name the record or rule ("A lost deal needs a
+ * loss reason"); in another language its codes are worded, so no English reaches the screen.
+ */
 export function problemText(
-  problem: { code?: string; detail?: string; title?: string; errors?: FieldProblem[] } | undefined,
+  problem:
+    | {
+        code?: string;
+        detail?: string;
+        title?: string;
+        errors?: { code?: string; message?: string; params?: FieldProblem["params"] }[];
+      }
+    | undefined,
   fallback = "",
 ): string {
+  if (currentLocale() === "en") {
+    const own = problem?.errors?.find((e) => e.message)?.message;
+    return own || problem?.detail || problem?.title || fallback;
+  }
   const first = problem?.errors?.find((e) => e.code || e.message);
-  if (first) return fieldErrorText(first);
+  if (first) return fieldErrorText({ ...first, message: first.message ?? "" }) || fallback;
   return problemWord(problem?.code) ?? (problem?.detail || problem?.title || fallback);
 }
 

@@ -31,9 +31,15 @@ export function matchLocale(tag: string | null | undefined): Locale | null {
   return null;
 }
 
+/** The page's storage and languages, typed here so this module also compiles where no DOM is declared. */
+const page = globalThis as unknown as {
+  localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  navigator?: { languages?: readonly string[]; language?: string };
+};
+
 function stored(): Locale | null {
   try {
-    return matchLocale(globalThis.localStorage?.getItem(STORAGE_KEY));
+    return matchLocale(page.localStorage?.getItem(STORAGE_KEY));
   } catch {
     return null;
   }
@@ -44,7 +50,7 @@ function stored(): Locale | null {
  * browser's languages, else English. Resolves once its messages are loaded.
  */
 export async function initLocale(profileLocale?: string | null): Promise<Locale> {
-  const fromBrowser = (globalThis.navigator?.languages ?? [globalThis.navigator?.language])
+  const fromBrowser = (page.navigator?.languages ?? [page.navigator?.language])
     .map(matchLocale)
     .find((l) => l !== null);
   const locale = stored() ?? matchLocale(profileLocale) ?? fromBrowser ?? "en";
@@ -55,7 +61,7 @@ export async function initLocale(profileLocale?: string | null): Promise<Locale>
 /** Switches every @localized() element; remembered in this browser. */
 export async function setLocale(locale: Locale): Promise<void> {
   try {
-    globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+    page.localStorage?.setItem(STORAGE_KEY, locale);
   } catch {
     // storage disabled: the choice lasts for this page only
   }

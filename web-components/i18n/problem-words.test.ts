@@ -5,6 +5,9 @@
  * new code without wording fails here.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { ApiError } from "../api/client";
+import { problemText as boardProblemText } from "../sg-kanban/board-model";
+import { mapProblem } from "../sg-grid/edits";
 import { fieldErrorText } from "./field-errors";
 import { setLocale } from "./index";
 
@@ -59,6 +62,28 @@ describe("problem codes worded in the UI's language", () => {
     await setLocale("zh-CN");
     expect(fieldErrorText(p)).toBe("不能高于 100%");
     await setLocale("en");
+  });
+
+  it("API errors, the grid and the board show the wording in the UI's language", async () => {
+    await setLocale("zh-CN");
+    const conflict = { title: "Version conflict", status: 409, code: "version_conflict", detail: "Record 3 is at 4" };
+    const zh = "他人已修改此内容，请重新加载后再试";
+    expect(new ApiError(409, conflict).message).toBe(zh);
+    expect(boardProblemText(conflict, "x")).toBe(zh);
+    expect(mapProblem(conflict, [], []).general).toBe(zh);
+    const tooHigh = {
+      title: "Validation failed",
+      status: 422,
+      code: "validation_failed",
+      errors: [
+        { field: "fields/probability", code: "maximum", message: "at most 100%", params: { limit: 100, unit: "%" } },
+      ],
+    };
+    expect(new ApiError(422, tooHigh).message).toBe("不能高于 100%");
+    expect(boardProblemText(tooHigh, "x")).toBe("不能高于 100%");
+    await setLocale("en");
+    // In English the server's own words stay: they name the record or the rule.
+    expect(new ApiError(409, conflict).message).toBe("Record 3 is at 4");
   });
 
   it("keeps the server's message for a code it does not know", () => {

@@ -4,7 +4,7 @@
  * problem+json (422 field errors, 409 conflicts with the current record) back onto cells.
  */
 import type { ApiRecord, Problem } from "../api/client";
-import { fieldErrorText } from "../i18n/field-errors";
+import { fieldErrorText, problemText } from "../i18n/field-errors";
 import { fromSpreadsheetSafe } from "../../lib/spreadsheet-safe";
 import { NUMERIC_TYPES, parseValue, SERVER_ASSIGNED, type GridField } from "./values";
 
@@ -142,6 +142,6 @@ export function mapProblem(problem: Problem, items: UpdateItem[], rows: number[]
     if (/version$/.test(e.field) && out.conflicts.length) continue;
     out.general ??= fieldErrorText(e);
   }
-  if (!out.cells.length && !out.conflicts.length) out.general ??= problem.detail || problem.title;
+  if (!out.cells.length && !out.conflicts.length) out.general ??= problemText({ ...problem, errors: [] });
   return out;
 }

@@ -13,7 +13,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { property, query, state } from "lit/decorators.js";
 import { ApiClient, ApiError, type ApiRecord, type ListOptions, type TableInfo, type ViewInfo } from "../api/client";
-import { fieldErrorText } from "../i18n/field-errors";
 import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
 import "../sg-filter/filter-builder";
 import { columnFor, type CellContext } from "./cells";
@@ -540,12 +539,7 @@ export class SgGrid extends LitElement {
   }
 
   private errorText(err: unknown): string {
-    if (err instanceof ApiError) {
-      const first = err.problem.errors?.[0];
-      return first
-        ? `${err.problem.detail ?? err.problem.title}: ${fieldErrorText(first)}`
-        : (err.problem.detail ?? err.problem.title);
-    }
+    // An ApiError's message is already worded in the UI's language (api/client.ts).
     return err instanceof Error ? err.message : String(err);
   }
 

@@ -5,6 +5,7 @@
  * server sends them (exact integer minor units, per currency); nothing here adds money.
  */
 import type { Filter } from "../../schemas/types";
+import { problemText as wordProblem } from "../i18n/field-errors";
 
 export interface BoardChoice {
   name: string;
@@ -213,14 +214,9 @@ export function pickSumField(
   return cardFields.map((n) => byName.get(n)).find((f): f is BoardField => !!f && f.type === "currency") ?? null;
 }
 
-/** The server's words for a refused write: the first field problem, else the detail, else the title. */
-export function problemText(
-  problem: { title?: string; detail?: string; errors?: { message?: string }[] } | undefined,
-  fallback: string,
-): string {
-  const first = problem?.errors?.find((e) => e.message)?.message;
-  return first || problem?.detail || problem?.title || fallback;
-}
+/** A refused write in the UI's language: the first field problem, else the code (i18n/field-errors.ts). */
+export const problemText = (problem: Parameters<typeof wordProblem>[0], fallback: string): string =>
+  wordProblem(problem, fallback);
 
 /** Whether a token is an embed token (by its unverified audience claim; the server verifies it). */
 export function isEmbedToken(token: string): boolean {
