@@ -16,19 +16,19 @@ export const adminStyles = css`
   input[type="checkbox"], input[type="radio"] { padding: 0; }
   input[type="color"] { padding: 0; width: 2.2em; height: 1.8em; }
   button { font: inherit; cursor: pointer; padding: 4px 10px; border-radius: 4px; border: 1px solid #adb5bd; background: #f8f9fa; }
-  button.primary { background: #4c6ef5; color: #fff; border-color: #4c6ef5; }
+  button.primary { background: #3b5bdb; color: #fff; border-color: #3b5bdb; }
   button.danger { color: #c92a2a; border-color: #c92a2a; background: #fff; }
   button:disabled { opacity: 0.5; cursor: default; }
   .error { color: #c92a2a; font-size: 0.9em; }
   .banner { border: 1px solid #c92a2a; background: #fff5f5; padding: 6px 10px; border-radius: 4px; }
   .banner ul { margin: 4px 0 0; padding-left: 1.2em; }
-  .muted { color: #868e96; font-size: 0.9em; }
+  .muted { color: #59636e; font-size: 0.9em; }
   ul.plain { list-style: none; margin: 0; padding: 0; display: grid; gap: 2px; }
   .item { display: flex; gap: 6px; align-items: center; padding: 4px 6px; border-radius: 4px; }
   .item[aria-current="true"], .item[aria-selected="true"] { background: #edf2ff; }
   .item.dragging { opacity: 0.4; }
   .item.drop-target { outline: 2px dashed #4c6ef5; }
-  .handle { cursor: grab; user-select: none; color: #868e96; padding: 0 4px; }
+  .handle { cursor: grab; user-select: none; color: #59636e; padding: 0 4px; }
   table.grid { border-collapse: collapse; }
   table.grid th, table.grid td { border: 1px solid #dee2e6; padding: 4px 6px; text-align: left; vertical-align: top; }
   table.grid th { background: #f1f3f5; font-weight: 600; }

@@ -349,7 +349,7 @@ export class SgAdminTables extends LitElement {
             i,
           ) => html`<li class="item ${this.dragFrom === i ? "dragging" : ""} ${this.dropAt === i && this.dragFrom !== i ? "drop-target" : ""}"
             data-field-item=${f.name} draggable="true"
-            aria-selected=${this.editing !== "new" && this.editing?.id === f.id ? "true" : "false"}
+            aria-current=${this.editing !== "new" && this.editing?.id === f.id ? "true" : "false"}
             @dragstart=${(e: DragEvent) => {
               this.dragFrom = i;
               e.dataTransfer?.setData("text/plain", f.name);

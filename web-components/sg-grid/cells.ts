@@ -8,7 +8,8 @@ import { CheckboxEditor, DateEditor, DropdownEditor, TextEditor } from "handsont
 import { baseRenderer, checkboxRenderer } from "handsontable/renderers";
 import { currentLocale, labelOf } from "../i18n/index";
 import { isStageList, stageSummary } from "../sg-form/stage-values";
-import { chipTextColor, copyText, defaultChipColor, formatValue, SERVER_ASSIGNED, type GridField } from "./values";
+import { readableTextOn } from "../contrast";
+import { copyText, defaultChipColor, formatValue, SERVER_ASSIGNED, type GridField } from "./values";
 
 /** What the grid tells the renderer about a cell beyond its value. */
 export interface CellState {
@@ -44,7 +45,7 @@ function chip(doc: Document, text: string, color: string): HTMLElement {
   el.className = "sg-chip";
   el.textContent = text;
   el.style.background = color;
-  el.style.color = chipTextColor(color);
+  el.style.color = readableTextOn(color);
   return el;
 }
 

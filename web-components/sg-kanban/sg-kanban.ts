@@ -520,7 +520,7 @@ export class SgKanban extends LitElement {
       : this.columnLabel(cell.column);
     const total = (this.lane ? this.totals.cell(cell.column, cell.lane) : this.totals.column(cell.column))?.count ?? 0;
     return html`
-      <div class="cell ${target ? "target" : ""}" role="listbox" aria-label=${label} aria-describedby="kanban-help"
+      <div class="cell ${target ? "target" : ""}" role="list" aria-label=${label} aria-describedby="kanban-help"
         data-cell-key=${cell.key} data-col=${attrKey(cell.column)} data-lane=${attrKey(cell.lane)} @scroll=${(e: Event) => this.pages.onScroll(e, cell)}>
         ${repeat(
           cell.records,
@@ -532,7 +532,7 @@ export class SgKanban extends LitElement {
         ${cell.loading ? html`<div class="empty">${msg("Loading…", { id: "common.loading" })}</div>` : nothing}
         ${
           !cell.done && !cell.loading && cell.records.length
-            ? html`<button type="button" class="more" @click=${() => void this.pages.loadMore(cell)}>${msg(str`Load more (${formatNumber(Math.max(0, total - cell.records.length))} left)`, { id: "kanban.loadMore" })}</button>`
+            ? html`<div role="listitem" class="more-row"><button type="button" class="more" @click=${() => void this.pages.loadMore(cell)}>${msg(str`Load more (${formatNumber(Math.max(0, total - cell.records.length))} left)`, { id: "kanban.loadMore" })}</button></div>`
             : nothing
         }
       </div>
@@ -546,7 +546,7 @@ export class SgKanban extends LitElement {
     const movable = this.canMove;
     return html`
       <div class="card ${movable ? "" : "readonly"} ${dragging ? "dragging" : ""} ${grabbed ? "grabbed" : ""} ${this.moves.pending.has(rec.id) ? "pending" : ""} ${refused ? "refused" : ""}"
-        role="option" tabindex=${tabbable ? "0" : "-1"} aria-selected=${this.keys.focusedId === rec.id ? "true" : "false"}
+        role="listitem" tabindex=${tabbable ? "0" : "-1"} aria-current=${this.keys.focusedId === rec.id ? "true" : "false"}
         aria-roledescription=${msg("card", { id: "kanban.card" })} aria-describedby="kanban-help"
         data-card-id=${rec.id} data-kanban-card
         @focus=${() => this.keys.focused(rec.id)}

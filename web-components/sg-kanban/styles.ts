@@ -52,7 +52,8 @@ export const styles = css`
   .menu .label { font-size: 12px; color: #57606a; padding: 2px 8px; }
   .menu button { border: none; background: transparent; text-align: left; padding: 4px 8px; }
   .menu button:hover, .menu button:focus { background: #ddf4ff; }
-  .more { align-self: center; font-size: 12px; }
+  .more-row { align-self: center; }
+  .more { font-size: 12px; }
   .empty { color: #8c959f; font-size: 12px; text-align: center; padding: 8px 0; }
   .ghost { position: fixed; z-index: 1000; pointer-events: none; background: #fff; border: 1px solid #54aeff; border-radius: 6px; padding: 8px 10px; box-shadow: 0 8px 24px rgba(140, 149, 159, 0.4); font-weight: 600; transform: rotate(2deg); }
 `;
