@@ -94,6 +94,8 @@ export function fieldErrorText(e: Pick<FieldProblem, "message" | "params"> & { c
     case "lone_surrogate":
       return msg("The text holds a broken character", { id: "common.err.loneSurrogate" });
     default:
+      // In English the server's own message names the thing (which field, which rule): keep it.
+      if (currentLocale() === "en" && e.message) return e.message;
       return problemWord(e.code) ?? e.message;
   }
 }
