@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Server } from "node:net";
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -255,7 +255,11 @@ describe("a second npm start", () => {
 
   it("on a port another program holds says so and exits non-zero before building anything", async () => {
     const port = await freePort();
-    const other: Server = createServer((socket) => socket.end());
+    const sockets = new Set<Socket>();
+    const other: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.end();
+    });
     await new Promise<void>((resolve) => other.listen(port, "127.0.0.1", resolve));
     try {
       const run = start(port, newDir());
@@ -265,6 +269,8 @@ describe("a second npm start", () => {
       expect(run.output()).toContain(`Port ${port} on 127.0.0.1 is already in use by another program`);
       expect(run.output()).not.toMatch(/Built the web app/);
     } finally {
+      // close() waits for open connections: end them, so a probe left half-open cannot hang the test.
+      for (const s of sockets) s.destroy();
       await new Promise((resolve) => other.close(resolve));
     }
   });

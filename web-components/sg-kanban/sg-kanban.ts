@@ -527,9 +527,9 @@ export class SgKanban extends LitElement {
           (r) => r.id,
           (r) => this.renderCard(r, cell, r.id === firstCard),
         )}
-        ${cell.failed ? html`<div class="empty" role="alert">${cell.failed}</div>` : nothing}
-        ${!cell.records.length && cell.done && !cell.failed ? html`<div class="empty">${msg("No cards", { id: "kanban.empty" })}</div>` : nothing}
-        ${cell.loading ? html`<div class="empty">${msg("Loading…", { id: "common.loading" })}</div>` : nothing}
+        ${cell.failed ? html`<div class="empty" role="listitem"><span role="alert">${cell.failed}</span></div>` : nothing}
+        ${!cell.records.length && cell.done && !cell.failed ? html`<div class="empty" role="listitem">${msg("No cards", { id: "kanban.empty" })}</div>` : nothing}
+        ${cell.loading ? html`<div class="empty" role="listitem">${msg("Loading…", { id: "common.loading" })}</div>` : nothing}
         ${
           !cell.done && !cell.loading && cell.records.length
             ? html`<div role="listitem" class="more-row"><button type="button" class="more" @click=${() => void this.pages.loadMore(cell)}>${msg(str`Load more (${formatNumber(Math.max(0, total - cell.records.length))} left)`, { id: "kanban.loadMore" })}</button></div>`

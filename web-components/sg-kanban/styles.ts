@@ -54,6 +54,6 @@ export const styles = css`
   .menu button:hover, .menu button:focus { background: #ddf4ff; }
   .more-row { align-self: center; }
   .more { font-size: 12px; }
-  .empty { color: #8c959f; font-size: 12px; text-align: center; padding: 8px 0; }
+  .empty { color: #57606a; font-size: 12px; text-align: center; padding: 8px 0; }
   .ghost { position: fixed; z-index: 1000; pointer-events: none; background: #fff; border: 1px solid #54aeff; border-radius: 6px; padding: 8px 10px; box-shadow: 0 8px 24px rgba(140, 149, 159, 0.4); font-weight: 600; transform: rotate(2deg); }
 `;
