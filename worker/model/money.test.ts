@@ -5,6 +5,7 @@ import {
   decimalToString,
   divRoundHalfUp,
   formatMoney,
+  includedTax,
   minorDigits,
   multiplyMoney,
   parseDecimal,
@@ -173,6 +174,22 @@ describe("arithmetic", () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it("extracts the tax a gross amount includes, rounded once", () => {
+    expect(includedTax(11300, 1300)).toBe(1300); // 113.00 at 13% holds 13.00
+    expect(includedTax(100, 1300)).toBe(12); // 1.00 x 13/113 = 0.11504 -> 0.12
+    expect(includedTax(50, 1000)).toBe(5); // 0.50 x 10/110 = 0.04545 -> 0.05
+    expect(includedTax(1, 1300)).toBe(0);
+    expect(includedTax(-11300, 1300)).toBe(-1300);
+    expect(includedTax(5000, 0)).toBe(0);
+    expect(() => includedTax(1.5, 1300)).toThrow(TypeError);
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 100_000 }), (g, bp) => {
+        const want = divRoundHalfUp(BigInt(g) * BigInt(bp), 10_000n + BigInt(bp));
+        expect(includedTax(g, bp)).toBe(Number(want));
+      }),
     );
   });
 

@@ -210,3 +210,14 @@ export function multiplyMoney(amount: number, quantity: number | string, basisPo
   const product = a * q.units * BigInt(basisPoints);
   return toSafe(divRoundHalfUp(product, pow10(q.scale) * 10_000n), "product");
 }
+
+/**
+ * The tax a gross (tax-included) amount holds at `basisPoints`: gross x bp / (10000 + bp), rounded
+ * once, half-up away from zero. Prices that include tax use it; the net is gross minus this.
+ */
+export function includedTax(gross: number, basisPoints: number): number {
+  const g = requireAmount(gross);
+  if (!Number.isSafeInteger(basisPoints) || basisPoints < 0)
+    throw new TypeError(`basis points must be a non-negative safe integer, got ${basisPoints}`);
+  return toSafe(divRoundHalfUp(g * BigInt(basisPoints), 10_000n + BigInt(basisPoints)), "tax");
+}

@@ -20,7 +20,10 @@ export type {
   BundledPlugin,
   HookProblem,
   HookRecord,
+  JobContext,
   JobDef,
+  OnceJobDef,
+  RecurringJobDef,
   PluginServer,
   Runtime,
   TableHooks,
@@ -53,6 +56,12 @@ export {
   updateFieldsEffect,
 } from "./effects";
 
+// Notifications in the app: in the batch (gone with a refused write) or on their own (from a job).
+export { notify, notifyEffect, type LocalText, type NotificationInput } from "../notifications/send";
+
+// One-off jobs (a `once: true` entry in `jobs`), scheduled or cancelled in the batch.
+export { cancelJobEffect, scheduleJobEffect, type ScheduleInput } from "../jobs/schedule";
+
 // Access checks and the caller's own pipelines (what the caller may see and do, as through the API).
 export {
   accessTo,
@@ -71,7 +80,18 @@ export { requireAdmin, requireOperation } from "../access";
 export { AppError, badRequest, forbidden, invalid, notFound, type ErrorCode, type FieldError } from "../errors";
 
 // Exact arithmetic on integer minor units and decimal quantities, and calendar dates.
-export { addMoney, multiplyMoney, minorDigits, DEFAULT_CURRENCY, type Money } from "../model/money";
+export {
+  addMoney,
+  multiplyMoney,
+  includedTax,
+  divRoundHalfUp,
+  parseDecimal,
+  decimalToString,
+  minorDigits,
+  DEFAULT_CURRENCY,
+  type Decimal,
+  type Money,
+} from "../model/money";
 export { shiftDate, shiftMonths, parseDate, parseDatetime } from "../model/dates";
 export { relativeDate } from "../access/policy";
 
