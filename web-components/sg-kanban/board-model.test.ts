@@ -198,7 +198,7 @@ describe("moves", () => {
 
 describe("configuration", () => {
   it("sums the configured field when readable, else the first currency field on the cards", () => {
-    const fields = [
+    const fields: BoardField[] = [
       { name: "name", type: "text", options: {} },
       amount,
       { name: "units", type: "number", options: {} },

@@ -4,7 +4,7 @@
  * its reply, where a keyboard move goes, and the fields a move writes. Totals are taken as the
  * server sends them (exact integer minor units, per currency); nothing here adds money.
  */
-import type { Filter } from "../../schemas/types";
+import type { FieldInfo, Filter } from "../../schemas/types";
 import { problemText as wordProblem } from "../i18n/field-errors";
 
 export interface BoardChoice {
@@ -13,15 +13,9 @@ export interface BoardChoice {
   labels?: Record<string, string>;
 }
 
-export interface BoardField {
-  id?: string;
-  name: string;
-  label?: string;
-  labels?: Record<string, string>;
-  type: string;
-  options: { choices?: BoardChoice[]; currency?: string; [k: string]: unknown };
-  access?: "read" | "write";
-}
+/** The part of a field (FieldInfo, generated from schemas/) the board needs. */
+export type BoardField = Pick<FieldInfo, "name" | "type" | "options"> &
+  Partial<Pick<FieldInfo, "id" | "label" | "labels" | "access">>;
 
 /** A column or swimlane key: a choice name, a user id, or null for "no value". */
 export type Key = string | null;
