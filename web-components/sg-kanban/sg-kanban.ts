@@ -8,11 +8,12 @@
  * message. Inside <sg-app> it takes the app's ApiClient as `.api`; standalone it builds one from
  * `base-url` and `token` (a sign-in token, or an embed token for the embed API).
  * The element loads and lays out; the rest is in modules with one job each: the arrangement
- * (board-config.ts), names and labels (labels.ts), a cell and its cards (cell-view.ts), the toolbar (toolbar.ts), a column header
- * (column-header.ts), and controllers for the cells' pages (controllers/paged-lists.ts), pointer drag
- * (controllers/pointer-drag.ts), user names (controllers/user-names.ts), keyboard moves and the move
- * menu (keyboard-move.ts), the server's counts and sums (totals.ts), optimistic moves and records
- * saved elsewhere, which arrive through `recordsChanged` as sg-app routes them (moves.ts).
+ * (board-config.ts), names and labels (labels.ts), a cell and its cards (cell-view.ts), the toolbar
+ * (toolbar.ts), a column header (column-header.ts), and controllers for the cells' pages
+ * (controllers/paged-lists.ts), pointer drag (controllers/pointer-drag.ts), user names
+ * (controllers/user-names.ts), keyboard moves and the move menu (keyboard-move.ts), the server's counts
+ * and sums (totals.ts), optimistic moves and records saved elsewhere, which arrive through
+ * `recordsChanged` as sg-app routes them (moves.ts).
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
