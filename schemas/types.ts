@@ -79,6 +79,35 @@ export interface Choice {
   labels?: Labels;
 }
 /**
+ * A field as the API answers it (GET /api/meta/tables, /api/embed/view): its definition plus its id, the label always filled in, and what the caller may do with it. The one field shape of the web components.
+ */
+export interface FieldInfo {
+  /**
+   * The field's stable id (fld_...).
+   */
+  id: string;
+  /**
+   * Unique API name: lower case letters, digits and underscores, starting with a letter.
+   */
+  name: ApiName;
+  label: string;
+  labels?: Labels;
+  description?: string;
+  type: FieldType;
+  options: FieldOptions;
+  required?: boolean;
+  indexed?: boolean;
+  position?: number;
+  /**
+   * What the caller may do with the field; hidden fields are not sent. Absent in admin replies.
+   */
+  access?: "read" | "write";
+  /**
+   * When a deleted field was deleted (admin lists of deleted fields).
+   */
+  deletedAt?: string;
+}
+/**
  * A table definition as an admin sends it to create a table (fields optional) or change one.
  */
 export interface TableInput {

@@ -5,6 +5,7 @@
  */
 import { Session } from "./session";
 import { problemText } from "../i18n/field-errors";
+import type { FieldInfo } from "../../schemas/types";
 
 export interface FieldProblem {
   field: string;
@@ -58,22 +59,13 @@ export class ApiError extends Error {
   }
 }
 
-export type Access = "read" | "write";
+/**
+ * A field as the API answers it (definition, id, label, the caller's access), generated from
+ * schemas/field-info.schema.json like the server's types: the one field shape of every element.
+ */
+export type { FieldInfo };
 
-export interface FieldInfo {
-  id: string;
-  name: string;
-  label: string;
-  labels?: Record<string, string>;
-  description?: string | null;
-  type: string;
-  options: Record<string, unknown>;
-  required?: boolean;
-  indexed?: boolean;
-  position?: number;
-  /** What the caller may do with the field (read-only or writable); hidden fields are not sent. */
-  access?: Access;
-}
+export type Access = NonNullable<FieldInfo["access"]>;
 
 export interface TableOps {
   read: boolean;

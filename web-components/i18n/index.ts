@@ -6,6 +6,7 @@
  */
 import { configureLocalization } from "@lit/localize";
 import { currencyDigits, unitsToDecimal } from "./decimal";
+import type { Labels } from "../../schemas/types";
 
 export { msg, str, localized } from "@lit/localize";
 export { currencyDigits, unitsToDecimal, decimalToUnits } from "./decimal";
@@ -73,7 +74,7 @@ export function currentLocale(): Locale {
 }
 
 /** The label in the current locale from a `labels` map (tables, fields, views, choices). */
-export function labelOf(item: { label?: string; name?: string; labels?: Record<string, string> | null }): string {
+export function labelOf(item: { label?: string; name?: string; labels?: (Labels & { zh?: string }) | null }): string {
   const l = currentLocale();
   return item.labels?.[l] ?? (l === "zh-CN" ? item.labels?.zh : undefined) ?? item.label ?? item.name ?? "";
 }

@@ -1,28 +1,9 @@
 /** The shape of a field the filter builder and the admin console work with (GET /api/meta/tables). */
 export { labelOf } from "../i18n/index";
+import type { FieldInfo } from "../../schemas/types";
 
-export interface Choice {
-  id?: string;
-  name: string;
-  color?: string;
-  labels?: Record<string, string>;
-}
+export type { Choice } from "../../schemas/types";
 
-export interface MetaField {
-  id?: string;
-  name: string;
-  label?: string;
-  labels?: Record<string, string>;
-  type: string;
-  options?: {
-    choices?: Choice[];
-    currency?: string;
-    table?: string;
-    multiple?: boolean;
-    precision?: number;
-    [k: string]: unknown;
-  };
-  required?: boolean;
-  indexed?: boolean;
-  position?: number;
-}
+/** The part of a field (FieldInfo, generated from schemas/) the filter builder needs. */
+export type MetaField = Pick<FieldInfo, "name" | "type"> &
+  Partial<Pick<FieldInfo, "id" | "label" | "labels" | "options" | "required" | "indexed" | "position">>;

@@ -33,7 +33,7 @@ export interface StageRow {
 let nextKey = 0;
 export const newRowKey = () => ++nextKey;
 
-export function isStageList(f: { type: string; options?: Record<string, unknown> }): boolean {
+export function isStageList(f: { type: string; options?: { editor?: string } }): boolean {
   return f.type === "long_text" && f.options?.editor === "stage_list";
 }
 

@@ -9,7 +9,7 @@ import { RecordSource, type PageRequest } from "./data-source";
 import { chunk, mapProblem, planPaste, planUpdates, MAX_BULK } from "./edits";
 import { clipboardText, copyText, formatValue, parseValue, type GridField } from "./values";
 
-const field = (type: string, options: GridField["options"] = {}, name = type): GridField => ({
+const field = (type: GridField["type"], options: GridField["options"] = {}, name: string = type): GridField => ({
   id: `fld_${name}`,
   name,
   type,

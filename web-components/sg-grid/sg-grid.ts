@@ -237,7 +237,7 @@ export class SgGrid extends LitElement {
     } else {
       this.tableInfo = (await this.client.table(this.table)).table;
     }
-    const all = this.tableInfo.fields as GridField[];
+    const all: GridField[] = this.tableInfo.fields;
     const order = this.viewInfo?.fields;
     // Hidden fields are not in the table reply at all, so they cannot show up here.
     this.fields = order?.length

@@ -15,34 +15,13 @@ import {
 } from "../i18n/index";
 import { spreadsheetSafe } from "../../lib/spreadsheet-safe";
 import { percentRangeText } from "../i18n/field-errors";
+import type { Choice, FieldInfo } from "../../schemas/types";
 
-export interface Choice {
-  name: string;
-  color?: string;
-  labels?: Record<string, string>;
-}
+export type { Choice };
 
 /** The part of a field (GET /api/meta/tables/{t} or /api/embed/view) the grid needs. */
-export interface GridField {
-  id: string;
-  name: string;
-  label?: string;
-  labels?: Record<string, string>;
-  type: string;
-  options: {
-    choices?: Choice[];
-    currency?: string;
-    table?: string;
-    multiple?: boolean;
-    precision?: number;
-    min?: number;
-    max?: number;
-    maxLength?: number;
-    [k: string]: unknown;
-  };
-  required?: boolean;
-  access?: "read" | "write";
-}
+export type GridField = Pick<FieldInfo, "id" | "name" | "type" | "options"> &
+  Partial<Pick<FieldInfo, "label" | "labels" | "required" | "access">>;
 
 /** A parsed cell: a value the API accepts, or a message saying why the text is not one. */
 export type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
