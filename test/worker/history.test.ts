@@ -76,3 +76,49 @@ describe("record history", () => {
     }
   });
 });
+
+describe("record history names", () => {
+  it("names the users and linked records its changes hold, and never the name of a record the caller may not read", async () => {
+    const admin = await userWithToken(["admin"]);
+    const a = api(admin.token);
+    const target = `hist_t_${uniq()}`;
+    const holder = `hist_h_${uniq()}`;
+    expect((await a.post("/meta/tables", { name: target, fields: [{ name: "title", type: "text" }] })).status).toBe(
+      201,
+    );
+    const made = await a.post("/meta/tables", {
+      name: holder,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "owner", type: "user" },
+        { name: "ref", type: "link", options: { table: target, multiple: true, inverseName: "holders" } },
+      ],
+    });
+    expect(made.status, made.text).toBe(201);
+    const open = (await a.post(`/tables/${target}/records`, { fields: { title: "Open target" } })).body.record.id;
+    const secret = (await a.post(`/tables/${target}/records`, { fields: { title: "Secret target" } })).body.record.id;
+    const role = `hist_role_${uniq()}`;
+    expect((await a.post("/admin/roles", { name: role, label: role })).status).toBe(201);
+    const none = { create: "none", update: "none", delete: "none" };
+    expect((await a.request("PUT", `/admin/roles/${role}/grants/${holder}`, { ...none, read: "all" })).status).toBe(
+      200,
+    );
+    const rule = { rule: { field: "title", op: "eq", value: "Open target" } };
+    expect((await a.request("PUT", `/admin/roles/${role}/grants/${target}`, { ...none, read: rule })).status).toBe(200);
+    const reader = await userWithToken([role]);
+    const id = (
+      await a.post(`/tables/${holder}/records`, { fields: { title: "h", owner: admin.user.id, ref: [open, secret] } })
+    ).body.record.id;
+    await a.patch(`/tables/${holder}/records/${id}`, { version: 1, fields: { owner: reader.user.id } });
+
+    const h = await api(reader.token).get(`/tables/${holder}/records/${id}/history`);
+    expect(h.status, h.text).toBe(200);
+    expect(h.body.names.users).toEqual({ [admin.user.id]: admin.user.name, [reader.user.id]: reader.user.name });
+    expect(h.body.names.links.ref).toEqual({ [open]: "Open target", [secret]: null });
+    expect(h.text).not.toContain("Secret target");
+
+    // The admin reads both targets, so both are named.
+    const ha = await a.get(`/tables/${holder}/records/${id}/history`);
+    expect(ha.body.names.links.ref).toEqual({ [open]: "Open target", [secret]: "Secret target" });
+  });
+});

@@ -29,6 +29,10 @@ import { arity, opsFor, type Op } from "./ops";
 import { isToday, opLabel, toLocalInput, variableLabel, variablesFor } from "./words";
 import { emit } from "../events";
 import { closeIcon } from "../icons";
+import type { ApiClient } from "../api/client";
+import { FilterNamesController } from "./names";
+import "../sg-form/link-picker";
+import type { LinkItem } from "../sg-form/link-picker";
 
 export interface FieldProblem {
   field: string;
@@ -59,6 +63,8 @@ export class SgFilterBuilder extends LitElement {
   /** Row-rule mode: offer $user variables and today-relative dates. */
   @property({ type: Boolean }) variables = false;
   @property({ attribute: false }) users: UserOption[] = [];
+  /** The API client for names of users and linked records (else the enclosing element's `.api`). */
+  @property({ attribute: false }) api?: ApiClient;
   @property({ type: Number, attribute: "max-depth" }) maxDepth = MAX_DEPTH;
   @property({ attribute: false }) errors: FieldProblem[] = [];
   /** Where this filter sits in the request body, e.g. "filter" or "read/rule". */
@@ -69,6 +75,12 @@ export class SgFilterBuilder extends LitElement {
   /** Operand text that did not parse, by condition key and operand slot, shown until corrected. */
   @state() private drafts = new Map<string, string>();
   private emitted = "null";
+  private readonly names = new FilterNamesController(this, () => this.api);
+
+  /** Users to offer: the ones handed in, else the directory's. */
+  private get people(): UserOption[] {
+    return this.users.length ? this.users : this.names.users();
+  }
 
   /** The filter as built so far (null: no conditions). */
   get filter(): Filter | null {
@@ -289,14 +301,36 @@ export class SgFilterBuilder extends LitElement {
           <option value="" ?selected=${v === undefined}>—</option>
           ${(f.options?.choices ?? []).map((ch) => html`<option value=${ch.name} ?selected=${ch.name === v}>${labelOf(ch)}</option>`)}
         </select>`;
-      case "user":
-        if (this.users.length) {
+      case "user": {
+        const people = this.people;
+        if (people.length) {
+          const known = typeof v !== "string" || people.some((u) => u.id === v);
           return html`<select aria-label=${label} data-role="value" @change=${onSelect((s) => s)}>
             <option value="" ?selected=${v === undefined}>—</option>
-            ${this.users.map((u) => html`<option value=${u.id} ?selected=${u.id === v}>${u.name}</option>`)}
+            ${known ? nothing : html`<option value=${v as string} selected>${v as string}</option>`}
+            ${people.map((u) => html`<option value=${u.id} ?selected=${u.id === v}>${u.name}</option>`)}
           </select>`;
         }
         return this.textInput(c, slot, v, (s) => s, commit);
+      }
+      case "link": {
+        const target = f.options?.table;
+        if (!target || !this.names.api) return this.textInput(c, slot, v, (s) => this.parseScalar(f, s), commit);
+        let items: LinkItem[] = [];
+        if (typeof v === "number") {
+          const name = this.names.linkName(target, v);
+          // No `primary` at all reads "(no access)" in the picker.
+          items = [name === null ? { id: v } : { id: v, primary: name }];
+        }
+        return html`<sg-link-picker data-role="value" .api=${this.names.api} target=${target} .multiple=${false} label=${label} .value=${items}
+          @change=${(e: CustomEvent<{ value: LinkItem[] }>) => {
+            e.stopPropagation();
+            const picked = e.detail.value[0];
+            if (picked && picked.primary !== undefined && picked.primary !== null)
+              this.names.rememberLink(target, picked.id, String(picked.primary));
+            commit(picked?.id);
+          }}></sg-link-picker>`;
+      }
       case "date": {
         const relative = isToday(v);
         const mode = this.variables
@@ -394,8 +428,8 @@ export class SgFilterBuilder extends LitElement {
     const options =
       f.type === "single_select" || f.type === "multi_select"
         ? (f.options?.choices ?? []).map((ch) => ({ value: ch.name, label: labelOf(ch) }))
-        : f.type === "user" && this.users.length
-          ? this.users.map((u) => ({ value: u.id, label: u.name }))
+        : f.type === "user" && this.people.length
+          ? this.people.map((u) => ({ value: u.id, label: u.name }))
           : null;
     if (options) {
       return html`<span class="choices" role="group" aria-label=${msg("Values", { id: "filter.values" })} data-role="value-list">

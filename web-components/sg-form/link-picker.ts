@@ -8,6 +8,7 @@ import type { ApiClient } from "../api/client";
 import { localized, msg } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import { closeIcon } from "../icons";
+import { noAccessText } from "./values";
 
 export interface LinkItem {
   id: number;
@@ -114,8 +115,13 @@ export class SgLinkPicker extends LitElement {
   }
 
   override render() {
+    // An expanded link without `primary` is one the server would not name for this viewer.
     const name = (v: LinkItem) =>
-      v.primary === undefined || v.primary === null || v.primary === "" ? `#${v.id}` : String(v.primary);
+      !("primary" in v)
+        ? noAccessText()
+        : v.primary === undefined || v.primary === null || v.primary === ""
+          ? `#${v.id}`
+          : String(v.primary);
     return html`
       <div class="chips" role="list">
         ${this.value.map(

@@ -15,7 +15,16 @@ import "./link-picker";
 import type { LinkItem } from "./link-picker";
 import "./stage-list";
 import { isStageList, parseStages, stageProblems, type StageProblems } from "./stage-values";
-import { choicesOf, displayValue, fromText, isoToLocalInput, linkIds, sameValue, toText } from "./values";
+import {
+  choicesOf,
+  displayValue,
+  fromText,
+  isoToLocalInput,
+  linkIds,
+  sameValue,
+  toText,
+  type ValueNames,
+} from "./values";
 import { emit } from "../events";
 import { starIcon } from "../icons";
 
@@ -126,6 +135,13 @@ export class SgForm extends LitElement {
 
   private get fields(): FieldInfo[] {
     return this.table?.fields ?? [];
+  }
+
+  /** Names of the users the form knows (the directory and the record's own), for read-only values. */
+  private get names(): ValueNames {
+    return {
+      user: (id) => (id === this.user?.id ? this.user.name : this.users.find((u) => u.id === id)?.name),
+    };
   }
 
   private writable(f: FieldInfo): boolean {
@@ -281,7 +297,7 @@ export class SgForm extends LitElement {
     const invalid = this.errors.has(f.name) ? "true" : "false";
     const label = labelOf(f);
     if (!this.writable(f)) {
-      return html`<div class="readonly" id=${id} data-value aria-readonly="true">${displayValue(f, v, this.timeZone) || html`<span class="muted">—</span>`}</div>`;
+      return html`<div class="readonly" id=${id} data-value aria-readonly="true">${displayValue(f, v, this.timeZone, this.names) || html`<span class="muted">—</span>`}</div>`;
     }
     if (isStageList(f) && parseStages(v) !== null) {
       return html`<sg-stage-list id=${id} label=${label} aria-describedby=${describedBy} aria-invalid=${invalid} .value=${v ?? null} .base=${this.record} .problems=${this.rowProblems.get(f.name) ?? null}
@@ -358,7 +374,7 @@ export class SgForm extends LitElement {
       }
       case "link": {
         const items: LinkItem[] = Array.isArray(v)
-          ? v.map((x) => (typeof x === "number" ? { id: x } : (x as LinkItem)))
+          ? v.map((x) => (typeof x === "number" ? { id: x, primary: undefined } : (x as LinkItem)))
           : [];
         return html`<sg-link-picker id=${id} .api=${this.api} target=${String(f.options.table ?? "")} ?multiple=${f.options.multiple !== false} label=${label} .value=${items}
           @change=${(e: CustomEvent<{ value: LinkItem[] }>) => this.set(f, e.detail.value)}></sg-link-picker>`;
@@ -391,7 +407,7 @@ export class SgForm extends LitElement {
       ${groupLike ? html`<span class="label" id="${id}-label">${labelText}</span>` : html`<label for=${id}>${labelText}</label>`}
       ${this.control(f, id, `${id}-err ${id}-cur`)}
       ${errs.length ? html`<p class="error" id="${id}-err" role="alert">${errs.join(" ")}</p>` : nothing}
-      ${current !== undefined ? html`<p class="conflict" id="${id}-cur">${msg("Current value:", { id: "form.currentValue" })} <span data-value>${displayValue(f, current, this.timeZone) || "—"}</span></p>` : nothing}
+      ${current !== undefined ? html`<p class="conflict" id="${id}-cur">${msg("Current value:", { id: "form.currentValue" })} <span data-value>${displayValue(f, current, this.timeZone, this.names) || "—"}</span></p>` : nothing}
     </div>`;
   }
 

@@ -103,8 +103,37 @@ function percentChecked(bp: number, f: FieldInfo): Parsed {
   return outside === null ? { ok: true, value: bp } : { ok: false, message: outside };
 }
 
+/**
+ * Names for the ids a value holds, where the caller knows them: a user's name, a linked record's
+ * primary value (null: the viewer may not read it).
+ */
+export interface ValueNames {
+  user?(id: string): string | undefined;
+  link?(field: string, id: number): string | null | undefined;
+}
+
+/** A linked record the viewer may not read: never its id. */
+export const noAccessText = () => msg("(no access)", { id: "common.noAccess" });
+
+/** A link value's items as text: the primary value, "(no access)" when unreadable, "#id" when unnamed. */
+function linkText(f: FieldInfo, value: unknown, names?: ValueNames): string {
+  if (!Array.isArray(value)) return "";
+  return value
+    .map((x) => {
+      if (typeof x === "object" && x) {
+        const item = x as { id: number; primary?: unknown };
+        // An expanded link without `primary` is one the server would not name for this viewer.
+        if (!("primary" in item)) return names?.link?.(f.name, item.id) ?? noAccessText();
+        return item.primary === null || item.primary === "" ? `#${item.id}` : String(item.primary);
+      }
+      const named = names?.link?.(f.name, x as number);
+      return named === null ? noAccessText() : (named ?? `#${x}`);
+    })
+    .join(", ");
+}
+
 /** A read-only rendering of a value as text, formatted for the current locale. */
-export function displayValue(f: FieldInfo, value: unknown, timeZone?: string | null): string {
+export function displayValue(f: FieldInfo, value: unknown, timeZone?: string | null, names?: ValueNames): string {
   if (value === null || value === undefined || value === "") return "";
   if (isStageList(f)) return stageSummary(value, currentLocale());
   switch (f.type) {
@@ -132,15 +161,9 @@ export function displayValue(f: FieldInfo, value: unknown, timeZone?: string | n
     case "rating":
       return "★".repeat(Number(value));
     case "link":
-      return Array.isArray(value)
-        ? value
-            .map((x) =>
-              typeof x === "object" && x
-                ? String((x as { primary?: unknown }).primary ?? `#${(x as { id: number }).id}`)
-                : `#${x}`,
-            )
-            .join(", ")
-        : "";
+      return linkText(f, value, names);
+    case "user":
+      return typeof value === "string" ? (names?.user?.(value) ?? value) : String(value);
     default:
       return typeof value === "object" ? JSON.stringify(value) : String(value);
   }

@@ -8,7 +8,13 @@ import { ApiError, type ApiClient, type ApiRecord, type HistoryEntry, type Table
 import { formatDateTime, labelOf, localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import "../sg-form/sg-form";
-import { displayValue } from "../sg-form/values";
+import { displayValue, type ValueNames } from "../sg-form/values";
+
+/** The history reply with the names the server gives for the ids its changes hold (history-names.ts). */
+interface HistoryReply {
+  history: HistoryEntry[];
+  names?: { users?: Record<string, string>; links?: Record<string, Record<string, string | null>> };
+}
 
 // localized() must patch the class before customElement() defines it: an element already in the page
 // is upgraded at define time and would miss the locale controller.
@@ -38,6 +44,7 @@ export class SgRecord extends LitElement {
 
   @state() private record: ApiRecord | null = null;
   @state() private history: HistoryEntry[] | null = null;
+  @state() private names: ValueNames = {};
   @state() private status: "loading" | "ready" | "error" | "missing" = "loading";
   @state() private error = "";
   private loadedKey = "";
@@ -71,12 +78,11 @@ export class SgRecord extends LitElement {
     const id = Number(this.recordId);
     const links = this.table.fields.filter((f) => f.type === "link").map((f) => f.name);
     try {
-      const [{ record }, hist] = await Promise.all([
+      const [{ record }] = await Promise.all([
         this.api.getRecord(this.table.name, id, { expand: links }),
-        this.api.history(this.table.name, id, { limit: 50 }),
+        this.loadHistory(id),
       ]);
       this.record = record;
-      this.history = hist.history;
       this.status = "ready";
     } catch (err) {
       this.status = err instanceof ApiError && (err.status === 404 || err.status === 403) ? "missing" : "error";
@@ -91,11 +97,29 @@ export class SgRecord extends LitElement {
       // The app moves to the new record's address; this element then shows it with its history.
       return;
     }
+    const id = e.detail.record.id;
+    const links = this.table.fields.filter((f) => f.type === "link").map((f) => f.name);
     try {
-      this.history = (await this.api.history(this.table.name, e.detail.record.id, { limit: 50 })).history;
+      // Read back expanded, so links show their names (the write's reply holds ids).
+      const [{ record }] = await Promise.all([
+        links.length ? this.api.getRecord(this.table.name, id, { expand: links }) : { record: e.detail.record },
+        this.loadHistory(id),
+      ]);
+      this.record = record;
     } catch {
       // the form already saved; a stale history is not worth an error
     }
+  }
+
+  private async loadHistory(id: number) {
+    const reply = (await this.api!.history(this.table!.name, id, { limit: 50 })) as HistoryReply;
+    const users = reply.names?.users ?? {};
+    const links = reply.names?.links ?? {};
+    this.names = {
+      user: (uid) => users[uid],
+      link: (field, rid) => links[field]?.[String(rid)],
+    };
+    this.history = reply.history;
   }
 
   private heading(): string {
@@ -131,12 +155,12 @@ export class SgRecord extends LitElement {
                   const f = fields.get(name);
                   if (!f) return nothing;
                   if ("added" in c) {
-                    const added = displayValue(f, c.added, this.timeZone);
-                    const removed = displayValue(f, c.removed, this.timeZone);
+                    const added = displayValue(f, c.added, this.timeZone, this.names);
+                    const removed = displayValue(f, c.removed, this.timeZone, this.names);
                     return html`<div class="change">${labelOf(f)}: ${added ? html`+ <span data-value>${added}</span> ` : nothing}${removed ? html`− <del data-value>${removed}</del>` : nothing}</div>`;
                   }
-                  const before = displayValue(f, c.before, this.timeZone);
-                  const after = displayValue(f, c.after, this.timeZone);
+                  const before = displayValue(f, c.before, this.timeZone, this.names);
+                  const after = displayValue(f, c.after, this.timeZone, this.names);
                   return html`<div class="change">${labelOf(f)}: ${before ? html`<del data-value>${before}</del> → ` : nothing}<span data-value>${after || "—"}</span></div>`;
                 })}
               </li>`,

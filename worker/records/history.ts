@@ -5,10 +5,11 @@
 import { badRequest } from "../errors";
 import { requireOperation, tableAccess } from "../access";
 import type { Principal } from "../auth/principal";
-import type { TableMeta } from "../model/types";
+import type { FieldMeta, TableMeta } from "../model/types";
 import type { Registry } from "../model/registry";
 import { notFound } from "../errors";
 import { readRows } from "./read";
+import { historyNames } from "./history-names";
 
 /** A link value changed from the other side of its pair: the ids it gained and lost. */
 export interface LinkDelta {
@@ -51,17 +52,24 @@ export async function recordHistory(
     .bind(table.id, recordId, before, limit + 1)
     .all<AuditRow>();
   const readable = new Map(
-    [...table.fields, ...table.deletedFields].filter((f) => access.canRead(f)).map((f) => [f.id, f.name]),
+    [...table.fields, ...table.deletedFields].filter((f) => access.canRead(f)).map((f) => [f.id, f]),
   );
+  // Every value of a user or link field the page shows, to be named (history-names.ts).
+  const toName = new Map<FieldMeta, unknown[]>();
   const page = results.slice(0, limit);
   const entries = page.map((r) => {
     // A change is [before, after], or for a link changed from its other side {added, removed} (query/write.ts).
     const raw = JSON.parse(r.changes) as Record<string, [unknown, unknown] | LinkDelta>;
     const changes: Record<string, { before: unknown; after: unknown } | LinkDelta> = {};
     for (const [fieldId, c] of Object.entries(raw)) {
-      const name = readable.get(fieldId);
-      if (name)
-        changes[name] = Array.isArray(c) ? { before: c[0], after: c[1] } : { added: c.added, removed: c.removed };
+      const f = readable.get(fieldId);
+      if (!f) continue;
+      changes[f.name] = Array.isArray(c) ? { before: c[0], after: c[1] } : { added: c.added, removed: c.removed };
+      if (f.type === "user" || f.type === "link") {
+        const held = toName.get(f) ?? [];
+        held.push(...(Array.isArray(c) ? c : [c.added, c.removed]).flat());
+        toName.set(f, held);
+      }
     }
     return {
       id: r.id,
@@ -71,5 +79,6 @@ export async function recordHistory(
       changes,
     };
   });
-  return { history: entries, nextBefore: results.length > limit ? page[page.length - 1]!.id : null };
+  const names = await historyNames(db, principal, reg, toName);
+  return { history: entries, names, nextBefore: results.length > limit ? page[page.length - 1]!.id : null };
 }

@@ -136,7 +136,7 @@ export const tablesPaths = {
     get: {
       operationId: "getRecordHistory",
       summary: "Changes of a record, newest first",
-      responses: { 200: { description: "{history, nextBefore}" }, ...errors },
+      responses: { 200: { description: "{history, names: {users, links}, nextBefore}" }, ...errors },
     },
   },
   "/api/tables/{table}/aggregate": {
