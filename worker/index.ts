@@ -17,7 +17,9 @@ import { embed } from "./http/embed";
 import { config } from "./http/config";
 import { actions } from "./http/actions";
 import { directory } from "./http/directory";
+import { notifications } from "./http/notifications";
 import { runDueJobs } from "./plugins/jobs";
+import { deleteOldDoneJobs, runOnceJobs } from "./jobs/run";
 import { AppError } from "./errors";
 import { deleteStaleLoginFailures } from "./auth/throttle";
 import { deleteDeadRefreshTokens } from "./auth/sessions";
@@ -54,6 +56,8 @@ app.route("/api/auth", auth);
 app.route("/api/meta/views", views);
 // Colleagues' names for every signed-in user (not embeds: they have /api/embed/users).
 app.route("/api/users", directory);
+// The signed-in user's own notifications (worker/notifications).
+app.route("/api/notifications", notifications);
 app.route("/api/meta", meta);
 app.route("/api/tables", records);
 app.route("/api/admin", admin);
@@ -67,11 +71,19 @@ app.onError((err, c) => renderProblem(err, c));
 
 const handler = {
   fetch: app.fetch,
-  async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext) {
-    // Housekeeping: sign-in counters and refresh tokens that can no longer matter.
-    await Promise.all([deleteStaleLoginFailures(env.DB), deleteDeadRefreshTokens(env.DB, new Date())]);
-    // Scheduled plugin jobs (each runs when its interval has passed). Reminders hook in here too.
-    await runDueJobs(env.DB, new Date());
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext) {
+    // The tick's time, never earlier than now (a late tick still takes everything due by now).
+    const now = new Date(Math.max(controller.scheduledTime, Date.now()));
+    // Housekeeping: sign-in counters and refresh tokens that can no longer matter, old finished jobs.
+    await Promise.all([
+      deleteStaleLoginFailures(env.DB),
+      deleteDeadRefreshTokens(env.DB, now),
+      deleteOldDoneJobs(env.DB, now),
+    ]);
+    // One-off plugin jobs that are due (claimed first: overlapping ticks never run one twice).
+    await runOnceJobs(env.DB, now);
+    // Recurring plugin jobs (each runs when its interval has passed).
+    await runDueJobs(env.DB, now);
   },
 } satisfies ExportedHandler<Env>;
 

@@ -9,6 +9,7 @@ import { directory } from "../../worker/http/directory";
 import { embed } from "../../worker/http/embed";
 import { health } from "../../worker/http/health";
 import { meta } from "../../worker/http/meta";
+import { notifications } from "../../worker/http/notifications";
 import { oidc } from "../../worker/http/oidc";
 import { openapi } from "../../worker/http/openapi";
 import { openApiDocument } from "../../worker/http/openapi-document";
@@ -30,6 +31,7 @@ const MOUNTED: [string, Hono<any>][] = [
   ["/api/admin", admin],
   ["/api/embed", embed],
   ["/api/users", directory],
+  ["/api/notifications", notifications],
 ];
 
 function refs(node: unknown, out: string[] = []): string[] {

@@ -14,6 +14,7 @@ import { adminUsers } from "./admin-users";
 import { adminPlugins } from "./admin-plugins";
 import { adminEmbed } from "./admin-embed";
 import { adminSettings } from "./admin-settings";
+import { adminJobs } from "./admin-jobs";
 import { recordId } from "./context";
 import { limitBody } from "./middleware";
 
@@ -28,6 +29,7 @@ export const admin = new Hono<AppEnv>()
   .route("/plugins", adminPlugins)
   .route("/embed-tokens", adminEmbed)
   .route("/settings", adminSettings)
+  .route("/jobs", adminJobs)
   .get("/audit", async (c) => {
     requireAdmin(c.get("principal"), "read the audit log");
     return c.json(await queryAudit(c.env.DB, await loadRegistry(c.env.DB), c.req.query()));

@@ -14,6 +14,7 @@ import { ref, HEADERS, problemResponses, tagList, tagged, AGGREGATE_RESULT, comp
 import { adminPaths } from "./openapi/paths-admin";
 import { authPaths } from "./openapi/paths-auth";
 import { embedPaths } from "./openapi/paths-embed";
+import { notificationsPaths } from "./openapi/paths-notifications";
 import { tablesPaths } from "./openapi/paths-tables";
 
 export function openApiDocument() {
@@ -128,6 +129,6 @@ export function openApiDocument() {
       headers: HEADERS,
     },
     security: [{ bearer: [] }],
-    paths: tagged({ ...authPaths, ...tablesPaths, ...adminPaths, ...embedPaths }),
+    paths: tagged({ ...authPaths, ...tablesPaths, ...adminPaths, ...embedPaths, ...notificationsPaths }),
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Scheduled plugin jobs, called from scheduled() on every cron tick: a job runs when its interval
- * has passed since its last run (sg_plugin_jobs). It runs as the system: a principal with admin
- * rights and no user id, so its audit rows say no person made the change.
+ * Recurring plugin jobs, called from scheduled() on every cron tick: a job runs when its interval
+ * has passed since its last run (sg_plugin_jobs); one-off jobs are worker/jobs/. It runs as the
+ * system: a principal with admin rights and no user id, so its audit rows say no person made the
+ * change.
  */
 import type { Principal } from "../auth/principal";
 import { loadRegistry } from "../model/registry";
@@ -42,6 +43,8 @@ export async function runDueJobs(db: D1Database, now = new Date(), force = false
     const name = b.manifest.name;
     if (!state.installed.get(name)?.enabled) continue;
     for (const [job, def] of Object.entries(b.server.jobs ?? {})) {
+      // One-off jobs run when scheduled (worker/jobs/run.ts), not on an interval.
+      if (def.once) continue;
       const prev = last.get(`${name}/${job}`);
       if (!force && prev && now.getTime() - Date.parse(prev) < def.everyMinutes * 60_000) continue;
       const at = now.toISOString();

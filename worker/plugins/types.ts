@@ -100,11 +100,40 @@ export interface ActionDef {
   run(ctx: ActionContext): Promise<unknown>;
 }
 
-export interface JobDef {
-  /** Runs when at least this many minutes passed since its last run (the cron trigger fires every 5). */
+/** A recurring job: runs when `everyMinutes` have passed since its last run. */
+export interface RecurringJobDef {
+  /** Runs when at least this many minutes passed since its last run (the cron trigger fires every minute). */
   everyMinutes: number;
+  once?: undefined;
   run(ctx: Runtime): Promise<Record<string, unknown>>;
 }
+
+/** What a one-off job's handler gets: the runtime (as the system) and what scheduleJobEffect stored. */
+export interface JobContext extends Runtime {
+  /** The JSON object passed to scheduleJobEffect. */
+  payload: Values;
+  /** The job's key (the one given to scheduleJobEffect, or the one made for it). */
+  key: string;
+  /** 1 on the first run, 2 on the first retry, ... */
+  attempt: number;
+  /** The time it was scheduled for (ISO 8601 UTC); it runs at the first tick at or after it. */
+  dueAt: string;
+}
+
+/**
+ * A one-off job: runs once per scheduleJobEffect, at the first cron tick at or after its time.
+ * A run that throws is retried with backoff (1, 2, 4, ... minutes, at most an hour apart) until
+ * `maxAttempts` (5 by default) runs failed; then it stays failed, its last error shown to admins.
+ * A retried run may repeat what the failed one did before it threw: make it idempotent (a
+ * notification's dedupeKey, version-guarded updates).
+ */
+export interface OnceJobDef {
+  once: true;
+  maxAttempts?: number;
+  run(ctx: JobContext): Promise<Record<string, unknown> | void>;
+}
+
+export type JobDef = RecurringJobDef | OnceJobDef;
 
 export interface PluginServer {
   /** On the first install only, after its tables exist: statements (e.g. starter records) run in one batch. */

@@ -69,10 +69,11 @@ export const TAGS: [prefix: string, name: string, description: string][] = [
     "Records of a table: list, read, write, history and grouped measures, within the caller's grants and row rules",
   ],
   ["/api/users", "users", "The user directory: colleagues' names for signed-in users"],
+  ["/api/notifications", "notifications", "Your notifications: list, unread count, mark read"],
   [
     "/api/admin",
     "admin",
-    "Users, roles, grants, teams, plugins, embed tokens, rate limits and the audit log (admin only)",
+    "Users, roles, grants, teams, plugins and their jobs, embed tokens, rate limits and the audit log (admin only)",
   ],
   ["/api/actions", "actions", "Named actions of installed plugins"],
   ["/api/embed", "embed", "One view shown through an embed token"],
