@@ -7,21 +7,28 @@
  * search and the row count run on the server. Column widths, order and frozen columns are saved to
  * the view (admins). With an embed token it talks to /api/embed only.
  * Controllers own what it borrows: the rows and their count (rows-controller.ts over data-source.ts)
- * the Handsontable instance with its clipboard (hot-controller.ts), and edits, pastes and the
- * marks of their problems (edits-controller.ts).
+ * the Handsontable instance with its clipboard (hot-controller.ts), edits, pastes and the marks of
+ * their problems (edits-controller.ts), adding and deleting rows (row-actions.ts) and saving the
+ * layout (layout-controller.ts); columns.ts is the column set, pickers.ts what link and user cells
+ * offer, toolbar.ts the bar above the sheet.
  */
-import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { property, query, state } from "lit/decorators.js";
-import { ApiClient, ApiError, type ApiRecord, type ListOptions, type TableInfo, type ViewInfo } from "../api/client";
-import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
+import { ApiClient, type ListOptions, type TableInfo, type ViewInfo } from "../api/client";
+import { labelOf, localized, msg } from "../i18n/index";
 import "../sg-filter/filter-builder";
-import { columnFor, type CellContext } from "./cells";
+import { columnSet, sortFromHeaders, sortIndicator } from "./columns";
 import type { PageRequest } from "./data-source";
-import { chunk } from "./edits";
+import { isEmbedToken } from "./embed-token";
+import { gridStyles } from "./grid-styles";
 import { THEME } from "./hot";
 import { GridEditsController, type HotChange } from "./edits-controller";
 import { HotController } from "./hot-controller";
+import { GridLayoutController } from "./layout-controller";
+import { pickerSearch } from "./pickers";
+import { GridRowActions } from "./row-actions";
 import { GridRowsController } from "./rows-controller";
+import { toolbar } from "./toolbar";
 import { clipboardText, SERVER_ASSIGNED, type GridField } from "./values";
 import { emit, type RecordsChange } from "../events";
 import { applyHostHeight, hostHeight } from "../host-height";
@@ -29,43 +36,9 @@ import { applyHostHeight, hostHeight } from "../host-height";
 const PAGE_SIZE = 100;
 const MAX_PAGES = 30;
 
-/** Embed tokens are JWTs for the audience salesgrid-embed; sign-in tokens are not. */
-function isEmbedToken(token: string): boolean {
-  try {
-    const payload = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
-    const aud = payload.aud;
-    return aud === "salesgrid-embed" || (Array.isArray(aud) && aud.includes("salesgrid-embed"));
-  } catch {
-    return false;
-  }
-}
-
 @localized()
 export class SgGrid extends LitElement {
-  static override styles = [
-    hostHeight,
-    css`
-    :host { display: flex; flex-direction: column; font: 14px/1.4 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2328; }
-    .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 6px 4px; }
-    .bar input[type=search] { font: inherit; padding: 4px 8px; min-width: 14em; border: 1px solid #ccd; border-radius: 4px; }
-    .bar button { font: inherit; padding: 4px 10px; border: 1px solid #ccd; background: #fff; border-radius: 4px; cursor: pointer; }
-    .bar button:disabled { opacity: 0.5; cursor: default; }
-    .count { margin-left: auto; color: #57606a; }
-    .message { padding: 4px 8px; border-radius: 4px; }
-    .message.error { background: #ffebe9; color: #a40e26; }
-    .message.info { background: #ddf4ff; color: #0a3069; }
-    .filter { padding: 4px; border: 1px solid #e5e7eb; border-radius: 4px; margin: 0 4px 6px; }
-    .hot { flex: 1; min-height: 120px; position: relative; overflow: hidden; }
-    .sg-chip { display: inline-block; padding: 0 8px; margin: 1px 3px 1px 0; border-radius: 10px; font-size: 12px; line-height: 18px; }
-    td.sg-loading { background: linear-gradient(90deg, #f3f4f6 25%, #e5e7eb 50%, #f3f4f6 75%); }
-    td.sg-readonly { color: #57606a; background: #f6f8fa; }
-    td.sg-invalid { box-shadow: inset 0 0 0 2px #d1242f; background: #ffebe9; }
-    td.sg-conflict { box-shadow: inset 0 0 0 2px #bf8700; background: #fff8c5; }
-    .sg-picker { position: absolute; z-index: 300; list-style: none; margin: 0; padding: 2px 0; background: #fff; border: 1px solid #ccd; max-height: 240px; overflow: auto; min-width: 14em; box-shadow: 0 4px 12px rgba(0,0,0,.15); }
-    .sg-picker li { padding: 3px 8px; cursor: pointer; white-space: nowrap; }
-    .sg-picker li:hover { background: #ddf4ff; }
-  `,
-  ];
+  static override styles = [hostHeight, gridStyles];
 
   @property({ attribute: "base-url" }) baseUrl = "";
   /** A view id or name (its table, columns, sort, filter and layout). */
@@ -96,7 +69,6 @@ export class SgGrid extends LitElement {
   private sort: string[] = [];
   private filter: unknown = null;
   private q = "";
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
   /** Bulk writes sent (the tests count them). */
@@ -133,6 +105,32 @@ export class SgGrid extends LitElement {
     refresh: () => this.refresh(),
     wrote: () => void this.writes++,
     written: (change) => void emit(this, "sg-records-changed", change),
+  });
+
+  /** Add row and delete rows. */
+  private readonly rowActions = new GridRowActions(this, {
+    rows: this.rows,
+    sheet: this.sheet,
+    client: () => this.client,
+    table: () => this.tableInfo!.name,
+    selected: () => this.selectedRows,
+    notify: (kind, text) => this.notify(kind, text),
+    errorText: (err) => this.errorText(err),
+    refresh: () => this.refresh(),
+    wrote: () => void this.writes++,
+    written: (change) => void emit(this, "sg-records-changed", change),
+  });
+
+  /** Column widths, order and frozen columns, saved to the view. */
+  private readonly layout = new GridLayoutController(this, {
+    hot: () => this.hot,
+    client: () => this.client,
+    view: () => this.viewInfo,
+    saved: (view) => {
+      this.viewInfo = view;
+      emit(this, "sg-layout-saved", { view });
+    },
+    failed: (err) => this.notify("error", this.errorText(err)),
   });
 
   private get hot() {
@@ -280,66 +278,28 @@ export class SgGrid extends LitElement {
     });
   }
 
-  private searchFor(f: GridField): CellContext["search"] {
-    if (f.type === "link" && f.options.table && !this.client.embedded) {
-      const target = f.options.table;
-      return async (text) => {
-        const reply = await this.client.listRecords(target, { q: text || undefined, limit: 20 });
-        const t = (await this.client.table(target).catch(() => null))?.table;
-        const primary = t?.fields.find((x) => x.id === t.primaryFieldId) ?? t?.fields[0];
-        return reply.records.map((r) => ({
-          id: String(r.id),
-          label: `#${r.id} ${primary ? String(r.fields[primary.name] ?? "") : ""}`.trim(),
-        }));
-      };
-    }
-    if (f.type === "user") {
-      return async (text) => {
-        // The user directory (GET /api/users?q=, for signed-in users; an embed has none): then the
-        // users already on screen.
-        try {
-          const reply = await this.client.users({ ...(text ? { q: text } : {}), limit: 50 });
-          return reply.users.map((u) => ({ id: u.id, label: u.email ? `${u.name} <${u.email}>` : u.name }));
-        } catch {
-          const seen = new Set<string>();
-          for (let r = 0; r < (this.total ?? 0) && seen.size < 50; r++) {
-            const v = this.source?.rowAt(r)?.fields[f.name];
-            if (typeof v === "string") seen.add(v);
-            if (r > 2000) break;
-          }
-          return [...seen].filter((id) => id.includes(text)).map((id) => ({ id, label: id }));
-        }
-      };
-    }
-    return undefined;
-  }
-
   private createHot(licenseKey: string): void {
     const host = this.hotHost;
     if (!host || !this.source) return;
     const source = this.source;
-    const widths = (this.viewInfo?.layout?.columnWidths ?? {}) as Record<string, number>;
-    const frozen = Number(this.viewInfo?.layout?.frozenColumns ?? 0);
-    const columns = this.fields.map((f) =>
-      columnFor(
-        {
-          field: f,
-          state: (row) => this.edits.cellState(row, f.name),
-          search: this.searchFor(f),
-          open: (row) => this.openRow(row),
-        },
-        !this.canWrite(f),
-      ),
+    const rows = { rowAt: (r: number) => source.rowAt(r), total: () => this.total ?? 0 };
+    const { columns, lockedCols, colWidths, frozen } = columnSet(
+      this.fields,
+      this.viewInfo?.layout,
+      (f) => ({
+        field: f,
+        state: (row) => this.edits.cellState(row, f.name),
+        search: pickerSearch(this.client, f, rows),
+        open: (row) => this.openRow(row),
+      }),
+      (f) => !this.canWrite(f),
     );
-    const lockedCols = columns.map((c) => c.readOnly === true);
     this.sheet.create(
       host,
       {
         licenseKey,
         columns,
-        colWidths: this.fields.map(
-          (f) => widths[f.name] ?? (f.type === "long_text" ? 260 : f.type === "checkbox" ? 80 : 150),
-        ),
+        colWidths,
         rowHeaders: true,
         rowHeights: 28,
         height: "100%",
@@ -369,10 +329,10 @@ export class SgGrid extends LitElement {
           this.edits.beforePaste(data, coords),
         beforeColumnSort: (_current: unknown, dest: { column: number; sortOrder: "asc" | "desc" }[]) =>
           this.beforeColumnSort(dest),
-        afterColumnResize: () => this.layoutChanged(),
-        afterColumnMove: () => this.layoutChanged(),
-        afterColumnFreeze: () => this.layoutChanged(),
-        afterColumnUnfreeze: () => this.layoutChanged(),
+        afterColumnResize: () => this.layout.changed(),
+        afterColumnMove: () => this.layout.changed(),
+        afterColumnFreeze: () => this.layout.changed(),
+        afterColumnUnfreeze: () => this.layout.changed(),
         afterSelectionEnd: (r1: number, _c1: number, r2: number) => {
           const [a, b] = [Math.min(r1, r2), Math.max(r1, r2)];
           this.selectedRows = b - a < 1000 ? Array.from({ length: b - a + 1 }, (_, i) => a + i) : [];
@@ -402,7 +362,7 @@ export class SgGrid extends LitElement {
     if (this.canDelete) {
       items.sg_delete = {
         name: msg("Delete rows", { id: "grid.deleteRows" }),
-        callback: () => void this.deleteSelected(),
+        callback: () => void this.rowActions.deleteSelected(),
       };
     }
     return { items };
@@ -419,10 +379,7 @@ export class SgGrid extends LitElement {
   private beforeColumnSort(dest: { column: number; sortOrder: "asc" | "desc" }[]): boolean {
     const hot = this.hot;
     if (!hot) return false;
-    const next = dest
-      .map((d) => ({ f: this.fieldAt(hot.colToProp(d.column) as string), d }))
-      .filter((x) => x.f && !["multi_select", "link"].includes(x.f.type))
-      .map(({ f, d }) => `${d.sortOrder === "desc" ? "-" : ""}${f!.name}`);
+    const next = sortFromHeaders(dest, (col) => this.fieldAt(hot.colToProp(col) as string));
     this.sheet.setSortConfig(dest);
     this.sort = next;
     void this.refresh();
@@ -430,16 +387,7 @@ export class SgGrid extends LitElement {
   }
 
   private applySortIndicator(): void {
-    const hot = this.hot;
-    if (!hot) return;
-    const config = this.sort
-      .map((s) => ({
-        column: this.fields.findIndex((f) => f.name === s.replace(/^-/, "")),
-        sortOrder: s.startsWith("-") ? "desc" : "asc",
-      }))
-      .filter((c) => c.column >= 0)
-      .slice(0, 1);
-    this.sheet.setSortConfig(config);
+    if (this.hot) this.sheet.setSortConfig(sortIndicator(this.sort, this.fields));
   }
 
   /** Reloads rows for the current sort, filter and search, from the top. */
@@ -447,70 +395,6 @@ export class SgGrid extends LitElement {
     if (!this.source) return;
     this.edits.clear();
     if (await this.rows.refresh()) this.sheet.reloaded();
-  }
-
-  private async addRow(): Promise<void> {
-    try {
-      this.writes++;
-      const reply = await this.client.createRecords(this.tableInfo!.name, [{ fields: {} }]);
-      emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: reply.records, created: true });
-      await this.refresh();
-      const last = (this.total ?? 1) - 1;
-      this.hot?.scrollViewportTo({ row: last });
-      this.notify("info", msg("Row added", { id: "grid.rowAdded" }));
-    } catch (err) {
-      this.notify("error", this.errorText(err));
-    }
-  }
-
-  private async deleteSelected(): Promise<void> {
-    const recs = this.selectedRows.map((r) => this.source?.rowAt(r)).filter((r): r is ApiRecord => !!r);
-    if (!recs.length) return;
-    try {
-      for (const part of chunk(recs.map((r) => ({ id: r.id, version: r.version })))) {
-        this.writes++;
-        await this.client.deleteRecords(this.tableInfo!.name, part);
-        emit(this, "sg-records-changed", { table: this.tableInfo!.name, records: [], deleted: part.map((r) => r.id) });
-      }
-      this.notify("info", msg(str`${recs.length} rows deleted`, { id: "grid.rowsDeleted" }));
-      await this.refresh();
-    } catch (err) {
-      this.notify("error", this.errorText(err));
-    }
-  }
-
-  /** Column widths, order and frozen columns go to the view (admins may change views). */
-  private layoutChanged(): void {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => void this.saveLayout(), 600);
-  }
-
-  private async saveLayout(): Promise<void> {
-    const hot = this.hot;
-    const view = this.viewInfo;
-    if (!hot || !view || this.client.embedded) return;
-    const order = Array.from({ length: hot.countCols() }, (_, c) => hot.colToProp(c) as string);
-    const columnWidths = Object.fromEntries(
-      order.map((name, c) => [name, Math.max(20, Math.min(2000, Math.round(hot.getColWidth(c))))]),
-    );
-    const frozenColumns = Math.min(20, hot.getSettings().fixedColumnsStart ?? 0);
-    try {
-      const reply = await this.client.request<{ view: ViewInfo }>(
-        "PATCH",
-        `/api/meta/views/${encodeURIComponent(view.id)}`,
-        {
-          version: view.version,
-          fields: order,
-          layout: { ...(view.layout ?? {}), columnWidths, frozenColumns },
-        },
-      );
-      this.viewInfo = reply.view;
-      emit(this, "sg-layout-saved", { view: reply.view });
-    } catch (err) {
-      // Only admins change views; for others the layout lasts until the page reloads.
-      if (!(err instanceof ApiError && (err.status === 403 || err.status === 404)))
-        this.notify("error", this.errorText(err));
-    }
   }
 
   // ---------------------------------------------------------------------------------------- chrome
@@ -547,14 +431,23 @@ export class SgGrid extends LitElement {
     if (this.failure) return html`<div class="message error" role="alert">${this.failure}</div>`;
     const readable = this.fields.filter((f) => f.type !== "link");
     return html`
-      <div class="bar">
-        <input type="search" name="q" placeholder=${msg("Search", { id: "grid.search" })} aria-label=${msg("Search", { id: "grid.search" })} @input=${this.onSearch} />
-        <button type="button" data-action="filter" @click=${() => (this.showFilter = !this.showFilter)}>${msg("Filter", { id: "grid.filter" })}${this.filter ? " •" : ""}</button>
-        ${this.canCreate ? html`<button type="button" data-action="add-row" @click=${() => void this.addRow()}>${msg("Add row", { id: "grid.addRow" })}</button>` : nothing}
-        ${this.canDelete ? html`<button type="button" data-action="delete-rows" ?disabled=${!this.selectedRows.length} @click=${() => void this.deleteSelected()}>${msg("Delete rows", { id: "grid.deleteRows" })}</button>` : nothing}
-        ${this.notice ? html`<span class="message ${this.notice.kind}" role=${this.notice.kind === "error" ? "alert" : "status"} data-notice>${this.notice.text}</span>` : nothing}
-        <span class="count" data-row-count=${this.total ?? ""}>${this.rows.loading ? msg("Loading…", { id: "grid.loading" }) : msg(str`${formatNumber(this.total ?? 0)} rows`, { id: "grid.rows" })}</span>
-      </div>
+      ${toolbar(
+        {
+          filtered: !!this.filter,
+          canCreate: this.canCreate,
+          canDelete: this.canDelete,
+          selected: this.selectedRows.length,
+          notice: this.notice,
+          loading: this.rows.loading,
+          total: this.total,
+        },
+        {
+          search: (e) => this.onSearch(e),
+          toggleFilter: () => (this.showFilter = !this.showFilter),
+          addRow: () => void this.rowActions.addRow(),
+          deleteRows: () => void this.rowActions.deleteSelected(),
+        },
+      )}
       ${this.showFilter ? html`<div class="filter"><sg-filter-builder .fields=${readable} .value=${this.filter} @sg-filter-change=${this.onFilter}></sg-filter-builder></div>` : nothing}
       <div class="hot ${THEME}"></div>
     `;
