@@ -35,7 +35,7 @@ function checkJob(plugin: string, job: unknown, base: string): FieldError[] {
   return [
     {
       field: `${base}/job`,
-      code: "unknown_job",
+      code: "unknown_key",
       message: `${JSON.stringify(String(job).slice(0, 64))} is not a one-off job (once: true) of plugin ${plugin}`,
     },
   ];
