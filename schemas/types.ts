@@ -20,7 +20,8 @@ export type FieldType =
   | "rating"
   | "user"
   | "link"
-  | "autonumber";
+  | "autonumber"
+  | "decimal";
 
 /**
  * A field definition as an admin sends it to create or change a field.
@@ -68,6 +69,11 @@ export interface FieldOptions {
   inverseField?: string;
   prefix?: string;
   /**
+   * Decimal places of a decimal field (0 to 6; 2 by default); fixed once the field holds values. Values are exact: stored as integers scaled by 10^scale, answered as decimal strings with exactly scale places ("1.250").
+   */
+  scale?: number;
+  format?: NumberFormat;
+  /**
    * How forms edit a long_text field: plain (a text box) or stage_list (the text holds a JSON list of stages, {name, labels, probability, kind}, edited row by row). Presentation only: stored values do not change.
    */
   editor?: "plain" | "stage_list";
@@ -77,6 +83,18 @@ export interface Choice {
   name: string;
   color?: string;
   labels?: Labels;
+}
+/**
+ * An autonumber's document number: prefix, then the year and a dash when year is true, then the counter zero-padded to padding digits (Q-2026-00042). With year, each year counts from 1. Set when the field is created; the value is then that text, fixed when the record is created.
+ */
+export interface NumberFormat {
+  prefix?: string;
+  year?: boolean;
+  padding?: number;
+  /**
+   * IANA time zone whose calendar year the number carries (UTC by default), e.g. Asia/Shanghai.
+   */
+  timeZone?: string;
 }
 /**
  * A field as the API answers it (GET /api/meta/tables, /api/embed/view): its definition plus its id, the label always filled in, and what the caller may do with it. The one field shape of the web components.

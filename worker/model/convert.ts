@@ -23,6 +23,7 @@ import {
   type Decimal,
   type Money,
 } from "./money";
+import { scaleOf } from "./decimal";
 import { dateFromParts, instantFromParts, type DateResult } from "./dates";
 
 export type ConvertResult = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -90,7 +91,11 @@ export function formatAsText(type: FieldType, value: unknown, options: FieldOpti
     case "rating":
       return String(must(typeof value === "number" && Number.isFinite(value), value as number, type));
     case "autonumber":
+      // A formatted autonumber already holds its document number as text.
+      if (options.format) return must(typeof value === "string", value as string, type);
       return (options.prefix ?? "") + String(must(Number.isSafeInteger(value), value, type));
+    case "decimal":
+      return must(typeof value === "string" && parseDecimal(value) !== null, value as string, type);
     case "percent":
       must(Number.isSafeInteger(value), value, type);
       return `${decimalToString(BigInt(value as number), 2, true)}%`;
@@ -118,6 +123,15 @@ function toNumber(d: Decimal, options: FieldOptions): ConvertResult {
   if (options.min !== undefined && n < options.min) return fail(`number is below the minimum ${options.min}`);
   if (options.max !== undefined && n > options.max) return fail(`number is above the maximum ${options.max}`);
   return ok(n === 0 ? 0 : n);
+}
+
+/** A decimal field's value: rounded half-up to its scale, within the safe range of units. */
+function toDecimal(d: Decimal, options: FieldOptions): ConvertResult {
+  const scale = scaleOf(options);
+  const units = rescale(d, scale, "half-up")!;
+  if (units > BigInt(Number.MAX_SAFE_INTEGER) || units < -BigInt(Number.MAX_SAFE_INTEGER))
+    return fail("decimal is out of range");
+  return ok(decimalToString(units, scale));
 }
 
 function toPercent(points: Decimal): ConvertResult {
@@ -298,6 +312,10 @@ export function parseFromText(
       return ctx.userIds?.has(t) ? ok(t) : fail(`"${t}" is not a known user`);
     case "autonumber":
       return fail("autonumber values are assigned by the server");
+    case "decimal": {
+      const d = readNumberText(t);
+      return d ? toDecimal(d, options) : fail(`"${t}" is not a number`);
+    }
     case "link":
       return fail("link fields cannot be converted");
   }

@@ -5,6 +5,7 @@
  * the main table with the system columns, slots 1.. are extension tables sharing its ids. Every
  * record has a row in every slot, so reads join on id and writes update each slot they touch.
  */
+import { DEFAULT_PADDING, formatNumber } from "./autonumber";
 import { columnCount, typeSpec } from "./field-types";
 import { column, column2, indexName, junctionTable, physicalTable, q } from "./names";
 import type { FieldMeta, TableMeta } from "./types";
@@ -60,7 +61,12 @@ export function freeColumnsInSlot(table: TableMeta, slot: number): number {
   return MAX_COLUMNS_PER_SLOT - (usedColumns(table)[slot] ?? MAX_COLUMNS_PER_SLOT);
 }
 
-export function addFieldSql(tableId: string, f: Pick<FieldMeta, "id" | "type" | "slot" | "indexed">): string[] {
+export function addFieldSql(
+  tableId: string,
+  f: Pick<FieldMeta, "id" | "type" | "slot" | "indexed"> & { options?: FieldMeta["options"] },
+  /** An autonumber's counter floor (model/autonumber.ts): existing rows are numbered above it. */
+  floor = 0,
+): string[] {
   if (f.type === "link") return [];
   const t = q(physicalTable(tableId, f.slot));
   // Rows that exist before a checkbox is added read as false and sort with the other falses.
@@ -69,12 +75,19 @@ export function addFieldSql(tableId: string, f: Pick<FieldMeta, "id" | "type" | 
   if (f.indexed || f.type === "user" || f.type === "autonumber") out.push(createIndexSql(tableId, f));
   if (f.type === "autonumber") {
     // Existing rows are numbered in creation order.
+    const fmt = f.options?.format;
+    // A formatted number's text: the format's prefix is letters, digits and _./- only (field.schema.json).
+    const value = fmt
+      ? `${sqlText(formatNumber(fmt, floor).slice(0, -(fmt.padding ?? DEFAULT_PADDING)))} || printf('%0${fmt.padding ?? DEFAULT_PADDING}d', r.n)`
+      : "r.n";
     out.push(
-      `UPDATE ${t} SET ${q(column(f.id))} = r.n FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM ${t}) AS r WHERE r.id = ${t}.id`,
+      `UPDATE ${t} SET ${q(column(f.id))} = ${value} FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM ${t}) AS r WHERE r.id = ${t}.id`,
     );
   }
   return out;
 }
+
+const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 export function createIndexSql(tableId: string, f: Pick<FieldMeta, "id" | "slot">): string {
   return `CREATE INDEX IF NOT EXISTS ${q(indexName(f.id))} ON ${q(physicalTable(tableId, f.slot))} (${q(column(f.id))})`;

@@ -7,6 +7,8 @@ import tableSchema from "../../schemas/table.schema.json";
 import type { FieldInput, FieldOptions, TableInput } from "../../schemas/types";
 import { AppError, invalid, type FieldError } from "../errors";
 import { minorDigits } from "./money";
+import { DEFAULT_SCALE } from "./decimal";
+import { isTimeZone } from "./autonumber";
 import { findTable, type Registry } from "./registry";
 import type { FieldType } from "./types";
 import { validate } from "./validate";
@@ -29,7 +31,8 @@ const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
   multi_select: ["choices"],
   user: [],
   link: ["table", "multiple", "inverseName"],
-  autonumber: ["prefix"],
+  autonumber: ["prefix", "format"],
+  decimal: ["scale"],
 };
 
 /**
@@ -119,6 +122,13 @@ export function normaliseOptions(
       errors.push({ field: `${path}/options/max`, code: "range", message: "A rating's max is 1 to 10" });
   }
   if (type === "number") opts.precision = opts.precision ?? 2;
+  if (type === "decimal") opts.scale = opts.scale ?? DEFAULT_SCALE;
+  if (type === "autonumber" && opts.format?.timeZone !== undefined && !isTimeZone(opts.format.timeZone))
+    errors.push({
+      field: `${path}/options/format/timeZone`,
+      code: "unknown_time_zone",
+      message: `Unknown time zone ${opts.format.timeZone}`,
+    });
   if (
     (type === "number" || type === "percent") &&
     opts.min !== undefined &&

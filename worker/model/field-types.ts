@@ -7,6 +7,7 @@ import type { Condition } from "../../schemas/types";
 import type { FieldMeta, FieldType } from "./types";
 import { parseDate, parseDatetime } from "./dates";
 import type { FieldError } from "../errors";
+import { DECIMAL_PATTERN, MAX_SCALE, operandUnits, scaleOf, toUnits, unitsToString } from "./decimal";
 
 /**
  * Operators a field type can allow; `readable` (grant rules through a link) is the filter language's own, see
@@ -34,6 +35,8 @@ export interface TypeSpec {
   encodeOperand(value: unknown, f: FieldMeta): unknown;
   /** Column values to the API value. */
   decode(cols: unknown[], f: FieldMeta): unknown;
+  /** What a schema cannot say about a value that passed `valueSchema` (a decimal's places and range). */
+  check?(value: unknown, f: FieldMeta): Pick<FieldError, "code" | "message" | "params"> | null;
 }
 
 const TEXT_OPS = [
@@ -160,7 +163,38 @@ export const FIELD_TYPES: Record<FieldType, TypeSpec> = {
   },
   percent: integerSpec(() => ({ minimum: -1_000_000_000, maximum: 1_000_000_000 })),
   rating: integerSpec((f) => ({ minimum: 1, maximum: f.options.max ?? 5 })),
-  autonumber: integerSpec(() => ({}), false),
+  // A formatted autonumber (options.format) holds its document number as text ("Q-2026-00042"), fixed
+  // when the record is created; a plain one holds the counter.
+  autonumber: {
+    ...integerSpec(() => ({}), false),
+    operandSchema: (f) =>
+      f.options.format
+        ? { type: "string", maxLength: 64 }
+        : { type: "integer", minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+  },
+  // Exact decimals stored as integer units (value x 10^scale); the API value is a string with `scale` places.
+  decimal: {
+    columns: 1,
+    ops: NUMBER_OPS,
+    sortable: true,
+    searchable: false,
+    writable: true,
+    valueSchema: () => nullable({ type: ["string", "number"], maxLength: 40, pattern: DECIMAL_PATTERN }),
+    operandSchema: () => ({ type: ["string", "number"], maxLength: 40, pattern: DECIMAL_PATTERN }),
+    // Not a decimal at all is the schema's to report; this names too many places or out of range.
+    check: (v, f) => {
+      const r = toUnits(v, scaleOf(f.options));
+      return r.ok || r.problem.code === "type" ? null : r.problem;
+    },
+    encode: (v, f) => {
+      if (v === null || v === undefined || v === "") return [null];
+      const r = toUnits(v, scaleOf(f.options));
+      if (!r.ok) throw new Error(`unvalidated decimal reached encode: ${r.problem.code}`);
+      return [r.units];
+    },
+    encodeOperand: (v, f) => operandUnits(v, scaleOf(f.options)),
+    decode: (cols, f) => unitsToString(cols[0], Math.min(scaleOf(f.options), MAX_SCALE)),
+  },
   date: {
     columns: 1,
     ops: DATE_OPS,
@@ -257,7 +291,7 @@ export const FIELD_TYPES: Record<FieldType, TypeSpec> = {
  * Whether `v` can be the stored value of a field's (first) column, as paging cursors carry them back:
  * a forged cursor is refused rather than compared against the column.
  */
-export function isStoredValue(f: Pick<FieldMeta, "type">, v: unknown): boolean {
+export function isStoredValue(f: Pick<FieldMeta, "type" | "options">, v: unknown): boolean {
   if (v === null) return true;
   switch (f.type) {
     case "date":
@@ -268,10 +302,12 @@ export function isStoredValue(f: Pick<FieldMeta, "type">, v: unknown): boolean {
     }
     case "number":
       return typeof v === "number" && Number.isFinite(v);
+    case "autonumber":
+      return f.options.format ? typeof v === "string" : Number.isSafeInteger(v);
     case "currency":
     case "percent":
     case "rating":
-    case "autonumber":
+    case "decimal":
       return Number.isSafeInteger(v);
     case "checkbox":
       return v === 0 || v === 1;

@@ -18,7 +18,7 @@ import {
 } from "./ddl";
 import { conflict, normaliseOptions, validateFieldInput } from "./definitions";
 import { typeSpec } from "./field-types";
-import { column, column2 } from "./names";
+import { column, column2, physicalTable, q } from "./names";
 import { auditSchema, cloneTable, ddl, planField, type SchemaContext } from "./plan";
 import { findTable, loadRegistry, type Registry } from "./registry";
 import { runSchemaBatch } from "./tables";
@@ -114,6 +114,7 @@ export async function updateField(
       inverseField: field.options.inverseField,
       owner: field.options.owner,
     });
+  await checkFixedOptions(ctx.db, table, field, type, options);
   const next: FieldMeta = {
     ...field,
     name: input.name ?? field.name,
@@ -185,6 +186,29 @@ export async function updateField(
   );
   await runSchemaBatch(ctx.db, stmts);
   return { field: next, conversion };
+}
+
+/**
+ * Options stored values depend on: an autonumber's format is set at creation (its values are the
+ * numbers it made), a decimal's scale while the field holds values (they are units of it).
+ */
+async function checkFixedOptions(
+  db: D1Database,
+  table: TableMeta,
+  field: FieldMeta,
+  type: FieldMeta["type"],
+  options: FieldMeta["options"],
+): Promise<void> {
+  if (type !== field.type) return;
+  const fixed = (key: string, message: string) =>
+    new AppError("validation_failed", message, [{ field: `options/${key}`, code: "fixed", message }]);
+  if (type === "autonumber" && JSON.stringify(options.format) !== JSON.stringify(field.options.format))
+    throw fixed("format", "An autonumber's format is fixed when it is created; add a new field instead");
+  if (type === "decimal" && options.scale !== field.options.scale) {
+    const sql = `SELECT 1 AS x FROM ${q(physicalTable(table.id, field.slot))} WHERE ${q(column(field.id))} IS NOT NULL LIMIT 1`;
+    if (await db.prepare(sql).first())
+      throw fixed("scale", `${field.name} holds values, so its scale is fixed; add a new field instead`);
+  }
 }
 
 function pick(f: FieldMeta) {

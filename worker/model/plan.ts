@@ -6,6 +6,7 @@
 import type { FieldInput } from "../../schemas/types";
 import type { Stmt } from "../query/write";
 import { conflict, normaliseOptions } from "./definitions";
+import { counterFloor } from "./autonumber";
 import { addFieldSql, createJunctionSql, createSlotSql } from "./ddl";
 import { placeField } from "./ddl";
 import { newId, physicalTable, q } from "./names";
@@ -137,12 +138,15 @@ export function planField(
       return { stmts, field };
     }
   }
-  stmts.push(...addFieldSql(table.id, field).map(ddl), insertFieldRow(field, at));
+  // Existing rows are numbered from the counter's floor: a formatted number with a year counts within it.
+  const floor = field.type === "autonumber" ? counterFloor(field.options.format, at) : 0;
+  stmts.push(...addFieldSql(table.id, field, floor).map(ddl), insertFieldRow(field, at));
   if (field.type === "autonumber") {
     stmts.push(
       raw(
-        `UPDATE sg_fields SET next_number = (SELECT COUNT(*) FROM ${q(physicalTable(table.id))}) + 1 WHERE id = ?1`,
+        `UPDATE sg_fields SET next_number = ?2 + (SELECT COUNT(*) FROM ${q(physicalTable(table.id))}) + 1 WHERE id = ?1`,
         field.id,
+        floor,
       ),
     );
   }

@@ -92,6 +92,8 @@ export {
   type Decimal,
   type Money,
 } from "../model/money";
+// Decimal field values ("1.250", exact strings): add, compare, and read into units of a scale.
+export { addDecimals, compareDecimals, toUnits as decimalToUnits, unitsToString } from "../model/decimal";
 export { shiftDate, shiftMonths, parseDate, parseDatetime } from "../model/dates";
 export { relativeDate } from "../access/policy";
 

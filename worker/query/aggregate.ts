@@ -85,7 +85,7 @@ const GROUPABLE = new Set<FieldType>([
   "datetime",
 ]);
 const BUCKETED = new Set<FieldType>(["date", "datetime"]);
-const SUMMABLE = new Set<FieldType>(["number", "currency", "percent", "rating"]);
+const SUMMABLE = new Set<FieldType>(["number", "currency", "percent", "rating", "decimal"]);
 const ORDERED = new Set<FieldType>([...SUMMABLE, "autonumber", "date", "datetime"]);
 const ALLOWED: Record<Exclude<MeasureOp, "count">, Set<FieldType>> = {
   sum: SUMMABLE,

@@ -282,10 +282,11 @@ export function reserveRecordIds(tableId: string, n: number): Stmt {
   };
 }
 
-export function reserveNumbers(fieldId: string, n: number): Stmt {
+/** `floor`: the counter first moves up to floor + 1 (a formatted autonumber's new year starts at 1). */
+export function reserveNumbers(fieldId: string, n: number, floor = 0): Stmt {
   return {
-    sql: "UPDATE sg_fields SET next_number = next_number + ?1 WHERE id = ?2 RETURNING next_number - ?1 AS first",
-    params: [n, fieldId],
+    sql: "UPDATE sg_fields SET next_number = MAX(next_number, ?3 + 1) + ?1 WHERE id = ?2 RETURNING next_number - ?1 AS first",
+    params: [n, fieldId, floor],
   };
 }
 

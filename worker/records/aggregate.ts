@@ -19,8 +19,10 @@ import {
   type AggregateQuery,
   type GroupKey,
   type Measure,
+  type MeasureOp,
   type Stat,
 } from "../query/aggregate";
+import { scaleOf, unitsToString } from "../model/decimal";
 import type { FilterNode } from "../query/filter";
 import type { ReadContext } from "./read";
 
@@ -203,6 +205,10 @@ function decodeValues(row: Row, measures: Measure[], stats: Stat[]): Record<stri
       continue;
     }
     const count = Number(row[`o_c${j}`] ?? 0);
+    if (f.type === "decimal") {
+      out[m.name] = decimalMeasure(m.op, row, j, count, scaleOf(f.options));
+      continue;
+    }
     switch (m.op) {
       case "sum":
         out[m.name] =
@@ -224,6 +230,14 @@ function decodeValues(row: Row, measures: Measure[], stats: Stat[]): Record<stri
     }
   }
   return out;
+}
+
+/** A decimal field's sum, average (half-even at its scale), minimum or maximum, as decimal text like its values. */
+function decimalMeasure(op: Exclude<MeasureOp, "count">, row: Row, j: number, count: number, scale: number) {
+  if (count === 0) return null;
+  if (op === "sum") return unitsToString(bigint(row[`o_s${j}`]), scale);
+  if (op === "avg") return unitsToString(divideHalfEven(bigint(row[`o_s${j}`]), BigInt(count)), scale);
+  return unitsToString(row[op === "min" ? `o_mn${j}` : `o_mx${j}`] ?? null, scale);
 }
 
 interface MoneyPart {

@@ -117,6 +117,8 @@ export async function validateWrites(
         const problem = percentRangeProblem(v, f.options);
         if (problem) errors.push({ field: `${item.path}/${f.name}`, ...problem });
       }
+      const typeProblem = typeSpec(f.type).check?.(v, f);
+      if (typeProblem) errors.push({ field: `${item.path}/${f.name}`, ...typeProblem });
       if (
         f.type === "currency" &&
         typeof v === "object" &&

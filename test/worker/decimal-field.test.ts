@@ -1,0 +1,153 @@
+/**
+ * The decimal field type: exact decimals with a fixed scale, stored as integer units, answered as
+ * decimal strings with exactly `scale` places. Writes, filters, sort and sums through the HTTP API
+ * against a real D1; bad values are 422 naming the field; the scale is fixed once the field has values.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, userWithToken } from "./helpers";
+import { compareDecimals, addDecimals } from "../../worker/plugin-sdk";
+
+type Client = ReturnType<typeof api>;
+let admin: Client;
+let table: string;
+
+const create = (fields: Record<string, unknown>, t = table) => admin.post(`/tables/${t}/records`, { fields });
+const list = async (query: string) => {
+  const r = await admin.get(`/tables/${table}/records?${query}`);
+  expect(r.status, r.text).toBe(200);
+  return r.body.records.map((x: { fields: { qty: string } }) => x.fields.qty);
+};
+const filter = (f: unknown) => `filter=${encodeURIComponent(JSON.stringify(f))}&sort=qty`;
+
+beforeAll(async () => {
+  admin = api((await userWithToken(["admin"])).token);
+  table = `dec_${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
+  const r = await admin.post("/meta/tables", {
+    name: table,
+    fields: [
+      { name: "label", type: "text" },
+      { name: "qty", type: "decimal", options: { scale: 3 } },
+      { name: "price", type: "decimal" },
+    ],
+  });
+  expect(r.status, r.text).toBe(201);
+  for (const qty of ["0.1", 0.2, "-1.5", "12.345", "1000000"]) expect((await create({ qty })).status).toBe(201);
+});
+
+describe("decimal values", () => {
+  it("answers a decimal string with exactly the field's places; 2 by default", async () => {
+    const r = await create({ qty: "1.25", price: 19.9 });
+    expect(r.status, r.text).toBe(201);
+    expect(r.body.record.fields).toMatchObject({ qty: "1.250", price: "19.90" });
+    const back = await admin.get(`/tables/${table}/records/${r.body.record.id}`);
+    expect(back.body.record.fields).toMatchObject({ qty: "1.250", price: "19.90" });
+    const meta = await admin.get(`/meta/tables/${table}`);
+    const fields = meta.body.table.fields as { name: string; options: { scale?: number } }[];
+    expect(fields.find((f) => f.name === "price")!.options.scale).toBe(2);
+  });
+
+  it("holds the largest value the scale allows exactly", async () => {
+    const r = await create({ qty: "9007199254740.991" });
+    expect(r.status, r.text).toBe(201);
+    const back = await admin.get(`/tables/${table}/records/${r.body.record.id}`);
+    expect(back.body.record.fields.qty).toBe("9007199254740.991");
+    await admin.delete(`/tables/${table}/records/${r.body.record.id}`, { version: r.body.record.version });
+  });
+
+  it("sums exactly in SQL: 0.1 + 0.2 is 0.3", async () => {
+    const r = await admin.post(`/tables/${table}/aggregate`, {
+      filter: { field: "qty", op: "in", value: ["0.1", "0.2"] },
+      measures: [
+        { op: "sum", field: "qty" },
+        { op: "avg", field: "qty" },
+        { op: "max", field: "qty" },
+      ],
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.groups[0].values).toEqual({ "sum:qty": "0.300", "avg:qty": "0.150", "max:qty": "0.200" });
+  });
+
+  it("filters and sorts by value, not by text", async () => {
+    expect(await list(filter({ field: "qty", op: "gt", value: "0.15" }))).toEqual(
+      expect.arrayContaining(["0.200", "12.345", "1000000.000"]),
+    );
+    const between = await list(filter({ field: "qty", op: "between", value: [-2, "0.2"] }));
+    expect(between).toEqual(["-1.500", "0.100", "0.200"]);
+    expect(await list(filter({ field: "qty", op: "eq", value: 0.1 }))).toEqual(["0.100"]);
+    // An operand finer than the scale still orders correctly, and equals nothing.
+    expect(await list(filter({ field: "qty", op: "lt", value: "0.1001" }))).toEqual(["-1.500", "0.100"]);
+    expect(await list(filter({ field: "qty", op: "eq", value: "0.1001" }))).toEqual([]);
+    const sorted = await list(
+      `sort=qty&filter=${encodeURIComponent(JSON.stringify({ field: "qty", op: "is_not_empty" }))}`,
+    );
+    expect(sorted.slice(0, 3)).toEqual(["-1.500", "0.100", "0.200"]);
+  });
+});
+
+describe("bad decimal input", () => {
+  const bad = async (qty: unknown, code: string) => {
+    const r = await create({ label: "bad", qty });
+    expect(r.status, r.text).toBe(422);
+    expect(r.headers.get("content-type")).toContain("application/problem+json");
+    expect(r.body.errors).toEqual([expect.objectContaining({ field: "fields/qty", code })]);
+  };
+
+  it("refuses more places than the scale", () => bad("1.2345", "precision"));
+  it("takes extra zeros beyond the scale", async () => {
+    const r = await create({ qty: "2.50000" });
+    expect(r.status, r.text).toBe(201);
+    expect(r.body.record.fields.qty).toBe("2.500");
+  });
+  it("refuses a value beyond the exact range", () => bad("9007199254740.992", "out_of_range"));
+  it("refuses a number beyond the exact range", () => bad(1e20, "out_of_range"));
+  it("refuses a boolean", () => bad(true, "type"));
+  it("refuses an object", () => bad({ value: "1" }, "type"));
+  it("refuses text that is not a plain decimal", async () => {
+    for (const v of ["abc", "1e3", "1,000", " 1", "0x10", "1.2.3", "'; DROP TABLE x; --"]) await bad(v, "pattern");
+  });
+  it("refuses a bad filter operand with 422 naming it", async () => {
+    const r = await admin.get(`/tables/${table}/records?${filter({ field: "qty", op: "gt", value: "1; --" })}`);
+    expect(r.status, r.text).toBe(422);
+    expect(r.body.errors[0].field).toBe("filter/value");
+  });
+});
+
+describe("the scale", () => {
+  it("is 0 to 6", async () => {
+    const r = await admin.post(`/meta/tables/${table}/fields`, {
+      name: "bad_scale",
+      type: "decimal",
+      options: { scale: 7 },
+    });
+    expect(r.status, r.text).toBe(422);
+    expect(r.body.errors[0].field).toBe("options/scale");
+  });
+
+  it("changes while the field is empty and is fixed once it has values", async () => {
+    const f = await admin.post(`/meta/tables/${table}/fields`, {
+      name: "weight",
+      type: "decimal",
+      options: { scale: 1 },
+    });
+    expect(f.status, f.text).toBe(201);
+    const id = f.body.field.id;
+    const empty = await admin.patch(`/meta/tables/${table}/fields/${id}`, { options: { scale: 2 } });
+    expect(empty.status, empty.text).toBe(200);
+    expect((await create({ weight: "1.25" })).status).toBe(201);
+    const held = await admin.patch(`/meta/tables/${table}/fields/${id}`, { options: { scale: 4 } });
+    expect(held.status, held.text).toBe(422);
+    expect(held.body.errors).toEqual([expect.objectContaining({ field: "options/scale", code: "fixed" })]);
+    const still = await admin.get(`/meta/tables/${table}`);
+    expect(still.body.table.fields.find((x: { name: string }) => x.name === "weight").options.scale).toBe(2);
+  });
+});
+
+describe("SDK decimal helpers", () => {
+  it("add and compare exactly", () => {
+    expect(addDecimals("0.1", "0.2")).toBe("0.3");
+    expect(addDecimals("1.250", "-0.25", 3)).toBe("1.000");
+    expect(compareDecimals("10", "9.999")).toBe(1);
+    expect(compareDecimals("1.50", 1.5)).toBe(0);
+    expect(compareDecimals("-0.001", "0")).toBe(-1);
+  });
+});
