@@ -6,7 +6,8 @@ import { tableAccess, type TableAccess } from "../access";
 import type { TableMeta } from "../model/types";
 import type { BoundTable, Runtime } from "../plugins/types";
 import { decodeRow, getRecord, listRecords, readRows, type ApiRecord, type ListOptions } from "../records/read";
-import { createRecords } from "../records/write";
+import { createRecords, updateRecords } from "../records/write";
+import type { Stmt } from "../query/write";
 
 export type { ApiRecord, ListOptions, TableAccess };
 
@@ -59,4 +60,29 @@ export function createRecordsAs(rt: Runtime, t: BoundTable, body: unknown, optio
     t.meta,
     body,
   );
+}
+
+/**
+ * An update as PATCH .../records would make it for the caller (access, validation, versions, every
+ * hook), returned as statements for the action's own batch instead of run: the action's other
+ * effects and this update then commit together or not at all. Call `afterWrite` once that batch ran.
+ */
+export async function updateRecordsEffect(
+  rt: Runtime,
+  t: BoundTable,
+  body: unknown,
+  options: Record<string, unknown> = {},
+): Promise<{ statements: Stmt[]; afterWrite(): Promise<void> }> {
+  const collect = { statements: [] as Stmt[], afterWrite: [] as (() => Promise<void>)[] };
+  await updateRecords(
+    { db: rt.db, principal: rt.principal, reg: rt.reg, requestId: rt.requestId, pluginOptions: options, collect },
+    t.meta,
+    body,
+  );
+  return {
+    statements: collect.statements,
+    afterWrite: async () => {
+      for (const a of collect.afterWrite) await a();
+    },
+  };
 }

@@ -25,7 +25,7 @@ import {
 import { runBatch } from "../db/batch";
 import { randomId } from "../db/ids";
 import { reserveNew } from "../db/reserve";
-import { decodeRow } from "../records/read";
+import { decodeRow, readRows } from "../records/read";
 import type { BoundTable, Runtime, Values } from "./types";
 
 /** A condition on a bound field; the value is trusted (plugin code), encoded like a filter operand. */
@@ -78,6 +78,24 @@ export async function findRows(
     if (results.length <= 1000 || out.length >= max) return out;
     after = [page[page.length - 1]!.id];
   }
+}
+
+/** Rows with these ids (as the system; missing ids are left out), their bound fields `keys` by key. */
+export async function findByIds(rt: Runtime, t: BoundTable, ids: number[], keys: string[]): Promise<FoundRow[]> {
+  if (ids.length === 0) return [];
+  const fields = keys.map((k) => t.field(k));
+  const out: FoundRow[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    for (const r of await readRows(rt.db, t.meta, fields, ids.slice(i, i + 1000), null)) {
+      const rec = decodeRow(r, fields);
+      out.push({
+        id: rec.id,
+        version: rec.version,
+        values: Object.fromEntries(keys.map((k, j) => [k, rec.fields[fields[j]!.name]])),
+      });
+    }
+  }
+  return out;
 }
 
 function byName(t: BoundTable, values: Values): Map<FieldMeta, unknown> {

@@ -148,6 +148,8 @@ async function planTablesAndGrants(
   const working = new Map<string, TableMeta>();
   const newTables = new Map<string, string>();
   const newFields = new Map<string, FieldMeta>();
+  /** Inverse link fields this install creates on the other side, by key (`products/products.quote_lines`). */
+  const newInverse = new Map<string, string>();
   const tableIdOf = (ref: string) => newTables.get(absoluteRef(name, ref)) ?? state.tables.get(absoluteRef(name, ref));
   const copyOf = (id: string): TableMeta | undefined => {
     if (!working.has(id)) {
@@ -191,6 +193,7 @@ async function planTablesAndGrants(
     if (targetAbs) {
       const inverseKey = `${targetAbs}.${f.options?.inverseName ?? table.name}`;
       record("field", inverseKey, planned.field.options.inverseField!);
+      newInverse.set(inverseKey, planned.field.options.inverseField!);
       report.created.fields.push(inverseKey);
     }
   };
@@ -324,15 +327,16 @@ async function planTablesAndGrants(
         });
         record("grant", key, `${role}:${table.id}`);
         report.created.grants.push(key);
-        continue;
+        // A dependency's table may have its own plugin's grant for the role already (the insert then does
+        // nothing): the fields this install adds to it still get this manifest's access, below.
       }
       // An existing grant keeps every entry an admin set; fields new in this version get the manifest's access.
       for (const [fieldKey, access] of Object.entries(body.fields ?? {})) {
-        const f = newFields.get(`${abs}.${fieldKey}`);
-        if (!f) continue;
+        const fid = newFields.get(`${abs}.${fieldKey}`)?.id ?? newInverse.get(`${abs}.${fieldKey}`);
+        if (!fid) continue;
         stmts.push({
           sql: "UPDATE sg_grants SET fields = json_set(fields, ?1, ?2), updated_at = ?5 WHERE role = ?3 AND table_id = ?4 AND json_type(fields, ?1) IS NULL",
-          params: [`$."${f.id}"`, access, role, table.id, ctx.at],
+          params: [`$."${fid}"`, access, role, table.id, ctx.at],
         });
       }
     }

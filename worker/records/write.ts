@@ -44,6 +44,11 @@ export interface WriteContext {
   embedId?: string;
   /** Options a plugin action hands to its own hooks (e.g. allowDuplicate); the records API sets none. */
   pluginOptions?: Record<string, unknown>;
+  /**
+   * A plugin action that folds this write into its own batch: the statements (guards, audit and hook
+   * effects included) go here instead of running, and nothing is read back.
+   */
+  collect?: { statements: Stmt[]; afterWrite: (() => Promise<void>)[] };
 }
 
 type Row = Record<string, unknown>;
@@ -431,6 +436,11 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
     return ["update", id, changesOf(table.fields, current.get(id)!, w.fields)];
   });
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
+  if (ctx.collect) {
+    ctx.collect.statements.push(...stmts);
+    ctx.collect.afterWrite.push(hooks.afterWrite);
+    return { records: [] };
+  }
   await runBatch(ctx.db, stmts, {
     what: "The write",
     onStale: async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single),

@@ -1,0 +1,118 @@
+/**
+ * The hooks on quotes and orders themselves: defaults on create (draft, currency and price list from
+ * the customer's price list, validity, order date, zero totals), computed values refused from clients,
+ * status moves only along lifecycle.ts (422 naming the allowed ones; an order's move runs the handlers
+ * other plugins registered, their statements in this batch), and only drafts change otherwise.
+ */
+import {
+  cond,
+  findRows,
+  relativeDate,
+  type BeforeWriteContext,
+  type BeforeWriteResult,
+  type HookProblem,
+  type HookRecord,
+  type Stmt,
+} from "../../worker/plugin-sdk";
+import { ORDER, QUOTE, type DocKind } from "./kinds";
+import { allowedMoves, ORDER_TRANSITIONS, QUOTE_TRANSITIONS, transitionHandlers } from "./lifecycle";
+import { customerPriceList, loadPriceList } from "./pricing";
+import { linkId, money, salesSettings, TOTAL_KEYS } from "./values";
+
+const ORDER_COMPUTED = [...TOTAL_KEYS, "paid_amount", "payment_status"];
+/** What a non-draft order may no longer change: what its lines were priced by. */
+const ORDER_FIXED = ["customer", "currency", "price_list", "prices_include_tax"];
+/** What a quote may change after draft: its status (along the lifecycle) only. */
+const QUOTE_MOVABLE = new Set(["status"]);
+
+export function documentHook(kind: DocKind) {
+  const computed = kind === ORDER ? ORDER_COMPUTED : [...TOTAL_KEYS];
+  const moves = kind === QUOTE ? QUOTE_TRANSITIONS : ORDER_TRANSITIONS;
+  return async (ctx: BeforeWriteContext): Promise<BeforeWriteResult> => {
+    const problems: HookProblem[] = [];
+    const problem = (record: HookRecord, field: string, code: string, message: string) =>
+      problems.push({ record, field, code, message });
+    const statements: Stmt[] = [];
+    const settings = await salesSettings(ctx);
+    const today = relativeDate(0, ctx.principal.timeZone || "UTC");
+
+    for (const rec of ctx.records) {
+      const b = rec.before;
+      const a = rec.after;
+      if (ctx.op === "delete") {
+        const s = String(b?.status);
+        if (s !== "draft" && !(kind === ORDER && s === "cancelled"))
+          problem(rec, "status", kind.lockedCode, `Only draft ${kind.doc} are deleted; this one is ${s}`);
+        continue;
+      }
+      for (const k of computed)
+        if (rec.written(k)) problem(rec, k, "computed", `${k} is computed by the server and cannot be written`);
+
+      if (ctx.op === "create") {
+        if (a.status !== null && a.status !== undefined && a.status !== "draft")
+          problem(rec, "status", "invalid_transition", `A new ${kind.parent} starts as draft`);
+        rec.set("status", "draft");
+        let listId = linkId(a.price_list);
+        if (listId === null && !rec.written("price_list")) {
+          listId = await customerPriceList(ctx, linkId(a.customer));
+          if (listId !== null) rec.set("price_list", [listId]);
+        }
+        const list = await loadPriceList(ctx, listId);
+        const currency = (a.currency as string | null) ?? list?.currency ?? settings.defaultCurrency;
+        if (list?.currency && list.currency !== currency)
+          problem(rec, "currency", "currency_mismatch", `The price list is in ${list.currency}, not ${currency}`);
+        if (!a.currency) rec.set("currency", currency);
+        if (!rec.written("prices_include_tax")) rec.set("prices_include_tax", list?.pricesIncludeTax ?? false);
+        for (const k of TOTAL_KEYS) rec.set(k, money(0, currency));
+        if (kind === QUOTE) {
+          if (a.revision === null || a.revision === undefined) rec.set("revision", 1);
+          if (!a.valid_until)
+            rec.set("valid_until", relativeDate(settings.quoteValidDays, ctx.principal.timeZone || "UTC"));
+        } else {
+          rec.set("paid_amount", money(0, currency));
+          rec.set("payment_status", "unpaid");
+          if (!a.order_date) rec.set("order_date", today);
+        }
+        continue;
+      }
+
+      // Update: a status move along the lifecycle, nothing else once past draft.
+      const from = String(b!.status);
+      if (rec.written("status") && a.status !== from) {
+        const allowed = allowedMoves(moves, from);
+        if (!allowed.includes(String(a.status)))
+          problem(
+            rec,
+            "status",
+            "invalid_transition",
+            `A ${from} ${kind.parent} moves to ${allowed.length ? allowed.join(", ") : "no other status"}, not ${String(a.status)}`,
+          );
+        else if (kind === ORDER)
+          for (const h of transitionHandlers(String(a.status))) {
+            const r = await h({ ctx, record: rec, from, to: String(a.status) });
+            if (r?.problem) problem(rec, r.problem.field, r.problem.code, r.problem.message);
+            if (r?.statements) statements.push(...r.statements);
+          }
+      }
+      if (from !== "draft") {
+        const fixed = kind === QUOTE ? ctx.target.keys().filter((k) => !QUOTE_MOVABLE.has(k)) : ORDER_FIXED;
+        for (const k of fixed)
+          if (rec.written(k) && JSON.stringify(a[k] ?? null) !== JSON.stringify(b![k] ?? null))
+            problem(rec, k, kind.lockedCode, kind.lockedWhy(from));
+      }
+      // What the lines were priced in stays while there are lines.
+      const repriced = ["currency", "prices_include_tax"].filter(
+        (k) => rec.written(k) && JSON.stringify(a[k] ?? null) !== JSON.stringify(b![k] ?? null),
+      );
+      if (repriced.length && from === "draft") {
+        const lines = ctx.table(kind.lines);
+        const any = await findRows(ctx, lines, cond(lines, kind.parent, "contains", rec.id), [], 1);
+        if (any.length)
+          for (const k of repriced)
+            problem(rec, k, "has_lines", `${k} cannot change while the ${kind.parent} has lines`);
+      }
+    }
+    if (problems.length) return { problems };
+    return { statements };
+  };
+}
