@@ -15,7 +15,9 @@ import { makeRuntime } from "../plugins/runtime";
 import { loadPluginState } from "../plugins/state";
 import type { OnceJobDef, Values } from "../plugins/types";
 
-export const DEFAULT_CAP = 100;
+// D1 allows a Worker invocation a limited number of queries (1000 on the paid plan): a job costs its own
+// plus a tenth of an outcome batch, so 200 a tick leaves room for jobs that read and write a few times.
+export const DEFAULT_CAP = 200;
 export const LEASE_MS = 15 * 60_000;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 const MAX_ERROR = 2000;
@@ -61,47 +63,49 @@ export interface OnceJobRun {
   error?: string;
 }
 
-/** One tick: claims what is due and runs it, one job after another, in due order. */
+/** Jobs of one tick run this many at a time; their outcomes are written in one batch per group. */
+export const PARALLEL = 10;
+
+/** One tick: claims what is due and runs it, started in due order, PARALLEL at a time. */
 export async function runOnceJobs(db: D1Database, now = new Date(), cap = DEFAULT_CAP): Promise<OnceJobRun[]> {
   const claimed = await claimDueJobs(db, now, cap);
   if (claimed.length === 0) return [];
   const reg = await loadRegistry(db);
   const state = await loadPluginState(db, reg, true);
   const runs: OnceJobRun[] = [];
-  for (const c of claimed) {
-    const def = bundledPlugins().find((b) => b.manifest.name === c.plugin)?.server.jobs?.[c.job];
-    const run = { id: c.id, plugin: c.plugin, job: c.job, key: c.key, attempt: c.attempts };
-    if (!def?.once) {
-      // The plugin no longer has this job: retrying cannot help.
-      const error = `Plugin ${c.plugin} has no one-off job ${c.job}`;
-      await finish(db, c, now, { state: "failed", error });
-      runs.push({ ...run, ok: false, error });
-      continue;
-    }
-    try {
-      if (!state.installed.get(c.plugin)?.enabled) throw new Error(`Plugin ${c.plugin} is not installed and enabled`);
-      const result = await runOne(db, reg, state, c, def, now);
-      await finish(db, c, now, { state: "done", result });
-      runs.push({ ...run, ok: true });
-    } catch (err) {
-      const error = (err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR) || "failed";
-      console.error(`job ${c.plugin}/${c.job} (${c.key}) attempt ${c.attempts} failed:`, error);
-      const last = c.attempts >= (def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
-      await finish(db, c, now, last ? { state: "failed", error } : { state: "queued", error });
-      runs.push({ ...run, ok: false, error });
-    }
+  for (let i = 0; i < claimed.length; i += PARALLEL) {
+    const group = claimed.slice(i, i + PARALLEL);
+    const outcomes = await Promise.all(group.map((c) => attempt(db, reg, state, c, now)));
+    await db.batch(group.map((c, j) => finishStatement(db, c, now, outcomes[j]!)));
+    group.forEach((c, j) => {
+      const o = outcomes[j]!;
+      const run = { id: c.id, plugin: c.plugin, job: c.job, key: c.key, attempt: c.attempts };
+      runs.push(o.state === "done" ? { ...run, ok: true } : { ...run, ok: false, error: o.error });
+    });
   }
   return runs;
 }
 
-function runOne(
-  db: D1Database,
-  reg: Awaited<ReturnType<typeof loadRegistry>>,
-  state: Awaited<ReturnType<typeof loadPluginState>>,
-  c: ClaimedJob,
-  def: OnceJobDef,
-  now: Date,
-) {
+type Registry = Awaited<ReturnType<typeof loadRegistry>>;
+type PluginState = Awaited<ReturnType<typeof loadPluginState>>;
+
+/** Runs one claimed job; never throws: a failure is the outcome (retry or failed). */
+async function attempt(db: D1Database, reg: Registry, state: PluginState, c: ClaimedJob, now: Date): Promise<Outcome> {
+  const def = bundledPlugins().find((b) => b.manifest.name === c.plugin)?.server.jobs?.[c.job];
+  // The plugin no longer has this job: retrying cannot help.
+  if (!def?.once) return { state: "failed", error: `Plugin ${c.plugin} has no one-off job ${c.job}` };
+  try {
+    if (!state.installed.get(c.plugin)?.enabled) throw new Error(`Plugin ${c.plugin} is not installed and enabled`);
+    return { state: "done", result: await runOne(db, reg, state, c, def, now) };
+  } catch (err) {
+    const error = (err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR) || "failed";
+    console.error(`job ${c.plugin}/${c.job} (${c.key}) attempt ${c.attempts} failed:`, error);
+    const last = c.attempts >= (def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    return { state: last ? "failed" : "queued", error };
+  }
+}
+
+function runOne(db: D1Database, reg: Registry, state: PluginState, c: ClaimedJob, def: OnceJobDef, now: Date) {
   const rt = makeRuntime({ db, reg, principal: SYSTEM_PRINCIPAL, requestId: null }, state, c.plugin, now.toISOString());
   return def.run({ ...rt, payload: JSON.parse(c.payload) as Values, key: c.key, attempt: c.attempts, dueAt: c.due_at });
 }
@@ -112,11 +116,11 @@ type Outcome =
   | { state: "queued"; error: string };
 
 /** Records the outcome if this tick still holds the claim; a retry waits for its backoff. */
-async function finish(db: D1Database, c: ClaimedJob, now: Date, o: Outcome): Promise<void> {
+function finishStatement(db: D1Database, c: ClaimedJob, now: Date, o: Outcome): D1PreparedStatement {
   const at = new Date().toISOString();
   const runAt =
     o.state === "queued" ? new Date(now.getTime() + backoffMs(c.attempts)).toISOString() : now.toISOString();
-  await db
+  return db
     .prepare(
       `UPDATE sg_jobs SET state = ?3, run_at = ?4, claim = NULL, last_error = ?5, last_result = ?6, updated_at = ?7
        WHERE id = ?1 AND claim = ?2`,
@@ -129,8 +133,7 @@ async function finish(db: D1Database, c: ClaimedJob, now: Date, o: Outcome): Pro
       o.state === "done" ? null : o.error,
       o.state === "done" ? resultJson(o.result) : null,
       at,
-    )
-    .run();
+    );
 }
 
 /** A run's result as stored: JSON text of at most 4 KB, or a note saying it was not JSON. */
