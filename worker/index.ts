@@ -80,8 +80,9 @@ const handler = {
       deleteDeadRefreshTokens(env.DB, now),
       deleteOldDoneJobs(env.DB, now),
     ]);
-    // One-off plugin jobs that are due (claimed first: overlapping ticks never run one twice).
-    await runOnceJobs(env.DB, now);
+    // One-off plugin jobs that are due (claimed first: overlapping ticks never run one twice). A
+    // failure here (D1 unavailable) is logged and leaves the recurring jobs their turn.
+    await runOnceJobs(env.DB, now).catch((err) => console.error("one-off jobs:", err));
     // Recurring plugin jobs (each runs when its interval has passed).
     await runDueJobs(env.DB, now);
   },

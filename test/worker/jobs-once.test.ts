@@ -300,6 +300,8 @@ describe("bad input", () => {
       [{ job: "test-once", at: "tomorrow" }, "schedule/at"],
       [{ job: "test-once", at: 1_700_000_000_000 }, "schedule/at"],
       [{ job: "test-once", at: new Date("x") }, "schedule/at"],
+      [{ job: "test-once", at: new Date(Date.UTC(10000, 0, 1)) }, "schedule/at"],
+      [{ job: "test-once", at: "1899-12-31T23:59:59Z" }, "schedule/at"],
       [{ job: "test-once", at: new Date(), payload: [1] }, "schedule/payload"],
       [{ job: "test-once", at: new Date(), payload: "x" }, "schedule/payload"],
       [{ job: "test-once", at: new Date(), payload: { big: "x".repeat(20_000) } }, "schedule/payload"],

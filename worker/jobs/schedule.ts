@@ -48,11 +48,10 @@ function checkKey(key: unknown, base: string): FieldError[] {
 }
 
 function checkAt(at: unknown, base: string): { value?: string; errors: FieldError[] } {
-  if (at instanceof Date)
-    return Number.isNaN(at.getTime())
-      ? { errors: [{ field: `${base}/at`, code: "invalid_datetime", message: "The time is an invalid Date" }] }
-      : { value: at.toISOString(), errors: [] };
-  const parsed = parseDatetime(at);
+  if (at instanceof Date && Number.isNaN(at.getTime()))
+    return { errors: [{ field: `${base}/at`, code: "invalid_datetime", message: "The time is an invalid Date" }] };
+  // A Date goes through the same parser, so its year stays in range and run_at sorts as text.
+  const parsed = parseDatetime(at instanceof Date ? at.toISOString() : at);
   if (!parsed.ok)
     return { errors: [{ field: `${base}/at`, code: parsed.code, message: parsed.message, params: parsed.params }] };
   return { value: new Date(parsed.value).toISOString(), errors: [] };
