@@ -29,7 +29,7 @@ import {
   type Stmt,
   type Values,
 } from "../../worker/plugin-sdk";
-import { loadPipelines } from "../pipeline/deals";
+import { parseStages } from "../pipeline/stages";
 import { MAX_LINES } from "./kinds";
 import { LINE_AMOUNT_KEYS, linkId, salesSettings, TOTAL_KEYS } from "./values";
 
@@ -162,16 +162,19 @@ async function wonDeal(ctx: ActionContext, dealId: number | null, total: unknown
   const deals = ctx.table("pipeline/deals");
   const deal = await readRecord(ctx, deals, dealId);
   const [row] = await findByIds(ctx, deals, [dealId], ["pipeline", "stage"]);
-  const pipeline = (await loadPipelines(ctx)).find((p) => p.id === linkId(row?.values.pipeline));
-  const won = pipeline?.stages?.find((s) => s.kind === "won");
+  const pipelines = ctx.table("pipeline/pipelines");
+  const [pipeline] = await findByIds(ctx, pipelines, [linkId(row?.values.pipeline) ?? 0], ["stages"]);
+  const won = parseStages(pipeline?.values.stages, "stages").stages?.find((s) => s.kind === "won");
   if (!won) throw invalid([{ field: "quote", code: "no_won_stage", message: "The deal's pipeline has no won stage" }]);
   const fields: Values = { [deals.field("amount").name]: total };
   if (row?.values.stage !== won.name) fields[deals.field("stage").name] = won.name;
-  return updateRecordsEffect(ctx, deals, { version: deal.version, fields: fields }, {}).catch((e: unknown) => {
-    // The deal is named as the caller's problem: the quote converts only with its deal.
-    if (e instanceof AppError) throw new AppError(e.code, `The deal cannot be won: ${e.message}`, e.errors);
-    throw e;
-  });
+  return updateRecordsEffect(ctx, deals, { records: [{ id: dealId, version: deal.version, fields }] }).catch(
+    (e: unknown) => {
+      // The deal is named as the caller's problem: the quote converts only with its deal.
+      if (e instanceof AppError) throw new AppError(e.code, `The deal cannot be won: ${e.message}`, e.errors);
+      throw e;
+    },
+  );
 }
 
 export async function quoteRevise(ctx: ActionContext) {

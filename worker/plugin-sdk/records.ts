@@ -63,9 +63,10 @@ export function createRecordsAs(rt: Runtime, t: BoundTable, body: unknown, optio
 }
 
 /**
- * An update as PATCH .../records would make it for the caller (access, validation, versions, every
- * hook), returned as statements for the action's own batch instead of run: the action's other
- * effects and this update then commit together or not at all. Call `afterWrite` once that batch ran.
+ * An update as PATCH .../records ({records: [{id, version, fields}]}) would make it for the caller
+ * (access, validation, versions, every hook), returned as statements for the action's own batch
+ * instead of run: the action's other effects and this update then commit together or not at all.
+ * Call `afterWrite` once that batch ran.
  */
 export async function updateRecordsEffect(
   rt: Runtime,
