@@ -9,7 +9,7 @@ import { baseRenderer, checkboxRenderer } from "handsontable/renderers";
 import { currentLocale, labelOf } from "../i18n/index";
 import { isStageList, stageSummary } from "../sg-form/stage-values";
 import { readableTextOn } from "../contrast";
-import { copyText, defaultChipColor, formatValue, SERVER_ASSIGNED, type GridField } from "./values";
+import { copyText, defaultChipColor, formatValue, SERVER_ASSIGNED, type CellNames, type GridField } from "./values";
 
 /** What the grid tells the renderer about a cell beyond its value. */
 export interface CellState {
@@ -24,6 +24,8 @@ export interface CellContext {
   field: GridField;
   state(row: number): CellState;
   timeZone?: string | null;
+  /** Names for the user and link ids the cell holds. */
+  names?: CellNames;
   /** Options for a user or link cell matching `text` (id and the label to show). */
   search?: (text: string) => Promise<{ id: string; label: string }[]>;
   /** Opens the row's record in the form (structured values such as a stage list are edited there). */
@@ -88,7 +90,7 @@ export function rendererFor(ctx: CellContext, locked = false): Renderer {
       } else if (isStageList(f)) {
         td.textContent = stageSummary(value, currentLocale());
       } else {
-        td.textContent = formatValue(f, value, ctx.timeZone);
+        td.textContent = formatValue(f, value, ctx.timeZone, ctx.names);
       }
       if (["number", "currency", "percent", "autonumber"].includes(f.type)) td.classList.add("htRight");
     }

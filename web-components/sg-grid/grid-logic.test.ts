@@ -114,6 +114,21 @@ describe("parseValue", () => {
     expect(formatValue(field("currency", { currency: "CNY" }), 123456)).toMatch(/1,234\.56/);
     expect(formatValue(field("percent"), 1250)).toMatch(/12\.5\s?%/);
     expect(formatValue(field("link"), [{ id: 1, primary: "Acme" }, { id: 2 }])).toBe("Acme, #2");
+    const stage = field("single_select", { choices: [{ name: "first_contact", labels: { en: "First contact" } }] });
+    expect(formatValue(stage, "first_contact")).toBe("First contact");
+  });
+
+  it("shows user and link ids by name, an unreadable target as (no access), never the id", () => {
+    const names = {
+      user: (id: string) => (id === "usr_aaaaaaaaaaaa" ? "Alice" : id === "usr_bbbbbbbbbbbb" ? null : undefined),
+      link: (_f: string, id: number) => (id === 7 ? "Acme" : id === 8 ? null : undefined),
+      noAccess: () => "(no access)",
+    };
+    expect(formatValue(field("user"), "usr_aaaaaaaaaaaa", null, names)).toBe("Alice");
+    expect(formatValue(field("user"), "usr_bbbbbbbbbbbb", null, names)).toBe("(no access)");
+    expect(formatValue(field("user"), "usr_cccccccccccc", null, names)).toBe("…");
+    expect(formatValue(field("link"), [7, 8, 9], null, names)).toBe("Acme, (no access), …");
+    expect(formatValue(field("link"), [{ id: 8 }], null, names)).toBe("(no access)");
     expect(formatValue(field("checkbox"), true)).toBe("✓");
     expect(formatValue(field("text"), null)).toBe("");
   });

@@ -25,6 +25,7 @@ import { THEME } from "./hot";
 import { GridEditsController, type HotChange } from "./edits-controller";
 import { HotController } from "./hot-controller";
 import { GridLayoutController } from "./layout-controller";
+import { GridNamesController } from "./names";
 import { pickerSearch } from "./pickers";
 import { GridRowActions } from "./row-actions";
 import { GridRowsController } from "./rows-controller";
@@ -119,6 +120,13 @@ export class SgGrid extends LitElement {
     refresh: () => this.refresh(),
     wrote: () => void this.writes++,
     written: (change) => void emit(this, "sg-records-changed", change),
+  });
+
+  /** Names for the user and link ids in cells. */
+  private readonly names = new GridNamesController(this, {
+    client: () => this.client,
+    field: (name) => this.fieldAt(name),
+    changed: () => this.queueRender(),
   });
 
   /** Column widths, order and frozen columns, saved to the view. */
@@ -289,6 +297,7 @@ export class SgGrid extends LitElement {
       (f) => ({
         field: f,
         state: (row) => this.edits.cellState(row, f.name),
+        names: this.names,
         search: pickerSearch(this.client, f, rows),
         open: (row) => this.openRow(row),
       }),

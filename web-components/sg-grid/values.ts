@@ -11,6 +11,7 @@ import {
   formatMoney,
   formatNumber,
   formatPercent,
+  labelOf,
   unitsToDecimal,
 } from "../i18n/index";
 import { spreadsheetSafe } from "../../lib/spreadsheet-safe";
@@ -22,6 +23,20 @@ export type { Choice };
 /** The part of a field (GET /api/meta/tables/{t} or /api/embed/view) the grid needs. */
 export type GridField = Pick<FieldInfo, "id" | "name" | "type" | "options"> &
   Partial<Pick<FieldInfo, "label" | "labels" | "required" | "access">>;
+
+/**
+ * Names for the ids a cell holds (names.ts): a user's name, a linked record's primary value; null
+ * when the viewer may not know it, undefined while it is being asked.
+ */
+export interface CellNames {
+  user(id: string): string | null | undefined;
+  link(field: string, id: number): string | null | undefined;
+  /** "(no access)" in the UI's language. */
+  noAccess(): string;
+}
+
+/** Shown while a name is being asked for: never the id. */
+const ASKING = "…";
 
 /** A parsed cell: a value the API accepts, or a message saying why the text is not one. */
 export type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
@@ -36,14 +51,41 @@ export function fieldCurrency(f: GridField): string {
   return f.options.currency ?? "CNY";
 }
 
-/** A link cell holds ids or expanded `{id, primary}` objects; both show as names (or #id). */
+/** A link cell holds ids or expanded `{id, primary}` objects. */
 function linkItems(v: unknown): { id: number; primary?: unknown }[] {
   if (!Array.isArray(v)) return [];
   return v.map((x) => (typeof x === "number" ? { id: x } : (x as { id: number; primary?: unknown })));
 }
 
-/** Text shown in a cell (and copied to the clipboard). */
-export function formatValue(f: GridField, v: unknown, timeZone?: string | null): string {
+/**
+ * A link cell holds expanded `{id, primary}` objects (a page read with expand; one without `primary`
+ * is a record the viewer may not read) or bare ids (a write's reply). With `names`, every one shows a
+ * name or "(no access)"; without, a bare id shows as #id.
+ */
+function linkText(f: GridField, v: unknown, names?: CellNames): string {
+  if (!Array.isArray(v)) return "";
+  return v
+    .map((x) => {
+      if (typeof x === "object" && x !== null) {
+        const item = x as { id: number; primary?: unknown };
+        if (!("primary" in item)) return names ? (names.link(f.name, item.id) ?? names.noAccess()) : `#${item.id}`;
+        return item.primary === null || item.primary === "" ? `#${item.id}` : String(item.primary);
+      }
+      if (!names) return `#${x}`;
+      const named = names.link(f.name, x as number);
+      return named === null ? names.noAccess() : (named ?? ASKING);
+    })
+    .join(", ");
+}
+
+/** A choice's label in the UI's language (its name when the field no longer has it). */
+export function choiceLabel(f: GridField, name: string): string {
+  const c = f.options.choices?.find((x) => x.name === name);
+  return c ? labelOf(c) : name;
+}
+
+/** Text shown in a cell (`names` turns user and link ids into names). */
+export function formatValue(f: GridField, v: unknown, timeZone?: string | null, names?: CellNames): string {
   if (v === null || v === undefined) return "";
   switch (f.type) {
     case "currency": {
@@ -66,12 +108,17 @@ export function formatValue(f: GridField, v: unknown, timeZone?: string | null):
       return formatDateTime(v as string, timeZone);
     case "checkbox":
       return v === true ? "✓" : "";
+    case "single_select":
+      return choiceLabel(f, String(v));
     case "multi_select":
-      return Array.isArray(v) ? v.join(", ") : String(v);
+      return Array.isArray(v) ? v.map((n) => choiceLabel(f, String(n))).join(", ") : String(v);
     case "link":
-      return linkItems(v)
-        .map((x) => (x.primary === undefined || x.primary === null ? `#${x.id}` : String(x.primary)))
-        .join(", ");
+      return linkText(f, v, names);
+    case "user": {
+      if (!names || typeof v !== "string") return String(v);
+      const named = names.user(v);
+      return named === null ? names.noAccess() : (named ?? ASKING);
+    }
     default:
       return String(v);
   }

@@ -9,6 +9,7 @@ export const zhCN = {
   "grid.loading": "加载中…",
   "grid.rows": str`${0} 行`,
   "grid.rowAdded": "已添加一行",
+  "grid.noAccess": "（无权查看）",
   "grid.rowsDeleted": str`已删除 ${0} 行`,
   "grid.conflict": str`已被他人修改;当前值:${0}(你的值:${1})`,
   "grid.conflictNotice": "其他人修改了这些记录,已显示其当前值。",
