@@ -9,8 +9,11 @@ import customersManifest from "./customers/plugin.json";
 import customersServer from "./customers/server";
 import pipelineManifest from "./pipeline/plugin.json";
 import pipelineServer from "./pipeline/server";
+import productsManifest from "./products/plugin.json";
+import productsServer from "./products/server";
 
 export const BUNDLED: readonly BundledPlugin[] = [
   { manifest: customersManifest as PluginManifest, server: customersServer },
   { manifest: pipelineManifest as PluginManifest, server: pipelineServer },
+  { manifest: productsManifest as PluginManifest, server: productsServer },
 ];

@@ -74,6 +74,10 @@ export interface FieldOptions {
   scale?: number;
   format?: NumberFormat;
   /**
+   * No two records hold the same value (text compares case-insensitively, A-Z as a-z). A unique index enforces it, so of two concurrent writes of one value only one lands (409 naming the field).
+   */
+  unique?: boolean;
+  /**
    * How forms edit a long_text field: plain (a text box) or stage_list (the text holds a JSON list of stages, {name, labels, probability, kind}, edited row by row). Presentation only: stored values do not change.
    */
   editor?: "plain" | "stage_list";

@@ -84,6 +84,7 @@ export const zhCN = {
   "common.problem.pluginFieldMissing": "插件所需的字段不存在",
   "common.problem.overflow": "数值过大",
   "common.problem.fixed": "此项已不能更改；请新建字段",
+  "common.problem.currencyMismatch": "币种不一致",
   "common.problem.operatorNotAllowed": "此条件不适用于该字段",
   "common.problem.notApplicable": "此处不适用",
   "common.problem.needsPlugin": "需要尚未安装的插件",

@@ -50,6 +50,7 @@ export const PROBLEM_WORDS: Record<string, () => string> = {
   plugin_table_missing: () => msg("A table the plugin needs is missing", { id: "common.problem.pluginTableMissing" }),
   plugin_field_missing: () => msg("A field the plugin needs is missing", { id: "common.problem.pluginFieldMissing" }),
   overflow: () => msg("The number is too large", { id: "common.problem.overflow" }),
+  currency_mismatch: () => msg("The currency does not match", { id: "common.problem.currencyMismatch" }),
   fixed: () => msg("This can no longer change; add a new field instead", { id: "common.problem.fixed" }),
   operator_not_allowed: () =>
     msg("This condition does not apply to this field", { id: "common.problem.operatorNotAllowed" }),

@@ -26,8 +26,8 @@ export interface BatchOptions {
   what?: string;
   /** On a `stale` guard: throws the caller's own 409 (e.g. with the current rows). */
   onStale?: () => Promise<void>;
-  /** On a UNIQUE / PRIMARY KEY failure: the caller's own problem (e.g. 409 naming the field). */
-  onUnique?: () => AppError;
+  /** On a UNIQUE / PRIMARY KEY failure: the caller's own problem (e.g. 409 naming the field); gets D1's message. */
+  onUnique?: (message: string) => AppError | null;
 }
 
 const prepared = (db: D1Database, s: Stmt | D1PreparedStatement): D1PreparedStatement =>
@@ -62,7 +62,7 @@ async function problemOf(err: unknown, opts: BatchOptions): Promise<unknown> {
     );
   if (/UNIQUE constraint failed|PRIMARY KEY|FOREIGN KEY constraint failed/.test(text)) {
     return (
-      opts.onUnique?.() ??
+      opts.onUnique?.(text) ??
       new AppError("conflict", `${what} collided with a concurrent change; nothing was written. Reload and try again.`)
     );
   }

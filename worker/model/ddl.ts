@@ -7,7 +7,7 @@
  */
 import { DEFAULT_PADDING, formatNumber } from "./autonumber";
 import { columnCount, typeSpec } from "./field-types";
-import { column, column2, indexName, junctionTable, physicalTable, q } from "./names";
+import { column, column2, indexName, junctionTable, physicalTable, q, uniqueIndexName } from "./names";
 import type { FieldMeta, TableMeta } from "./types";
 
 /** Columns we allow per physical table; D1's hard limit is 100. */
@@ -73,6 +73,7 @@ export function addFieldSql(
   const out = [`ALTER TABLE ${t} ADD COLUMN ${q(column(f.id))}${f.type === "checkbox" ? " DEFAULT 0" : ""}`];
   if (columnCount(f) === 2) out.push(`ALTER TABLE ${t} ADD COLUMN ${q(column2(f.id))}`);
   if (f.indexed || f.type === "user" || f.type === "autonumber") out.push(createIndexSql(tableId, f));
+  if (f.options?.unique) out.push(createUniqueSql(tableId, f));
   if (f.type === "autonumber") {
     // Existing rows are numbered in creation order.
     const fmt = f.options?.format;
@@ -85,6 +86,18 @@ export function addFieldSql(
     );
   }
   return out;
+}
+
+/** Text compares case-insensitively (ASCII) for uniqueness: SKU-1 and sku-1 are the same code. */
+const CASELESS = new Set<FieldMeta["type"]>(["text", "email", "phone", "url"]);
+
+export function createUniqueSql(tableId: string, f: Pick<FieldMeta, "id" | "slot" | "type">): string {
+  const collate = CASELESS.has(f.type) ? " COLLATE NOCASE" : "";
+  return `CREATE UNIQUE INDEX IF NOT EXISTS ${q(uniqueIndexName(f.id))} ON ${q(physicalTable(tableId, f.slot))} (${q(column(f.id))}${collate})`;
+}
+
+export function dropUniqueSql(f: Pick<FieldMeta, "id">): string {
+  return `DROP INDEX IF EXISTS ${q(uniqueIndexName(f.id))}`;
 }
 
 const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -113,6 +126,7 @@ export function dropFieldSql(tableId: string, f: FieldMeta): string[] {
   // The derived (owner, field) index goes too: SQLite refuses to drop an indexed column.
   const out = [
     dropIndexSql(f),
+    dropUniqueSql(f),
     `DROP INDEX IF EXISTS ${q(derivedName(indexName(f.id)))}`,
     `ALTER TABLE ${t} DROP COLUMN ${q(column(f.id))}`,
   ];

@@ -15,12 +15,12 @@ import { validate } from "./validate";
 import { randomId } from "../db/ids";
 
 const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
-  text: ["maxLength"],
+  text: ["maxLength", "unique"],
   long_text: ["maxLength", "editor"],
-  email: [],
-  phone: [],
-  url: [],
-  number: ["precision", "min", "max"],
+  email: ["unique"],
+  phone: ["unique"],
+  url: ["unique"],
+  number: ["precision", "min", "max", "unique"],
   currency: ["currency"],
   percent: ["min", "max"],
   rating: ["max"],
@@ -32,7 +32,7 @@ const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
   user: [],
   link: ["table", "multiple", "inverseName"],
   autonumber: ["prefix", "format"],
-  decimal: ["scale"],
+  decimal: ["scale", "unique"],
 };
 
 /**

@@ -11,6 +11,8 @@ import { convertValue } from "./convert";
 import {
   addSecondColumnSql,
   createIndexSql,
+  createUniqueSql,
+  dropUniqueSql,
   dropFieldSql,
   dropIndexSql,
   dropSecondColumnSql,
@@ -158,6 +160,8 @@ export async function updateField(
       }
     }
   }
+  if (Boolean(next.options.unique) !== Boolean(field.options.unique))
+    stmts.push(ddl(next.options.unique ? createUniqueSql(table.id, next) : dropUniqueSql(next)));
   if (next.indexed !== field.indexed && next.type !== "link")
     stmts.push(ddl(next.indexed ? createIndexSql(table.id, next) : dropIndexSql(next)));
   stmts.push(

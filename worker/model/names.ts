@@ -37,6 +37,11 @@ export function indexName(fieldId: string): string {
   return `i_${suffix(fieldId, "fld")}`;
 }
 
+/** The unique index of a field whose options say `unique`. */
+export function uniqueIndexName(fieldId: string): string {
+  return `u_${suffix(fieldId, "fld")}`;
+}
+
 /** Double-quotes an identifier that this module produced. */
 export function q(identifier: string): string {
   if (!/^[a-z][a-z0-9_]*$/.test(identifier)) throw new Error(`refusing identifier ${JSON.stringify(identifier)}`);

@@ -29,6 +29,7 @@ import { LinkCheck, linkStatements, unlinkDeleted } from "./links";
 import { ownerField, type Operation } from "../access/policy";
 import { runWriteHooks } from "../plugins/hooks";
 import { runBatch } from "../db/batch";
+import { uniqueProblem } from "../model/unique";
 import { reserveNew } from "../db/reserve";
 
 export const MAX_BATCH = 1000;
@@ -280,7 +281,7 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   if (createFilter) stmts.push(guardRowsMatch(table, JSON.stringify(ids), ids.length, createFilter));
   const audit = values.map((v, i): AuditRow => ["create", ids[i]!, changesOf(table.fields, null, v)]);
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
-  await runBatch(ctx.db, stmts, { what: "The write" });
+  await runBatch(ctx.db, stmts, { what: "The write", onUnique: (m) => uniqueProblem(table, m) });
   await hooks.afterWrite();
   // Plugin statements in the batch may have touched the new rows: then they are read back as they are.
   const records =
@@ -444,6 +445,7 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
   await runBatch(ctx.db, stmts, {
     what: "The write",
     onStale: async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single),
+    onUnique: (m) => uniqueProblem(table, m),
   });
   await hooks.afterWrite();
   const records = await readBack(
