@@ -61,4 +61,42 @@ describe("demo workspace seeding", () => {
     expect(await seen(demo("sales_manager"))).toEqual(dealIds.slice(0, 3));
     expect(await seen(demo("warehouse"))).toBe(403);
   });
+
+  it("seeds the product catalog and price lists once, the same every time", async () => {
+    await seed("1");
+    const admin = api(await login(demo("admin").email, demo("admin").password));
+    const all = async (table: string) => {
+      const out: any[] = [];
+      let cursor: string | null = null;
+      do {
+        const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+        const r = await admin.get(`/tables/${table}/records?limit=1000${q}`);
+        expect(r.status, r.text).toBe(200);
+        out.push(...r.body.records);
+        cursor = r.body.nextCursor;
+      } while (cursor);
+      return out;
+    };
+    const products = await all("products");
+    expect(products.length).toBeGreaterThanOrEqual(200);
+    expect(products.length).toBeLessThanOrEqual(500);
+    expect(new Set(products.map((p) => p.fields.category)).size).toBeGreaterThanOrEqual(5);
+    expect(new Set(products.map((p) => p.fields.unit)).size).toBeGreaterThanOrEqual(5);
+    expect(products.some((p) => /[\u4e00-\u9fff]/.test(p.fields.name))).toBe(true);
+    expect(products.some((p) => /^[A-Za-z]/.test(p.fields.name))).toBe(true);
+    expect(products.every((p) => p.fields.unit_price?.amount > 0 && p.fields.tax_rate >= 0)).toBe(true);
+    const lists = await all("price_lists");
+    expect(lists.length).toBeGreaterThanOrEqual(2);
+    expect((await all("price_list_items")).length).toBeGreaterThan(0);
+    // Deterministic: the same SKUs, names and prices as the catalog module makes.
+    const { demoCatalog } = await import("../../worker/demo/catalog");
+    const want = demoCatalog();
+    const bySku = new Map(products.map((p) => [p.fields.sku, p.fields]));
+    expect(bySku.size).toBe(want.products.length);
+    for (const p of want.products)
+      expect(bySku.get(p.sku)).toMatchObject({ name: p.name, unit_price: p.unit_price, category: p.category });
+    // A second seed adds nothing.
+    await seed("1");
+    expect((await all("products")).length).toBe(products.length);
+  });
 });

@@ -35,6 +35,6 @@ export const DEMO_TABLES: readonly TableInput[] = [tasks];
 
 /**
  * Plugins the demo workspace installs, in dependency order: customers, contacts, addresses, activities, deals,
- * pipelines, stage history.
+ * pipelines, stage history; the product catalog and price lists (seeded from catalog.ts).
  */
-export const DEMO_PLUGINS: readonly string[] = ["customers", "pipeline"];
+export const DEMO_PLUGINS: readonly string[] = ["customers", "pipeline", "products"];

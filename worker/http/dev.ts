@@ -25,10 +25,12 @@ import { seedDemoAccess } from "../demo/access";
 import { loadPrincipal } from "../auth/principal";
 import { bundledPlugin } from "../plugins/catalog";
 import { installPlugin } from "../plugins/install";
+import { seedDemoCatalog } from "../demo/catalog";
 
 const SEEDED = "demo_seeded";
 const DATA_SEEDED = "demo_data_seeded";
 const ACCESS_SEEDED = "demo_access_seeded";
+const CATALOG_SEEDED = "demo_catalog_seeded";
 
 async function setting(db: D1Database, key: string): Promise<string | null> {
   const row = await db.prepare("SELECT value FROM sg_settings WHERE key = ?1").bind(key).first<{ value: string }>();
@@ -117,6 +119,18 @@ async function seedAccess(db: D1Database): Promise<void> {
   await record(db, ACCESS_SEEDED, new Date().toISOString());
 }
 
+/** The products plugin and the demo catalog, for a workspace seeded before they existed. */
+async function seedCatalog(c: Context<AppEnv>): Promise<void> {
+  const db = c.env.DB;
+  const admin = DEMO_USERS.find((u) => u.role === "admin")!;
+  const id = (await findUserByEmail(db, admin.email))!.user.id;
+  const principal = (await loadPrincipal(db, id))!.principal;
+  const ctx = { db, userId: id, requestId: c.get("requestId") ?? null, at: new Date().toISOString() };
+  for (const name of DEMO_PLUGINS) await installPlugin(ctx, name, principal);
+  await seedDemoCatalog(db, principal, ctx.requestId);
+  await record(db, CATALOG_SEEDED, ctx.at);
+}
+
 export const dev = new Hono<AppEnv>()
   .use("*", async (c, next) => {
     if (c.env.DEV_SEED !== "1")
@@ -136,6 +150,8 @@ export const dev = new Hono<AppEnv>()
     if ((await setting(db, SEEDED)) !== null) {
       // Workspaces seeded before grants existed get them on their next start.
       if ((await setting(db, ACCESS_SEEDED)) === null) await seedAccess(db);
+      // ... and those seeded before the catalog existed get its plugin and products.
+      if ((await setting(db, CATALOG_SEEDED)) === null) await seedCatalog(c);
       return reply(c, false);
     }
     // Idempotent step by step, so a call that failed half-way is completed by the next one.
@@ -150,11 +166,13 @@ export const dev = new Hono<AppEnv>()
     });
     const principal = (await loadPrincipal(db, ids.get(admin.email)!))!.principal;
     for (const name of DEMO_PLUGINS) await installPlugin(schemaCtx(), name, principal);
+    await seedDemoCatalog(db, principal, c.get("requestId") ?? null);
     for (const def of DEMO_TABLES) {
       if (findTable(await loadRegistry(db), def.name)) continue;
       await createTable(schemaCtx(), def);
     }
     await seedAccess(db);
+    await record(db, CATALOG_SEEDED, new Date().toISOString());
     await record(db, SEEDED, new Date().toISOString());
     return reply(c, true);
   });
