@@ -68,7 +68,7 @@ describe("POST /api/auth/login", () => {
     expect(user.id).toMatch(/^usr_[a-z0-9]{12}$/);
     const me = await api(res.body.token).get("/auth/me");
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ user });
+    expect(me.body).toEqual({ user, timeZoneChosen: false });
   });
 
   it("gives the same 401 for a wrong password and an unknown email", async () => {

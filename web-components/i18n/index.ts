@@ -10,6 +10,8 @@ import type { Labels } from "../../schemas/types";
 
 export { msg, str, localized } from "@lit/localize";
 export { currencyDigits, unitsToDecimal, decimalToUnits } from "./decimal";
+// Dates and instants: one module (time.ts) for every element, in the user's time zone.
+export { formatDate, formatDateTime } from "./time";
 
 export type Locale = "en" | "zh-CN";
 export const LOCALES: readonly Locale[] = ["en", "zh-CN"];
@@ -79,40 +81,13 @@ export function labelOf(item: { label?: string; name?: string; labels?: (Labels 
   return item.labels?.[l] ?? (l === "zh-CN" ? item.labels?.zh : undefined) ?? item.label ?? item.name ?? "";
 }
 
-const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+const cache = new Map<string, Intl.NumberFormat>();
 function numberFormat(opts: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `n|${currentLocale()}|${JSON.stringify(opts)}`;
-  let f = cache.get(key) as Intl.NumberFormat | undefined;
+  let f = cache.get(key);
   if (!f) cache.set(key, (f = new Intl.NumberFormat(currentLocale(), opts)));
   return f;
 }
-function dateFormat(opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `d|${currentLocale()}|${JSON.stringify(opts)}`;
-  let f = cache.get(key) as Intl.DateTimeFormat | undefined;
-  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(currentLocale(), opts)));
-  return f;
-}
-
-/** A date field's "YYYY-MM-DD" in the current locale; the day never shifts with the time zone. */
-export function formatDate(value: string | null | undefined, style: "medium" | "short" | "long" = "medium"): string {
-  if (!value) return "";
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return value;
-  return dateFormat({ dateStyle: style, timeZone: "UTC" }).format(new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)));
-}
-
-/** An ISO 8601 instant in the user's time zone (or the browser's). */
-export function formatDateTime(value: string | null | undefined, timeZone?: string | null): string {
-  if (!value) return "";
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return value;
-  try {
-    return dateFormat({ dateStyle: "medium", timeStyle: "short", ...(timeZone ? { timeZone } : {}) }).format(d);
-  } catch {
-    return dateFormat({ dateStyle: "medium", timeStyle: "short" }).format(d);
-  }
-}
-
 export function formatNumber(value: number | null | undefined, opts: Intl.NumberFormatOptions = {}): string {
   if (value === null || value === undefined || Number.isNaN(value)) return "";
   return numberFormat(opts).format(value);

@@ -3,9 +3,10 @@ export type Route =
   | { kind: "home" }
   | { kind: "table"; table: string; record?: number | "new" }
   | { kind: "view"; view: string; record?: number | "new" }
-  | { kind: "admin"; section?: string };
+  | { kind: "admin"; section?: string }
+  | { kind: "profile" };
 
-/** `#/t/customers`, `#/t/customers/r/12`, `#/t/customers/new`, `#/v/<id>`, `#/admin/people`. */
+/** `#/t/customers`, `#/t/customers/r/12`, `#/t/customers/new`, `#/v/<id>`, `#/admin/people`, `#/profile`. */
 export function parseRoute(hash: string): Route {
   const parts = hash
     .replace(/^#\/?/, "")
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "t" && parts[1]) return { kind: "table", table: parts[1], record: record(2) };
   if (parts[0] === "v" && parts[1]) return { kind: "view", view: parts[1], record: record(2) };
   if (parts[0] === "admin") return { kind: "admin", section: parts[1] };
+  if (parts[0] === "profile") return { kind: "profile" };
   return { kind: "home" };
 }
 
@@ -38,6 +40,8 @@ export function routeHash(r: Route): string {
       return `#/v/${encodeURIComponent(r.view)}${rec(r.record)}`;
     case "admin":
       return `#/admin${r.section ? `/${encodeURIComponent(r.section)}` : ""}`;
+    case "profile":
+      return "#/profile";
     default:
       return "#/";
   }

@@ -23,6 +23,8 @@ import {
 } from "../i18n/index";
 import type { RecordsView } from "../events";
 import "../sg-record/sg-record";
+import { saveProfile, type ProfileReply } from "./sg-profile";
+import { browserTimeZone, setUserTimeZone } from "../i18n/time";
 import { parseRoute, routeHash, type Route } from "./route";
 import { appStyles, controls } from "./styles";
 import { closeIcon } from "../icons";
@@ -144,7 +146,8 @@ export class SgApp extends LitElement {
     const api = this.api!;
     this.phase = this.phase === "ready" ? "ready" : "loading";
     try {
-      const [{ user }, { tables }, { views }] = await Promise.all([api.me(), api.tables(), api.views()]);
+      const [me, { tables }, { views }] = await Promise.all([api.me(), api.tables(), api.views()]);
+      const user = await this.adoptZone(me as ProfileReply);
       this.user = user;
       api.session.setUser(user);
       this.tables = tables;
@@ -160,6 +163,35 @@ export class SgApp extends LitElement {
       this.loadError = err instanceof ApiError ? (err.problem.detail ?? err.message) : String(err);
       this.phase = "error";
     }
+  }
+
+  /**
+   * Every element shows dates in the user's time zone (i18n/time.ts). One nobody chose yet becomes
+   * this browser's at the first sign-in; a chosen one is kept (the profile page changes it).
+   */
+  private async adoptZone(me: ProfileReply): Promise<User> {
+    let user = me.user;
+    if (me.timeZoneChosen === false) {
+      try {
+        user = (await saveProfile(this.api!, { timeZone: browserTimeZone() })).user;
+      } catch {
+        // the default stays; the profile page can still set it
+      }
+    }
+    setUserTimeZone(user.timeZone);
+    return user;
+  }
+
+  private async onProfileSaved(e: HTMLElementEventMap["sg-profile-saved"]) {
+    const user = e.detail.user;
+    this.user = user;
+    this.api!.session.setUser(user);
+    setUserTimeZone(user.timeZone);
+    if (user.locale && user.locale !== currentLocale()) {
+      await setLocale(user.locale as Locale);
+      document.documentElement.lang = currentLocale();
+    }
+    this.notify("info", msg("Profile saved", { id: "app.profile.saved" }));
   }
 
   private go(route: Route, replace = false) {
@@ -204,6 +236,7 @@ export class SgApp extends LitElement {
   private async signOut() {
     await this.api!.logout().catch(() => undefined);
     this.user = null;
+    setUserTimeZone(null);
     this.tables = [];
     this.views = [];
     this.phase = "signed-out";
@@ -338,12 +371,13 @@ export class SgApp extends LitElement {
         ${
           gridLike
             ? keyed(
-                `${table.name}/${view?.id ?? ""}`,
+                // A new time zone draws the grid's cells anew.
+                `${table.name}/${view?.id ?? ""}/${this.user?.timeZone ?? ""}`,
                 html`<sg-grid .api=${this.api} table=${table.name} view=${view?.id ?? ""} base-url=${this.baseUrl}></sg-grid>`,
               )
             : view!.type === "kanban"
               ? keyed(
-                  view!.id,
+                  `${view!.id}/${this.user?.timeZone ?? ""}`,
                   html`<sg-kanban .api=${this.api} view=${view!.id} base-url=${this.baseUrl}></sg-kanban>`,
                 )
               : html`<div class="placeholder muted">${msg(str`The ${view!.type} view opens here in a later version; the grid shows the same records.`, { id: "app.viewTypeLater" })}</div>`
@@ -352,6 +386,8 @@ export class SgApp extends LitElement {
   }
 
   private renderMain(): TemplateResult {
+    if (this.route.kind === "profile")
+      return html`<sg-profile .api=${this.api} .user=${this.user} @sg-profile-saved=${this.onProfileSaved}></sg-profile>`;
     if (this.route.kind === "admin") {
       // The server refuses a non-admin's admin calls anyway; this keeps them from an empty, broken console.
       if (!this.user?.roles?.includes("admin"))
@@ -417,7 +453,8 @@ export class SgApp extends LitElement {
           <span class="brand">Salesgrid</span>
           <span class="spacer"></span>
           ${this.langSwitch()}
-          <span data-value data-user>${this.user?.name ?? ""}</span>
+          <a class="user" href="#/profile" data-value data-user aria-current=${this.route.kind === "profile" ? "page" : "false"}
+            title=${msg("Your profile", { id: "app.profile.title" })}>${this.user?.name ?? ""}</a>
           <button data-action="sign-out" @click=${() => void this.signOut()}>${msg("Sign out", { id: "app.signOut" })}</button>
         </header>
         ${this.renderNav()}

@@ -26,7 +26,8 @@ import {
   type GroupNode,
 } from "./model";
 import { arity, opsFor, type Op } from "./ops";
-import { isToday, opLabel, toLocalInput, variableLabel, variablesFor } from "./words";
+import { isToday, opLabel, variableLabel, variablesFor } from "./words";
+import { fromZonedInput, toZonedInput } from "../i18n/time";
 import { emit } from "../events";
 import { closeIcon } from "../icons";
 import type { ApiClient } from "../api/client";
@@ -355,10 +356,11 @@ export class SgFilterBuilder extends LitElement {
           }}>`;
       }
       case "datetime":
-        return html`<input type="datetime-local" aria-label=${label} data-role="value" .value=${toLocalInput(v)}
+        return html`<input type="datetime-local" aria-label=${label} data-role="value" .value=${toZonedInput(v)}
           @change=${(e: Event) => {
+            // A wall-clock time in the user's zone (i18n/time.ts), not the browser's.
             const s = (e.target as HTMLInputElement).value;
-            commit(s ? new Date(s).toISOString() : undefined);
+            commit(s ? (fromZonedInput(s) ?? undefined) : undefined);
           }}>`;
       default:
         return this.textInput(c, slot, v, (s) => this.parseScalar(f, s), commit);

@@ -64,12 +64,3 @@ export function variablesFor(type: string, ar: "one" | "list" | "pair"): string[
 
 export const isToday = (v: unknown): v is { $today: number } =>
   !!v && typeof v === "object" && !Array.isArray(v) && typeof (v as { $today?: unknown }).$today === "number";
-
-/** ISO instant -> the value of an <input type=datetime-local> in the browser's zone. */
-export function toLocalInput(iso: unknown): string {
-  if (typeof iso !== "string") return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "";
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}

@@ -15,17 +15,9 @@ import "./link-picker";
 import type { LinkItem } from "./link-picker";
 import "./stage-list";
 import { isStageList, parseStages, stageProblems, type StageProblems } from "./stage-values";
-import {
-  choicesOf,
-  displayValue,
-  fromText,
-  isoToLocalInput,
-  linkIds,
-  sameValue,
-  toText,
-  type ValueNames,
-} from "./values";
+import { choicesOf, displayValue, fromText, linkIds, sameValue, toText, type ValueNames } from "./values";
 import { emit } from "../events";
+import { fromZonedInput, toZonedInput } from "../i18n/time";
 import { starIcon } from "../icons";
 
 const TEXT_INPUT: Record<string, string> = {
@@ -313,10 +305,11 @@ export class SgForm extends LitElement {
       case "date":
         return html`<input id=${id} name=${f.name} type="date" aria-invalid=${invalid} aria-describedby=${describedBy} .value=${(v as string) ?? ""} @input=${(e: Event) => this.set(f, (e.target as HTMLInputElement).value || null)} />`;
       case "datetime":
-        return html`<input id=${id} name=${f.name} type="datetime-local" aria-invalid=${invalid} aria-describedby=${describedBy} .value=${isoToLocalInput(v)}
+        return html`<input id=${id} name=${f.name} type="datetime-local" aria-invalid=${invalid} aria-describedby=${describedBy} .value=${toZonedInput(v, this.timeZone)}
           @input=${(e: Event) => {
+            // The control shows wall-clock time in the user's zone, not the browser's (i18n/time.ts).
             const t = (e.target as HTMLInputElement).value;
-            this.set(f, t ? new Date(t).toISOString() : null);
+            this.set(f, t ? fromZonedInput(t, this.timeZone) : null);
           }} />`;
       case "checkbox":
         return html`<input id=${id} name=${f.name} type="checkbox" aria-invalid=${invalid} aria-describedby=${describedBy} .checked=${v === true} @change=${(e: Event) => this.set(f, (e.target as HTMLInputElement).checked)} />`;

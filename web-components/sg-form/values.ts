@@ -40,15 +40,6 @@ export const linkIds = (v: unknown): number[] =>
     ? v.map((x) => (typeof x === "number" ? x : (x as { id: number }).id)).filter((x) => typeof x === "number")
     : [];
 
-/** A datetime-local control's "YYYY-MM-DDTHH:mm" for an ISO instant, in the browser's time zone. */
-export function isoToLocalInput(iso: unknown): string {
-  if (typeof iso !== "string" || !iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "";
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
 /** Text shown for a value in a text control (number, currency, percent, text types). */
 export function toText(f: FieldInfo, value: unknown): string {
   if (value === null || value === undefined) return "";

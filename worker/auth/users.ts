@@ -16,6 +16,8 @@ export interface PublicUser {
 export interface UserAccount {
   user: PublicUser;
   disabled: boolean;
+  /** False while the time zone is the default nobody chose (the app then offers the browser's). */
+  timeZoneChosen: boolean;
 }
 
 export interface NewUser {
@@ -35,11 +37,12 @@ interface UserRow {
   roles: string;
   locale: string;
   time_zone: string;
+  time_zone_chosen: number;
   disabled: number;
 }
 
 // password_hash is selected only by checkCredentials, so no other path can leak it.
-const PUBLIC_COLUMNS = "id, email, name, roles, locale, time_zone, disabled";
+const PUBLIC_COLUMNS = "id, email, name, roles, locale, time_zone, time_zone_chosen, disabled";
 
 /** Emails are stored and looked up in one form, so `Ann@X.com ` and `ann@x.com` are one account. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -64,6 +67,7 @@ function toAccount(row: Omit<UserRow, "password_hash">): UserAccount {
       timeZone: row.time_zone,
     },
     disabled: row.disabled !== 0,
+    timeZoneChosen: row.time_zone_chosen === 1,
   };
 }
 
@@ -112,7 +116,7 @@ export async function createUser(db: D1Database, input: NewUser): Promise<Public
   try {
     await db
       .prepare(
-        "INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        "INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, time_zone_chosen, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
       )
       .bind(
         user.id,
@@ -122,6 +126,7 @@ export async function createUser(db: D1Database, input: NewUser): Promise<Public
         JSON.stringify(user.roles),
         user.locale,
         user.timeZone,
+        input.timeZone === undefined ? 0 : 1,
         now,
         now,
       )
@@ -198,10 +203,17 @@ export async function findAdminUser(db: D1Database, id: string): Promise<AdminUs
   return (await listUsers(db, { limit: 1, ids: [id] }))[0] ?? null;
 }
 
-export function insertUser(db: D1Database, user: PublicUser, passwordHash: string, at: string): D1PreparedStatement {
+/** `timeZoneChosen`: false when the time zone is only the default (the app offers the browser's). */
+export function insertUser(
+  db: D1Database,
+  user: PublicUser,
+  passwordHash: string,
+  at: string,
+  timeZoneChosen = true,
+): D1PreparedStatement {
   return db
     .prepare(
-      "INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, disabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)",
+      "INSERT INTO sg_users (id, email, name, password_hash, roles, locale, time_zone, time_zone_chosen, disabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, 0, ?8, ?8)",
     )
     .bind(
       user.id,
@@ -212,6 +224,7 @@ export function insertUser(db: D1Database, user: PublicUser, passwordHash: strin
       user.locale,
       user.timeZone,
       at,
+      timeZoneChosen ? 1 : 0,
     );
 }
 
@@ -232,7 +245,7 @@ const CHANGE_COLUMNS: Record<keyof UserChanges, string> = {
   disabled: "disabled",
 };
 
-/** One UPDATE for the changed profile columns (updated_at always moves). */
+/** One UPDATE for the changed profile columns (updated_at always moves; a time zone set is a chosen one). */
 export function updateUser(db: D1Database, id: string, changes: UserChanges, at: string): D1PreparedStatement {
   const sets = ["updated_at = ?2"];
   const params: unknown[] = [id, at];
@@ -242,6 +255,7 @@ export function updateUser(db: D1Database, id: string, changes: UserChanges, at:
     params.push(key === "roles" ? JSON.stringify(value) : key === "disabled" ? (value ? 1 : 0) : value);
     sets.push(`${CHANGE_COLUMNS[key]} = ?${params.length}`);
   }
+  if (changes.timeZone !== undefined) sets.push("time_zone_chosen = 1");
   return db.prepare(`UPDATE sg_users SET ${sets.join(", ")} WHERE id = ?1`).bind(...params);
 }
 

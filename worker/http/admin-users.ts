@@ -178,7 +178,7 @@ export const adminUsers = new Hono<AppEnv>()
     await runBatch(
       ctx.db,
       [
-        insertUser(ctx.db, user, await hashPassword(password), ctx.at),
+        insertUser(ctx.db, user, await hashPassword(password), ctx.at, input.timeZone !== undefined),
         ...(teams.length ? replaceMemberships(ctx.db, user.id, teams) : []),
         auditRow(ctx, "user.create", {
           target: user.id,

@@ -8,7 +8,8 @@ import { AppError, forbidden, invalid, type FieldError } from "../errors";
 import { readJson } from "./body";
 import { limitBody } from "./middleware";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../auth/tokens";
-import { checkCredentials, findUserById, setPassword, type PublicUser } from "../auth/users";
+import { checkCredentials, findUserById, setPassword, updateUser, type PublicUser } from "../auth/users";
+import { parseProfile } from "../auth/profile";
 import { auditRow } from "../audit/log";
 import { hashPassword } from "../auth/passwords";
 import { passwordProblems } from "../auth/password-rules";
@@ -171,5 +172,24 @@ export const auth = new Hono<AppEnv>()
     // The principal was just verified against sg_users; re-read for locale and time zone it lacks.
     const account = await findUserById(c.env.DB, c.get("principal").userId);
     if (!account) throw new AppError("unauthenticated", "The token's user no longer exists");
-    return c.json({ user: account.user });
+    return c.json({ user: account.user, timeZoneChosen: account.timeZoneChosen });
+  })
+  .patch("/me", async (c) => {
+    // The user's own time zone and language (auth/profile.ts); audited like an admin's change of them.
+    const principal = requireOwnSession(c, "change the profile");
+    const changes = parseProfile(await readJson(c));
+    const before = await findUserById(c.env.DB, principal.userId);
+    if (!before) throw new AppError("unauthenticated", "The token's user no longer exists");
+    const at = new Date().toISOString();
+    const pick = (u: PublicUser) => Object.fromEntries(Object.keys(changes).map((k) => [k, u[k as keyof PublicUser]]));
+    await c.env.DB.batch([
+      updateUser(c.env.DB, principal.userId, changes, at),
+      auditRow({ db: c.env.DB, userId: principal.userId, requestId: c.get("requestId") ?? null, at }, "user.profile", {
+        target: principal.userId,
+        before: pick(before.user),
+        after: changes,
+      }),
+    ]);
+    const account = await findUserById(c.env.DB, principal.userId);
+    return c.json({ user: account!.user, timeZoneChosen: account!.timeZoneChosen });
   });

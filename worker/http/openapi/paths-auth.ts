@@ -108,8 +108,22 @@ export const authPaths = {
   "/api/auth/me": {
     get: {
       operationId: "getCurrentUser",
-      summary: "The signed-in user",
-      responses: { 200: { description: "The user" }, ...errors },
+      summary: "The signed-in user, and whether their time zone was chosen (false: still the default)",
+      responses: { 200: { description: "{user, timeZoneChosen}" }, ...errors },
+    },
+    patch: {
+      operationId: "updateOwnProfile",
+      summary: "Change your own time zone and/or language (audited as user.profile)",
+      requestBody: json({
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          timeZone: { type: "string", maxLength: 64, description: "IANA time zone" },
+          locale: { enum: ["en", "zh-CN"] },
+        },
+      }),
+      responses: { 200: { description: "{user, timeZoneChosen}" }, ...errors },
     },
   },
   "/api/auth/oidc": {
