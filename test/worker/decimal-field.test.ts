@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, userWithToken } from "./helpers";
 import { compareDecimals, addDecimals } from "../../worker/plugin-sdk";
+import { decimalText } from "../../web-components/i18n/decimal";
 
 type Client = ReturnType<typeof api>;
 let admin: Client;
@@ -149,5 +150,19 @@ describe("SDK decimal helpers", () => {
     expect(compareDecimals("10", "9.999")).toBe(1);
     expect(compareDecimals("1.50", 1.5)).toBe(0);
     expect(compareDecimals("-0.001", "0")).toBe(-1);
+  });
+});
+
+describe("the grid's and form's reading of typed decimals", () => {
+  it("reads grouping and pads to the scale, by string operations", () => {
+    expect(decimalText("1,234.5", 3)).toBe("1234.500");
+    expect(decimalText(" 0.1 ", 2)).toBe("0.10");
+    expect(decimalText("-0", 2)).toBe("0.00");
+    expect(decimalText("-.5", 1)).toBe("-0.5");
+    expect(decimalText("2.50000", 3)).toBe("2.500");
+    expect(decimalText("007", 0)).toBe("7");
+  });
+  it("refuses more places than the scale and anything not a plain decimal", () => {
+    for (const t of ["1.2345", "abc", "1e3", "", ".", "1.2.3", "--1"]) expect(decimalText(t, 3)).toBeNull();
   });
 });

@@ -35,3 +35,18 @@ export function decimalToUnits(text: string, digits: number): number | null {
   if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < -BigInt(Number.MAX_SAFE_INTEGER)) return null;
   return Number(signed);
 }
+
+/**
+ * A decimal field's typed text ("1,234.5") -> its API value, a decimal string with exactly `scale`
+ * places ("1234.500"), by string operations only. Null when it is not a plain decimal number or has
+ * more places than `scale` (trailing zeros aside).
+ */
+export function decimalText(text: string, scale: number): string | null {
+  const m = /^([+-])?(\d*)(?:\.(\d*))?$/.exec(text.trim().replace(/[,\s\u00a0]/g, ""));
+  if (!m || ((m[2] ?? "") === "" && (m[3] ?? "") === "")) return null;
+  const frac = (m[3] ?? "").replace(/0+$/, "");
+  if (frac.length > scale) return null;
+  const int = (m[2] ?? "").replace(/^0+(?=\d)/, "") || "0";
+  const body = scale > 0 ? `${int}.${frac.padEnd(scale, "0")}` : int;
+  return m[1] === "-" && /[1-9]/.test(body) ? `-${body}` : body;
+}

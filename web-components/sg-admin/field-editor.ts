@@ -34,6 +34,7 @@ export const FIELD_TYPES = [
   "user",
   "link",
   "autonumber",
+  "decimal",
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -73,6 +74,8 @@ export function typeLabel(t: string): string {
       return msg("Link to another table", { id: "admin.type.link" });
     case "autonumber":
       return msg("Autonumber", { id: "admin.type.autonumber" });
+    case "decimal":
+      return msg("Exact decimal", { id: "admin.type.decimal" });
     default:
       return t;
   }
@@ -134,7 +137,8 @@ function draftOf(f: FieldInfo | null): Draft {
     required: f?.required ?? false,
     indexed: f?.indexed ?? false,
     maxLength: s(o.maxLength),
-    precision: s(o.precision),
+    // A decimal's scale is edited in the same "decimal places" box as a number's precision.
+    precision: s(o.precision ?? o.scale),
     min: s(o.min),
     max: s(o.max),
     currency: o.currency ?? "CNY",
@@ -208,6 +212,9 @@ export class SgAdminFieldEditor extends LitElement {
         break;
       case "currency":
         o.currency = d.currency.trim().toUpperCase();
+        break;
+      case "decimal":
+        o.scale = num(d.precision);
         break;
       case "rating":
         o.max = num(d.max);
@@ -365,6 +372,9 @@ export class SgAdminFieldEditor extends LitElement {
           ${this.num("min", msg("Minimum", { id: "admin.opt.min" }), { step: "any" })}
           ${this.num("max", msg("Maximum", { id: "admin.opt.max" }), { step: "any" })}
         </div>`;
+      case "decimal":
+        return html`<div class="row">${this.num("precision", msg("Decimal places", { id: "admin.opt.precision" }), { min: 0, max: 6 })}
+          <span class="muted">${msg("Values are exact (0.1 + 0.2 = 0.3); the places are fixed once the field holds values.", { id: "admin.opt.scaleHint" })}</span></div>`;
       case "rating":
         return html`<div class="row">${this.num("max", msg("Highest rating (1 to 10)", { id: "admin.opt.ratingMax" }), { min: 1, max: 10 })}</div>`;
       case "currency":

@@ -80,6 +80,8 @@ export const zhCN = {
   "admin.type.user": "用户",
   "admin.type.link": "关联其他数据表",
   "admin.type.autonumber": "自动编号",
+  "admin.type.decimal": "精确小数",
+  "admin.opt.scaleHint": "数值精确存储（0.1 + 0.2 = 0.3）；字段有数据后小数位数不可更改。",
 
   "admin.opt.maxLength": "最大长度",
   "admin.opt.precision": "小数位数",

@@ -22,7 +22,8 @@ export type FieldType =
   | "rating"
   | "user"
   | "link"
-  | "autonumber";
+  | "autonumber"
+  | "decimal";
 
 const TEXT_OPS = [
   "eq",
@@ -50,6 +51,7 @@ export const OPS_BY_TYPE: Record<FieldType, readonly Op[]> = {
   percent: NUMBER_OPS,
   rating: NUMBER_OPS,
   autonumber: NUMBER_OPS,
+  decimal: NUMBER_OPS,
   date: NUMBER_OPS,
   datetime: NUMBER_OPS,
   checkbox: ["eq", "neq"],

@@ -379,6 +379,7 @@ export class SgForm extends LitElement {
         return html`<div class="money"><input id=${id} name=${f.name} type="text" inputmode="decimal" aria-invalid=${invalid} aria-describedby=${describedBy}
             .value=${this.texts[f.name] ?? toText(f, v)} @input=${(e: Event) => this.setText(f, (e.target as HTMLInputElement).value)} /><span class="muted">%</span></div>`;
       case "number":
+      case "decimal":
         return html`<input id=${id} name=${f.name} type="text" inputmode="decimal" aria-invalid=${invalid} aria-describedby=${describedBy}
           .value=${this.texts[f.name] ?? toText(f, v)} @input=${(e: Event) => this.setText(f, (e.target as HTMLInputElement).value)} />`;
       default:

@@ -5,6 +5,7 @@
 import type { FieldInfo } from "../api/client";
 import { isStageList, stageSummary } from "./stage-values";
 import { percentRangeText } from "../i18n/field-errors";
+import { decimalText } from "../i18n/decimal";
 import {
   currencyDigits,
   currentLocale,
@@ -77,6 +78,16 @@ export function fromText(f: FieldInfo, text: string): Parsed {
             message: msg(str`Enter an amount with at most ${digits} decimal places`, { id: "form.errMoney" }),
           }
         : { ok: true, value: units };
+    }
+    case "decimal": {
+      const scale = f.options.scale ?? 2;
+      const value = decimalText(t, scale);
+      return value === null
+        ? {
+            ok: false,
+            message: msg(str`Enter a number with at most ${scale} decimal places`, { id: "form.errDecimal" }),
+          }
+        : { ok: true, value };
     }
     case "percent": {
       const bp = decimalToUnits(t.replace(/%$/, ""), 2);

@@ -10,6 +10,7 @@ export const zhCN = {
   "form.errMoney": str`请输入最多 ${0} 位小数的金额`,
   "form.errNetwork": "保存失败，请检查网络连接后重试。",
   "form.errNumber": "请输入数字",
+  "form.errDecimal": str`请输入数字，最多 ${0} 位小数`,
   "form.errPercent": "请输入最多 2 位小数的百分比",
   "form.fixFields": "部分字段需要修改",
   "form.forbidden": str`您无权执行此操作：${0}`,

@@ -14,6 +14,7 @@ import {
   labelOf,
   unitsToDecimal,
 } from "../i18n/index";
+import { decimalText } from "../i18n/decimal";
 import { spreadsheetSafe } from "../../lib/spreadsheet-safe";
 import { percentRangeText } from "../i18n/field-errors";
 import type { Choice, FieldInfo } from "../../schemas/types";
@@ -156,7 +157,7 @@ export function copyText(f: GridField, v: unknown): string {
 }
 
 /** Types whose copy text is a number we wrote (-12.5, -12.50 USD, 12.5%): never a formula, so never quoted. */
-export const NUMERIC_TYPES = new Set(["number", "currency", "percent", "rating", "autonumber"]);
+export const NUMERIC_TYPES = new Set(["number", "currency", "percent", "rating", "autonumber", "decimal"]);
 
 /**
  * What the clipboard gets for a spreadsheet: `copyText`, with text that a spreadsheet would run
@@ -305,6 +306,11 @@ export function parseValue(f: GridField, input: unknown): Parsed {
       const list = [...new Set(ids.map(Number))];
       if (f.options.multiple === false && list.length > 1) return fail("Only one linked record");
       return ok(list);
+    }
+    case "decimal": {
+      const scale = f.options.scale ?? 2;
+      const value = decimalText(t, scale);
+      return value === null ? fail(`"${short(t)}" is not a number with at most ${scale} decimals`) : ok(value);
     }
     case "autonumber":
       return fail("Assigned by the server");
