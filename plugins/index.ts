@@ -11,9 +11,15 @@ import pipelineManifest from "./pipeline/plugin.json";
 import pipelineServer from "./pipeline/server";
 import productsManifest from "./products/plugin.json";
 import productsServer from "./products/server";
+import salesManifest from "./sales/plugin.json";
+import salesServer from "./sales/server";
+import inventoryManifest from "./inventory/plugin.json";
+import inventoryServer from "./inventory/server";
 
 export const BUNDLED: readonly BundledPlugin[] = [
   { manifest: customersManifest as PluginManifest, server: customersServer },
   { manifest: pipelineManifest as PluginManifest, server: pipelineServer },
   { manifest: productsManifest as PluginManifest, server: productsServer },
+  { manifest: salesManifest as PluginManifest, server: salesServer },
+  { manifest: inventoryManifest as PluginManifest, server: inventoryServer },
 ];

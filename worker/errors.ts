@@ -13,6 +13,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "version_conflict"
+  | "insufficient_stock"
   | "payload_too_large"
   | "too_many_requests"
   | "unsupported_media_type"
@@ -29,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   version_conflict: 409,
+  insufficient_stock: 409,
   payload_too_large: 413,
   too_many_requests: 429,
   unsupported_media_type: 415,
@@ -46,6 +48,7 @@ const TITLES: Record<ErrorCode, string> = {
   not_found: "Not found",
   conflict: "Conflict",
   version_conflict: "Version conflict",
+  insufficient_stock: "Insufficient stock",
   payload_too_large: "Payload too large",
   too_many_requests: "Too many requests",
   unsupported_media_type: "Unsupported media type",

@@ -5,6 +5,8 @@
  * - a guard row (`sg_guard`, reason in its CHECK): `stale` (a version moved since the read) and
  *   `missing` (a record or object the change needs is gone) are 409; `denied` (a row would leave the
  *   caller's rule) is 403;
+ * - a decimal field's `min` CHECK (`m_<field>`, model/ddl.ts): a value would fall below its minimum,
+ *   409 (or the caller's own problem: a stock level's `available` below zero is insufficient stock);
  * - a UNIQUE, PRIMARY KEY or FOREIGN KEY failure: someone made the same thing meanwhile, 409 (or the
  *   caller's own problem, e.g. a view name taken).
  * Values stay under D1's limits by construction: at most MAX_PARAMS bound parameters per statement
@@ -28,6 +30,8 @@ export interface BatchOptions {
   onStale?: () => Promise<void>;
   /** On a UNIQUE / PRIMARY KEY failure: the caller's own problem (e.g. 409 naming the field); gets D1's message. */
   onUnique?: (message: string) => AppError | null;
+  /** On a decimal `min` CHECK (`m_<field>`): the caller's own problem (e.g. 409 insufficient_stock). */
+  onCheck?: (message: string) => Promise<AppError | null>;
 }
 
 const prepared = (db: D1Database, s: Stmt | D1PreparedStatement): D1PreparedStatement =>
@@ -59,6 +63,14 @@ async function problemOf(err: unknown, opts: BatchOptions): Promise<unknown> {
     return new AppError(
       "conflict",
       `${what} depended on records that changed meanwhile; nothing was written. Reload and try again.`,
+    );
+  if (/CHECK constraint failed: m_[a-z0-9]+/.test(text))
+    return (
+      (await opts.onCheck?.(text)) ??
+      new AppError(
+        "conflict",
+        `${what} would take a value below its minimum; nothing was written. Reload and try again.`,
+      )
     );
   if (/UNIQUE constraint failed|PRIMARY KEY|FOREIGN KEY constraint failed/.test(text)) {
     return (

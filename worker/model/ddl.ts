@@ -7,7 +7,8 @@
  */
 import { DEFAULT_PADDING, formatNumber } from "./autonumber";
 import { columnCount, typeSpec } from "./field-types";
-import { column, column2, indexName, junctionTable, physicalTable, q, uniqueIndexName } from "./names";
+import { scaleOf, toUnits } from "./decimal";
+import { column, column2, indexName, junctionTable, minCheckName, physicalTable, q, uniqueIndexName } from "./names";
 import type { FieldMeta, TableMeta } from "./types";
 
 /** Columns we allow per physical table; D1's hard limit is 100. */
@@ -70,7 +71,9 @@ export function addFieldSql(
   if (f.type === "link") return [];
   const t = q(physicalTable(tableId, f.slot));
   // Rows that exist before a checkbox is added read as false and sort with the other falses.
-  const out = [`ALTER TABLE ${t} ADD COLUMN ${q(column(f.id))}${f.type === "checkbox" ? " DEFAULT 0" : ""}`];
+  const out = [
+    `ALTER TABLE ${t} ADD COLUMN ${q(column(f.id))}${f.type === "checkbox" ? " DEFAULT 0" : ""}${minCheckSql(f)}`,
+  ];
   if (columnCount(f) === 2) out.push(`ALTER TABLE ${t} ADD COLUMN ${q(column2(f.id))}`);
   if (f.indexed || f.type === "user" || f.type === "autonumber") out.push(createIndexSql(tableId, f));
   if (f.options?.unique) out.push(createUniqueSql(tableId, f));
@@ -86,6 +89,18 @@ export function addFieldSql(
     );
   }
   return out;
+}
+
+/**
+ * A decimal's declared `min` as a named CHECK on its column: no statement, concurrent or not, can
+ * store less (db/batch.ts maps its failure to a 409). Fixed at creation: SQLite cannot add a CHECK
+ * to an existing column.
+ */
+function minCheckSql(f: Pick<FieldMeta, "id" | "type"> & { options?: FieldMeta["options"] }): string {
+  if (f.type !== "decimal" || typeof f.options?.min !== "number") return "";
+  const r = toUnits(String(f.options.min), scaleOf(f.options));
+  if (!r.ok) throw new Error(`decimal min ${f.options.min} does not fit the field's scale`);
+  return ` CONSTRAINT ${q(minCheckName(f.id))} CHECK (${q(column(f.id))} >= ${r.units})`;
 }
 
 /** Text compares case-insensitively (ASCII) for uniqueness: SKU-1 and sku-1 are the same code. */

@@ -7,7 +7,7 @@ import tableSchema from "../../schemas/table.schema.json";
 import type { FieldInput, FieldOptions, TableInput } from "../../schemas/types";
 import { AppError, invalid, type FieldError } from "../errors";
 import { minorDigits } from "./money";
-import { DEFAULT_SCALE } from "./decimal";
+import { DEFAULT_SCALE, toUnits } from "./decimal";
 import { isTimeZone } from "./autonumber";
 import { findTable, type Registry } from "./registry";
 import type { FieldType } from "./types";
@@ -32,7 +32,7 @@ const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
   user: [],
   link: ["table", "multiple", "inverseName"],
   autonumber: ["prefix", "format"],
-  decimal: ["scale", "unique"],
+  decimal: ["scale", "unique", "min"],
 };
 
 /**
@@ -123,6 +123,9 @@ export function normaliseOptions(
   }
   if (type === "number") opts.precision = opts.precision ?? 2;
   if (type === "decimal") opts.scale = opts.scale ?? DEFAULT_SCALE;
+  // A decimal's min becomes a CHECK on its column (model/ddl.ts), so it must fit the field's places.
+  if (type === "decimal" && opts.min !== undefined && !toUnits(String(opts.min), opts.scale!).ok)
+    errors.push({ field: `${path}/options/min`, code: "precision", message: "min has more places than the field" });
   if (type === "autonumber" && opts.format?.timeZone !== undefined && !isTimeZone(opts.format.timeZone))
     errors.push({
       field: `${path}/options/format/timeZone`,

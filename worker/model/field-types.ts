@@ -184,7 +184,12 @@ export const FIELD_TYPES: Record<FieldType, TypeSpec> = {
     // Not a decimal at all is the schema's to report; this names too many places or out of range.
     check: (v, f) => {
       const r = toUnits(v, scaleOf(f.options));
-      return r.ok || r.problem.code === "type" ? null : r.problem;
+      if (!r.ok) return r.problem.code === "type" ? null : r.problem;
+      const min = f.options.min;
+      // The declared minimum is also a CHECK on the column (model/ddl.ts); this words it as a 422.
+      if (min !== undefined && r.units < (toUnits(String(min), scaleOf(f.options)) as { units: number }).units)
+        return { code: "minimum", message: `must be at least ${min}`, params: { limit: min } };
+      return null;
     },
     encode: (v, f) => {
       if (v === null || v === undefined || v === "") return [null];

@@ -203,9 +203,16 @@ async function checkFixedOptions(
   type: FieldMeta["type"],
   options: FieldMeta["options"],
 ): Promise<void> {
-  if (type !== field.type) return;
   const fixed = (key: string, message: string) =>
     new AppError("validation_failed", message, [{ field: `options/${key}`, code: "fixed", message }]);
+  // A decimal's min is a CHECK on its column in its units (model/ddl.ts): type, min and scale stay.
+  const checked = field.type === "decimal" && field.options.min !== undefined;
+  if (checked && (type !== field.type || options.min !== field.options.min || options.scale !== field.options.scale))
+    throw fixed(
+      "min",
+      `${field.name} declares a minimum, so its type, min and scale are fixed; add a new field instead`,
+    );
+  if (type !== field.type) return;
   if (type === "autonumber" && JSON.stringify(options.format) !== JSON.stringify(field.options.format))
     throw fixed("format", "An autonumber's format is fixed when it is created; add a new field instead");
   if (type === "decimal" && options.scale !== field.options.scale) {

@@ -42,6 +42,11 @@ export function uniqueIndexName(fieldId: string): string {
   return `u_${suffix(fieldId, "fld")}`;
 }
 
+/** The named CHECK of a decimal field whose options declare `min` (a batch breaking it fails whole). */
+export function minCheckName(fieldId: string): string {
+  return `m_${suffix(fieldId, "fld")}`;
+}
+
 /** Double-quotes an identifier that this module produced. */
 export function q(identifier: string): string {
   if (!/^[a-z][a-z0-9_]*$/.test(identifier)) throw new Error(`refusing identifier ${JSON.stringify(identifier)}`);

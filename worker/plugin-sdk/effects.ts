@@ -5,8 +5,9 @@
  */
 import { typeSpec } from "../model/field-types";
 import type { FieldMeta, TableMeta } from "../model/types";
-import type { Runtime } from "../plugins/types";
+import type { BoundTable, Runtime, Values } from "../plugins/types";
 import {
+  addToRows,
   bumpLinked,
   chunkJson,
   deleteRows,
@@ -104,4 +105,60 @@ export function guardRowsEffect(rt: Runtime, table: TableMeta, ids: number[], op
 /** Audit rows `[action, recordId, changes JSON]` on `tableId`, by the caller, in the batch. */
 export function auditEffect(rt: Runtime, tableId: string, rows: [string, number, string][]): Stmt[] {
   return chunkJson(rows).map((chunk) => insertAudit(chunk, rt.at, rt.principal.userId || null, tableId, rt.requestId));
+}
+
+/**
+ * Counters changed in place, in the batch: `add` (values by key, e.g. a decimal "-1.000" or a currency
+ * amount) is added to what the row holds when the batch runs, so concurrent requests never lose each
+ * other's change; `set` writes values; `version`, where given, must still be the row's (else 409).
+ * A decimal field's `min` (a CHECK on its column) then refuses the whole batch if a sum falls below
+ * it: the only safe way to take from a shared balance (stock) without reading it first. One entry per
+ * record; fails the batch (409) when a record is gone. No audit row: the caller's own rows (a ledger)
+ * say why.
+ */
+export function addEffect(
+  rt: Runtime,
+  t: BoundTable,
+  rows: { id: number; add?: Values; set?: Values; version?: number }[],
+): Stmt[] {
+  if (rows.length === 0) return [];
+  if (new Set(rows.map((r) => r.id)).size !== rows.length) throw new Error("addEffect: one entry per record");
+  const table = t.meta;
+  const encoded = rows.map((r) => {
+    const add: Record<string, unknown> = {};
+    const set: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r.add ?? {})) {
+      const f = t.field(k);
+      const units = typeSpec(f.type).encode(v, f)[0];
+      if (typeof units !== "number") throw new Error(`addEffect: ${k} does not add as a number`);
+      add[f.id] = units;
+    }
+    for (const [k, v] of Object.entries(r.set ?? {})) {
+      const f = t.field(k);
+      const enc = typeSpec(f.type).encode(v, f);
+      fieldColumns(f).forEach((col, i) => (set[col] = enc[i] ?? null));
+    }
+    return { id: r.id, version: r.version, add, set };
+  });
+  const out: Stmt[] = [];
+  for (let slot = 0; slot < table.slots; slot++) {
+    const fields = table.fields.filter((f) => f.slot === slot && f.type !== "link");
+    const addCols = fields.filter((f) => encoded.some((e) => f.id in e.add)).map((f) => fieldColumns(f)[0]!);
+    const setCols = fields.flatMap(fieldColumns).filter((c) => encoded.some((e) => c in e.set));
+    if (slot !== 0 && addCols.length + setCols.length === 0) continue;
+    const data = encoded.map((e) => ({
+      id: e.id,
+      ...(e.version !== undefined ? { v: e.version } : {}),
+      add: Object.fromEntries(fields.filter((f) => f.id in e.add).map((f) => [fieldColumns(f)[0]!, e.add[f.id]])),
+      set: Object.fromEntries(Object.entries(e.set).filter(([c]) => setCols.includes(c))),
+    }));
+    for (const chunk of chunkJson(data)) {
+      out.push(addToRows(table.id, slot, addCols, setCols, chunk, rt.at, rt.principal.userId || null));
+      if (slot === 0)
+        out.push(
+          guardChanges(JSON.parse(chunk).length, rows.some((r) => r.version !== undefined) ? "stale" : "missing"),
+        );
+    }
+  }
+  return out;
 }

@@ -48,7 +48,10 @@ export {
   updateEffect,
   type FoundRow,
 } from "../plugins/effects";
+// Several reads (rows by id or filter, the plugin's settings) in one round trip.
+export { findMany, type Read } from "./reads";
 export {
+  addEffect,
   auditEffect,
   deleteEffect,
   encodeFields,
@@ -56,6 +59,9 @@ export {
   moveLinksEffect,
   updateFieldsEffect,
 } from "./effects";
+
+// A ledger's sums per group in one statement (inventory/verify).
+export { sumRows } from "./sums";
 
 // Notifications in the app: in the batch (gone with a refused write) or on their own (from a job).
 export { notify, notifyEffect, type LocalText, type NotificationInput } from "../notifications/send";

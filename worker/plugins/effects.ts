@@ -23,6 +23,7 @@ import {
   type Stmt,
 } from "../query/write";
 import { runBatch } from "../db/batch";
+import type { AppError } from "../errors";
 import { randomId } from "../db/ids";
 import { reserveNew } from "../db/reserve";
 import { decodeRow, readRows } from "../records/read";
@@ -217,8 +218,12 @@ function keyOf(t: BoundTable, f: FieldMeta): string {
 }
 
 /** Runs an action's or job's statements as one batch (db/batch.ts: a tripped guard is 409, or 403 when denied). */
-export async function runEffects(db: D1Database, stmts: Stmt[]): Promise<void> {
-  await runBatch(db, stmts);
+export async function runEffects(
+  db: D1Database,
+  stmts: Stmt[],
+  opts: { onCheck?: (message: string) => Promise<AppError | null> } = {},
+): Promise<void> {
+  await runBatch(db, stmts, opts);
 }
 
 /** Adds choices to a select field in the batch (guarded on the options read), bumping the schema version. */

@@ -38,11 +38,13 @@ export interface HookBase {
 
 export interface HookRun {
   statements: Stmt[];
+  /** A hook's own problem for a failed `min` CHECK (BeforeWriteResult.onCheck), for runBatch. */
+  onCheck(message: string): Promise<AppError | null>;
   /** Call once the batch committed. */
   afterWrite(): Promise<void>;
 }
 
-const NONE: HookRun = { statements: [], afterWrite: async () => {} };
+const NONE: HookRun = { statements: [], onCheck: async () => null, afterWrite: async () => {} };
 
 function toKeys(t: BoundTable, fields: Record<string, unknown> | undefined): Values {
   const out: Values = {};
@@ -81,6 +83,7 @@ export async function runWriteHooks(
   const at = new Date().toISOString();
   const statements: Stmt[] = [];
   const afters: (() => Promise<void>)[] = [];
+  const checks: ((message: string) => Promise<AppError | null>)[] = [];
   for (const { plugin, bound, hooks } of found) {
     const records: HookRecord[] = rows.map((row, index) => {
       const before = row.before ? toKeys(bound, row.before.fields) : null;
@@ -109,6 +112,7 @@ export async function runWriteHooks(
       const result = await hooks.beforeWrite({ ...rt, op, target: bound, records, options: base.pluginOptions ?? {} });
       if (result?.problems?.length) throw problemError(bound, rows, result.problems, op);
       if (result?.statements) statements.push(...result.statements);
+      if (result?.onCheck) checks.push(result.onCheck);
     }
     if (hooks.afterWrite) {
       const afterWrite = hooks.afterWrite;
@@ -131,6 +135,13 @@ export async function runWriteHooks(
   }
   return {
     statements,
+    onCheck: async (message) => {
+      for (const c of checks) {
+        const problem = await c(message);
+        if (problem) return problem;
+      }
+      return null;
+    },
     afterWrite: async () => {
       for (const a of afters) await a();
     },

@@ -5,7 +5,7 @@
  */
 import type { PluginManifest } from "../../schemas/types";
 import type { Principal } from "../auth/principal";
-import type { FieldError } from "../errors";
+import type { AppError, FieldError } from "../errors";
 import type { Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { Stmt } from "../query/write";
@@ -76,6 +76,11 @@ export interface BeforeWriteResult {
   problems?: HookProblem[];
   /** Side effects: they run in the same D1 batch as the write, after its own statements. */
   statements?: Stmt[];
+  /**
+   * When the batch fails on a decimal field's `min` CHECK that these statements can trip (another
+   * request took the stock first): the problem to answer with instead of a plain 409, or null.
+   */
+  onCheck?: (message: string) => Promise<AppError | null>;
 }
 
 export interface AfterWriteContext extends Runtime {

@@ -61,6 +61,40 @@ export function updateRows(
   return { sql: `UPDATE ${t} SET ${sets.join(", ")} FROM json_each(?1) AS j WHERE ${where}`, params };
 }
 
+/**
+ * Adds to numeric columns in place (`c = COALESCE(c, 0) + delta`) and sets others, for rows given as
+ * JSON `[{id, v?, add: {col: delta}, set: {col: value}}]` (ids distinct): concurrent adds never lose
+ * one another, and a CHECK on a column (a decimal's `min`) judges the sum as it is when the batch
+ * runs. Slot 0 bumps the version, and keeps to the version `v` where a row names one.
+ */
+export function addToRows(
+  tableId: string,
+  slot: number,
+  adds: string[],
+  sets: string[],
+  rowsJson: string,
+  at: string,
+  by: string | null,
+): Stmt {
+  const t = q(physicalTable(tableId, slot));
+  const assign = [
+    ...adds.map((c) => `${q(c)} = COALESCE(${t}.${q(c)}, 0) + COALESCE(json_extract(j.value, '$.add.${c}'), 0)`),
+    ...sets.map(
+      (c) =>
+        `${q(c)} = CASE WHEN json_type(j.value, '$.set.${c}') IS NULL THEN ${t}.${q(c)} ELSE json_extract(j.value, '$.set.${c}') END`,
+    ),
+  ];
+  const params: unknown[] = [rowsJson];
+  let where = `${t}.id = json_extract(j.value, '$.id')`;
+  if (slot === 0) {
+    assign.push(`version = ${t}.version + 1`, "updated_at = ?2", "updated_by = ?3");
+    params.push(at, by);
+    where += ` AND (json_type(j.value, '$.v') IS NULL OR ${t}.version = json_extract(j.value, '$.v'))`;
+  }
+  if (assign.length === 0) assign.push("id = id");
+  return { sql: `UPDATE ${t} SET ${assign.join(", ")} FROM json_each(?1) AS j WHERE ${where}`, params };
+}
+
 export function deleteRows(tableId: string, slot: number, idsJson: string): Stmt {
   return {
     sql: `DELETE FROM ${q(physicalTable(tableId, slot))} WHERE id IN (SELECT value FROM json_each(?1))`,

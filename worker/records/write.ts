@@ -281,7 +281,11 @@ export async function createRecords(ctx: WriteContext, table: TableMeta, body: u
   if (createFilter) stmts.push(guardRowsMatch(table, JSON.stringify(ids), ids.length, createFilter));
   const audit = values.map((v, i): AuditRow => ["create", ids[i]!, changesOf(table.fields, null, v)]);
   stmts.push(...auditStatements(ctx, table, audit, at), ...hooks.statements);
-  await runBatch(ctx.db, stmts, { what: "The write", onUnique: (m) => uniqueProblem(table, m) });
+  await runBatch(ctx.db, stmts, {
+    what: "The write",
+    onUnique: (m) => uniqueProblem(table, m),
+    onCheck: hooks.onCheck,
+  });
   await hooks.afterWrite();
   // Plugin statements in the batch may have touched the new rows: then they are read back as they are.
   const records =
@@ -446,6 +450,7 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
     what: "The write",
     onStale: async () => checkVersions(access, items, await loadCurrent(ctx, access, items, single, "update"), single),
     onUnique: (m) => uniqueProblem(table, m),
+    onCheck: hooks.onCheck,
   });
   await hooks.afterWrite();
   const records = await readBack(
