@@ -1,6 +1,7 @@
 /**
  * A column's header: its label (a choice in the UI's language, a user's name), in the choice's
- * colour, with the server's count and sum of its cards; the sum shows as stale while a move is on its way.
+ * colour, with the server's count and sum of its cards; the sum shows as stale while a move is on its
+ * way. A swimlane's header: its label and its own count and sum.
  */
 import { html, nothing, type TemplateResult } from "lit";
 import { formatNumber } from "../i18n/index";
@@ -30,4 +31,18 @@ export function renderColumnHeader(
       }
     </div>
   `;
+}
+
+export function renderLaneHead(
+  lane: BoardField,
+  l: Key,
+  sum: BoardField | null,
+  totals: BoardTotalsController,
+  labels: BoardLabels,
+): TemplateResult {
+  const t = totals.lane(l);
+  return html`<div class="lanehead" data-lane=${attrKey(l)}>
+    <span ?data-value=${lane.type === "user" && l !== null}>${labels.lane(l)}</span>
+    ${t ? html`<span class="count" data-lane-total data-count=${t.count} data-sum=${JSON.stringify(t.sum)}>${formatNumber(t.count)}${sum ? html` · ${sumText(sum, t)}` : nothing}</span>` : nothing}
+  </div>`;
 }

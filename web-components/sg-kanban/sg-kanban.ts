@@ -18,7 +18,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
 import { ApiClient, ApiError, type ApiRecord, type TableInfo, type ViewInfo } from "../api/client";
-import { formatNumber, labelOf, localized, msg, str } from "../i18n/index";
+import { labelOf, localized, msg } from "../i18n/index";
 import type { Filter } from "../../schemas/types";
 import { PagedListsController } from "../controllers/paged-lists";
 import { PointerDragController } from "../controllers/pointer-drag";
@@ -38,12 +38,15 @@ import {
 } from "./board-model";
 import { NO_CONFIG, boardTarget, configureBoard, laneFields, type BoardConfig } from "./board-config";
 import { BoardLabels } from "./labels";
-import { attrKey, renderCell, type CardView } from "./cell-view";
+import { renderCell, type CardView } from "./cell-view";
 import { renderToolbar } from "./toolbar";
-import { renderColumnHeader } from "./column-header";
+import { renderSummary } from "./board-summary";
+import { ColumnStripController } from "./column-strip";
+import { loadStageKinds, type StageKind } from "./stage-kinds";
+import { renderColumnHeader, renderLaneHead } from "./column-header";
 import { KeyboardMoveController } from "./keyboard-move";
 import { CardMovesController, type Cell, type CellMeta } from "./moves";
-import { BoardTotalsController, sumText, type TotalsQuery } from "./totals";
+import { BoardTotalsController, type TotalsQuery } from "./totals";
 import { styles } from "./styles";
 import { emit, type RecordsChange } from "../events";
 
@@ -75,6 +78,8 @@ export class SgKanban extends LitElement {
   private cfg: BoardConfig = NO_CONFIG;
   /** The swimlane field chosen in the toolbar: undefined follows the view, "" means none. */
   private laneChoice: string | undefined = undefined;
+  /** Each stage's kind (open, won, lost) where the board's data says it (stage-kinds.ts). */
+  private kinds = new Map<string, StageKind>();
   private columns: Key[] = [];
   private lanes: (Key | undefined)[] = [undefined];
   private userFilter: Filter | null = null;
@@ -111,6 +116,8 @@ export class SgKanban extends LitElement {
   private readonly people = new UserNamesController(this, () => this.client());
   /** Column, lane and card labels in the UI's language. */
   private readonly labels = new BoardLabels(() => this.cfg, this.people);
+  /** The strip of columns above the board, and the board fitted to the window. */
+  private readonly strip = new ColumnStripController(this, () => this.renderRoot);
   /** Focus, pick-up and moves from the keyboard. */
   private readonly keys = new KeyboardMoveController(this, {
     root: () => this.renderRoot,
@@ -225,6 +232,8 @@ export class SgKanban extends LitElement {
       this.mode = meta.mode;
       void this.people.loadMe();
       this.cfg = configureBoard(meta.table, meta.view, this.laneChoice);
+      this.kinds = new Map();
+      if (this.cfg.group?.type === "single_select") void this.loadKinds(api, meta.table, this.source);
       if (!this.cfg.group) {
         this.loadError = msg("This board has no single-select field to arrange cards by.", { id: "kanban.noGroup" });
         this.status = "error";
@@ -236,6 +245,14 @@ export class SgKanban extends LitElement {
       this.loadError = err instanceof ApiError ? problemText(err.problem, err.message) : String(err);
       this.status = "error";
     }
+  }
+
+  /** The stages' kinds arrive beside the first pages; then the totals by kind. */
+  private async loadKinds(api: ApiClient, table: TableInfo, source: BoardSource): Promise<void> {
+    const kinds = await loadStageKinds(api, table);
+    if (source !== this.source || !kinds.size) return;
+    this.kinds = kinds;
+    await this.totals.reloadKinds(this.totalsQuery()).catch(() => undefined);
   }
 
   /**
@@ -267,12 +284,15 @@ export class SgKanban extends LitElement {
       sum,
       filter: this.userFilter,
       q: this.q,
+      kinds: this.kinds,
     };
   }
 
-  private async reloadData(gen = ++this.gen): Promise<void> {
+  /** Cards and totals afresh; before the board is arranged (a search typed while loading) load() does it. */
+  private async reloadData(gen?: number): Promise<void> {
     const { group, lane } = this.cfg;
     if (!group) return;
+    gen ??= ++this.gen;
     this.pages.reset();
     this.keys.reset();
     this.keys.closeMenu(false);
@@ -302,6 +322,8 @@ export class SgKanban extends LitElement {
       }
     this.status = "ready";
     this.requestUpdate();
+    await this.updateComplete;
+    this.strip.fit();
   }
 
   /** Records written elsewhere (sg-app routes them here): see moves.ts. */
@@ -372,13 +394,11 @@ export class SgKanban extends LitElement {
   }
 
   private renderToolbar(title: string): TemplateResult {
-    const o = this.totals.overall;
     const { lane, sum, group } = this.cfg;
     const readOnly = this.mode === "read" || (this.status === "ready" && !this.canMove);
     return renderToolbar({
       title,
-      summary: html`${o ? msg(str`${formatNumber(o.count)} cards`, { id: "kanban.cards" }) : nothing}${o && sum ? html` · ${sumText(sum, o)}` : nothing}
-        ${readOnly ? html` · ${msg("Read-only", { id: "kanban.readOnly" })}` : nothing}`,
+      summary: renderSummary(this.totals, sum, readOnly),
       q: this.q,
       lane,
       laneFields: laneFields(this.tableInfo, group),
@@ -424,12 +444,13 @@ export class SgKanban extends LitElement {
     const d = this.dragging;
     const view = this.cardView();
     return html`
-      <div class="board ${lane ? "lanes" : "single"}" style="grid-template-columns: repeat(${cols.length}, var(--col-width));"
+      ${this.strip.render(cols, group!, this.totals, this.labels)}
+      <div class="board ${lane ? "lanes" : "single"}" @scroll=${this.strip.onScroll} style="grid-template-columns: repeat(${cols.length}, var(--col-width));"
         @pointermove=${d.onPointerMove} @pointerup=${d.onPointerUp} @pointercancel=${d.onPointerCancel}>
         ${cols.map((c) => renderColumnHeader(c, group!, sum, this.totals, this.labels))}
         ${this.lanes.map(
           (l) => html`
-          ${lane ? html`<div class="lanehead" data-lane=${attrKey(l)}><span ?data-value=${lane.type === "user" && l !== null}>${this.labels.lane(l ?? null)}</span></div>` : nothing}
+          ${lane ? renderLaneHead(lane, l ?? null, sum, this.totals, this.labels) : nothing}
           ${cols.map((c) => renderCell(view, this.ensureCell(c, l), firstCard))}
         `,
         )}

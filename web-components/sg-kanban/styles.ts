@@ -24,7 +24,18 @@ export const styles = css`
   .banner span { flex: 1; }
   .state { padding: 24px; color: #57606a; }
   .state.error { color: #82071e; }
-  .board { flex: 1; min-height: 0; overflow: auto; display: grid; gap: 8px 10px; align-content: start; padding: 0 4px 8px; }
+  .toolbar .summary .kind { margin-left: 10px; padding-left: 10px; border-left: 1px solid #d0d7de; white-space: nowrap; }
+  .toolbar .summary .kind.won { color: #116329; }
+  .toolbar .summary .kind.lost { color: #82071e; }
+  .strip { display: flex; gap: 4px; overflow-x: auto; padding: 0 4px 6px; scrollbar-width: thin; }
+  .strip button { display: inline-flex; gap: 6px; align-items: baseline; white-space: nowrap; font-size: 12px; padding: 2px 8px; border-left: 3px solid var(--c, #8c959f); background: #fff; color: #57606a; }
+  .strip button.in-view { background: #eef1f4; color: #1f2328; }
+  .strip .n { font-variant-numeric: tabular-nums; }
+  /* The board fits the window (column-strip.ts measures it), so its horizontal scroll bar is on screen; the bar stays visible. */
+  .board { flex: 1; min-height: 0; max-height: var(--fit-height, none); overflow: auto; scrollbar-width: auto; scrollbar-color: #8c959f #eef1f4; display: grid; gap: 8px 10px; align-content: start; padding: 0 4px 8px; }
+  .board::-webkit-scrollbar { height: 12px; width: 12px; }
+  .board::-webkit-scrollbar-thumb { background: #8c959f; border-radius: 6px; }
+  .board::-webkit-scrollbar-track { background: #eef1f4; }
   .colhead { position: sticky; top: 0; z-index: 2; background: #eef1f4; border-radius: 8px 8px 0 0; padding: 8px 10px; border-top: 3px solid var(--c, #8c959f); }
   .colhead .name { font-weight: 600; }
   .colhead .count { float: right; color: #57606a; font-variant-numeric: tabular-nums; }
@@ -33,7 +44,7 @@ export const styles = css`
   .lanehead { grid-column: 1 / -1; font-weight: 600; padding: 6px 4px 0; border-top: 1px solid #d0d7de; color: #24292f; }
   .lanehead .count { font-weight: 400; color: #57606a; margin-left: 6px; }
   .cell { background: #eef1f4; border-radius: 0 0 8px 8px; padding: 6px; overflow-y: auto; display: flex; flex-direction: column; gap: 6px; min-height: 64px; }
-  .board.single .cell { max-height: calc(100vh - 200px); }
+  .board.single .cell { max-height: var(--fit-cell, calc(100vh - 200px)); }
   .board.lanes .cell { max-height: 380px; border-radius: 8px; }
   .cell.target { background: #ddf4ff; box-shadow: inset 0 0 0 2px #54aeff; }
   .card { position: relative; background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 28px 8px 10px; box-shadow: 0 1px 0 rgba(31, 35, 40, 0.04); cursor: grab; user-select: none; touch-action: none; }

@@ -1,8 +1,9 @@
 /**
- * A board's column counts and sums, always the server's (the aggregate endpoint of the view, table or
+ * A board's counts and sums, always the server's (the aggregate endpoint of the view, table or
  * embed, under the viewer's permissions; exact minor units, never added up here). Per column, per
- * cell when there are swimlanes, and overall. While a move is on its way the counts follow it by one
- * and the sums of the two columns show as stale until the server's come back.
+ * cell and per swimlane when there are swimlanes, per stage kind (open, won, lost: the server sums
+ * the columns of each kind through a filter) and overall. While a move is on its way the counts
+ * follow it by one and the sums of the two columns show as stale until the server's come back.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { Filter } from "../../schemas/types";
@@ -22,6 +23,7 @@ import {
   type Money,
   type Totals,
 } from "./board-model";
+import { KINDS, type StageKind } from "./stage-kinds";
 
 /** What the totals are of: the board's source, fields and the user's filter and search. */
 export interface TotalsQuery {
@@ -32,6 +34,24 @@ export interface TotalsQuery {
   sum: BoardField | null;
   filter: Filter | null;
   q: string;
+  /** Each column's stage kind, where the board knows it (stage-kinds.ts). */
+  kinds: Map<string, StageKind>;
+}
+
+/** The group's choices of one kind, in choice order. */
+function namesOfKind(q: TotalsQuery, kind: StageKind): string[] {
+  return (q.group.options.choices ?? []).map((c) => c.name).filter((n) => q.kinds.get(n) === kind);
+}
+
+/** The body for one kind's totals: the user's filter AND "column is one of this kind's". */
+function kindBody(q: TotalsQuery, names: string[]): Record<string, unknown> {
+  const filter = andFilters(q.filter, { field: q.group.name, op: "in", value: names });
+  return { ...aggregateBody(q.group, null, q.sum, filter, q.q), groupBy: [], totals: true };
+}
+
+/** The body for the swimlanes' totals: grouped by the lane field alone. */
+function laneBody(q: TotalsQuery, lane: BoardField): Record<string, unknown> {
+  return { ...aggregateBody(lane, null, q.sum, q.filter, q.q), totals: false };
 }
 
 const staleKey = (k: Key) => (k === null ? "\u0000none" : k);
@@ -42,6 +62,10 @@ export class BoardTotalsController implements ReactiveController {
   /** By cellKey(column, lane); the column totals when there are no swimlanes. */
   cells = new Map<string, Totals>();
   overall: Totals | null = null;
+  /** By stage kind; empty when the board knows no kinds. */
+  kinds = new Map<StageKind, Totals>();
+  /** By cellKey(lane, undefined): each swimlane's own totals. */
+  lanes = new Map<string, Totals>();
   private stale = new Set<string>();
   private gen = 0;
 
@@ -55,15 +79,42 @@ export class BoardTotalsController implements ReactiveController {
   async load(q: TotalsQuery): Promise<{ lanes: (Key | undefined)[] } | null> {
     const gen = ++this.gen;
     this.stale.clear();
+    this.kinds = new Map();
+    this.lanes = new Map();
     const [colReply, laneReply] = await Promise.all([
       q.source.aggregate(q.table, aggregateBody(q.group, null, q.sum, q.filter, q.q)),
       q.lane ? q.source.aggregate(q.table, aggregateBody(q.group, q.lane, q.sum, q.filter, q.q)) : null,
+      this.loadKinds(q, KINDS, gen),
+      this.loadLanes(q, gen),
     ]);
     if (gen !== this.gen) return null;
     this.columns = readTotals(colReply, q.group, null, q.sum);
     this.overall = overallTotals(colReply, q.sum);
     this.cells = q.lane && laneReply ? readTotals(laneReply, q.group, q.lane, q.sum) : this.columns;
     return { lanes: q.lane && laneReply ? laneKeys(laneReply, q.lane) : [undefined] };
+  }
+
+  /** The totals by kind again (once the kinds are known). */
+  reloadKinds(q: TotalsQuery): Promise<void> {
+    return this.loadKinds(q, KINDS, this.gen);
+  }
+
+  /** The totals of these kinds (those with columns), each from the server through a filter. */
+  private async loadKinds(q: TotalsQuery, kinds: readonly StageKind[], gen: number): Promise<void> {
+    const wanted = kinds.map((k) => [k, namesOfKind(q, k)] as const).filter(([, names]) => names.length);
+    const replies = await Promise.all(wanted.map(([, names]) => q.source.aggregate(q.table, kindBody(q, names))));
+    if (gen !== this.gen) return;
+    wanted.forEach(([kind], i) => this.kinds.set(kind, overallTotals(replies[i]!, q.sum) ?? { count: 0, sum: null }));
+    this.host.requestUpdate();
+  }
+
+  /** Each swimlane's own totals (grouped by the lane field alone). */
+  private async loadLanes(q: TotalsQuery, gen: number): Promise<void> {
+    if (!q.lane) return;
+    const reply = await q.source.aggregate(q.table, laneBody(q, q.lane));
+    if (gen !== this.gen) return;
+    this.lanes = readTotals(reply, q.lane, null, q.sum);
+    this.host.requestUpdate();
   }
 
   /** Counts and sums of some columns again, from the server (after a move or a change elsewhere). */
@@ -73,6 +124,8 @@ export class BoardTotalsController implements ReactiveController {
     const [colReply, laneReply] = await Promise.all([
       q.source.aggregate(q.table, { ...aggregateBody(q.group, null, q.sum, filter, q.q), totals: false }),
       q.lane ? q.source.aggregate(q.table, aggregateBody(q.group, q.lane, q.sum, filter, q.q)) : null,
+      this.loadKinds(q, touchedKinds(q, cols), gen),
+      this.loadLanes(q, gen),
     ]);
     if (gen !== this.gen) return;
     const fresh = readTotals(colReply, q.group, null, q.sum);
@@ -89,6 +142,11 @@ export class BoardTotalsController implements ReactiveController {
 
   column(c: Key): Totals | undefined {
     return this.columns.get(cellKey(c, undefined));
+  }
+
+  /** A swimlane's own totals. */
+  lane(l: Key): Totals | undefined {
+    return this.lanes.get(cellKey(l, undefined));
   }
 
   cell(c: Key, lane: Key | undefined): Totals | undefined {
@@ -113,6 +171,11 @@ export class BoardTotalsController implements ReactiveController {
     if (stale) this.stale.add(staleKey(c));
     else this.stale.delete(staleKey(c));
   }
+}
+
+/** The kinds of these columns. */
+function touchedKinds(q: TotalsQuery, cols: Key[]): StageKind[] {
+  return KINDS.filter((k) => cols.some((c) => c !== null && q.kinds.get(c) === k));
 }
 
 function money(m: Money): string {

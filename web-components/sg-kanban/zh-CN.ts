@@ -10,9 +10,13 @@ export const zhCN = {
   "kanban.dismiss": "关闭",
   "kanban.empty": "没有卡片",
   "kanban.filter": "筛选",
+  "kanban.columns": "列",
   "kanban.help":
     "按空格键拿起卡片,用方向键选择列,再按空格键放下,按 Esc 取消;按 Ctrl 加方向键直接移动;按 M 打开移动菜单;按回车打开记录。",
   "kanban.idle": "请为看板指定视图和令牌。",
+  "kanban.kind.lost": "输单",
+  "kanban.kind.open": "进行中",
+  "kanban.kind.won": "赢单",
   "kanban.loadMore": str`加载更多(还有 ${0} 张)`,
   "kanban.moveMenu": "移动卡片",
   "kanban.moveTo": "移动到",
