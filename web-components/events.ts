@@ -51,6 +51,10 @@ export interface SgEventDetails {
   "sg-layout-saved": { view: ViewInfo };
   /** The grid's Handsontable is ready with its first page. */
   "sg-grid-ready": { total: number | null };
+  /** <sg-notification-list> marked notifications read: the unread count after, for the bell. */
+  "sg-notifications-read": { unread: number; more: boolean };
+  /** <sg-notification-list> is opening a notification's record (the bell closes its list). */
+  "sg-notification-open": { id: number };
   /** Sent TO a board (not bubbling): reload its cards and totals. */
   "sg-refresh": undefined;
 }

@@ -24,6 +24,10 @@ function icon(paths: SVGTemplateResult, filled = false): TemplateResult {
   </svg>`;
 }
 
+/** The notifications bell. */
+export const bellIcon = icon(
+  svg`<path d="M4 11.5V7a4 4 0 0 1 8 0v4.5l1.2 1.3H2.8z" /><path d="M6.6 14.2a1.5 1.5 0 0 0 2.8 0" />`,
+);
 /** Close, dismiss, remove. */
 export const closeIcon = icon(svg`<path d="M4 4l8 8M12 4l-8 8" />`);
 /** A menu of more actions. */

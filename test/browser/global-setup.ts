@@ -6,6 +6,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     secondOrigin: string;
+    persistDir: string;
   }
 }
 
@@ -13,5 +14,6 @@ export default async function setup(project: TestProject) {
   const app = await startApp();
   project.provide("baseUrl", app.baseUrl);
   project.provide("secondOrigin", app.secondOrigin);
+  project.provide("persistDir", app.persistDir);
   return () => app.stop();
 }

@@ -95,6 +95,8 @@ async function startSecondOrigin(port: number): Promise<Server> {
 export interface RunningApp {
   baseUrl: string;
   secondOrigin: string;
+  /** wrangler dev's --persist-to: tests that set up what no route makes (a plugin's notification) write its D1 file. */
+  persistDir: string;
   stop(): Promise<void>;
 }
 
@@ -205,7 +207,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
     await stop();
     throw err;
   }
-  return { baseUrl, secondOrigin, stop };
+  return { baseUrl, secondOrigin, persistDir: persist, stop };
 }
 
 /** The running app's address (in a test file; global-setup.ts provides it). */

@@ -169,6 +169,28 @@ export interface DirectoryUser {
   active?: boolean;
 }
 
+/** A notification in the signed-in user's list (GET /api/notifications). */
+export interface AppNotification {
+  id: number;
+  plugin: string;
+  kind: string;
+  /** Per UI language ("en", "zh-CN"); null when withheld. */
+  title: Record<string, string> | null;
+  body: Record<string, string> | null;
+  /** The record it is about (table id, record id), when the reader may read it now. */
+  record: { table: string; id: number } | null;
+  /** About a record the reader may no longer read: title, body and record are left out. */
+  withheld: boolean;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/** The unread count for the bell: counted up to 1000, `more` beyond. */
+export interface UnreadCount {
+  unread: number;
+  more: boolean;
+}
+
 export interface PublicConfig {
   handsontableLicenseKey: string;
   locales: string[];
@@ -479,6 +501,29 @@ export class ApiClient {
       if (name) out.set(id, name);
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------------------ notifications
+
+  /** The signed-in user's notifications, newest first; `cursor` is the previous page's nextCursor. */
+  notifications(
+    opts: { limit?: number; cursor?: string | null; unread?: boolean } = {},
+  ): Promise<{ notifications: AppNotification[]; nextCursor: string | null }> {
+    const q = new URLSearchParams();
+    if (opts.limit !== undefined) q.set("limit", String(opts.limit));
+    if (opts.cursor) q.set("cursor", opts.cursor);
+    if (opts.unread) q.set("unread", "true");
+    const s = q.toString();
+    return this.request("GET", `/api/notifications${s ? `?${s}` : ""}`);
+  }
+
+  unreadNotifications(): Promise<UnreadCount> {
+    return this.request("GET", "/api/notifications/unread-count");
+  }
+
+  /** Marks the given notifications (or all) read; answers the unread count after. */
+  markNotificationsRead(target: { ids: number[] } | { all: true }): Promise<UnreadCount & { updated: number }> {
+    return this.request("POST", "/api/notifications/read", target);
   }
 
   private remember(id: string, name: string | null): void {

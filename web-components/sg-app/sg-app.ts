@@ -23,6 +23,7 @@ import {
 } from "../i18n/index";
 import type { RecordsView } from "../events";
 import "../sg-record/sg-record";
+import "../sg-notifications/sg-notifications";
 import { saveProfile, type ProfileReply } from "./sg-profile";
 import { browserTimeZone, setUserTimeZone } from "../i18n/time";
 import { parseRoute, routeHash, type Route } from "./route";
@@ -452,6 +453,7 @@ export class SgApp extends LitElement {
         <header role="banner">
           <span class="brand">Salesgrid</span>
           <span class="spacer"></span>
+          <sg-notifications .api=${this.api}></sg-notifications>
           ${this.langSwitch()}
           <a class="user" href="#/profile" data-value data-user aria-current=${this.route.kind === "profile" ? "page" : "false"}
             title=${msg("Your profile", { id: "app.profile.title" })}>${this.user?.name ?? ""}</a>

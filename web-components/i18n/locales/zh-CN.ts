@@ -9,6 +9,17 @@ import { zhCN as form } from "../../sg-form/zh-CN";
 import { zhCN as grid } from "../../sg-grid/zh-CN";
 import { zhCN as kanban } from "../../sg-kanban/zh-CN";
 import { zhCN as record } from "../../sg-record/zh-CN";
+import { zhCN as notifications } from "../../sg-notifications/zh-CN";
 import { zhCN as common } from "../common";
 
-export const templates = { ...common, ...app, ...form, ...record, ...grid, ...kanban, ...admin, ...filter };
+export const templates = {
+  ...common,
+  ...app,
+  ...form,
+  ...record,
+  ...grid,
+  ...kanban,
+  ...admin,
+  ...filter,
+  ...notifications,
+};
