@@ -2,7 +2,8 @@
  * `npm run bench [-- --sizes 10000,100000] [--quiet-wait 120] [--reuse] [--kinds page,own] [--skip-floor]
  *   [--host wrangler-dev] [--clients 2]`
  * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts; `-- --grid [--runs 5]` only
- * the grid figures over the 1M-row table a full run left, bench/grid.ts; `-- --links [--reuse]` only the figure
+ * the grid figures over the 1M-row table a full run left, bench/grid.ts; `-- --sales [--runs 20]` only the quote
+ * and order figures of issue 15, bench/sales.ts; `-- --links [--reuse]` only the figure
  * of row rules through a link, bench/links.ts, spliced into RESULTS.md): seeds a deals table through the bulk
  * API to each size (cumulative), measures list/count latency through the API against the floor (the same SQL run
  * straight on a copy of the D1 file), and writes bench/RESULTS.md. Never part of the test suite.
@@ -1127,6 +1128,15 @@ async function main() {
     return;
   }
   if (argv.includes("--links")) return linksOnly(argv);
+  if (argv.includes("--sales")) {
+    // Only the quote and order figures (bench/sales.ts): its own Worker and data.
+    const { salesBench, formatSales } = await import("./sales");
+    const runsAt = argv.indexOf("--runs");
+    const figures = await salesBench(runsAt >= 0 ? Number(argv[runsAt + 1]) : 20);
+    console.log(formatSales(figures));
+    if (!figures.exact) throw new Error("a quote's totals differ from its lines");
+    return;
+  }
   const sizes = parseSizes(argv);
   const quietWait = parseQuietWait(argv);
   const onlyKinds = parseKinds(argv);

@@ -6,14 +6,15 @@
  *   settings do not allow or below cost without the manager role;
  * - takes unit price, tax rate and description from the price list or product when not given;
  * - recomputes the document's totals from ALL its lines (totals.ts) and writes them, with every line
- *   amount that changes, IN THE SAME BATCH as the line write. The document is read first and its update
- *   is guarded by the version read: every line write bumps that version, so two concurrent line edits
- *   cannot both commit on one reading (the second gets 409) and a total never disagrees with its lines.
+ *   amount that changes, IN THE SAME BATCH as the line write. The document and its lines are read in
+ *   one D1 batch (one state) and the document's update is guarded by the version read: every line
+ *   write bumps that version, so two concurrent line edits cannot both commit on one reading (the
+ *   second gets 409) and a total never disagrees with its lines.
  */
 import {
   cond,
-  findByIds,
-  findRows,
+  findMany,
+  or,
   updateEffect,
   type BeforeWriteContext,
   type BeforeWriteResult,
@@ -25,7 +26,7 @@ import {
 } from "../../worker/plugin-sdk";
 import { MAX_LINES, ORDER, type DocKind } from "./kinds";
 import { paymentStatus } from "./payments";
-import { listPrices, loadProducts, type ProductFacts } from "./pricing";
+import { listPrices, PRODUCT_KEYS, productFacts, type ProductFacts } from "./pricing";
 import { computeTotals, parseQuantity, type LineInput } from "./totals";
 import {
   isManager,
@@ -34,7 +35,7 @@ import {
   linkId,
   money,
   readAmount,
-  salesSettings,
+  parseSettings,
   TOTAL_KEYS,
   type SalesSettings,
 } from "./values";
@@ -47,7 +48,11 @@ interface Doc {
   row: FoundRow;
   currency: string;
   records: HookRecord[];
+  /** Its lines as stored. */
+  stored: FoundRow[];
 }
+
+const isId = (v: number | null): v is number => v !== null;
 
 export function linesHook(kind: DocKind) {
   return async (ctx: BeforeWriteContext): Promise<BeforeWriteResult> => {
@@ -77,17 +82,39 @@ export function linesHook(kind: DocKind) {
     }
     if (problems.length) return { problems };
 
-    // 2. The documents, read BEFORE their lines (see the note at the top), and only drafts change.
+    // 2. One round trip: the documents, all their lines, the products named and the settings. One
+    // batch reads one state; the documents' updates below are guarded by the versions read here.
     const docsT = ctx.table(kind.doc);
     const ids = [...new Set(parentOf.values())];
+    const linesT = ctx.target;
+    const productIds = ctx.op === "delete" ? [] : ctx.records.map((r) => linkId(r.after.product)).filter(isId);
+    const chunks: number[][] = [];
+    for (let i = 0; i < ids.length; i += 40) chunks.push(ids.slice(i, i + 40));
+    const read = await findMany(
+      ctx,
+      [
+        { table: docsT, ids, keys: kind === ORDER ? ORDER_KEYS : DOC_KEYS },
+        { table: ctx.table("products/products"), ids: productIds, keys: PRODUCT_KEYS },
+        ...chunks.map((c) => ({
+          table: linesT,
+          keys: [kind.parent, ...LINE_KEYS],
+          filter: or(...c.map((id) => cond(linesT, kind.parent, "contains", id))),
+          max: MAX_LINES + 1,
+        })),
+      ],
+      { settings: true },
+    );
+    const settings = parseSettings(read.settings);
+    const products = new Map(read.rows[1]!.map((r) => [r.id, productFacts(r)]));
     const docs = new Map<number, Doc>();
-    const settings = await salesSettings(ctx);
-    for (const row of await findByIds(ctx, docsT, ids, kind === ORDER ? ORDER_KEYS : DOC_KEYS))
+    for (const row of read.rows[0]!)
       docs.set(row.id, {
         row,
         currency: (row.values.currency as string | null) ?? settings.defaultCurrency,
         records: [],
+        stored: [],
       });
+    for (const l of read.rows.slice(2).flat()) docs.get(linkId(l.values[kind.parent]) ?? 0)?.stored.push(l);
     for (const [rec, id] of parentOf) {
       const doc = docs.get(id);
       if (!doc) continue; // a line whose document is gone: nothing to total
@@ -98,7 +125,7 @@ export function linesHook(kind: DocKind) {
     if (problems.length) return { problems };
 
     // 3. Each written line's own values: defaults from the catalog, then the checks.
-    if (ctx.op !== "delete") await fillLines(ctx, kind, docs, settings, problem);
+    if (ctx.op !== "delete") await fillLines(ctx, kind, docs, products, settings, problem);
     if (problems.length) return { problems };
 
     // 4. Totals of every touched document from all its lines, written in this batch.
@@ -117,15 +144,12 @@ async function fillLines(
   ctx: BeforeWriteContext,
   kind: DocKind,
   docs: Map<number, Doc>,
+  products: Map<number, ProductFacts>,
   settings: SalesSettings,
   problem: (record: HookRecord, field: string, code: string, message: string) => void,
 ) {
   const recs = [...docs.values()].flatMap((d) => d.records.map((rec) => ({ rec, doc: d })));
   const productOf = (rec: HookRecord) => linkId(rec.after.product);
-  const products = await loadProducts(
-    ctx,
-    recs.map(({ rec }) => productOf(rec)).filter((p): p is number => p !== null),
-  );
   // List prices for lines with a product, grouped by the document's price list.
   const list = new Map<HookRecord, ReturnType<typeof readAmount>>();
   const byList = new Map<number | null, { rec: HookRecord; product: number }[]>();
@@ -166,7 +190,7 @@ async function fillLines(
           "currency_mismatch",
           `The ${kind.parent} is in ${doc.currency}, not ${given.currency}`,
         );
-      else if (given.amount < 0) problem(rec, "unit_price", "minimum", "The unit price cannot be negative");
+      else if (given.amount < 0) problem(rec, "unit_price", "range", "The unit price cannot be negative");
       else if (product) checkOverride(ctx, rec, doc, settings, given.amount, listPrice, product, problem);
       if (!given.currency) rec.set("unit_price", money(given.amount, doc.currency));
     } else if (!given || productChanged) {
@@ -228,13 +252,7 @@ async function recompute(
   problem: (record: HookRecord, field: string, code: string, message: string) => void,
 ): Promise<Stmt[] | null> {
   const linesT = ctx.target;
-  const stored = await findRows(
-    ctx,
-    linesT,
-    cond(linesT, kind.parent, "contains", doc.row.id),
-    LINE_KEYS,
-    MAX_LINES + 1,
-  );
+  const stored = doc.stored;
   const mine = new Map(doc.records.map((r) => [r.id, r]));
   // The document's lines after this write: stored ones (with this write's values on top) and new ones.
   type Line = { id: number; values: Values; stored: FoundRow | null; rec: HookRecord | null };

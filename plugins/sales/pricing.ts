@@ -3,7 +3,7 @@
  * min_quantity not above the quantity), else the product's own unit price; and the product's tax
  * rate and cost. Read as the system: prices are facts of the catalog, not rows shown to the caller.
  */
-import { and, cond, findByIds, findRows, type Runtime } from "../../worker/plugin-sdk";
+import { and, cond, findByIds, findRows, type FoundRow, type Runtime } from "../../worker/plugin-sdk";
 import { parseQuantity } from "./totals";
 import { linkId, readAmount, type Amount } from "./values";
 
@@ -16,22 +16,17 @@ export interface ProductFacts {
   taxRate: number | null;
 }
 
-export async function loadProducts(rt: Runtime, ids: number[]): Promise<Map<number, ProductFacts>> {
-  const t = rt.table("products/products");
-  const rows = await findByIds(rt, t, [...new Set(ids)], ["active", "name", "unit_price", "cost_price", "tax_rate"]);
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        id: r.id,
-        active: r.values.active === true,
-        name: typeof r.values.name === "string" ? r.values.name : null,
-        unitPrice: readAmount(r.values.unit_price),
-        cost: readAmount(r.values.cost_price),
-        taxRate: typeof r.values.tax_rate === "number" ? r.values.tax_rate : null,
-      },
-    ]),
-  );
+export const PRODUCT_KEYS = ["active", "name", "unit_price", "cost_price", "tax_rate"];
+
+export function productFacts(r: FoundRow): ProductFacts {
+  return {
+    id: r.id,
+    active: r.values.active === true,
+    name: typeof r.values.name === "string" ? r.values.name : null,
+    unitPrice: readAmount(r.values.unit_price),
+    cost: readAmount(r.values.cost_price),
+    taxRate: typeof r.values.tax_rate === "number" ? r.values.tax_rate : null,
+  };
 }
 
 export interface PriceList {

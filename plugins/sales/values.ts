@@ -32,7 +32,10 @@ export interface SalesSettings {
 }
 
 export async function salesSettings(rt: Runtime): Promise<SalesSettings> {
-  const s: Values = await rt.settings();
+  return parseSettings(await rt.settings());
+}
+
+export function parseSettings(s: Values): SalesSettings {
   return {
     rounding: s.rounding === "document" ? "document" : "line",
     repsMayOverridePrice: s.repsMayOverridePrice !== false,

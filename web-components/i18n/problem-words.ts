@@ -85,6 +85,23 @@ export const PROBLEM_WORDS: Record<string, () => string> = {
   const: () => msg("Not the expected value", { id: "common.problem.const" }),
   calendar_date: () => msg("A calendar needs a date or date-time field", { id: "common.problem.calendarDate" }),
   additionalProperties: () => msg("Unknown property", { id: "common.problem.additionalProperties" }),
+  // Quotes and orders (plugins/sales).
+  computed: () => msg("Computed by the server; it cannot be written", { id: "common.problem.computed" }),
+  line_moved: () => msg("A line stays on its document", { id: "common.problem.lineMoved" }),
+  not_draft: () => msg("Only drafts can be changed", { id: "common.problem.notDraft" }),
+  locked: () => msg("Locked: the order is confirmed", { id: "common.problem.locked" }),
+  inactive_product: () => msg("This product is inactive", { id: "common.problem.inactiveProduct" }),
+  price_override: () => msg("Prices come from the price list", { id: "common.problem.priceOverride" }),
+  below_cost: () => msg("Below cost: only a sales manager may do that", { id: "common.problem.belowCost" }),
+  too_many_lines: () => msg("Too many lines in one document", { id: "common.problem.tooManyLines" }),
+  invalid_transition: () => msg("This status change is not allowed", { id: "common.problem.invalidTransition" }),
+  has_lines: () => msg("Cannot change while there are lines", { id: "common.problem.hasLines" }),
+  payment_moved: () => msg("A payment stays on its order", { id: "common.problem.paymentMoved" }),
+  order_cancelled: () => msg("The order is cancelled", { id: "common.problem.orderCancelled" }),
+  already_converted: () => msg("Already converted to an order", { id: "common.problem.alreadyConverted" }),
+  already_superseded: () => msg("Already replaced by a newer revision", { id: "common.problem.alreadySuperseded" }),
+  no_lines: () => msg("Has no lines", { id: "common.problem.noLines" }),
+  no_won_stage: () => msg("The pipeline has no won stage", { id: "common.problem.noWonStage" }),
 };
 
 /** The wording of a code, or undefined for one this UI does not know. */

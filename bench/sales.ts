@@ -1,0 +1,196 @@
+/**
+ * `npm run bench -- --sales [--runs 20]`: the figures of issue 15 through the API, on its own Worker
+ * (`wrangler dev`, a scratch D1 under bench/.data/sales, the demo workspace with products and sales):
+ *   - save a 200-line quote: one POST of 200 lines, whose hook prices them and recomputes the quote's
+ *     totals in the same batch (target: median under 100 ms);
+ *   - edit one line of a 200-line quote: the PATCH recomputes the totals over all 200 lines;
+ *   - quote-to-order of a 200-line quote: the order, its 200 lines, the quote and the deal in one batch
+ *     (target: median under 200 ms).
+ * Each measured quote's totals are checked against the sum of its lines as the API returns them.
+ * Never part of `npm test`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { DEMO_USERS } from "../worker/demo/users";
+import { freePort, runNode } from "./lib/process";
+import { summarise } from "./lib/stats";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const DIR = path.join(ROOT, "bench", ".data", "sales");
+const STATE = path.join(DIR, "state");
+const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+const LINES = 200;
+export const SALES_TARGETS = { save: 100, convert: 200 };
+
+const env = {
+  ...process.env,
+  CI: "1",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+};
+
+async function startWorker(): Promise<{ url: string; stop: () => void }> {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(STATE, { recursive: true });
+  runNode([path.join(ROOT, "scripts", "build-web.mjs"), "--quiet"], "web build", env);
+  runNode([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE], "migrations", env);
+  const vars = path.join(DIR, "bench.vars");
+  writeFileSync(
+    vars,
+    `TOKEN_SECRET="sales-bench-${Math.random().toString(36).slice(2)}-at-least-32-bytes"\nDEV_SEED="1"\n`,
+  );
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", STATE, "--env-file", vars].concat([
+      "--show-interactive-dev-session=false",
+      "--live-reload=false",
+      "--log-level",
+      "warn",
+    ]),
+    { cwd: ROOT, env, stdio: "ignore", detached: true },
+  );
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // gone
+    }
+  };
+  process.on("exit", stop);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, stop };
+    if (i > 480) throw new Error("wrangler dev did not start within 120 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function api(url: string, token: () => string | null) {
+  return async <T = any>(
+    method: string,
+    p: string,
+    body?: unknown,
+    ok = [200, 201],
+  ): Promise<{ ms: number; body: T }> => {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/api${p}`, {
+      method,
+      headers: { "content-type": "application/json", ...(token() ? { authorization: `Bearer ${token()}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const ms = performance.now() - t0;
+    if (!ok.includes(res.status)) throw new Error(`${method} ${p} -> ${res.status}: ${text.slice(0, 500)}`);
+    return { ms, body: (text ? JSON.parse(text) : null) as T };
+  };
+}
+
+export interface SalesFigures {
+  runs: number;
+  save: ReturnType<typeof summarise>;
+  edit: ReturnType<typeof summarise>;
+  convert: ReturnType<typeof summarise>;
+  exact: boolean;
+}
+
+export async function salesBench(runs = 20): Promise<SalesFigures> {
+  const worker = await startWorker();
+  try {
+    let token: string | null = null;
+    const call = api(worker.url, () => token);
+    await call("POST", "/dev/seed", {});
+    const admin = DEMO_USERS.find((u) => u.role === "admin")!;
+    token = (await call<{ token: string }>("POST", "/auth/login", { email: admin.email, password: admin.password }))
+      .body.token;
+    const lift = { burst: 1_000_000_000, perMinute: 1_000_000_000 };
+    await call("PUT", "/admin/settings/rate-limits", { user: lift, client: lift, rows: lift });
+    for (const name of ["products", "sales"])
+      await call("POST", `/admin/plugins/${name}/install`, undefined, [200, 409]);
+    const products = [];
+    for (let i = 0; i < 20; i++)
+      products.push(
+        (
+          await call("POST", "/tables/products/records", {
+            fields: {
+              sku: `BENCH-${i}`,
+              name: `Bench product ${i}`,
+              unit_price: { amount: 1999 + i * 37, currency: "CNY" },
+              cost_price: { amount: 1000, currency: "CNY" },
+              tax_rate: i % 3 === 0 ? 600 : 1300,
+              active: true,
+            },
+          })
+        ).body.record.id as number,
+      );
+    const lines = (quote: number) => ({
+      records: Array.from({ length: LINES }, (_, i) => ({
+        fields: {
+          quote: [quote],
+          product: [products[i % products.length]],
+          quantity: `${(i % 17) + 1}.${i % 1000}`.slice(0, 8),
+          discount: (i % 5) * 250,
+        },
+      })),
+    });
+    const save: number[] = [];
+    const edit: number[] = [];
+    const convert: number[] = [];
+    let exact = true;
+    // Warm-up: one of each, not counted.
+    for (let r = -1; r < runs; r++) {
+      const q = (await call("POST", "/tables/quotes/records", { fields: {} })).body.record.id as number;
+      const saved = await call("POST", "/tables/quote_lines/records", lines(q));
+      const first = saved.body.records[0];
+      const edited = await call("PATCH", `/tables/quote_lines/records/${first.id}`, {
+        version: first.version,
+        fields: { quantity: "3.5", discount: 1000 },
+      });
+      // The quote's totals equal its lines' sums, as the API returns them.
+      const doc = (await call("GET", `/tables/quotes/records/${q}`)).body.record;
+      const all = (
+        await call(
+          "GET",
+          `/tables/quote_lines/records?limit=1000&filter=${encodeURIComponent(JSON.stringify({ field: "quote", op: "contains", value: q }))}`,
+        )
+      ).body.records;
+      const sum = all.reduce((s: number, l: any) => s + l.fields.line_total.amount, 0);
+      if (sum !== doc.fields.total.amount || all.length !== LINES) exact = false;
+      await call("PATCH", `/tables/quotes/records/${q}`, { version: doc.version, fields: { status: "sent" } });
+      const conv = await call("POST", "/actions/sales/quote-to-order", { quote: q });
+      if (conv.body.order.fields.total.amount !== doc.fields.total.amount) exact = false;
+      if (r < 0) continue;
+      save.push(saved.ms);
+      edit.push(edited.ms);
+      convert.push(conv.ms);
+    }
+    return { runs, save: summarise(save), edit: summarise(edit), convert: summarise(convert), exact };
+  } finally {
+    worker.stop();
+  }
+}
+
+export function formatSales(f: SalesFigures): string {
+  const row = (what: string, s: ReturnType<typeof summarise>, target: number | null) =>
+    `| ${what} | ${s.p50.toFixed(1)} | ${s.p95.toFixed(1)} | ${target === null ? "-" : `< ${target} ms: ${s.p50 < target ? "PASS" : "FAIL"}`} |`;
+  return [
+    `### Quotes and orders (issue 15), ${f.runs} runs each, ${LINES} lines per quote, through the API (wrangler dev)`,
+    "",
+    "| What | p50 ms | p95 ms | Target (median) |",
+    "|---|---:|---:|---|",
+    row(`save a ${LINES}-line quote (one POST of its lines; totals in the same batch)`, f.save, SALES_TARGETS.save),
+    row(`edit one line of a ${LINES}-line quote (totals over all lines)`, f.edit, SALES_TARGETS.save),
+    row(`quote-to-order of a ${LINES}-line quote`, f.convert, SALES_TARGETS.convert),
+    "",
+    `Totals equal the sums of the lines and the order's total the quote's: ${f.exact ? "yes" : "NO"}.`,
+  ].join("\n");
+}
