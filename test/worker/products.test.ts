@@ -100,6 +100,31 @@ describe("SKU uniqueness", () => {
   });
 });
 
+describe("the unique option on any table", () => {
+  it("cannot be turned on while values repeat, and holds once on", async () => {
+    const name = `u_${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
+    const t = await admin.post("/meta/tables", { name, fields: [{ name: "code", type: "text" }] });
+    expect(t.status, t.text).toBe(201);
+    const field = t.body.table.fields[0].id;
+    for (const code of ["A1", "a1"])
+      expect((await admin.post(`/tables/${name}/records`, { fields: { code } })).status).toBe(201);
+    problem(
+      await admin.patch(`/meta/tables/${name}/fields/${field}`, { options: { unique: true } }),
+      409,
+      "options/unique",
+    );
+    const meta = await admin.get(`/meta/tables/${name}`);
+    expect(meta.body.table.fields[0].options.unique).toBeUndefined();
+    const rows = (await admin.get(`/tables/${name}/records`)).body.records;
+    const second = rows.find((r: { fields: { code: string } }) => r.fields.code === "a1");
+    expect((await admin.delete(`/tables/${name}/records/${second.id}`, { version: second.version })).status).toBe(200);
+    expect((await admin.patch(`/meta/tables/${name}/fields/${field}`, { options: { unique: true } })).status).toBe(200);
+    problem(await admin.post(`/tables/${name}/records`, { fields: { code: "a1" } }), 409, "fields/code");
+    expect((await admin.post(`/tables/${name}/records`, { fields: { code: null } })).status).toBe(201);
+    expect((await admin.post(`/tables/${name}/records`, { fields: { code: null } })).status).toBe(201);
+  });
+});
+
 describe("bad input", () => {
   it("wrong types are 422 naming each field", async () => {
     const r = await product({ unit_price: "a lot", tax_rate: "13%", active: "yes", unit: "barrel" });

@@ -188,7 +188,10 @@ export async function updateField(
       unconverted: conversion?.unconverted.length,
     }),
   );
-  await runSchemaBatch(ctx.db, stmts);
+  await runSchemaBatch(ctx.db, stmts, {
+    onUnique: () =>
+      conflict("options/unique", `Some records of ${table.name} share a value of ${next.name}; make them differ first`),
+  });
   return { field: next, conversion };
 }
 
