@@ -8,7 +8,9 @@
 //   4. starts `wrangler dev` (extra arguments are passed on: `npm start -- --port 9000`; --persist-to
 //      also applies to the migrations); it serves dist/web as static assets and reloads when a
 //      rebuild changes it
-//   5. waits for /api/health, creates the demo workspace on the first run, prints the demo logins
+//   5. waits for /api/health, creates the demo workspace on the first run, prints the demo logins,
+//      then runs the Worker's scheduled handler every minute, as the cron trigger does once deployed
+//      (wrangler dev runs no cron triggers itself; --test-scheduled gives it the /__scheduled route)
 //   6. runs until it is stopped. Nothing it started outlives it: every child runs under
 //      scripts/run-guarded.mjs, which ends the child's whole process group (wrangler's workerd too)
 //      when this script goes away, even by SIGKILL; and when our launcher (npm and its shell) goes
@@ -321,6 +323,47 @@ async function runSeeder() {
   if (code !== 0) throw new Error(`seed-demo-data.mjs failed (code ${code})`);
 }
 
+// ---- 5, once the banner is out: the cron trigger (wrangler.toml: every minute), so jobs fire locally too. ----
+const CRON = "* * * * *";
+
+/**
+ * Calls /__scheduled at the start of every minute, as Cloudflare runs the trigger, and once at once
+ * (a tick missed while stopped is caught up: due jobs wait in the database). One tick at a time; a
+ * failing tick is reported once until one succeeds again.
+ */
+function startCron() {
+  let running = false;
+  let failing = false;
+  const tick = async () => {
+    if (stopping || running) return;
+    running = true;
+    try {
+      const res = await fetch(`${baseUrl}/__scheduled?cron=${encodeURIComponent(CRON)}`, {
+        signal: AbortSignal.timeout(55_000),
+      });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`/__scheduled answered ${res.status}`);
+      failing = false;
+    } catch (err) {
+      if (!failing && !stopping)
+        console.error(`[salesgrid] The cron tick failed (${err.message}); trying again next minute`);
+      failing = true;
+    } finally {
+      running = false;
+    }
+  };
+  const next = () =>
+    setTimeout(
+      () => {
+        void tick();
+        next();
+      },
+      60_000 - (Date.now() % 60_000),
+    );
+  void tick();
+  next();
+}
+
 /** Terminal columns of a string: CJK characters take two. */
 const displayWidth = (s) =>
   [...s].reduce(
@@ -369,10 +412,12 @@ try {
   }
   lines.push(
     "",
+    "    The scheduled handler (cron trigger) runs every minute, so reminders and plugin jobs fire here too.",
     `    Data is kept in ${stateLabel} between runs. Press Ctrl-C to stop (it stops everything it started).`,
     "",
   );
   console.log(lines.join("\n"));
+  startCron();
 } catch (err) {
   if (!stopping) {
     console.error(`[salesgrid] ${err instanceof Error ? err.message : err}`);

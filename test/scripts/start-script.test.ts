@@ -6,11 +6,12 @@
  * never the developer's `.wrangler/state` or `.dev.vars`.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 
 const root = path.join(import.meta.dirname, "..", "..");
@@ -274,4 +275,54 @@ describe("a second npm start", () => {
       await new Promise((resolve) => other.close(resolve));
     }
   });
+});
+
+/** The run's local D1 database file (wrangler dev's --persist-to). */
+function d1File(run: Run): string {
+  const dir = path.join(run.dir, "state", "v3", "d1", "miniflare-D1DatabaseObject");
+  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  if (!file) throw new Error(`no D1 database in ${dir}`);
+  return path.join(dir, file);
+}
+
+/** Runs `fn` on the run's database (WAL: safe beside the running Worker). */
+function withDb<T>(run: Run, fn: (db: Database.Database) => T): T {
+  const db = new Database(d1File(run));
+  try {
+    db.pragma("busy_timeout = 10000");
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe("npm start drives the cron trigger", () => {
+  it("runs the Worker's scheduled handler every minute (each tick's housekeeping deletes a sign-in counter long past its window)", async () => {
+    const run = start(await freePort(), newDir());
+    await waitUntilServing(run);
+    // Only the scheduled handler deletes such a row (deleteStaleLoginFailures); wrangler dev alone never calls it.
+    const stale = (key: string) =>
+      withDb(run, (db) =>
+        db
+          .prepare(
+            "INSERT INTO sg_login_failures (key, failures, window_start) VALUES (?, 1, '2000-01-01T00:00:00.000Z')",
+          )
+          .run(key),
+      );
+    const present = (key: string) =>
+      withDb(run, (db) => db.prepare("SELECT 1 FROM sg_login_failures WHERE key = ?").get(key) !== undefined);
+    const goneWithin = async (key: string, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (present(key)) {
+        if (Date.now() > deadline) return false;
+        await sleep(1000);
+      }
+      return true;
+    };
+    // Two ticks in a row, each within a minute and some slack of the row appearing.
+    stale("ip:tick-one");
+    expect(await goneWithin("ip:tick-one", 75_000), run.output()).toBe(true);
+    stale("ip:tick-two");
+    expect(await goneWithin("ip:tick-two", 75_000), run.output()).toBe(true);
+  }, 300_000);
 });
