@@ -143,6 +143,29 @@ describe("the scale", () => {
   });
 });
 
+describe("type changes", () => {
+  it("a number field becomes decimal (rounded half-up to the scale) and a decimal becomes text exactly", async () => {
+    const name = `conv_${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
+    const t = await admin.post("/meta/tables", {
+      name,
+      fields: [
+        { name: "n", type: "number", options: { precision: 4 } },
+        { name: "d", type: "decimal", options: { scale: 3 } },
+      ],
+    });
+    expect(t.status, t.text).toBe(201);
+    const [n, d] = t.body.table.fields.map((f: { id: string }) => f.id);
+    const r = await create({ n: 3.1416, d: "2.5" }, name);
+    expect(r.status, r.text).toBe(201);
+    expect(
+      (await admin.patch(`/meta/tables/${name}/fields/${n}`, { type: "decimal", options: { scale: 2 } })).status,
+    ).toBe(200);
+    expect((await admin.patch(`/meta/tables/${name}/fields/${d}`, { type: "text" })).status).toBe(200);
+    const back = await admin.get(`/tables/${name}/records/${r.body.record.id}`);
+    expect(back.body.record.fields).toMatchObject({ n: "3.14", d: "2.500" });
+  });
+});
+
 describe("SDK decimal helpers", () => {
   it("add and compare exactly", () => {
     expect(addDecimals("0.1", "0.2")).toBe("0.3");
