@@ -1,12 +1,13 @@
 /**
  * axe-core finds no serious or critical accessibility violation on the main screens: sign-in, a grid,
- * the board, the record drawer and the admin console.
+ * the board, the record drawer, the admin console and the open notifications list.
  */
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { apiAs, appUrl, launchBrowser, screenshot, signIn } from "./harness";
 import { boardView, card, newDeal } from "./kanban-fixture";
+import { sendNotifications } from "./notifications-fixture";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -108,5 +109,34 @@ it("the admin console has no serious or critical violation", async () => {
   await page.goto(`${appUrl()}/#/admin/tables`);
   await page.locator("sg-admin [role=tab][data-section=tables]").waitFor();
   expect(await seriousFindings(page, "admin")).toEqual([]);
+  await context.close();
+});
+
+it("the open notifications list has no serious or critical violation", async () => {
+  const admin = await apiAs("admin");
+  const me = (await admin.me()).user;
+  const table = (await admin.table("customers")).table;
+  const customer = (await admin.listRecords("customers", { limit: 1 })).records[0]!;
+  sendNotifications([
+    { user: me.id, title: { en: "Read earlier", "zh-CN": "早先已读" } },
+    { user: me.id, title: { en: "Withheld", "zh-CN": "不可见" }, record: { table: table.id, id: 2_000_000_002 } },
+    {
+      user: me.id,
+      title: { en: "Call the customer back", "zh-CN": "回电客户" },
+      body: { en: "About the quote", "zh-CN": "关于报价" },
+      record: { table: table.id, id: customer.id },
+    },
+  ]);
+  const { page, context } = await newPage(browser);
+  await signIn(page, "admin");
+  await page.locator("sg-app sg-notifications button[data-bell]").click();
+  await page
+    .locator("sg-app sg-notifications [data-notification]")
+    .filter({ hasText: "Call the customer back" })
+    .waitFor();
+  // Read and unread items side by side.
+  await page.locator("sg-app sg-notifications [data-notification]").filter({ hasText: "Read earlier" }).click();
+  await page.locator('sg-app sg-notifications [data-notification][data-read="true"]').first().waitFor();
+  expect(await seriousFindings(page, "notifications")).toEqual([]);
   await context.close();
 });
