@@ -1,9 +1,9 @@
 /**
  * The grid's edits: what the user types, fills, undoes or pastes is parsed per field (text that is no
  * value of its field is refused on the spot) and sent as bulk PATCHes of at most 1000 records; the
- * server's problems mark the cells they name (the old value comes back, or the attempted one stays
- * marked so it can be corrected), and a 409 shows the current value and sends the other records once
- * more. A pasted block is checked whole first, then written as one undoable change plus new rows.
+ * server's problems mark the cells they name (the old value comes back, with the message beside the
+ * cell, announced; not in a toast as well), and a 409 shows the current value and sends the other
+ * records once more. A pasted block is checked whole first, then written as one undoable change plus new rows.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { ApiError, type ApiClient } from "../api/client";
@@ -30,6 +30,8 @@ export interface EditsHost {
   canWrite(f: GridField): boolean;
   canCreate(): boolean;
   notify(kind: "info" | "error", text: string): void;
+  /** A message beside one cell (refused text or a refused write). */
+  cellNote(row: number, field: string, text: string): void;
   errorText(err: unknown): string;
   /** Rows again from the top (after new rows were pasted). */
   refresh(): Promise<void>;
@@ -93,7 +95,7 @@ export class GridEditsController implements ReactiveController {
       if (!parsed.ok) {
         this.setProblem(c[0], f.name, { error: parsed.message });
         changes[i] = null;
-        this.h.notify("error", `${labelOf(f)}: ${parsed.message}`);
+        this.h.cellNote(c[0], f.name, `${labelOf(f)}: ${parsed.message}`);
         this.h.sheet.queueRender();
         return;
       }
@@ -115,8 +117,8 @@ export class GridEditsController implements ReactiveController {
 
   /**
    * Sends changes as bulk PATCHes. A 409 marks the conflicting records (now showing their current
-   * values) and resends the other records once; other failures put the old values back and mark the
-   * cells the server named.
+   * values) and resends the other records once; other failures put the old values back, mark the
+   * cells the server named and say why beside the first of them.
    */
   private async commit(cells: CellChange[], old: Map<string, unknown>, retry = true): Promise<void> {
     const source = this.h.rows.source!;
@@ -137,8 +139,11 @@ export class GridEditsController implements ReactiveController {
         for (const it of items) {
           const rec = source.rowAt(rowOf.get(it.id)!);
           if (!rec || conflicted.has(it.id)) continue;
-          for (const name of Object.keys(it.fields))
-            rec.fields[name] = old.get(`${rowOf.get(it.id)}|${name}`) ?? rec.fields[name];
+          for (const name of Object.keys(it.fields)) {
+            const key = `${rowOf.get(it.id)}|${name}`;
+            // An empty old value (null) comes back too.
+            if (old.has(key)) rec.fields[name] = old.get(key);
+          }
         }
         for (const c of mapped.conflicts) {
           const mine = items.find((it) => it.id === c.current.id);
@@ -153,20 +158,18 @@ export class GridEditsController implements ReactiveController {
             this.setProblem(c.row, name, { conflict: note });
           }
         }
-        for (const c of mapped.cells) {
-          const f = this.h.field(c.field);
-          const attempted = items.find((it) => rowOf.get(it.id) === c.row)?.fields[c.field];
-          const rec = source.rowAt(c.row);
-          // The cell keeps what the user typed, marked, so they can correct it.
-          if (rec && f) rec.fields[c.field] = attempted;
-          this.setProblem(c.row, c.field, { error: c.message });
-        }
+        // The refused cells keep their old values (restored above), marked with the server's message.
+        for (const c of mapped.cells) this.setProblem(c.row, c.field, { error: c.message });
+        const first = mapped.cells[0];
         if (mapped.conflicts.length)
           this.h.notify(
             "error",
             msg("Someone else changed these records; their current values are shown.", { id: "grid.conflictNotice" }),
           );
-        else this.h.notify("error", mapped.general ?? mapped.cells[0]?.message ?? this.h.errorText(err));
+        else if (first) {
+          const f = this.h.field(first.field);
+          this.h.cellNote(first.row, first.field, f ? `${labelOf(f)}: ${first.message}` : first.message);
+        } else this.h.notify("error", mapped.general ?? this.h.errorText(err));
         this.h.sheet.queueRender();
         // After a conflict the other records of the request were fine: send them again, once.
         if (retry && mapped.conflicts.length && !mapped.cells.length) {

@@ -12,7 +12,15 @@ export const gridStyles = css`
     .message.error { background: #ffebe9; color: #a40e26; }
     .message.info { background: #ddf4ff; color: #0a3069; }
     .filter { padding: 4px; border: 1px solid #e5e7eb; border-radius: 4px; margin: 0 4px 6px; }
+    .sheet { flex: 1; display: flex; flex-direction: column; min-height: 120px; position: relative; }
     .hot { flex: 1; min-height: 120px; position: relative; overflow: hidden; }
+    .cell-note { position: absolute; z-index: 250; max-width: 280px; padding: 4px 8px; border-radius: 4px; background: #a40e26; color: #fff; font-size: 13px; box-shadow: 0 2px 8px rgba(0,0,0,.2); }
+    dialog { border: 1px solid #ccd; border-radius: 8px; padding: 16px 20px; max-width: 460px; }
+    dialog.form { width: min(640px, 92vw); max-width: none; max-height: 86vh; }
+    dialog::backdrop { background: rgba(0,0,0,.3); }
+    dialog .actions { display: flex; justify-content: flex-end; gap: 8px; margin-top: 12px; }
+    dialog button { font: inherit; padding: 5px 12px; border: 1px solid #ccd; background: #fff; border-radius: 4px; cursor: pointer; }
+    dialog button.danger { background: #cf222e; border-color: #cf222e; color: #fff; }
     .sg-chip { display: inline-block; padding: 0 8px; margin: 1px 3px 1px 0; border-radius: 10px; font-size: 12px; line-height: 18px; }
     td.sg-loading { background: linear-gradient(90deg, #f3f4f6 25%, #e5e7eb 50%, #f3f4f6 75%); }
     td.sg-readonly { color: #57606a; background: #f6f8fa; }

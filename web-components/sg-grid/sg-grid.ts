@@ -30,6 +30,9 @@ import { pickerSearch } from "./pickers";
 import { GridRowActions } from "./row-actions";
 import { GridRowsController } from "./rows-controller";
 import { toolbar } from "./toolbar";
+import { CellNoteController } from "./cell-note";
+import "../sg-toast/sg-toast";
+import type { SgToast } from "../sg-toast/sg-toast";
 import { clipboardText, SERVER_ASSIGNED, type GridField } from "./values";
 import { emit, type RecordsChange } from "../events";
 import { applyHostHeight, hostHeight } from "../host-height";
@@ -56,11 +59,11 @@ export class SgGrid extends LitElement {
   @property() height = "";
 
   @state() private failure: string | null = null;
-  @state() private notice: { kind: "info" | "error"; text: string } | null = null;
   @state() private showFilter = false;
   @state() private selectedRows: number[] = [];
 
   @query(".hot") private hotHost!: HTMLDivElement;
+  @query("sg-toast") private toast!: SgToast | null;
 
   private client!: ApiClient;
   private tableInfo: TableInfo | null = null;
@@ -102,19 +105,24 @@ export class SgGrid extends LitElement {
     canWrite: (f) => this.canWrite(f),
     canCreate: () => this.canCreate,
     notify: (kind, text) => this.notify(kind, text),
+    cellNote: (row, field, text) => this.note.show(row, field, text),
     errorText: (err) => this.errorText(err),
     refresh: () => this.refresh(),
     wrote: () => void this.writes++,
     written: (change) => void emit(this, "sg-records-changed", change),
   });
 
+  /** The message beside a cell whose edit was refused. */
+  private readonly note = new CellNoteController(this, this.sheet, () => this.hotHost?.parentElement ?? null);
+
   /** Add row and delete rows. */
   private readonly rowActions = new GridRowActions(this, {
     rows: this.rows,
     sheet: this.sheet,
     client: () => this.client,
-    table: () => this.tableInfo!.name,
+    tableInfo: () => this.tableInfo!,
     selected: () => this.selectedRows,
+    column: (name) => this.fields.findIndex((f) => f.name === name),
     notify: (kind, text) => this.notify(kind, text),
     errorText: (err) => this.errorText(err),
     refresh: () => this.refresh(),
@@ -342,7 +350,9 @@ export class SgGrid extends LitElement {
         afterColumnMove: () => this.layout.changed(),
         afterColumnFreeze: () => this.layout.changed(),
         afterColumnUnfreeze: () => this.layout.changed(),
-        afterSelectionEnd: (r1: number, _c1: number, r2: number) => {
+        afterScrollVertically: () => this.note.clear(),
+        afterSelectionEnd: (r1: number, c1: number, r2: number) => {
+          this.note.selected(r1, c1);
           const [a, b] = [Math.min(r1, r2), Math.max(r1, r2)];
           this.selectedRows = b - a < 1000 ? Array.from({ length: b - a + 1 }, (_, i) => a + i) : [];
         },
@@ -426,9 +436,13 @@ export class SgGrid extends LitElement {
     void this.refresh();
   }
 
+  /**
+   * A message for the user: inside <sg-app> (which hands the grid its `api`) the app's notifications
+   * show it; on its own (a page, an embed) the grid's toast does. Either way once, never stacked.
+   */
   private notify(kind: "info" | "error", text: string): void {
-    this.notice = { kind, text };
     emit(this, "sg-notify", { kind, message: text });
+    if (!this.api) this.toast?.show(kind, text);
   }
 
   private errorText(err: unknown): string {
@@ -446,7 +460,6 @@ export class SgGrid extends LitElement {
           canCreate: this.canCreate,
           canDelete: this.canDelete,
           selected: this.selectedRows.length,
-          notice: this.notice,
           loading: this.rows.loading,
           total: this.total,
         },
@@ -458,7 +471,8 @@ export class SgGrid extends LitElement {
         },
       )}
       ${this.showFilter ? html`<div class="filter"><sg-filter-builder .fields=${readable} .value=${this.filter} @sg-filter-change=${this.onFilter}></sg-filter-builder></div>` : nothing}
-      <div class="hot ${THEME}"></div>
+      <div class="sheet"><div class="hot ${THEME}"></div>${this.note.render()}</div>
+      ${this.rowActions.render()}
     `;
   }
 }

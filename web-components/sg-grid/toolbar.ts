@@ -1,6 +1,6 @@
 /**
  * The grid's toolbar: search, the filter toggle, add and delete rows (where the caller may), the
- * latest notice and the row count. A template function: the element keeps the state, this only draws it.
+ * toasts (sg-toast) and the row count. A template function: the element keeps the state, this only draws it.
  */
 import { html, nothing, type TemplateResult } from "lit";
 import { formatNumber, msg, str } from "../i18n/index";
@@ -10,7 +10,6 @@ export interface ToolbarState {
   canCreate: boolean;
   canDelete: boolean;
   selected: number;
-  notice: { kind: "info" | "error"; text: string } | null;
   loading: boolean;
   total: number | null;
 }
@@ -29,7 +28,7 @@ export function toolbar(s: ToolbarState, a: ToolbarActions): TemplateResult {
       <button type="button" data-action="filter" @click=${a.toggleFilter}>${msg("Filter", { id: "grid.filter" })}${s.filtered ? " •" : ""}</button>
       ${s.canCreate ? html`<button type="button" data-action="add-row" @click=${a.addRow}>${msg("Add row", { id: "grid.addRow" })}</button>` : nothing}
       ${s.canDelete ? html`<button type="button" data-action="delete-rows" ?disabled=${!s.selected} @click=${a.deleteRows}>${msg("Delete rows", { id: "grid.deleteRows" })}</button>` : nothing}
-      ${s.notice ? html`<span class="message ${s.notice.kind}" role=${s.notice.kind === "error" ? "alert" : "status"} data-notice>${s.notice.text}</span>` : nothing}
+      <sg-toast></sg-toast>
       <span class="count" data-row-count=${s.total ?? ""}>${s.loading ? msg("Loading…", { id: "grid.loading" }) : msg(str`${formatNumber(s.total ?? 0)} rows`, { id: "grid.rows" })}</span>
     </div>
   `;

@@ -10,6 +10,7 @@ import { zhCN as grid } from "../../sg-grid/zh-CN";
 import { zhCN as kanban } from "../../sg-kanban/zh-CN";
 import { zhCN as record } from "../../sg-record/zh-CN";
 import { zhCN as notifications } from "../../sg-notifications/zh-CN";
+import { zhCN as toast } from "../../sg-toast/zh-CN";
 import { zhCN as common } from "../common";
 
 export const templates = {
@@ -21,5 +22,6 @@ export const templates = {
   ...kanban,
   ...admin,
   ...filter,
+  ...toast,
   ...notifications,
 };

@@ -1,0 +1,4 @@
+// zh-CN messages of <sg-toast> (merged by i18n/locales/zh-CN.ts).
+export const zhCN = {
+  "toast.dismiss": "关闭",
+};
