@@ -1,7 +1,8 @@
 /**
  * How cards change cells. A move shows at once (the card and the counts; the sums wait for the
  * server), is sent as a versioned update, and a refusal snaps the card back with the server's message
- * (and the server's current row after a 409). Records written elsewhere (the drawer, a grid: sg-app
+ * (and the server's current row after a 409); fields the move needs are asked for, then it is sent
+ * again (move-ask.ts). Records written elsewhere (the drawer, a grid: sg-app
  * routes them) take their saved values and versions in place, move to the column their values name,
  * or leave the board. Counts and sums of the touched columns come from the server again.
  */
@@ -13,6 +14,7 @@ import { msg, str } from "../i18n/index";
 import type { BoardSource } from "./board-data";
 import { keepExpanded, moveFields, placeOf, problemText, type BoardField, type Key } from "./board-model";
 import type { KeyboardMoveController } from "./keyboard-move";
+import { neededFields } from "./move-ask";
 import type { BoardTotalsController, TotalsQuery } from "./totals";
 
 export type CellMeta = { column: Key; lane: Key | undefined };
@@ -42,6 +44,10 @@ export interface MovesBoard {
   announce(text: string): void;
   /** A move was refused with this message (the banner and a notification). */
   refuse(message: string): void;
+  /** Fields the viewer may write (what a move may ask for). */
+  writable(): BoardField[];
+  /** Asks for fields a move needs (move-ask.ts); null when cancelled. */
+  ask(title: string, column: string, fields: BoardField[]): Promise<Record<string, unknown> | null>;
   /** A move was saved (the board tells the app). */
   written(records: ApiRecord[]): void;
 }
@@ -103,7 +109,11 @@ export class CardMovesController implements ReactiveController {
     for (const cell of reread) void b.pages.reread(cell);
   }
 
-  /** Shows the move at once, sends it, and snaps back with the server's message when refused. */
+  /**
+   * Shows the move at once, sends it, and snaps back with the server's message when refused. When the
+   * server refuses only for fields the move needs (required there), the board asks for them and sends
+   * the move again with them; a cancelled question snaps the card back without a message.
+   */
   async move(id: number, toColumn: Key, toLane: Key | undefined = undefined): Promise<boolean> {
     const b = this.b;
     const found = b.pages.find(id);
@@ -112,7 +122,7 @@ export class CardMovesController implements ReactiveController {
     const lane = b.lane() ? (toLane === undefined ? from.lane : toLane) : undefined;
     if (from.column === toColumn && from.lane === lane) return false;
     const to = b.ensureCell(toColumn, lane);
-    const fields = moveFields(b.group()!, toColumn, b.lane(), from.lane, lane);
+    let fields = moveFields(b.group()!, toColumn, b.lane(), from.lane, lane);
     const title = b.titleOf(rec);
     const toLabel = b.columnLabel(toColumn);
     // Optimistic: the card moves and the counts follow; the sums wait for the server.
@@ -127,39 +137,65 @@ export class CardMovesController implements ReactiveController {
     b.totals.setStale(toColumn, true);
     b.keys.follow(id);
     this.host.requestUpdate();
-    try {
-      const saved = await b.source().update(b.table(), rec, fields);
-      const i = to.records.findIndex((r) => r.id === id);
-      if (i >= 0) to.records[i] = { ...saved, fields: keepExpanded(moved.fields, saved.fields) };
-      b.written([saved]);
-      b.announce(msg(str`Moved ${title} to ${toLabel}`, { id: "kanban.moved" }));
-      this.pending.delete(id);
-      this.host.requestUpdate();
-      await b.totals.refresh(b.totalsQuery(), [from.column, toColumn], b.lanes()).catch(() => undefined);
-      return true;
-    } catch (err) {
-      const message = err instanceof ApiError ? problemText(err.problem, err.message) : String(err);
-      // Snap back to where the card was, with the server's current row after a 409.
-      const i = to.records.findIndex((r) => r.id === id);
-      if (i >= 0) to.records.splice(i, 1);
-      const current = err instanceof ApiError ? err.current : undefined;
-      from.records.splice(
-        Math.min(index, from.records.length),
-        0,
-        current && current.id === id ? { ...current, fields: keepExpanded(rec.fields, current.fields) } : rec,
-      );
-      this.bump(from, +1);
-      this.bump(to, -1);
-      b.totals.setStale(from.column, false);
-      b.totals.setStale(toColumn, false);
-      this.pending.delete(id);
+    for (;;) {
+      try {
+        const saved = await b.source().update(b.table(), rec, fields);
+        const i = to.records.findIndex((r) => r.id === id);
+        if (i >= 0) to.records[i] = { ...saved, fields: keepExpanded(moved.fields, saved.fields) };
+        b.written([saved]);
+        b.keys.follow(id);
+        b.announce(msg(str`Moved ${title} to ${toLabel}`, { id: "kanban.moved" }));
+        this.pending.delete(id);
+        this.host.requestUpdate();
+        await b.totals.refresh(b.totalsQuery(), [from.column, toColumn], b.lanes()).catch(() => undefined);
+        return true;
+      } catch (err) {
+        const needed = neededFields(err, fields, b.writable());
+        const values = needed.length ? await b.ask(title, toLabel, needed) : null;
+        if (values) {
+          fields = { ...fields, ...values };
+          continue;
+        }
+        const message = needed.length
+          ? null
+          : err instanceof ApiError
+            ? problemText(err.problem, err.message)
+            : String(err);
+        this.snapBack(id, { from, to, index, rec }, err instanceof ApiError ? err.current : undefined, message);
+        return false;
+      }
+    }
+  }
+
+  /** Back where the card was (with the server's current row after a 409), and why, unless the user cancelled. */
+  private snapBack(
+    id: number,
+    at: { from: Cell; to: Cell; index: number; rec: ApiRecord },
+    current: ApiRecord | undefined,
+    message: string | null,
+  ): void {
+    const b = this.b;
+    const { from, to, index, rec } = at;
+    const i = to.records.findIndex((r) => r.id === id);
+    if (i >= 0) to.records.splice(i, 1);
+    from.records.splice(
+      Math.min(index, from.records.length),
+      0,
+      current && current.id === id ? { ...current, fields: keepExpanded(rec.fields, current.fields) } : rec,
+    );
+    this.bump(from, +1);
+    this.bump(to, -1);
+    b.totals.setStale(from.column, false);
+    b.totals.setStale(to.column, false);
+    this.pending.delete(id);
+    if (message === null) b.announce(msg("Move cancelled", { id: "kanban.cancelled" }));
+    else {
       b.refuse(message);
       this.refused = { id, message };
       b.announce(msg(str`Move refused: ${message}`, { id: "kanban.refused" }));
-      b.keys.follow(id);
-      this.host.requestUpdate();
-      return false;
     }
+    b.keys.follow(id);
+    this.host.requestUpdate();
   }
 
   /** Adjusts a cell's count by one while the server decides. */

@@ -43,6 +43,7 @@ import { renderToolbar } from "./toolbar";
 import { renderSummary } from "./board-summary";
 import { ColumnStripController } from "./column-strip";
 import { loadStageKinds, type StageKind } from "./stage-kinds";
+import { MoveAskController } from "./move-ask";
 import { renderColumnHeader, renderLaneHead } from "./column-header";
 import { KeyboardMoveController } from "./keyboard-move";
 import { CardMovesController, type Cell, type CellMeta } from "./moves";
@@ -138,6 +139,8 @@ export class SgKanban extends LitElement {
     laneLabel: (k) => this.labels.lane(k),
   });
 
+  /** Fields a move needs, asked in a dialog. */
+  private readonly asker = new MoveAskController(this, () => this.renderRoot);
   /** Moves of cards, and records changed elsewhere. */
   private readonly moves = new CardMovesController(this, {
     pages: this.pages,
@@ -162,6 +165,8 @@ export class SgKanban extends LitElement {
       this.banner = message;
       emit(this, "sg-notify", { kind: "error", message });
     },
+    writable: () => ((this.tableInfo?.fields ?? []) as BoardField[]).filter((f) => f.access === "write"),
+    ask: (title, column, fields) => this.asker.ask(title, column, fields),
     written: (records) => void emit(this, "sg-records-changed", { table: this.tableInfo!.name, records }),
   });
 
@@ -389,7 +394,7 @@ export class SgKanban extends LitElement {
       ${this.status === "idle" ? html`<div class="state">${msg("Give the board a view and a token.", { id: "kanban.idle" })}</div>` : nothing}
       ${this.status === "loading" && !this.columns.length ? html`<div class="state">${msg("Loading…", { id: "common.loading" })}</div>` : nothing}
       ${this.status === "ready" && this.cfg.group ? this.renderBoard() : nothing}
-      ${this.renderGhost()}
+      ${this.renderGhost()} ${this.asker.render()}
     `;
   }
 

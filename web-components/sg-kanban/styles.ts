@@ -66,5 +66,15 @@ export const styles = css`
   .more-row { align-self: center; }
   .more { font-size: 12px; }
   .empty { color: #57606a; font-size: 12px; text-align: center; padding: 8px 0; }
+  dialog[data-kanban-ask] { border: 1px solid #d0d7de; border-radius: 8px; padding: 16px 20px; min-width: 320px; max-width: 480px; box-shadow: 0 8px 24px rgba(140, 149, 159, 0.4); }
+  dialog[data-kanban-ask]::backdrop { background: rgba(31, 35, 40, 0.3); }
+  dialog[data-kanban-ask] h3 { margin: 0 0 4px; font-size: 16px; }
+  dialog[data-kanban-ask] .ask-card { margin: 0 0 8px; font-weight: 600; }
+  dialog[data-kanban-ask] p { margin: 0 0 8px; color: #57606a; }
+  dialog[data-kanban-ask] label { display: block; font-weight: 600; margin: 8px 0 4px; }
+  dialog[data-kanban-ask] textarea, dialog[data-kanban-ask] input, dialog[data-kanban-ask] select { width: 100%; font: inherit; padding: 6px 8px; border: 1px solid #d0d7de; border-radius: 6px; }
+  dialog[data-kanban-ask] .ask-missing { color: #82071e; }
+  dialog[data-kanban-ask] .actions { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
+  button.primary { background: #0969da; border-color: #0969da; color: #fff; }
   .ghost { position: fixed; z-index: 1000; pointer-events: none; background: #fff; border: 1px solid #54aeff; border-radius: 6px; padding: 8px 10px; box-shadow: 0 8px 24px rgba(140, 149, 159, 0.4); font-weight: 600; transform: rotate(2deg); }
 `;

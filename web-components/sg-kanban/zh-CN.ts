@@ -4,6 +4,11 @@ import { str } from "@lit/localize";
 export const zhCN = {
   "kanban.apply": "应用",
   "kanban.cancelled": "已取消移动",
+  "kanban.ask.cancel": "取消",
+  "kanban.ask.missing": "请填写所有字段后再移动卡片。",
+  "kanban.ask.move": "移动",
+  "kanban.ask.needs": "此移动需要填写:",
+  "kanban.ask.title": str`移到${0}`,
   "kanban.card": "卡片",
   "kanban.cards": str`${0} 张卡片`,
   "kanban.clear": "清除",
