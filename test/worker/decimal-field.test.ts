@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, userWithToken } from "./helpers";
-import { compareDecimals, addDecimals } from "../../worker/plugin-sdk";
+import fc from "fast-check";
+import { compareDecimals, addDecimals, multiplyMoney, decimalToUnits } from "../../worker/plugin-sdk";
 import { decimalText } from "../../web-components/i18n/decimal";
 
 type Client = ReturnType<typeof api>;
@@ -173,6 +174,35 @@ describe("SDK decimal helpers", () => {
     expect(compareDecimals("10", "9.999")).toBe(1);
     expect(compareDecimals("1.50", 1.5)).toBe(0);
     expect(compareDecimals("-0.001", "0")).toBe(-1);
+  });
+
+  it("agree with integer arithmetic on units for any decimals", () => {
+    const dec = fc.tuple(fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }), fc.integer({ min: 0, max: 6 }));
+    const text = ([u, s]: [bigint, number]) => {
+      const neg = u < 0n;
+      const digits = (neg ? -u : u).toString().padStart(s + 1, "0");
+      return `${neg ? "-" : ""}${s ? `${digits.slice(0, -s)}.${digits.slice(-s)}` : digits}`;
+    };
+    fc.assert(
+      fc.property(dec, dec, (a, b) => {
+        const units = (d: [bigint, number]) => d[0] * 10n ** BigInt(6 - d[1]);
+        const sum = units(a) + units(b);
+        const r = decimalToUnits(addDecimals(text(a), text(b), 6), 6);
+        expect(r.ok && BigInt(r.units)).toBe(sum);
+        const cmp = units(a) < units(b) ? -1 : units(a) > units(b) ? 1 : 0;
+        expect(compareDecimals(text(a), text(b))).toBe(cmp);
+      }),
+    );
+  });
+
+  it("a decimal quantity times a price and a rate rounds once, half away from zero", () => {
+    // 19.99 x 2.500 x 87% = 43.47825 -> 43.48
+    expect(multiplyMoney(1999, "2.500", 8700)).toBe(4348);
+    // 0.01 x 0.5 = 0.005 -> 0.01; negative mirrors it
+    expect(multiplyMoney(1, "0.500")).toBe(1);
+    expect(multiplyMoney(-1, "0.500")).toBe(-1);
+    // The same line from the quantity's string and from the sum of its parts: exact, no float drift.
+    expect(multiplyMoney(1000, addDecimals("0.1", "0.2"))).toBe(multiplyMoney(1000, "0.3"));
   });
 });
 
