@@ -11,8 +11,7 @@ import {
   AppError,
   accessTo,
   cond,
-  findByIds,
-  findRows,
+  findMany,
   forbidden,
   insertEffect,
   invalid,
@@ -65,21 +64,30 @@ const LINE_COPY = [
   ...LINE_AMOUNT_KEYS,
 ];
 
-/** The quote as the caller may change it: 404 when they cannot see it, 403 when they may not update it. */
-async function quoteFor(ctx: ActionContext, quotes: BoundTable, id: number): Promise<FoundRow> {
-  await readRecord(ctx, quotes, id);
-  if (!(await permittedIds(ctx, quotes, "update", [id])).has(id)) throw forbidden(`update quote ${id}`);
-  const [row] = await findByIds(ctx, quotes, [id], QUOTE_KEYS);
-  if (!row) throw notFound(`quote ${id}`);
-  return row;
-}
-
-async function quoteLines(ctx: ActionContext, id: number): Promise<FoundRow[]> {
-  const lines = ctx.table("quote_lines");
-  const rows = await findRows(ctx, lines, cond(lines, "quote", "contains", id), LINE_COPY, MAX_LINES);
-  return rows.sort(
+/**
+ * The quote as the caller may change it (404 when they cannot see it, 403 when they may not update
+ * it), and its lines in order, read in one round trip.
+ */
+async function quoteFor(
+  ctx: ActionContext,
+  quotes: BoundTable,
+  id: number,
+): Promise<{ q: FoundRow; lines: FoundRow[] }> {
+  if (!(await permittedIds(ctx, quotes, "update", [id])).has(id)) {
+    await readRecord(ctx, quotes, id);
+    throw forbidden(`update quote ${id}`);
+  }
+  const linesT = ctx.table("quote_lines");
+  const read = await findMany(ctx, [
+    { table: quotes, ids: [id], keys: QUOTE_KEYS },
+    { table: linesT, keys: LINE_COPY, filter: cond(linesT, "quote", "contains", id), max: MAX_LINES },
+  ]);
+  const q = read.rows[0]![0];
+  if (!q) throw notFound(`quote ${id}`);
+  const lines = read.rows[1]!.sort(
     (a, b) => ((a.values.position as number) ?? 0) - ((b.values.position as number) ?? 0) || a.id - b.id,
   );
+  return { q, lines };
 }
 
 function requireCreate(ctx: ActionContext, t: BoundTable) {
@@ -93,7 +101,7 @@ export async function quoteToOrder(ctx: ActionContext) {
   const quotes = ctx.table("quotes");
   const orders = ctx.table("orders");
   const orderLines = ctx.table("order_lines");
-  const q = await quoteFor(ctx, quotes, id);
+  const { q, lines } = await quoteFor(ctx, quotes, id);
   const status = String(q.values.status);
   if (status === "converted")
     throw new AppError("conflict", `Quote ${String(q.values.number ?? id)} is already converted`, [
@@ -112,7 +120,6 @@ export async function quoteToOrder(ctx: ActionContext) {
     );
   requireCreate(ctx, orders);
   requireCreate(ctx, orderLines);
-  const lines = await quoteLines(ctx, id);
   if (lines.length === 0)
     throw invalid([{ field: "quote", code: "no_lines", message: "A quote without lines cannot become an order" }]);
 
@@ -160,15 +167,18 @@ async function wonDeal(ctx: ActionContext, dealId: number | null, total: unknown
   const none = { statements: [] as Stmt[], afterWrite: async () => {} };
   if (dealId === null) return none;
   const deals = ctx.table("pipeline/deals");
-  const deal = await readRecord(ctx, deals, dealId);
-  const [row] = await findByIds(ctx, deals, [dealId], ["pipeline", "stage"]);
-  const pipelines = ctx.table("pipeline/pipelines");
-  const [pipeline] = await findByIds(ctx, pipelines, [linkId(row?.values.pipeline) ?? 0], ["stages"]);
+  const read = await findMany(ctx, [
+    { table: deals, ids: [dealId], keys: ["pipeline", "stage"] },
+    { table: ctx.table("pipeline/pipelines"), keys: ["stages"], filter: null, max: 1000 },
+  ]);
+  const row = read.rows[0]![0];
+  if (!row) throw notFound(`deal ${dealId}`);
+  const pipeline = read.rows[1]!.find((p) => p.id === linkId(row.values.pipeline));
   const won = parseStages(pipeline?.values.stages, "stages").stages?.find((s) => s.kind === "won");
   if (!won) throw invalid([{ field: "quote", code: "no_won_stage", message: "The deal's pipeline has no won stage" }]);
   const fields: Values = { [deals.field("amount").name]: total };
-  if (row?.values.stage !== won.name) fields[deals.field("stage").name] = won.name;
-  return updateRecordsEffect(ctx, deals, { records: [{ id: dealId, version: deal.version, fields }] }).catch(
+  if (row.values.stage !== won.name) fields[deals.field("stage").name] = won.name;
+  return updateRecordsEffect(ctx, deals, { records: [{ id: dealId, version: row.version, fields }] }).catch(
     (e: unknown) => {
       // The deal is named as the caller's problem: the quote converts only with its deal.
       if (e instanceof AppError) throw new AppError(e.code, `The deal cannot be won: ${e.message}`, e.errors);
@@ -181,7 +191,7 @@ export async function quoteRevise(ctx: ActionContext) {
   const id = ctx.input.quote as number;
   const quotes = ctx.table("quotes");
   const linesT = ctx.table("quote_lines");
-  const q = await quoteFor(ctx, quotes, id);
+  const { q, lines } = await quoteFor(ctx, quotes, id);
   const status = String(q.values.status);
   if (status === "superseded" || status === "converted")
     throw new AppError("conflict", `Quote ${String(q.values.number ?? id)} is ${status}`, [
@@ -194,7 +204,6 @@ export async function quoteRevise(ctx: ActionContext) {
   requireCreate(ctx, quotes);
   requireCreate(ctx, linesT);
   const settings = await salesSettings(ctx);
-  const lines = await quoteLines(ctx, id);
   const next = await insertEffect(ctx, quotes, [
     {
       ...pick(q.values, QUOTE_COPY),

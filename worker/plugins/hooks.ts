@@ -7,13 +7,12 @@
  */
 import type { Principal } from "../auth/principal";
 import { AppError, invalid, type FieldError } from "../errors";
-import { typeSpec } from "../model/field-types";
 import type { Registry } from "../model/registry";
 import type { TableMeta } from "../model/types";
-import { validate } from "../model/validate";
 import type { Stmt } from "../query/write";
 import type { ApiRecord } from "../records/read";
 import { bundledPlugins } from "./catalog";
+import { derivedValueErrors } from "./derived";
 import { makeRuntime } from "./runtime";
 import { absoluteRef, bindTable, keysById, loadPluginState } from "./state";
 import type { BoundTable, HookProblem, HookRecord, TableHooks, Values } from "./types";
@@ -99,7 +98,7 @@ export async function runWriteHooks(
         },
         set(key, value) {
           const f = bound.field(key);
-          const errors = validate(typeSpec(f.type).valueSchema(f), value, f.name);
+          const errors = derivedValueErrors(f, value);
           // Derived values come from plugin code, not the caller: a bad one is a bug, reported as such.
           if (errors.length) throw new Error(`plugin ${plugin} derived an invalid ${f.name}: ${errors[0]!.message}`);
           row.fields[f.name] = value;
