@@ -8,6 +8,7 @@ import { api, userWithToken } from "./helpers";
 import fc from "fast-check";
 import { compareDecimals, addDecimals, multiplyMoney, decimalToUnits } from "../../worker/plugin-sdk";
 import { decimalText } from "../../web-components/i18n/decimal";
+import { textOperand } from "../../web-components/sg-filter/ops";
 
 type Client = ReturnType<typeof api>;
 let admin: Client;
@@ -217,5 +218,18 @@ describe("the grid's and form's reading of typed decimals", () => {
   });
   it("refuses more places than the scale and anything not a plain decimal", () => {
     for (const t of ["1.2345", "abc", "1e3", "", ".", "1.2.3", "--1"]) expect(decimalText(t, 3)).toBeNull();
+  });
+});
+
+describe("the filter builder's operands", () => {
+  it("sends a decimal as its exact text and a formatted autonumber as its number", () => {
+    expect(textOperand({ type: "decimal" }, " 1,234.50 ")).toBe("1234.50");
+    expect(textOperand({ type: "decimal" }, "0.1")).toBe("0.1");
+    expect(textOperand({ type: "decimal" }, "abc")).toBeUndefined();
+    expect(textOperand({ type: "autonumber", options: { format: { prefix: "Q-" } } }, " Q-2026-00042 ")).toBe(
+      "Q-2026-00042",
+    );
+    expect(textOperand({ type: "autonumber", options: {} }, "42")).toBeNull();
+    expect(textOperand({ type: "number" }, "42")).toBeNull();
   });
 });

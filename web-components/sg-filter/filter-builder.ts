@@ -25,7 +25,7 @@ import {
   type CondNode,
   type GroupNode,
 } from "./model";
-import { arity, opsFor, type Op } from "./ops";
+import { arity, opsFor, textOperand, type Op } from "./ops";
 import { isToday, opLabel, variableLabel, variablesFor } from "./words";
 import { fromZonedInput, toZonedInput } from "../i18n/time";
 import { emit } from "../events";
@@ -394,6 +394,8 @@ export class SgFilterBuilder extends LitElement {
   /** Text to the operand the API expects; undefined when it does not parse. Money and percent stay exact. */
   private parseScalar(f: MetaField, s: string): unknown {
     const t = s.trim();
+    const text = textOperand(f, t);
+    if (text !== null) return text;
     switch (f.type) {
       case "number": {
         const n = Number(t);

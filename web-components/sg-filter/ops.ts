@@ -72,3 +72,21 @@ export function arity(op: Op): Arity {
 }
 
 export const opsFor = (type: string): readonly Op[] => OPS_BY_TYPE[type as FieldType] ?? [];
+
+/**
+ * The operand of a field the server compares as text, read from what the user typed: a decimal's
+ * digits ("1,234.5" -> "1234.5", exact: never through a float) or a formatted autonumber's number
+ * (Q-2026-00042). Undefined: not a valid operand; null: the field is not such a type.
+ */
+export function textOperand(
+  f: { type: string; options?: { format?: unknown } },
+  typed: string,
+): string | undefined | null {
+  const t = typed.trim();
+  if (f.type === "decimal") {
+    const d = t.replace(/[,\s]/g, "");
+    return /^-?\d{1,22}(\.\d{1,30})?$/.test(d) ? d : undefined;
+  }
+  if (f.type === "autonumber" && f.options?.format) return t !== "" && t.length <= 64 ? t : undefined;
+  return null;
+}
