@@ -159,11 +159,41 @@ describe("the notification bell", () => {
     // Mark all read by keyboard: open, back from the first item to the button before the list.
     await page.keyboard.press("Enter");
     await item(page, "Second by keyboard").waitFor();
+    await expect.poll(async () => (await focused(page))?.notification).not.toBeNull();
     await page.keyboard.press("Shift+Tab");
     expect((await focused(page))?.action).toBe("mark-all-read");
     await page.keyboard.press("Enter");
     await expect.poll(() => badge(page).count()).toBe(0);
     expect(await unreadCount(rep)).toBe(0);
+    await context.close();
+  });
+
+  it("polls the count every 30 s, not more often, on the page's own clock", async () => {
+    const rep2 = await apiAs("rep2");
+    const me = (await rep2.me()).user;
+    await rep2.request("POST", "/api/notifications/read", { all: true });
+    const { context, page } = await newPage(browser, { locale: "en" });
+    const polls: number[] = [];
+    page.on("requestfinished", (r) => {
+      if (r.url().includes("/api/notifications/unread-count")) polls.push(Date.now());
+    });
+    // The page's timers stand still unless the test moves them.
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 60_000);
+    await signIn(page, "rep2");
+    await expect.poll(() => polls.length).toBe(1);
+    expect(await badge(page).count()).toBe(0);
+
+    sendNotifications([{ user: me.id, title: { en: "Polled", "zh-CN": "轮询" } }]);
+    await page.clock.runFor(29_000);
+    await page.waitForTimeout(2000);
+    expect(polls.length).toBe(1);
+    expect(await badge(page).count()).toBe(0);
+    await page.clock.runFor(1_000);
+    await expect.poll(() => badge(page).textContent(), { timeout: 15_000 }).toBe("1");
+    await expect.poll(() => polls.length).toBe(2);
+    await page.clock.runFor(30_000);
+    await expect.poll(() => polls.length, { timeout: 15_000 }).toBe(3);
     await context.close();
   });
 
