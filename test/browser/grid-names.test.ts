@@ -44,7 +44,12 @@ beforeAll(async () => {
       {
         name: "stage",
         type: "single_select",
-        options: { choices: [{ name: "first_contact", labels: { en: "First contact", "zh-CN": "初次接触" } }] },
+        options: {
+          choices: [
+            { name: "first_contact", labels: { en: "First contact", "zh-CN": "初次接触" } },
+            { name: "negotiation", labels: { en: "Negotiation", "zh-CN": "谈判" } },
+          ],
+        },
       },
     ],
   });
@@ -110,6 +115,16 @@ it("words choices and unreadable targets in zh-CN", async () => {
   await expect.poll(() => text(page, 1, COMPANY), { timeout: 10_000 }).toBe("（无权查看）");
   expect(await text(page, 1, STAGE)).toBe("初次接触");
   await expect.poll(() => text(page, 1, OWNER), { timeout: 10_000 }).toBe(rep2.name);
+  // The choice editor offers the labels too, and a choice picked shows by its label.
+  await cell(page, 1, STAGE).click();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Enter");
+  const options = page.locator("sg-grid .sg-picker li");
+  await expect.poll(() => options.allTextContents(), { timeout: 10_000 }).toEqual(["初次接触", "谈判"]);
   await screenshot(page, "grid-names-zh-CN");
+  await options.nth(1).click();
+  await expect.poll(() => text(page, 1, STAGE), { timeout: 10_000 }).toBe("谈判");
+  const rows = (await admin.listRecords(deals, { limit: 5 })).records;
+  expect(rows[1]!.fields.stage).toBe("negotiation");
   await context.close();
 });

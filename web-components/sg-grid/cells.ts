@@ -4,7 +4,7 @@
  * and an editor that starts from the text a user would type (copyText) and hands back text, which
  * the grid parses with values.ts before anything is written.
  */
-import { CheckboxEditor, DateEditor, DropdownEditor, TextEditor } from "handsontable/editors";
+import { CheckboxEditor, DateEditor, TextEditor } from "handsontable/editors";
 import { baseRenderer, checkboxRenderer } from "handsontable/renderers";
 import { currentLocale, labelOf } from "../i18n/index";
 import { isStageList, stageSummary } from "../sg-form/stage-values";
@@ -144,8 +144,9 @@ class OpenRecordEditor extends TextEditor {
 }
 
 /**
- * A picker for user and link cells: type to search (the target table, or the users), choose with a
- * click or Enter; the cell receives the chosen ids as text ("12, 15" or "usr_..."), parsed as usual.
+ * A picker for user, link and single-select cells: type to search (the target table, the users, the
+ * choices by label), choose with a click; the cell receives the chosen ids or choice name as text
+ * ("12, 15", "usr_...", "won"), parsed as usual.
  */
 class PickerEditor extends ValueTextEditor {
   private list: HTMLUListElement | null = null;
@@ -224,14 +225,6 @@ export function columnFor(ctx: CellContext, readOnly: boolean): Record<string, u
     case "date":
       return { ...base, editor: DateEditor };
     case "single_select":
-      return {
-        ...base,
-        editor: DropdownEditor,
-        source: (f.options.choices ?? []).map((c) => c.name),
-        strict: true,
-        allowInvalid: false,
-        filter: false,
-      };
     case "user":
     case "link":
       return { ...base, editor: PickerEditor };

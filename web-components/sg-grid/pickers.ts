@@ -1,9 +1,10 @@
 /**
- * What the user and link pickers of the grid's cells offer: a link cell searches its target table
- * (shown by the target's primary field), a user cell the user directory, or, where there is none (an
- * embed), the people already on screen.
+ * What the pickers of the grid's cells offer: a link cell searches its target table (shown by the
+ * target's primary field), a user cell the user directory, or, where there is none (an embed), the
+ * people already on screen; a single select its choices by their label in the UI's language.
  */
 import type { ApiClient, ApiRecord } from "../api/client";
+import { labelOf } from "../i18n/index";
 import type { CellContext } from "./cells";
 import type { GridField } from "./values";
 
@@ -23,6 +24,17 @@ export function pickerSearch(
         id: String(r.id),
         label: `#${r.id} ${primary ? String(r.fields[primary.name] ?? "") : ""}`.trim(),
       }));
+    };
+  }
+  if (f.type === "single_select") {
+    return async (text) => {
+      const choices = f.options.choices ?? [];
+      const want = text.trim().toLowerCase();
+      // The editor opens with the current choice's name: offer every choice then.
+      const all = !want || choices.some((c) => c.name.toLowerCase() === want);
+      return choices
+        .filter((c) => all || labelOf(c).toLowerCase().includes(want) || c.name.toLowerCase().includes(want))
+        .map((c) => ({ id: c.name, label: labelOf(c) }));
     };
   }
   if (f.type === "user") {
