@@ -97,6 +97,8 @@ function api(url: string, token: () => string | null) {
 
 export interface SalesFigures {
   runs: number;
+  /** The platform alone: the same 200 rows (same columns, values given) into a plain table, no hook. */
+  plain: ReturnType<typeof summarise>;
   save: ReturnType<typeof summarise>;
   edit: ReturnType<typeof summarise>;
   convert: ReturnType<typeof summarise>;
@@ -132,6 +134,40 @@ export async function salesBench(runs = 20): Promise<SalesFigures> {
           })
         ).body.record.id as number,
       );
+    // The platform's own cost for the same write: a plain lines table with the same columns and a link.
+    const docsT = (await call("POST", "/meta/tables", { name: "bench_docs", fields: [{ name: "name", type: "text" }] }))
+      .body.table;
+    const money = (name: string) => ({ name, type: "currency", options: { currency: "CNY" } });
+    await call("POST", "/meta/tables", {
+      name: "bench_lines",
+      fields: [
+        { name: "doc", type: "link", options: { table: docsT.id, multiple: false, inverseName: "lines" } },
+        { name: "position", type: "number", options: { precision: 0 } },
+        { name: "description", type: "text" },
+        { name: "quantity", type: "decimal", options: { scale: 3 } },
+        { name: "discount", type: "percent" },
+        { name: "tax_rate", type: "percent" },
+        ...["unit_price", "line_subtotal", "line_discount", "line_tax", "line_total"].map(money),
+      ],
+    });
+    const cny = (amount: number) => ({ amount, currency: "CNY" });
+    const plainLines = (doc: number) => ({
+      records: Array.from({ length: LINES }, (_, i) => ({
+        fields: {
+          doc: [doc],
+          position: i + 1,
+          description: `Bench product ${i % 20}`,
+          quantity: "2.5",
+          discount: 250,
+          tax_rate: 1300,
+          unit_price: cny(1999),
+          line_subtotal: cny(4998),
+          line_discount: cny(125),
+          line_tax: cny(633),
+          line_total: cny(5506),
+        },
+      })),
+    });
     const lines = (quote: number) => ({
       records: Array.from({ length: LINES }, (_, i) => ({
         fields: {
@@ -142,12 +178,15 @@ export async function salesBench(runs = 20): Promise<SalesFigures> {
         },
       })),
     });
+    const plain: number[] = [];
     const save: number[] = [];
     const edit: number[] = [];
     const convert: number[] = [];
     let exact = true;
     // Warm-up: one of each, not counted.
     for (let r = -1; r < runs; r++) {
+      const d = (await call("POST", "/tables/bench_docs/records", { fields: { name: `doc ${r}` } })).body.record.id;
+      const plainSave = await call("POST", "/tables/bench_lines/records", plainLines(d));
       const q = (await call("POST", "/tables/quotes/records", { fields: {} })).body.record.id as number;
       const saved = await call("POST", "/tables/quote_lines/records", lines(q));
       const first = saved.body.records[0];
@@ -169,11 +208,19 @@ export async function salesBench(runs = 20): Promise<SalesFigures> {
       const conv = await call("POST", "/actions/sales/quote-to-order", { quote: q });
       if (conv.body.order.fields.total.amount !== doc.fields.total.amount) exact = false;
       if (r < 0) continue;
+      plain.push(plainSave.ms);
       save.push(saved.ms);
       edit.push(edited.ms);
       convert.push(conv.ms);
     }
-    return { runs, save: summarise(save), edit: summarise(edit), convert: summarise(convert), exact };
+    return {
+      runs,
+      plain: summarise(plain),
+      save: summarise(save),
+      edit: summarise(edit),
+      convert: summarise(convert),
+      exact,
+    };
   } finally {
     worker.stop();
   }
@@ -187,6 +234,7 @@ export function formatSales(f: SalesFigures): string {
     "",
     "| What | p50 ms | p95 ms | Target (median) |",
     "|---|---:|---:|---|",
+    row(`platform alone: ${LINES} rows of the same columns into a plain table, no hook`, f.plain, null),
     row(`save a ${LINES}-line quote (one POST of its lines; totals in the same batch)`, f.save, SALES_TARGETS.save),
     row(`edit one line of a ${LINES}-line quote (totals over all lines)`, f.edit, SALES_TARGETS.save),
     row(`quote-to-order of a ${LINES}-line quote`, f.convert, SALES_TARGETS.convert),
