@@ -1,11 +1,13 @@
 /**
  * What the board calls things: a column's or swimlane's key by its choice label in the UI's language
- * or its user's name, a card's title, and a card field's value as people read it.
+ * or its user's name, a card's title, and a card field's value as people read it: a link by its
+ * target's primary field (looked up when a write's reply holds bare ids), "(no access)" for a target
+ * the viewer may not read, never an id.
  */
 import type { ApiRecord } from "../api/client";
 import type { UserNamesController } from "../controllers/user-names";
 import { labelOf, msg } from "../i18n/index";
-import { formatValue, type GridField } from "../sg-grid/values";
+import { formatValue, type CellNames, type GridField } from "../sg-grid/values";
 import type { BoardConfig } from "./board-config";
 import type { BoardField, Key } from "./board-model";
 
@@ -13,6 +15,8 @@ export class BoardLabels {
   constructor(
     private readonly config: () => BoardConfig,
     private readonly people: UserNamesController,
+    /** Names of linked records (sg-grid/names.ts). */
+    private readonly names: CellNames,
   ) {}
 
   keyLabel(field: BoardField, key: Key): string {
@@ -41,6 +45,6 @@ export class BoardLabels {
   value(f: BoardField, v: unknown): string {
     if (f.type === "user" && typeof v === "string") return this.people.name(v);
     if (f.type === "single_select" && typeof v === "string") return this.keyLabel(f, v);
-    return formatValue(f as GridField, v, this.people.me?.timeZone ?? null);
+    return formatValue(f as GridField, v, this.people.me?.timeZone ?? null, this.names);
   }
 }

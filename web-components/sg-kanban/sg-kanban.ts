@@ -18,7 +18,9 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
 import { ApiClient, ApiError, type ApiRecord, type TableInfo, type ViewInfo } from "../api/client";
-import { labelOf, localized, msg } from "../i18n/index";
+import { initLocale, labelOf, localized, msg } from "../i18n/index";
+import { GridNamesController } from "../sg-grid/names";
+import type { GridField } from "../sg-grid/values";
 import type { Filter } from "../../schemas/types";
 import { PagedListsController } from "../controllers/paged-lists";
 import { PointerDragController } from "../controllers/pointer-drag";
@@ -115,8 +117,14 @@ export class SgKanban extends LitElement {
   });
   /** Names of the users on cards, columns and lanes; the signed-in user. */
   private readonly people = new UserNamesController(this, () => this.client());
+  /** Names of linked records whose ids arrive bare (a write's reply), or "(no access)". */
+  private readonly linkNames = new GridNamesController(this, {
+    client: () => this.client()!,
+    field: (name) => this.tableInfo?.fields.find((f) => f.name === name) as GridField | undefined,
+    changed: () => this.requestUpdate(),
+  });
   /** Column, lane and card labels in the UI's language. */
-  private readonly labels = new BoardLabels(() => this.cfg, this.people);
+  private readonly labels = new BoardLabels(() => this.cfg, this.people, this.linkNames);
   /** The strip of columns above the board, and the board fitted to the window. */
   private readonly strip = new ColumnStripController(this, () => this.renderRoot);
   /** Focus, pick-up and moves from the keyboard. */
@@ -230,6 +238,8 @@ export class SgKanban extends LitElement {
     this.status = "loading";
     this.source = new BoardSource(api, target);
     try {
+      // Standalone (no app to set it), the board starts in the page's or the browser's language.
+      if (!this.api) await initLocale();
       const meta = await this.source.meta();
       if (gen !== this.gen) return;
       this.tableInfo = meta.table;
