@@ -54,7 +54,7 @@ export function documentHook(kind: DocKind) {
         rec.set("status", "draft");
         let listId = linkId(a.price_list);
         if (listId === null && !rec.written("price_list")) {
-          listId = await customerPriceList(ctx, linkId(a.customer));
+          listId = await customerPriceList(ctx, linkId(a.customer), today);
           if (listId !== null) rec.set("price_list", [listId]);
         }
         const list = await loadPriceList(ctx, listId);

@@ -47,12 +47,21 @@ export async function loadPriceList(rt: Runtime, id: number | null): Promise<Pri
   };
 }
 
-/** The customer's price list, when the products plugin gave customers one. */
-export async function customerPriceList(rt: Runtime, customerId: number | null): Promise<number | null> {
+/**
+ * The customer's price list when the products plugin gave customers one and it is valid on `day`
+ * (valid_from <= day <= valid_to, an empty end open); else null.
+ */
+export async function customerPriceList(rt: Runtime, customerId: number | null, day: string): Promise<number | null> {
   const t = rt.table("customers/customers");
   if (customerId === null || !t.maybeField("price_list")) return null;
   const [row] = await findByIds(rt, t, [customerId], ["price_list"]);
-  return row ? linkId(row.values.price_list) : null;
+  const id = row ? linkId(row.values.price_list) : null;
+  if (id === null) return null;
+  const [list] = await findByIds(rt, rt.table("products/price_lists"), [id], ["valid_from", "valid_to"]);
+  const from = list?.values.valid_from as string | null | undefined;
+  const to = list?.values.valid_to as string | null | undefined;
+  // Dates are YYYY-MM-DD: text order is date order.
+  return !list || (from && from > day) || (to && to < day) ? null : id;
 }
 
 const cmpQuantity = (a: unknown, b: unknown): number => {

@@ -95,6 +95,29 @@ describe("quotes", () => {
     expect(r.body.records.map((x: any) => x.fields.unit_price.amount)).toEqual([9000, 8000]);
   });
 
+  it("take the customer's price list while it is valid, with its currency and tax mode", async () => {
+    const p = await product(admin, { unit_price: cny(10_000), tax_rate: 1300 });
+    const list = await create(admin, "price_lists", {
+      name: "Key accounts",
+      currency: "CNY",
+      prices_include_tax: true,
+    });
+    await create(admin, "price_list_items", { price_list: [list.id], product: [p.id], unit_price: cny(11_300) });
+    const c = await customer(admin, { price_list: [list.id] });
+    const q = await quote(admin, { customer: [c.id] });
+    expect(q.fields).toMatchObject({ price_list: [list.id], prices_include_tax: true, currency: "CNY" });
+    const r = await addLines(admin, "quote_lines", { quote: [q.id] }, [{ product: [p.id], quantity: "1" }]);
+    expect(r.status, r.text).toBe(201);
+    expect(r.body.records[0].fields).toMatchObject({
+      unit_price: cny(11_300),
+      line_tax: cny(1300),
+      line_total: cny(11_300),
+    });
+    const expired = await create(admin, "price_lists", { name: "Old", currency: "CNY", valid_to: "2020-12-31" });
+    const c2 = await customer(admin, { price_list: [expired.id] });
+    expect((await quote(admin, { customer: [c2.id] })).fields.price_list).toEqual([]);
+  });
+
   it("recompute on every line edit and delete, in the same write", async () => {
     const p = await product(admin, { unit_price: cny(500), tax_rate: 600 });
     const q = await quote(admin);
