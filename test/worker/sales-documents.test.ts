@@ -320,6 +320,30 @@ describe("orders", () => {
   });
 });
 
+describe("payments at once", () => {
+  it("each commit whole or answer 409, and the order's paid amount is the sum of the payments stored", async () => {
+    const p = await product(admin, { unit_price: cny(10_000), tax_rate: 0 });
+    const o = await create(admin, "orders", {});
+    await addLines(admin, "order_lines", { order: [o.id] }, [{ product: [p.id], quantity: "1" }]);
+    const rs = await Promise.all(
+      [1000, 2000, 3000, 4000].map((amount) =>
+        admin.post("/tables/payments/records", { fields: { order: [o.id], amount } }),
+      ),
+    );
+    expect(
+      rs.every((r) => r.status === 201 || r.status === 409),
+      rs.map((r) => r.text).join("\n"),
+    ).toBe(true);
+    const f = encodeURIComponent(JSON.stringify({ field: "order", op: "contains", value: o.id }));
+    const stored = (await admin.get(`/tables/payments/records?filter=${f}`)).body.records;
+    expect(stored).toHaveLength(rs.filter((r) => r.status === 201).length);
+    const paid = stored.reduce((s: number, x: any) => s + x.fields.amount.amount, 0);
+    const order = await get(admin, "orders", o.id);
+    expect(order.fields.paid_amount).toEqual(cny(paid));
+    expect(order.fields.payment_status).toBe(paid >= 10_000 ? "paid" : "partially_paid");
+  });
+});
+
 describe("prices and permissions", () => {
   it("allow a rep's own price only when the settings do, and never below cost without the manager role", async () => {
     const rep = await signedIn(["sales_rep"]);
