@@ -3,7 +3,8 @@
  *   [--host wrangler-dev] [--clients 2]`
  * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts; `-- --grid [--runs 5]` only
  * the grid figures over the 1M-row table a full run left, bench/grid.ts; `-- --sales [--runs 20]` only the quote
- * and order figures of issue 15, bench/sales.ts; `-- --links [--reuse]` only the figure
+ * and order figures of issue 15, bench/sales.ts; `-- --inventory [--runs 20] [--moves 1000000]` only the stock
+ * figures of issue 16, bench/inventory.ts; `-- --links [--reuse]` only the figure
  * of row rules through a link, bench/links.ts, spliced into RESULTS.md): seeds a deals table through the bulk
  * API to each size (cumulative), measures list/count latency through the API against the floor (the same SQL run
  * straight on a copy of the D1 file), and writes bench/RESULTS.md. Never part of the test suite.
@@ -1128,6 +1129,20 @@ async function main() {
     return;
   }
   if (argv.includes("--links")) return linksOnly(argv);
+  if (argv.includes("--inventory")) {
+    // Only the inventory figures (bench/inventory.ts): its own Worker and data.
+    const { inventoryBench, formatInventory } = await import("./inventory");
+    const runsAt = argv.indexOf("--runs");
+    const movesAt = argv.indexOf("--moves");
+    const figures = await inventoryBench(
+      runsAt >= 0 ? Number(argv[runsAt + 1]) : 20,
+      movesAt >= 0 ? Number(argv[movesAt + 1]) : 1_000_000,
+    );
+    console.log(formatInventory(figures));
+    if (figures.concurrent.confirmed !== 100 || !figures.concurrent.clean || !figures.verifyClean)
+      throw new Error("stock was oversold or the levels differ from the ledger");
+    return;
+  }
   if (argv.includes("--sales")) {
     // Only the quote and order figures (bench/sales.ts): its own Worker and data.
     const { salesBench, formatSales } = await import("./sales");

@@ -87,6 +87,15 @@ export async function loadLevels(rt: Runtime, keys: string[]): Promise<Map<strin
   return out;
 }
 
+/** Levels read ahead, while other reads of the same request run (planMoves takes them once). */
+const preloaded = new WeakMap<Runtime, { keys: Set<string>; levels: Promise<Map<string, Level>> }>();
+
+export function preload(rt: Runtime, keys: string[]): Promise<unknown> {
+  const levels = loadLevels(rt, keys);
+  preloaded.set(rt, { keys: new Set(keys), levels });
+  return levels;
+}
+
 export interface Short {
   intent: Intent;
   available: bigint;
@@ -153,10 +162,10 @@ export interface Planned {
  * (product, warehouse). Throws insufficient_stock when the levels read already say it is short.
  */
 export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned> {
-  const levels = await loadLevels(
-    rt,
-    intents.map((i) => levelKey(i.product, i.warehouse)),
-  );
+  const keys = intents.map((i) => levelKey(i.product, i.warehouse));
+  const early = preloaded.get(rt);
+  preloaded.delete(rt);
+  const levels = early && keys.every((k) => early.keys.has(k)) ? await early.levels : await loadLevels(rt, keys);
   const shorts = shortsOf(intents, levels);
   if (shorts.length) throw insufficient(shorts);
   const currency = String(rt.table("stock_levels").field("average_cost").options.currency ?? "CNY");

@@ -18,7 +18,7 @@ import {
   type Stmt,
 } from "../../worker/plugin-sdk";
 import { refreshLowStock } from "./low-stock";
-import { planMoves, type Intent } from "./levels";
+import { levelKey, planMoves, preload, type Intent } from "./levels";
 import { stored, units } from "./quantities";
 import { activeWarehouse, defaultWarehouse, isProblem, loadProducts, loadWarehouses } from "./subjects";
 import { TOUCHES, type MoveKind } from "./kinds";
@@ -93,13 +93,20 @@ export async function heldByLine(rt: Runtime, orderId: number): Promise<Map<numb
 }
 
 async function reserveIntents(ctx: BeforeWriteContext, rec: HookRecord, path: string): Promise<Intent[]> {
-  const w = await orderWarehouse(ctx, rec.after.warehouse, `${path}/warehouse`);
+  // Independent reads overlap: each is a round trip to D1.
+  const [w, lines] = await Promise.all([
+    orderWarehouse(ctx, rec.after.warehouse, `${path}/warehouse`),
+    orderLines(ctx, rec.id),
+  ]);
   if (isProblem(w)) throw invalid([w]);
-  const lines = await orderLines(ctx, rec.id);
-  const products = await loadProducts(
-    ctx,
-    lines.map((l) => l.product).filter((x): x is number => x !== null),
-  );
+  const ids = lines.map((l) => l.product).filter((x): x is number => x !== null);
+  const [products] = await Promise.all([
+    loadProducts(ctx, ids),
+    preload(
+      ctx,
+      ids.map((p) => levelKey(p, w)),
+    ),
+  ]);
   return lines
     .filter((l) => l.product !== null && products.get(l.product)?.trackStock && l.quantity > 0n)
     .map((l) => ({

@@ -1,0 +1,406 @@
+/**
+ * `npm run bench -- --inventory [--runs 20] [--moves 1000000]`: the figures of issue 16 through the API, on
+ * its own Worker (`wrangler dev`, a scratch D1 under bench/.data/inventory, the demo workspace with
+ * products, sales and inventory):
+ *   - 1,000 concurrent confirmations of one-unit orders against 100 units of one product: how many
+ *     confirmed (must be exactly 100), how many 409, reserved, reservations in the ledger, verify, and
+ *     the rate (the invariant must hold at any rate);
+ *   - with 1,000,000 moves in the ledger and 10,000 products x 3 warehouses of levels: a product's
+ *     levels through the API (p95 under 5 ms), confirming a 20-line order (p50 under 50 ms), verify
+ *     (under 10 s), the stock grid's first page (under 1 s).
+ * The bulk ledger and levels are written straight into the D1 file while the Worker is stopped (a
+ * million moves through the API would take hours): moves in pairs that cancel out per product and
+ * warehouse (a receipt and an adjustment), so the levels still equal the ledger and verify must stay
+ * clean. Never part of `npm test`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { DEMO_USERS } from "../worker/demo/users";
+import { freePort, runNode } from "./lib/process";
+import { summarise, type Summary } from "./lib/stats";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const DIR = path.join(ROOT, "bench", ".data", "inventory");
+const STATE = path.join(DIR, "state");
+const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+const IN_FLIGHT = 200;
+export const INVENTORY_TARGETS = { levelsP95: 5, confirm20P50: 50, verifyMs: 10_000, gridMs: 1000 };
+
+const env = {
+  ...process.env,
+  CI: "1",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+};
+
+async function startWorker(vars: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", STATE, "--env-file", vars].concat([
+      "--show-interactive-dev-session=false",
+      "--live-reload=false",
+      "--log-level",
+      "warn",
+    ]),
+    { cwd: ROOT, env, stdio: "ignore", detached: true },
+  );
+  const stop = async () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      return;
+    }
+    await new Promise((r) => child.once("exit", r));
+  };
+  process.on("exit", () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // gone
+    }
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, stop };
+    if (i > 480) throw new Error("wrangler dev did not start within 120 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+type Call = <T = any>(
+  method: string,
+  p: string,
+  body?: unknown,
+  ok?: number[],
+) => Promise<{ ms: number; status: number; body: T }>;
+
+function api(url: string, token: () => string | null): Call {
+  return async (method, p, body, ok = [200, 201]) => {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/api${p}`, {
+      method,
+      headers: { "content-type": "application/json", ...(token() ? { authorization: `Bearer ${token()}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const ms = performance.now() - t0;
+    if (!ok.includes(res.status)) throw new Error(`${method} ${p} -> ${res.status}: ${text.slice(0, 500)}`);
+    return { ms, status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+function appDatabase(): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".sqlite")) files.push(p);
+    }
+  };
+  walk(path.join(STATE, "v3", "d1"));
+  for (const f of files) {
+    const db = new Database(f, { readonly: true });
+    const hit = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sg_users'").get();
+    db.close();
+    if (hit) return f;
+  }
+  throw new Error("no local D1 file");
+}
+
+export interface InventoryFigures {
+  concurrent: {
+    n: number;
+    confirmed: number;
+    refused: number;
+    other: number;
+    reserved: string;
+    reservations: number;
+    clean: boolean;
+    ms: number;
+  };
+  moves: number;
+  levels: number;
+  productLevels: Summary;
+  confirm20: Summary;
+  verifyMs: number;
+  verifyClean: boolean;
+  grid: Summary;
+}
+
+export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<InventoryFigures> {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(STATE, { recursive: true });
+  runNode([path.join(ROOT, "scripts", "build-web.mjs"), "--quiet"], "web build", env);
+  runNode([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE], "migrations", env);
+  const vars = path.join(DIR, "bench.vars");
+  writeFileSync(
+    vars,
+    `TOKEN_SECRET="inventory-bench-${Math.random().toString(36).slice(2)}-at-least-32-bytes"\nDEV_SEED="1"\n`,
+  );
+  let worker = await startWorker(vars);
+  let token: string | null = null;
+  let call = api(worker.url, () => token);
+  const signIn = async () => {
+    const admin = DEMO_USERS.find((u) => u.role === "admin")!;
+    token = (await call<{ token: string }>("POST", "/auth/login", { email: admin.email, password: admin.password }))
+      .body.token;
+  };
+  try {
+    await call("POST", "/dev/seed", {});
+    await signIn();
+    const lift = { burst: 1_000_000_000, perMinute: 1_000_000_000 };
+    await call("PUT", "/admin/settings/rate-limits", { user: lift, client: lift, rows: lift });
+    for (const name of ["products", "sales", "inventory"])
+      await call("POST", `/admin/plugins/${name}/install`, undefined, [200, 409]);
+    const warehouses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      warehouses.push(
+        (
+          await call("POST", "/tables/warehouses/records", {
+            fields: { code: `BW${i}`, name: `Bench warehouse ${i}`, is_default: i === 0 },
+          })
+        ).body.record.id,
+      );
+    const customer = (await call("POST", "/tables/customers/records", { fields: { name: "Bench customer" } })).body
+      .record.id;
+
+    // 1. Concurrent confirmations against 100 units of one product.
+    const hot = (
+      await call("POST", "/tables/products/records", {
+        fields: { sku: "HOT-1", name: "Hot product", track_stock: true, unit_price: { amount: 100, currency: "CNY" } },
+      })
+    ).body.record.id;
+    await call("POST", "/actions/inventory/receive", {
+      product: hot,
+      warehouse: warehouses[0],
+      quantity: "100",
+      unit_cost: { amount: 50 },
+    });
+    const N = 1000;
+    const orders = (
+      await call("POST", "/tables/orders/records", {
+        records: Array.from({ length: N }, () => ({ fields: { customer: [customer], warehouse: [warehouses[0]] } })),
+      })
+    ).body.records as { id: number }[];
+    await call("POST", "/tables/order_lines/records", {
+      records: orders.map((o) => ({ fields: { order: [o.id], product: [hot], quantity: "1", position: 0 } })),
+    });
+    const versions = new Map<number, number>();
+    const inHot = encodeURIComponent(JSON.stringify({ field: "warehouse", op: "contains", value: warehouses[0] }));
+    for (let cursor: string | null = ""; cursor !== null;) {
+      const page: { records: { id: number; version: number }[]; nextCursor?: string | null } = (
+        await call("GET", `/tables/orders/records?limit=1000&filter=${inHot}${cursor ? `&cursor=${cursor}` : ""}`)
+      ).body;
+      for (const r of page.records) versions.set(r.id, r.version);
+      cursor = page.nextCursor ? encodeURIComponent(page.nextCursor) : null;
+    }
+    const t0 = performance.now();
+    // All 1,000 at once, at most IN_FLIGHT open at a time (wrangler dev drops connections beyond a few hundred).
+    const replies: Awaited<ReturnType<Call>>[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < orders.length) {
+          const o = orders[next++]!;
+          replies.push(
+            await call(
+              "PATCH",
+              `/tables/orders/records/${o.id}`,
+              { version: versions.get(o.id), fields: { status: "confirmed" } },
+              [200, 409, 422, 500, 503],
+            ),
+          );
+        }
+      }),
+    );
+    const concurrentMs = performance.now() - t0;
+    const key = encodeURIComponent(JSON.stringify({ field: "key", op: "eq", value: `${hot}:${warehouses[0]}` }));
+    const hotLevel = (await call("GET", `/tables/stock_levels/records?filter=${key}`)).body.records[0].fields;
+    const resF = encodeURIComponent(
+      JSON.stringify({
+        and: [
+          { field: "product", op: "eq", value: hot },
+          { field: "kind", op: "eq", value: "reservation" },
+        ],
+      }),
+    );
+    const reservations = (await call("GET", `/tables/stock_moves/records?filter=${resF}&count=true&limit=1`)).body
+      .total;
+    const verified = (await call("POST", "/actions/inventory/verify", {})).body;
+    const concurrent = {
+      n: N,
+      confirmed: replies.filter((r) => r.status === 200).length,
+      refused: replies.filter((r) => r.status === 409).length,
+      other: replies.filter((r) => r.status !== 200 && r.status !== 409).length,
+      reserved: String(hotLevel.reserved),
+      reservations: Number(reservations),
+      clean: verified.differences.length === 0,
+      ms: concurrentMs,
+    };
+    console.log(`concurrent: ${JSON.stringify(concurrent)}`);
+
+    // 2. 10,000 products (bulk API) and 20 stocked ones for the 20-line orders.
+    const products: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const made = await call("POST", "/tables/products/records", {
+        records: Array.from({ length: 1000 }, (_, j) => ({
+          fields: { sku: `BP-${i * 1000 + j}`, name: `Bench ${i * 1000 + j}`, track_stock: true, category: null },
+        })),
+      });
+      products.push(...made.body.records.map((r: any) => r.id));
+    }
+    for (const p of products.slice(0, 20))
+      await call("POST", "/actions/inventory/receive", {
+        product: p,
+        warehouse: warehouses[0],
+        quantity: "100000",
+        unit_cost: { amount: 100 },
+      });
+    const meta = (await call("GET", "/meta/tables")).body;
+    await worker.stop();
+
+    // 3. The bulk ledger and levels, straight into the D1 file (Worker stopped).
+    const tables = (meta.tables ?? meta) as {
+      id: string;
+      name: string;
+      fields: { id: string; name: string; options?: any }[];
+    }[];
+    const t = (name: string) => tables.find((x) => x.name === name)!;
+    const phys = (id: string) => `t_${id.replace(/^tbl_/, "")}`;
+    const col = (tb: ReturnType<typeof t>, name: string) =>
+      `c_${tb.fields.find((f) => f.name === name)!.id.replace(/^fld_/, "")}`;
+    const levels = t("stock_levels");
+    const moves = t("stock_moves");
+    const db = new Database(appDatabase());
+    db.pragma("journal_mode = WAL");
+    const lvlJunction = (field: string) => {
+      const f = levels.fields.find((x) => x.name === field)!;
+      const own = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(`l_${f.id.replace(/^fld_/, "")}`);
+      return own
+        ? { table: `l_${f.id.replace(/^fld_/, "")}`, mine: "a" }
+        : { table: `l_${String(f.options?.inverseField).replace(/^fld_/, "")}`, mine: "b" };
+    };
+    const bulkProducts = products.slice(20);
+    const now = new Date().toISOString();
+    const counter = db.prepare("SELECT next_record_id AS n FROM sg_tables WHERE id = ?");
+    let levelId = Number((counter.get(levels.id) as { n: number }).n);
+    const insLevel = db.prepare(
+      `INSERT INTO ${phys(levels.id)} (id, created_at, updated_at, version, ${col(levels, "key")}, ${col(levels, "on_hand")}, ${col(levels, "reserved")}, ${col(levels, "available")}, ${col(levels, "reorder_point")}, ${col(levels, "low_stock")}) VALUES (?, ?, ?, 1, ?, 0, 0, 0, 10000, 0)`,
+    );
+    const pj = lvlJunction("product");
+    const wj = lvlJunction("warehouse");
+    const link = (j: { table: string; mine: string }) => {
+      const st = db.prepare(`INSERT INTO ${j.table} (a, b) VALUES (?, ?)`);
+      return (mine: number, other: number) => st.run(...(j.mine === "a" ? [mine, other] : [other, mine]));
+    };
+    const linkP = link(pj);
+    const linkW = link(wj);
+    db.transaction(() => {
+      for (const p of bulkProducts)
+        for (const w of warehouses) {
+          const id = levelId++;
+          insLevel.run(id, now, now, `${p}:${w}`);
+          linkP(id, p);
+          linkW(id, w);
+        }
+      db.prepare("UPDATE sg_tables SET next_record_id = ? WHERE id = ?").run(levelId, levels.id);
+    })();
+    let moveId = Number((counter.get(moves.id) as { n: number }).n);
+    const insMove = db.prepare(
+      `INSERT INTO ${phys(moves.id)} (id, created_at, updated_at, version, ${col(moves, "product")}, ${col(moves, "warehouse")}, ${col(moves, "kind")}, ${col(moves, "quantity")}, ${col(moves, "at")}) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < bulkMoves / 2; i++) {
+        const p = bulkProducts[i % bulkProducts.length]!;
+        const w = warehouses[i % 3]!;
+        const q = ((i % 7) + 1) * 1000;
+        insMove.run(moveId++, now, now, p, w, "receipt", q, now);
+        insMove.run(moveId++, now, now, p, w, "adjustment", -q, now);
+      }
+      db.prepare("UPDATE sg_tables SET next_record_id = ? WHERE id = ?").run(moveId, moves.id);
+    })();
+    const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM ${phys(moves.id)}`).get() as { n: number }).n);
+    const levelCount = Number((db.prepare(`SELECT COUNT(*) AS n FROM ${phys(levels.id)}`).get() as { n: number }).n);
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    db.close();
+    console.log(`ledger: ${total} moves, ${levelCount} levels`);
+
+    worker = await startWorker(vars);
+    call = api(worker.url, () => token);
+    await signIn();
+
+    // 4. A product's levels, the stock grid's first page, 20-line confirmations, verify.
+    const productLevels: number[] = [];
+    const grid: number[] = [];
+    const confirm20: number[] = [];
+    for (let r = -1; r < runs; r++) {
+      const p = bulkProducts[(r + 1) * 37]!;
+      const f = encodeURIComponent(JSON.stringify({ field: "product", op: "contains", value: p }));
+      const a = await call("GET", `/tables/stock_levels/records?filter=${f}`);
+      if (a.body.records.length !== 3) throw new Error(`product ${p} has ${a.body.records.length} levels`);
+      const g = await call("GET", `/tables/stock_levels/records?limit=50&sort=key`);
+      const o = (
+        await call("POST", "/tables/orders/records", { fields: { customer: [customer], warehouse: [warehouses[0]] } })
+      ).body.record;
+      await call("POST", "/tables/order_lines/records", {
+        records: products
+          .slice(0, 20)
+          .map((pid, i) => ({ fields: { order: [o.id], product: [pid], quantity: "1.5", position: i } })),
+      });
+      const cur = (await call("GET", `/tables/orders/records/${o.id}`)).body.record;
+      const c = await call("PATCH", `/tables/orders/records/${o.id}`, {
+        version: cur.version,
+        fields: { status: "confirmed" },
+      });
+      if (r < 0) continue;
+      productLevels.push(a.ms);
+      grid.push(g.ms);
+      confirm20.push(c.ms);
+    }
+    const v = await call("POST", "/actions/inventory/verify", {});
+    return {
+      concurrent,
+      moves: total,
+      levels: levelCount,
+      productLevels: summarise(productLevels),
+      confirm20: summarise(confirm20),
+      verifyMs: v.ms,
+      verifyClean: v.body.differences.length === 0,
+      grid: summarise(grid),
+    };
+  } finally {
+    await worker.stop();
+  }
+}
+
+export function formatInventory(f: InventoryFigures): string {
+  const c = f.concurrent;
+  const pass = (ok: boolean) => (ok ? "PASS" : "FAIL");
+  return [
+    `### Inventory (issue 16), through the API (wrangler dev), ${f.moves.toLocaleString("en-US")} moves, ${f.levels.toLocaleString("en-US")} levels`,
+    "",
+    `${c.n} concurrent confirmations (${IN_FLIGHT} in flight at a time) of one-unit orders against 100 units: ${c.confirmed} confirmed, ${c.refused} answered 409, ${c.other} other; reserved ${c.reserved}; ${c.reservations} reservations in the ledger; verify ${c.clean ? "clean" : "FOUND DIFFERENCES"}; ${(c.ms / 1000).toFixed(1)} s (${((c.n * 1000) / c.ms).toFixed(0)} confirmations/s on one hot product). ${pass(c.confirmed === 100 && c.refused === c.n - 100 && c.reservations === 100 && c.clean)}`,
+    "",
+    "| What | p50 ms | p95 ms | Target |",
+    "|---|---:|---:|---|",
+    `| a product's levels (GET stock_levels, filter product) | ${f.productLevels.p50.toFixed(1)} | ${f.productLevels.p95.toFixed(1)} | p95 < ${INVENTORY_TARGETS.levelsP95} ms: ${pass(f.productLevels.p95 < INVENTORY_TARGETS.levelsP95)} |`,
+    `| confirm a 20-line order (reserve 20 lines in the status change's batch) | ${f.confirm20.p50.toFixed(1)} | ${f.confirm20.p95.toFixed(1)} | p50 < ${INVENTORY_TARGETS.confirm20P50} ms: ${pass(f.confirm20.p50 < INVENTORY_TARGETS.confirm20P50)} |`,
+    `| stock grid first page (50 levels) | ${f.grid.p50.toFixed(1)} | ${f.grid.p95.toFixed(1)} | < ${INVENTORY_TARGETS.gridMs} ms: ${pass(f.grid.p95 < INVENTORY_TARGETS.gridMs)} |`,
+    `| verify (every level from the ledger) | ${f.verifyMs.toFixed(0)} | - | < ${INVENTORY_TARGETS.verifyMs} ms: ${pass(f.verifyMs < INVENTORY_TARGETS.verifyMs)}; ${f.verifyClean ? "no difference" : "DIFFERENCES"} |`,
+  ].join("\n");
+}
