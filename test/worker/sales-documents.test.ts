@@ -383,6 +383,34 @@ describe("prices and permissions", () => {
     }
   });
 
+  it("let a manager see and work on the team's quotes and orders, and not another team's", async () => {
+    const manager = await signedIn(["sales_manager"]);
+    const rep = await signedIn(["sales_rep"]);
+    const outsider = await signedIn(["sales_rep"]);
+    const team = `sales_${crypto.randomUUID().slice(0, 8)}`;
+    const t = await admin.post("/admin/teams", {
+      name: team,
+      label: "East",
+      members: [{ user: manager.id, lead: true }, { user: rep.id }],
+    });
+    expect(t.status, t.text).toBe(201);
+    const q = await quote(rep.client);
+    const o = await create(rep.client, "orders", {});
+    const other = await quote(outsider.client);
+    const ids = (await manager.client.get("/tables/quotes/records?limit=1000")).body.records.map((r: any) => r.id);
+    expect(ids).toContain(q.id);
+    expect(ids).not.toContain(other.id);
+    expect((await manager.client.get(`/tables/orders/records/${o.id}`)).status).toBe(200);
+    const p = await product(admin);
+    const line = await addLines(manager.client, "quote_lines", { quote: [q.id] }, [{ product: [p.id], quantity: "2" }]);
+    expect(line.status, line.text).toBe(201);
+    await expectAddsUp(rep.client, "quote", q.id);
+    const denied = await addLines(manager.client, "quote_lines", { quote: [other.id] }, [
+      { product: [p.id], quantity: "1" },
+    ]);
+    expect([403, 422]).toContain(denied.status);
+  });
+
   it("let reps see their own and their customers' quotes, and the warehouse read orders without prices", async () => {
     const rep = await signedIn(["sales_rep"]);
     const other = await signedIn(["sales_rep"]);
