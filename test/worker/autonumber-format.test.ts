@@ -86,6 +86,12 @@ describe("formatted autonumbers", () => {
     expect(r.body.records.map((x: { fields: { title: string } }) => x.fields.title)).toEqual(["first"]);
   });
 
+  it("is found by the search box (q)", async () => {
+    const r = await admin.get(`/tables/${table}/records?q=${encodeURIComponent(`Q-${year}-00001`)}`);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.records.map((x: { fields: { title: string } }) => x.fields.title)).toEqual(["first"]);
+  });
+
   it("a format without the year counts on: SO-000001", async () => {
     const t = uniqName("orders");
     const r = await admin.post("/meta/tables", {

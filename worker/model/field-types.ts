@@ -339,6 +339,11 @@ export function percentRangeProblem(
   return null;
 }
 
+/** Included in `q` search: the type's text fields, and a formatted autonumber (people search for "Q-2026-00042"). */
+export function isSearchable(f: Pick<FieldMeta, "type" | "options">): boolean {
+  return typeSpec(f.type).searchable || (f.type === "autonumber" && f.options.format !== undefined);
+}
+
 export function typeSpec(type: FieldType): TypeSpec {
   const spec = FIELD_TYPES[type];
   if (!spec) throw new Error(`unknown field type ${type}`);

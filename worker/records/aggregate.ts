@@ -9,7 +9,7 @@
  */
 import { callerAccess, requireOperation } from "../access";
 import { AppError } from "../errors";
-import { typeSpec } from "../model/field-types";
+import { isSearchable } from "../model/field-types";
 import type { FieldMeta, TableMeta } from "../model/types";
 import {
   compileAggregate,
@@ -99,9 +99,7 @@ export async function aggregateRecords(ctx: ReadContext, table: TableMeta, body:
     measures: req.measures,
     filter: and(scope.filter ?? null, req.filter),
     rowFilter: access.rowFilter("read"),
-    search: req.q
-      ? { text: req.q, fields: table.fields.filter((f) => canUse(f) && typeSpec(f.type).searchable) }
-      : null,
+    search: req.q ? { text: req.q, fields: table.fields.filter((f) => canUse(f) && isSearchable(f)) } : null,
     sort: req.sort,
     limit: req.limit,
   };

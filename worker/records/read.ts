@@ -5,7 +5,7 @@
 import { AppError, badRequest, notFound } from "../errors";
 import { callerAccess, tableAccess, requireOperation, type TableAccess } from "../access";
 import type { Principal } from "../auth/principal";
-import { isStoredValue, typeSpec } from "../model/field-types";
+import { isSearchable, isStoredValue, typeSpec } from "../model/field-types";
 import { column, column2 } from "../model/names";
 import { findTable, loadRegistry, type Registry } from "../model/registry";
 import { pendingCheck } from "../auth/freshness";
@@ -232,9 +232,7 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
   const limit = parseLimit(opts.limit);
   if (opts.q !== undefined && opts.q.length > 200)
     throw badRequest("q", "Search text is at most 200 characters", "too_long");
-  const search = opts.q
-    ? { text: opts.q, fields: table.fields.filter((f) => canRead(f) && typeSpec(f.type).searchable) }
-    : null;
+  const search = opts.q ? { text: opts.q, fields: table.fields.filter((f) => canRead(f) && isSearchable(f)) } : null;
   const count = parseBool(opts.count, "count");
   const after = opts.cursor ? decodeListCursor(opts.cursor, sort) : null;
   const offset = parseOffset(opts.offset, opts.cursor);
