@@ -16,6 +16,7 @@ import { adminStyles } from "./styles";
 import "./field-editor";
 import { emit } from "../events";
 import { arrowDownIcon, arrowUpIcon, gripIcon } from "../icons";
+import { confirmFieldDelete, confirmTableDelete } from "./losses";
 
 function notify(el: HTMLElement, kind: "info" | "error", message: string) {
   emit(el, "sg-notify", { kind, message });
@@ -47,7 +48,6 @@ export class SgAdminTables extends LitElement {
   @state() private newProblems = Problems.none;
   @state() private settings = { label: "", zh: "", name: "", description: "", primaryField: "" };
   @state() private settingsProblems = Problems.none;
-  @state() private confirmDelete = false;
   @state() private fieldProblems = Problems.none;
   @state() private dragFrom: number | null = null;
   @state() private dropAt: number | null = null;
@@ -86,7 +86,6 @@ export class SgAdminTables extends LitElement {
     };
     this.settingsProblems = Problems.none;
     this.fieldProblems = Problems.none;
-    this.confirmDelete = false;
     if (this.editing && this.editing !== "new")
       this.editing = t.fields.find((f) => f.id === (this.editing as FieldInfo).id) ?? null;
   }
@@ -142,6 +141,7 @@ export class SgAdminTables extends LitElement {
 
   private async deleteTable(): Promise<void> {
     const t = this.selected!;
+    if (!(await confirmTableDelete(this, this.admin, t))) return;
     try {
       await this.admin.deleteTable(t.id);
       this.selected = null;
@@ -302,17 +302,7 @@ export class SgAdminTables extends LitElement {
           }}></textarea></label>
         <div class="row">
           <button class="primary" type="submit" data-role="save-table">${msg("Save table", { id: "admin.table.save" })}</button>
-          ${
-            this.confirmDelete
-              ? html`<span role="alert">${msg("Delete this table? Its records stay until it is purged, and it can be restored.", { id: "admin.table.confirmDelete" })}</span>
-                <button type="button" class="danger" data-role="confirm-delete-table" @click=${this.deleteTable}>${msg("Delete", { id: "admin.delete" })}</button>
-                <button type="button" @click=${() => {
-                  this.confirmDelete = false;
-                }}>${msg("Cancel", { id: "admin.cancel" })}</button>`
-              : html`<button type="button" class="danger" data-role="delete-table" @click=${() => {
-                  this.confirmDelete = true;
-                }}>${msg("Delete table", { id: "admin.table.delete" })}</button>`
-          }
+          <button type="button" class="danger" data-role="delete-table" @click=${this.deleteTable}>${msg("Delete table", { id: "admin.table.delete" })}</button>
         </div>
       </form>
       ${this.renderFields(t)}
@@ -384,7 +374,10 @@ export class SgAdminTables extends LitElement {
           <button type="button" data-role="edit-field" @click=${() => {
             this.editing = f;
           }}>${msg("Edit", { id: "admin.edit" })}</button>
-          <button type="button" class="danger" data-role="delete-field" @click=${() => this.fieldAction(() => this.admin.deleteField(t.id, f.id))}>${msg("Delete", { id: "admin.delete" })}</button>
+          <button type="button" class="danger" data-role="delete-field" @click=${async () => {
+            if (await confirmFieldDelete(this, this.admin, t.name, f))
+              await this.fieldAction(() => this.admin.deleteField(t.id, f.id));
+          }}>${msg("Delete", { id: "admin.delete" })}</button>
         </li>`,
         )}
       </ol>

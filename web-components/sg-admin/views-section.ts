@@ -17,6 +17,7 @@ import { schemaChanged } from "./tables-section";
 import "../sg-filter/filter-builder";
 import { emit } from "../events";
 import { arrowDownIcon, arrowUpIcon, closeIcon } from "../icons";
+import { confirmViewDelete } from "./losses";
 
 const VIEW_TYPES = ["grid", "kanban", "calendar", "chart", "form"] as const;
 type ViewType = (typeof VIEW_TYPES)[number];
@@ -192,6 +193,7 @@ export class SgAdminViews extends LitElement {
   }
 
   private async deleteView(v: ViewInfo): Promise<void> {
+    if (!(await confirmViewDelete(this, this.admin, v))) return;
     try {
       await this.admin.deleteView(v.id, v.version ?? 1);
       this.views = await this.admin.views(this.table!.id);

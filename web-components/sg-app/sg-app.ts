@@ -25,6 +25,7 @@ import type { RecordsView } from "../events";
 import "../sg-record/sg-record";
 import "../sg-notifications/sg-notifications";
 import { saveProfile, type ProfileReply } from "./sg-profile";
+import { askConfirm } from "./confirm-dialog";
 import { browserTimeZone, setUserTimeZone } from "../i18n/time";
 import { parseRoute, routeHash, type Route } from "./route";
 import { appStyles, controls } from "./styles";
@@ -62,16 +63,71 @@ export class SgApp extends LitElement {
   private countKey = "";
   private lastFocus: HTMLElement | null = null;
 
+  /** Set while moving on after the user chose to discard a form's changes. */
+  private leaving = false;
+  private asking = false;
+
   private readonly onHash = () => {
     const before = this.route;
-    this.route = parseRoute(location.hash);
+    const next = parseRoute(location.hash);
+    if (!this.leaving && this.leavesUnsaved(before, next)) {
+      // Stay until the user answers; the address goes back to the open record meanwhile.
+      const target = location.hash;
+      history.replaceState(null, "", routeHash(before));
+      // One question at a time (a close can arrive twice: the button's event and the address).
+      if (this.asking) return;
+      this.asking = true;
+      void this.confirmDiscard().then((ok) => {
+        this.asking = false;
+        if (!ok) return;
+        this.leaving = true;
+        location.hash = target;
+      });
+      return;
+    }
+    this.leaving = false;
+    this.route = next;
     const hadRecord = "record" in before && before.record !== undefined;
     const hasRecord = "record" in this.route && this.route.record !== undefined;
     if (!hadRecord && hasRecord) this.lastFocus = (this.shadowRoot?.activeElement as HTMLElement | null) ?? null;
     if (hadRecord && !hasRecord) void this.updateComplete.then(() => this.lastFocus?.focus());
     if (hasRecord) void this.updateComplete.then(() => this.drawer?.focus());
   };
+  /** Whether going from `a` to `b` closes or replaces a record whose form holds unsaved changes. */
+  private leavesUnsaved(a: Route, b: Route): boolean {
+    const rec = (r: Route) => ("record" in r && r.record !== undefined ? `${routeHash(r)}` : "");
+    if (!rec(a) || rec(a) === rec(b)) return false;
+    return this.renderRoot.querySelector("sg-record")?.hasUnsavedChanges() ?? false;
+  }
+
+  private confirmDiscard(): Promise<boolean> {
+    return askConfirm(this, {
+      title: msg("Discard your changes?", { id: "app.discard.title" }),
+      lines: [msg("This record has changes that are not saved yet.", { id: "app.discard.detail" })],
+      confirm: msg("Discard changes", { id: "app.discard.confirm" }),
+      danger: true,
+    });
+  }
+
+  /**
+   * Escape typed inside the drawer closes it (asking first when the form holds changes). Taken in the
+   * capture phase: the grid behind the drawer otherwise swallows Escape at the document. An open
+   * list inside the drawer (a link picker's) keeps its own Escape.
+   */
+  private readonly onDrawerEscape = (e: KeyboardEvent) => {
+    if (e.key !== "Escape" || !this.drawer || this.renderRoot.querySelector("sg-confirm")) return;
+    const path = e.composedPath();
+    if (!path.includes(this.drawer)) return;
+    if (path.some((n) => n instanceof Element && n.getAttribute("aria-expanded") === "true")) return;
+    // Default prevented too: the same key would otherwise cancel the question it opens at once.
+    e.preventDefault();
+    e.stopPropagation();
+    this.closeRecord();
+  };
+
   private readonly onKey = (e: KeyboardEvent) => {
+    // An open question (sg-confirm) takes its own Escape.
+    if (this.renderRoot.querySelector("sg-confirm")) return;
     if (e.key === "Escape" && "record" in this.route && this.route.record !== undefined) this.closeRecord();
   };
 
@@ -80,6 +136,7 @@ export class SgApp extends LitElement {
     this.api ??= new ApiClient({ baseUrl: this.baseUrl });
     window.addEventListener("hashchange", this.onHash);
     window.addEventListener("keydown", this.onKey);
+    window.addEventListener("keydown", this.onDrawerEscape, true);
     this.api.session.onChange(() => {
       if (!this.api?.session.token && this.phase === "ready") {
         this.phase = "signed-out";
@@ -108,6 +165,7 @@ export class SgApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener("hashchange", this.onHash);
     window.removeEventListener("keydown", this.onKey);
+    window.removeEventListener("keydown", this.onDrawerEscape, true);
   }
 
   /**

@@ -91,6 +91,30 @@ export class SgForm extends LitElement {
   private readonly uid = `sgf${++seq}`;
   private loadedFor: unknown = undefined;
 
+  /** A reload or closing the tab with unsaved changes asks first (the browser words the question). */
+  private readonly onBeforeUnload = (e: BeforeUnloadEvent) => {
+    if (!this.hasUnsavedChanges()) return;
+    e.preventDefault();
+    e.returnValue = "";
+  };
+
+  override connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener("beforeunload", this.onBeforeUnload);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener("beforeunload", this.onBeforeUnload);
+  }
+
+  /** Edits not saved yet: a changed writable field, or typed text that does not parse yet. */
+  hasUnsavedChanges(): boolean {
+    if (!this.table) return false;
+    const { fields, local } = this.payload();
+    return Object.keys(fields).length > 0 || local.size > 0;
+  }
+
   override willUpdate(changed: Map<string, unknown>) {
     if ((changed.has("record") || changed.has("table")) && this.loadedFor !== this.record) {
       this.loadedFor = this.record;

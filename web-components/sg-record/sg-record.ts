@@ -9,6 +9,7 @@ import { formatDateTime, labelOf, localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import "../sg-form/sg-form";
 import { displayValue, type ValueNames } from "../sg-form/values";
+import { emit } from "../events";
 
 /** The history reply with the names the server gives for the ids its changes hold (history-names.ts). */
 interface HistoryReply {
@@ -33,6 +34,9 @@ export class SgRecord extends LitElement {
       .change { font-size: 0.92em; }
       del { color: var(--sg-muted); }
       .state { padding: 16px 0; }
+      dl.last { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 12px 0; }
+      dl.last dt { font-weight: 600; }
+      dl.last dd { margin: 0; }
     `,
   ];
 
@@ -45,7 +49,8 @@ export class SgRecord extends LitElement {
   @state() private record: ApiRecord | null = null;
   @state() private history: HistoryEntry[] | null = null;
   @state() private names: ValueNames = {};
-  @state() private status: "loading" | "ready" | "error" | "missing" = "loading";
+  @state() private status: "loading" | "ready" | "error" | "missing" | "deleted" = "loading";
+  @state() private restoring = false;
   @state() private error = "";
   private loadedKey = "";
 
@@ -60,6 +65,11 @@ export class SgRecord extends LitElement {
       this.loadedKey = key;
       void this.load();
     }
+  }
+
+  /** Whether its form holds edits not saved yet (the app asks before closing it). */
+  hasUnsavedChanges(): boolean {
+    return this.renderRoot.querySelector("sg-form")?.hasUnsavedChanges() ?? false;
   }
 
   private get isNew() {
@@ -87,7 +97,58 @@ export class SgRecord extends LitElement {
     } catch (err) {
       this.status = err instanceof ApiError && (err.status === 404 || err.status === 403) ? "missing" : "error";
       this.error = err instanceof ApiError ? (err.problem.detail ?? err.message) : String(err);
+      if (this.status === "missing" && this.mayRestore) await this.findDeleted(id);
     }
+  }
+
+  /** Restoring a deleted record is an administrator's (the server's restore route decides as well). */
+  private get mayRestore(): boolean {
+    return this.user?.roles?.includes("admin") === true;
+  }
+
+  /** A record gone from the table whose history ends in its deletion can be restored from that history. */
+  private async findDeleted(id: number) {
+    try {
+      await this.loadHistory(id);
+      if (this.history?.[0]?.action.endsWith("delete")) this.status = "deleted";
+    } catch {
+      // not readable or never existed: "not available" stays
+    }
+  }
+
+  private async restore() {
+    if (!this.api || !this.table || this.restoring) return;
+    const id = Number(this.recordId);
+    this.restoring = true;
+    try {
+      await this.api.request("POST", `/api/admin/tables/${encodeURIComponent(this.table.name)}/records/${id}/restore`);
+      await this.load();
+      if (this.record)
+        emit(this, "sg-records-changed", { table: this.table.name, records: [this.record], created: true });
+      emit(this, "sg-notify", { kind: "info", message: msg("Record restored", { id: "record.restoredNote" }) });
+    } catch (err) {
+      emit(this, "sg-notify", { kind: "error", message: err instanceof ApiError ? err.message : String(err) });
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  /** The deleted record's last values, from its delete entry, and the way back. */
+  private renderDeleted() {
+    const entry = this.history?.[0];
+    const fields = new Map((this.table?.fields ?? []).map((f) => [f.name, f]));
+    const values = Object.entries(entry?.changes ?? {}).flatMap(([name, c]) => {
+      const f = fields.get(name);
+      const v = f && "before" in c ? displayValue(f, c.before, this.timeZone, this.names) : "";
+      return f && v ? [html`<dt>${labelOf(f)}</dt><dd data-value>${v}</dd>`] : [];
+    });
+    return html`<div class="state" role="region" aria-labelledby="deleted-title" data-state="deleted">
+        <h2 id="deleted-title">${msg("This record was deleted", { id: "record.deletedTitle" })}</h2>
+        <p class="muted">${entry ? html`<time datetime=${entry.at}>${formatDateTime(entry.at, this.timeZone)}</time> · ${entry.user?.name ?? msg("System", { id: "record.system" })}` : nothing}</p>
+        ${values.length ? html`<dl class="last">${values}</dl>` : nothing}
+        <button type="button" class="primary" data-action="restore-record" ?disabled=${this.restoring} @click=${() => void this.restore()}>${msg("Restore this record", { id: "record.restore" })}</button>
+      </div>
+      ${this.renderHistory()}`;
   }
 
   private async onSaved(e: HTMLElementEventMap["sg-record-saved"]) {
@@ -174,6 +235,7 @@ export class SgRecord extends LitElement {
     if (!this.table) return nothing;
     if (this.status === "loading")
       return html`<p class="state muted" role="status">${msg("Loading…", { id: "common.loading" })}</p>`;
+    if (this.status === "deleted") return this.renderDeleted();
     if (this.status === "missing")
       return html`<div class="state" role="alert"><h2>${msg("Record not available", { id: "record.missingTitle" })}</h2><p>${msg("It does not exist or you may not see it.", { id: "record.missing" })}</p></div>`;
     if (this.status === "error")

@@ -12,6 +12,9 @@ export const zhCN = {
   "record.new": "新建记录",
   "record.noHistory": "暂无修改记录。",
   "record.restored": "恢复了记录",
+  "record.restoredNote": "记录已恢复",
+  "record.deletedTitle": "此记录已被删除",
+  "record.restore": "恢复此记录",
   "record.system": "系统",
   "record.title": str`记录 ${0}`,
 };
