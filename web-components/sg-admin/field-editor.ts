@@ -117,6 +117,10 @@ interface Draft {
   max: string;
   currency: string;
   prefix: string;
+  /** An autonumber with a document-number format (prefix, year, padding), set when it is created. */
+  formatted: boolean;
+  year: boolean;
+  padding: string;
   choices: ChoiceDraft[];
   table: string;
   multiple: boolean;
@@ -142,7 +146,10 @@ function draftOf(f: FieldInfo | null): Draft {
     min: s(o.min),
     max: s(o.max),
     currency: o.currency ?? "CNY",
-    prefix: o.prefix ?? "",
+    prefix: o.format?.prefix ?? o.prefix ?? "",
+    formatted: o.format !== undefined,
+    year: o.format?.year ?? true,
+    padding: s(o.format?.padding ?? 5),
     choices: (o.choices ?? []).map((c, i) => ({
       id: c.id,
       name: c.name,
@@ -239,7 +246,10 @@ export class SgAdminFieldEditor extends LitElement {
         if (!this.field && d.inverseName.trim()) o.inverseName = d.inverseName.trim();
         break;
       case "autonumber":
-        if (d.prefix) o.prefix = d.prefix;
+        // A format is set once, at creation (the server keeps it when a change leaves it out).
+        if (d.formatted && !this.field)
+          o.format = { ...(d.prefix ? { prefix: d.prefix } : {}), year: d.year, padding: num(d.padding) ?? 5 };
+        else if (d.prefix && !d.formatted) o.prefix = d.prefix;
         break;
     }
     for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
@@ -384,10 +394,30 @@ export class SgAdminFieldEditor extends LitElement {
           <datalist id="sg-currencies">${CURRENCIES.map((c) => html`<option value=${c}></option>`)}</datalist>
           ${fieldError(p, "options/currency")}</label>
           <span class="muted">${msg("Amounts are stored exactly, in the currency's smallest unit.", { id: "admin.opt.currencyHint" })}</span></div>`;
-      case "autonumber":
+      case "autonumber": {
+        const fixed = this.field !== null && d.formatted;
+        const example = `${d.prefix}${d.year ? `${new Date().getFullYear()}-` : ""}${"1".padStart(Number(d.padding) || 1, "0")}`;
         return html`<div class="row"><label class="field"><span>${msg("Prefix", { id: "admin.opt.prefix" })}</span>
-          <input name="prefix" maxlength="20" .value=${d.prefix} @input=${(e: Event) => this.set("prefix", (e.target as HTMLInputElement).value)}>
-          ${fieldError(p, "options/prefix")}</label></div>`;
+          <input name="prefix" maxlength="20" .value=${d.prefix} ?disabled=${fixed} @input=${(e: Event) => this.set("prefix", (e.target as HTMLInputElement).value)}>
+          ${fieldError(p, d.formatted ? "options/format/prefix" : "options/prefix")}</label>
+          <label><input type="checkbox" name="number-format" .checked=${d.formatted} ?disabled=${this.field !== null}
+            @change=${(e: Event) => this.set("formatted", (e.target as HTMLInputElement).checked)}>
+            ${msg("Document number (prefix, year, zero padding)", { id: "admin.opt.numberFormat" })}</label>
+          ${
+            d.formatted
+              ? html`<label><input type="checkbox" name="format-year" .checked=${d.year} ?disabled=${fixed}
+                  @change=${(e: Event) => this.set("year", (e.target as HTMLInputElement).checked)}>
+                  ${msg("With the year (counts from 1 each year)", { id: "admin.opt.formatYear" })}</label>
+                <label class="field"><span>${msg("Digits", { id: "admin.opt.formatPadding" })}</span>
+                  <input type="number" name="format-padding" min="1" max="12" .value=${d.padding} ?disabled=${fixed}
+                    @input=${(e: Event) => this.set("padding", (e.target as HTMLInputElement).value)}>
+                  ${fieldError(p, "options/format/padding")}</label>
+                <span class="muted" data-role="format-example">${msg(str`For example ${example}`, { id: "admin.opt.formatExample" })}${
+                  fixed ? ` · ${msg("fixed once created", { id: "admin.opt.formatFixed" })}` : ""
+                }</span>`
+              : nothing
+          }</div>`;
+      }
       case "link":
         return html`<div class="row">
           <label class="field"><span>${msg("Links to table", { id: "admin.opt.linkTable" })}</span>

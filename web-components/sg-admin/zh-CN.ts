@@ -91,6 +91,11 @@ export const zhCN = {
   "admin.type.link": "关联其他数据表",
   "admin.type.autonumber": "自动编号",
   "admin.type.decimal": "精确小数",
+  "admin.opt.numberFormat": "单据编号（前缀、年份、补零）",
+  "admin.opt.formatYear": "包含年份（每年从 1 开始）",
+  "admin.opt.formatPadding": "位数",
+  "admin.opt.formatExample": str`例如 ${0}`,
+  "admin.opt.formatFixed": "创建后不可更改",
   "admin.opt.scaleHint": "数值精确存储（0.1 + 0.2 = 0.3）；字段有数据后小数位数不可更改。",
 
   "admin.opt.maxLength": "最大长度",
