@@ -13,6 +13,17 @@ export function readOnly(what: string, why: string) {
 }
 
 const EDITABLE = new Set(["carrier", "tracking_no"]);
+/** What people set on a level: when to reorder and how much; the balances are the ledger's. */
+const PLANNING = new Set(["reorder_point", "reorder_quantity"]);
+
+/** Levels: only their reorder point and quantity change through the API; nothing creates or deletes one. */
+export function beforeLevels(ctx: BeforeWriteContext) {
+  const why = "Stock levels change only with their moves (receive, adjust, transfer, ship)";
+  if (ctx.op !== "update") throw forbidden(`${ctx.op} stock levels`, why);
+  const fixed = ctx.target.keys().filter((k) => !PLANNING.has(k));
+  for (const r of ctx.records)
+    for (const k of fixed) if (r.written(k)) throw forbidden(`change ${k} of stock levels`, why);
+}
 
 export function onlyByShipAction(what: string) {
   return (ctx: BeforeWriteContext) => {

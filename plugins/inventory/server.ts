@@ -6,7 +6,8 @@
  * (verify.ts, an action and a nightly job).
  */
 import type { PluginServer } from "../../worker/plugin-sdk";
-import { beforeWarehouses, onlyByShipAction, readOnly } from "./guards";
+import { beforeLevels, beforeWarehouses, onlyByShipAction, readOnly } from "./guards";
+import { refreshLowStock } from "./low-stock";
 import { afterOrders, beforeOrders } from "./reserve";
 import { SHIP_INPUT, ship } from "./ship";
 import { ADJUST_INPUT, RECEIVE_INPUT, TRANSFER_INPUT, adjust, receive, transfer } from "./stock-actions";
@@ -19,10 +20,13 @@ const server: PluginServer = {
       beforeWrite: readOnly("stock moves", "The stock ledger is append-only: correct a move with a new one"),
     },
     stock_levels: {
-      beforeWrite: readOnly(
-        "stock levels",
-        "Stock levels change only with their moves (receive, adjust, transfer, ship)",
-      ),
+      beforeWrite: beforeLevels,
+      // A new reorder point may put a level below it (or above): the flag and notice follow at once.
+      afterWrite: (ctx) =>
+        refreshLowStock(
+          ctx,
+          ctx.records.map((r) => r.id),
+        ),
     },
     shipments: { beforeWrite: onlyByShipAction("shipments") },
     shipment_lines: { beforeWrite: readOnly("shipment lines", "Shipment lines are made by inventory/ship") },
