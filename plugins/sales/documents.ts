@@ -5,7 +5,9 @@
  * other plugins registered, their statements in this batch), and only drafts change otherwise.
  */
 import {
+  auditEffect,
   cond,
+  deleteEffect,
   findRows,
   relativeDate,
   type BeforeWriteContext,
@@ -17,7 +19,7 @@ import {
 import { ORDER, QUOTE, type DocKind } from "./kinds";
 import { allowedMoves, ORDER_TRANSITIONS, QUOTE_TRANSITIONS, transitionHandlers } from "./lifecycle";
 import { customerPriceList, loadPriceList } from "./pricing";
-import { linkId, money, salesSettings, TOTAL_KEYS } from "./values";
+import { linkBump, linkId, money, salesSettings, TOTAL_KEYS } from "./values";
 
 const ORDER_COMPUTED = [...TOTAL_KEYS, "paid_amount", "payment_status"];
 /** What a non-draft order may no longer change: what its lines were priced by. */
@@ -43,6 +45,7 @@ export function documentHook(kind: DocKind) {
         const s = String(b?.status);
         if (s !== "draft" && !(kind === ORDER && s === "cancelled"))
           problem(rec, "status", kind.lockedCode, `Only draft ${kind.doc} are deleted; this one is ${s}`);
+        else statements.push(...(await deleteLines(ctx, kind, rec, problem)));
         continue;
       }
       for (const k of computed)
@@ -115,4 +118,38 @@ export function documentHook(kind: DocKind) {
     if (problems.length) return { problems };
     return { statements };
   };
+}
+
+/**
+ * A deleted document takes its lines with it, in the same batch. The delete has already unlinked
+ * them by then, bumping each line's version once (linkBump), so they are deleted at the version read
+ * plus one: a line changed meanwhile fails the whole delete. An order with payments is not deleted.
+ */
+async function deleteLines(
+  ctx: BeforeWriteContext,
+  kind: DocKind,
+  rec: HookRecord,
+  problem: (record: HookRecord, field: string, code: string, message: string) => void,
+): Promise<Stmt[]> {
+  const lines = ctx.table(kind.lines);
+  const rows = await findRows(ctx, lines, cond(lines, kind.parent, "contains", rec.id), []);
+  if (kind === ORDER) {
+    const payments = ctx.table("payments");
+    if ((await findRows(ctx, payments, cond(payments, "order", "contains", rec.id), [], 1)).length) {
+      problem(rec, "status", "in_use", "The order has payments; cancel it instead");
+      return [];
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    ...deleteEffect(
+      lines.meta,
+      rows.map((r) => ({ id: r.id, version: r.version + linkBump("delete") })),
+    ),
+    ...auditEffect(
+      ctx,
+      lines.meta.id,
+      rows.map((r): [string, number, string] => ["delete", r.id, JSON.stringify({ [kind.parent]: [rec.id] })]),
+    ),
+  ];
 }

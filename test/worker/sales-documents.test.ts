@@ -138,6 +138,19 @@ describe("quotes", () => {
     expect((await expectAddsUp(admin, "quote", q.id)).fields.total).toEqual(cny(1060));
   });
 
+  it("take their lines with them when a draft is deleted", async () => {
+    const p = await product(admin);
+    const q = await quote(admin);
+    const r = await addLines(admin, "quote_lines", { quote: [q.id] }, [
+      { product: [p.id], quantity: "1" },
+      { product: [p.id], quantity: "2" },
+    ]);
+    const cur = await get(admin, "quotes", q.id);
+    const d = await admin.delete(`/tables/quotes/records/${q.id}?version=${cur.version}`);
+    expect(d.status, d.text).toBe(200);
+    for (const l of r.body.records) expect((await admin.get(`/tables/quote_lines/records/${l.id}`)).status).toBe(404);
+  });
+
   it("refuse computed amounts from the client with 422 naming them", async () => {
     const q = await quote(admin);
     const r1 = await admin.post("/tables/quotes/records", { fields: { total: cny(1) } });
