@@ -31,6 +31,12 @@ export const adminStyles = css`
   .handle { cursor: grab; user-select: none; color: #59636e; padding: 0 4px; }
   table.grid { border-collapse: collapse; }
   table.grid th, table.grid td { border: 1px solid #dee2e6; padding: 4px 6px; text-align: left; vertical-align: top; }
+  /* Words stay whole in every language (Chinese may otherwise break after any character): headers
+     keep to one line and cells to a readable width; a wide table scrolls in its box instead. */
+  table.grid th { white-space: nowrap; }
+  table.grid td { min-width: 6em; word-break: keep-all; overflow-wrap: anywhere; }
+  table.grid th[scope="row"] { position: sticky; left: 0; z-index: 1; }
+  :focus-visible { outline: 2px solid #3b5bdb; outline-offset: 2px; }
   table.grid th { background: #f1f3f5; font-weight: 600; }
   code { font-family: ui-monospace, monospace; font-size: 0.9em; }
   .swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 50%; vertical-align: middle; }

@@ -25,7 +25,7 @@ export const appStyles = css`
   header .spacer { flex: 1; }
   header select, header button { background: #374151; color: #fff; border-color: #4b5563; }
   header a.user { color: #fff; text-decoration: underline; text-underline-offset: 3px; }
-  header a.user:focus-visible { outline: 2px solid #fff; outline-offset: 2px; }
+  header :focus-visible { outline: 2px solid #fff; outline-offset: 2px; }
   nav { overflow: auto; border-right: 1px solid var(--sg-border); background: #fff; padding: 12px 8px; }
   nav h2 { font-size: 0.75em; text-transform: uppercase; color: var(--sg-muted); margin: 8px 8px 4px; }
   nav ul { list-style: none; margin: 0; padding: 0; }
