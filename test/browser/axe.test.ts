@@ -1,6 +1,7 @@
 /**
  * axe-core finds no serious or critical accessibility violation on the main screens: sign-in, a grid,
- * the board, the record drawer, the admin console and the open notifications list.
+ * the board, the record drawer, the admin console, the open notifications list, the profile page and
+ * the permission matrix in zh-CN, a confirmation dialog and a deleted record's restore view.
  */
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -138,5 +139,43 @@ it("the open notifications list has no serious or critical violation", async () 
   await page.locator("sg-app sg-notifications [data-notification]").filter({ hasText: "Read earlier" }).click();
   await page.locator('sg-app sg-notifications [data-notification][data-read="true"]').first().waitFor();
   expect(await seriousFindings(page, "notifications")).toEqual([]);
+  await context.close();
+});
+
+/** The same page, in zh-CN at 1280 px. */
+async function newZhPage(b: Browser) {
+  const context = await b.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  await context.addInitScript(() => localStorage.setItem("salesgrid.locale", "zh-CN"));
+  const page = await context.newPage();
+  return { page, context };
+}
+
+it("the profile page and the permission matrix in zh-CN have no serious or critical violation", async () => {
+  const { page, context } = await newZhPage(browser);
+  await signIn(page, "admin");
+  await page.goto(`${appUrl()}/#/profile`);
+  await page.locator("sg-app sg-profile form").waitFor();
+  expect(await seriousFindings(page, "profile-zh-CN")).toEqual([]);
+  await page.goto(`${appUrl()}/#/admin/permissions`);
+  await page.locator("sg-admin-permissions [data-role=permission-matrix] td").first().waitFor();
+  expect(await seriousFindings(page, "permissions-zh-CN")).toEqual([]);
+  await context.close();
+});
+
+it("a confirmation dialog and a deleted record's restore view have no serious or critical violation", async () => {
+  const admin = await apiAs("admin");
+  const { record } = await admin.createRecord("customers", { name: `Axe restore ${Date.now().toString(36)}` });
+  await admin.deleteRecords("customers", [{ id: record.id }]);
+  const { page, context } = await newPage(browser);
+  await signIn(page, "admin");
+  await page.goto(`${appUrl()}/#/t/customers/r/${record.id}`);
+  await page.locator('sg-app sg-record [data-state="deleted"]').waitFor();
+  expect(await seriousFindings(page, "record-deleted")).toEqual([]);
+  await page.goto(`${appUrl()}/#/admin/tables`);
+  await page.locator("sg-admin-tables [data-role=table-list] button").first().click();
+  await page.locator('sg-admin-tables [data-role="delete-table"]').click();
+  await page.locator("sg-admin-tables sg-confirm dialog[open]").waitFor();
+  expect(await seriousFindings(page, "confirm-dialog")).toEqual([]);
+  await page.locator('sg-admin-tables sg-confirm [data-role="cancel"]').click();
   await context.close();
 });
