@@ -34,7 +34,9 @@ it("a deal renamed in the drawer shows its new name on the board, and then drags
   const renamed = `Renamed ${crypto.randomUUID().slice(0, 8)}`;
   await name.fill(renamed);
   await page.locator("sg-app sg-form button[type=submit]").click();
-  await expect.poll(async () => (await rep.getRecord("deals", deal.id)).record.fields.name).toBe(renamed);
+  await expect
+    .poll(async () => (await rep.getRecord("deals", deal.id)).record.fields.name, { timeout: 10_000 })
+    .toBe(renamed);
 
   // The board shows the saved record without a reload...
   await expect.poll(() => card(page, deal.id).locator(".title").innerText()).toBe(renamed);

@@ -47,7 +47,7 @@ it("loads a long column as it scrolls, and searches cards and totals together", 
   await expect.poll(() => cards.count()).toBe(Math.min(60, total));
 
   await page.locator("sg-kanban input[type=search]").fill(tag);
-  await expect.poll(() => cards.count()).toBe(20);
+  await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(20);
   await expect
     .poll(() => shownTotals(page, "needs_discussion"))
     .toEqual({ count: 45, sum: [{ amount: (100 * (45 * 46)) / 2, currency: "CNY" }] });

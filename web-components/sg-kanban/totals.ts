@@ -23,7 +23,7 @@ import {
   type Money,
   type Totals,
 } from "./board-model";
-import { KINDS, type StageKind } from "./stage-kinds";
+import { KINDS, columnsByKind, type StageKind } from "./stage-kinds";
 
 /** What the totals are of: the board's source, fields and the user's filter and search. */
 export interface TotalsQuery {
@@ -40,7 +40,10 @@ export interface TotalsQuery {
 
 /** The group's choices of one kind, in choice order. */
 function namesOfKind(q: TotalsQuery, kind: StageKind): string[] {
-  return (q.group.options.choices ?? []).map((c) => c.name).filter((n) => q.kinds.get(n) === kind);
+  return columnsByKind(
+    (q.group.options.choices ?? []).map((c) => c.name),
+    q.kinds,
+  )[kind];
 }
 
 /** The body for one kind's totals: the user's filter AND "column is one of this kind's". */
