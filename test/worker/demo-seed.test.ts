@@ -2,7 +2,8 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { describe, expect, it } from "vitest";
 import worker from "../../main";
 import { DEMO_USERS } from "../../worker/demo/users";
-import { api, login } from "./helpers";
+import { api, login, request } from "./helpers";
+import { seedDemoSales } from "../../scripts/demo-sales.mjs";
 
 async function seed(devSeed: string, body = "{}") {
   const ctx = createExecutionContext();
@@ -98,5 +99,88 @@ describe("demo workspace seeding", () => {
     // A second seed adds nothing.
     await seed("1");
     expect((await all("products")).length).toBe(products.length);
+  });
+
+  it("writes demo quotes and orders in every status, priced and totalled by the sales plugin, once", async () => {
+    const first = await seed("1");
+    const ids = Object.fromEntries(first.body.users.map((u: any) => [u.email, u.id]));
+    const token = await login(demo("admin").email, demo("admin").password);
+    const admin = api(token);
+    const call = async (method: string, path: string, body?: unknown) => {
+      const r = await request(token, method, path.replace(/^\/api/, ""), body);
+      if (r.status >= 300) throw new Error(`${method} ${path} -> ${r.status}: ${r.text}`);
+      return r.body;
+    };
+    // A small stand-in for the seed script's customers and deals, owned by the two reps.
+    const reps = [ids[demo("sales_rep", 0).email], ids[demo("sales_rep", 1).email]];
+    const cust = await admin.post("/tables/customers/records", {
+      records: Array.from({ length: 8 }, (_, i) => ({
+        fields: { name: `示例客户 ${i} 有限公司`, owner: reps[i % 2] },
+      })),
+    });
+    expect(cust.status, cust.text).toBe(201);
+    const deals = await admin.post("/tables/deals/records", {
+      records: Array.from({ length: 16 }, (_, i) => ({
+        fields: {
+          name: i % 2 ? `Deal ${i}` : `项目 ${i}`,
+          stage: "quote",
+          customer: [cust.body.records[i % 8].id],
+          owner: reps[i % 2],
+        },
+      })),
+    });
+    expect(deals.status, deals.text).toBe(201);
+
+    const written = await seedDemoSales(call, { perStatus: 1 });
+    // 7 quote statuses + one converted quote per order status; every converted quote gives an order.
+    expect(written).toEqual({ quotes: 14, orders: 8 });
+    // The seed's last step runs what the first cron tick would: quotes past their date expire.
+    expect((await seed("1", JSON.stringify({ step: "data-done" }))).status).toBe(200);
+
+    const all = async (table: string) => (await call("GET", `/api/tables/${table}/records?limit=1000`)).records;
+    const quotes = await all("quotes");
+    const orders = await all("orders");
+    const statuses = (rows: any[]) => new Set(rows.map((r) => r.fields.status));
+    for (const s of ["draft", "sent", "accepted", "rejected", "expired", "converted", "superseded"])
+      expect(statuses(quotes), s).toContain(s);
+    for (const s of ["draft", "confirmed", "partially_shipped", "shipped", "delivered", "closed", "cancelled"])
+      expect(statuses(orders), s).toContain(s);
+    const paid = new Set(orders.map((o: any) => o.fields.payment_status));
+    expect([...paid].sort()).toEqual(["paid", "partially_paid", "unpaid"]);
+    expect((await all("payments")).length).toBeGreaterThan(0);
+
+    // Every document adds up from its lines as the API reads them, and is owned by its deal's rep.
+    const dealOwner = new Map<number, string>(deals.body.records.map((d: any) => [d.id, d.fields.owner]));
+    const quoteLines = await all("quote_lines");
+    const orderLines = await all("order_lines");
+    const check = (doc: any, lines: any[], key: string) => {
+      const mine = lines.filter((l) => l.fields[key][0] === doc.id || l.fields[key][0]?.id === doc.id);
+      expect(mine.length, `${key} ${doc.id}`).toBeGreaterThan(0);
+      const sum = (k: string) => mine.reduce((n, l) => n + l.fields[k].amount, 0);
+      expect({
+        subtotal: doc.fields.subtotal.amount,
+        discount_total: doc.fields.discount_total.amount,
+        tax_total: doc.fields.tax_total.amount,
+        total: doc.fields.total.amount,
+      }).toEqual({
+        subtotal: sum("line_subtotal"),
+        discount_total: sum("line_discount"),
+        tax_total: sum("line_tax"),
+        total: sum("line_total"),
+      });
+      expect(doc.fields.total.amount).toBeGreaterThan(0);
+      const deal = doc.fields.deal?.[0]?.id ?? doc.fields.deal?.[0];
+      expect(doc.fields.owner).toBe(dealOwner.get(deal));
+    };
+    for (const q of quotes) check(q, quoteLines, "quote");
+    for (const o of orders) check(o, orderLines, "order");
+    expect(quoteLines.some((l: any) => l.fields.discount > 0)).toBe(true);
+    // A few customers buy on a price list.
+    expect((await all("customers")).some((c: any) => (c.fields.price_list ?? []).length > 0)).toBe(true);
+
+    // A second run writes nothing.
+    expect(await seedDemoSales(call, { perStatus: 1 })).toEqual({ quotes: 0, orders: 0 });
+    expect((await all("quotes")).length).toBe(quotes.length);
+    expect((await all("orders")).length).toBe(orders.length);
   });
 });

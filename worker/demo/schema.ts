@@ -35,6 +35,7 @@ export const DEMO_TABLES: readonly TableInput[] = [tasks];
 
 /**
  * Plugins the demo workspace installs, in dependency order: customers, contacts, addresses, activities, deals,
- * pipelines, stage history; the product catalog and price lists (seeded from catalog.ts).
+ * pipelines, stage history; the product catalog and price lists (seeded from catalog.ts); quotes, orders and
+ * payments (sample documents from scripts/demo-sales.mjs).
  */
-export const DEMO_PLUGINS: readonly string[] = ["customers", "pipeline", "products"];
+export const DEMO_PLUGINS: readonly string[] = ["customers", "pipeline", "products", "sales"];

@@ -26,6 +26,7 @@ import { loadPrincipal } from "../auth/principal";
 import { bundledPlugin } from "../plugins/catalog";
 import { installPlugin } from "../plugins/install";
 import { seedDemoCatalog } from "../demo/catalog";
+import { runDueJobs } from "../plugins/jobs";
 
 const SEEDED = "demo_seeded";
 const DATA_SEEDED = "demo_data_seeded";
@@ -144,6 +145,8 @@ export const dev = new Hono<AppEnv>()
     if (step === "data-done") {
       if ((await setting(db, SEEDED)) === null)
         throw new AppError("conflict", "Seed the demo users and tables first (POST /api/dev/seed with {})");
+      // What the first cron tick would do (local dev has no cron): e.g. the demo quotes past their date expire.
+      await runDueJobs(db, new Date());
       await record(db, DATA_SEEDED, new Date().toISOString());
       return reply(c, false);
     }
