@@ -1139,7 +1139,7 @@ async function main() {
       movesAt >= 0 ? Number(argv[movesAt + 1]) : 1_000_000,
     );
     console.log(formatInventory(figures));
-    if (figures.concurrent.confirmed !== 100 || !figures.concurrent.clean || !figures.verifyClean)
+    if (figures.concurrent.confirmedInDb !== 100 || !figures.concurrent.clean || !figures.verifyClean)
       throw new Error("stock was oversold or the levels differ from the ledger");
     return;
   }
