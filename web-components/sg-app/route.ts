@@ -1,4 +1,6 @@
 /** The app's place, kept in the URL hash so reload, back and links work without server routes. */
+import type { TableInfo, ViewInfo } from "../api/client";
+
 export type Route =
   | { kind: "home" }
   | { kind: "table"; table: string; record?: number | "new" }
@@ -45,4 +47,16 @@ export function routeHash(r: Route): string {
     default:
       return "#/";
   }
+}
+
+/** The view a route names (by id or name), when it is one the user may open. */
+export function routeView(r: Route, views: ViewInfo[]): ViewInfo | undefined {
+  return r.kind === "view" ? views.find((x) => x.id === r.view || x.name === r.view) : undefined;
+}
+
+/** The table a route shows: the one it names, or the table of the view it names. */
+export function routeTable(r: Route, tables: TableInfo[], views: ViewInfo[]): TableInfo | undefined {
+  if (r.kind === "table") return tables.find((t) => t.name === r.table || t.id === r.table);
+  const v = routeView(r, views);
+  return v ? tables.find((t) => t.id === v.tableId || t.name === v.table) : undefined;
 }
