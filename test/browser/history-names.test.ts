@@ -131,7 +131,7 @@ it("a filter on a user or a link shows names, not ids", async () => {
   await page.evaluate(
     ({ table, secret }) => {
       const app = document.querySelector("sg-app") as HTMLElement & { api: unknown };
-      const el = document.createElement("sg-filter-builder") as HTMLElement & Record<string, unknown>;
+      const el = document.createElement("sg-filter-builder") as unknown as HTMLElement & Record<string, unknown>;
       el.id = "link-filter";
       el.fields = [{ name: "account", type: "link", options: { table } }];
       el.value = { field: "account", op: "contains", value: secret };

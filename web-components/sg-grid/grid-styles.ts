@@ -14,6 +14,7 @@ export const gridStyles = css`
     .filter { padding: 4px; border: 1px solid #e5e7eb; border-radius: 4px; margin: 0 4px 6px; }
     .sheet { flex: 1; display: flex; flex-direction: column; min-height: 120px; position: relative; }
     .hot { flex: 1; min-height: 120px; position: relative; overflow: hidden; }
+    th.sg-locked .colHeader::before { content: ""; display: inline-block; width: 11px; height: 12px; margin-right: 4px; vertical-align: -1px; background: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Cpath fill='%2357606a' d='M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 0 0-4 0z'/%3E%3C/svg%3E") no-repeat center / contain; }
     .cell-note { position: absolute; z-index: 250; max-width: 280px; padding: 4px 8px; border-radius: 4px; background: #a40e26; color: #fff; font-size: 13px; box-shadow: 0 2px 8px rgba(0,0,0,.2); }
     dialog { border: 1px solid #ccd; border-radius: 8px; padding: 16px 20px; max-width: 460px; }
     dialog.form { width: min(640px, 92vw); max-width: none; max-height: 86vh; }

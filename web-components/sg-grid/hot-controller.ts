@@ -20,6 +20,8 @@ const HOT_SOURCE_DATA_TYPE = "application/ht-source-data-json-html";
 export interface HotOptions {
   /** Column headers (again after a language switch). */
   headers(): string[];
+  /** Whether the column at `col` is one this user may not change (its header shows a lock). */
+  locked(col: number): boolean;
   /** A copied cell's text, from its column's property and stored value. */
   copyCell(prop: string, value: unknown): unknown;
 }
@@ -95,6 +97,11 @@ export class HotController implements ReactiveController {
     // Walkontable labels the corner header in English whatever the language: say it in ours.
     hot.addHook("afterGetColHeader", ((col: number, th: HTMLTableCellElement) => {
       if (col < 0) th.setAttribute("aria-label", msg("Select whole grid", { id: "grid.selectAll" }));
+      // The lock is drawn by CSS (an SVG, not an emoji a font may lack) and named for screen readers.
+      const locked = col >= 0 && this.opts.locked(col);
+      th.classList.toggle("sg-locked", locked);
+      if (locked) th.setAttribute("title", msg("Read-only", { id: "grid.readOnly" }));
+      else if (col >= 0) th.removeAttribute("title");
     }) as never);
     for (const [name, fn] of Object.entries(hooks)) hot.addHook(name as never, fn as never);
     this.hot = hot;

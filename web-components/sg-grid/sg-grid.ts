@@ -89,6 +89,7 @@ export class SgGrid extends LitElement {
   /** The Handsontable instance over those rows. */
   private readonly sheet = new HotController(this, this.rows, {
     headers: () => this.headers(),
+    locked: (col) => this.lockedAt(col),
     copyCell: (prop, v) => {
       const f = this.fieldAt(prop);
       return f ? clipboardText(f, v) : v;
@@ -178,8 +179,13 @@ export class SgGrid extends LitElement {
   }
 
   private headers(): string[] {
-    // A lock marks the columns this user may not change.
-    return this.fields.map((f) => (this.canWrite(f) && !SERVER_ASSIGNED.has(f.type) ? labelOf(f) : `🔒 ${labelOf(f)}`));
+    return this.fields.map((f) => labelOf(f));
+  }
+
+  /** Columns this user may not change (their headers show a lock). */
+  private lockedAt(col: number): boolean {
+    const f = this.fields[col];
+    return !!f && (!this.canWrite(f) || SERVER_ASSIGNED.has(f.type));
   }
 
   /** Rows matching the current filter and search. */

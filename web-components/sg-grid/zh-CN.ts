@@ -10,6 +10,7 @@ export const zhCN = {
   "grid.rows": str`${0} 行`,
   "grid.rowAdded": "已添加一行",
   "grid.noAccess": "（无权查看）",
+  "grid.readOnly": "只读",
   "grid.confirmDelete": str`删除 ${0} 条记录?`,
   "grid.confirmDeleteDetail": "这些记录的值和关联将从表中移除;管理员可以从审计日志中恢复。",
   "grid.deleteCount": str`删除 ${0} 条记录`,
