@@ -67,6 +67,26 @@ describe("parseValue", () => {
     expect(value(field("datetime"), "2026-03-01T08:30:00Z")).toBe("2026-03-01T08:30:00.000Z");
   });
 
+  it("reads a date and time without a zone as wall time in the user's zone, and writes it back so", () => {
+    const dt = field("datetime");
+    const at = (text: string, tz: string) => {
+      const p = parseValue(dt, text, tz);
+      if (!p.ok) throw new Error(p.message);
+      return p.value;
+    };
+    expect(at("2026-03-02 09:15", "Asia/Shanghai")).toBe("2026-03-02T01:15:00.000Z");
+    expect(at("2026-03-02T09:15:30", "UTC")).toBe("2026-03-02T09:15:30.000Z");
+    expect(at("2026-03-02", "Asia/Shanghai")).toBe("2026-03-01T16:00:00.000Z");
+    // A zone in the text wins over the user's.
+    expect(at("2026-03-02T09:15:00+02:00", "Asia/Shanghai")).toBe("2026-03-02T07:15:00.000Z");
+    expect(parseValue(dt, "2026-02-30 09:15", "UTC").ok).toBe(false);
+    expect(parseValue(dt, "2026-03-02 25:00", "UTC").ok).toBe(false);
+    expect(copyText(dt, "2026-03-02T01:15:00.000Z", "Asia/Shanghai")).toBe("2026-03-02 09:15");
+    expect(copyText(dt, "2026-03-02T01:15:07.000Z", "America/New_York")).toBe("2026-03-01 20:15:07");
+    for (const tz of ["Asia/Shanghai", "America/New_York", "UTC"])
+      expect(at(copyText(dt, "2026-07-04T23:59:59.000Z", tz), tz)).toBe("2026-07-04T23:59:59.000Z");
+  });
+
   it("reads choices by name or label, checkboxes in words, users and link ids", () => {
     const sel = field("single_select", { choices: [{ name: "won", labels: { "zh-CN": "赢单" } }, { name: "lost" }] });
     expect(value(sel, "WON")).toBe("won");

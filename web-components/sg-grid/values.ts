@@ -14,6 +14,7 @@ import {
   labelOf,
   unitsToDecimal,
 } from "../i18n/index";
+import { fromZonedInput, toZonedInput } from "../i18n/time";
 import { decimalText } from "../i18n/decimal";
 import { spreadsheetSafe } from "../../lib/spreadsheet-safe";
 import { percentRangeText } from "../i18n/field-errors";
@@ -126,12 +127,15 @@ export function formatValue(f: GridField, v: unknown, timeZone?: string | null, 
 }
 
 /**
- * Text for the clipboard: plain and locale-free where a spreadsheet needs to read it back
- * (1234.50, 12.5%, 2026-01-31, TRUE), so copy then paste returns the same values.
+ * Text for the clipboard and the editors: plain and locale-free where a spreadsheet needs to read it
+ * back (1234.50, 12.5%, 2026-01-31, 2026-03-02 09:15, TRUE), so copy then paste returns the same
+ * values. An instant is wall time in the user's zone (or `timeZone`), as the cell and the form show it.
  */
-export function copyText(f: GridField, v: unknown): string {
+export function copyText(f: GridField, v: unknown, timeZone?: string | null): string {
   if (v === null || v === undefined) return "";
   switch (f.type) {
+    case "datetime":
+      return instantText(v, timeZone);
     case "currency": {
       const m =
         typeof v === "number"
@@ -189,6 +193,31 @@ function parseDateText(t: string): string | null {
   return null;
 }
 
+/** An ISO instant -> "YYYY-MM-DD HH:mm[:ss]" wall time in the zone (seconds only when not zero). */
+function instantText(v: unknown, tz?: string | null): string {
+  const wall = toZonedInput(v, tz);
+  if (!wall) return String(v);
+  const s = new Date(v as string).getUTCSeconds();
+  return `${wall.replace("T", " ")}${s ? `:${String(s).padStart(2, "0")}` : ""}`;
+}
+
+/**
+ * Typed date and time -> ISO instant. With a zone ("Z", "+08:00") it is that instant; without, it is
+ * wall time in the user's zone (or `tz`), never the browser's; a date alone is its midnight there.
+ */
+function parseInstantText(t: string, tz?: string | null): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
+  if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!)) return null;
+  const [h, mi, s] = [m[4] ?? "00", m[5] ?? "00", m[6] ?? "00"];
+  if (+h > 23 || +mi > 59 || +s > 59) return null;
+  if (m[8]) {
+    if (m[4] === undefined) return null;
+    const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${h}:${mi}:${s}${m[7] ?? ""}${m[8].toUpperCase()}`);
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  }
+  return fromZonedInput(`${m[1]}-${m[2]}-${m[3]}T${h}:${mi}:${s}`, tz);
+}
+
 function validDate(y: number, mo: number, d: number): string | null {
   const dt = new Date(Date.UTC(y, mo - 1, d));
   if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
@@ -216,10 +245,11 @@ function parseNumberText(t: string): number | null {
 /**
  * Text from an editor or the clipboard -> the API value for field `f`. Values that are already typed
  * (a checkbox's boolean, a date editor's ISO string, a link editor's ids) pass through the same rules.
+ * A date and time without a zone is wall time in the user's zone (or `timeZone`), as `copyText` writes it.
  */
-export function parseValue(f: GridField, input: unknown): Parsed {
+export function parseValue(f: GridField, input: unknown, timeZone?: string | null): Parsed {
   if (input === null || input === undefined) return ok(null);
-  if (typeof input !== "string") return parseTyped(f, input);
+  if (typeof input !== "string") return parseTyped(f, input, timeZone);
   const t = input.trim();
   if (t === "") return ok(f.type === "checkbox" ? false : f.type === "multi_select" || f.type === "link" ? [] : null);
   switch (f.type) {
@@ -267,10 +297,8 @@ export function parseValue(f: GridField, input: unknown): Parsed {
       return d ? ok(d) : fail(`"${short(t)}" is not a date (YYYY-MM-DD)`);
     }
     case "datetime": {
-      if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(t) && !/^\d{4}-\d{2}-\d{2}$/.test(t))
-        return fail(`"${short(t)}" is not a date and time`);
-      const d = new Date(t.replace(" ", "T"));
-      return Number.isNaN(d.getTime()) ? fail(`"${short(t)}" is not a date and time`) : ok(d.toISOString());
+      const iso = parseInstantText(t, timeZone);
+      return iso ? ok(iso) : fail(`"${short(t)}" is not a date and time`);
     }
     case "checkbox": {
       const w = t.toLowerCase();
@@ -319,7 +347,7 @@ export function parseValue(f: GridField, input: unknown): Parsed {
   }
 }
 
-function parseTyped(f: GridField, v: unknown): Parsed {
+function parseTyped(f: GridField, v: unknown, timeZone?: string | null): Parsed {
   switch (f.type) {
     case "checkbox":
       return typeof v === "boolean" ? ok(v) : fail("Not yes or no");
@@ -344,7 +372,7 @@ function parseTyped(f: GridField, v: unknown): Parsed {
     case "link":
       return Array.isArray(v) ? ok(linkItems(v).map((x) => x.id)) : fail("Not a list of records");
     default:
-      return parseValue(f, String(v));
+      return parseValue(f, String(v), timeZone);
   }
 }
 
