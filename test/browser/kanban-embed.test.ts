@@ -74,7 +74,8 @@ it("moves a card through an edit embed token, with totals from the embed aggrega
   await page.locator("sg-kanban .lanehead").first().waitFor();
   const cells = (await embedAggregate(token, { groupBy: ["stage", "owner"], measures: [{ op: "count" }] })).groups;
   const owners = [...new Set(cells.map((g) => g.key.owner))];
-  expect(await page.locator("sg-kanban .lanehead").count()).toBe(owners.length);
+  // Lanes arrive as their cells load; wait for all of them rather than count the first.
+  await expect.poll(() => page.locator("sg-kanban .lanehead").count()).toBe(owners.length);
   const lane = cells.find((g) => g.key.stage === "negotiation" && g.key.owner === deal.fields.owner)!;
   const laneCell = page.locator(`sg-kanban .cell[data-col="negotiation"][data-lane="${deal.fields.owner}"]`);
   await laneCell.locator(`[data-card-id="${deal.id}"]`).waitFor();

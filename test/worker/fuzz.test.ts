@@ -362,7 +362,7 @@ describe("fuzzing the records API never answers 5xx", () => {
       { numRuns: 200 },
     );
     // Enough bodies pass validation for encoding and SQL to be fuzzed too, not only the validator.
-    expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(20);
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(10);
   });
 
   it("updates: one record or many, with random fields and versions", async () => {
