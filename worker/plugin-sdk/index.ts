@@ -18,6 +18,10 @@ export type {
   BeforeWriteResult,
   BoundTable,
   BundledPlugin,
+  CalendarOccurrence,
+  CalendarRecord,
+  CalendarSeries,
+  CalendarSource,
   HookProblem,
   HookRecord,
   JobContext,
@@ -27,6 +31,7 @@ export type {
   PluginServer,
   Runtime,
   TableHooks,
+  TimeRange,
   Values,
 } from "../plugins/types";
 export type { FieldMeta, TableMeta } from "../model/types";

@@ -9,6 +9,7 @@ import type { AppError, FieldError } from "../errors";
 import type { Registry } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { Stmt } from "../query/write";
+import type { FilterNode } from "../query/filter";
 
 export type Values = Record<string, unknown>;
 
@@ -147,6 +148,73 @@ export interface PluginServer {
   hooks?: Record<string, TableHooks>;
   actions?: Record<string, ActionDef>;
   jobs?: Record<string, JobDef>;
+  /** Per table key: how its records become calendar events (recurrence, per-occurrence changes). */
+  calendars?: Record<string, CalendarSource>;
+}
+
+/** A time range [from, to), ISO 8601 UTC instants. */
+export interface TimeRange {
+  from: string;
+  to: string;
+}
+
+/** A record as a calendar or feed read it: under the caller's access, readable fields only, by field key. */
+export interface CalendarRecord {
+  id: number;
+  version: number;
+  values: Values;
+}
+
+/** One event on a calendar: a single record, or one occurrence of a recurring one. */
+export interface CalendarOccurrence {
+  recordId: number;
+  /** An instant (ISO 8601 UTC), or `YYYY-MM-DD` when `allDay`. */
+  start: string;
+  /** Exclusive end in the same form as `start`; null when the record has none. */
+  end: string | null;
+  allDay: boolean;
+  /** For an occurrence of a recurring record, its original start (RFC 5545 RECURRENCE-ID); else null. */
+  occurrenceOf: string | null;
+  /** Values of this occurrence that differ from the record's (e.g. `status` done), by field key. */
+  values?: Values;
+}
+
+/** A recurring record as RFC 5545 states it, for feeds (ICS). */
+export interface CalendarSeries {
+  /** The RRULE value, without the `RRULE:` prefix. */
+  rrule: string;
+  /** DTSTART: the first occurrence's start (instant, or `YYYY-MM-DD` when all-day). */
+  start: string;
+  /** Duration of each occurrence in minutes (0 when it has no end). */
+  durationMinutes: number;
+  allDay: boolean;
+  /** The IANA zone the rule is computed in (a 09:00 weekly event stays at 09:00 across DST). */
+  timeZone: string;
+  /** Original starts of occurrences removed or moved out of the series (EXDATE). */
+  exdates: string[];
+  /** Occurrences that differ from the rule (moved, done): each becomes an event with RECURRENCE-ID. */
+  overrides: CalendarOccurrence[];
+}
+
+/**
+ * How a plugin's table appears on calendars and in feeds, for tables whose records recur. Tables
+ * without one are placed by the view's start and end fields alone.
+ */
+export interface CalendarSource {
+  /**
+   * Records that may have an occurrence in the range although their own start is outside it (a
+   * series that began earlier), as a filter on this table; OR-ed with "start in range".
+   */
+  candidates?(ctx: Runtime, range: TimeRange): FilterNode | null;
+  /** The occurrences of these records that start within the range, at most `limit` in all. */
+  occurrences(
+    ctx: Runtime,
+    records: CalendarRecord[],
+    range: TimeRange,
+    limit: number,
+  ): Promise<{ occurrences: CalendarOccurrence[]; truncated: boolean }>;
+  /** The series of a recurring record (for feeds); null for a single event. */
+  series?(ctx: Runtime, record: CalendarRecord): Promise<CalendarSeries | null>;
 }
 
 export interface BundledPlugin {
