@@ -201,6 +201,10 @@ export interface CalendarSeries {
  * without one are placed by the view's start and end fields alone.
  */
 export interface CalendarSource {
+  /** Field keys of this table that place an event when no view says otherwise (personal feeds). */
+  fields: { start: string; end?: string; title: string; allDay?: string };
+  /** The records that are the user's own (e.g. tasks assigned to them), for their personal feed; null: none. */
+  personal?(ctx: Runtime): FilterNode | null;
   /**
    * Records that may have an occurrence in the range although their own start is outside it (a
    * series that began earlier), as a filter on this table; OR-ed with "start in range".
