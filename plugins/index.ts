@@ -15,6 +15,8 @@ import salesManifest from "./sales/plugin.json";
 import salesServer from "./sales/server";
 import inventoryManifest from "./inventory/plugin.json";
 import inventoryServer from "./inventory/server";
+import tasksManifest from "./tasks/plugin.json";
+import tasksServer from "./tasks/server";
 
 export const BUNDLED: readonly BundledPlugin[] = [
   { manifest: customersManifest as PluginManifest, server: customersServer },
@@ -22,4 +24,5 @@ export const BUNDLED: readonly BundledPlugin[] = [
   { manifest: productsManifest as PluginManifest, server: productsServer },
   { manifest: salesManifest as PluginManifest, server: salesServer },
   { manifest: inventoryManifest as PluginManifest, server: inventoryServer },
+  { manifest: tasksManifest as PluginManifest, server: tasksServer },
 ];
