@@ -4,6 +4,7 @@
  * the quote-to-order and quote-revise actions (convert.ts) and the daily expiry of quotes (expire.ts).
  */
 import type { PluginServer } from "../../worker/plugin-sdk";
+import { COMPANY_INPUT, company } from "./company";
 import { QUOTE_INPUT, quoteRevise, quoteToOrder } from "./convert";
 import { documentHook } from "./documents";
 import { expireQuotes } from "./expire";
@@ -22,6 +23,7 @@ const server: PluginServer = {
   actions: {
     "quote-to-order": { input: QUOTE_INPUT, run: quoteToOrder },
     "quote-revise": { input: QUOTE_INPUT, run: quoteRevise },
+    company: { input: COMPANY_INPUT, run: company },
   },
   jobs: { "expire-quotes": { everyMinutes: 24 * 60, run: expireQuotes } },
 };
