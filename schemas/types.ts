@@ -247,7 +247,22 @@ export interface ViewInput {
       [k: string]: number;
     };
     frozenColumns?: number;
+    /**
+     * Calendar: the date or datetime field that places a record (its start).
+     */
     dateField?: string;
+    /**
+     * Calendar: the date or datetime field where a record's span ends (a date is the last day, inclusive); same type as dateField.
+     */
+    endField?: string;
+    /**
+     * Calendar: the field an event is titled by (the table's primary field when absent).
+     */
+    titleField?: string;
+    /**
+     * Calendar: the single_select field whose choice colours colour the events.
+     */
+    colorField?: string;
     /**
      * Kanban: the currency or number field each column sums (on the server, under the viewer's permissions).
      */

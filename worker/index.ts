@@ -9,6 +9,7 @@ import { auth, authOpen } from "./http/auth";
 import { oidc } from "./http/oidc";
 import { meta } from "./http/meta";
 import { views } from "./http/views";
+import { calendar } from "./http/calendar";
 import { records } from "./http/records";
 import { admin } from "./http/admin";
 import { openapi } from "./http/openapi";
@@ -54,6 +55,8 @@ app.use(
 app.use("/api/*", limitUsers());
 app.route("/api/auth", auth);
 app.route("/api/meta/views", views);
+// A calendar view's events for a range (worker/calendar).
+app.route("/api/meta/views", calendar);
 // Colleagues' names for every signed-in user (not embeds: they have /api/embed/users).
 app.route("/api/users", directory);
 // The signed-in user's own notifications (worker/notifications).

@@ -23,6 +23,8 @@ import { parseUserIds, singleValues } from "./directory";
 import { fieldView } from "./meta";
 import { limitBody } from "./middleware";
 import { chargeRows } from "./rate-limit";
+import { calendarEvents } from "../calendar/events";
+import { EVENT_PARAMS } from "./calendar";
 
 /** Edits of one page of a grid: 1 MB is ample, and far below the record API's limit. */
 export const EMBED_BODY_LIMIT = 1024 * 1024;
@@ -83,6 +85,9 @@ export const embed = new Hono<AppEnv>()
       ...(layout.dateField && !inScope.has(layout.dateField) ? { dateField: undefined } : {}),
       ...(layout.sumField && !inScope.has(layout.sumField) ? { sumField: undefined } : {}),
       ...(layout.swimlaneField && !inScope.has(layout.swimlaneField) ? { swimlaneField: undefined } : {}),
+      ...(layout.endField && !inScope.has(layout.endField) ? { endField: undefined } : {}),
+      ...(layout.titleField && !inScope.has(layout.titleField) ? { titleField: undefined } : {}),
+      ...(layout.colorField && !inScope.has(layout.colorField) ? { colorField: undefined } : {}),
     };
     const primary = scope.fields.find((f) => f.id === scope.table.primaryFieldId);
     return c.json({
@@ -149,6 +154,15 @@ export const embed = new Hono<AppEnv>()
     await chargeRows(c, body);
     return c.json(await updateRecords(ctx, scope.table, body));
   })
+  // A calendar view's events: the same narrowing as the records.
+  .get("/events", async (c) => {
+    const { session, reg, view, scope } = await open(c);
+    const q = c.req.query();
+    checkQuery(q, EVENT_PARAMS);
+    singleValues(c.req.queries());
+    const ctx = { db: c.env.DB, principal: session.principal, reg, narrow: scope.narrow };
+    return c.json(await calendarEvents(ctx, view, q));
+  })
   // A kanban's column counts and sums: the same narrowing as the records (fields, rows), so the
   // sums match the cards the embed shows.
   .post("/aggregate", limitBody(MAX_AGGREGATE_BYTES), async (c) => {
@@ -173,6 +187,6 @@ export const embed = new Hono<AppEnv>()
   .all("*", (c) => {
     throw new AppError(
       "not_found",
-      `No route for ${c.req.method} ${new URL(c.req.url).pathname}; the embed API has GET /view, GET /records, PATCH /records, POST /aggregate and GET /users`,
+      `No route for ${c.req.method} ${new URL(c.req.url).pathname}; the embed API has GET /view, GET /records, GET /events, PATCH /records, POST /aggregate and GET /users`,
     );
   });

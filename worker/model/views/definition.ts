@@ -31,6 +31,20 @@ export interface StoredDefinition {
 const GROUPABLE_KANBAN = new Set<FieldMeta["type"]>(["single_select", "user"]);
 const SUMMABLE_KANBAN = new Set<FieldMeta["type"]>(["currency", "number"]);
 const DATE_TYPES = new Set<FieldMeta["type"]>(["date", "datetime"]);
+/** A calendar event's title: one value shown as text (not a link's ids or a list of choices). */
+const TITLE_TYPES = new Set<FieldMeta["type"]>([
+  "text",
+  "long_text",
+  "email",
+  "phone",
+  "url",
+  "single_select",
+  "autonumber",
+  "number",
+  "decimal",
+  "date",
+  "datetime",
+]);
 
 export function filterFieldIds(filter: Filter | undefined, out: string[] = []): string[] {
   if (!filter) return out;
@@ -53,6 +67,8 @@ export function deciding(d: StoredDefinition): string[] {
     ...(d.sort ?? []).map((s) => s.field),
     ...(d.groupBy ? [d.groupBy] : []),
     ...(d.layout?.dateField ? [d.layout.dateField] : []),
+    // A calendar shows a record whose span reaches the range: which rows show depends on the end too.
+    ...(d.type === "calendar" && d.layout?.endField ? [d.layout.endField] : []),
     ...(d.layout?.swimlaneField ? [d.layout.swimlaneField] : []),
   ];
 }
@@ -64,10 +80,13 @@ export function deciding(d: StoredDefinition): string[] {
  */
 export function viewFieldIds(d: StoredDefinition): string[] | null {
   if (!d.fields?.length) return null;
-  if (d.type !== "kanban") return d.fields;
-  const extra = [d.groupBy, d.layout?.swimlaneField, d.layout?.sumField].filter(
-    (id): id is string => !!id && !d.fields!.includes(id),
-  );
+  if (d.type !== "kanban" && d.type !== "calendar") return d.fields;
+  // A calendar places, titles and colours its events by its layout fields.
+  const arranged =
+    d.type === "kanban"
+      ? [d.groupBy, d.layout?.swimlaneField, d.layout?.sumField]
+      : [d.layout?.dateField, d.layout?.endField, d.layout?.titleField, d.layout?.colorField];
+  const extra = arranged.filter((id): id is string => !!id && !d.fields!.includes(id));
   return [...d.fields, ...extra];
 }
 
@@ -151,6 +170,50 @@ export async function checkDefinition(
       message: "A calendar places records by a date or datetime field",
     });
   }
+  const calendarField = (
+    key: "endField" | "titleField" | "colorField",
+    ok: (f: FieldMeta) => boolean,
+    code: string,
+    what: string,
+  ): FieldMeta | undefined => {
+    const r = v.layout?.[key];
+    if (r === undefined) return undefined;
+    if (v.type !== "calendar") {
+      errors.push({
+        field: `layout/${key}`,
+        code: "calendar_only",
+        message: `layout.${key} belongs to calendar views`,
+      });
+      return undefined;
+    }
+    const f = ref(r, `layout/${key}`);
+    if (f && !ok(f))
+      errors.push({
+        field: `layout/${key}`,
+        code,
+        message: `A calendar ${what}; ${f.name} is a ${f.type} field`,
+        params: { type: f.type },
+      });
+    return f && ok(f) ? f : undefined;
+  };
+  const endField = calendarField(
+    "endField",
+    (f) => DATE_TYPES.has(f.type) && (!dateField || f.type === dateField.type) && f.id !== dateField?.id,
+    "calendar_end",
+    `ends events at another field of the start's type (${dateField?.type ?? "date or datetime"})`,
+  );
+  const titleField = calendarField(
+    "titleField",
+    (f) => TITLE_TYPES.has(f.type),
+    "calendar_title",
+    "titles events by a field holding one value (not a link or a multi-select)",
+  );
+  const colorField = calendarField(
+    "colorField",
+    (f) => f.type === "single_select",
+    "calendar_color",
+    "colours events by a single_select field's choice colours",
+  );
   const kanbanField = (
     key: "sumField" | "swimlaneField",
     types: Set<FieldMeta["type"]>,
@@ -209,6 +272,9 @@ export async function checkDefinition(
   const layout: Layout | undefined = v.layout && {
     ...v.layout,
     ...(dateField ? { dateField: dateField.id } : {}),
+    ...(endField ? { endField: endField.id } : {}),
+    ...(titleField ? { titleField: titleField.id } : {}),
+    ...(colorField ? { colorField: colorField.id } : {}),
     ...(widths ? { columnWidths: widths } : {}),
     ...(sumField ? { sumField: sumField.id } : {}),
     ...(swimlaneField ? { swimlaneField: swimlaneField.id } : {}),

@@ -50,6 +50,10 @@ export function viewReply(view: ViewMeta, principal: Principal, reg: Registry) {
     ...d.layout,
     ...(d.layout.dateField ? { dateField: name(d.layout.dateField) } : {}),
     ...(d.layout.swimlaneField ? { swimlaneField: name(d.layout.swimlaneField) } : {}),
+    ...(d.layout.endField ? { endField: name(d.layout.endField) } : {}),
+    // Not deciding fields: a viewer who cannot read them sees events without titles or colours.
+    ...(d.layout.titleField ? { titleField: shown(d.layout.titleField) ? name(d.layout.titleField) : undefined } : {}),
+    ...(d.layout.colorField ? { colorField: shown(d.layout.colorField) ? name(d.layout.colorField) : undefined } : {}),
     // Not a deciding field: a viewer who cannot read it sees the board without sums.
     ...(d.layout.sumField ? { sumField: shown(d.layout.sumField) ? name(d.layout.sumField) : undefined } : {}),
     ...(d.layout.columnWidths

@@ -1,0 +1,236 @@
+/**
+ * A calendar view's events for a range, under the caller's access (an embed's narrowing included):
+ * the view's records whose start, or span from start to end, reaches [from, to), at most `limit`
+ * with a `truncated` flag. A plain table is one D1 statement. When a plugin gives the table a
+ * CalendarSource, its `candidates` (a series that began earlier) are OR-ed into the range and its
+ * `occurrences` expand the records into the events of the range.
+ */
+import { callerAccess, requireOperation, type TableAccess } from "../access";
+import { AppError, badRequest, notFound } from "../errors";
+import { typeSpec } from "../model/field-types";
+import { column, column2 } from "../model/names";
+import { findTable } from "../model/registry";
+import type { FieldMeta, TableMeta } from "../model/types";
+import { shiftDate } from "../model/dates";
+import type { ViewMeta } from "../model/views";
+import { compileEvents, EDITABLE_COLUMN } from "../query/events";
+import { parseFilter, type FilterNode } from "../query/filter";
+import type { ReadContext } from "../records/read";
+import { calendarSourceFor, type FoundSource } from "./source";
+import { parseRange, type EventRange } from "./range";
+
+/** Enough for a busy month (the bench shows 5,000 in a month); past it the reply says `truncated`. */
+export const MAX_EVENTS = 5000;
+
+export interface CalendarEvent {
+  /** The record's id. */
+  record: number;
+  /** For an occurrence of a recurring record, its original start; else null. */
+  occurrence: string | null;
+  /** An instant (ISO 8601 UTC), or `YYYY-MM-DD` when allDay. */
+  start: string;
+  /** Exclusive end in the same form, or null. */
+  end: string | null;
+  allDay: boolean;
+  title: string | null;
+  color: string | null;
+  /** Whether the caller may move this record (update its start and end fields). */
+  editable: boolean;
+}
+
+export interface EventsReply {
+  events: CalendarEvent[];
+  truncated: boolean;
+}
+
+export interface EventsQueryParams {
+  from?: string;
+  to?: string;
+  limit?: string;
+}
+
+interface Layout {
+  start: FieldMeta;
+  end: FieldMeta | null;
+  title: FieldMeta | null;
+  color: FieldMeta | null;
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return MAX_EVENTS;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_EVENTS)
+    throw badRequest("limit", `limit is a whole number from 1 to ${MAX_EVENTS}`, "range");
+  return Number(raw);
+}
+
+/** The view's layout fields the caller may read; an unreadable start has no events to give. */
+function layoutOf(view: ViewMeta, table: TableMeta, access: TableAccess): Layout {
+  const l = view.definition.layout ?? {};
+  const field = (id: string | undefined) => {
+    const f = id ? table.fields.find((x) => x.id === id) : undefined;
+    return f && access.canRead(f) ? f : null;
+  };
+  if (view.definition.type !== "calendar")
+    throw badRequest("view", `View ${view.name} is a ${view.definition.type}, not a calendar`, "not_calendar");
+  const start = field(l.dateField);
+  if (!start || (start.type !== "date" && start.type !== "datetime"))
+    throw new AppError("forbidden", `You may not read the field that places the events of ${view.name}`);
+  const end = field(l.endField);
+  const primary = table.fields.find((f) => f.id === table.primaryFieldId);
+  const title = field(l.titleField) ?? (primary && primary.type !== "link" ? field(primary.id) : null);
+  const color = field(l.colorField);
+  return { start, end: end?.type === start.type ? end : null, title, color };
+}
+
+const cond = (field: FieldMeta, op: "gte" | "lt" | "gt", value: string): FilterNode => ({
+  kind: "cond",
+  field,
+  op,
+  value,
+});
+
+/** start in [from, to), or a span that began before and ends after `from`. */
+function rangeFilter(l: Layout, r: EventRange): FilterNode {
+  const allDay = l.start.type === "date";
+  const from = allDay ? r.fromDate : r.from;
+  const to = allDay ? r.toDate : r.to;
+  const inRange: FilterNode = { kind: "and", children: [cond(l.start, "gte", from), cond(l.start, "lt", to)] };
+  if (!l.end) return inRange;
+  // A date end is the last day, inclusive: it reaches the range when it is on or after `from`.
+  const spans: FilterNode = {
+    kind: "and",
+    children: [cond(l.start, "lt", from), cond(l.end, allDay ? "gte" : "gt", from)],
+  };
+  return { kind: "or", children: [inRange, spans] };
+}
+
+function decodeValue(row: Record<string, unknown>, f: FieldMeta): unknown {
+  const spec = typeSpec(f.type);
+  return spec.decode(spec.columns === 2 ? [row[column(f.id)], row[column2(f.id)]] : [row[column(f.id)]], f);
+}
+
+function titleText(v: unknown): string | null {
+  if (v === null || v === undefined || v === "") return null;
+  return typeof v === "string" ? v : String(v);
+}
+
+function colorOf(f: FieldMeta | null, v: unknown): string | null {
+  if (!f || typeof v !== "string") return null;
+  return f.options.choices?.find((c) => c.name === v)?.color ?? null;
+}
+
+/** An exclusive end from the stored end: a date end is its last day, so the next day. */
+function endOf(l: Layout, start: string, v: unknown): string | null {
+  if (typeof v !== "string" || v < start) return null;
+  if (l.start.type !== "date") return v === start ? null : v;
+  const next = shiftDate(v, 1);
+  return next.ok ? next.value : null;
+}
+
+export async function calendarEvents(
+  ctx: ReadContext,
+  view: ViewMeta,
+  params: EventsQueryParams,
+): Promise<EventsReply> {
+  const table = findTable(ctx.reg, view.tableId);
+  if (!table) throw notFound(`Table of view ${view.name}`, "view");
+  const access = callerAccess(ctx, table);
+  requireOperation(access, "read");
+  const l = layoutOf(view, table, access);
+  const range = parseRange(params.from, params.to);
+  const limit = parseLimit(params.limit);
+  const source = await calendarSourceFor(ctx, table);
+  // canOpenView has checked that the caller may read every field the view filters on.
+  const viewFilter = view.definition.filter
+    ? parseFilter(view.definition.filter, table, { canRead: () => true }, "view/filter")
+    : null;
+  const inRange = rangeFilter(l, range);
+  const candidates = source?.source.candidates?.(source.runtime, { from: range.from, to: range.to }) ?? null;
+  const where = [
+    access.rowFilter("read"),
+    viewFilter,
+    candidates ? { kind: "or", children: [inRange, candidates] } : inRange,
+  ] as (FilterNode | null)[];
+  const movable = access.may("update") && access.canWrite(l.start) && (!l.end || access.canWrite(l.end));
+  const editable = movable ? (access.rowFilter("update") ?? "all") : null;
+  const layoutFields = [l.start, l.end, l.title, l.color].filter((f): f is FieldMeta => f !== null);
+  // A plugin's occurrences see the record's readable values by key; a plain table only its layout.
+  const select = source
+    ? [...new Set([...layoutFields, ...table.fields.filter((f) => access.canRead(f) && source.keys.has(f.id))])]
+    : [...new Set(layoutFields)];
+  const stmt = compileEvents({ table, select, start: l.start, where, editable, limit });
+  const rows = (
+    await ctx.db
+      .prepare(stmt.sql)
+      .bind(...stmt.params)
+      .all<Record<string, unknown>>()
+  ).results;
+  const truncated = rows.length > limit;
+  const page = truncated ? rows.slice(0, limit) : rows;
+  if (source) return expand(source, l, page, range, limit, truncated, select);
+  const events: CalendarEvent[] = [];
+  for (const row of page) {
+    const start = row[column(l.start.id)];
+    if (typeof start !== "string") continue;
+    events.push({
+      record: row.id as number,
+      occurrence: null,
+      start,
+      end: l.end ? endOf(l, start, row[column(l.end.id)]) : null,
+      allDay: l.start.type === "date",
+      title: l.title ? titleText(decodeValue(row, l.title)) : null,
+      color: colorOf(l.color, row[l.color ? column(l.color.id) : ""]),
+      editable: row[EDITABLE_COLUMN] === 1,
+    });
+  }
+  return { events, truncated };
+}
+
+/** The records of a CalendarSource's table expanded into their occurrences in the range. */
+async function expand(
+  found: FoundSource,
+  l: Layout,
+  rows: Record<string, unknown>[],
+  range: EventRange,
+  limit: number,
+  truncatedRows: boolean,
+  select: FieldMeta[],
+): Promise<EventsReply> {
+  const records = rows.map((row) => {
+    const values: Record<string, unknown> = {};
+    for (const f of select) {
+      const key = found.keys.get(f.id);
+      if (key) values[key] = decodeValue(row, f);
+    }
+    return { id: row.id as number, version: row.version as number, values };
+  });
+  const byId = new Map(rows.map((r) => [r.id as number, r]));
+  const out = await found.source.occurrences(found.runtime, records, { from: range.from, to: range.to }, limit);
+  const key = (f: FieldMeta | null) => (f ? found.keys.get(f.id) : undefined);
+  const events: CalendarEvent[] = [];
+  for (const o of out.occurrences.slice(0, limit)) {
+    const row = byId.get(o.recordId);
+    if (!row) continue; // never an event for a record the caller was not given
+    const titleKey = key(l.title);
+    const colorKey = key(l.color);
+    const title =
+      titleKey && o.values && titleKey in o.values
+        ? titleText(o.values[titleKey])
+        : l.title
+          ? titleText(decodeValue(row, l.title))
+          : null;
+    const colorValue =
+      colorKey && o.values && colorKey in o.values ? o.values[colorKey] : l.color ? row[column(l.color.id)] : null;
+    events.push({
+      record: o.recordId,
+      occurrence: o.occurrenceOf,
+      start: o.start,
+      end: o.end,
+      allDay: o.allDay,
+      title,
+      color: colorOf(l.color, colorValue),
+      editable: row[EDITABLE_COLUMN] === 1,
+    });
+  }
+  return { events, truncated: truncatedRows || out.truncated || out.occurrences.length > limit };
+}
