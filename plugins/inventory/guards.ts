@@ -41,3 +41,11 @@ export function onlyByShipAction(what: string) {
 export function beforeWarehouses(ctx: BeforeWriteContext) {
   if (ctx.op === "create") for (const r of ctx.records) if (!r.written("active")) r.set("active", true);
 }
+
+/** Order lines: backordered_quantity is what confirming could not reserve; only inventory sets it. */
+export function beforeOrderLines(ctx: BeforeWriteContext) {
+  if (ctx.op === "delete") return;
+  for (const r of ctx.records)
+    if (r.written("backordered_quantity"))
+      throw forbidden("change backordered_quantity of order lines", "It is set when the order is confirmed");
+}

@@ -90,7 +90,7 @@ export async function loadLevels(rt: Runtime, keys: string[]): Promise<Map<strin
 /** Levels read ahead, while other reads of the same request run (planMoves takes them once). */
 const preloaded = new WeakMap<Runtime, { keys: Set<string>; levels: Promise<Map<string, Level>> }>();
 
-export function preload(rt: Runtime, keys: string[]): Promise<unknown> {
+export function preload(rt: Runtime, keys: string[]): Promise<Map<string, Level>> {
   const levels = loadLevels(rt, keys);
   preloaded.set(rt, { keys: new Set(keys), levels });
   return levels;

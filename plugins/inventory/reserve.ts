@@ -10,6 +10,7 @@ import {
   cond,
   findRows,
   invalid,
+  updateEffect,
   type BeforeWriteContext,
   type BeforeWriteResult,
   type FieldError,
@@ -19,7 +20,7 @@ import {
 } from "../../worker/plugin-sdk";
 import { refreshLowStock } from "./low-stock";
 import { levelKey, planMoves, preload, type Intent } from "./levels";
-import { stored, units } from "./quantities";
+import { qty, stored, units } from "./quantities";
 import { activeWarehouse, defaultWarehouse, isProblem, loadProducts, loadWarehouses } from "./subjects";
 import { TOUCHES, type MoveKind } from "./kinds";
 
@@ -45,6 +46,7 @@ export interface OrderLine {
   product: number | null;
   quantity: bigint;
   shipped: bigint;
+  backordered: bigint;
 }
 
 export async function orderLines(rt: Runtime, orderId: number): Promise<OrderLine[]> {
@@ -53,6 +55,7 @@ export async function orderLines(rt: Runtime, orderId: number): Promise<OrderLin
     "product",
     "quantity",
     "shipped_quantity",
+    ...(t.maybeField("backordered_quantity") ? ["backordered_quantity"] : []),
   ]);
   return rows.map((r) => ({
     id: r.id,
@@ -61,6 +64,7 @@ export async function orderLines(rt: Runtime, orderId: number): Promise<OrderLin
     product: linkId(r.values.product),
     quantity: stored(r.values.quantity),
     shipped: stored(r.values.shipped_quantity),
+    backordered: stored(r.values.backordered_quantity),
   }));
 }
 
@@ -92,33 +96,55 @@ export async function heldByLine(rt: Runtime, orderId: number): Promise<Map<numb
   return out;
 }
 
-async function reserveIntents(ctx: BeforeWriteContext, rec: HookRecord, path: string): Promise<Intent[]> {
+/** What confirming reserves, and on a backorder workspace what each line marks backordered. */
+interface Reservation {
+  intents: Intent[];
+  /** Lines whose backordered_quantity changes (backorders allowed), with what it becomes. */
+  backorders: { line: OrderLine; units: bigint }[];
+}
+
+async function reserveIntents(ctx: BeforeWriteContext, rec: HookRecord, path: string): Promise<Reservation> {
   // Independent reads overlap: each is a round trip to D1.
-  const [w, lines] = await Promise.all([
+  const [w, lines, settings] = await Promise.all([
     orderWarehouse(ctx, rec.after.warehouse, `${path}/warehouse`),
     orderLines(ctx, rec.id),
+    ctx.settings(),
   ]);
   if (isProblem(w)) throw invalid([w]);
   const ids = lines.map((l) => l.product).filter((x): x is number => x !== null);
-  const [products] = await Promise.all([
+  const [products, levels] = await Promise.all([
     loadProducts(ctx, ids),
     preload(
       ctx,
       ids.map((p) => levelKey(p, w)),
     ),
   ]);
-  return lines
-    .filter((l) => l.product !== null && products.get(l.product)?.trackStock && l.quantity > 0n)
-    .map((l) => ({
-      product: l.product!,
-      warehouse: w,
-      kind: "reservation" as const,
-      units: l.quantity,
-      order: rec.id,
-      orderLine: l.id,
-      path: `order_lines/${l.id}/quantity`,
-      label: products.get(l.product!)!.label,
-    }));
+  const stocked = lines.filter((l) => l.product !== null && products.get(l.product)?.trackStock && l.quantity > 0n);
+  const intent = (l: OrderLine, units: bigint): Intent => ({
+    product: l.product!,
+    warehouse: w,
+    kind: "reservation" as const,
+    units,
+    order: rec.id,
+    orderLine: l.id,
+    path: `order_lines/${l.id}/quantity`,
+    label: products.get(l.product!)!.label,
+  });
+  if (settings.allowBackorders !== true) return { intents: stocked.map((l) => intent(l, l.quantity)), backorders: [] };
+  // Backorders: each line takes what is still available as read (lines of one product in turn), the
+  // rest is marked. The CHECKs still decide: a concurrent confirmation that took it first fails this batch.
+  const left = new Map<string, bigint>();
+  const intents: Intent[] = [];
+  const backorders: Reservation["backorders"] = [];
+  for (const l of stocked) {
+    const k = levelKey(l.product!, w);
+    const have = left.get(k) ?? levels.get(k)?.available ?? 0n;
+    const take = have < 0n ? 0n : have < l.quantity ? have : l.quantity;
+    left.set(k, have - take);
+    if (take > 0n) intents.push(intent(l, take));
+    if (take < l.quantity || l.backordered !== 0n) backorders.push({ line: l, units: l.quantity - take });
+  }
+  return { intents, backorders };
 }
 
 async function releaseIntents(ctx: BeforeWriteContext, rec: HookRecord): Promise<Intent[]> {
@@ -139,6 +165,7 @@ async function releaseIntents(ctx: BeforeWriteContext, rec: HookRecord): Promise
 export async function beforeOrders(ctx: BeforeWriteContext): Promise<BeforeWriteResult> {
   if (ctx.op !== "update") return {};
   const intents: Intent[] = [];
+  const backorders: Reservation["backorders"] = [];
   const errors: FieldError[] = [];
   for (const rec of ctx.records) {
     const from = String(rec.before?.status);
@@ -151,15 +178,34 @@ export async function beforeOrders(ctx: BeforeWriteContext): Promise<BeforeWrite
         message: "The warehouse of a confirmed order is fixed: its stock is reserved there",
       });
     if (!rec.written("status") || from === to) continue;
-    if (from === "draft" && to === "confirmed") intents.push(...(await reserveIntents(ctx, rec, path)));
-    else if (to === "cancelled" && from !== "draft") intents.push(...(await releaseIntents(ctx, rec)));
+    if (from === "draft" && to === "confirmed") {
+      const r = await reserveIntents(ctx, rec, path);
+      intents.push(...r.intents);
+      backorders.push(...r.backorders);
+    } else if (to === "cancelled" && from !== "draft") intents.push(...(await releaseIntents(ctx, rec)));
   }
   if (errors.length) throw invalid(errors);
-  if (intents.length === 0) return {};
+  const marks = backorderEffect(ctx, backorders);
+  if (intents.length === 0) return marks.length ? { statements: marks } : {};
   const plan = await planMoves(ctx, intents);
   if (pendingLevels.size > 1000) pendingLevels.clear(); // entries of batches that failed
   pendingLevels.set(`${ctx.requestId}|${ctx.at}`, plan.levelIds);
-  return { statements: plan.statements as Stmt[], onCheck: plan.onCheck };
+  return { statements: [...plan.statements, ...marks] as Stmt[], onCheck: plan.onCheck };
+}
+
+/** Each line's backordered_quantity, at the version read, in the order's batch. */
+function backorderEffect(rt: Runtime, marks: Reservation["backorders"]): Stmt[] {
+  if (marks.length === 0) return [];
+  return updateEffect(
+    rt,
+    rt.table("sales/order_lines"),
+    marks.map(({ line, units }) => ({
+      id: line.id,
+      version: line.version,
+      before: line.values,
+      set: { backordered_quantity: qty(units) },
+    })),
+  );
 }
 
 /** Levels a request's order write touched, for the low-stock check once its batch committed. */

@@ -6,7 +6,7 @@
  * (verify.ts, an action and a nightly job).
  */
 import type { PluginServer } from "../../worker/plugin-sdk";
-import { beforeLevels, beforeWarehouses, onlyByShipAction, readOnly } from "./guards";
+import { beforeLevels, beforeOrderLines, beforeWarehouses, onlyByShipAction, readOnly } from "./guards";
 import { refreshLowStock } from "./low-stock";
 import { afterOrders, beforeOrders } from "./reserve";
 import { SHIP_INPUT, ship } from "./ship";
@@ -31,6 +31,7 @@ const server: PluginServer = {
     shipments: { beforeWrite: onlyByShipAction("shipments") },
     shipment_lines: { beforeWrite: readOnly("shipment lines", "Shipment lines are made by inventory/ship") },
     "sales/orders": { beforeWrite: beforeOrders, afterWrite: afterOrders },
+    "sales/order_lines": { beforeWrite: beforeOrderLines },
   },
   actions: {
     receive: { input: RECEIVE_INPUT, run: receive },

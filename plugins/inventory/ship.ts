@@ -96,7 +96,13 @@ export async function ship(ctx: ActionContext) {
       wanted.set(line.id, q.units);
     });
   } else {
-    for (const l of lines) if (l.quantity - l.shipped > 0n) wanted.set(l.id, l.quantity - l.shipped);
+    // Everything outstanding that is reserved (a backordered part waits for stock).
+    for (const l of lines) {
+      const outstanding = l.quantity - l.shipped;
+      const reservedHere = held.get(l.id)?.units ?? 0n;
+      const q = tracked(l.product) && reservedHere < outstanding ? reservedHere : outstanding;
+      if (q > 0n) wanted.set(l.id, q);
+    }
   }
   if (!errors.length && wanted.size === 0)
     errors.push({ field: "lines", code: "nothing_to_ship", message: "Everything of this order has shipped" });
