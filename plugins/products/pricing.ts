@@ -1,11 +1,25 @@
 /**
- * What a product costs a customer: `priceFor(rt, {customer, product, quantity, at})`. The customer's
- * price list when it is valid on the date (valid_from <= at <= valid_to, an empty end open) and has
- * an item for the product whose min_quantity is not above the quantity (the highest such wins), else
- * the product's own unit price; with the product's tax rate. Read as the system: prices are catalog
- * facts. A caller-facing route must check the caller may read the product (see server.ts `price`).
+ * THE pricing module of the workspace: what a product costs, for the `price` action and for every
+ * quote and order line the sales plugin prices (it imports these; it keeps no copy).
+ * - `customerPriceList`: the customer's price list when it is valid on the day (valid_from <= day <=
+ *   valid_to, an empty end open).
+ * - `listPrices`: for many (product, quantity) at once, the list's item with the highest min_quantity
+ *   not above the quantity, compared exactly (decimal strings, never floats).
+ * - `priceFor`: one product for one customer: the list's price, else the product's own, with its tax rate.
+ * Read as the system: prices are catalog facts. A caller-facing route must check the caller may read
+ * the product (see server.ts `price`). Tables are named by full key (`products/...`), so the same code
+ * runs with the products plugin's runtime or a dependent's (sales).
  */
-import { and, compareDecimals, cond, findByIds, findRows, type Money, type Runtime } from "../../worker/plugin-sdk";
+import {
+  and,
+  compareDecimals,
+  cond,
+  findByIds,
+  findRows,
+  type FoundRow,
+  type Money,
+  type Runtime,
+} from "../../worker/plugin-sdk";
 
 export interface PriceQuery {
   customer: number | null;
@@ -28,6 +42,25 @@ export interface Price {
   minQuantity: string | null;
 }
 
+export interface PriceList {
+  id: number;
+  currency: string | null;
+  pricesIncludeTax: boolean;
+}
+
+/** What a line needs of its product. */
+export interface ProductFacts {
+  id: number;
+  active: boolean;
+  name: string | null;
+  unitPrice: Money | null;
+  cost: Money | null;
+  taxRate: number | null;
+}
+
+export const PRODUCT_KEYS = ["active", "name", "unit_price", "cost_price", "tax_rate"];
+const LIST_KEYS = ["currency", "prices_include_tax", "valid_from", "valid_to"];
+
 const linkId = (v: unknown): number | null => (Array.isArray(v) && typeof v[0] === "number" ? v[0] : null);
 
 function money(v: unknown): Money | null {
@@ -36,51 +69,107 @@ function money(v: unknown): Money | null {
   return null;
 }
 
+/** A product row read with PRODUCT_KEYS, as the facts a line is priced and checked by. */
+export function productFacts(r: FoundRow): ProductFacts {
+  return {
+    id: r.id,
+    active: r.values.active === true,
+    name: typeof r.values.name === "string" ? r.values.name : null,
+    unitPrice: money(r.values.unit_price),
+    cost: money(r.values.cost_price),
+    taxRate: typeof r.values.tax_rate === "number" ? r.values.tax_rate : null,
+  };
+}
+
+const listOf = (row: FoundRow): PriceList => ({
+  id: row.id,
+  currency: typeof row.values.currency === "string" ? row.values.currency : null,
+  pricesIncludeTax: row.values.prices_include_tax === true,
+});
+
+/** A price list by id (whatever its dates: a document keeps the list it was priced by), or null. */
+export async function loadPriceList(rt: Runtime, id: number | null): Promise<PriceList | null> {
+  if (id === null) return null;
+  const [row] = await findByIds(rt, rt.table("products/price_lists"), [id], LIST_KEYS);
+  return row ? listOf(row) : null;
+}
+
 /** The price list in force for a customer on a day, or null. */
-export async function customerPriceList(
-  rt: Runtime,
-  customer: number | null,
-  at: string,
-): Promise<{ id: number; pricesIncludeTax: boolean } | null> {
+export async function customerPriceList(rt: Runtime, customer: number | null, at: string): Promise<PriceList | null> {
   const customers = rt.maybeTable("customers/customers");
   if (customer === null || !customers?.maybeField("price_list")) return null;
   const [c] = await findByIds(rt, customers, [customer], ["price_list"]);
   const listId = c ? linkId(c.values.price_list) : null;
   if (listId === null) return null;
-  const [list] = await findByIds(
-    rt,
-    rt.table("price_lists"),
-    [listId],
-    ["valid_from", "valid_to", "prices_include_tax"],
-  );
-  if (!list) return null;
-  const from = list.values.valid_from as string | null;
-  const to = list.values.valid_to as string | null;
+  const [row] = await findByIds(rt, rt.table("products/price_lists"), [listId], LIST_KEYS);
+  if (!row) return null;
+  const from = row.values.valid_from as string | null;
+  const to = row.values.valid_to as string | null;
   // Dates are YYYY-MM-DD, so text order is date order.
   if ((from && from > at) || (to && to < at)) return null;
-  return { id: listId, pricesIncludeTax: list.values.prices_include_tax === true };
+  return listOf(row);
+}
+
+/** A list item as stored: an empty min_quantity is 0. */
+interface Item {
+  min: string;
+  price: Money | null;
+}
+
+/** The item with the highest min_quantity not above `quantity` (a valid decimal), or null. */
+function bestItem(items: Item[], quantity: string | number): Item | null {
+  let best: Item | null = null;
+  for (const it of items) {
+    if (compareDecimals(it.min, quantity) > 0) continue;
+    if (!best || compareDecimals(it.min, best.min) > 0) best = it;
+  }
+  return best;
+}
+
+const itemOf = (r: FoundRow): Item => ({
+  min: typeof r.values.min_quantity === "string" ? r.values.min_quantity : "0",
+  price: money(r.values.unit_price),
+});
+
+/**
+ * The list price of each (product, quantity) from the price list `listId`, read in one statement;
+ * null when the list has no item for the product at that quantity. Quantities must be valid decimals
+ * (the caller checks them first and reports a bad one naming its field): an invalid one throws.
+ */
+export async function listPrices(
+  rt: Runtime,
+  listId: number | null,
+  wanted: { product: number; quantity: string | number }[],
+): Promise<(Money | null)[]> {
+  if (listId === null || wanted.length === 0) return wanted.map(() => null);
+  const t = rt.table("products/price_list_items");
+  const rows = await findRows(rt, t, cond(t, "price_list", "contains", listId), [
+    "product",
+    "unit_price",
+    "min_quantity",
+  ]);
+  const byProduct = new Map<number, Item[]>();
+  for (const r of rows) {
+    const p = linkId(r.values.product);
+    if (p !== null) byProduct.set(p, [...(byProduct.get(p) ?? []), itemOf(r)]);
+  }
+  return wanted.map(({ product, quantity }) => bestItem(byProduct.get(product) ?? [], quantity)?.price ?? null);
 }
 
 export async function priceFor(rt: Runtime, q: PriceQuery): Promise<Price | null> {
-  const products = rt.table("products");
-  const [p] = await findByIds(rt, products, [q.product], ["unit_price", "tax_rate"]);
+  const [p] = await findByIds(rt, rt.table("products/products"), [q.product], ["unit_price", "tax_rate"]);
   if (!p) return null;
   const taxRate = typeof p.values.tax_rate === "number" ? p.values.tax_rate : null;
   const list = await customerPriceList(rt, q.customer, q.at);
   if (list) {
-    const items = rt.table("price_list_items");
+    const items = rt.table("products/price_list_items");
     const rows = await findRows(
       rt,
       items,
       and(cond(items, "price_list", "contains", list.id), cond(items, "product", "contains", q.product)),
       ["unit_price", "min_quantity"],
     );
-    let best: { price: Money | null; min: string } | null = null;
-    for (const r of rows) {
-      const min = typeof r.values.min_quantity === "string" ? r.values.min_quantity : "0";
-      if (compareDecimals(min, q.quantity) > 0) continue;
-      if (!best || compareDecimals(min, best.min) > 0) best = { price: money(r.values.unit_price), min };
-    }
+    const best = bestItem(rows.map(itemOf), q.quantity);
     if (best?.price)
       return {
         unitPrice: best.price,

@@ -12,6 +12,7 @@ import {
   accessTo,
   cond,
   findMany,
+  findRows,
   forbidden,
   insertEffect,
   invalid,
@@ -61,6 +62,7 @@ const LINE_COPY = [
   "unit_price",
   "discount",
   "tax_rate",
+  "price_overridden",
   ...LINE_AMOUNT_KEYS,
 ];
 
@@ -139,6 +141,7 @@ export async function quoteToOrder(ctx: ActionContext) {
       quote: [id],
       status: "draft",
       order_date: relativeDate(0, ctx.principal.timeZone || "UTC"),
+      shipping_address: await shippingAddress(ctx, linkId(v.customer)),
       paid_amount: { amount: 0, currency: (v.currency as string) ?? "CNY" },
       payment_status: "unpaid",
       notes: v.notes ?? null,
@@ -160,6 +163,35 @@ export async function quoteToOrder(ctx: ActionContext) {
   await runEffects(ctx.db, stmts);
   await deal.afterWrite();
   return { order: await readRecord(ctx, orders, orderId) };
+}
+
+const ADDRESS_KEYS = ["address", "kind", "is_default", "city", "province", "postcode", "country"];
+
+/**
+ * The address an order ships to, as text: the customer's default shipping address, else another
+ * shipping one, else its default, else any; only addresses and parts of them the caller may read.
+ * Null when there is none (or the customers plugin has no addresses).
+ */
+async function shippingAddress(ctx: ActionContext, customer: number | null): Promise<string | null> {
+  const t = ctx.maybeTable("customers/customer_addresses");
+  if (customer === null || !t || !t.maybeField("customer")) return null;
+  const access = accessTo(ctx, t);
+  if (!access.may("read")) return null;
+  const keys = ADDRESS_KEYS.filter((k) => t.maybeField(k) && access.canRead(t.field(k)));
+  const rows = await findRows(ctx, t, cond(t, "customer", "contains", customer), keys, 200);
+  const mine = await permittedIds(
+    ctx,
+    t,
+    "read",
+    rows.map((r) => r.id),
+  );
+  const rank = (r: FoundRow) => (r.values.kind === "shipping" ? 0 : 2) + (r.values.is_default === true ? 0 : 1);
+  const best = rows.filter((r) => mine.has(r.id)).sort((a, b) => rank(a) - rank(b) || a.id - b.id)[0];
+  if (!best) return null;
+  const text = (k: string) => (typeof best.values[k] === "string" ? (best.values[k] as string).trim() : "");
+  const join = (parts: string[], sep: string) => parts.filter(Boolean).join(sep);
+  const where = join([text("city"), join([text("province"), text("postcode")], " ")], ", ");
+  return join([text("address"), where, text("country")], "\n") || null;
 }
 
 /** The PATCH moving the deal to its pipeline's won stage with the order's total, as the caller. */

@@ -18,7 +18,7 @@ import {
 } from "../../worker/plugin-sdk";
 import { ORDER, QUOTE, type DocKind } from "./kinds";
 import { allowedMoves, ORDER_TRANSITIONS, QUOTE_TRANSITIONS, transitionHandlers } from "./lifecycle";
-import { customerPriceList, loadPriceList } from "./pricing";
+import { customerPriceList, loadPriceList } from "../products/pricing";
 import { linkBump, linkId, money, salesSettings, TOTAL_KEYS } from "./values";
 
 const ORDER_COMPUTED = [...TOTAL_KEYS, "paid_amount", "payment_status"];
@@ -57,7 +57,7 @@ export function documentHook(kind: DocKind) {
         rec.set("status", "draft");
         let listId = linkId(a.price_list);
         if (listId === null && !rec.written("price_list")) {
-          listId = await customerPriceList(ctx, linkId(a.customer), today);
+          listId = (await customerPriceList(ctx, linkId(a.customer), today))?.id ?? null;
           if (listId !== null) rec.set("price_list", [listId]);
         }
         const list = await loadPriceList(ctx, listId);

@@ -26,7 +26,7 @@ import {
 } from "../../worker/plugin-sdk";
 import { MAX_LINES, ORDER, type DocKind } from "./kinds";
 import { paymentStatus } from "./payments";
-import { listPrices, PRODUCT_KEYS, productFacts, type ProductFacts } from "./pricing";
+import { listPrices, PRODUCT_KEYS, productFacts, type ProductFacts } from "../products/pricing";
 import { computeTotals, parseQuantity, type LineInput } from "./totals";
 import {
   isManager,
@@ -43,6 +43,8 @@ import {
 const DOC_KEYS = ["status", "currency", "price_list", "prices_include_tax", ...TOTAL_KEYS];
 const ORDER_KEYS = [...DOC_KEYS, "paid_amount"];
 const LINE_KEYS = ["position", "quantity", "unit_price", "discount", "tax_rate", ...LINE_AMOUNT_KEYS];
+/** Written by the server only: the line amounts, and whether the unit price was set by hand. */
+const COMPUTED_KEYS = [...LINE_AMOUNT_KEYS, "price_overridden"];
 
 interface Doc {
   row: FoundRow;
@@ -64,7 +66,7 @@ export function linesHook(kind: DocKind) {
     const parentOf = new Map<HookRecord, number>();
     for (const rec of ctx.records) {
       if (ctx.op !== "delete")
-        for (const k of LINE_AMOUNT_KEYS)
+        for (const k of COMPUTED_KEYS)
           if (rec.written(k))
             problem(rec, k, "computed", `${k} is computed by the server from quantity, price, discount and tax rate`);
       const was = rec.before ? linkId(rec.before[kind.parent]) : null;
@@ -150,23 +152,25 @@ async function fillLines(
 ) {
   const recs = [...docs.values()].flatMap((d) => d.records.map((rec) => ({ rec, doc: d })));
   const productOf = (rec: HookRecord) => linkId(rec.after.product);
-  // List prices for lines with a product, grouped by the document's price list.
+  // The catalog price of each line with a product and a valid quantity (a bad quantity is reported below,
+  // naming its field, and prices nothing), grouped by the document's price list.
   const list = new Map<HookRecord, ReturnType<typeof readAmount>>();
-  const byList = new Map<number | null, { rec: HookRecord; product: number }[]>();
+  const byList = new Map<number | null, { rec: HookRecord; product: number; quantity: string | number }[]>();
   for (const { rec, doc } of recs) {
     const p = productOf(rec);
-    if (p === null) continue;
+    const quantity = rec.after.quantity;
+    if (p === null || !parseQuantity(quantity)) continue;
     const l = linkId(doc.row.values.price_list);
-    byList.set(l, [...(byList.get(l) ?? []), { rec, product: p }]);
+    byList.set(l, [...(byList.get(l) ?? []), { rec, product: p, quantity: quantity as string | number }]);
   }
   for (const [l, wanted] of byList) {
-    const prices = await listPrices(
-      ctx,
-      l,
-      wanted.map((w) => ({ product: w.product, quantity: w.rec.after.quantity })),
-    );
+    const prices = await listPrices(ctx, l, wanted);
     wanted.forEach((w, i) => list.set(w.rec, prices[i] ?? products.get(w.product)?.unitPrice ?? null));
   }
+  const tracksOverride = !!ctx.target.maybeField("price_overridden");
+  const overridden = (rec: HookRecord, on: boolean) => {
+    if (tracksOverride && (rec.after.price_overridden === true) !== on) rec.set("price_overridden", on);
+  };
 
   for (const { rec, doc } of recs) {
     const a = rec.after;
@@ -193,7 +197,14 @@ async function fillLines(
       else if (given.amount < 0) problem(rec, "unit_price", "range", "The unit price cannot be negative");
       else if (product) checkOverride(ctx, rec, doc, settings, given.amount, listPrice, product, problem);
       if (!given.currency) rec.set("unit_price", money(given.amount, doc.currency));
-    } else if (!given || productChanged) {
+      // By hand = not what the catalog says at this quantity; the catalog's own price hands it back to the tiers.
+      overridden(rec, !!listPrice && given.amount !== listPrice.amount);
+    } else if (
+      !given ||
+      productChanged ||
+      // Only the quantity moved: a catalog price follows the volume tiers, a price set by hand stays.
+      (rec.written("quantity") && rec.before?.price_overridden !== true && listPrice?.amount !== given.amount)
+    ) {
       if (listPrice && listPrice.currency && listPrice.currency !== doc.currency)
         problem(
           rec,
@@ -201,8 +212,11 @@ async function fillLines(
           "currency_mismatch",
           `The product is priced in ${listPrice.currency}, the ${kind.parent} in ${doc.currency}`,
         );
-      else if (listPrice) rec.set("unit_price", money(listPrice.amount, doc.currency));
-      else if (!given) problem(rec, "unit_price", "required", "A line without a product needs its unit price");
+      else if (listPrice) {
+        rec.set("unit_price", money(listPrice.amount, doc.currency));
+        overridden(rec, false);
+      } else if (!given && !(product && !parseQuantity(a.quantity)))
+        problem(rec, "unit_price", "required", "A line without a product needs its unit price");
     }
     if (a.discount === null || a.discount === undefined) rec.set("discount", 0);
     else if (typeof a.discount !== "number" || a.discount < 0 || a.discount > 10_000)
