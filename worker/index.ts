@@ -19,6 +19,9 @@ import { config } from "./http/config";
 import { actions } from "./http/actions";
 import { directory } from "./http/directory";
 import { notifications } from "./http/notifications";
+import { webhook } from "./http/webhooks";
+import { deleteOldWebhookLog, deliverWebhooks } from "./notifications/webhooks-deliver";
+import { feeds, feedsOpen } from "./http/feeds";
 import { runDueJobs } from "./plugins/jobs";
 import { deleteOldDoneJobs, runOnceJobs } from "./jobs/run";
 import { AppError } from "./errors";
@@ -46,6 +49,8 @@ app.route("/api/auth", authOpen);
 app.route("/api/auth/oidc", oidc);
 // Embeds check their own token (an embed token, which requireAuth refuses) and never reach requireAuth.
 app.route("/api/embed", embed);
+// ICS feeds: a calendar app holds only the URL, so GET /api/feeds/<token>.ics checks its own token.
+app.route("/api/feeds", feedsOpen);
 app.use(
   "/api/*",
   requireAuth({
@@ -60,7 +65,10 @@ app.route("/api/meta/views", calendar);
 // Colleagues' names for every signed-in user (not embeds: they have /api/embed/users).
 app.route("/api/users", directory);
 // The signed-in user's own notifications (worker/notifications).
+app.route("/api/notifications/webhook", webhook);
 app.route("/api/notifications", notifications);
+// Managing feeds: the user's own personal feed, admins' published calendar views (worker/feeds).
+app.route("/api/feeds", feeds);
 app.route("/api/meta", meta);
 app.route("/api/tables", records);
 app.route("/api/admin", admin);
@@ -88,6 +96,10 @@ const handler = {
     await runOnceJobs(env.DB, now).catch((err) => console.error("one-off jobs:", err));
     // Recurring plugin jobs (each runs when its interval has passed).
     await runDueJobs(env.DB, now);
+    // Webhook deliveries that are due, the notifications this tick's jobs just stored included
+    // (claimed first: overlapping ticks never send one twice); then their log's housekeeping.
+    await deliverWebhooks(env.DB, now).catch((err) => console.error("webhooks:", err));
+    await deleteOldWebhookLog(env.DB, now).catch((err) => console.error("webhook log cleanup:", err));
   },
 } satisfies ExportedHandler<Env>;
 

@@ -22,7 +22,7 @@ export interface Principal {
  * user's team memberships with every member of those teams. One statement (not a batch of two),
  * and the string itself is the fingerprint a deferred freshness check compares. `user` is the id's placeholder.
  */
-const principalSql = (
+export const principalSql = (
   user: string,
 ) => `SELECT json_array(u.id, u.email, u.name, u.roles, u.time_zone, u.disabled, u.sessions_valid_after,
   (SELECT json_group_array(json_array(t.team_id, m.user_id)) FROM sg_team_members t JOIN sg_team_members m ON m.team_id = t.team_id WHERE t.user_id = u.id))
@@ -31,6 +31,7 @@ const principalSql = (
 type PrincipalTuple = [string, string, string, string, string, number, string | null, string | [string, string][]];
 
 type Loaded = { principal: Principal; disabled: boolean; sessionsValidAfter: string | null };
+export type LoadedPrincipal = Loaded;
 
 /** Last rows seen per user in this isolate; only ever used behind a deferred check. */
 const cache = new Map<string, { key: string; loaded: Loaded | null }>();
@@ -42,7 +43,8 @@ function remember(userId: string, key: string, loaded: Loaded | null): void {
   cache.set(userId, { key, loaded });
 }
 
-function build(raw: string | null): Loaded | null {
+/** A principal from the JSON string `principalSql` reads (null: no such user). */
+export function buildPrincipal(raw: string | null): Loaded | null {
   if (raw === null) return null;
   const [id, email, name, rolesJson, timeZone, disabled, sessionsValidAfter, teamsJson] = JSON.parse(
     raw,
@@ -87,7 +89,7 @@ export async function loadPrincipal(db: D1Database, userId: string): Promise<Loa
         .bind(userId)
         .first<{ p: string | null }>()
     )?.p ?? null;
-  const loaded = build(raw);
+  const loaded = buildPrincipal(raw);
   remember(userId, raw ?? "", loaded);
   return loaded;
 }
