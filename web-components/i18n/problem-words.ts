@@ -84,6 +84,14 @@ export const PROBLEM_WORDS: Record<string, () => string> = {
   contains_email: () => msg("Must not contain your email name", { id: "common.problem.containsEmail" }),
   const: () => msg("Not the expected value", { id: "common.problem.const" }),
   calendar_date: () => msg("A calendar needs a date or date-time field", { id: "common.problem.calendarDate" }),
+  calendar_end: () => msg("The end needs another field of the start's type", { id: "common.problem.calendarEnd" }),
+  calendar_title: () =>
+    msg("A title shows one value: not a link or a multiple choice", { id: "common.problem.calendarTitle" }),
+  calendar_color: () => msg("Colours come from a single choice field", { id: "common.problem.calendarColor" }),
+  calendar_only: () => msg("Only for calendar views", { id: "common.problem.calendarOnly" }),
+  not_calendar: () => msg("This view is not a calendar", { id: "common.problem.notCalendar" }),
+  range_order: () => msg("The end must be after the start", { id: "common.problem.rangeOrder" }),
+  range_too_long: () => msg("At most a year at a time", { id: "common.problem.rangeTooLong" }),
   additionalProperties: () => msg("Unknown property", { id: "common.problem.additionalProperties" }),
   // Quotes and orders (plugins/sales).
   computed: () => msg("Computed by the server; it cannot be written", { id: "common.problem.computed" }),

@@ -223,3 +223,37 @@ export function component(schema: object): object {
       .replace(/"\$ref":"#\/\$defs\//g, '"$ref":"#/components/schemas/'),
   );
 }
+
+/** A calendar's events for a range (worker/calendar): the query and the reply. */
+export const eventParams = [
+  q("from", "Start of the range, inclusive: an RFC 3339 date-time with a zone, or a date", { type: "string" }),
+  q("to", "End of the range, exclusive; at most 372 days after from", { type: "string" }),
+  q("limit", "At most this many events (1-5000, default 5000); more sets truncated", {
+    type: "integer",
+    minimum: 1,
+    maximum: 5000,
+  }),
+];
+export const CALENDAR_EVENTS = object(
+  {
+    events: {
+      type: "array",
+      items: object(
+        {
+          record: { type: "integer" },
+          version: { type: "integer" },
+          occurrence: { type: ["string", "null"], description: "An occurrence's original start; null for a record" },
+          start: { type: "string", description: "An instant (UTC), or YYYY-MM-DD when allDay" },
+          end: { type: ["string", "null"], description: "Exclusive end in the form of start" },
+          allDay: { type: "boolean" },
+          title: { type: ["string", "null"] },
+          color: { type: ["string", "null"], pattern: "^#[0-9a-fA-F]{6}$" },
+          editable: { type: "boolean", description: "Whether the caller may move it (update its start and end)" },
+        },
+        ["record", "version", "occurrence", "start", "end", "allDay", "title", "color", "editable"],
+      ),
+    },
+    truncated: { type: "boolean" },
+  },
+  ["events", "truncated"],
+);

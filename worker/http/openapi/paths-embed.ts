@@ -1,5 +1,5 @@
 /** OpenAPI paths: The embed API (embed tokens only). */
-import { ref, json, errors, q, ok, object, listParams, embedSecurity } from "./parts";
+import { ref, json, errors, q, ok, object, listParams, embedSecurity, eventParams, CALENDAR_EVENTS } from "./parts";
 
 export const embedPaths = {
   "/api/embed/view": {
@@ -25,6 +25,15 @@ export const embedPaths = {
       summary:
         "Update records through an edit-mode embed ({records: [{id, version, fields}]}); rows must stay inside the view and the token's filter",
       responses: ok("{records}"),
+    },
+  },
+  "/api/embed/events": {
+    get: {
+      operationId: "listEmbedEvents",
+      security: embedSecurity,
+      summary: "Events of an embedded calendar view for [from, to): the embed's rows and fields only",
+      parameters: eventParams,
+      responses: { 200: { description: "{events, truncated}", ...json(CALENDAR_EVENTS) }, ...errors },
     },
   },
   "/api/embed/users": {

@@ -1,5 +1,18 @@
 /** OpenAPI paths: Tables, fields, records, views and aggregates. */
-import { ref, json, errors, tableParam, fieldParam, idParam, q, pathParam, ok, listParams } from "./parts";
+import {
+  ref,
+  json,
+  errors,
+  tableParam,
+  fieldParam,
+  idParam,
+  q,
+  pathParam,
+  ok,
+  listParams,
+  eventParams,
+  CALENDAR_EVENTS,
+} from "./parts";
 
 export const tablesPaths = {
   "/api/meta/tables": {
@@ -163,6 +176,16 @@ export const tablesPaths = {
         200: { description: "{groups, truncated, totals?}", ...json(ref("AggregateResult")) },
         ...errors,
       },
+    },
+  },
+  "/api/meta/views/{id}/events": {
+    parameters: [pathParam("id", "View id or name")],
+    get: {
+      operationId: "listViewEvents",
+      summary:
+        "A calendar view's events: records whose start (or span) reaches [from, to), under your access; recurring records expanded by their plugin",
+      parameters: eventParams,
+      responses: { 200: { description: "{events, truncated}", ...json(CALENDAR_EVENTS) }, ...errors },
     },
   },
   "/api/meta/views": {
