@@ -1,6 +1,7 @@
 /**
  * Running one-off plugin jobs from the cron tick. Due jobs are claimed in ONE statement (UPDATE ...
- * RETURNING over the (state, run_at) index, earliest first, at most `cap`): each claimed row gets
+ * RETURNING over the (state, run_at) index, earliest first, CLAIM_BATCH at a time; a tick claims
+ * again while it finds a full batch, up to `cap` and its time and query budget): each claimed row gets
  * this tick's claim token and a lease (run_at moves to the lease's end), so an overlapping tick
  * finds nothing due and never runs a job twice, and a tick that died mid-run has its jobs claimed
  * again once the lease ended. A tick that was missed leaves jobs due, and the next one takes them
@@ -15,9 +16,10 @@ import { makeRuntime } from "../plugins/runtime";
 import { loadPluginState } from "../plugins/state";
 import type { OnceJobDef, Values } from "../plugins/types";
 
-// D1 allows a Worker invocation a limited number of queries (1000 on the paid plan): a job costs its own
-// plus a tenth of an outcome batch, so 200 a tick leaves room for jobs that read and write a few times.
-export const DEFAULT_CAP = 200;
+// At most this many jobs a tick; D1 allows a Worker invocation a limited number of queries (1000 on
+// the paid plan), so a tick also stops claiming at QUERY_BUDGET (a job run alone costs a few queries,
+// BULK jobs run together through `runMany` about six).
+export const DEFAULT_CAP = 5000;
 export const LEASE_MS = 15 * 60_000;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 const MAX_ERROR = 2000;
@@ -65,25 +67,146 @@ export interface OnceJobRun {
 
 /** Jobs of one tick run this many at a time; their outcomes are written in one batch per group. */
 export const PARALLEL = 10;
+/** Jobs claimed by one statement; a tick claims again while it finds this many and has budget left. */
+export const CLAIM_BATCH = 500;
+/** Jobs of a plugin's `runMany` handed over together (one read, one delivery, one outcome statement). */
+export const BULK = 250;
+/** A tick stops claiming after this long, or after about this many queries (D1's limit per invocation is 1000). */
+export const TIME_BUDGET_MS = 20_000;
+export const QUERY_BUDGET = 600;
 
-/** One tick: claims what is due and runs it, started in due order, PARALLEL at a time. */
+/**
+ * One tick: claims what is due (at most `cap` in all, CLAIM_BATCH per statement, while time and query
+ * budget last) and runs it in due order: jobs whose plugin offers `runMany` BULK at a time, the others
+ * PARALLEL at a time.
+ */
 export async function runOnceJobs(db: D1Database, now = new Date(), cap = DEFAULT_CAP): Promise<OnceJobRun[]> {
-  const claimed = await claimDueJobs(db, now, cap);
-  if (claimed.length === 0) return [];
-  const reg = await loadRegistry(db);
-  const state = await loadPluginState(db, reg, true);
+  const started = Date.now();
   const runs: OnceJobRun[] = [];
-  for (let i = 0; i < claimed.length; i += PARALLEL) {
-    const group = claimed.slice(i, i + PARALLEL);
-    const outcomes = await Promise.all(group.map((c) => attempt(db, reg, state, c, now)));
-    await db.batch(group.map((c, j) => finishStatement(db, c, now, outcomes[j]!)));
-    group.forEach((c, j) => {
-      const o = outcomes[j]!;
-      const run = { id: c.id, plugin: c.plugin, job: c.job, key: c.key, attempt: c.attempts };
-      runs.push(o.state === "done" ? { ...run, ok: true } : { ...run, ok: false, error: o.error });
-    });
+  let queries = 0;
+  let ctx: { reg: Registry; state: PluginState } | null = null;
+  while (runs.length < cap) {
+    const want = Math.min(CLAIM_BATCH, cap - runs.length);
+    const claimed = await claimDueJobs(db, now, want);
+    queries += 1;
+    if (claimed.length === 0) break;
+    if (!ctx) {
+      const reg = await loadRegistry(db);
+      ctx = { reg, state: await loadPluginState(db, reg, true) };
+      queries += 2;
+    }
+    queries += await runClaimed(db, ctx.reg, ctx.state, claimed, now, runs);
+    if (claimed.length < want || Date.now() - started > TIME_BUDGET_MS || queries > QUERY_BUDGET) break;
   }
   return runs;
+}
+
+/** Runs one claim's jobs; answers about how many queries that took. */
+async function runClaimed(
+  db: D1Database,
+  reg: Registry,
+  state: PluginState,
+  claimed: ClaimedJob[],
+  now: Date,
+  runs: OnceJobRun[],
+): Promise<number> {
+  let queries = 0;
+  const bulk = new Map<string, ClaimedJob[]>();
+  const single: ClaimedJob[] = [];
+  for (const c of claimed) {
+    const def = definition(c);
+    if (def?.once && def.runMany && state.installed.get(c.plugin)?.enabled) {
+      const k = `${c.plugin}/${c.job}`;
+      bulk.set(k, [...(bulk.get(k) ?? []), c]);
+    } else single.push(c);
+  }
+  for (const group of bulk.values())
+    for (let i = 0; i < group.length; i += BULK) {
+      const part = group.slice(i, i + BULK);
+      const outcomes = await attemptMany(db, reg, state, part, now);
+      await db.batch(finishManyStatements(db, part, now, outcomes));
+      record(runs, part, outcomes);
+      queries += 6;
+    }
+  for (let i = 0; i < single.length; i += PARALLEL) {
+    const group = single.slice(i, i + PARALLEL);
+    const outcomes = await Promise.all(group.map((c) => attempt(db, reg, state, c, now)));
+    await db.batch(group.map((c, j) => finishStatement(db, c, now, outcomes[j]!)));
+    record(runs, group, outcomes);
+    queries += 3 * group.length + 1;
+  }
+  return queries;
+}
+
+function record(runs: OnceJobRun[], group: ClaimedJob[], outcomes: Outcome[]) {
+  group.forEach((c, j) => {
+    const o = outcomes[j]!;
+    const run = { id: c.id, plugin: c.plugin, job: c.job, key: c.key, attempt: c.attempts };
+    runs.push(o.state === "done" ? { ...run, ok: true } : { ...run, ok: false, error: o.error });
+  });
+}
+
+const definition = (c: ClaimedJob) => bundledPlugins().find((b) => b.manifest.name === c.plugin)?.server.jobs?.[c.job];
+
+/** Runs claimed jobs of one plugin's job through its `runMany`; never throws. */
+async function attemptMany(
+  db: D1Database,
+  reg: Registry,
+  state: PluginState,
+  group: ClaimedJob[],
+  now: Date,
+): Promise<Outcome[]> {
+  const def = definition(group[0]!) as OnceJobDef;
+  const failure = (c: ClaimedJob, err: unknown): Outcome => {
+    const error = (err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR) || "failed";
+    const last = c.attempts >= (def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    return { state: last ? "failed" : "queued", error };
+  };
+  try {
+    const rt = makeRuntime(
+      { db, reg, principal: SYSTEM_PRINCIPAL, requestId: null },
+      state,
+      group[0]!.plugin,
+      now.toISOString(),
+    );
+    const items = group.map((c) => ({
+      payload: JSON.parse(c.payload) as Values,
+      key: c.key,
+      attempt: c.attempts,
+      dueAt: c.due_at,
+    }));
+    const results = await def.runMany!(rt, items);
+    return group.map((c, j) => {
+      const r = results[j];
+      return r instanceof Error ? failure(c, r) : { state: "done", result: r };
+    });
+  } catch (err) {
+    console.error(`jobs ${group[0]!.plugin}/${group[0]!.job} (${group.length} together) failed:`, err);
+    return group.map((c) => failure(c, err));
+  }
+}
+
+/**
+ * Outcomes of many jobs of one claim: the done ones in ONE statement (ids and results as JSON), the
+ * others one statement each (rare). Each only while this tick's claim holds.
+ */
+function finishManyStatements(db: D1Database, group: ClaimedJob[], now: Date, outcomes: Outcome[]) {
+  const done: [number, string][] = [];
+  const rest: D1PreparedStatement[] = [];
+  group.forEach((c, j) => {
+    const o = outcomes[j]!;
+    if (o.state === "done") done.push([c.id, resultJson(o.result)]);
+    else rest.push(finishStatement(db, c, now, o));
+  });
+  if (!done.length) return rest;
+  const doneStatement = db
+    .prepare(
+      `UPDATE sg_jobs SET state = 'done', run_at = ?3, claim = NULL, last_error = NULL, updated_at = ?4,
+         last_result = (SELECT d.value ->> 1 FROM json_each(?2) AS d WHERE d.value ->> 0 = sg_jobs.id)
+       WHERE claim = ?1 AND id IN (SELECT d.value ->> 0 FROM json_each(?2) AS d)`,
+    )
+    .bind(group[0]!.claim, JSON.stringify(done), now.toISOString(), new Date().toISOString());
+  return [doneStatement, ...rest];
 }
 
 type Registry = Awaited<ReturnType<typeof loadRegistry>>;
@@ -91,7 +214,7 @@ type PluginState = Awaited<ReturnType<typeof loadPluginState>>;
 
 /** Runs one claimed job; never throws: a failure is the outcome (retry or failed). */
 async function attempt(db: D1Database, reg: Registry, state: PluginState, c: ClaimedJob, now: Date): Promise<Outcome> {
-  const def = bundledPlugins().find((b) => b.manifest.name === c.plugin)?.server.jobs?.[c.job];
+  const def = definition(c);
   // The plugin no longer has this job: retrying cannot help.
   if (!def?.once) return { state: "failed", error: `Plugin ${c.plugin} has no one-off job ${c.job}` };
   try {

@@ -2,9 +2,10 @@
  * Sending notifications: plugin code adds them to a batch (`notifyEffect`), so a refused write takes
  * its notifications with it, or sends them on their own (`notify`, e.g. from a job). A notification
  * names one user; to a user who does not exist (any more) nothing is stored. A `dedupeKey` makes a
- * repeat (a retried job, a write sent twice) store nothing: unique per user and plugin.
+ * repeat (a retried job, a write sent twice) store nothing: unique per user and plugin. Many
+ * notifications at once are one statement per chunk of rows (JSON), not one each.
  */
-import { runBatch, type Stmt } from "../db/batch";
+import { chunkJson, runBatch, type Stmt } from "../db/batch";
 import { invalid } from "../errors";
 import type { TableMeta } from "../model/types";
 import { validate } from "../model/validate";
@@ -81,6 +82,7 @@ export function notificationStatements(plugin: string, at: string, notifications
     return shape.length ? shape : findLoneSurrogates(plain, base);
   });
   if (errors.length) throw invalid(errors.slice(0, 100), "The notification is invalid");
+  if (notifications.length > 1) return manyStatements(plugin, at, notifications);
   return notifications.map((n) => ({
     sql: INSERT,
     params: [
@@ -95,6 +97,28 @@ export function notificationStatements(plugin: string, at: string, notifications
       at,
     ],
   }));
+}
+
+// Many at once (a tick's reminders): the rows as one JSON parameter per chunk, in their order.
+const INSERT_MANY = `INSERT INTO sg_notifications
+  (user_id, plugin, kind, title, body, table_id, record_id, dedupe_key, created_at)
+  SELECT n.value ->> 0, ?1, n.value ->> 1, n.value ->> 2, n.value ->> 3, n.value ->> 4, n.value ->> 5,
+    n.value ->> 6, ?2
+  FROM json_each(?3) AS n JOIN sg_users AS u ON u.id = n.value ->> 0
+  WHERE true ORDER BY n.key
+  ON CONFLICT DO NOTHING`;
+
+function manyStatements(plugin: string, at: string, notifications: NotificationInput[]): Stmt[] {
+  const rows = notifications.map((n) => [
+    n.user,
+    n.kind,
+    JSON.stringify(n.title),
+    JSON.stringify(n.body ?? {}),
+    n.record ? tableIdOf(n.record.table) : null,
+    n.record?.id ?? null,
+    n.dedupeKey ?? null,
+  ]);
+  return chunkJson(rows).map((json) => ({ sql: INSERT_MANY, params: [plugin, at, json] }));
 }
 
 function tableIdOf(t: BoundTable | TableMeta | unknown): unknown {

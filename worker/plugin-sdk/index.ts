@@ -27,6 +27,7 @@ export type {
   JobContext,
   JobDef,
   OnceJobDef,
+  OnceJobItem,
   RecurringJobDef,
   PluginServer,
   Runtime,
@@ -70,6 +71,8 @@ export { sumRows } from "./sums";
 
 // Notifications in the app: in the batch (gone with a refused write) or on their own (from a job).
 export { notify, notifyEffect, type LocalText, type NotificationInput } from "../notifications/send";
+// A notification the plugin sent to the caller (a reminder snoozed or dismissed): read it, mark it read.
+export { markReadEffect, ownNotification, type OwnNotification } from "../notifications/own";
 
 // One-off jobs (a `once: true` entry in `jobs`), scheduled or cancelled in the batch.
 export { cancelJobEffect, scheduleJobEffect, type ScheduleInput } from "../jobs/schedule";
