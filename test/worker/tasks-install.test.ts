@@ -17,3 +17,18 @@ describe("tasks plugin install", () => {
     expect(t.fields.assignee).toBe(rep.id);
   });
 });
+
+describe("tasks views", () => {
+  it("installs My day, This week, Overdue and the team calendar", async () => {
+    const r = await admin.get("/admin/plugins");
+    const tasks = r.body.plugins.find((p: { name: string }) => p.name === "tasks");
+    expect(tasks, r.text).toBeTruthy();
+    const views = await admin.get("/meta/views?table=tasks");
+    expect(views.body.views.map((v: { name: string }) => v.name).sort(), views.text).toEqual([
+      "my_day",
+      "overdue",
+      "team_calendar",
+      "this_week",
+    ]);
+  });
+});

@@ -66,6 +66,9 @@ export {
   updateFieldsEffect,
 } from "./effects";
 
+// Users' profile time zones by id (a task's occurrences in its assignee's zone).
+export { userTimeZones } from "./users";
+
 // A ledger's sums per group in one statement (inventory/verify).
 export { sumRows } from "./sums";
 
