@@ -33,10 +33,17 @@ function and(parts: (FilterNode | null)[]): FilterNode | null {
 }
 
 /** A stored filter (field ids) as the creator may apply it now; a field they lost makes the embed refuse. */
-function storedFilter(filter: unknown, table: TableMeta, base: TableAccess, whose: string): FilterNode | null {
+function storedFilter(
+  filter: unknown,
+  table: TableMeta,
+  base: TableAccess,
+  whose: string,
+  user: string,
+): FilterNode | null {
   if (filter === undefined || filter === null) return null;
   try {
-    return parseFilter(filter, table, { canRead: (f) => base.canRead(f) }, "filter");
+    // `$user` is the creator: an embed shows what its creator's view shows them.
+    return parseFilter(filter, table, { canRead: (f) => base.canRead(f), user }, "filter");
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     throw forbidden(
@@ -67,8 +74,8 @@ export function embedScope(principal: Principal, reg: Registry, view: ViewMeta, 
   if (!table) throw notFound(`The table of view ${view.name}`, "view");
   const base = tableAccess(principal, table, reg);
   const rows = and([
-    storedFilter(view.definition.filter, table, base, "view's"),
-    storedFilter(embed.filter, table, base, "embed token's"),
+    storedFilter(view.definition.filter, table, base, "view's", principal.userId),
+    storedFilter(embed.filter, table, base, "embed token's", principal.userId),
   ]);
   const shown = viewFieldIds(view.definition);
   const listed = shown ? new Set(shown) : null;

@@ -105,7 +105,13 @@ function unknownField(table: TableMeta, ref: string, path: string): AppError {
  * Checks a request body. `canUse` says which fields the caller may group, measure, filter and
  * search on; others are unknown to them, as in the records list (a hidden field does not exist).
  */
-export function parseAggregate(body: unknown, table: TableMeta, canUse: (f: FieldMeta) => boolean): AggregateRequest {
+export function parseAggregate(
+  body: unknown,
+  table: TableMeta,
+  canUse: (f: FieldMeta) => boolean,
+  /** The caller's id, for `$user` in the filter (query/filter.ts ParseOptions.user). */
+  user?: string,
+): AggregateRequest {
   const errors = validate(BODY_SCHEMA, body, "");
   if (errors.length) throw invalid(errors, "The aggregate request is invalid");
   const input = body as AggregateInput;
@@ -155,7 +161,7 @@ export function parseAggregate(body: unknown, table: TableMeta, canUse: (f: Fiel
       throw badRequest(`measures/${i}`, `Measure ${m.name} is asked for twice`, "duplicate");
   });
 
-  const filter = input.filter !== undefined ? parseFilter(input.filter, table, { canRead: canUse }) : null;
+  const filter = input.filter !== undefined ? parseFilter(input.filter, table, { canRead: canUse, user }) : null;
 
   const sort = (input.sort ?? []).map((s, i): AggregateSort => {
     const desc = s.direction === "desc";

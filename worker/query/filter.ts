@@ -59,7 +59,16 @@ export interface ParseOptions {
    * `readable` an unknown operator, so a caller's own filter can never reach another table's fields.
    */
   links?: LinkRules;
+  /**
+   * The caller's user id: `"$user"` (or `"$user.id"`) as an operand of a user field, alone or in an
+   * `in`/`nin` list, stands for it, so one saved filter ("my open quotes") gives each caller their own
+   * rows. Resolved per request by the pipeline that parses the caller's or a view's filter; without it
+   * (checking a definition) the text stays as written. Grant rules get theirs from access/policy.ts.
+   */
+  user?: string;
 }
+
+const USER_OPERANDS = new Set(["$user", "$user.id"]);
 
 export interface LinkRules {
   /** The live table a link field points at. */
@@ -182,12 +191,19 @@ function parseNode(
       kind: "cond",
       field,
       op: op as Op,
-      value: parseOperand(field, op as Op, obj.value, `${path}/value`, "value" in obj),
+      value: parseOperand(field, op as Op, withUser(field, obj.value, opts.user), `${path}/value`, "value" in obj),
     };
   }
   if (links && hops.length > links.hops) return NOTHING;
   for (const h of hops.reverse()) node = { kind: "linked", field: h.field, target: h.target, where: node };
   return node;
+}
+
+/** `$user` in an operand of a user field, as the caller's id (see ParseOptions.user). */
+function withUser(field: FieldMeta, value: unknown, user: string | undefined): unknown {
+  if (user === undefined || field.type !== "user") return value;
+  const one = (v: unknown) => (typeof v === "string" && USER_OPERANDS.has(v) ? user : v);
+  return Array.isArray(value) ? value.map(one) : one(value);
 }
 
 /**

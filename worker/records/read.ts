@@ -226,7 +226,7 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
   const expand = parseExpand(access, opts.expand);
   const select = withExpanded(selectFields(access, opts.fields), expand);
   const filter: FilterNode | null = opts.filter
-    ? parseFilter(parseJsonParam(opts.filter, "filter"), table, { canRead })
+    ? parseFilter(parseJsonParam(opts.filter, "filter"), table, { canRead, user: ctx.principal.userId })
     : null;
   const sort = opts.sort ? parseSort(opts.sort, table, canRead) : [];
   const limit = parseLimit(opts.limit);

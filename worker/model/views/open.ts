@@ -166,7 +166,9 @@ export async function aggregateViewRecords(ctx: ReadContext, view: ViewMeta, bod
   if (!table) throw notFound(`Table of view ${view.name}`, "table");
   const d = view.definition;
   // canOpenView has checked that the caller may read every field the view filters on.
-  const filter = d.filter ? parseFilter(d.filter, table, { canRead: () => true }, "view/filter") : null;
+  const filter = d.filter
+    ? parseFilter(d.filter, table, { canRead: () => true, user: ctx.principal.userId }, "view/filter")
+    : null;
   const listed = viewFieldIds(d);
   return aggregateRecords(ctx, table, body, { filter, fields: listed ? new Set(listed) : null });
 }
