@@ -7,6 +7,7 @@ import { auth, authOpen } from "../../worker/http/auth";
 import { config } from "../../worker/http/config";
 import { directory } from "../../worker/http/directory";
 import { embed } from "../../worker/http/embed";
+import { feeds, feedsOpen } from "../../worker/http/feeds";
 import { health } from "../../worker/http/health";
 import { meta } from "../../worker/http/meta";
 import { notifications } from "../../worker/http/notifications";
@@ -32,6 +33,8 @@ const MOUNTED: [string, Hono<any>][] = [
   ["/api/embed", embed],
   ["/api/users", directory],
   ["/api/notifications", notifications],
+  ["/api/feeds", feedsOpen],
+  ["/api/feeds", feeds],
 ];
 
 function refs(node: unknown, out: string[] = []): string[] {
@@ -111,6 +114,7 @@ describe("OpenAPI document", () => {
       ["/api/auth/login", "post"],
       ["/api/auth/refresh", "post"],
       ["/api/auth/oidc", "post"],
+      ["/api/feeds/{file}", "get"],
     ] as const) {
       expect(r.body.paths[path][method].security, `${method} ${path}`).toEqual([]);
     }
@@ -140,7 +144,7 @@ describe("OpenAPI document", () => {
       for (const route of router.routes) {
         // Middleware and catch-alls answer every method; they are not operations.
         if (route.method === "ALL") continue;
-        const path = `${base}${route.path === "/" ? "" : route.path}`.replace(/:(\w+)/g, "{$1}");
+        const path = `${base}${route.path === "/" ? "" : route.path}`.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
         if (!r.body.paths[path]?.[route.method.toLowerCase()]) missing.push(`${route.method} ${path}`);
       }
     }

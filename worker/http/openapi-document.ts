@@ -15,6 +15,7 @@ import { adminPaths } from "./openapi/paths-admin";
 import { authPaths } from "./openapi/paths-auth";
 import { embedPaths } from "./openapi/paths-embed";
 import { notificationsPaths } from "./openapi/paths-notifications";
+import { feedsPaths } from "./openapi/paths-feeds";
 import { tablesPaths } from "./openapi/paths-tables";
 
 export function openApiDocument() {
@@ -129,6 +130,13 @@ export function openApiDocument() {
       headers: HEADERS,
     },
     security: [{ bearer: [] }],
-    paths: tagged({ ...authPaths, ...tablesPaths, ...adminPaths, ...embedPaths, ...notificationsPaths }),
+    paths: tagged({
+      ...authPaths,
+      ...tablesPaths,
+      ...adminPaths,
+      ...embedPaths,
+      ...notificationsPaths,
+      ...feedsPaths,
+    }),
   };
 }

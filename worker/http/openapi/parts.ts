@@ -71,6 +71,11 @@ export const TAGS: [prefix: string, name: string, description: string][] = [
   ["/api/users", "users", "The user directory: colleagues' names for signed-in users"],
   ["/api/notifications", "notifications", "Your notifications: list, unread count, mark read"],
   [
+    "/api/feeds",
+    "feeds",
+    "ICS feeds for calendar apps: your personal feed, calendar views admins publish, and the feed itself (no token: its address is the secret)",
+  ],
+  [
     "/api/admin",
     "admin",
     "Users, roles, grants, teams, plugins and their jobs, embed tokens, rate limits and the audit log (admin only)",
