@@ -109,6 +109,55 @@ export const notificationsPaths = {
       },
     },
   },
+  "/api/actions/tasks/snooze-reminder": {
+    post: {
+      operationId: "snoozeReminder",
+      summary:
+        "Snooze a task reminder you got: it is marked read and fires again in 10 minutes, an hour, or tomorrow at 09:00 in your time zone (one waiting snooze per notification: the last call wins). 404 for a notification that is not your reminder about a task you may read.",
+      requestBody: json(
+        object(
+          {
+            notification: { type: "integer", minimum: 1, description: "The reminder notification's id" },
+            until: { enum: ["10m", "1h", "tomorrow"] },
+          },
+          ["notification", "until"],
+        ),
+      ),
+      responses: {
+        200: {
+          description: "{notification, snoozedUntil}",
+          ...json(
+            object({ notification: { type: "integer" }, snoozedUntil: { type: "string", format: "date-time" } }, [
+              "notification",
+              "snoozedUntil",
+            ]),
+          ),
+        },
+        ...errors,
+      },
+    },
+  },
+  "/api/actions/tasks/dismiss-reminder": {
+    post: {
+      operationId: "dismissReminder",
+      summary:
+        "Dismiss a task reminder you got: it is marked read and a snooze of it still waiting is dropped. 404 as for snooze.",
+      requestBody: json(
+        object({ notification: { type: "integer", minimum: 1, description: "The reminder notification's id" } }, [
+          "notification",
+        ]),
+      ),
+      responses: {
+        200: {
+          description: "{notification, dismissed: true}",
+          ...json(
+            object({ notification: { type: "integer" }, dismissed: { const: true } }, ["notification", "dismissed"]),
+          ),
+        },
+        ...errors,
+      },
+    },
+  },
   "/api/admin/jobs": {
     get: {
       operationId: "adminListJobs",
