@@ -23,6 +23,8 @@ export default defineConfig(async () => {
                   TOKEN_SECRET: "test-secret-of-at-least-thirty-two-bytes-long!!",
                   // Tests run as production does, whatever a local .dev.vars says.
                   DEV_SEED: "",
+                  // The webhook tests' receiver is a local http server (test/worker/webhook-receiver.ts).
+                  WEBHOOK_ALLOW_LOCAL: "1",
                 },
               },
             }),
@@ -37,6 +39,8 @@ export default defineConfig(async () => {
               "lib/**/*.test.ts",
             ],
             setupFiles: ["./test/worker/apply-migrations.ts"],
+            // A real HTTP receiver (Node) for the webhook delivery tests; its address via inject().
+            globalSetup: ["./test/worker/webhook-receiver.ts"],
             testTimeout: 60_000,
             sequence: { groupOrder: 0 },
           },

@@ -32,6 +32,17 @@ CREATE TABLE sg_webhook_deliveries (
 CREATE INDEX sg_webhook_deliveries_due ON sg_webhook_deliveries (state, run_at);
 CREATE INDEX sg_webhook_deliveries_user ON sg_webhook_deliveries (user_id, id);
 
+-- Every notification stored for a user whose webhook is on queues its delivery inside the same
+-- statement, so inside the same batch: whatever path stores notifications (one, many in one statement),
+-- a rolled-back one is never delivered and a committed one is never lost. A duplicate the dedupe
+-- index refuses (ON CONFLICT DO NOTHING) inserts no row and queues nothing.
+CREATE TRIGGER sg_notifications_webhook AFTER INSERT ON sg_notifications
+BEGIN
+  INSERT INTO sg_webhook_deliveries (user_id, notification_id, run_at, created_at, updated_at)
+  SELECT NEW.user_id, NEW.id, NEW.created_at, NEW.created_at, NEW.created_at
+  FROM sg_webhooks WHERE user_id = NEW.user_id AND enabled = 1;
+END;
+
 -- The delivery log: one row per attempt, the user's own, newest first by id. status is the HTTP
 -- status (NULL when no answer came: error says why); next_retry_at is set when another attempt follows.
 CREATE TABLE sg_webhook_attempts (

@@ -22,6 +22,8 @@ export interface Env {
   OIDC_DEFAULT_ROLES?: string;
   /** The grid's licence key, public config for the page (GET /api/config). */
   HANDSONTABLE_LICENSE_KEY?: string;
+  /** "1" only in development and tests: webhooks may then use http:// and local or private hosts. */
+  WEBHOOK_ALLOW_LOCAL?: string;
   /** Workers Rate Limiting: the cross-isolate check of the API rate limits (worker/ratelimit/limiter.ts). */
   RATE_LIMITER?: RateLimit;
 }

@@ -16,6 +16,7 @@ import { authPaths } from "./openapi/paths-auth";
 import { embedPaths } from "./openapi/paths-embed";
 import { notificationsPaths } from "./openapi/paths-notifications";
 import { feedsPaths } from "./openapi/paths-feeds";
+import { webhookPaths } from "./openapi/paths-webhooks";
 import { tablesPaths } from "./openapi/paths-tables";
 
 export function openApiDocument() {
@@ -137,6 +138,7 @@ export function openApiDocument() {
       ...embedPaths,
       ...notificationsPaths,
       ...feedsPaths,
+      ...webhookPaths,
     }),
   };
 }
