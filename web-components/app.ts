@@ -11,6 +11,7 @@ import "./sg-record/sg-record";
 const LOADERS: Record<string, () => Promise<unknown>> = {
   "sg-grid": () => import("./sg-grid/sg-grid"),
   "sg-kanban": () => import("./sg-kanban/sg-kanban"),
+  "sg-calendar": () => import("./sg-calendar/sg-calendar"),
   "sg-admin": () => import("./sg-admin/sg-admin"),
 };
 

@@ -7,6 +7,7 @@
 const LOADERS: Record<string, () => Promise<unknown>> = {
   "sg-grid": () => import("./sg-grid/sg-grid"),
   "sg-kanban": () => import("./sg-kanban/sg-kanban"),
+  "sg-calendar": () => import("./sg-calendar/sg-calendar"),
 };
 
 const loading = new Map<string, Promise<unknown>>();

@@ -217,6 +217,7 @@ describe("GET /api/meta/views/{id}/events", () => {
       editable: true,
     });
     expect(typeof first.record).toBe("number");
+    expect(first.version).toBe(1);
     expect(res.body.events.find((e: { title: string }) => e.title === "spanning").color).toBeNull();
   });
 

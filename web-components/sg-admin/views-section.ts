@@ -18,6 +18,7 @@ import "../sg-filter/filter-builder";
 import { emit } from "../events";
 import { arrowDownIcon, arrowUpIcon, closeIcon } from "../icons";
 import { confirmViewDelete } from "./losses";
+import { calendarDraft, calendarLayout, renderCalendarOptions, type CalendarDraft } from "./calendar-options";
 
 const VIEW_TYPES = ["grid", "kanban", "calendar", "chart", "form"] as const;
 type ViewType = (typeof VIEW_TYPES)[number];
@@ -55,7 +56,7 @@ interface Draft {
   sort: { field: string; direction: "asc" | "desc" }[];
   fields: string[];
   groupBy: string;
-  dateField: string;
+  calendar: CalendarDraft;
   chart: ChartDraft;
   roles: string[];
 }
@@ -72,7 +73,7 @@ function draftOf(v: ViewInfo | null, table: AdminTable): Draft {
     sort: v?.sort?.map((s) => ({ field: s.field, direction: s.direction ?? "asc" })) ?? [],
     fields: v?.fields ?? table.fields.map((f) => f.name),
     groupBy: v?.groupBy ?? "",
-    dateField: (v?.layout?.dateField as string) ?? "",
+    calendar: calendarDraft(v?.layout),
     chart: { mark: chart.mark ?? "bar", x: chart.x ?? "", y: chart.y ?? "", aggregate: chart.aggregate ?? "count" },
     roles: v?.roles ?? [],
   };
@@ -139,7 +140,7 @@ export class SgAdminViews extends LitElement {
     if (d.label.trim()) labels.en = d.label.trim();
     if (d.zh.trim()) labels["zh-CN"] = d.zh.trim();
     const layout: Record<string, unknown> = {};
-    if (d.type === "calendar" && d.dateField) layout.dateField = d.dateField;
+    if (d.type === "calendar") Object.assign(layout, calendarLayout(d.calendar));
     if (d.type === "chart")
       layout.chart = {
         mark: d.chart.mark,
@@ -271,10 +272,7 @@ export class SgAdminViews extends LitElement {
       }
       ${
         d.type === "calendar"
-          ? html`<label class="field"><span>${msg("Date field", { id: "admin.view.dateField" })}</span>
-            <select name="date-field" aria-invalid=${invalid(p, "layout/dateField")} @change=${(e: Event) => this.set("dateField", (e.target as HTMLSelectElement).value)}>
-              ${fieldOpts((type) => type === "date" || type === "datetime", d.dateField)}
-            </select>${fieldError(p, "layout/dateField")}</label>`
+          ? renderCalendarOptions(d.calendar, t, p, (k, v) => this.set("calendar", { ...d.calendar, [k]: v }))
           : nothing
       }
       ${d.type === "chart" ? this.renderChart(d, fieldOpts) : nothing}

@@ -67,7 +67,12 @@ function tableArea(s: ScreenState, table: TableInfo): TemplateResult {
                 `${view!.id}/${s.user?.timeZone ?? ""}`,
                 html`<sg-kanban .api=${s.api} view=${view!.id} base-url=${s.baseUrl}></sg-kanban>`,
               )
-            : html`<div class="placeholder muted">${msg(str`The ${view!.type} view opens here in a later version; the grid shows the same records.`, { id: "app.viewTypeLater" })}</div>`
+            : view!.type === "calendar"
+              ? keyed(
+                  `${view!.id}/${s.user?.timeZone ?? ""}`,
+                  html`<sg-calendar .api=${s.api} view=${view!.id} base-url=${s.baseUrl} time-zone=${s.user?.timeZone ?? ""}></sg-calendar>`,
+                )
+              : html`<div class="placeholder muted">${msg(str`The ${view!.type} view opens here in a later version; the grid shows the same records.`, { id: "app.viewTypeLater" })}</div>`
       }
     </div>`;
 }

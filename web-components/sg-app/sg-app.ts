@@ -159,7 +159,7 @@ export class SgApp extends LitElement {
    */
   private readonly onRecordsChanged = (e: HTMLElementEventMap["sg-records-changed"]) => {
     const from = e.composedPath();
-    for (const view of this.renderRoot.querySelectorAll<RecordsView>("sg-grid, sg-kanban")) {
+    for (const view of this.renderRoot.querySelectorAll<RecordsView>("sg-grid, sg-kanban, sg-calendar")) {
       if (!from.includes(view) && typeof view.recordsChanged === "function") view.recordsChanged(e.detail);
     }
     if (e.detail.created || e.detail.deleted?.length) this.count.reset();

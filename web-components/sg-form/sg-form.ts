@@ -74,6 +74,8 @@ export class SgForm extends LitElement {
   /** The signed-in user (the user picker offers them). */
   @property({ attribute: false }) user: User | null = null;
   @property({ attribute: "time-zone" }) timeZone: string | null = null;
+  /** Values a new record starts with, by field name (a calendar's clicked day as its start). */
+  @property({ attribute: false }) initial: Record<string, unknown> | null = null;
 
   /** The values being edited, by field name. */
   @state() private values: Record<string, unknown> = {};
@@ -124,7 +126,7 @@ export class SgForm extends LitElement {
   }
 
   private reset() {
-    this.values = { ...(this.record?.fields ?? {}) };
+    this.values = { ...(this.record?.fields ?? this.initial ?? {}) };
     this.texts = {};
     this.errors = new Map();
     this.rowProblems = new Map();

@@ -23,8 +23,9 @@ import { parseRange, type EventRange } from "./range";
 export const MAX_EVENTS = 5000;
 
 export interface CalendarEvent {
-  /** The record's id. */
+  /** The record's id and version (a move is a versioned update). */
   record: number;
+  version: number;
   /** For an occurrence of a recurring record, its original start; else null. */
   occurrence: string | null;
   /** An instant (ISO 8601 UTC), or `YYYY-MM-DD` when allDay. */
@@ -174,6 +175,7 @@ export async function calendarEvents(
     if (typeof start !== "string") continue;
     events.push({
       record: row.id as number,
+      version: row.version as number,
       occurrence: null,
       start,
       end: l.end ? endOf(l, start, row[column(l.end.id)]) : null,
@@ -223,6 +225,7 @@ async function expand(
       colorKey && o.values && colorKey in o.values ? o.values[colorKey] : l.color ? row[column(l.color.id)] : null;
     events.push({
       record: o.recordId,
+      version: row.version as number,
       occurrence: o.occurrenceOf,
       start: o.start,
       end: o.end,

@@ -8,6 +8,7 @@ import { zhCN as filter } from "../../sg-filter/zh-CN";
 import { zhCN as form } from "../../sg-form/zh-CN";
 import { zhCN as grid } from "../../sg-grid/zh-CN";
 import { zhCN as kanban } from "../../sg-kanban/zh-CN";
+import { zhCN as calendar } from "../../sg-calendar/zh-CN";
 import { zhCN as record } from "../../sg-record/zh-CN";
 import { zhCN as notifications } from "../../sg-notifications/zh-CN";
 import { zhCN as toast } from "../../sg-toast/zh-CN";
@@ -20,6 +21,7 @@ export const templates = {
   ...record,
   ...grid,
   ...kanban,
+  ...calendar,
   ...admin,
   ...filter,
   ...toast,

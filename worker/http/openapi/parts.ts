@@ -246,6 +246,7 @@ export const CALENDAR_EVENTS = object(
       items: object(
         {
           record: { type: "integer" },
+          version: { type: "integer" },
           occurrence: { type: ["string", "null"], description: "An occurrence's original start; null for a record" },
           start: { type: "string", description: "An instant (UTC), or YYYY-MM-DD when allDay" },
           end: { type: ["string", "null"], description: "Exclusive end in the form of start" },
@@ -254,7 +255,7 @@ export const CALENDAR_EVENTS = object(
           color: { type: ["string", "null"], pattern: "^#[0-9a-fA-F]{6}$" },
           editable: { type: "boolean", description: "Whether the caller may move it (update its start and end)" },
         },
-        ["record", "occurrence", "start", "end", "allDay", "title", "color", "editable"],
+        ["record", "version", "occurrence", "start", "end", "allDay", "title", "color", "editable"],
       ),
     },
     truncated: { type: "boolean" },
