@@ -1,13 +1,15 @@
 /**
  * The sales plugin's server side: exact totals kept from the lines (lines.ts), quotes and orders with
  * their lifecycles (documents.ts, lifecycle.ts), payments rolled up into their order (payments.ts),
- * the quote-to-order and quote-revise actions (convert.ts) and the daily expiry of quotes (expire.ts).
+ * the quote-to-order and quote-revise actions (convert.ts), a customer's purchase history as the caller
+ * may see it (history.ts) and the daily expiry of quotes (expire.ts).
  */
 import type { PluginServer } from "../../worker/plugin-sdk";
 import { COMPANY_INPUT, company } from "./company";
 import { QUOTE_INPUT, quoteRevise, quoteToOrder } from "./convert";
 import { documentHook } from "./documents";
 import { expireQuotes } from "./expire";
+import { HISTORY_INPUT, purchaseHistory } from "./history";
 import { ORDER, QUOTE } from "./kinds";
 import { linesHook } from "./lines";
 import { beforePayments } from "./payments";
@@ -24,6 +26,7 @@ const server: PluginServer = {
     "quote-to-order": { input: QUOTE_INPUT, run: quoteToOrder },
     "quote-revise": { input: QUOTE_INPUT, run: quoteRevise },
     company: { input: COMPANY_INPUT, run: company },
+    "purchase-history": { input: HISTORY_INPUT, run: purchaseHistory },
   },
   jobs: { "expire-quotes": { everyMinutes: 24 * 60, run: expireQuotes } },
 };

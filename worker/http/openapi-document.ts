@@ -18,6 +18,8 @@ import { notificationsPaths } from "./openapi/paths-notifications";
 import { feedsPaths } from "./openapi/paths-feeds";
 import { webhookPaths } from "./openapi/paths-webhooks";
 import { tablesPaths } from "./openapi/paths-tables";
+import { salesPaths } from "./openapi/paths-sales";
+import { tasksPaths } from "./openapi/paths-tasks";
 
 export function openApiDocument() {
   const defs = {
@@ -139,6 +141,8 @@ export function openApiDocument() {
       ...notificationsPaths,
       ...feedsPaths,
       ...webhookPaths,
+      ...salesPaths,
+      ...tasksPaths,
     }),
   };
 }

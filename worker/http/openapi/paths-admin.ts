@@ -201,7 +201,7 @@ export const adminPaths = {
     post: {
       operationId: "runPluginAction",
       summary:
-        "Run a plugin action; the body is checked against the action's schema, and the action checks the caller's rights on what it touches. customers: find-duplicates {name?, phone?, email?, id?}, create {fields | records, allowDuplicate?} (a create through the records API answers 409 with `duplicates` when a customer with the same normalised name, phone or email exists), merge {keep, merge: [ids], version?}, apply-grade-rule {} (admin), overview {id}; pipeline: stage-report {pipeline?, since?}; sales: quote-to-order {quote}, quote-revise {quote}, company {} (the company name and logo for printed quotes and orders, for anyone who may read quotes or orders)",
+        "Run a plugin action; the body is checked against the action's schema, and the action checks the caller's rights on what it touches. customers: find-duplicates {name?, phone?, email?, id?}, create {fields | records, allowDuplicate?} (a create through the records API answers 409 with `duplicates` when a customer with the same normalised name, phone or email exists), merge {keep, merge: [ids], version?}, apply-grade-rule {} (admin), overview {id}; pipeline: stage-report {pipeline?, since?}; sales: quote-to-order {quote}, quote-revise {quote}, purchase-history {customer, limit?, cursor?} (see its own path), company {} (the company name and logo for printed quotes and orders, for anyone who may read quotes or orders)",
       requestBody: json({ type: "object" }),
       responses: ok("The action's result"),
     },
