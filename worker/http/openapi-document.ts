@@ -19,7 +19,6 @@ import { feedsPaths } from "./openapi/paths-feeds";
 import { webhookPaths } from "./openapi/paths-webhooks";
 import { tablesPaths } from "./openapi/paths-tables";
 import { salesPaths } from "./openapi/paths-sales";
-import { tasksPaths } from "./openapi/paths-tasks";
 
 export function openApiDocument() {
   const defs = {
@@ -142,7 +141,6 @@ export function openApiDocument() {
       ...feedsPaths,
       ...webhookPaths,
       ...salesPaths,
-      ...tasksPaths,
     }),
   };
 }
