@@ -110,6 +110,13 @@ export const PROBLEM_WORDS: Record<string, () => string> = {
   already_superseded: () => msg("Already replaced by a newer revision", { id: "common.problem.alreadySuperseded" }),
   no_lines: () => msg("Has no lines", { id: "common.problem.noLines" }),
   no_won_stage: () => msg("The pipeline has no won stage", { id: "common.problem.noWonStage" }),
+  end_before_start: () => msg("The end is before the start", { id: "common.problem.endBeforeStart" }),
+  invalid_rrule: () => msg("Not a valid repeat rule", { id: "common.problem.invalidRrule" }),
+  never_occurs: () => msg("This repeat rule never occurs", { id: "common.problem.neverOccurs" }),
+  not_recurring: () => msg("This task does not repeat", { id: "common.problem.notRecurring" }),
+  not_an_occurrence: () => msg("The series has no occurrence at that time", { id: "common.problem.notAnOccurrence" }),
+  first_occurrence: () =>
+    msg("This is the first occurrence: change the task itself", { id: "common.problem.firstOccurrence" }),
 };
 
 /** The wording of a code, or undefined for one this UI does not know. */

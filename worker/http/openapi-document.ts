@@ -18,6 +18,7 @@ import { notificationsPaths } from "./openapi/paths-notifications";
 import { feedsPaths } from "./openapi/paths-feeds";
 import { webhookPaths } from "./openapi/paths-webhooks";
 import { tablesPaths } from "./openapi/paths-tables";
+import { tasksPaths } from "./openapi/paths-tasks";
 import { salesPaths } from "./openapi/paths-sales";
 
 export function openApiDocument() {
@@ -140,6 +141,7 @@ export function openApiDocument() {
       ...notificationsPaths,
       ...feedsPaths,
       ...webhookPaths,
+      ...tasksPaths,
       ...salesPaths,
     }),
   };
