@@ -52,6 +52,12 @@ export interface FieldOptions {
    */
   min?: number;
   /**
+   * A decimal's min holds unless these checkbox fields of the same row (by name when created, stored by id) hold these values: the CHECK on its column becomes (value >= min OR (every flag as named)). Inventory: on_hand may go below zero where the level allows negative stock.
+   */
+  minUnless?: {
+    [k: string]: boolean;
+  };
+  /**
    * Highest value (number); for percent, in percent (100 = 100%).
    */
   max?: number;

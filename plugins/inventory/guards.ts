@@ -4,7 +4,16 @@
  * them as system effects, which run no hooks. Shipments are made only by inventory/ship; a clerk may
  * still fill in carrier and tracking number.
  */
-import { forbidden, type BeforeWriteContext } from "../../worker/plugin-sdk";
+import {
+  AppError,
+  addEffect,
+  cond,
+  findRows,
+  forbidden,
+  type BeforeWriteContext,
+  type BeforeWriteResult,
+  type Stmt,
+} from "../../worker/plugin-sdk";
 
 export function readOnly(what: string, why: string) {
   return (ctx: BeforeWriteContext) => {
@@ -37,9 +46,49 @@ export function onlyByShipAction(what: string) {
   };
 }
 
-/** New warehouses are active unless the request says otherwise. */
-export function beforeWarehouses(ctx: BeforeWriteContext) {
+/**
+ * New warehouses are active unless the request says otherwise. Changing allow_negative_stock copies it
+ * onto every level of the warehouse in the same batch (the level's CHECK reads its own copy); turning it
+ * off while a level is below zero fails that CHECK, and the whole change answers 409.
+ */
+export async function beforeWarehouses(ctx: BeforeWriteContext): Promise<BeforeWriteResult> {
   if (ctx.op === "create") for (const r of ctx.records) if (!r.written("active")) r.set("active", true);
+  if (ctx.op !== "update" || !ctx.target.maybeField("allow_negative_stock")) return {};
+  const changed = ctx.records.filter(
+    (r) =>
+      r.written("allow_negative_stock") &&
+      (r.after.allow_negative_stock === true) !== (r.before?.allow_negative_stock === true),
+  );
+  if (changed.length === 0) return {};
+  const levels = ctx.table("stock_levels");
+  const statements: Stmt[] = [];
+  for (const r of changed) {
+    const rows = await findRows(ctx, levels, cond(levels, "warehouse", "contains", r.id), ["key"]);
+    const on = r.after.allow_negative_stock === true;
+    statements.push(
+      ...addEffect(
+        ctx,
+        levels,
+        rows.map((l) => ({ id: l.id, set: { allow_negative: on } })),
+      ),
+    );
+  }
+  const path = (i: number) => (ctx.records.length === 1 ? "fields" : `records/${i}/fields`);
+  return {
+    statements,
+    onCheck: async (message) =>
+      /CHECK constraint failed: m_/.test(message)
+        ? new AppError(
+            "conflict",
+            "Stock is below zero in this warehouse: bring it to zero before disallowing negative stock",
+            changed.map((r) => ({
+              field: `${path(r.index)}/allow_negative_stock`,
+              code: "negative_stock",
+              message: "Some products are below zero here; adjust or receive them first",
+            })),
+          )
+        : null,
+  };
 }
 
 /** Order lines: backordered_quantity is what confirming could not reserve; only inventory sets it. */

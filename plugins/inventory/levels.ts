@@ -20,6 +20,7 @@ import {
 } from "../../worker/plugin-sdk";
 import { TOUCHES, type MoveKind } from "./kinds";
 import { perUnit, qty, stored, valueOf } from "./quantities";
+import { loadWarehouses } from "./subjects";
 
 export interface Intent {
   product: number;
@@ -49,6 +50,8 @@ export interface Level {
   available: bigint;
   averageCost: bigint;
   stockValue: bigint;
+  /** The level may go below zero (its warehouse allows negative stock). */
+  allowNegative: boolean;
 }
 
 export const levelKey = (product: number, warehouse: number) => `${product}:${warehouse}`;
@@ -62,6 +65,8 @@ const amountOf = (v: unknown): bigint =>
 export async function loadLevels(rt: Runtime, keys: string[]): Promise<Map<string, Level>> {
   const t = rt.table("stock_levels");
   const unique = [...new Set(keys)];
+  // A workspace installed before negative stock has no flag: its levels never go below zero.
+  const flag = t.maybeField("allow_negative") ? ["allow_negative"] : [];
   const out = new Map<string, Level>();
   for (let i = 0; i < unique.length; i += 90) {
     const rows: FoundRow[] = await findRows(rt, t, cond(t, "key", "in", unique.slice(i, i + 90)), [
@@ -71,6 +76,7 @@ export async function loadLevels(rt: Runtime, keys: string[]): Promise<Map<strin
       "available",
       "average_cost",
       "stock_value",
+      ...flag,
     ]);
     for (const r of rows)
       out.set(String(r.values.key), {
@@ -82,6 +88,7 @@ export async function loadLevels(rt: Runtime, keys: string[]): Promise<Map<strin
         available: stored(r.values.available),
         averageCost: amountOf(r.values.average_cost),
         stockValue: amountOf(r.values.stock_value),
+        allowNegative: r.values.allow_negative === true,
       });
   }
   return out;
@@ -127,8 +134,11 @@ interface Delta {
   reprice: boolean;
 }
 
-/** What the intents would take below zero, judged on the levels read (the answer's wording). */
-export function shortsOf(intents: Intent[], levels: Map<string, Level>): Short[] {
+/**
+ * What the intents would take below zero, judged on the levels read (the answer's wording). Where
+ * negative stock is allowed (`loose`: level keys) only a reservation is held to available >= 0.
+ */
+export function shortsOf(intents: Intent[], levels: Map<string, Level>, loose: Set<string> = new Set()): Short[] {
   const deltas = new Map<string, { onHand: bigint; reserved: bigint }>();
   for (const i of intents) {
     const k = levelKey(i.product, i.warehouse);
@@ -142,7 +152,10 @@ export function shortsOf(intents: Intent[], levels: Map<string, Level>): Short[]
     const l = levels.get(k);
     const onHand = (l?.onHand ?? 0n) + d.onHand;
     const reserved = (l?.reserved ?? 0n) + d.reserved;
-    if (onHand < 0n || reserved < 0n || onHand - reserved < 0n) short.add(k);
+    const negativeOk = loose.has(k) || levels.get(k)?.allowNegative === true;
+    if (reserved < 0n) short.add(k);
+    else if (negativeOk ? d.reserved > 0n && onHand - reserved < 0n : onHand < 0n || onHand - reserved < 0n)
+      short.add(k);
   }
   return intents
     .filter((i) => short.has(levelKey(i.product, i.warehouse)) && i.units < 0n !== (i.kind === "reservation"))
@@ -166,7 +179,8 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
   const early = preloaded.get(rt);
   preloaded.delete(rt);
   const levels = early && keys.every((k) => early.keys.has(k)) ? await early.levels : await loadLevels(rt, keys);
-  const shorts = shortsOf(intents, levels);
+  const loose = await looseNewLevels(rt, keys, levels);
+  const shorts = shortsOf(intents, levels, loose);
   if (shorts.length) throw insufficient(shorts);
   const currency = String(rt.table("stock_levels").field("average_cost").options.currency ?? "CNY");
   const money = (amount: bigint) => ({ amount: Number(amount), currency });
@@ -205,6 +219,7 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
   }
 
   const statements: Stmt[] = [];
+  const flags = rt.table("stock_levels").maybeField("reserving") !== null;
   const adds: Parameters<typeof addEffect>[2] = [];
   const created: Values[] = [];
   for (const [k, d] of deltas) {
@@ -222,10 +237,13 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
         average_cost: money(perUnit(value, d.onHand)),
         stock_value: money(value),
         low_stock: false,
+        ...(flags ? { allow_negative: loose.has(k), reserving: d.reserved > 0n } : {}),
       });
       continue;
     }
     const add: Values = {};
+    // Every move says whether it reserves: the CHECK on available holds a reservation even where stock may go negative.
+    const mark: Values = flags ? { reserving: d.reserved > 0n } : {};
     if (d.onHand !== 0n) add.on_hand = qty(d.onHand);
     if (d.reserved !== 0n) add.reserved = qty(d.reserved);
     if (d.onHand - d.reserved !== 0n) add.available = qty(d.onHand - d.reserved);
@@ -237,11 +255,15 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
         id: l.id,
         version: l.version,
         add,
-        set: { average_cost: money(onHand <= 0n ? l.averageCost : perUnit(value, onHand)), stock_value: money(value) },
+        set: {
+          ...mark,
+          average_cost: money(onHand <= 0n ? l.averageCost : perUnit(value, onHand)),
+          stock_value: money(value),
+        },
       });
     } else {
       if (d.value !== 0n) add.stock_value = money(d.value);
-      adds.push({ id: l.id, add });
+      adds.push({ id: l.id, add, set: mark });
     }
   }
   statements.push(...addEffect(rt, rt.table("stock_levels"), adds));
@@ -257,7 +279,7 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
         rt,
         intents.map((i) => levelKey(i.product, i.warehouse)),
       );
-      const late = shortsOf(intents, now);
+      const late = shortsOf(intents, now, loose);
       const all = intents.map((intent) => ({
         intent,
         available: now.get(levelKey(intent.product, intent.warehouse))?.available ?? 0n,
@@ -265,4 +287,15 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
       return insufficient(late.length ? late : all);
     },
   };
+}
+
+/** Keys of levels this move creates in a warehouse that allows negative stock (the new row copies its flag). */
+async function looseNewLevels(rt: Runtime, keys: string[], levels: Map<string, Level>): Promise<Set<string>> {
+  const missing = [...new Set(keys)].filter((k) => !levels.has(k));
+  if (missing.length === 0 || !rt.table("warehouses").maybeField("allow_negative_stock")) return new Set();
+  const warehouses = await loadWarehouses(
+    rt,
+    missing.map((k) => Number(k.split(":")[1])),
+  );
+  return new Set(missing.filter((k) => warehouses.get(Number(k.split(":")[1]))?.allowNegative === true));
 }

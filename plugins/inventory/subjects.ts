@@ -37,10 +37,12 @@ export interface WarehouseInfo {
   active: boolean;
   manager: string | null;
   label: string;
+  allowNegative: boolean;
 }
 
 export async function loadWarehouses(rt: Runtime, ids: number[]): Promise<Map<number, WarehouseInfo>> {
-  const rows = await findByIds(rt, rt.table("warehouses"), [...new Set(ids)], ["code", "name", "active", "manager"]);
+  const t = rt.table("warehouses");
+  const rows = await findByIds(rt, t, [...new Set(ids)], [...KEYS, ...(t.maybeField(NEGATIVE) ? [NEGATIVE] : [])]);
   return new Map(rows.map((r) => [r.id, info(r.id, r.values)]));
 }
 
@@ -49,7 +51,12 @@ const info = (id: number, v: Record<string, unknown>): WarehouseInfo => ({
   active: v.active === true,
   manager: typeof v.manager === "string" ? v.manager : null,
   label: String(v.name ?? v.code ?? id),
+  allowNegative: v[NEGATIVE] === true,
 });
+
+const KEYS = ["code", "name", "active", "manager"];
+/** A workspace installed before negative stock has no such field: no warehouse allows it. */
+const NEGATIVE = "allow_negative_stock";
 
 /** The active warehouse at `field`, or a problem. */
 export function activeWarehouse(

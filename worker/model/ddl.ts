@@ -8,6 +8,7 @@
 import { DEFAULT_PADDING, formatNumber } from "./autonumber";
 import { columnCount, typeSpec } from "./field-types";
 import { scaleOf, toUnits } from "./decimal";
+import { minUnlessSql } from "./min-unless";
 import { column, column2, indexName, junctionTable, minCheckName, physicalTable, q, uniqueIndexName } from "./names";
 import type { FieldMeta, TableMeta } from "./types";
 
@@ -100,7 +101,12 @@ function minCheckSql(f: Pick<FieldMeta, "id" | "type"> & { options?: FieldMeta["
   if (f.type !== "decimal" || typeof f.options?.min !== "number") return "";
   const r = toUnits(String(f.options.min), scaleOf(f.options));
   if (!r.ok) throw new Error(`decimal min ${f.options.min} does not fit the field's scale`);
-  return ` CONSTRAINT ${q(minCheckName(f.id))} CHECK (${q(column(f.id))} >= ${r.units})`;
+  const unless = f.options.minUnless;
+  const floor = `${q(column(f.id))} >= ${r.units}`;
+  // A conditional minimum (model/min-unless.ts): other checkbox columns of the row may lift it.
+  const cond =
+    unless && Object.keys(unless).length ? `${floor} OR (${minUnlessSql(unless, (id) => q(column(id)))})` : floor;
+  return ` CONSTRAINT ${q(minCheckName(f.id))} CHECK (${cond})`;
 }
 
 /** Text compares case-insensitively (ASCII) for uniqueness: SKU-1 and sku-1 are the same code. */

@@ -32,7 +32,7 @@ const OPTION_KEYS: Record<FieldType, (keyof FieldOptions)[]> = {
   user: [],
   link: ["table", "multiple", "inverseName"],
   autonumber: ["prefix", "format"],
-  decimal: ["scale", "unique", "min"],
+  decimal: ["scale", "unique", "min", "minUnless"],
 };
 
 /**

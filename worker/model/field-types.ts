@@ -187,7 +187,12 @@ export const FIELD_TYPES: Record<FieldType, TypeSpec> = {
       if (!r.ok) return r.problem.code === "type" ? null : r.problem;
       const min = f.options.min;
       // The declared minimum is also a CHECK on the column (model/ddl.ts); this words it as a 422.
-      if (min !== undefined && r.units < (toUnits(String(min), scaleOf(f.options)) as { units: number }).units)
+      // A conditional minimum (minUnless) depends on the row: the CHECK alone decides it.
+      if (
+        min !== undefined &&
+        !f.options.minUnless &&
+        r.units < (toUnits(String(min), scaleOf(f.options)) as { units: number }).units
+      )
         return { code: "minimum", message: `must be at least ${min}`, params: { limit: min } };
       return null;
     },

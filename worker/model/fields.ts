@@ -210,7 +210,11 @@ async function checkFixedOptions(
     new AppError("validation_failed", message, [{ field: `options/${key}`, code: "fixed", message }]);
   // A decimal's min is a CHECK on its column in its units (model/ddl.ts): type, min and scale stay.
   const checked = field.type === "decimal" && field.options.min !== undefined;
-  if (checked && (type !== field.type || options.min !== field.options.min || options.scale !== field.options.scale))
+  const sameUnless = JSON.stringify(options.minUnless ?? null) === JSON.stringify(field.options.minUnless ?? null);
+  if (
+    checked &&
+    (type !== field.type || options.min !== field.options.min || options.scale !== field.options.scale || !sameUnless)
+  )
     throw fixed(
       "min",
       `${field.name} declares a minimum, so its type, min and scale are fixed; add a new field instead`,

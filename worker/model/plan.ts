@@ -9,6 +9,7 @@ import { conflict, normaliseOptions } from "./definitions";
 import { counterFloor } from "./autonumber";
 import { addFieldSql, createJunctionSql, createSlotSql } from "./ddl";
 import { placeField } from "./ddl";
+import { resolveMinUnless } from "./min-unless";
 import { newId, physicalTable, q } from "./names";
 import { findTable, type Registry } from "./registry";
 import type { FieldMeta, TableMeta } from "./types";
@@ -83,8 +84,9 @@ export function planField(
 ): { stmts: Stmt[]; field: FieldMeta } {
   if (table.fields.some((f) => f.name === input.name))
     throw conflict(`${path}/name`, `Table ${table.name} already has a field ${input.name}`);
-  const options = normaliseOptions(input.type, input.options, reg, path, { id: table.id, name: table.name });
+  const normalised = normaliseOptions(input.type, input.options, reg, path, { id: table.id, name: table.name });
   const { slot, newSlot } = placeField(table, input.type);
+  const options = resolveMinUnless(table, input.type, normalised, slot, path);
   const stmts: Stmt[] = [];
   if (newSlot) {
     stmts.push(
