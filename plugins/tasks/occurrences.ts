@@ -32,6 +32,7 @@ import { exceptionKey, exceptionsOf } from "./exceptions";
 import { hasStart, startsBetween, type Series, type Start } from "./recurrence";
 import { DEFAULT_ZONE, durationMs, ms, seriesOf, seriesUntil } from "./series";
 import { checkTask } from "./hooks";
+import { occurrenceChangedStatements, rescheduleStatements } from "./reminders-schedule";
 
 const ID = { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER };
 const OCCURRENCE = {
@@ -107,6 +108,16 @@ async function writeException(ctx: ActionContext, l: Loaded, set: Values): Promi
 
 const reply = (l: Loaded, set: Values) => ({ task: l.id, occurrence: l.start.key, ...set });
 
+/** The occurrence's reminders follow the change (reminders-schedule.ts); `to` null when done or skipped. */
+const remindersMove = (ctx: ActionContext, l: Loaded, to: number | null) =>
+  occurrenceChangedStatements(
+    ctx,
+    { id: l.id, values: l.values },
+    l.start.key,
+    ms(l.exception?.values.start_at) ?? l.start.ms,
+    to,
+  );
+
 const complete: ActionDef = {
   input: {
     type: "object",
@@ -123,6 +134,7 @@ const complete: ActionDef = {
     if (input.notes !== undefined) set.notes = input.notes;
     const stmts = await writeException(ctx, l, set);
     stmts.push(...(await activityEffect(ctx, l.values, { at: ctx.at, notes: input.notes ?? null })));
+    stmts.push(...(await remindersMove(ctx, l, null)));
     await runEffects(ctx.db, stmts);
     return reply(l, set);
   },
@@ -151,7 +163,8 @@ const move: ActionDef = {
     };
     if (l.exception && l.exception.values.start_at === set.start_at && l.exception.values.end_at === set.end_at)
       return reply(l, set); // already there: a repeated drop changes nothing
-    await runEffects(ctx.db, await writeException(ctx, l, set));
+    const reminders = await remindersMove(ctx, l, set.state === "done" ? null : start);
+    await runEffects(ctx.db, [...(await writeException(ctx, l, set)), ...reminders]);
     return reply(l, set);
   },
 };
@@ -169,7 +182,7 @@ const skip: ActionDef = {
     if (l.exception?.values.state === "skipped") throw conflict("This occurrence is already skipped");
     if (l.exception?.values.state === "done") throw conflict("This occurrence is done");
     const set: Values = { state: "skipped" };
-    await runEffects(ctx.db, await writeException(ctx, l, set));
+    await runEffects(ctx.db, [...(await writeException(ctx, l, set)), ...(await remindersMove(ctx, l, null))]);
     return reply(l, set);
   },
 };
@@ -258,6 +271,8 @@ const split: ActionDef = {
     const inserted = await insertEffect(ctx, l.t, [next]);
     const newId = inserted.ids[0]!;
     stmts.push(...inserted.statements, ...guardRowsEffect(ctx, l.t.meta, [newId], "update"));
+    // The new series' next reminders (an insert runs no write hook).
+    stmts.push(...(await rescheduleStatements(ctx, [{ id: newId, before: null, after: next }])));
     // Exceptions from the occurrence on follow the new series when its starts stay where they were.
     if (input.changes.start_at === undefined && input.changes.recurrence === undefined) {
       const occ = ctx.table("task_occurrences");

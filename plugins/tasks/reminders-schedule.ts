@@ -195,3 +195,27 @@ export function withReminders(
     return { ...first, statements: [...(first.statements ?? []), ...(mine.statements ?? [])] };
   };
 }
+
+/**
+ * An occurrence of a series changed by an action (done or skipped: `to` null; moved: its new start):
+ * its reminders are cancelled or moved, and when it is gone (or moved past the one after it) the
+ * occurrence after it gets its reminders (the same key again changes nothing).
+ */
+export async function occurrenceChangedStatements(
+  rt: Runtime,
+  task: { id: number; values: Values },
+  occurrence: string,
+  from: number,
+  to: number | null,
+): Promise<Stmt[]> {
+  if (to === from) return [];
+  const now = Date.parse(rt.at);
+  const at = (ms: number) => refsOf(task.id, task.values, { key: occurrence, ms, due: false });
+  const out = cancelRefs(rt, at(from));
+  if (to !== null && to >= now) out.push(...scheduleRefs(rt, at(to)));
+  const next = (await nextOccurrences(rt, [task], () => Math.max(now, from + 1))).get(task.id);
+  // A moved occurrence is still the next unless it moved past the one after it.
+  if (next && next.key !== occurrence && (to === null || next.ms < to))
+    out.push(...scheduleRefs(rt, refsOf(task.id, task.values, next)));
+  return out;
+}

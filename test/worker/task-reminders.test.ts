@@ -180,6 +180,34 @@ describe("task reminders", () => {
     expect(await remindersAbout(rep.client, task.id)).toHaveLength(3);
   });
 
+  it("follows the occurrence actions: skip, move and complete reschedule, and a split series gets its own", async () => {
+    const start = later();
+    const day = 24 * 60 * MIN;
+    const task = await createTask(rep.client, { start_at: iso(start), recurrence: "FREQ=DAILY", reminders: ["10m"] });
+    const queued = async (id = task.id) =>
+      (await jobsOf(id)).filter((j) => j.state === "queued").map((j) => [j.key, j.run_at]);
+    const act = async (name: string, body: Record<string, unknown>) => {
+      const r = await rep.client.post(`/actions/tasks/${name}`, { task: task.id, ...body });
+      expect(r.status, r.text).toBe(200);
+      return r.body;
+    };
+    await act("skip-occurrence", { occurrence: iso(start) });
+    expect(await queued()).toEqual([[`${task.id}@${iso(start + day)}/10m`, iso(start + day - 10 * MIN)]]);
+    const moved = start + day + 2 * 60 * MIN;
+    await act("move-occurrence", { occurrence: iso(start + day), start: iso(moved) });
+    expect(await queued()).toEqual([[`${task.id}@${iso(start + day)}/10m`, iso(moved - 10 * MIN)]]);
+    await act("complete-occurrence", { occurrence: iso(start + day) });
+    expect(await queued()).toEqual([[`${task.id}@${iso(start + 2 * day)}/10m`, iso(start + 2 * day - 10 * MIN)]]);
+    await tick(start);
+    await tick(moved);
+    expect(await remindersAbout(rep.client, task.id)).toEqual([]);
+    const split = await act("split-series", { occurrence: iso(start + 3 * day), changes: { reminders: ["1h"] } });
+    expect(await queued(split.newTask)).toEqual([
+      [`${split.newTask}@${iso(start + 3 * day)}/60m`, iso(start + 3 * day - 60 * MIN)],
+    ]);
+    expect(await queued()).toEqual([[`${task.id}@${iso(start + 2 * day)}/10m`, iso(start + 2 * day - 10 * MIN)]]);
+  });
+
   it("refuses an offset of a year or more, naming reminders", async () => {
     const field = (await admin.get("/meta/tables/tasks")).body.table.fields.find(
       (f: { name: string }) => f.name === "reminders",
