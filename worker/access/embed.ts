@@ -39,11 +39,12 @@ function storedFilter(
   base: TableAccess,
   whose: string,
   user: string,
+  timeZone: string,
 ): FilterNode | null {
   if (filter === undefined || filter === null) return null;
   try {
     // `$user` is the creator: an embed shows what its creator's view shows them.
-    return parseFilter(filter, table, { canRead: (f) => base.canRead(f), user }, "filter");
+    return parseFilter(filter, table, { canRead: (f) => base.canRead(f), user, timeZone }, "filter");
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     throw forbidden(
@@ -74,8 +75,8 @@ export function embedScope(principal: Principal, reg: Registry, view: ViewMeta, 
   if (!table) throw notFound(`The table of view ${view.name}`, "view");
   const base = tableAccess(principal, table, reg);
   const rows = and([
-    storedFilter(view.definition.filter, table, base, "view's", principal.userId),
-    storedFilter(embed.filter, table, base, "embed token's", principal.userId),
+    storedFilter(view.definition.filter, table, base, "view's", principal.userId, principal.timeZone),
+    storedFilter(embed.filter, table, base, "embed token's", principal.userId, principal.timeZone),
   ]);
   const shown = viewFieldIds(view.definition);
   const listed = shown ? new Set(shown) : null;

@@ -111,6 +111,8 @@ export function parseAggregate(
   canUse: (f: FieldMeta) => boolean,
   /** The caller's id, for `$user` in the filter (query/filter.ts ParseOptions.user). */
   user?: string,
+  /** The caller's time zone, for `{"$today": n}` (ParseOptions.timeZone). */
+  timeZone?: string,
 ): AggregateRequest {
   const errors = validate(BODY_SCHEMA, body, "");
   if (errors.length) throw invalid(errors, "The aggregate request is invalid");
@@ -161,7 +163,8 @@ export function parseAggregate(
       throw badRequest(`measures/${i}`, `Measure ${m.name} is asked for twice`, "duplicate");
   });
 
-  const filter = input.filter !== undefined ? parseFilter(input.filter, table, { canRead: canUse, user }) : null;
+  const filter =
+    input.filter !== undefined ? parseFilter(input.filter, table, { canRead: canUse, user, timeZone }) : null;
 
   const sort = (input.sort ?? []).map((s, i): AggregateSort => {
     const desc = s.direction === "desc";

@@ -7,6 +7,8 @@ import { AppError, badRequest, invalid, type FieldError } from "../errors";
 import { typeSpec, type Op } from "../model/field-types";
 import type { FieldMeta, TableMeta } from "../model/types";
 import { validate } from "../model/validate";
+import { shiftDate } from "../model/dates";
+import { instantOf, wallAt, wallDate } from "../../lib/zoned-time";
 import { physicalTable, q } from "../model/names";
 import type { Columns } from "./columns";
 import { likeEscape, type Params } from "./params";
@@ -66,6 +68,12 @@ export interface ParseOptions {
    * (checking a definition) the text stays as written. Grant rules get theirs from access/policy.ts.
    */
   user?: string;
+  /**
+   * The caller's time zone: `{"$today": n}` as an operand of a date field is today + n days there
+   * (YYYY-MM-DD), of a datetime field that day's first instant there, so "due before tomorrow" is
+   * each viewer's own day. Without it (checking a definition) UTC.
+   */
+  timeZone?: string;
 }
 
 const USER_OPERANDS = new Set(["$user", "$user.id"]);
@@ -191,7 +199,13 @@ function parseNode(
       kind: "cond",
       field,
       op: op as Op,
-      value: parseOperand(field, op as Op, withUser(field, obj.value, opts.user), `${path}/value`, "value" in obj),
+      value: parseOperand(
+        field,
+        op as Op,
+        withToday(field, withUser(field, obj.value, opts.user), opts.timeZone),
+        `${path}/value`,
+        "value" in obj,
+      ),
     };
   }
   if (links && hops.length > links.hops) return NOTHING;
@@ -203,6 +217,24 @@ function parseNode(
 function withUser(field: FieldMeta, value: unknown, user: string | undefined): unknown {
   if (user === undefined || field.type !== "user") return value;
   const one = (v: unknown) => (typeof v === "string" && USER_OPERANDS.has(v) ? user : v);
+  return Array.isArray(value) ? value.map(one) : one(value);
+}
+
+const MAX_TODAY_SHIFT = 36_600;
+
+/** `{"$today": n}` in an operand of a date or datetime field, as that day in `zone` (see ParseOptions.timeZone). */
+function withToday(field: FieldMeta, value: unknown, zone = "UTC"): unknown {
+  if (field.type !== "date" && field.type !== "datetime") return value;
+  const one = (v: unknown) => {
+    const n = (v as { $today?: unknown } | null)?.$today;
+    if (typeof v !== "object" || v === null || Object.keys(v).length !== 1 || !Number.isInteger(n)) return v;
+    if (Math.abs(n as number) > MAX_TODAY_SHIFT) return v; // left as written: the operand check names it
+    const day = shiftDate(wallDate(wallAt(Date.now(), zone)), n as number);
+    if (!day.ok) return v;
+    if (field.type === "date") return day.value;
+    const [year, month, date] = day.value.split("-").map(Number) as [number, number, number];
+    return new Date(instantOf({ year, month, day: date, hour: 0, minute: 0, second: 0 }, zone)).toISOString();
+  };
   return Array.isArray(value) ? value.map(one) : one(value);
 }
 

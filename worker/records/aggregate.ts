@@ -92,7 +92,7 @@ export async function aggregateRecords(ctx: ReadContext, table: TableMeta, body:
   requireOperation(access, "read");
   const fields = scope.fields ?? null;
   const canUse = (f: FieldMeta) => access.canRead(f) && (!fields || fields.has(f.id));
-  const req = parseAggregate(body, table, canUse, ctx.principal.userId);
+  const req = parseAggregate(body, table, canUse, ctx.principal.userId, ctx.principal.timeZone);
   const query: AggregateQuery = {
     table,
     groupBy: req.groupBy,

@@ -226,7 +226,11 @@ async function listOnce(ctx: ReadContext, table: TableMeta, opts: ListOptions) {
   const expand = parseExpand(access, opts.expand);
   const select = withExpanded(selectFields(access, opts.fields), expand);
   const filter: FilterNode | null = opts.filter
-    ? parseFilter(parseJsonParam(opts.filter, "filter"), table, { canRead, user: ctx.principal.userId })
+    ? parseFilter(parseJsonParam(opts.filter, "filter"), table, {
+        canRead,
+        user: ctx.principal.userId,
+        timeZone: ctx.principal.timeZone,
+      })
     : null;
   const sort = opts.sort ? parseSort(opts.sort, table, canRead) : [];
   const limit = parseLimit(opts.limit);

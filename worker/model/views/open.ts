@@ -167,7 +167,12 @@ export async function aggregateViewRecords(ctx: ReadContext, view: ViewMeta, bod
   const d = view.definition;
   // canOpenView has checked that the caller may read every field the view filters on.
   const filter = d.filter
-    ? parseFilter(d.filter, table, { canRead: () => true, user: ctx.principal.userId }, "view/filter")
+    ? parseFilter(
+        d.filter,
+        table,
+        { canRead: () => true, user: ctx.principal.userId, timeZone: ctx.principal.timeZone },
+        "view/filter",
+      )
     : null;
   const listed = viewFieldIds(d);
   return aggregateRecords(ctx, table, body, { filter, fields: listed ? new Set(listed) : null });
