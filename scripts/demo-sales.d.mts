@@ -2,5 +2,5 @@
 export type Call = (method: string, path: string, body?: unknown) => Promise<unknown>;
 export function seedDemoSales(
   call: Call,
-  options?: { perStatus?: number; today?: Date },
+  options?: { perStatus?: number; today?: Date; inventory?: boolean },
 ): Promise<{ quotes: number; orders: number }>;

@@ -73,6 +73,24 @@ const linked = (v) => (Array.isArray(v) && v.length ? (typeof v[0] === "object" 
 const closed = (d) => (["won", "lost"].includes(d.fields.stage) ? 1 : 0);
 const chinese = (s) => /[\u4e00-\u9fff]/.test(String(s ?? ""));
 
+/**
+ * With inventory installed, an order ships through inventory/ship (the shipment, its moves and the
+ * status together): partly = the first line (or half of it when it is the only one), wholly = the rest.
+ */
+async function ship(call, orderId, status) {
+  const q = new URLSearchParams({ filter: JSON.stringify({ field: "order", op: "contains", value: orderId }) });
+  const lines = (await call("GET", `/api/tables/order_lines/records?${q}`)).records.sort((a, b) => a.id - b.id);
+  let body = { order: orderId };
+  if (status === "partially_shipped") {
+    const [first] = lines;
+    const thousandths = Math.round(Number(first.fields.quantity) * 1000);
+    const part = lines.length > 1 ? thousandths : Math.max(1, Math.floor(thousandths / 2));
+    body = { order: orderId, lines: [{ order_line: first.id, quantity: (part / 1000).toFixed(3) }] };
+  }
+  await call("POST", "/api/actions/inventory/ship", { ...body, carrier: "顺丰速运 SF Express" });
+  return (await call("GET", `/api/tables/orders/records/${orderId}`)).record;
+}
+
 async function move(call, table, id, status) {
   const cur = (await call("GET", `/api/tables/${table}/records/${id}`)).record;
   return (await call("PATCH", `/api/tables/${table}/records/${id}`, { version: cur.version, fields: { status } }))
@@ -81,9 +99,11 @@ async function move(call, table, id, status) {
 
 /**
  * Writes the demo documents: `perStatus` quotes per quote status and orders per order status (each
- * converted quote gives one order), owned by their deal's owner. Returns the counts written.
+ * converted quote gives one order), owned by their deal's owner. `inventory`: the inventory plugin is
+ * installed and stocked (scripts/demo-inventory.mjs): confirming reserves, shipping goes through its action.
+ * Returns the counts written.
  */
-export async function seedDemoSales(call, { perStatus = 3, today = new Date() } = {}) {
+export async function seedDemoSales(call, { perStatus = 3, today = new Date(), inventory = false } = {}) {
   if ((await call("GET", "/api/tables/quotes/records?limit=1")).records.length) return { quotes: 0, orders: 0 };
   const rand = generator(20_260_415);
   const pick = (arr) => arr[Math.floor(rand() * arr.length)];
@@ -152,7 +172,11 @@ export async function seedDemoSales(call, { perStatus = 3, today = new Date() } 
         const orderId = res.order.id;
         orders += 1;
         let order = null;
-        for (const s of ORDER_PATHS[step.order ?? "draft"]) order = await move(call, "orders", orderId, s);
+        for (const s of ORDER_PATHS[step.order ?? "draft"])
+          order =
+            inventory && (s === "partially_shipped" || s === "shipped")
+              ? await ship(call, orderId, s)
+              : await move(call, "orders", orderId, s);
         order ??= (await call("GET", `/api/tables/orders/records/${orderId}`)).record;
         const total = order.fields.total.amount;
         const paid = Math.floor((total * PAID[step.order ?? "draft"]) / 100);

@@ -10,6 +10,7 @@
 // next start, and every run first deletes whatever records the demo tables hold, so nothing is
 // duplicated. Faker lives only here (a dev dependency), never in the Worker bundle.
 import { fakerEN, fakerZH_CN } from "@faker-js/faker";
+import { seedDemoInventory } from "./demo-inventory.mjs";
 import { seedDemoSales } from "./demo-sales.mjs";
 
 const args = process.argv.slice(2);
@@ -599,10 +600,15 @@ const tasks = Array.from({ length: COUNTS.tasks }, () => {
 });
 await insert("tasks", tasks);
 
-// Quotes, orders and payments over the deals just made (the sales plugin computes every total).
-const sales = await seedDemoSales(call, { perStatus: Math.max(1, Math.round(3 * Math.min(scale, 1))) });
+// Stock first (warehouses, receipts, adjustments, transfers, reorder points), then the orders that
+// reserve and ship it; quotes, orders and payments over the deals just made (the sales plugin computes every total).
+const inventory = state.plugins.includes("inventory");
+const stock = inventory
+  ? await seedDemoInventory(call, { manager: state.users.find((u) => u.role === "warehouse")?.id ?? null })
+  : { moves: 0 };
+const sales = await seedDemoSales(call, { perStatus: Math.max(1, Math.round(3 * Math.min(scale, 1))), inventory });
 await call("POST", "/api/dev/seed", { step: "data-done" });
 const moves = deals.reduce((n, d) => n + d.path.length, 0);
 console.log(
-  `[seed] Demo data written: ${customers.length + 3} customers, ${contactIds.length} contacts, ${addresses.length} addresses, ${deals.length} deals (${moves} stage moves), ${activities.length} activities, ${tasks.length} tasks, ${sales.quotes} quotes, ${sales.orders} orders`,
+  `[seed] Demo data written: ${customers.length + 3} customers, ${contactIds.length} contacts, ${addresses.length} addresses, ${deals.length} deals (${moves} stage moves), ${activities.length} activities, ${tasks.length} tasks, ${sales.quotes} quotes, ${sales.orders} orders, ${stock.moves} stock moves`,
 );

@@ -4,6 +4,7 @@ import worker from "../../main";
 import { DEMO_USERS } from "../../worker/demo/users";
 import { api, login, request } from "./helpers";
 import { seedDemoSales } from "../../scripts/demo-sales.mjs";
+import { seedDemoInventory } from "../../scripts/demo-inventory.mjs";
 
 async function seed(devSeed: string, body = "{}") {
   const ctx = createExecutionContext();
@@ -101,7 +102,7 @@ describe("demo workspace seeding", () => {
     expect((await all("products")).length).toBe(products.length);
   });
 
-  it("writes demo quotes and orders in every status, priced and totalled by the sales plugin, once", async () => {
+  it("writes demo stock, then quotes and orders in every status, priced and totalled by the sales plugin, held and shipped by inventory, once", async () => {
     const first = await seed("1");
     const ids = Object.fromEntries(first.body.users.map((u: any) => [u.email, u.id]));
     const token = await login(demo("admin").email, demo("admin").password);
@@ -131,7 +132,10 @@ describe("demo workspace seeding", () => {
     });
     expect(deals.status, deals.text).toBe(201);
 
-    const written = await seedDemoSales(call, { perStatus: 1 });
+    // Stock first: the orders confirm (reserve) and ship against it.
+    const stock = await seedDemoInventory(call, { manager: ids[demo("warehouse").email] });
+    expect(stock.warehouses).toBe(3);
+    const written = await seedDemoSales(call, { perStatus: 1, inventory: true });
     // 7 quote statuses + one converted quote per order status; every converted quote gives an order.
     expect(written).toEqual({ quotes: 14, orders: 8 });
     // The seed's last step runs what the first cron tick would: quotes past their date expire.
@@ -178,9 +182,83 @@ describe("demo workspace seeding", () => {
     // A few customers buy on a price list.
     expect((await all("customers")).some((c: any) => (c.fields.price_list ?? []).length > 0)).toBe(true);
 
+    await checkDemoStock(call, orders, orderLines, ids[demo("warehouse").email]);
+
     // A second run writes nothing.
-    expect(await seedDemoSales(call, { perStatus: 1 })).toEqual({ quotes: 0, orders: 0 });
+    expect(await seedDemoInventory(call, {})).toEqual({ warehouses: 0, moves: 0, low: 0 });
+    expect(await seedDemoSales(call, { perStatus: 1, inventory: true })).toEqual({ quotes: 0, orders: 0 });
     expect((await all("quotes")).length).toBe(quotes.length);
     expect((await all("orders")).length).toBe(orders.length);
-  });
+  }, 400_000);
 });
+
+type Call = (method: string, path: string, body?: unknown) => Promise<any>;
+const idOf = (v: any) => (Array.isArray(v) && v.length ? (typeof v[0] === "object" ? v[0].id : v[0]) : null);
+
+/**
+ * The demo stock: three warehouses (one default), a level with stock for every stocked product, a history of
+ * receipts (with costs), adjustments (with reasons), transfers and shipments; some levels below their reorder
+ * point with the manager notified; confirmed orders hold their lines reserved, shipped ones have shipments;
+ * and the levels equal the ledger (verify finds no difference).
+ */
+async function checkDemoStock(call: Call, orders: any[], orderLines: any[], manager: string) {
+  const every = async (table: string) => {
+    const out: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+      const page = await call("GET", `/api/tables/${table}/records?limit=1000${q}`);
+      out.push(...page.records);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  };
+  const warehouses = await every("warehouses");
+  expect(warehouses).toHaveLength(3);
+  expect(warehouses.filter((w) => w.fields.is_default)).toHaveLength(1);
+  const products = (await every("products")).filter((p) => p.fields.track_stock);
+  const levels = await every("stock_levels");
+  const stocked = new Set(levels.filter((l) => Number(l.fields.on_hand) > 0).map((l) => idOf(l.fields.product)));
+  for (const p of products) expect(stocked.has(p.id), `product ${p.fields.sku} has stock`).toBe(true);
+  const moves = await every("stock_moves");
+  const kinds = new Set(moves.map((m) => m.fields.kind));
+  for (const k of ["receipt", "adjustment", "transfer_out", "transfer_in", "reservation", "shipment", "release"])
+    expect(kinds, k).toContain(k);
+  expect(moves.filter((m) => m.fields.kind === "receipt").every((m) => m.fields.unit_cost?.amount > 0)).toBe(true);
+  expect(moves.filter((m) => m.fields.kind === "adjustment").every((m) => m.fields.reason?.length > 0)).toBe(true);
+  // Low stock: flagged levels below their reorder point, their manager told.
+  const low = levels.filter((l) => l.fields.low_stock);
+  expect(low.length).toBeGreaterThan(0);
+  for (const l of low) expect(Number(l.fields.available)).toBeLessThan(Number(l.fields.reorder_point));
+  const notes = await env.DB.prepare(
+    "SELECT COUNT(*) AS n FROM sg_notifications WHERE user_id = ? AND kind = 'low_stock'",
+  )
+    .bind(manager)
+    .first<{ n: number }>();
+  expect(notes!.n).toBeGreaterThanOrEqual(low.length);
+
+  // Orders consistent with their status: what each line holds, from the ledger.
+  const stockedIds = new Set(products.map((p) => p.id));
+  const held = new Map<number, number>();
+  for (const m of moves)
+    if (["reservation", "release", "shipment"].includes(m.fields.kind))
+      held.set(m.fields.order_line, (held.get(m.fields.order_line) ?? 0) + Number(m.fields.quantity));
+  const shipments = await every("shipments");
+  const shippedOrders = new Set(shipments.map((s) => idOf(s.fields.order)));
+  for (const o of orders) {
+    const lines = orderLines.filter((l) => idOf(l.fields.order) === o.id && stockedIds.has(idOf(l.fields.product)));
+    const status = o.fields.status;
+    for (const l of lines) {
+      const h = held.get(l.id) ?? 0;
+      const outstanding = Number(l.fields.quantity) - Number(l.fields.shipped_quantity ?? 0);
+      if (status === "confirmed" || status === "partially_shipped")
+        expect(h, `${status} line ${l.id}`).toBeCloseTo(outstanding, 6);
+      else expect(h, `${status} line ${l.id}`).toBeCloseTo(0, 6);
+    }
+    if (["partially_shipped", "shipped", "delivered", "closed"].includes(status))
+      expect(shippedOrders.has(o.id), `${status} order ${o.id} has a shipment`).toBe(true);
+    else expect(shippedOrders.has(o.id), `${status} order ${o.id}`).toBe(false);
+  }
+  const v = await call("POST", "/api/actions/inventory/verify", {});
+  expect(v.differences).toEqual([]);
+}

@@ -36,6 +36,6 @@ export const DEMO_TABLES: readonly TableInput[] = [tasks];
 /**
  * Plugins the demo workspace installs, in dependency order: customers, contacts, addresses, activities, deals,
  * pipelines, stage history; the product catalog and price lists (seeded from catalog.ts); quotes, orders and
- * payments (sample documents from scripts/demo-sales.mjs).
+ * payments (sample documents from scripts/demo-sales.mjs); warehouses and stock (scripts/demo-inventory.mjs).
  */
-export const DEMO_PLUGINS: readonly string[] = ["customers", "pipeline", "products", "sales"];
+export const DEMO_PLUGINS: readonly string[] = ["customers", "pipeline", "products", "sales", "inventory"];
