@@ -13,6 +13,8 @@ const LOADERS: Record<string, () => Promise<unknown>> = {
   "sg-kanban": () => import("./sg-kanban/sg-kanban"),
   "sg-calendar": () => import("./sg-calendar/sg-calendar"),
   "sg-admin": () => import("./sg-admin/sg-admin"),
+  "sg-quote": () => import("./sg-quote/sg-quote"),
+  "sg-print": () => import("./sg-print/sg-print"),
 };
 
 const loading = new Map<string, Promise<unknown>>();

@@ -6,9 +6,16 @@ export type Route =
   | { kind: "table"; table: string; record?: number | "new" }
   | { kind: "view"; view: string; record?: number | "new" }
   | { kind: "admin"; section?: string }
-  | { kind: "profile" };
+  | { kind: "profile" }
+  /** A quote or order as a document (sg-quote): `#/quotes/12`, `#/orders/7`. */
+  | { kind: "doc"; doc: "quote" | "order"; id: number }
+  /** Its printable page (sg-print), in a language when the address names one: `#/print/quotes/12/zh-CN`. */
+  | { kind: "print"; doc: "quote" | "order"; id: number; lang?: string };
 
-/** `#/t/customers`, `#/t/customers/r/12`, `#/t/customers/new`, `#/v/<id>`, `#/admin/people`, `#/profile`. */
+/**
+ * `#/t/customers`, `#/t/customers/r/12`, `#/t/customers/new`, `#/v/<id>`, `#/admin/people`, `#/profile`,
+ * `#/quotes/12`, `#/orders/7`, `#/print/quotes/12`, `#/print/orders/7/en`.
+ */
 export function parseRoute(hash: string): Route {
   const parts = hash
     .replace(/^#\/?/, "")
@@ -30,6 +37,13 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "v" && parts[1]) return { kind: "view", view: parts[1], record: record(2) };
   if (parts[0] === "admin") return { kind: "admin", section: parts[1] };
   if (parts[0] === "profile") return { kind: "profile" };
+  const id = (p?: string) => (/^[1-9]\d{0,15}$/.test(p ?? "") ? Number(p) : 0);
+  const doc = (t?: string) => (t === "quotes" ? "quote" : t === "orders" ? "order" : null);
+  const d0 = doc(parts[0]);
+  if (d0 && id(parts[1])) return { kind: "doc", doc: d0, id: id(parts[1]) };
+  const d1 = doc(parts[1]);
+  if (parts[0] === "print" && d1 && id(parts[2]))
+    return { kind: "print", doc: d1, id: id(parts[2]), ...(parts[3] ? { lang: parts[3] } : {}) };
   return { kind: "home" };
 }
 
@@ -44,6 +58,10 @@ export function routeHash(r: Route): string {
       return `#/admin${r.section ? `/${encodeURIComponent(r.section)}` : ""}`;
     case "profile":
       return "#/profile";
+    case "doc":
+      return `#/${r.doc}s/${r.id}`;
+    case "print":
+      return `#/print/${r.doc}s/${r.id}${r.lang ? `/${encodeURIComponent(r.lang)}` : ""}`;
     default:
       return "#/";
   }

@@ -9,6 +9,8 @@ import { formatNumber, labelOf, msg, str } from "../i18n/index";
 import "../sg-record/sg-record";
 import "./sg-profile";
 import { closeIcon } from "../icons";
+import { emit } from "../events";
+import { newQuoteFromDeal } from "../sg-quote/new-quote";
 import { routeTable, routeView, type Route } from "./route";
 
 /** What the screens read of the app, and the app's moves they call. */
@@ -79,6 +81,8 @@ function tableArea(s: ScreenState, table: TableInfo): TemplateResult {
 
 /** The screen the route names: a table or view, the profile, the settings, or why there is none. */
 export function mainScreen(s: ScreenState): TemplateResult {
+  if (s.route.kind === "doc")
+    return html`${keyed(`${s.route.doc}/${s.route.id}`, html`<sg-quote .api=${s.api} kind=${s.route.doc} record-id=${s.route.id}></sg-quote>`)}`;
   if (s.route.kind === "profile")
     return html`<sg-profile .api=${s.api} .user=${s.user} @sg-profile-saved=${s.profileSaved}></sg-profile>`;
   if (s.route.kind === "admin") {
@@ -106,11 +110,15 @@ export function recordDrawer(s: ScreenState) {
   return html`<aside class="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-title" tabindex="-1" data-drawer>
     <span id="drawer-title" class="visually-hidden">${r.record === "new" ? msg("New record", { id: "record.new" }) : msg("Record", { id: "app.record" })}</span>
     <button class="close" aria-label=${msg("Close", { id: "common.close" })} @click=${s.closeRecord}>${closeIcon}</button>
+    ${typeof r.record === "number" && table.name === "deals" ? newQuoteButton(s, r.record) : nothing}
     <sg-record .api=${s.api} .table=${table} record-id=${String(r.record)} .user=${s.user} time-zone=${s.user?.timeZone ?? ""}
       @sg-cancel=${s.closeRecord}
       @sg-record-saved=${(e: HTMLElementEventMap["sg-record-saved"]) => {
         // The open views hear of the save through sg-records-changed (onRecordsChanged).
-        if (e.detail.created)
+        // A new quote or order opens as its document, where its lines are added.
+        if (e.detail.created && (table.name === "quotes" || table.name === "orders"))
+          s.go({ kind: "doc", doc: table.name === "quotes" ? "quote" : "order", id: e.detail.record.id });
+        else if (e.detail.created)
           s.go(
             r.kind === "view"
               ? { kind: "view", view: r.view, record: e.detail.record.id }
@@ -119,4 +127,21 @@ export function recordDrawer(s: ScreenState) {
           );
       }}></sg-record>
   </aside>`;
+}
+
+/** The deal drawer's "New quote": a quote for the deal's customer, opened as its document. */
+function newQuoteButton(s: ScreenState, dealId: number): TemplateResult | typeof nothing {
+  const quotes = s.tables.find((t) => t.name === "quotes");
+  if (!quotes || quotes.access?.create === false) return nothing;
+  const make = async (e: Event) => {
+    const button = e.currentTarget as HTMLButtonElement;
+    button.disabled = true;
+    try {
+      s.go({ kind: "doc", doc: "quote", id: await newQuoteFromDeal(s.api!, dealId) });
+    } catch (err) {
+      emit(button, "sg-notify", { kind: "error", message: err instanceof Error ? err.message : String(err) });
+      button.disabled = false;
+    }
+  };
+  return html`<div class="drawer-tools"><button class="primary" data-new-quote @click=${make}>${msg("New quote", { id: "app.newQuote" })}</button></div>`;
 }

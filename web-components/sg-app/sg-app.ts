@@ -134,7 +134,10 @@ export class SgApp extends LitElement {
     });
     this.addEventListener("sg-open-record", (e) => {
       const d = e.detail;
-      if (d)
+      // A quote or order opens as its document (lines, totals, moves), not in the drawer.
+      if (d && (d.table === "quotes" || d.table === "orders"))
+        this.go({ kind: "doc", doc: d.table === "quotes" ? "quote" : "order", id: d.id });
+      else if (d)
         this.go(
           this.route.kind === "view"
             ? { kind: "view", view: this.route.view, record: d.id }
@@ -316,6 +319,9 @@ export class SgApp extends LitElement {
         <button @click=${() => void this.loadWorkspace()}>${msg("Retry", { id: "common.retry" })}</button>
       </div>`;
     const s = this.screenState();
+    // The print page is the document alone: no bar, no sidebar, nothing else on paper.
+    if (this.route.kind === "print")
+      return html`<sg-print .api=${this.api} kind=${this.route.doc} record-id=${this.route.id} doc-lang=${this.route.lang ?? ""}></sg-print>${this.notes.render()}`;
     return html`<div class="shell">
         ${appHeader({ api: this.api, user: this.user, route: this.route, signOut: () => void this.signOut() })}
         ${appNav(s)}

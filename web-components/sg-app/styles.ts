@@ -46,6 +46,7 @@ export const appStyles = css`
   .state { padding: 40px; text-align: center; }
   .drawer { position: fixed; top: 48px; right: 0; bottom: 0; width: min(520px, 100vw); background: #fff; border-left: 1px solid var(--sg-border); box-shadow: -8px 0 24px rgb(0 0 0 / 0.1); overflow: auto; padding: 16px 20px; box-sizing: border-box; z-index: 10; }
   .drawer .close { position: absolute; top: 10px; right: 12px; }
+  .drawer .drawer-tools { display: flex; gap: 8px; margin: 0 40px 8px 0; }
   .notes { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); display: grid; gap: 8px; z-index: 20; }
   .note { background: #1f2937; color: #fff; padding: 8px 14px; border-radius: 6px; box-shadow: 0 4px 12px rgb(0 0 0 / 0.2); display: flex; gap: 10px; align-items: center; }
   .note.error { background: var(--sg-danger); }

@@ -3,6 +3,7 @@ import { str } from "@lit/localize";
 /** zh-CN messages of <sg-app> (ids `app.*`). */
 export const zhCN = {
   "app.admin": "系统设置",
+  "app.newQuote": "新建报价单",
   "app.adminHeading": "管理",
   "app.allRecords": "全部记录",
   "app.badLogin": "邮箱或密码不正确。",

@@ -11,6 +11,8 @@ import { zhCN as kanban } from "../../sg-kanban/zh-CN";
 import { zhCN as calendar } from "../../sg-calendar/zh-CN";
 import { zhCN as record } from "../../sg-record/zh-CN";
 import { zhCN as notifications } from "../../sg-notifications/zh-CN";
+import { zhCN as print } from "../../sg-print/zh-CN";
+import { zhCN as quote } from "../../sg-quote/zh-CN";
 import { zhCN as toast } from "../../sg-toast/zh-CN";
 import { zhCN as common } from "../common";
 
@@ -26,4 +28,6 @@ export const templates = {
   ...filter,
   ...toast,
   ...notifications,
+  ...quote,
+  ...print,
 };
