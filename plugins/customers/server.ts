@@ -14,7 +14,7 @@ import {
   type PluginServer,
 } from "../../worker/plugin-sdk";
 import { findMatches, keysOf, matchesWithin, type Keys } from "./duplicates";
-import { applyGradeRule } from "./grade";
+import { applyGradeRule, regradeCustomer } from "./grade";
 import { mergeCustomers, type MergeInput } from "./merge";
 import { customerOverview } from "./overview";
 
@@ -114,6 +114,8 @@ const server: PluginServer = {
   },
   jobs: {
     "grade-rule": { everyMinutes: 24 * 60, run: (rt) => applyGradeRule(rt) },
+    // One customer after an order change (scheduled by the sales plugin: grade.ts regradeLaterEffect).
+    regrade: { once: true, maxAttempts: 8, run: regradeCustomer },
   },
 };
 

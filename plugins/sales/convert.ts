@@ -29,6 +29,7 @@ import {
   type Stmt,
   type Values,
 } from "../../worker/plugin-sdk";
+import { regradeLaterEffect } from "../customers/grade";
 import { parseStages } from "../pipeline/stages";
 import { MAX_LINES } from "./kinds";
 import { LINE_AMOUNT_KEYS, linkId, salesSettings, TOTAL_KEYS } from "./values";
@@ -157,6 +158,11 @@ export async function quoteToOrder(ctx: ActionContext) {
     ...order.statements,
     ...copied.statements,
     ...updateEffect(ctx, quotes, [{ id, version: q.version, before: v, set: { status: "converted" } }]),
+    // A new order with the quote's total: the customer's grade by order revenue follows at the next tick.
+    ...regradeLaterEffect(
+      ctx,
+      [linkId(v.customer)].filter((x): x is number => x !== null),
+    ),
   ];
   const deal = await wonDeal(ctx, linkId(v.deal), v.total);
   stmts.push(...deal.statements);

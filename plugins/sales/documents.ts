@@ -16,6 +16,7 @@ import {
   type HookRecord,
   type Stmt,
 } from "../../worker/plugin-sdk";
+import { regradeLaterEffect } from "../customers/grade";
 import { ORDER, QUOTE, type DocKind } from "./kinds";
 import { allowedMoves, ORDER_TRANSITIONS, QUOTE_TRANSITIONS, transitionHandlers } from "./lifecycle";
 import { customerPriceList, loadPriceList } from "../products/pricing";
@@ -24,6 +25,8 @@ import { linkBump, linkId, money, salesSettings, TOTAL_KEYS } from "./values";
 const ORDER_COMPUTED = [...TOTAL_KEYS, "paid_amount", "payment_status"];
 /** What a non-draft order may no longer change: what its lines were priced by. */
 const ORDER_FIXED = ["customer", "currency", "price_list", "prices_include_tax"];
+/** What moves a customer's order revenue besides the totals (the lines hook covers those). */
+const ORDER_REVENUE = ["customer", "status", "order_date", "currency"];
 /** What a quote may change after draft: its status (along the lifecycle) only. */
 const QUOTE_MOVABLE = new Set(["status"]);
 
@@ -41,6 +44,16 @@ export function documentHook(kind: DocKind) {
     for (const rec of ctx.records) {
       const b = rec.before;
       const a = rec.after;
+      // The grades of the customers whose order revenue this write may move follow at the next tick.
+      if (kind === ORDER && (ctx.op === "delete" || (ctx.op === "update" && ORDER_REVENUE.some((k) => rec.written(k)))))
+        statements.push(
+          ...regradeLaterEffect(
+            ctx,
+            [linkId(b?.customer), ctx.op === "delete" ? null : linkId(a.customer)].filter(
+              (x): x is number => x !== null,
+            ),
+          ),
+        );
       if (ctx.op === "delete") {
         const s = String(b?.status);
         if (s !== "draft" && !(kind === ORDER && s === "cancelled"))

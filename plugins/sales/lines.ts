@@ -24,6 +24,7 @@ import {
   type Stmt,
   type Values,
 } from "../../worker/plugin-sdk";
+import { regradeLaterEffect } from "../customers/grade";
 import { MAX_LINES, ORDER, type DocKind } from "./kinds";
 import { paymentStatus } from "./payments";
 import { listPrices, PRODUCT_KEYS, productFacts, type ProductFacts } from "../products/pricing";
@@ -41,7 +42,7 @@ import {
 } from "./values";
 
 const DOC_KEYS = ["status", "currency", "price_list", "prices_include_tax", ...TOTAL_KEYS];
-const ORDER_KEYS = [...DOC_KEYS, "paid_amount"];
+const ORDER_KEYS = [...DOC_KEYS, "paid_amount", "customer"];
 const LINE_KEYS = ["position", "quantity", "unit_price", "discount", "tax_rate", ...LINE_AMOUNT_KEYS];
 /** Written by the server only: the line amounts, and whether the unit price was set by hand. */
 const COMPUTED_KEYS = [...LINE_AMOUNT_KEYS, "price_overridden"];
@@ -317,9 +318,16 @@ async function recompute(
     tax_total: money(t.taxTotal, cur),
     total: money(t.total, cur),
   };
-  if (kind === ORDER)
+  const regrade: Stmt[] = [];
+  if (kind === ORDER) {
     totals.payment_status = paymentStatus(readAmount(doc.row.values.paid_amount)?.amount ?? 0, t.total);
+    // The customer's order revenue moved: their grade follows at the next tick (customers/grade.ts).
+    const customer = linkId(doc.row.values.customer);
+    if (customer !== null && readAmount(doc.row.values.total)?.amount !== t.total)
+      regrade.push(...regradeLaterEffect(ctx, [customer]));
+  }
   return [
+    ...regrade,
     ...updateEffect(ctx, linesT, others),
     // Always written, even when equal: the version bump is what serialises concurrent line edits.
     ...updateEffect(ctx, ctx.table(kind.doc), [
