@@ -20,6 +20,7 @@ import { webhookPaths } from "./openapi/paths-webhooks";
 import { tablesPaths } from "./openapi/paths-tables";
 import { tasksPaths } from "./openapi/paths-tasks";
 import { salesPaths } from "./openapi/paths-sales";
+import { inventoryPaths } from "./openapi/paths-inventory";
 
 export function openApiDocument() {
   const defs = {
@@ -143,6 +144,7 @@ export function openApiDocument() {
       ...webhookPaths,
       ...tasksPaths,
       ...salesPaths,
+      ...inventoryPaths,
     }),
   };
 }
