@@ -105,7 +105,8 @@ export async function openCalendar(
   const base = inject("baseUrl");
   await page.goto(`${opts.origin ?? inject("secondOrigin")}/`);
   await page.setContent(
-    `<h1>Intranet</h1><script type="module" src="${base}/embed.js"></script>` +
+    `<!doctype html><html lang="en"><head><title>Intranet</title></head><body>` +
+      `<h1>Intranet</h1><script type="module" src="${base}/embed.js"></script>` +
       `<sg-calendar base-url="${base}" token="${opts.token}" ${opts.view ? `view="${opts.view}"` : ""} date="${opts.date ?? "2026-12-01"}" style="height: 760px" ${opts.extra ?? ""}></sg-calendar>`,
   );
   const cal = page.locator("sg-calendar");

@@ -79,6 +79,13 @@ export class CalendarController implements ReactiveController {
     this.calendar.render();
   }
 
+  private hideIcons(): void {
+    for (const icon of this.cb.container()?.querySelectorAll(".fc-icon") ?? []) {
+      icon.removeAttribute("role");
+      icon.setAttribute("aria-hidden", "true");
+    }
+  }
+
   refetch(): void {
     this.calendar?.refetchEvents();
   }
@@ -121,6 +128,11 @@ export class CalendarController implements ReactiveController {
           },
         );
       },
+      // Accessibility: a day cell is named by its own content (its number and events), not by its
+      // number alone (axe: label-content-name-mismatch); the toolbar's icons are decoration, the
+      // buttons carry the names.
+      dayCellDidMount: ({ el }) => el.removeAttribute("aria-labelledby"),
+      datesSet: () => this.hideIcons(),
       eventDrop: (info) => this.cb.moved(info.event, info.revert),
       eventResize: (info) => this.cb.moved(info.event, info.revert),
       eventClick: (info) => {
