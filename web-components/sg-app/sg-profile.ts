@@ -9,6 +9,7 @@ import { fieldErrorText } from "../i18n/field-errors";
 import { LOCALES, LOCALE_NAMES, currentLocale, localized, msg, type Locale } from "../i18n/index";
 import { browserTimeZone, formatDateTime, timeZones } from "../i18n/time";
 import { controls } from "./styles";
+import "./sg-webhook-settings";
 
 export interface ProfileReply {
   user: User;
@@ -93,7 +94,8 @@ export class SgProfile extends LitElement {
         <div class="actions">
           <button type="submit" class="primary" ?disabled=${this.saving}>${msg("Save", { id: "common.save" })}</button>
         </div>
-      </form>`;
+      </form>
+      <sg-webhook-settings .api=${this.api}></sg-webhook-settings>`;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { zhCN as admin } from "../../sg-admin/zh-CN";
 import { zhCN as app } from "../../sg-app/zh-CN";
+import { zhCN as webhook } from "../../sg-app/webhook-zh-CN";
 import { zhCN as filter } from "../../sg-filter/zh-CN";
 import { zhCN as form } from "../../sg-form/zh-CN";
 import { zhCN as grid } from "../../sg-grid/zh-CN";
@@ -19,6 +20,7 @@ import { zhCN as common } from "../common";
 export const templates = {
   ...common,
   ...app,
+  ...webhook,
   ...form,
   ...record,
   ...grid,
