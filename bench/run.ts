@@ -4,7 +4,8 @@
  * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts; `-- --grid [--runs 5]` only
  * the grid figures over the 1M-row table a full run left, bench/grid.ts; `-- --sales [--runs 20]` only the quote
  * and order figures of issue 15, bench/sales.ts; `-- --inventory [--runs 20] [--moves 1000000]` only the stock
- * figures of issue 16, bench/inventory.ts; `-- --links [--reuse]` only the figure
+ * figures of issue 16, bench/inventory.ts; `-- --feeds [--runs 30] [--events 2000]` only the ICS feed figure of
+ * issue 17, bench/feeds.ts; `-- --links [--reuse]` only the figure
  * of row rules through a link, bench/links.ts, spliced into RESULTS.md): seeds a deals table through the bulk
  * API to each size (cumulative), measures list/count latency through the API against the floor (the same SQL run
  * straight on a copy of the D1 file), and writes bench/RESULTS.md. Never part of the test suite.
@@ -1141,6 +1142,20 @@ async function main() {
     console.log(formatInventory(figures));
     if (figures.concurrent.confirmedInDb !== 100 || !figures.concurrent.clean || !figures.verifyClean)
       throw new Error("stock was oversold or the levels differ from the ledger");
+    return;
+  }
+  if (argv.includes("--feeds")) {
+    // Only the ICS feed figure of issue 17 (bench/feeds.ts): its own Worker and data.
+    const { feedsBench, formatFeeds, FEEDS_TARGET_MS } = await import("./feeds");
+    const runsAt = argv.indexOf("--runs");
+    const eventsAt = argv.indexOf("--events");
+    const figures = await feedsBench(
+      runsAt >= 0 ? Number(argv[runsAt + 1]) : 30,
+      eventsAt >= 0 ? Number(argv[eventsAt + 1]) : 2000,
+    );
+    console.log(formatFeeds(figures));
+    if (!figures.exact) throw new Error("a feed fetch did not hold every event");
+    if (figures.fetch.p50 >= FEEDS_TARGET_MS) console.log("the feed missed its target");
     return;
   }
   if (argv.includes("--sales")) {

@@ -90,22 +90,56 @@ function repeating(e: FeedEvent, zone: string | null, rrule: string): string {
   return lines.join("\n");
 }
 
+/**
+ * RFC 5545 3.1 folding: lines longer than 75 octets go on in continuation lines starting with a space,
+ * never inside a UTF-8 character. The library's own fold encodes every character with a new
+ * TextEncoder, which costs seconds for a feed of thousands of events in a Worker; this counts octets
+ * from the code points and leaves short lines (nearly all) as they are.
+ */
+export function foldLines(text: string): string {
+  const out: string[] = [];
+  for (const line of text.split("\r\n")) {
+    if (line.length <= 75 && !/[\u0080-\uffff]/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    let folded = "";
+    let octets = 0;
+    for (const ch of line) {
+      const cp = ch.codePointAt(0)!;
+      const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (octets + size > 75) {
+        folded += "\r\n ";
+        octets = 1;
+      }
+      folded += ch;
+      octets += size;
+    }
+    out.push(folded);
+  }
+  return out.join("\r\n");
+}
+
 export function buildCalendar(feed: FeedCalendar): string {
-  const cal = ical({
+  const head = ical({
     prodId: { company: "Salesgrid", product: "Salesgrid feeds", language: "EN" },
-    // The generator writes one VTIMEZONE per zone the events use; the calendar itself has none.
-    timezone: { name: "", generator: vtimezone },
     ttl: 60 * 60,
   });
-  cal.x("X-WR-CALNAME", text(feed.name));
-  if (feed.truncated) cal.x("X-SALESGRID-TRUNCATED", "TRUE");
+  head.x("X-WR-CALNAME", text(feed.name));
+  if (feed.truncated) head.x("X-SALESGRID-TRUNCATED", "TRUE");
+  // Events are written one by one (event.toString) and folded here; the calendar that holds them is
+  // never written whole (see foldLines). Its zone name stays empty: stamps and single instants are UTC.
+  const body = ical();
+  const zones = new Set<string>();
+  const events: string[] = [];
   for (const e of feed.events) {
     const rrule = e.rrule ? cleanRrule(e.rrule) : null;
     // Only series and their overrides carry a zone; single instants are UTC.
     const zone = !e.allDay && (rrule || e.recurrenceId) ? knownZone(e.timeZone) : null;
+    if (zone) zones.add(zone);
     const when = (v: string) => (e.allDay ? dateOnly(v) : zone ? zonedDate(new Date(v)) : new Date(v));
     const modified = new Date(e.modified);
-    const event: ICalEvent = cal.createEvent({
+    const event: ICalEvent = body.createEvent({
       id: e.uid,
       sequence: e.sequence,
       stamp: modified,
@@ -118,13 +152,14 @@ export function buildCalendar(feed: FeedCalendar): string {
       repeating: rrule ? repeating(e, zone, rrule) : null,
       recurrenceId: e.recurrenceId ? when(e.recurrenceId) : null,
     });
-    if (e.allDay && e.recurrenceId) {
-      // The library writes RECURRENCE-ID as a DATE-TIME; an all-day series needs a DATE (RFC 5545
-      // 3.8.4.4: the same value type as DTSTART). Lines are not folded yet at this point.
-      const write = event.toString.bind(event);
-      event.toString = () =>
-        write().replace(/\r\nRECURRENCE-ID:(\d{8})T000000Z\r\n/, "\r\nRECURRENCE-ID;VALUE=DATE:$1\r\n");
-    }
+    let written = event.toString();
+    // The library writes RECURRENCE-ID as a DATE-TIME; an all-day series needs a DATE (RFC 5545
+    // 3.8.4.4: the same value type as DTSTART).
+    if (e.allDay && e.recurrenceId)
+      written = written.replace(/\r\nRECURRENCE-ID:(\d{8})T000000Z\r\n/, "\r\nRECURRENCE-ID;VALUE=DATE:$1\r\n");
+    events.push(written);
   }
-  return cal.toString();
+  const calendar = head.toString().replace(/END:VCALENDAR$/, "");
+  const timezones = [...zones].map((z) => vtimezone(z)!.replace(/\r?\n/g, "\r\n").trim() + "\r\n");
+  return calendar + timezones.join("") + foldLines(events.join("")) + "END:VCALENDAR";
 }
