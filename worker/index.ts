@@ -20,13 +20,9 @@ import { actions } from "./http/actions";
 import { directory } from "./http/directory";
 import { notifications } from "./http/notifications";
 import { webhook } from "./http/webhooks";
-import { deleteOldWebhookLog, deliverWebhooks } from "./notifications/webhooks-deliver";
 import { feeds, feedsOpen } from "./http/feeds";
-import { runDueJobs } from "./plugins/jobs";
-import { deleteOldDoneJobs, runOnceJobs } from "./jobs/run";
+import { cronTick } from "./cron";
 import { AppError } from "./errors";
-import { deleteStaleLoginFailures } from "./auth/throttle";
-import { deleteDeadRefreshTokens } from "./auth/sessions";
 import { useBundledPlugins } from "./plugins/catalog";
 import type { BundledPlugin } from "./plugins/types";
 
@@ -85,21 +81,8 @@ const handler = {
   async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext) {
     // The tick's time, never earlier than now (a late tick still takes everything due by now).
     const now = new Date(Math.max(controller.scheduledTime, Date.now()));
-    // Housekeeping: sign-in counters and refresh tokens that can no longer matter, old finished jobs.
-    await Promise.all([
-      deleteStaleLoginFailures(env.DB),
-      deleteDeadRefreshTokens(env.DB, now),
-      deleteOldDoneJobs(env.DB, now),
-    ]);
-    // One-off plugin jobs that are due (claimed first: overlapping ticks never run one twice). A
-    // failure here (D1 unavailable) is logged and leaves the recurring jobs their turn.
-    await runOnceJobs(env.DB, now).catch((err) => console.error("one-off jobs:", err));
-    // Recurring plugin jobs (each runs when its interval has passed).
-    await runDueJobs(env.DB, now);
-    // Webhook deliveries that are due, the notifications this tick's jobs just stored included
-    // (claimed first: overlapping ticks never send one twice); then their log's housekeeping.
-    await deliverWebhooks(env.DB, now).catch((err) => console.error("webhooks:", err));
-    await deleteOldWebhookLog(env.DB, now).catch((err) => console.error("webhook log cleanup:", err));
+    // Housekeeping, one-off and recurring plugin jobs, webhook deliveries (worker/cron.ts).
+    await cronTick(env, now);
   },
 } satisfies ExportedHandler<Env>;
 

@@ -208,6 +208,11 @@ describe("task reminders", () => {
     expect(await queued()).toEqual([[`${task.id}@${iso(start + 2 * day)}/10m`, iso(start + 2 * day - 10 * MIN)]]);
   });
 
+  it("has no controlled-clock tick outside local development (POST /api/dev/tick answers 404)", async () => {
+    const r = await rep.client.post("/dev/tick", { at: iso(later()) });
+    expect(r.status, r.text).toBe(404);
+  });
+
   it("refuses an offset of a year or more, naming reminders", async () => {
     const field = (await admin.get("/meta/tables/tasks")).body.table.fields.find(
       (f: { name: string }) => f.name === "reminders",

@@ -11,6 +11,8 @@
  *   written. Until then every reply says `dataSeeded: false`, so a run that stopped half-way is
  *   redone on the next start (the data script first clears the demo tables' records).
  * Both reply `{seeded, dataSeeded, users: [{id, email, password, role, name}], tables}`.
+ * `POST /api/dev/tick` with `{"at": "<RFC 3339>"}` runs one cron tick at that time (never earlier than
+ * now): tests drive reminders with a controlled clock (wrangler dev's `/__scheduled` takes no time).
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
@@ -27,6 +29,7 @@ import { bundledPlugin } from "../plugins/catalog";
 import { installPlugin } from "../plugins/install";
 import { seedDemoCatalog } from "../demo/catalog";
 import { runDueJobs } from "../plugins/jobs";
+import { cronTick } from "../cron";
 
 const SEEDED = "demo_seeded";
 const DATA_SEEDED = "demo_data_seeded";
@@ -138,6 +141,20 @@ export const dev = new Hono<AppEnv>()
       throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
     c.header("Cache-Control", "no-store");
     return next();
+  })
+  // One cron tick at a controlled time ({"at": RFC 3339}, never earlier than now), for tests.
+  .post("/tick", async (c) => {
+    const body = await readJson(c);
+    const at = body && typeof body === "object" && !Array.isArray(body) ? (body as { at?: unknown }).at : undefined;
+    const extra = body && typeof body === "object" ? Object.keys(body).filter((k) => k !== "at") : [];
+    const ms = typeof at === "string" ? Date.parse(at) : at === undefined ? Date.now() : NaN;
+    if (!Number.isFinite(ms) || extra.length)
+      throw invalid([
+        { field: extra[0]?.slice(0, 64) ?? "at", code: "invalid", message: 'Send {"at": "<RFC 3339 time>"}' },
+      ]);
+    const now = new Date(Math.max(ms, Date.now()));
+    await cronTick(c.env, now);
+    return c.json({ ranAt: now.toISOString() });
   })
   .post("/seed", async (c) => {
     const db = c.env.DB;
