@@ -13,156 +13,21 @@
  * warehouse (a receipt and an adjustment), so the levels still equal the ledger and verify must stay
  * clean. Never part of `npm test`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import Database from "better-sqlite3";
 import { DEMO_USERS } from "../worker/demo/users";
-import { freePort, runNode } from "./lib/process";
+import { d1File, prepareWorkerDir, startDevWorker, type WorkerDir } from "./lib/dev-worker";
 import { summarise, type Summary } from "./lib/stats";
+import { timedApi, type TimedCall } from "./lib/timed-api";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const DIR = path.join(ROOT, "bench", ".data", "inventory");
-const STATE = path.join(DIR, "state");
-const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const IN_FLIGHT = 50;
 export const INVENTORY_TARGETS = { levelsP95: 5, confirm20P50: 50, verifyMs: 10_000, gridMs: 1000 };
 
-const env = {
-  ...process.env,
-  CI: "1",
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  NO_COLOR: "1",
-};
-
-/**
- * wrangler dev watches its sources and restarts the Worker mid-request when anyone edits them (others
- * work in this tree while the bench runs), so it serves a copy of the sources taken at the start.
- */
-const SRC = path.join(DIR, "src");
-const CONFIG = path.join(SRC, "wrangler.toml");
-
-function snapshot(): void {
-  for (const entry of [
-    "wrangler.toml",
-    "package.json",
-    "tsconfig.json",
-    "worker",
-    "schemas",
-    "migrations",
-    "plugins",
-    "main.ts",
-    "lib",
-  ])
-    if (existsSync(path.join(ROOT, entry))) cpSync(path.join(ROOT, entry), path.join(SRC, entry), { recursive: true });
-  const assets = /^\[assets\][^[]*?^directory\s*=\s*"([^"]+)"/m.exec(readFileSync(CONFIG, "utf8"))?.[1];
-  if (assets) mkdirSync(path.join(SRC, assets), { recursive: true });
-}
-
-async function startWorker(vars: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      WRANGLER,
-      "dev",
-      "--config",
-      CONFIG,
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      STATE,
-      "--env-file",
-      vars,
-    ].concat(["--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn"]),
-    { cwd: ROOT, env, stdio: "ignore", detached: true },
-  );
-  const stop = async () => {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      return;
-    }
-    await new Promise((r) => child.once("exit", r));
-  };
-  process.on("exit", () => {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      // gone
-    }
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${url}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { url, stop };
-    if (i > 480) throw new Error("wrangler dev did not start within 120 s");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-type Call = <T = any>(
-  method: string,
-  p: string,
-  body?: unknown,
-  ok?: number[],
-) => Promise<{ ms: number; status: number; body: T }>;
-
-function api(url: string, token: () => string | null): Call {
-  return async (method, p, body, ok = [200, 201]) => {
-    const t0 = performance.now();
-    let res: Response;
-    try {
-      res = await fetch(`${url}/api${p}`, {
-        method,
-        headers: { "content-type": "application/json", ...(token() ? { authorization: `Bearer ${token()}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      const cause = (err as { cause?: unknown }).cause;
-      throw new Error(`${method} ${p}: ${String(err)} (${String(cause)})`);
-    }
-    const text = await res.text();
-    const ms = performance.now() - t0;
-    if (!ok.includes(res.status)) throw new Error(`${method} ${p} -> ${res.status}: ${text.slice(0, 500)}`);
-    let parsed: any = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = { text: text.slice(0, 300) };
-    }
-    return { ms, status: res.status, body: parsed };
-  };
-}
-
-function appDatabase(): string {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith(".sqlite")) files.push(p);
-    }
-  };
-  walk(path.join(STATE, "v3", "d1"));
-  for (const f of files) {
-    const db = new Database(f, { readonly: true });
-    const hit = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sg_users'").get();
-    db.close();
-    if (hit) return f;
-  }
-  throw new Error("no local D1 file");
-}
+/** The bench's Worker (lib/dev-worker.ts: a copy of the sources, its own D1 under bench/.data/inventory). */
+let dir: WorkerDir;
+const startWorker = () => startDevWorker(dir);
+type Call = TimedCall;
+const api = timedApi;
+const appDatabase = () => d1File(dir.state);
 
 export interface InventoryFigures {
   concurrent: {
@@ -186,20 +51,8 @@ export interface InventoryFigures {
 }
 
 export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<InventoryFigures> {
-  rmSync(DIR, { recursive: true, force: true });
-  mkdirSync(STATE, { recursive: true });
-  snapshot();
-  runNode(
-    [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE, "--config", CONFIG],
-    "migrations",
-    env,
-  );
-  const vars = path.join(DIR, "bench.vars");
-  writeFileSync(
-    vars,
-    `TOKEN_SECRET="inventory-bench-${Math.random().toString(36).slice(2)}-at-least-32-bytes"\nDEV_SEED="1"\n`,
-  );
-  let worker = await startWorker(vars);
+  dir = prepareWorkerDir("inventory");
+  let worker = await startWorker();
   let token: string | null = null;
   let call = api(worker.url, () => token);
   const signIn = async () => {
@@ -410,7 +263,7 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
     db.close();
     console.log(`ledger: ${total} moves, ${levelCount} levels`);
 
-    worker = await startWorker(vars);
+    worker = await startWorker();
     call = api(worker.url, () => token);
     await signIn();
 

@@ -11,20 +11,15 @@
  * D1 file (exact integers: amounts go up to 4 x 10^12 minor units, so column sums pass 2^53).
  * Never part of `npm test`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { freePort, runNode } from "./lib/process";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import Database from "better-sqlite3";
 import { chromium, type Browser } from "playwright-core";
 import { DEMO_USERS } from "../worker/demo/users";
 import { column, column2, physicalTable } from "../worker/model/names";
+import { d1File, prepareWorkerDir, startDevWorker } from "./lib/dev-worker";
 import { summarise } from "./lib/stats";
+import { timedApi } from "./lib/timed-api";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const DIR = path.join(ROOT, "bench", ".data", "kanban");
-const STATE = path.join(DIR, "state");
-const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const OPEN_STAGES = ["first_contact", "needs_discussion", "quote", "negotiation"];
 
 const argv = process.argv.slice(2);
@@ -50,98 +45,18 @@ export interface KanbanFigures {
   }[];
 }
 
-const env = {
-  ...process.env,
-  CI: "1",
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  NO_COLOR: "1",
-};
-
-const run = (args: string[], what: string) => runNode(args, what, env);
-
-async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }> {
-  rmSync(DIR, { recursive: true, force: true });
-  mkdirSync(STATE, { recursive: true });
-  run([path.join(ROOT, "scripts", "build-web.mjs"), "--quiet"], "web build");
-  run([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE], "migrations");
-  const vars = path.join(DIR, "bench.vars");
-  writeFileSync(
-    vars,
-    `TOKEN_SECRET="kanban-bench-${Math.random().toString(36).slice(2)}-at-least-32-bytes-long"\nDEV_SEED="1"\n`,
-  );
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      WRANGLER,
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      STATE,
-      "--env-file",
-      vars,
-      "--show-interactive-dev-session=false",
-      "--live-reload=false",
-      "--log-level",
-      "warn",
-    ],
-    { cwd: ROOT, env, stdio: "ignore", detached: true },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      // gone
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  };
-  process.on("exit", () => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // gone
-    }
-  });
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${url}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 480) throw new Error("wrangler dev did not start within 120 s");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { url, stop };
+/** The body of one API call (`p` under /api), throwing on a failure (lib/timed-api.ts). */
+export async function call<T>(
+  url: string,
+  token: string | null,
+  method: string,
+  p: string,
+  body?: unknown,
+): Promise<T> {
+  return (await timedApi(url, () => token)<T>(method, p.replace(/^\/api/, ""), body)).body;
 }
 
-async function call<T>(url: string, token: string | null, method: string, p: string, body?: unknown): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await fetch(`${url}${p}`, {
-        method,
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${p} -> ${res.status}: ${text.slice(0, 500)}`);
-      return JSON.parse(text) as T;
-    } catch (err) {
-      // A dev server restart drops the connection; a refused request is not retried.
-      if (attempt >= 2 || /-> \d{3}:/.test(String(err))) throw err;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-}
-
-async function login(url: string, role: string): Promise<{ token: string; id: string }> {
+export async function login(url: string, role: string): Promise<{ token: string; id: string }> {
   const u = DEMO_USERS.find((x) => x.role === role)!;
   const r = await call<{ token: string; user: { id: string } }>(url, null, "POST", "/api/auth/login", {
     email: u.email,
@@ -151,36 +66,28 @@ async function login(url: string, role: string): Promise<{ token: string; id: st
 }
 
 /** Deterministic pseudo-random numbers, so every run seeds the same deals. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let s = seed >>> 0;
   return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
-function d1File(): string {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d)) {
-      const p = path.join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith(".sqlite") && !n.includes("metadata")) found.push(p);
-    }
-  };
-  walk(path.join(STATE, "v3", "d1"));
-  if (found.length !== 1) throw new Error(`expected one D1 file, found ${found.length}`);
-  return found[0]!;
-}
-
-/** Count and exact CNY sum per stage, straight from the D1 file (optionally one owner's deals). */
-function sqlTotals(
+/**
+ * Count and exact CNY sum of `sum` per value of `group`, straight from the D1 file (optionally one
+ * owner's rows): what a board's column heads must show.
+ */
+export function sqlTotals(
+  file: string,
   table: { id: string; fields: { id: string; name: string }[] },
   owner: string | null,
+  group = "stage",
+  sum = "amount",
 ): Map<string, { count: bigint; sum: bigint }> {
   const f = (n: string) => table.fields.find((x) => x.name === n)!.id;
-  const db = new Database(d1File(), { readonly: true, fileMustExist: true });
+  const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const stmt = db
       .prepare(
-        `SELECT ${column(f("stage"))} AS stage, COUNT(*) AS n, SUM(CASE WHEN COALESCE(${column2(f("amount"))}, 'CNY') = 'CNY' THEN ${column(f("amount"))} END) AS s
+        `SELECT ${column(f(group))} AS stage, COUNT(*) AS n, SUM(CASE WHEN COALESCE(${column2(f(sum))}, 'CNY') = 'CNY' THEN ${column(f(sum))} END) AS s
        FROM ${physicalTable(table.id)} ${owner ? `WHERE ${column(f("owner"))} = ?` : ""} GROUP BY 1`,
       )
       .safeIntegers(true);
@@ -221,8 +128,9 @@ const IN_PAGE = `function (tok, view) {
   });
 }`;
 
-async function measure(browser: Browser, url: string, token: string, viewId: string) {
-  const context = await browser.newContext({ viewport: { width: 1900, height: 900 }, locale: "en" });
+export async function measure(browser: Browser, url: string, token: string, viewId: string) {
+  // The app's CSP forbids eval; the probe below is evaluated from text (the measuring harness, not the app).
+  const context = await browser.newContext({ viewport: { width: 1900, height: 900 }, locale: "en", bypassCSP: true });
   const page = await context.newPage();
   await page.goto(`${url}/`);
   await page.waitForFunction('customElements.get("sg-kanban") !== undefined');
@@ -240,12 +148,38 @@ async function measure(browser: Browser, url: string, token: string, viewId: str
   return { ...timing, shown };
 }
 
+/** Column heads whose count or CNY sum differ from SQL's (empty when the board is exact). */
+export function headMismatches(
+  shown: { stage: string | null; count: string | null; sum: string | null }[],
+  sql: Map<string, { count: bigint; sum: bigint }>,
+): string[] {
+  const mismatches: string[] = [];
+  for (const h of shown) {
+    const want = sql.get(h.stage === "\u0000none" ? "" : (h.stage ?? "")) ?? { count: 0n, sum: 0n };
+    const sums = JSON.parse(h.sum ?? "null") as { amount: number | string; currency: string }[] | null;
+    const got = BigInt(sums?.find((s) => s.currency === "CNY")?.amount ?? 0);
+    if (BigInt(h.count ?? -1) !== want.count || got !== want.sum)
+      mismatches.push(`${h.stage}: shown ${h.count} / ${got}, SQL ${want.count} / ${want.sum}`);
+  }
+  return mismatches;
+}
+
+/** Chromium for the board benches. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
 export async function kanbanBench(
   opts: { deals?: number; runs?: number; keep?: boolean } = {},
 ): Promise<KanbanFigures> {
   const deals = opts.deals ?? 20_000;
   const runs = opts.runs ?? 5;
-  const worker = await startWorker();
+  const w = prepareWorkerDir("kanban", { web: true });
+  const worker = await startDevWorker(w);
   let browser: Browser | null = null;
   try {
     await call(worker.url, null, "POST", "/api/dev/seed", {});
@@ -289,12 +223,8 @@ export async function kanbanBench(
     );
     const viewId = views.find((v) => v.name === "deals_board")!.id;
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
-    const all = sqlTotals(table, null);
+    browser = await launchChromium();
+    const all = sqlTotals(d1File(w.state), table, null);
     const total = [...all.values()].reduce((a, c) => a + c.count, 0n);
     if (total !== BigInt(deals)) throw new Error(`the deals table holds ${total} rows, not ${deals}`);
     const figures: KanbanFigures = {
@@ -316,15 +246,8 @@ export async function kanbanBench(
         first.push(last.first);
         complete.push(last.complete);
       }
-      const sql = sqlTotals(table, who === rep ? rep.id : null);
-      const mismatches: string[] = [];
-      for (const h of last!.shown) {
-        const want = sql.get(h.stage === "\u0000none" ? "" : (h.stage ?? "")) ?? { count: 0n, sum: 0n };
-        const sums = JSON.parse(h.sum ?? "null") as { amount: number | string; currency: string }[] | null;
-        const got = BigInt(sums?.find((s) => s.currency === "CNY")?.amount ?? 0);
-        if (BigInt(h.count ?? -1) !== want.count || got !== want.sum)
-          mismatches.push(`${h.stage}: shown ${h.count} / ${got}, SQL ${want.count} / ${want.sum}`);
-      }
+      const sql = sqlTotals(d1File(w.state), table, who === rep ? rep.id : null);
+      const mismatches = headMismatches(last!.shown, sql);
       figures.runs.push({
         role,
         cards: last!.cards,
@@ -338,7 +261,7 @@ export async function kanbanBench(
   } finally {
     await browser?.close();
     await worker.stop();
-    if (!opts.keep) rmSync(DIR, { recursive: true, force: true });
+    if (!opts.keep) rmSync(w.dir, { recursive: true, force: true });
   }
 }
 
@@ -366,5 +289,4 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   });
   console.log(formatKanban(figures));
   if (figures.runs.some((r) => !r.exact)) process.exitCode = 1;
-  if (existsSync(DIR) && !argv.includes("--keep")) rmSync(DIR, { recursive: true, force: true });
 }

@@ -3,7 +3,8 @@
  *   [--host wrangler-dev] [--clients 2]`
  * (`npm run bench -- --kanban` runs only the kanban board figure, bench/kanban.ts; `-- --grid [--runs 5]` only
  * the grid figures over the 1M-row table a full run left, bench/grid.ts; `-- --sales [--runs 20]` only the quote
- * and order figures of issue 15, bench/sales.ts; `-- --inventory [--runs 20] [--moves 1000000]` only the stock
+ * and order figures of issue 15, bench/sales.ts; `-- --orders-board [--orders 100000] [--runs 5]` only the orders
+ * board over 100k orders, bench/orders-board.ts; `-- --inventory [--runs 20] [--moves 1000000]` only the stock
  * figures of issue 16, bench/inventory.ts; `-- --feeds [--runs 30] [--events 2000]` only the ICS feed figure of
  * issue 17, bench/feeds.ts; `-- --links [--reuse]` only the figure
  * of row rules through a link, bench/links.ts, spliced into RESULTS.md): seeds a deals table through the bulk
@@ -1156,6 +1157,18 @@ async function main() {
     console.log(formatFeeds(figures));
     if (!figures.exact) throw new Error("a feed fetch did not hold every event");
     if (figures.fetch.p50 >= FEEDS_TARGET_MS) console.log("the feed missed its target");
+    return;
+  }
+  if (argv.includes("--orders-board")) {
+    // Only the orders board figure of issue 15 (bench/orders-board.ts): its own Worker, data and Chromium.
+    const { ordersBoardBench, formatOrdersBoard } = await import("./orders-board");
+    const at = (name: string, fallback: number) => {
+      const i = argv.indexOf(name);
+      return i >= 0 ? Number(argv[i + 1]) : fallback;
+    };
+    const figures = await ordersBoardBench({ orders: at("--orders", 100_000), runs: at("--runs", 5) });
+    console.log(formatOrdersBoard(figures));
+    if (figures.runs.some((r) => !r.exact)) throw new Error("the orders board's column totals differ from SQL");
     return;
   }
   if (argv.includes("--sales")) {

@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- --sales [--runs 20]`: the figures of issue 15 through the API, on its own Worker
- * (`wrangler dev`, a scratch D1 under bench/.data/sales, the demo workspace with products and sales):
+ * (lib/dev-worker.ts: `wrangler dev` over a copy of the sources, a scratch D1 under bench/.data/sales,
+ * the demo workspace with products and sales):
  *   - save a 200-line quote: one POST of 200 lines, whose hook prices them and recomputes the quote's
  *     totals in the same batch (target: median under 100 ms);
  *   - edit one line of a 200-line quote: the PATCH recomputes the totals over all 200 lines;
@@ -9,91 +10,13 @@
  * Each measured quote's totals are checked against the sum of its lines as the API returns them.
  * Never part of `npm test`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { DEMO_USERS } from "../worker/demo/users";
-import { freePort, runNode } from "./lib/process";
+import { prepareWorkerDir, startDevWorker } from "./lib/dev-worker";
 import { summarise } from "./lib/stats";
+import { timedApi } from "./lib/timed-api";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const DIR = path.join(ROOT, "bench", ".data", "sales");
-const STATE = path.join(DIR, "state");
-const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const LINES = 200;
 export const SALES_TARGETS = { save: 100, convert: 200 };
-
-const env = {
-  ...process.env,
-  CI: "1",
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  NO_COLOR: "1",
-};
-
-async function startWorker(): Promise<{ url: string; stop: () => void }> {
-  rmSync(DIR, { recursive: true, force: true });
-  mkdirSync(STATE, { recursive: true });
-  runNode([path.join(ROOT, "scripts", "build-web.mjs"), "--quiet"], "web build", env);
-  runNode([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE], "migrations", env);
-  const vars = path.join(DIR, "bench.vars");
-  writeFileSync(
-    vars,
-    `TOKEN_SECRET="sales-bench-${Math.random().toString(36).slice(2)}-at-least-32-bytes"\nDEV_SEED="1"\n`,
-  );
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", STATE, "--env-file", vars].concat([
-      "--show-interactive-dev-session=false",
-      "--live-reload=false",
-      "--log-level",
-      "warn",
-    ]),
-    { cwd: ROOT, env, stdio: "ignore", detached: true },
-  );
-  const stop = () => {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      // gone
-    }
-  };
-  process.on("exit", stop);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${url}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { url, stop };
-    if (i > 480) throw new Error("wrangler dev did not start within 120 s");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function api(url: string, token: () => string | null) {
-  return async <T = any>(
-    method: string,
-    p: string,
-    body?: unknown,
-    ok = [200, 201],
-  ): Promise<{ ms: number; body: T }> => {
-    const t0 = performance.now();
-    const res = await fetch(`${url}/api${p}`, {
-      method,
-      headers: { "content-type": "application/json", ...(token() ? { authorization: `Bearer ${token()}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    const ms = performance.now() - t0;
-    if (!ok.includes(res.status)) throw new Error(`${method} ${p} -> ${res.status}: ${text.slice(0, 500)}`);
-    return { ms, body: (text ? JSON.parse(text) : null) as T };
-  };
-}
 
 export interface SalesFigures {
   runs: number;
@@ -106,10 +29,10 @@ export interface SalesFigures {
 }
 
 export async function salesBench(runs = 20): Promise<SalesFigures> {
-  const worker = await startWorker();
+  const worker = await startDevWorker(prepareWorkerDir("sales"));
   try {
     let token: string | null = null;
-    const call = api(worker.url, () => token);
+    const call = timedApi(worker.url, () => token);
     await call("POST", "/dev/seed", {});
     const admin = DEMO_USERS.find((u) => u.role === "admin")!;
     token = (await call<{ token: string }>("POST", "/auth/login", { email: admin.email, password: admin.password }))
@@ -222,7 +145,7 @@ export async function salesBench(runs = 20): Promise<SalesFigures> {
       exact,
     };
   } finally {
-    worker.stop();
+    await worker.stop();
   }
 }
 
