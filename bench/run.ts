@@ -5,7 +5,8 @@
  * the grid figures over the 1M-row table a full run left, bench/grid.ts; `-- --sales [--runs 20]` only the quote
  * and order figures of issue 15, bench/sales.ts; `-- --orders-board [--orders 100000] [--runs 5]` only the orders
  * board over 100k orders, bench/orders-board.ts; `-- --inventory [--runs 20] [--moves 1000000]` only the stock
- * figures of issue 16, bench/inventory.ts; `-- --feeds [--runs 30] [--events 2000]` only the ICS feed figure of
+ * figures of issue 16, bench/inventory.ts; `-- --reminders [--runs 5] [--future 999000]` only the reminders
+ * tick of issue 17, bench/reminders.ts; `-- --feeds [--runs 30] [--events 2000]` only the ICS feed figure of
  * issue 17, bench/feeds.ts; `-- --links [--reuse]` only the figure
  * of row rules through a link, bench/links.ts, spliced into RESULTS.md): seeds a deals table through the bulk
  * API to each size (cumulative), measures list/count latency through the API against the floor (the same SQL run
@@ -1143,6 +1144,20 @@ async function main() {
     console.log(formatInventory(figures));
     if (figures.concurrent.confirmedInDb !== 100 || !figures.concurrent.clean || !figures.verifyClean)
       throw new Error("stock was oversold or the levels differ from the ledger");
+    return;
+  }
+  if (argv.includes("--reminders")) {
+    // Only the reminders figure of issue 17 (bench/reminders.ts): its own Worker and data.
+    const { remindersBench, formatReminders, REMINDERS_TARGET_MS } = await import("./reminders");
+    const runsAt = argv.indexOf("--runs");
+    const futureAt = argv.indexOf("--future");
+    const figures = await remindersBench(
+      runsAt >= 0 ? Number(argv[runsAt + 1]) : 5,
+      futureAt >= 0 ? Number(argv[futureAt + 1]) : 999_000,
+    );
+    console.log(formatReminders(figures));
+    if (figures.delivered.some((n) => n !== figures.due)) throw new Error("a tick did not deliver every due reminder");
+    if (figures.tick.p50 >= REMINDERS_TARGET_MS) console.log("the reminders tick missed its target");
     return;
   }
   if (argv.includes("--feeds")) {
