@@ -463,16 +463,80 @@ function address(c, customerId, kind) {
   };
 }
 
+const TASK_KINDS = { "Follow-up call": "call", 电话回访: "call", "Visit customer": "visit", 上门拜访: "visit" };
+/** Offsets a rep keeps on a task (the plugin's `reminders` choices). */
+const REMINDERS = [[], ["10m"], ["15m"], ["1h"], ["1d"], ["10m", "1d"]];
+
+/** A one-off task: a follow-up on a deal (with its customer) or a standalone to-do, due within ±a month. */
 function task(d, dealId, chinese, owners) {
   d = d?.fields;
   const days = int(-20, 30);
   const title = chinese ? pick(ZH_TASKS) : pick(EN_TASKS);
+  const kind = TASK_KINDS[title] ?? (/[Qq]uote|报价|纪要|notes/.test(title) ? "email" : d ? "call" : "to_do");
+  const due = datetimeIn(days);
+  const done = days < 0 ? chance(0.7) : chance(0.1);
+  const timed = kind === "visit" || kind === "meeting";
   return {
     title: d ? (chinese ? `${title}：${d.name.split(" - ")[0]}` : `${title}: ${d.name.split(" – ")[0]}`) : title,
-    due: datetimeIn(days),
-    done: days < 0 ? chance(0.7) : chance(0.1),
+    kind,
+    status: done ? "done" : days < -10 && chance(0.15) ? "cancelled" : "open",
+    priority: pick(["low", "normal", "normal", "normal", "high", "urgent"]),
+    due_at: due,
+    start_at: timed ? due : null,
+    end_at: timed ? new Date(Date.parse(due) + pick([30, 60, 90]) * 60_000).toISOString() : null,
     assignee: d ? d.owner : weighted(owners),
+    customer: d?.customer ?? [],
     deal: dealId ? [dealId] : [],
+    reminders: days >= 0 ? pick(REMINDERS) : [],
+  };
+}
+
+/**
+ * Recurring appointments a rep keeps with a key customer: a weekly call (Monday or Friday, 09:30 or
+ * 10:00 China time), a fortnightly review meeting, a monthly visit; some end after a number of times.
+ */
+function recurringTask(c, customerId, contactId, owner) {
+  const plan = pick([
+    {
+      kind: "call",
+      rule: `FREQ=WEEKLY;BYDAY=${pick(["MO", "FR"])}`,
+      minutes: 30,
+      en: "Weekly check-in call",
+      zh: "每周电话沟通",
+    },
+    {
+      kind: "meeting",
+      rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+      minutes: 60,
+      en: "Fortnightly account review",
+      zh: "双周客户复盘会",
+    },
+    { kind: "visit", rule: "FREQ=MONTHLY;BYDAY=1TU", minutes: 120, en: "Monthly site visit", zh: "每月上门拜访" },
+    {
+      kind: "call",
+      rule: "FREQ=MONTHLY;BYMONTHDAY=25;COUNT=6",
+      minutes: 20,
+      en: "Payment reminder call",
+      zh: "回款提醒电话",
+    },
+  ]);
+  // The first occurrence a few weeks back, at 09:30 or 10:00 China time (01:30/02:00 UTC).
+  const start = new Date(today.getTime() - int(7, 40) * DAY + pick([90, 120]) * 60_000);
+  const name = c.fields.name;
+  return {
+    title: c.chinese ? `${plan.zh}：${name}` : `${plan.en}: ${name}`,
+    kind: plan.kind,
+    status: "open",
+    priority: "normal",
+    start_at: start.toISOString(),
+    end_at: new Date(start.getTime() + plan.minutes * 60_000).toISOString(),
+    recurrence: plan.rule,
+    assignee: owner,
+    customer: [customerId],
+    contact: contactId ? [contactId] : [],
+    location: plan.kind === "visit" ? (c.fields.city ?? null) : null,
+    reminders: pick([["10m"], ["15m"], ["1h"], ["10m", "1d"]]),
+    notes: c.chinese ? "例行跟进，记录客户反馈。" : "Routine follow-up; note the customer's feedback.",
   };
 }
 
@@ -598,7 +662,11 @@ const tasks = Array.from({ length: COUNTS.tasks }, () => {
   }
   return task(null, null, chance(0.7), owners);
 });
-await insert("tasks", tasks);
+// Recurring calls, meetings and visits with about one customer in eight, kept by the customer's owner.
+const recurring = customers.flatMap((c, i) =>
+  i % 8 === 0 && c.fields.owner ? [recurringTask(c, customerIds[i], (contactsOf.get(i) ?? [])[0], c.fields.owner)] : [],
+);
+await insert("tasks", [...tasks, ...recurring]);
 
 // Stock first (warehouses, receipts, adjustments, transfers, reorder points), then the orders that
 // reserve and ship it; quotes, orders and payments over the deals just made (the sales plugin computes every total).
@@ -607,6 +675,21 @@ const stock = inventory
   ? await seedDemoInventory(call, { manager: state.users.find((u) => u.role === "warehouse")?.id ?? null })
   : { moves: 0 };
 const sales = await seedDemoSales(call, { perStatus: Math.max(1, Math.round(3 * Math.min(scale, 1))), inventory });
+// Follow-ups on a few orders: confirm delivery with the customer.
+const orderRows = (await call("GET", "/api/tables/orders/records?limit=12")).records;
+await insert(
+  "tasks",
+  orderRows.map((o, i) => ({
+    title: i % 2 ? `确认发货时间：${o.fields.number ?? o.id}` : `Confirm delivery date: ${o.fields.number ?? o.id}`,
+    kind: "call",
+    status: "open",
+    priority: "high",
+    due_at: datetimeIn(int(1, 14)),
+    order: [o.id],
+    customer: o.fields.customer ?? [],
+    reminders: ["1h"],
+  })),
+);
 await call("POST", "/api/dev/seed", { step: "data-done" });
 const moves = deals.reduce((n, d) => n + d.path.length, 0);
 console.log(

@@ -14,13 +14,8 @@ type Ops = Grant["ops"];
 type DemoGrant = [Ops, FieldAccess, Record<string, FieldAccess>];
 const ops = (read: Level, create: Level, update: Level, del: Level): Ops => ({ read, create, update, delete: del });
 
-/** Grants of the hand-made demo tables: tasks belong to their assignee. */
-const TABLE_GRANTS: Record<string, Record<string, DemoGrant>> = {
-  sales_manager: { tasks: [ops("team", "all", "team", "team"), "write", {}] },
-  sales_rep: { tasks: [ops("own", "own", "own", "own"), "write", {}] },
-  warehouse: { tasks: [ops("own", "own", "own", "none"), "write", {}] },
-  viewer: { tasks: [ops("all", "none", "none", "none"), "read", {}] },
-};
+/** Grants of hand-made demo tables (none: tasks come from the tasks plugin, with its grants). */
+const TABLE_GRANTS: Record<string, Record<string, DemoGrant>> = {};
 
 /**
  * role -> table -> [ops, default field access, per-field access by name], plugin manifests included.
@@ -63,7 +58,7 @@ export async function seedDemoAccess(db: D1Database, userIds: Map<string, string
       );
     }
   }
-  // Tasks belong to their assignee.
+  // Tasks belong to their assignee (the plugin's grants say so by rule; this makes "own" mean it too).
   const tasks = findTable(reg, "tasks");
   const assignee = tasks?.fields.find((f) => f.name === "assignee");
   if (tasks && assignee)

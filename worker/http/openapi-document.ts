@@ -18,9 +18,9 @@ import { notificationsPaths } from "./openapi/paths-notifications";
 import { feedsPaths } from "./openapi/paths-feeds";
 import { webhookPaths } from "./openapi/paths-webhooks";
 import { tablesPaths } from "./openapi/paths-tables";
-import { tasksPaths } from "./openapi/paths-tasks";
 import { salesPaths } from "./openapi/paths-sales";
 import { inventoryPaths } from "./openapi/paths-inventory";
+import { tasksPaths } from "./openapi/paths-tasks";
 
 export function openApiDocument() {
   const defs = {
@@ -142,9 +142,9 @@ export function openApiDocument() {
       ...notificationsPaths,
       ...feedsPaths,
       ...webhookPaths,
-      ...tasksPaths,
       ...salesPaths,
       ...inventoryPaths,
+      ...tasksPaths,
     }),
   };
 }
