@@ -18,7 +18,13 @@ export async function customerWithDeal(rep: ApiClient): Promise<{ customer: ApiR
 /** Active catalog products with Chinese names, as the rep may read them. */
 export async function chineseProducts(rep: ApiClient, n: number): Promise<{ id: number; sku: string; name: string }[]> {
   const page = await rep.listRecords("products", {
-    filter: { field: "active", op: "eq", value: true },
+    // Not stocked: confirming an order of them never depends on the demo's stock.
+    filter: {
+      and: [
+        { field: "active", op: "eq", value: true },
+        { field: "track_stock", op: "eq", value: false },
+      ],
+    },
     fields: ["sku", "name"],
     sort: ["sku"],
     limit: 300,

@@ -2,7 +2,8 @@
  * The quote's lines editor in real Chromium: a long paste from a spreadsheet shows its progress, names
  * the rows it cannot use and adds the rest with the server's totals; lines reorder by keyboard and by
  * drag; a deletion asks first; a price the server refuses is shown beside its line; a change made
- * elsewhere meanwhile (409) reloads and says so; a sent quote is read-only; axe finds nothing serious.
+ * elsewhere meanwhile (409) reloads and says so; a sent quote is read-only; axe finds nothing serious;
+ * an order's lines lock once it is confirmed, and cancelling it asks first.
  */
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -166,3 +167,33 @@ async function axeFindings(page: Page) {
   });
   return found.filter((f) => f.impact === "serious" || f.impact === "critical");
 }
+
+it("an order's lines change while it is a draft and lock once it is confirmed; cancelling asks first", async () => {
+  const id = await newQuote(2);
+  const q = (await rep.getRecord("quotes", id)).record;
+  await rep.updateRecord("quotes", id, q.version, { status: "sent" });
+  const { order } = await rep.request<{ order: { id: number } }>("POST", "/api/actions/sales/quote-to-order", {
+    quote: id,
+  });
+  const { page, context } = await newPage(browser, { locale: "zh-CN" });
+  await signIn(page, "rep");
+  await page.goto(`${appUrl()}/#/orders/${order.id}`);
+  const doc = page.locator("sg-app sg-quote");
+  await expect.poll(() => doc.locator("tr[data-line-id]").count()).toBe(2);
+  expect(await doc.locator("h1").textContent()).toMatch(/^订单 SO-/);
+  const qty = doc.locator("tr[data-line-id]").first().locator("input[name=quantity]");
+  await qty.fill("2");
+  await qty.press("Tab");
+  await expect
+    .poll(async () => (await linesOf(rep, "order", order.id))[0]?.fields.quantity, { timeout: 10_000 })
+    .toBe("2.000");
+  await doc.locator('[data-doc-action="confirm"]').click();
+  await doc.locator('[data-status="confirmed"]').waitFor({ timeout: 10_000 });
+  expect(await doc.locator("input").count()).toBe(0);
+  await screenshot(page, "quote-lines-order-confirmed-zh");
+  await doc.locator('[data-doc-action="cancel"]').click();
+  await page.locator("sg-confirm dialog").getByRole("button", { name: "取消订单" }).click();
+  await doc.locator('[data-status="cancelled"]').waitFor({ timeout: 10_000 });
+  expect((await rep.getRecord("orders", order.id)).record.fields.status).toBe("cancelled");
+  await context.close();
+});

@@ -157,11 +157,17 @@ export class DocData implements ReactiveController {
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
+        // A version clash is someone else's change; any other 409 (stock short, already converted)
+        // is the server's own words. Either way the document is read again.
+        const clash =
+          err.problem.code === "version_conflict" || (err.problem.code === "conflict" && !err.problem.errors?.length);
         this.host.note(
           "error",
-          msg("Someone changed this document meanwhile; it was reloaded. Please check and try again.", {
-            id: "quote.conflict",
-          }),
+          clash
+            ? msg("Someone changed this document meanwhile; it was reloaded. Please check and try again.", {
+                id: "quote.conflict",
+              })
+            : err.message,
         );
         await this.load(kind, this.doc!.id);
       } else {
