@@ -1,8 +1,8 @@
 /**
  * A real HTTP receiver for the webhook tests, run in Node by the worker project's global setup
  * (workerd fetches it like any intranet endpoint). Each test uses its own box, `/hook/<box>`:
- * `PUT /plan/<box>` sets what the box answers, in order (status codes, or 0 to hang past any
- * timeout) and the secret to check signatures with; `GET /received/<box>` lists what arrived,
+ * `PUT /plan/<box>` sets what the box answers, in order (status codes, 0 to hang past any timeout, or
+ * `{status, retryAfter}`) and the secret to check signatures with; `GET /received/<box>` lists what arrived,
  * each with the signature checked here with node:crypto, independently of the Worker's code.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -18,8 +18,9 @@ interface Received {
   signatureValid: boolean;
   answered: number;
 }
+type Answer = number | { status: number; retryAfter: string };
 interface Box {
-  plan: number[];
+  plan: Answer[];
   secret: string;
   received: Received[];
 }
@@ -59,7 +60,7 @@ export async function setup(project: TestProject): Promise<void> {
       const body = await readBody(req);
       if (kind === "plan" && id && req.method === "PUT") {
         const b = box(id);
-        const p = JSON.parse(body) as { plan?: number[]; secret?: string };
+        const p = JSON.parse(body) as { plan?: Answer[]; secret?: string };
         b.plan = p.plan ?? b.plan;
         b.secret = p.secret ?? b.secret;
         res.writeHead(204).end();
@@ -68,7 +69,9 @@ export async function setup(project: TestProject): Promise<void> {
       } else if (kind === "hook" && id) {
         const b = box(id);
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        const status = b.plan.length ? b.plan.shift()! : 200;
+        const answer = b.plan.length ? b.plan.shift()! : 200;
+        const status = typeof answer === "number" ? answer : answer.status;
+        const extra = typeof answer === "number" ? {} : { "retry-after": answer.retryAfter };
         b.received.push({
           at: Date.now(),
           method: req.method ?? "",
@@ -78,7 +81,7 @@ export async function setup(project: TestProject): Promise<void> {
           answered: status,
         });
         if (status === 0) return; // hang: the sender's timeout ends it
-        res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "no");
+        res.writeHead(status, { "content-type": "text/plain", ...extra }).end(status < 300 ? "ok" : "no");
       } else res.writeHead(404).end();
     })().catch(() => res.writeHead(500).end());
   });

@@ -93,6 +93,30 @@ describe("the settings", () => {
   });
 });
 
+describe("concurrent calls", () => {
+  it("rotations at once each answer a secret and the last one stored signs; deletes at once remove it once", async () => {
+    const u = await signedIn([]);
+    const box = crypto.randomUUID();
+    expect((await u.client.request("PUT", PATH, { url: `${receiver}/hook/${box}` })).status).toBe(201);
+    const rs = await Promise.all([1, 2, 3, 4].map(() => u.client.post(`${PATH}/rotate`)));
+    expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const secrets = rs.map((r) => r.body.secret as string);
+    expect(new Set(secrets).size).toBe(4);
+    // The stored one is one of those answered: the receiver, told each in turn, verifies exactly one.
+    const row = await env.DB.prepare("SELECT secret FROM sg_webhooks WHERE user_id = ?1").bind(u.id).first("secret");
+    const stored = secrets.filter((x) => x === row);
+    expect(stored).toHaveLength(1);
+    await fetch(`${receiver}/plan/${box}`, { method: "PUT", body: JSON.stringify({ secret: stored[0] }) });
+    expect((await u.client.post(`${PATH}/test`)).body.outcome).toBe("delivered");
+    const got = (await (await fetch(`${receiver}/received/${box}`)).json()) as { signatureValid: boolean }[];
+    expect(got.map((g) => g.signatureValid)).toEqual([true]);
+
+    const dels = await Promise.all([1, 2, 3].map(() => u.client.delete(PATH)));
+    expect(dels.map((r) => r.status).sort()).toEqual([204, 404, 404]);
+    expect((await u.client.get(PATH)).body).toEqual({ webhook: null });
+  });
+});
+
 describe("the URL", () => {
   it("refuses other schemes, credentials, spaces and control characters, and non-URLs, naming url", async () => {
     const u = await signedIn([]);
@@ -210,6 +234,7 @@ describe("bad requests", () => {
       expect(extra.body.errors[0].field).toBe("force");
       expect((await u.client.post(path, "[1]")).status, path).toBe(422);
       expect((await u.client.post(path, "nope")).status, path).toBe(400);
+      expect((await u.client.post(path, { pad: "x".repeat(9000) })).status, path).toBe(413);
     }
     for (const [method, path] of [
       ["GET", `${PATH}?user=usr_aaaaaaaaaaaa`],

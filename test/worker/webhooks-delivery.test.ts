@@ -39,9 +39,11 @@ interface Received {
 }
 
 /** A receiver box of its own: what it answers, in order (0 = hang), and what it received. */
-async function box(plan: number[] = []) {
+type Answer = number | { status: number; retryAfter: string };
+
+async function box(plan: Answer[] = []) {
   const id = crypto.randomUUID();
-  const set = (p: { plan?: number[]; secret?: string }) =>
+  const set = (p: { plan?: Answer[]; secret?: string }) =>
     fetch(`${receiver}/plan/${id}`, { method: "PUT", body: JSON.stringify(p) });
   await set({ plan });
   return {
@@ -52,7 +54,7 @@ async function box(plan: number[] = []) {
 }
 
 /** A user with a webhook to a fresh box; the receiver knows the secret the PUT showed once. */
-async function subscriber(plan: number[] = [], roles: string[] = []) {
+async function subscriber(plan: Answer[] = [], roles: string[] = []) {
   const u = await signedIn(roles);
   const b = await box(plan);
   const put = await u.client.request("PUT", "/notifications/webhook", { url: b.url });
@@ -264,6 +266,23 @@ describe("retries", () => {
     const redirected = await log(r.client);
     expect(redirected).toEqual([expect.objectContaining({ status: 301, outcome: "failed" })]);
     expect(redirected[0]!.error).toMatch(/redirect/i);
+  });
+
+  it("waits as long as a 429's or 503's Retry-After asks when that is longer than the backoff, up to an hour", async () => {
+    const s = await subscriber([
+      { status: 429, retryAfter: "300" },
+      { status: 503, retryAfter: "86400" },
+      { status: 429, retryAfter: "soon" },
+    ]);
+    const t0 = Date.now() + MIN;
+    await notify(await runtime(), note(s.id, "later"));
+    await deliverWebhooks(DB, new Date(t0));
+    expect((await log(s.client))[0]!.nextRetryAt).toBe(new Date(t0 + 5 * MIN).toISOString());
+    await deliverWebhooks(DB, new Date(t0 + 5 * MIN));
+    expect((await log(s.client))[0]!.nextRetryAt).toBe(new Date(t0 + 5 * MIN + 60 * MIN).toISOString());
+    await deliverWebhooks(DB, new Date(t0 + 65 * MIN));
+    // Unreadable: the backoff alone (third attempt: 4 minutes).
+    expect((await log(s.client))[0]!.nextRetryAt).toBe(new Date(t0 + 65 * MIN + 4 * MIN).toISOString());
   });
 
   it("retries a network error and a receiver that does not answer in time", async () => {
