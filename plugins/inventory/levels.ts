@@ -52,6 +52,8 @@ export interface Level {
   stockValue: bigint;
   /** The level may go below zero (its warehouse allows negative stock). */
   allowNegative: boolean;
+  /** Whether a move may change its low-stock flag: it has a reorder point or is flagged. */
+  watched: boolean;
 }
 
 export const levelKey = (product: number, warehouse: number) => `${product}:${warehouse}`;
@@ -76,6 +78,8 @@ export async function loadLevels(rt: Runtime, keys: string[]): Promise<Map<strin
       "available",
       "average_cost",
       "stock_value",
+      "reorder_point",
+      "low_stock",
       ...flag,
     ]);
     for (const r of rows)
@@ -89,6 +93,8 @@ export async function loadLevels(rt: Runtime, keys: string[]): Promise<Map<strin
         averageCost: amountOf(r.values.average_cost),
         stockValue: amountOf(r.values.stock_value),
         allowNegative: r.values.allow_negative === true,
+        watched:
+          (r.values.reorder_point !== null && r.values.reorder_point !== undefined) || r.values.low_stock === true,
       });
   }
   return out;
@@ -164,7 +170,10 @@ export function shortsOf(intents: Intent[], levels: Map<string, Level>, loose: S
 
 export interface Planned {
   statements: Stmt[];
-  /** Level ids touched (for the low-stock check after the batch). */
+  /**
+   * Level ids touched that have a reorder point or the low flag (for the low-stock check after the
+   * batch); a level with neither cannot cross, and the check would cost a round trip.
+   */
   levelIds: number[];
   /** For runBatch / a hook: the same wording when the CHECK refused the batch. */
   onCheck: (message: string) => Promise<AppError | null>;
@@ -272,7 +281,7 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
   statements.push(...(await insertEffect(rt, rt.table("stock_moves"), moveRows)).statements);
   return {
     statements,
-    levelIds: [...adds.map((a) => a.id), ...newLevels.ids],
+    levelIds: [...levels.values()].filter((l) => l.watched && deltas.has(l.key)).map((l) => l.id),
     onCheck: async (message) => {
       if (!/CHECK constraint failed/.test(message)) return null;
       const now = await loadLevels(

@@ -364,7 +364,9 @@ function compileLink(f: FieldMeta, op: Op, value: unknown, cols: Columns, params
   const any = `SELECT 1 FROM ${j.table} WHERE ${j.mine} = ${cols.id}`;
   switch (op) {
     case "contains":
-      return `EXISTS (${any} AND ${j.theirs} = ${params.add(value)})`;
+      // The ids linked to the value, from the junction's (theirs, mine) key: bounded by what is linked
+      // to it, where EXISTS per row scans the whole table (a product's 3 levels among 30,000: 40 ms).
+      return `${cols.id} IN (SELECT ${j.mine} FROM ${j.table} WHERE ${j.theirs} = ${params.add(value)})`;
     case "not_contains":
       return `NOT EXISTS (${any} AND ${j.theirs} = ${params.add(value)})`;
     case "is_empty":
