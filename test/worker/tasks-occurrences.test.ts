@@ -215,4 +215,25 @@ describe("occurrence actions refuse bad input", () => {
     ]);
     expect(skips.map((r) => r.status).sort()).toEqual([200, 409]);
   });
+
+  it("two moves of one occurrence at once and two splits of one series at once: one wins, the other 409", async () => {
+    const { rep, task } = await dailyCall();
+    const moves = await Promise.all(
+      ["2026-06-02T12:00:00Z", "2026-06-02T13:00:00Z"].map((start) =>
+        act(rep.client, "move-occurrence", { task: task.id, occurrence: "2026-06-02T10:00:00Z", start }),
+      ),
+    );
+    expect(moves.map((r) => r.status).sort()).toEqual([200, 409]);
+    const splits = await Promise.all(
+      ["A", "B"].map((t) =>
+        act(rep.client, "split-series", { task: task.id, occurrence: "2026-06-04T10:00:00Z", changes: { title: t } }),
+      ),
+    );
+    expect(splits.map((r) => r.status).sort()).toEqual([200, 409]);
+    // Exactly one new series was made.
+    const all = await rep.client.get("/tables/tasks/records?limit=50");
+    expect(
+      all.body.records.filter((r: { fields: { title: string } }) => ["A", "B"].includes(r.fields.title)),
+    ).toHaveLength(1);
+  });
 });

@@ -61,6 +61,16 @@ describe("recurrence rules", () => {
     const open = await createTask(rep.client, { start_at: "2026-01-05T09:00:00Z", recurrence: "FREQ=DAILY" });
     expect(open.fields.series_until).toBeNull();
   });
+
+  it("stores a date UNTIL of a timed series as the end of that day in the assignee's zone, in UTC (RFC 5545)", async () => {
+    const rep = await userInZone(["sales_rep"], "America/New_York");
+    const t = await createTask(rep.client, {
+      start_at: "2026-01-05T14:00:00Z",
+      recurrence: "FREQ=DAILY;UNTIL=20260110",
+    });
+    expect(t.fields.recurrence).toBe("FREQ=DAILY;UNTIL=20260111T045959Z");
+    expect(t.fields.series_until).toBe("2026-01-10T14:00:00.000Z");
+  });
 });
 
 describe("occurrences in the assignee's time zone", () => {
