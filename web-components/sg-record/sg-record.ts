@@ -8,6 +8,7 @@ import { ApiError, type ApiClient, type ApiRecord, type HistoryEntry, type Table
 import { formatDateTime, labelOf, localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import "../sg-form/sg-form";
+import "./purchase-history";
 import { displayValue, type ValueNames } from "../sg-form/values";
 import { emit } from "../events";
 
@@ -192,6 +193,12 @@ export class SgRecord extends LitElement {
       : String(v);
   }
 
+  /** A customer's purchase history (the sales plugin's; the panel hides itself where there is none). */
+  private renderPurchases() {
+    if (this.isNew || this.table?.name !== "customers" || !this.record) return nothing;
+    return html`<sg-purchase-history .api=${this.api} customer-id=${String(this.record.id)}></sg-purchase-history>`;
+  }
+
   private renderHistory() {
     if (this.isNew || !this.history || !this.table) return nothing;
     const fields = new Map(this.table.fields.map((f) => [f.name, f]));
@@ -242,6 +249,7 @@ export class SgRecord extends LitElement {
       return html`<div class="state" role="alert"><p class="error">${msg("The record could not be loaded.", { id: "record.loadError" })}</p><button @click=${() => void this.load()}>${msg("Retry", { id: "common.retry" })}</button></div>`;
     return html`<h2 id="record-title">${this.heading()}</h2>
       <sg-form .api=${this.api} .table=${this.table} .record=${this.record} .user=${this.user} time-zone=${this.timeZone ?? ""} @sg-record-saved=${this.onSaved}></sg-form>
+      ${this.renderPurchases()}
       ${this.renderHistory()}`;
   }
 }

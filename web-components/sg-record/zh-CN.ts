@@ -1,6 +1,6 @@
 import { str } from "@lit/localize";
 
-/** zh-CN messages of <sg-record> (ids `record.*`). */
+/** zh-CN messages of <sg-record> (ids `record.*`) and its <sg-purchase-history> (ids `purchases.*`). */
 export const zhCN = {
   "record.changed": "修改了",
   "record.created": "创建了记录",
@@ -17,4 +17,18 @@ export const zhCN = {
   "record.restore": "恢复此记录",
   "record.system": "系统",
   "record.title": str`记录 ${0}`,
+  "purchases.title": "购买记录",
+  "purchases.orders": "订单",
+  "purchases.noOrders": "暂无订单。",
+  "purchases.number": "单号",
+  "purchases.date": "日期",
+  "purchases.status": "状态",
+  "purchases.total": "金额",
+  "purchases.year": "年份",
+  "purchases.more": "更多订单",
+  "purchases.error": "无法加载购买记录。",
+  "purchases.amountsHidden": "您无权查看金额。",
+  "purchases.last": str`最近订单：${0}，日期 ${1}`,
+  "purchases.openQuotes": "未结报价",
+  "purchases.noQuotes": "暂无未结报价。",
 };
