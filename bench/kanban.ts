@@ -109,7 +109,7 @@ const IN_PAGE = `function (tok, view) {
     el.setAttribute("view", view);
     document.body.append(el);
     var first = 0;
-    var deadline = t0 + 30000;
+    var deadline = t0 + 120000;
     function tick() {
       var root = el.shadowRoot;
       var now = performance.now();
@@ -121,7 +121,7 @@ const IN_PAGE = `function (tok, view) {
       });
       if (first && filled && heads.length === cells.length) {
         resolve({ first: first, complete: now - t0, cards: root.querySelectorAll("[data-kanban-card]").length });
-      } else if (now > deadline) reject(new Error("the board did not complete within 30 s"));
+      } else if (now > deadline) reject(new Error("the board did not complete within 120 s"));
       else requestAnimationFrame(tick);
     }
     tick();
@@ -132,8 +132,9 @@ export async function measure(browser: Browser, url: string, token: string, view
   // The app's CSP forbids eval; the probe below is evaluated from text (the measuring harness, not the app).
   const context = await browser.newContext({ viewport: { width: 1900, height: 900 }, locale: "en", bypassCSP: true });
   const page = await context.newPage();
-  await page.goto(`${url}/`);
-  await page.waitForFunction('customElements.get("sg-kanban") !== undefined');
+  // Generous limits for a loaded machine: the harness waits, the figures are what the probe measures.
+  await page.goto(`${url}/`, { timeout: 180_000 });
+  await page.waitForFunction('customElements.get("sg-kanban") !== undefined', undefined, { timeout: 180_000 });
   // Passed as text: tsx would wrap named functions in a helper the page does not have.
   const timing = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(token)}, ${JSON.stringify(viewId)})`)) as {
     first: number;
