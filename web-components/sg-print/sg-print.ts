@@ -84,14 +84,19 @@ export class SgPrint extends LitElement {
   @state() private logoFailed = false;
   private loaded = "";
 
+  /** The page's title before; the print page names the PDF a browser saves after the document. */
+  private titleBefore = "";
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this.titleBefore = document.title;
     addPageStyle();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removePageStyle();
+    document.title = this.titleBefore;
   }
 
   private get docLang(): DocLang {
