@@ -2,8 +2,8 @@
  * Issue 15's done-when, in the browser: a rep creates a quote for a customer from a deal (the deal
  * drawer's "New quote"), adds catalog products by SKU and by name, gives one a discount (the totals
  * shown are the server's), prints it (the A4 page renders, the PDF's text holds the Chinese product
- * names), marks it sent and accepted, converts it to an order, and sees the deal won and the order on
- * the customer; a manager sees the team's quote and order on the boards.
+ * names), marks it sent and accepted, converts it to an order, and sees the deal won and the order in
+ * the customer's purchase history; a manager sees the team's quote and order on the boards.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -124,8 +124,11 @@ it("a rep quotes a deal, prints, wins it as an order; the manager sees both", as
     })
     .toBe("Won");
 
-  // The order on the customer: its drawer names it among the customer's orders.
+  // The order on the customer's purchase history (the customer drawer's panel), and among its orders.
   await page.goto(`${appUrl()}/#/t/customers/r/${customer.id}`);
+  const history = page.locator(`sg-app sg-purchase-history tr[data-order="${orderId}"]`);
+  await history.waitFor({ timeout: 10_000 });
+  expect(await history.textContent()).toContain(String(order.fields.number));
   await page
     .locator('sg-app sg-form [data-field="orders"]')
     .getByText(String(order.fields.number))
