@@ -53,7 +53,15 @@ export async function call<T>(
   p: string,
   body?: unknown,
 ): Promise<T> {
-  return (await timedApi(url, () => token)<T>(method, p.replace(/^\/api/, ""), body)).body;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await timedApi(url, () => token)<T>(method, p.replace(/^\/api/, ""), body)).body;
+    } catch (err) {
+      // wrangler dev may restart its Worker once soon after it starts: a set-up call tries again.
+      if (attempt >= 3 || !/-> 503: Your worker restarted/.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
 }
 
 export async function login(url: string, role: string): Promise<{ token: string; id: string }> {
