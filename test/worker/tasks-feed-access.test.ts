@@ -60,7 +60,9 @@ describe("a rep's personal feed", () => {
     // ical.js does not drop EXDATEs in the iterator; the feed lists the skipped start as one.
     expect(starts).toContain("2027-03-08T14:00:00.000Z");
     expect(starts).toContain("2027-03-15T13:00:00.000Z"); // 09:00 EDT after the change
-    const exdates = master.component.getAllProperties("exdate").map((p) => p.getFirstValue().toJSDate().toISOString());
+    const exdates = master.component
+      .getAllProperties("exdate")
+      .map((p) => (p.getFirstValue() as ICAL.Time).toJSDate().toISOString());
     expect(exdates).toEqual(["2027-03-22T13:00:00.000Z"]);
     const override = events.find((e) => e.summary === title && e.isRecurrenceException())!;
     expect(override, feed.text).toBeDefined();
