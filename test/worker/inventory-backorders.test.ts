@@ -33,7 +33,7 @@ beforeAll(async () => {
   admin = s.admin;
   clerk = s.clerk.client;
   await backorders(true);
-});
+}, 60_000);
 afterAll(async () => backorders(false));
 
 const line = async (id: number) => (await admin.get(`/tables/order_lines/records/${id}`)).body.record.fields;

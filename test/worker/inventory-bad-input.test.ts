@@ -26,7 +26,7 @@ beforeAll(async () => {
   p = await product(admin, { track_stock: true });
   w = await warehouse(admin);
   await receive(clerk, p.id, w.id, "10");
-});
+}, 60_000);
 
 const fields = (r: { body: any }) => (r.body.errors ?? []).map((e: any) => `${e.field} ${e.code}`);
 

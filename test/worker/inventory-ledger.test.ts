@@ -9,7 +9,7 @@ beforeAll(async () => {
   const s = await installInventory();
   admin = s.admin;
   clerk = s.clerk.client;
-});
+}, 60_000);
 
 describe("inventory ledger", () => {
   it("receives 0.1 + 0.2 units as exactly 0.3 and keeps the moving average cost exact", async () => {

@@ -9,7 +9,7 @@ beforeAll(async () => {
   const s = await installInventory();
   admin = s.admin;
   clerk = s.clerk.client;
-});
+}, 60_000);
 
 async function lowNotices(client: Client) {
   const r = await client.get("/notifications?limit=100");

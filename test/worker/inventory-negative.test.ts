@@ -25,7 +25,7 @@ beforeAll(async () => {
   const s = await installInventory();
   admin = s.admin;
   clerk = s.clerk.client;
-});
+}, 60_000);
 
 async function setNegative(id: number, on: boolean) {
   const cur = (await admin.get(`/tables/warehouses/records/${id}`)).body.record;

@@ -20,7 +20,7 @@ beforeAll(async () => {
   const s = await installInventory();
   admin = s.admin;
   clerk = s.clerk.client;
-});
+}, 60_000);
 
 /**
  * How many concurrent confirmations the test runs: 1,000 take over a minute on this machine (about
