@@ -15,6 +15,7 @@ const LOADERS: Record<string, () => Promise<unknown>> = {
   "sg-admin": () => import("./sg-admin/sg-admin"),
   "sg-quote": () => import("./sg-quote/sg-quote"),
   "sg-print": () => import("./sg-print/sg-print"),
+  "sg-stock-grid": () => import("./sg-stock/sg-stock-grid"),
 };
 
 const loading = new Map<string, Promise<unknown>>();

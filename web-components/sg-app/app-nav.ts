@@ -32,6 +32,7 @@ export function appNav(n: NavState) {
         </li>`;
       })}
     </ul>
+    ${inventoryNav(n)}
     ${
       n.user?.roles?.includes("admin")
         ? html`<h2>${msg("Administration", { id: "app.adminHeading" })}</h2>
@@ -39,4 +40,15 @@ export function appNav(n: NavState) {
         : nothing
     }
   </nav>`;
+}
+
+/** Inventory: the stock grid for whoever may read levels, the receive form for whoever may move stock. */
+function inventoryNav(n: NavState) {
+  if (!n.tables.some((t) => t.name === "stock_levels")) return nothing;
+  const receive = n.tables.find((t) => t.name === "stock_moves")?.access?.create === true;
+  return html`<h2>${msg("Inventory", { id: "stock.nav.heading" })}</h2>
+    <ul>
+      <li><a href="#/stock" data-nav="stock" aria-current=${n.route.kind === "stock" ? "page" : "false"}>${msg("Stock", { id: "stock.nav.stock" })}</a></li>
+      ${receive ? html`<li><a href="#/receive" data-nav="receive" aria-current=${n.route.kind === "receive" ? "page" : "false"}>${msg("Receive stock", { id: "stock.nav.receive" })}</a></li>` : nothing}
+    </ul>`;
 }

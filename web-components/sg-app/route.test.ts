@@ -11,6 +11,13 @@ describe("document routes", () => {
     for (const h of ["#/quotes/12", "#/orders/7", "#/print/quotes/12/zh-CN", "#/print/orders/3"])
       expect(routeHash(parseRoute(h))).toBe(h);
   });
+  it("reads and writes the inventory screens: #/stock, #/receive, #/ship/<order id>", () => {
+    expect(parseRoute("#/stock")).toEqual({ kind: "stock" });
+    expect(parseRoute("#/receive")).toEqual({ kind: "receive" });
+    expect(parseRoute("#/ship/42")).toEqual({ kind: "ship", order: 42 });
+    expect(parseRoute("#/ship/x")).toEqual({ kind: "home" });
+    for (const h of ["#/stock", "#/receive", "#/ship/42"]) expect(routeHash(parseRoute(h))).toBe(h);
+  });
   it("sends an id that is no positive integer home", () => {
     expect(parseRoute("#/quotes/0")).toEqual({ kind: "home" });
     expect(parseRoute("#/quotes/1e3")).toEqual({ kind: "home" });

@@ -10,7 +10,11 @@ export type Route =
   /** A quote or order as a document (sg-quote): `#/quotes/12`, `#/orders/7`. */
   | { kind: "doc"; doc: "quote" | "order"; id: number }
   /** Its printable page (sg-print), in a language when the address names one: `#/print/quotes/12/zh-CN`. */
-  | { kind: "print"; doc: "quote" | "order"; id: number; lang?: string };
+  | { kind: "print"; doc: "quote" | "order"; id: number; lang?: string }
+  /** Inventory (sg-stock): the stock grid `#/stock`, an order's ship form `#/ship/7`, the receive form `#/receive`. */
+  | { kind: "stock" }
+  | { kind: "ship"; order: number }
+  | { kind: "receive" };
 
 /**
  * `#/t/customers`, `#/t/customers/r/12`, `#/t/customers/new`, `#/v/<id>`, `#/admin/people`, `#/profile`,
@@ -41,6 +45,9 @@ export function parseRoute(hash: string): Route {
   const doc = (t?: string) => (t === "quotes" ? "quote" : t === "orders" ? "order" : null);
   const d0 = doc(parts[0]);
   if (d0 && id(parts[1])) return { kind: "doc", doc: d0, id: id(parts[1]) };
+  if (parts[0] === "stock") return { kind: "stock" };
+  if (parts[0] === "receive") return { kind: "receive" };
+  if (parts[0] === "ship" && id(parts[1])) return { kind: "ship", order: id(parts[1]) };
   const d1 = doc(parts[1]);
   if (parts[0] === "print" && d1 && id(parts[2]))
     return { kind: "print", doc: d1, id: id(parts[2]), ...(parts[3] ? { lang: parts[3] } : {}) };
@@ -62,6 +69,12 @@ export function routeHash(r: Route): string {
       return `#/${r.doc}s/${r.id}`;
     case "print":
       return `#/print/${r.doc}s/${r.id}${r.lang ? `/${encodeURIComponent(r.lang)}` : ""}`;
+    case "stock":
+      return "#/stock";
+    case "receive":
+      return "#/receive";
+    case "ship":
+      return `#/ship/${r.order}`;
     default:
       return "#/";
   }

@@ -83,6 +83,10 @@ function tableArea(s: ScreenState, table: TableInfo): TemplateResult {
 export function mainScreen(s: ScreenState): TemplateResult {
   if (s.route.kind === "doc")
     return html`${keyed(`${s.route.doc}/${s.route.id}`, html`<sg-quote .api=${s.api} kind=${s.route.doc} record-id=${s.route.id}></sg-quote>`)}`;
+  if (s.route.kind === "stock") return html`<sg-stock-grid .api=${s.api}></sg-stock-grid>`;
+  if (s.route.kind === "ship")
+    return html`${keyed(`ship/${s.route.order}`, html`<sg-ship-form .api=${s.api} order-id=${s.route.order}></sg-ship-form>`)}`;
+  if (s.route.kind === "receive") return html`<sg-receive-form .api=${s.api}></sg-receive-form>`;
   if (s.route.kind === "profile")
     return html`<sg-profile .api=${s.api} .user=${s.user} @sg-profile-saved=${s.profileSaved}></sg-profile>`;
   if (s.route.kind === "admin") {

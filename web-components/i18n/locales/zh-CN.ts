@@ -14,6 +14,7 @@ import { zhCN as record } from "../../sg-record/zh-CN";
 import { zhCN as notifications } from "../../sg-notifications/zh-CN";
 import { zhCN as print } from "../../sg-print/zh-CN";
 import { zhCN as quote } from "../../sg-quote/zh-CN";
+import { zhCN as stock } from "../../sg-stock/zh-CN";
 import { zhCN as toast } from "../../sg-toast/zh-CN";
 import { zhCN as common } from "../common";
 
@@ -32,4 +33,5 @@ export const templates = {
   ...notifications,
   ...quote,
   ...print,
+  ...stock,
 };

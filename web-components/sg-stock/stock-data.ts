@@ -1,0 +1,77 @@
+/**
+ * What the stock screens read: warehouses by name, the product category choices, and the stock levels of
+ * a page of products in one request (a filter `product contains` per id, OR-ed: one statement).
+ */
+import type { ApiClient, ApiRecord, FieldInfo } from "../api/client";
+
+export interface Warehouse {
+  id: number;
+  code: string;
+  name: string;
+  active: boolean;
+}
+
+export interface Level {
+  onHand: string;
+  reserved: string;
+  available: string;
+  low: boolean;
+}
+
+/** Products per page: one level read of at most this many ids stays under D1's 100 parameters. */
+export const PAGE = 40;
+
+export async function loadWarehouses(api: ApiClient): Promise<Warehouse[]> {
+  const page = await api.listRecords("warehouses", { fields: ["code", "name", "active"], sort: ["code"], limit: 200 });
+  return page.records.map((r) => ({
+    id: r.id,
+    code: String(r.fields.code ?? ""),
+    name: String(r.fields.name ?? ""),
+    active: r.fields.active === true,
+  }));
+}
+
+export interface Choice {
+  name: string;
+  label?: string;
+  labels?: Record<string, string>;
+}
+
+/** The category field's choices, from the products table's definition. */
+export async function loadCategories(api: ApiClient): Promise<{ field?: FieldInfo; choices: Choice[] }> {
+  const { table } = await api.table("products");
+  const field = table.fields.find((f) => f.name === "category");
+  const choices = ((field?.options as { choices?: Choice[] } | undefined)?.choices ?? []) as Choice[];
+  return { field, choices };
+}
+
+const linkId = (v: unknown): number | undefined => (Array.isArray(v) && typeof v[0] === "number" ? v[0] : undefined);
+
+/** Levels of these products, by `${product}/${warehouse}`. */
+export async function loadLevels(api: ApiClient, productIds: number[]): Promise<Map<string, Level>> {
+  const out = new Map<string, Level>();
+  if (!productIds.length) return out;
+  const filter = { or: productIds.map((id) => ({ field: "product", op: "contains", value: id })) };
+  let cursor: string | null = null;
+  do {
+    const page: { records: ApiRecord[]; nextCursor: string | null } = await api.listRecords("stock_levels", {
+      filter,
+      fields: ["product", "warehouse", "on_hand", "reserved", "available", "low_stock"],
+      limit: 1000,
+      cursor,
+    });
+    for (const r of page.records) {
+      const p = linkId(r.fields.product);
+      const w = linkId(r.fields.warehouse);
+      if (p === undefined || w === undefined) continue;
+      out.set(`${p}/${w}`, {
+        onHand: String(r.fields.on_hand ?? "0"),
+        reserved: String(r.fields.reserved ?? "0"),
+        available: String(r.fields.available ?? "0"),
+        low: r.fields.low_stock === true,
+      });
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}

@@ -1,0 +1,20 @@
+/** zh-CN messages of the stock screens (ids `stock.*`). */
+export const zhCN = {
+  "stock.nav.heading": "库存管理",
+  "stock.nav.stock": "库存",
+  "stock.nav.receive": "入库",
+  "stock.title": "库存",
+  "stock.onHand": "在库",
+  "stock.reserved": "已预留",
+  "stock.available": "可用",
+  "stock.low": "库存不足",
+  "stock.search": "按物料编号或名称搜索",
+  "stock.category": "产品分类",
+  "stock.allCategories": "全部分类",
+  "stock.warehouse": "仓库",
+  "stock.allWarehouses": "全部仓库",
+  "stock.product": "产品",
+  "stock.none": "没有匹配的产品。",
+  "stock.prev": "上一页",
+  "stock.next": "下一页",
+};
