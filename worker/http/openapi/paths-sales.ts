@@ -1,4 +1,4 @@
-/** OpenAPI paths: the sales plugin's actions that answer more than a record (purchase history). */
+/** OpenAPI paths: the sales plugin's actions that answer more than a record (purchase history, company). */
 import { errors, json } from "./parts";
 
 const RECORD = {
@@ -64,6 +64,25 @@ export const salesPaths = {
               },
             },
             required: ["customer", "orders", "nextCursor", "amountsHidden"],
+          }),
+        },
+        ...errors,
+      },
+    },
+  },
+  "/api/actions/sales/company": {
+    post: {
+      operationId: "salesCompany",
+      summary:
+        "The company name and logo address (settings companyName, companyLogoUrl) that printed quotes and orders carry, for anyone who may read quotes or orders (403 otherwise); no other setting. The logo shows in the app only from its own origin or as a data: URL (the page's Content-Security-Policy).",
+      requestBody: json({ type: "object", additionalProperties: false, properties: {} }),
+      responses: {
+        200: {
+          description: "The company details",
+          ...json({
+            type: "object",
+            properties: { companyName: { type: "string" }, companyLogoUrl: { type: "string" } },
+            required: ["companyName", "companyLogoUrl"],
           }),
         },
         ...errors,
