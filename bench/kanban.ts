@@ -125,7 +125,7 @@ const IN_PAGE = `function (tok, view) {
       var cells = root ? Array.from(root.querySelectorAll(".cell")) : [];
       var heads = root ? root.querySelectorAll(".colhead .sum:not(.stale)") : [];
       var filled = cells.length > 0 && cells.every(function (c) {
-        return c.querySelector("[data-kanban-card]") || (c.querySelector(".empty:not([role])") && c.textContent.indexOf("\u2026") < 0);
+        return c.querySelector("[data-kanban-card]") || (c.querySelector(".empty") && !c.querySelector("[role=alert]") && c.textContent.indexOf("\u2026") < 0);
       });
       if (first && filled && heads.length === cells.length) {
         resolve({ first: first, complete: now - t0, cards: root.querySelectorAll("[data-kanban-card]").length });
