@@ -14,6 +14,7 @@ import "./views-section";
 import "./permissions-section";
 import "./people-section";
 import "./embeds-section";
+import "./feeds-section";
 import { emit } from "../events";
 
 export const SECTIONS = ["tables", "views", "permissions", "people", "embeds"] as const;
@@ -110,7 +111,7 @@ export class SgAdmin extends LitElement {
       case "people":
         return html`<sg-admin-people .admin=${a}></sg-admin-people>`;
       case "embeds":
-        return html`<sg-admin-embeds .admin=${a}></sg-admin-embeds>`;
+        return html`<sg-admin-embeds .admin=${a}></sg-admin-embeds><sg-admin-feeds .admin=${a}></sg-admin-feeds>`;
     }
   }
 }

@@ -10,6 +10,7 @@ import { LOCALES, LOCALE_NAMES, currentLocale, localized, msg, type Locale } fro
 import { browserTimeZone, formatDateTime, timeZones } from "../i18n/time";
 import { controls } from "./styles";
 import "./sg-webhook-settings";
+import "./sg-feed-settings";
 
 export interface ProfileReply {
   user: User;
@@ -95,6 +96,7 @@ export class SgProfile extends LitElement {
           <button type="submit" class="primary" ?disabled=${this.saving}>${msg("Save", { id: "common.save" })}</button>
         </div>
       </form>
+      <sg-feed-settings .api=${this.api}></sg-feed-settings>
       <sg-webhook-settings .api=${this.api}></sg-webhook-settings>`;
   }
 }

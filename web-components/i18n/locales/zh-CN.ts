@@ -5,6 +5,7 @@
 import { zhCN as admin } from "../../sg-admin/zh-CN";
 import { zhCN as app } from "../../sg-app/zh-CN";
 import { zhCN as webhook } from "../../sg-app/webhook-zh-CN";
+import { zhCN as feed } from "../../sg-app/feed-zh-CN";
 import { zhCN as filter } from "../../sg-filter/zh-CN";
 import { zhCN as form } from "../../sg-form/zh-CN";
 import { zhCN as grid } from "../../sg-grid/zh-CN";
@@ -22,6 +23,7 @@ export const templates = {
   ...common,
   ...app,
   ...webhook,
+  ...feed,
   ...form,
   ...record,
   ...grid,
