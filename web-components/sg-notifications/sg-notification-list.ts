@@ -3,9 +3,11 @@
  * "load more". Each shows its title and body in the UI language and when it came; one about a record
  * is a link that opens the record in the app, one whose record the reader may no longer read says
  * "(no access)" and opens nothing. Opening one marks it read; "mark all read" marks them all. Every
- * change of the unread count goes up as `sg-notifications-read` (the bell shows it). The bell keeps
- * this element in its panel and calls `reload()` each time it opens.
+ * change of the unread count goes up as `sg-notifications-read` (the bell shows it). A task's reminder
+ * also has buttons to snooze it (10 minutes, an hour, tomorrow 09:00) or dismiss it; both mark it read.
+ * The bell keeps this element in its panel and calls `reload()` each time it opens.
  */
+import { str } from "@lit/localize";
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ApiClient, AppNotification } from "../api/client";
@@ -13,6 +15,7 @@ import { emit } from "../events";
 import { currentLocale, formatDateTime, localized, msg } from "../i18n/index";
 import { routeHash } from "../sg-app/route";
 import { localText } from "./local-text";
+import { dismissReminder, isReminder, snoozeReminder, SNOOZES, type Snooze } from "./reminder-actions";
 import { listStyles } from "./styles";
 
 /** Notifications per page. */
@@ -35,6 +38,8 @@ export class SgNotificationList extends LitElement {
   @state() private phase: "idle" | "loading" | "ready" | "error" = "idle";
   @state() private loadingMore = false;
   @state() private error = "";
+  /** What became of reminders snoozed or dismissed here (shown instead of their buttons), by id. */
+  @state() private settled = new Map<number, { snoozedUntil?: string; dismissed?: true; busy?: true }>();
   /** Bumped by reload(): a page asked for before is dropped when it arrives. */
   private gen = 0;
 
@@ -104,6 +109,53 @@ export class SgNotificationList extends LitElement {
     }
   }
 
+  /** Snooze or dismiss a reminder; either way it is read now, and the bell's count follows. */
+  private async settle(n: AppNotification, what: Snooze | "dismiss") {
+    if (this.settled.get(n.id)?.busy) return;
+    this.settled = new Map(this.settled).set(n.id, { busy: true });
+    try {
+      let done: { snoozedUntil: string } | { dismissed: true };
+      if (what === "dismiss") {
+        await dismissReminder(this.api!, n.id);
+        done = { dismissed: true };
+      } else done = { snoozedUntil: (await snoozeReminder(this.api!, n.id, what)).snoozedUntil };
+      this.settled = new Map(this.settled).set(n.id, done);
+      const at = new Date().toISOString();
+      this.items = this.items.map((x) => (x.id === n.id && !x.readAt ? { ...x, readAt: at } : x));
+      emit(this, "sg-notifications-read", await this.api!.unreadNotifications());
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>(`[data-notification="${n.id}"] [data-settled]`)?.focus();
+    } catch (err) {
+      const next = new Map(this.settled);
+      next.delete(n.id);
+      this.settled = next;
+      emit(this, "sg-notify", { kind: "error", message: errorText(err) });
+    }
+  }
+
+  private renderReminderActions(n: AppNotification): TemplateResult {
+    const s = this.settled.get(n.id);
+    if (s?.snoozedUntil || s?.dismissed)
+      return html`<p class="settled" data-settled tabindex="-1" role="status">${
+        s.snoozedUntil
+          ? msg(str`Snoozed until ${formatDateTime(s.snoozedUntil)}`, { id: "notifications.snoozedUntil" })
+          : msg("Dismissed", { id: "notifications.dismissed" })
+      }</p>`;
+    const label: Record<Snooze, string> = {
+      "10m": msg("In 10 minutes", { id: "notifications.snooze10m" }),
+      "1h": msg("In 1 hour", { id: "notifications.snooze1h" }),
+      tomorrow: msg("Tomorrow 09:00", { id: "notifications.snoozeTomorrow" }),
+    };
+    return html`<div class="actions" role="group" aria-label=${msg("Snooze or dismiss", { id: "notifications.snoozeGroup" })}>
+      <span class="actions-label" aria-hidden="true">${msg("Remind me", { id: "notifications.remindMe" })}</span>
+      ${SNOOZES.map(
+        (until) =>
+          html`<button type="button" data-action="snooze" data-until=${until} ?disabled=${s?.busy === true} @click=${() => void this.settle(n, until)}>${label[until]}</button>`,
+      )}
+      <button type="button" data-action="dismiss" ?disabled=${s?.busy === true} @click=${() => void this.settle(n, "dismiss")}>${msg("Dismiss", { id: "notifications.dismiss" })}</button>
+    </div>`;
+  }
+
   private renderItem(n: AppNotification): TemplateResult {
     const locale = currentLocale();
     const unread = n.readAt === null;
@@ -116,7 +168,9 @@ export class SgNotificationList extends LitElement {
       n.record && !n.withheld
         ? html`<a class="item" href=${routeHash({ kind: "table", table: n.record.table, record: n.record.id })} @click=${() => this.activate(n)}>${content}</a>`
         : html`<button type="button" class="item ${n.withheld ? "withheld" : ""}" @click=${() => this.activate(n)}>${content}</button>`;
-    return html`<li data-notification=${n.id} data-read=${unread ? "false" : "true"} data-kind=${n.kind}>${item}</li>`;
+    return html`<li data-notification=${n.id} data-read=${unread ? "false" : "true"} data-kind=${n.kind}>${item}${
+      isReminder(n) ? this.renderReminderActions(n) : nothing
+    }</li>`;
   }
 
   override render() {

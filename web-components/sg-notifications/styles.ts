@@ -53,6 +53,13 @@ export const listStyles = css`
   .body { display: block; margin-top: 2px; white-space: pre-line; }
   .withheld .title { font-style: italic; color: #57606a; }
   .time { display: block; margin-top: 4px; color: #57606a; font-size: 0.88em; }
+  .actions { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 0 14px 10px 26px; }
+  li[data-read="false"] .actions { background: #eff6ff; }
+  .actions-label { color: #57606a; font-size: 0.88em; }
+  .actions button { border: 1px solid #d0d7de; background: #fff; border-radius: 6px; padding: 2px 8px; font-size: 0.88em; }
+  .actions button:hover { background: #f3f4f6; }
+  .actions button:disabled { opacity: 0.6; cursor: default; }
+  .settled { margin: 0; padding: 0 14px 10px 26px; color: #57606a; font-size: 0.88em; }
   .state { padding: 16px 14px; color: #57606a; }
   .state.error { color: #cf222e; }
   .more { padding: 8px 14px 12px; text-align: center; }

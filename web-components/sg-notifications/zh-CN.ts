@@ -8,4 +8,12 @@ export const zhCN = {
   "notifications.markAllRead": "全部标为已读",
   "notifications.loadMore": "加载更多",
   "notifications.empty": "暂无通知。",
+  "notifications.snoozeGroup": "稍后提醒或忽略",
+  "notifications.remindMe": "稍后提醒：",
+  "notifications.snooze10m": "10 分钟后",
+  "notifications.snooze1h": "1 小时后",
+  "notifications.snoozeTomorrow": "明天 09:00",
+  "notifications.dismiss": "忽略",
+  "notifications.snoozedUntil": str`已推迟到 ${0}`,
+  "notifications.dismissed": "已忽略",
 };
