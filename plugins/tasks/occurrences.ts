@@ -204,6 +204,24 @@ const SPLIT_CHANGES = {
   },
 };
 
+/** Select values among the changes that are not choices of their (live) field. */
+function choiceProblems(t: BoundTable, changes: Values): { field: string; code: string; message: string }[] {
+  const out: { field: string; code: string; message: string }[] = [];
+  for (const key of ["kind", "priority", "reminders"]) {
+    const v = changes[key];
+    if (v === undefined || v === null) continue;
+    const names = new Set((t.field(key).options.choices ?? []).map((c) => c.name));
+    const bad = (Array.isArray(v) ? v : [v]).find((x) => !names.has(String(x)));
+    if (bad !== undefined)
+      out.push({
+        field: key,
+        code: "enum",
+        message: `${JSON.stringify(String(bad).slice(0, 40))} is not a choice of ${key}`,
+      });
+  }
+  return out;
+}
+
 /** The rule without COUNT and UNTIL, plus `extra`. */
 function withEnd(text: string, extra: string): string {
   const parts = text.split(";").filter((p) => !/^(COUNT|UNTIL)=/.test(p));
@@ -257,6 +275,8 @@ const split: ActionDef = {
     if (input.changes.start_at && input.changes.end_at === undefined && dur)
       next.end_at = new Date(Date.parse(String(input.changes.start_at)) + dur).toISOString();
     const checked = checkTask(next, l.zone);
+    // The new task is written as an effect (no records pipeline): its choices are checked here.
+    checked.problems.push(...choiceProblems(l.t, input.changes));
     if (checked.problems.length)
       throw invalid(checked.problems.map((p) => ({ field: `changes/${p.field}`, code: p.code, message: p.message })));
     Object.assign(next, checked.set);

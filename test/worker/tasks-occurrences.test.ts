@@ -156,6 +156,16 @@ describe("occurrence actions refuse bad input", () => {
         { task: task.id, occurrence: "2026-06-03T10:00:00Z", changes: { recurrence: "FREQ=NEVER" } },
         "changes/recurrence",
       ],
+      [
+        "split-series",
+        { task: task.id, occurrence: "2026-06-03T10:00:00Z", changes: { kind: "'; DROP TABLE tasks; --" } },
+        "changes/kind",
+      ],
+      [
+        "split-series",
+        { task: task.id, occurrence: "2026-06-03T10:00:00Z", changes: { reminders: ["10m", "1y"] } },
+        "changes/reminders",
+      ],
     ];
     for (const [name, body, field] of cases) {
       const r = await act(rep.client, name, body);
