@@ -7,7 +7,8 @@
  * board over 100k orders, bench/orders-board.ts; `-- --inventory [--runs 20] [--moves 1000000]` only the stock
  * figures of issue 16, bench/inventory.ts; `-- --reminders [--runs 5] [--future 999000]` only the reminders
  * tick of issue 17, bench/reminders.ts; `-- --feeds [--runs 30] [--events 2000]` only the ICS feed figure of
- * issue 17, bench/feeds.ts; `-- --links [--reuse]` only the figure
+ * issue 17, bench/feeds.ts; `-- --calendar [--runs 20] [--events 5000]` only the calendar month figure of issue 17,
+ * bench/calendar.ts; `-- --links [--reuse]` only the figure
  * of row rules through a link, bench/links.ts, spliced into RESULTS.md): seeds a deals table through the bulk
  * API to each size (cumulative), measures list/count latency through the API against the floor (the same SQL run
  * straight on a copy of the D1 file), and writes bench/RESULTS.md. Never part of the test suite.
@@ -1172,6 +1173,24 @@ async function main() {
     console.log(formatFeeds(figures));
     if (!figures.exact) throw new Error("a feed fetch did not hold every event");
     if (figures.fetch.p50 >= FEEDS_TARGET_MS) console.log("the feed missed its target");
+    return;
+  }
+  if (argv.includes("--calendar")) {
+    // Only the calendar month figure of issue 17 (bench/calendar.ts): its own Worker, data and Chromium.
+    const { calendarBench, formatCalendar, CALENDAR_DATA_TARGET_MS, CALENDAR_PAINT_TARGET_MS } =
+      await import("./calendar");
+    const runsAt = argv.indexOf("--runs");
+    const eventsAt = argv.indexOf("--events");
+    const outsideAt = argv.indexOf("--outside");
+    const figures = await calendarBench({
+      runs: runsAt >= 0 ? Number(argv[runsAt + 1]) : 20,
+      events: eventsAt >= 0 ? Number(argv[eventsAt + 1]) : 5000,
+      outside: outsideAt >= 0 ? Number(argv[outsideAt + 1]) : 20_000,
+    });
+    console.log(formatCalendar(figures));
+    if (!figures.exact) throw new Error("a calendar reply did not hold every event of the month");
+    if (figures.data.p50 >= CALENDAR_DATA_TARGET_MS) console.log("the calendar's data missed its target");
+    if (figures.firstPaint.p50 >= CALENDAR_PAINT_TARGET_MS) console.log("the calendar's first paint missed its target");
     return;
   }
   if (argv.includes("--orders-board")) {

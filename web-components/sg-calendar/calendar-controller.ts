@@ -114,7 +114,11 @@ export class CalendarController implements ReactiveController {
       selectable: false,
       dayMaxEventRows: true,
       nowIndicator: true,
+      // A day's "+N more" entry (sg-calendar's digest of a busy month) comes after its events.
+      eventOrder: "last,start,-duration,allDay,title",
       eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+      // Each view asks for its own range: a month's digest of a busy range is not a week's events.
+      lazyFetching: false,
       events: (info, success, failure) => {
         this.cb.events(info.startStr, info.endStr).then(
           (events) => {

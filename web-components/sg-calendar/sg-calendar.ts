@@ -27,10 +27,14 @@ import type { SgToast } from "../sg-toast/sg-toast";
 import { CalendarController } from "./calendar-controller";
 import { CalendarData, type CalendarMeta, type ServerEvent } from "./calendar-data";
 import { moveValues, slotValue } from "./moves";
+import { dayIn, digest } from "./digest";
 import { styles } from "./styles";
 
 /** Events without a colour of their own: white text on it passes WCAG AA. */
 const DEFAULT_COLOR = "#1f5fae";
+/** Past this many events a day grid shows the first few of each day and "+N more" (digest.ts). */
+const BUSY = 500;
+const PER_DAY = 4;
 
 @localized()
 export class SgCalendar extends LitElement {
@@ -63,6 +67,8 @@ export class SgCalendar extends LitElement {
   private ownClient: ApiClient | null = null;
   private gen = 0;
   private offZone: (() => void) | null = null;
+  /** Events the server sent for the range on screen. */
+  private served = 0;
 
   private readonly cal = new CalendarController(this, {
     container: () => this.container,
@@ -70,9 +76,10 @@ export class SgCalendar extends LitElement {
     moved: (event, revert) => void this.move(event, revert),
     clicked: (event) => this.open(event),
     slot: (date, dateStr) => void this.create(date, dateStr),
-    loaded: (n) => {
-      this.dataset.events = String(n);
-      this.dispatchEvent(new CustomEvent("sg-calendar-loaded", { detail: { count: n } }));
+    // The count is the server's (a busy month draws a digest of them).
+    loaded: () => {
+      this.dataset.events = String(this.served);
+      this.dispatchEvent(new CustomEvent("sg-calendar-loaded", { detail: { count: this.served } }));
     },
     failed: (err) => this.notify("error", this.errorText(err)),
   });
@@ -180,9 +187,28 @@ export class SgCalendar extends LitElement {
     const data = this.data!;
     const reply = await data.events(from, to);
     this.truncated = reply.truncated;
+    this.served = reply.events.length;
     const embedded = data.api.embedded;
     const resizable = !!this.meta?.layout.end && this.meta.layout.end.access === "write";
-    return reply.events.map((e) => this.toInput(e, embedded, resizable));
+    const type = this.cal.calendar?.view.type ?? "";
+    if (!type.startsWith("dayGrid")) return reply.events.map((e) => this.toInput(e, embedded, resizable));
+    const day = dayIn(timeZone(this.timeZone));
+    const { shown, more } = digest(reply.events, (e) => day(e.start, e.allDay), PER_DAY, BUSY);
+    return [
+      ...shown.map((e) => this.toInput(e, embedded, resizable)),
+      ...[...more].map(([date, n]) => ({
+        id: `more:${date}`,
+        title: msg(str`+${n} more`, { id: "calendar.more" }),
+        start: date,
+        allDay: true,
+        editable: false,
+        classNames: ["sg-more"],
+        backgroundColor: "#eef1f4",
+        borderColor: "#d0d7de",
+        textColor: "#1f2328",
+        extendedProps: { more: date, last: 1 },
+      })),
+    ];
   }
 
   private toInput(e: ServerEvent, embedded: boolean, resizable: boolean): EventInput {
@@ -200,7 +226,7 @@ export class SgCalendar extends LitElement {
       textColor: readableTextOn(color),
       editable,
       durationEditable: editable && (resizable || !!e.occurrence),
-      extendedProps: { record: e.record, version: e.version, occurrence: e.occurrence },
+      extendedProps: { record: e.record, version: e.version, occurrence: e.occurrence, last: 0 },
     };
   }
 
@@ -245,6 +271,13 @@ export class SgCalendar extends LitElement {
 
   private open(event: EventApi): void {
     const table = this.table;
+    const more = (event.extendedProps as { more?: string }).more;
+    // "+N more" opens its day, where every event of the day is drawn.
+    if (more)
+      return void this.cal.calendar?.changeView(
+        this.meta?.layout.start?.type === "date" ? "dayGridDay" : "timeGridDay",
+        more,
+      );
     if (!table) return;
     emit(this, "sg-open-record", { table: table.name, id: (event.extendedProps as { record: number }).record });
   }

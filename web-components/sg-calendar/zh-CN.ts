@@ -4,6 +4,7 @@ import { str } from "@lit/localize";
 export const zhCN = {
   "calendar.created": "已添加记录",
   "calendar.label": "日历",
+  "calendar.more": str`另外 ${0} 个`,
   "calendar.moved": str`已移动 ${0}`,
   "calendar.newRecord": "新建记录",
   "calendar.noDate": "此日历没有你可读取的日期字段。",

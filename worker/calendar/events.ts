@@ -160,12 +160,19 @@ export async function calendarEvents(
     ? [...new Set([...layoutFields, ...table.fields.filter((f) => access.canRead(f) && source.keys.has(f.id))])]
     : [...new Set(layoutFields)];
   const stmt = compileEvents({ table, select, start: l.start, where, editable, limit });
-  const rows = (
-    await ctx.db
-      .prepare(stmt.sql)
-      .bind(...stmt.params)
-      .all<Record<string, unknown>>()
-  ).results;
+  // Read as arrays (no per-row objects in the D1 client), then one plain loop makes the rows.
+  const raw = await ctx.db
+    .prepare(stmt.sql)
+    .bind(...stmt.params)
+    .raw({ columnNames: true });
+  const names = (raw[0] ?? []) as string[];
+  const rows: Record<string, unknown>[] = new Array(Math.max(0, raw.length - 1));
+  for (let r = 1; r < raw.length; r++) {
+    const values = raw[r]!;
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+    rows[r - 1] = row;
+  }
   const truncated = rows.length > limit;
   const page = truncated ? rows.slice(0, limit) : rows;
   if (source) return expand(source, l, page, range, limit, truncated, select);
