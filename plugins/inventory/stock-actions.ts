@@ -23,7 +23,9 @@ const text = (max: number) => ({ type: "string", minLength: 1, maxLength: max })
 export const RECEIVE_INPUT = {
   type: "object",
   additionalProperties: false,
-  required: ["product", "warehouse", "quantity", "unit_cost"],
+  // unit_cost may be left out by a role that may not see costs: the receipt is then booked at the
+  // level's current average cost, so the average stays as it was.
+  required: ["product", "warehouse", "quantity"],
   properties: {
     product: id,
     warehouse: id,
@@ -95,13 +97,13 @@ export async function receive(ctx: ActionContext) {
   const input = ctx.input as unknown as Common & {
     warehouse: number;
     quantity: unknown;
-    unit_cost: { amount: number; currency?: string };
+    unit_cost?: { amount: number; currency?: string };
   };
   const errors: FieldError[] = [];
   const q = requestQuantity(input.quantity, "quantity");
   if (isProblem(q)) errors.push(q);
   const currency = String(ctx.table("stock_levels").field("average_cost").options.currency ?? "CNY");
-  if (input.unit_cost.currency && input.unit_cost.currency !== currency)
+  if (input.unit_cost?.currency && input.unit_cost.currency !== currency)
     errors.push({ field: "unit_cost/currency", code: "currency_mismatch", message: `Stock is valued in ${currency}` });
   const label = await subjects(ctx, input.product, [["warehouse", input.warehouse]], errors);
   if (errors.length || isProblem(q)) throw invalid(errors);
@@ -111,7 +113,9 @@ export async function receive(ctx: ActionContext) {
       warehouse: input.warehouse,
       kind: "receipt",
       units: q.units,
-      unitCost: BigInt(input.unit_cost.amount),
+      unitCost: input.unit_cost
+        ? BigInt(input.unit_cost.amount)
+        : await averageCost(ctx, { product: input.product, from: input.warehouse }),
       reference: input.reference,
       reason: input.reason,
       path: "quantity",

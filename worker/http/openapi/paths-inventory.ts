@@ -39,13 +39,14 @@ export const inventoryPaths = {
       requestBody: json({
         type: "object",
         additionalProperties: false,
-        required: ["product", "warehouse", "quantity", "unit_cost"],
+        required: ["product", "warehouse", "quantity"],
         properties: {
           product: id("The product's record id"),
           warehouse: id("The warehouse's record id"),
           quantity: quantity("Units received, above zero"),
           unit_cost: {
             type: "object",
+            description: "Left out (a role that may not see costs): booked at the level's current average cost",
             additionalProperties: false,
             required: ["amount"],
             properties: {
