@@ -1,6 +1,6 @@
 /**
  * The customer page in one call: the customer and its contacts, addresses, activities, deals (with
- * the pipeline plugin) and orders (once an orders plugin exists), each read through the records
+ * the pipeline plugin) and orders (with the sales plugin), each read through the records
  * read pipeline as the caller, so every list holds only rows and fields their grants allow. A list
  * the caller may not read at all is null.
  */
@@ -11,7 +11,7 @@ const RELATED: [string, string, string, string][] = [
   ["addresses", "customer_addresses", "customer", "address"],
   ["activities", "activities", "customer", "-at"],
   ["deals", "pipeline/deals", "customer", "-expected_close"],
-  ["purchases", "orders/orders", "customer", ""],
+  ["purchases", "sales/orders", "customer", "-order_date"],
 ];
 
 export async function customerOverview(ctx: ActionContext, id: number) {

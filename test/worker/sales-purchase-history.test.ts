@@ -55,6 +55,15 @@ beforeAll(async () => {
 });
 
 describe("purchase history", () => {
+  it("fills the customers plugin's page with the customer's orders, newest first, as the caller reads them", async () => {
+    const r = await rep.client.post("/actions/customers/overview", { id: customerId });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.purchases.map((o: { id: number }) => o.id)).toEqual(newestFirst);
+    const other = await signedIn(["sales_rep"]);
+    const o = await other.client.post("/actions/customers/overview", { id: customerId });
+    expect(o.status).toBe(404);
+  });
+
   it("answers the orders newest first, totals per year and currency, the last order and open quotes", async () => {
     const r = await history(rep.client, { customer: customerId });
     expect(r.status, r.text).toBe(200);
