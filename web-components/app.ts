@@ -16,6 +16,8 @@ const LOADERS: Record<string, () => Promise<unknown>> = {
   "sg-quote": () => import("./sg-quote/sg-quote"),
   "sg-print": () => import("./sg-print/sg-print"),
   "sg-stock-grid": () => import("./sg-stock/sg-stock-grid"),
+  "sg-ship-form": () => import("./sg-stock/sg-ship-form"),
+  "sg-receive-form": () => import("./sg-stock/sg-receive-form"),
 };
 
 const loading = new Map<string, Promise<unknown>>();

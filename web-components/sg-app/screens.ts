@@ -82,7 +82,7 @@ function tableArea(s: ScreenState, table: TableInfo): TemplateResult {
 /** The screen the route names: a table or view, the profile, the settings, or why there is none. */
 export function mainScreen(s: ScreenState): TemplateResult {
   if (s.route.kind === "doc")
-    return html`${keyed(`${s.route.doc}/${s.route.id}`, html`<sg-quote .api=${s.api} kind=${s.route.doc} record-id=${s.route.id}></sg-quote>`)}`;
+    return html`${shipLink(s, s.route)}${keyed(`${s.route.doc}/${s.route.id}`, html`<sg-quote .api=${s.api} kind=${s.route.doc} record-id=${s.route.id}></sg-quote>`)}`;
   if (s.route.kind === "stock") return html`<sg-stock-grid .api=${s.api}></sg-stock-grid>`;
   if (s.route.kind === "ship")
     return html`${keyed(`ship/${s.route.order}`, html`<sg-ship-form .api=${s.api} order-id=${s.route.order}></sg-ship-form>`)}`;
@@ -148,4 +148,10 @@ function newQuoteButton(s: ScreenState, dealId: number): TemplateResult | typeof
     }
   };
   return html`<div class="drawer-tools"><button class="primary" data-new-quote @click=${make}>${msg("New quote", { id: "app.newQuote" })}</button></div>`;
+}
+
+/** On an order, for whoever may make shipments (the warehouse role): the way to its ship form. */
+function shipLink(s: ScreenState, r: Route & { kind: "doc" }): TemplateResult | typeof nothing {
+  if (r.doc !== "order" || s.tables.find((t) => t.name === "shipments")?.access?.create !== true) return nothing;
+  return html`<div class="drawer-tools" style="padding:12px 16px 0"><a href="#/ship/${r.id}" data-ship-order>${msg("Ship…", { id: "stock.ship.button" })}</a></div>`;
 }

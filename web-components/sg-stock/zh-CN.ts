@@ -1,3 +1,5 @@
+import { str } from "@lit/localize";
+
 /** zh-CN messages of the stock screens (ids `stock.*`). */
 export const zhCN = {
   "stock.nav.heading": "库存管理",
@@ -17,4 +19,31 @@ export const zhCN = {
   "stock.none": "没有匹配的产品。",
   "stock.prev": "上一页",
   "stock.next": "下一页",
+  "stock.ship.badQuantity": "请输入最多三位小数的数字。",
+  "stock.ship.nothing": "请至少在一行输入发货数量。",
+  "stock.ship.confirmTitle": str`发货订单 ${0}？`,
+  "stock.ship.confirm": "发货",
+  "stock.ship.done": str`订单 ${0} 已发货。`,
+  "stock.ship.missing": "未找到",
+  "stock.ship.title": str`订单 ${0} 发货`,
+  "stock.ship.customer": "客户",
+  "stock.ship.defaultWarehouse": "默认仓库",
+  "stock.ship.status": "状态",
+  "stock.ship.ordered": "订购数量",
+  "stock.ship.shipped": "已发货",
+  "stock.ship.left": "待发货",
+  "stock.ship.now": "本次发货",
+  "stock.ship.aria": str`${0} 的本次发货数量`,
+  "stock.ship.button": "发货…",
+  "stock.ship.notShippable": "此订单当前状态下没有可发货的内容。",
+  "stock.receive.noProduct": "请选择产品。",
+  "stock.receive.noWarehouse": "请选择仓库。",
+  "stock.receive.badQuantity": "请输入大于零、最多三位小数的数字。",
+  "stock.receive.badCost": "请输入金额。",
+  "stock.receive.done": str`已入库 ${0} 件 ${1}。`,
+  "stock.receive.choose": "请选择…",
+  "stock.receive.quantity": "数量",
+  "stock.receive.unitCost": str`单位成本（${0}）`,
+  "stock.receive.reference": "参考单号（如采购订单）",
+  "stock.receive.submit": "入库",
 };
