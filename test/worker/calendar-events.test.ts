@@ -232,6 +232,45 @@ describe("GET /api/meta/views/{id}/events", () => {
     void dayTable;
   });
 
+  it("resolves $user and $today in the view's filter as the caller and their day", async () => {
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const me = await userWithToken(["admin"]);
+    const t = await admin.post("/meta/tables", {
+      name: `calmine_${sfx()}`,
+      fields: [
+        { name: "title", type: "text" },
+        { name: "day", type: "date" },
+        { name: "owner", type: "user" },
+      ],
+    });
+    expect(t.status, t.text).toBe(201);
+    const name = t.body.table.name;
+    const made = await admin.post(`/tables/${name}/records`, {
+      records: [
+        { fields: { title: "mine, two days ago", day: day(-2), owner: me.user.id } },
+        { fields: { title: "mine, in two days", day: day(2), owner: me.user.id } },
+        { fields: { title: "not mine", day: day(2) } },
+      ],
+    });
+    expect(made.status, made.text).toBe(201);
+    const v = await admin.post("/meta/views", {
+      name: `calmine_${sfx()}`,
+      table: name,
+      type: "calendar",
+      filter: {
+        and: [
+          { field: "owner", op: "eq", value: "$user" },
+          { field: "day", op: "gte", value: { $today: 0 } },
+        ],
+      },
+      layout: { dateField: "day", titleField: "title" },
+    });
+    expect(v.status, v.text).toBe(201);
+    const res = await api(me.token).get(`/meta/views/${v.body.view.id}/events?from=${day(-5)}&to=${day(5)}`);
+    expect(res.status, res.text).toBe(200);
+    expect(titles(res.body)).toEqual(["mine, in two days"]);
+  });
+
   it("keeps to the caller's row rule", async () => {
     const res = await clients[roles.north]!.get(`/meta/views/${viewId}/events?${DEC}`);
     expect(res.status, res.text).toBe(200);

@@ -252,6 +252,33 @@ describe("a published calendar view", () => {
     expect((await fetchFeed(pub.body.url)).status).toBe(404);
   });
 
+  it("resolves $user and $today in the view's filter as its publisher, at each fetch", async () => {
+    const pubAdmin = await userWithToken(["admin"]);
+    const client = api(pubAdmin.token);
+    const view = await client.post("/meta/views", {
+      name: "my_closes_from_today",
+      table: "deals",
+      type: "calendar",
+      filter: {
+        and: [
+          { field: "owner", op: "eq", value: "$user" },
+          { field: "expected_close", op: "gte", value: { $today: 0 } },
+        ],
+      },
+      layout: { dateField: "expected_close" },
+    });
+    expect(view.status, view.text).toBe(201);
+    const own = await createDeal(client, { name: "Mine ahead", expected_close: dateIn(3), owner: pubAdmin.user.id });
+    const past = await createDeal(client, { name: "Mine past", expected_close: dateIn(-3), owner: pubAdmin.user.id });
+    const other = await createDeal(admin, { name: "Someone else's", expected_close: dateIn(3), owner: adminId });
+    const pub = await client.post("/feeds/views", { view: "my_closes_from_today" });
+    expect(pub.status, pub.text).toBe(201);
+    const shown = parse((await fetchFeed(pub.body.url)).text).events.map((e) => e.summary);
+    expect(shown).toContain(own.fields.name);
+    expect(shown).not.toContain(past.fields.name);
+    expect(shown).not.toContain(other.fields.name);
+  });
+
   it("published again replaces the view's earlier URL", async () => {
     const a = await admin.post("/feeds/views", { view: "close_calendar" });
     const b = await admin.post("/feeds/views", { view: "close_calendar" });

@@ -143,7 +143,13 @@ export async function calendarEvents(
   const source = await calendarSourceFor(ctx, table);
   // canOpenView has checked that the caller may read every field the view filters on.
   const viewFilter = view.definition.filter
-    ? parseFilter(view.definition.filter, table, { canRead: () => true }, "view/filter")
+    ? parseFilter(
+        view.definition.filter,
+        table,
+        // $user and $today mean the caller and their day, as when the view is opened.
+        { canRead: () => true, user: ctx.principal.userId, timeZone: ctx.principal.timeZone },
+        "view/filter",
+      )
     : null;
   const inRange = rangeFilter(l, range);
   const candidates = source?.source.candidates?.(source.runtime, { from: range.from, to: range.to }) ?? null;

@@ -50,7 +50,15 @@ export async function viewFeed(
   const primary = table.fields.find((f) => f.id === table.primaryFieldId);
   const title = field(layout.titleField) ?? (primary && primary.type !== "link" ? field(primary.id) : null);
   // canOpenView has checked that the reader may read every field the view filters on.
-  const viewFilter = d.filter ? parseFilter(d.filter, table, { canRead: () => true }, "view/filter") : null;
+  // $user and $today mean the reader and their day, as when the view is opened.
+  const viewFilter = d.filter
+    ? parseFilter(
+        d.filter,
+        table,
+        { canRead: () => true, user: reader.userId, timeZone: reader.timeZone },
+        "view/filter",
+      )
+    : null;
   const found = (await feedSources(db, reg, reader, at)).find((s) => s.table.id === table.id) ?? null;
   const candidates = found?.source.candidates?.(found.runtime, { from: w.from, to: w.to }) ?? null;
   const placed = windowFilter({ start, end }, w);
