@@ -117,6 +117,11 @@ export const PROBLEM_WORDS: Record<string, () => string> = {
   not_an_occurrence: () => msg("The series has no occurrence at that time", { id: "common.problem.notAnOccurrence" }),
   first_occurrence: () =>
     msg("This is the first occurrence: change the task itself", { id: "common.problem.firstOccurrence" }),
+  invalid_reminder: () =>
+    msg("Choose a reminder before the start, less than a year ahead", { id: "common.problem.invalidReminder" }),
+  negative_stock: () =>
+    msg("Some products are below zero here: adjust or receive them first", { id: "common.problem.negativeStock" }),
+  slot: () => msg("That field is stored apart from this one", { id: "common.problem.slot" }),
 };
 
 /** The wording of a code, or undefined for one this UI does not know. */
