@@ -18,6 +18,7 @@ const LOADERS: Record<string, () => Promise<unknown>> = {
   "sg-stock-grid": () => import("./sg-stock/sg-stock-grid"),
   "sg-ship-form": () => import("./sg-stock/sg-ship-form"),
   "sg-receive-form": () => import("./sg-stock/sg-receive-form"),
+  "sg-pick-list": () => import("./sg-stock/sg-pick-list"),
 };
 
 const loading = new Map<string, Promise<unknown>>();

@@ -78,6 +78,18 @@ it("shows the server's over-shipping refusal beside its line in zh-CN; a non-num
   expect(await line.locator("[data-line-error]").textContent()).not.toMatch(/[A-Za-z]/);
   expect((await rep.getRecord("orders", order.id)).record.fields.status).toBe("confirmed");
   await screenshot(page, "stock-ship-refused-zh");
+
+  // The order's pick list, from the ship form: what is left per line, no prices, no app shell.
+  await form.locator("[data-pick-list]").click();
+  await page.waitForURL(new RegExp(`#/pick/${order.id}$`));
+  const pick = page.locator("sg-app sg-pick-list");
+  await expect
+    .poll(() => pick.locator("h1").textContent(), { timeout: 10_000 })
+    .toBe(`拣货单 ${String(o.fields.number)}`);
+  expect(await pick.locator('tr[data-line-id] [data-col="outstanding"]').allTextContents()).toEqual(["3.000"]);
+  expect(await pick.textContent()).not.toMatch(/¥|CNY/);
+  expect(await page.locator("sg-app nav[data-nav-root]").count()).toBe(0);
+  await screenshot(page, "stock-pick-list-zh");
   await context.close();
 });
 

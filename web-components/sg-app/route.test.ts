@@ -16,7 +16,8 @@ describe("document routes", () => {
     expect(parseRoute("#/receive")).toEqual({ kind: "receive" });
     expect(parseRoute("#/ship/42")).toEqual({ kind: "ship", order: 42 });
     expect(parseRoute("#/ship/x")).toEqual({ kind: "home" });
-    for (const h of ["#/stock", "#/receive", "#/ship/42"]) expect(routeHash(parseRoute(h))).toBe(h);
+    expect(parseRoute("#/pick/42")).toEqual({ kind: "pick", order: 42 });
+    for (const h of ["#/stock", "#/receive", "#/ship/42", "#/pick/42"]) expect(routeHash(parseRoute(h))).toBe(h);
   });
   it("sends an id that is no positive integer home", () => {
     expect(parseRoute("#/quotes/0")).toEqual({ kind: "home" });

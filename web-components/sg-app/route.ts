@@ -14,6 +14,8 @@ export type Route =
   /** Inventory (sg-stock): the stock grid `#/stock`, an order's ship form `#/ship/7`, the receive form `#/receive`. */
   | { kind: "stock" }
   | { kind: "ship"; order: number }
+  /** An order's printable pick list for the warehouse (sg-stock), drawn without the shell: `#/pick/7`. */
+  | { kind: "pick"; order: number }
   | { kind: "receive" };
 
 /**
@@ -48,6 +50,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "stock") return { kind: "stock" };
   if (parts[0] === "receive") return { kind: "receive" };
   if (parts[0] === "ship" && id(parts[1])) return { kind: "ship", order: id(parts[1]) };
+  if (parts[0] === "pick" && id(parts[1])) return { kind: "pick", order: id(parts[1]) };
   const d1 = doc(parts[1]);
   if (parts[0] === "print" && d1 && id(parts[2]))
     return { kind: "print", doc: d1, id: id(parts[2]), ...(parts[3] ? { lang: parts[3] } : {}) };
@@ -75,6 +78,8 @@ export function routeHash(r: Route): string {
       return "#/receive";
     case "ship":
       return `#/ship/${r.order}`;
+    case "pick":
+      return `#/pick/${r.order}`;
     default:
       return "#/";
   }

@@ -322,6 +322,8 @@ export class SgApp extends LitElement {
     // The print page is the document alone: no bar, no sidebar, nothing else on paper.
     if (this.route.kind === "print")
       return html`<sg-print .api=${this.api} kind=${this.route.doc} record-id=${this.route.id} doc-lang=${this.route.lang ?? ""}></sg-print>${this.notes.render()}`;
+    if (this.route.kind === "pick")
+      return html`<sg-pick-list .api=${this.api} order-id=${this.route.order}></sg-pick-list>${this.notes.render()}`;
     return html`<div class="shell">
         ${appHeader({ api: this.api, user: this.user, route: this.route, signOut: () => void this.signOut() })}
         ${appNav(s)}

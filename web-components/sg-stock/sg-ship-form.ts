@@ -192,6 +192,7 @@ export class SgShipForm extends LitElement {
     const f = this.order!.fields;
     return html`
       <h1>${msg(str`Ship order ${String(f.number ?? "")}`, { id: "stock.ship.title" })}</h1>
+      <p><a href="#/pick/${this.orderId}" data-pick-list>${msg("Pick list", { id: "stock.pick.link" })}</a></p>
       <dl class="facts">
         <div><dt>${msg("Customer", { id: "stock.ship.customer" })}</dt><dd data-fact="customer">${primary(f.customer)}</dd></div>
         <div><dt>${msg("Warehouse", { id: "stock.warehouse" })}</dt><dd data-fact="warehouse">${primary(f.warehouse) || msg("Default warehouse", { id: "stock.ship.defaultWarehouse" })}</dd></div>

@@ -46,4 +46,8 @@ export const zhCN = {
   "stock.receive.unitCost": str`单位成本（${0}）`,
   "stock.receive.reference": "参考单号（如采购订单）",
   "stock.receive.submit": "入库",
+  "stock.pick.print": "打印",
+  "stock.pick.title": str`拣货单 ${0}`,
+  "stock.pick.picked": "已拣",
+  "stock.pick.link": "拣货单",
 };
