@@ -85,7 +85,7 @@ for (const [locale, words] of [
     const { page, context } = await newPage(browser, { locale });
     await signInAs(page);
     await page.goto(`${appUrl()}/#/t/${holder}/r/${recordId}`);
-    const history = page.locator("sg-app sg-record section ol");
+    const history = page.locator("sg-app sg-record section[aria-labelledby=hist] ol");
     await history.locator("li").nth(1).waitFor();
     const text = await history.innerText();
     // Users by name, choices by label, links by primary, the unreadable one as "(no access)".

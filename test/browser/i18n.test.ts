@@ -152,7 +152,7 @@ describe("the zh-CN main screens", () => {
           "record",
           async () => {
             await page.goto(`${appUrl()}/#/t/customers/r/${customer!.id}`);
-            await page.locator("sg-app sg-record section").waitFor();
+            await page.locator("sg-app sg-record section[aria-labelledby=hist]").waitFor();
           },
         ],
         [

@@ -68,10 +68,10 @@ async function seen(page: Page) {
   await row.waitFor();
   const grid = norm(await row.innerText());
   await page.goto(`${appUrl()}/#/t/${table}/r/${recordId}`);
-  await page.locator("sg-app sg-record section ol li").first().waitFor();
+  await page.locator("sg-app sg-record section[aria-labelledby=hist] ol li").first().waitFor();
   const form = await page.locator('sg-app sg-form [data-field="due"] input').inputValue();
   const formDay = await page.locator('sg-app sg-form [data-field="day"] input').inputValue();
-  const history = norm(await page.locator("sg-app sg-record section ol").innerText());
+  const history = norm(await page.locator("sg-app sg-record section[aria-labelledby=hist] ol").innerText());
   return { grid, form, formDay, history };
 }
 
