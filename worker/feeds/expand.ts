@@ -10,7 +10,7 @@ import type { FieldMeta, TableMeta } from "../model/types";
 import type { CalendarOccurrence, CalendarRecord } from "../plugins/types";
 import type { FeedEvent } from "./ics";
 import { decodeValue, type Row } from "./read";
-import type { FeedSource } from "./sources";
+import type { FoundSource } from "../calendar/source";
 import type { FeedWindow } from "./window";
 
 export interface Expanded {
@@ -62,7 +62,7 @@ export function plainEvents(
 }
 
 /** A source's records as CalendarRecords: readable values only, by the plugin's keys. */
-export function sourceRecords(found: FeedSource, rows: Row[], select: FieldMeta[]): CalendarRecord[] {
+export function sourceRecords(found: FoundSource, rows: Row[], select: FieldMeta[]): CalendarRecord[] {
   return rows.map((row) => {
     const values: Record<string, unknown> = {};
     for (const f of select) {
@@ -78,7 +78,7 @@ export function sourceRecords(found: FeedSource, rows: Row[], select: FieldMeta[
  * window; `title` is the key whose value names an event (the view's title field, else the source's).
  */
 export async function sourceEvents(
-  found: FeedSource,
+  found: FoundSource,
   records: CalendarRecord[],
   rows: Row[],
   w: FeedWindow,

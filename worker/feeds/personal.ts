@@ -11,7 +11,7 @@ import type { FilterNode } from "../query/filter";
 import { sourceEvents, sourceRecords } from "./expand";
 import type { FeedCalendar, FeedEvent } from "./ics";
 import { readFeedRows, windowFilter } from "./read";
-import { feedSources } from "./sources";
+import { calendarSources } from "../calendar/source";
 import { MAX_FEED_EVENTS, type FeedWindow } from "./window";
 
 export async function personalFeed(
@@ -24,7 +24,7 @@ export async function personalFeed(
 ): Promise<FeedCalendar> {
   const events: FeedEvent[] = [];
   let truncated = false;
-  for (const found of await feedSources(db, reg, reader, at)) {
+  for (const found of await calendarSources(db, reg, reader, at)) {
     const mine = found.source.personal?.(found.runtime) ?? null;
     if (!mine) continue;
     const access = tableAccess(reader, found.table, reg);

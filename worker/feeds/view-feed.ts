@@ -14,7 +14,7 @@ import { parseFilter, type FilterNode } from "../query/filter";
 import { plainEvents, sourceEvents, sourceRecords } from "./expand";
 import type { FeedCalendar } from "./ics";
 import { readFeedRows, windowFilter } from "./read";
-import { feedSources } from "./sources";
+import { calendarSources } from "../calendar/source";
 import { MAX_FEED_EVENTS, type FeedWindow } from "./window";
 
 /** The layout keys a calendar view may carry (endField and titleField are optional). */
@@ -59,7 +59,7 @@ export async function viewFeed(
         "view/filter",
       )
     : null;
-  const found = (await feedSources(db, reg, reader, at)).find((s) => s.table.id === table.id) ?? null;
+  const found = (await calendarSources(db, reg, reader, at)).find((s) => s.table.id === table.id) ?? null;
   const candidates = found?.source.candidates?.(found.runtime, { from: w.from, to: w.to }) ?? null;
   const placed = windowFilter({ start, end }, w);
   const layoutFields = [start, end, title].filter((f): f is FieldMeta => f !== null);

@@ -5,32 +5,12 @@
  * under a TZID.
  */
 import type { ICalTZDateStub } from "ical-generator";
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
+import { wallAt } from "../../lib/zoned-time";
 
 /** The wall clock of `instant` in `zone`: [year, month 1-12, day, hour, minute, second]. */
 export function wallClock(instant: Date, zone: string): [number, number, number, number, number, number] {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(instant)) if (p.type !== "literal") parts[p.type] = Number(p.value);
-  return [parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!];
+  const w = wallAt(instant.getTime(), zone);
+  return [w.year, w.month, w.day, w.hour, w.minute, w.second];
 }
 
 /** `YYYYMMDDTHHMMSS` of `instant` in `zone` (EXDATE;TZID=... values). */
