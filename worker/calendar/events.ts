@@ -7,15 +7,14 @@
  */
 import { callerAccess, requireOperation, type TableAccess } from "../access";
 import { AppError, badRequest, notFound } from "../errors";
-import { typeSpec } from "../model/field-types";
-import { column, column2 } from "../model/names";
+import { column } from "../model/names";
 import { findTable } from "../model/registry";
 import type { FieldMeta, TableMeta } from "../model/types";
-import { shiftDate } from "../model/dates";
 import type { ViewMeta } from "../model/views";
 import { compileEvents, EDITABLE_COLUMN } from "../query/events";
 import { parseFilter, type FilterNode } from "../query/filter";
 import type { ReadContext } from "../records/read";
+import { decodeValue, endOf, rangeFilter, sourceRecords, titleText } from "./placement";
 import { calendarSourceFor, type FoundSource } from "./source";
 import { parseRange, type EventRange } from "./range";
 
@@ -83,49 +82,9 @@ function layoutOf(view: ViewMeta, table: TableMeta, access: TableAccess): Layout
   return { start, end: end?.type === start.type ? end : null, title, color };
 }
 
-const cond = (field: FieldMeta, op: "gte" | "lt" | "gt", value: string): FilterNode => ({
-  kind: "cond",
-  field,
-  op,
-  value,
-});
-
-/** start in [from, to), or a span that began before and ends after `from`. */
-function rangeFilter(l: Layout, r: EventRange): FilterNode {
-  const allDay = l.start.type === "date";
-  const from = allDay ? r.fromDate : r.from;
-  const to = allDay ? r.toDate : r.to;
-  const inRange: FilterNode = { kind: "and", children: [cond(l.start, "gte", from), cond(l.start, "lt", to)] };
-  if (!l.end) return inRange;
-  // A date end is the last day, inclusive: it reaches the range when it is on or after `from`.
-  const spans: FilterNode = {
-    kind: "and",
-    children: [cond(l.start, "lt", from), cond(l.end, allDay ? "gte" : "gt", from)],
-  };
-  return { kind: "or", children: [inRange, spans] };
-}
-
-function decodeValue(row: Record<string, unknown>, f: FieldMeta): unknown {
-  const spec = typeSpec(f.type);
-  return spec.decode(spec.columns === 2 ? [row[column(f.id)], row[column2(f.id)]] : [row[column(f.id)]], f);
-}
-
-function titleText(v: unknown): string | null {
-  if (v === null || v === undefined || v === "") return null;
-  return typeof v === "string" ? v : String(v);
-}
-
 function colorOf(f: FieldMeta | null, v: unknown): string | null {
   if (!f || typeof v !== "string") return null;
   return f.options.choices?.find((c) => c.name === v)?.color ?? null;
-}
-
-/** An exclusive end from the stored end: a date end is its last day, so the next day. */
-function endOf(l: Layout, start: string, v: unknown): string | null {
-  if (typeof v !== "string" || v < start) return null;
-  if (l.start.type !== "date") return v === start ? null : v;
-  const next = shiftDate(v, 1);
-  return next.ok ? next.value : null;
 }
 
 export async function calendarEvents(
@@ -191,7 +150,7 @@ export async function calendarEvents(
       version: row.version as number,
       occurrence: null,
       start,
-      end: l.end ? endOf(l, start, row[column(l.end.id)]) : null,
+      end: l.end ? endOf(l.start.type === "date", start, row[column(l.end.id)]) : null,
       allDay: l.start.type === "date",
       title: l.title ? titleText(decodeValue(row, l.title)) : null,
       color: colorOf(l.color, row[l.color ? column(l.color.id) : ""]),
@@ -211,14 +170,7 @@ async function expand(
   truncatedRows: boolean,
   select: FieldMeta[],
 ): Promise<EventsReply> {
-  const records = rows.map((row) => {
-    const values: Record<string, unknown> = {};
-    for (const f of select) {
-      const key = found.keys.get(f.id);
-      if (key) values[key] = decodeValue(row, f);
-    }
-    return { id: row.id as number, version: row.version as number, values };
-  });
+  const records = sourceRecords(found, rows, select);
   const byId = new Map(rows.map((r) => [r.id as number, r]));
   const out = await found.source.occurrences(found.runtime, records, { from: range.from, to: range.to }, limit);
   const key = (f: FieldMeta | null) => (f ? found.keys.get(f.id) : undefined);

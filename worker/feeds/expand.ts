@@ -9,7 +9,7 @@ import { shiftDate } from "../model/dates";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { CalendarOccurrence, CalendarRecord } from "../plugins/types";
 import type { FeedEvent } from "./ics";
-import { decodeValue, type Row } from "./read";
+import { decodeValue, endOf, titleText, type Row } from "../calendar/placement";
 import type { FoundSource } from "../calendar/source";
 import type { FeedWindow } from "./window";
 
@@ -18,23 +18,8 @@ export interface Expanded {
   truncated: boolean;
 }
 
-export function titleText(v: unknown): string | null {
-  if (v === null || v === undefined || v === "") return null;
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  return null;
-}
-
 export function uidOf(table: TableMeta, recordId: number, host: string, occurrence?: string): string {
   return `${table.id}-${recordId}${occurrence ? `-${occurrence.replace(/[^0-9A-Za-z]/g, "")}` : ""}@${host}`;
-}
-
-/** An exclusive end: a date end is the last day (inclusive), so the next day; an end before the start is none. */
-function endOf(allDay: boolean, start: string, v: unknown): string | null {
-  if (typeof v !== "string" || v < start) return null;
-  if (!allDay) return v === start ? null : v;
-  const next = shiftDate(v, 1);
-  return next.ok ? next.value : null;
 }
 
 /** Records of a plain table (no CalendarSource), placed by the view's fields. */
@@ -59,18 +44,6 @@ export function plainEvents(
     });
   }
   return events;
-}
-
-/** A source's records as CalendarRecords: readable values only, by the plugin's keys. */
-export function sourceRecords(found: FoundSource, rows: Row[], select: FieldMeta[]): CalendarRecord[] {
-  return rows.map((row) => {
-    const values: Record<string, unknown> = {};
-    for (const f of select) {
-      const key = found.keys.get(f.id);
-      if (key) values[key] = decodeValue(row, f);
-    }
-    return { id: row.id as number, version: row.version as number, values };
-  });
 }
 
 /**

@@ -8,9 +8,10 @@ import type { Principal } from "../auth/principal";
 import type { Registry } from "../model/registry";
 import type { FieldMeta } from "../model/types";
 import type { FilterNode } from "../query/filter";
-import { sourceEvents, sourceRecords } from "./expand";
+import { sourceEvents } from "./expand";
 import type { FeedCalendar, FeedEvent } from "./ics";
-import { readFeedRows, windowFilter } from "./read";
+import { rangeFilter, sourceRecords } from "../calendar/placement";
+import { readFeedRows } from "./read";
 import { calendarSources } from "../calendar/source";
 import { MAX_FEED_EVENTS, type FeedWindow } from "./window";
 
@@ -42,7 +43,7 @@ export async function personalFeed(
       break;
     }
     const candidates = found.source.candidates?.(found.runtime, { from: w.from, to: w.to }) ?? null;
-    const placed = windowFilter({ start, end: end?.type === start.type ? end : null }, w);
+    const placed = rangeFilter({ start, end: end?.type === start.type ? end : null }, w);
     const select = found.table.fields.filter((f) => access.canRead(f) && found.keys.has(f.id));
     const rows = await readFeedRows(db, {
       table: found.table,

@@ -4,41 +4,10 @@
  * start then id, at most `limit` + 1 rows: one statement compiled by query/select.
  */
 import type { TableAccess } from "../access";
-import { typeSpec } from "../model/field-types";
-import { column, column2 } from "../model/names";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { FilterNode } from "../query/filter";
 import { compileList } from "../query/select";
-import type { FeedWindow } from "./window";
-
-export type Row = Record<string, unknown>;
-
-export interface Placement {
-  start: FieldMeta;
-  end: FieldMeta | null;
-}
-
-const cond = (field: FieldMeta, op: "gte" | "lt" | "gt", value: string): FilterNode => ({
-  kind: "cond",
-  field,
-  op,
-  value: typeSpec(field.type).encodeOperand(value, field),
-});
-
-/** Start in [from, to), or (with an end) a span that began earlier and ends inside or after `from`. */
-export function windowFilter(p: Placement, w: FeedWindow): FilterNode {
-  const allDay = p.start.type === "date";
-  const from = allDay ? w.fromDate : w.from;
-  const to = allDay ? w.toDate : w.to;
-  const inside: FilterNode = { kind: "and", children: [cond(p.start, "gte", from), cond(p.start, "lt", to)] };
-  if (!p.end) return inside;
-  const spans: FilterNode = {
-    kind: "and",
-    children: [cond(p.start, "lt", from), cond(p.end, allDay ? "gte" : "gt", from)],
-  };
-  return { kind: "or", children: [inside, spans] };
-}
-
+import type { Row } from "../calendar/placement";
 export async function readFeedRows(
   db: D1Database,
   input: {
@@ -65,9 +34,4 @@ export async function readFeedRows(
       .bind(...stmt.params)
       .all<Row>()
   ).results;
-}
-
-export function decodeValue(row: Row, f: FieldMeta): unknown {
-  const spec = typeSpec(f.type);
-  return spec.decode(spec.columns === 2 ? [row[column(f.id)], row[column2(f.id)]] : [row[column(f.id)]], f);
 }

@@ -11,9 +11,10 @@ import { findTable, type Registry } from "../model/registry";
 import type { FieldMeta } from "../model/types";
 import { canOpenView, type ViewMeta } from "../model/views";
 import { parseFilter, type FilterNode } from "../query/filter";
-import { plainEvents, sourceEvents, sourceRecords } from "./expand";
+import { plainEvents, sourceEvents } from "./expand";
 import type { FeedCalendar } from "./ics";
-import { readFeedRows, windowFilter } from "./read";
+import { rangeFilter, sourceRecords } from "../calendar/placement";
+import { readFeedRows } from "./read";
 import { calendarSources } from "../calendar/source";
 import { MAX_FEED_EVENTS, type FeedWindow } from "./window";
 
@@ -61,7 +62,7 @@ export async function viewFeed(
     : null;
   const found = (await calendarSources(db, reg, reader, at)).find((s) => s.table.id === table.id) ?? null;
   const candidates = found?.source.candidates?.(found.runtime, { from: w.from, to: w.to }) ?? null;
-  const placed = windowFilter({ start, end }, w);
+  const placed = rangeFilter({ start, end }, w);
   const layoutFields = [start, end, title].filter((f): f is FieldMeta => f !== null);
   const select = found
     ? [...new Set([...layoutFields, ...table.fields.filter((f) => access.canRead(f) && found.keys.has(f.id))])]
