@@ -10,103 +10,15 @@
  * checks that 1,000 notifications were stored and the future jobs untouched. Reports p50 and p95
  * over the runs, the load average, and the claim's query plan. Never part of `npm test`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import Database from "better-sqlite3";
 import { DEMO_USERS } from "../worker/demo/users";
-import { freePort, runNode } from "./lib/process";
+import { d1File, prepareWorkerDir, startDevWorker } from "./lib/dev-worker";
 import { ms, summarise, type Summary } from "./lib/stats";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const DIR = path.join(ROOT, "bench", ".data", "reminders");
-const STATE = path.join(DIR, "state");
-const SRC = path.join(DIR, "src");
-const CONFIG = path.join(SRC, "wrangler.toml");
-const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const MIN = 60_000;
 export const REMINDERS_TARGET_MS = 2000;
 const DUE = 1000;
-
-const env = {
-  ...process.env,
-  CI: "1",
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  NO_COLOR: "1",
-};
-
-/** wrangler dev restarts on edits of its sources (others work in this tree): it serves a copy. */
-function snapshot(): void {
-  for (const entry of [
-    "wrangler.toml",
-    "package.json",
-    "tsconfig.json",
-    "worker",
-    "schemas",
-    "migrations",
-    "plugins",
-    "main.ts",
-    "lib",
-  ])
-    if (existsSync(path.join(ROOT, entry))) cpSync(path.join(ROOT, entry), path.join(SRC, entry), { recursive: true });
-  const assets = /^\[assets\][^[]*?^directory\s*=\s*"([^"]+)"/m.exec(readFileSync(CONFIG, "utf8"))?.[1];
-  if (assets) mkdirSync(path.join(SRC, assets), { recursive: true });
-}
-
-async function startWorker(vars: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const args = [WRANGLER, "dev", "--config", CONFIG, "--ip", "127.0.0.1", "--port", String(port)];
-  args.push("--persist-to", STATE, "--env-file", vars);
-  args.push("--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "info");
-  // The Worker's own output (a failing tick logs there) goes to a file beside the data.
-  const log = openSync(path.join(DIR, "worker.log"), "a");
-  const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", log, log],
-    detached: true,
-  });
-  const stop = async () => {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      return;
-    }
-    await new Promise((r) => child.once("exit", r));
-  };
-  process.on("exit", () => {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      // gone
-    }
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${url}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { url, stop };
-    if (i > 480) throw new Error("wrangler dev did not start within 120 s");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function call<T = any>(
   url: string,
@@ -133,26 +45,6 @@ async function call<T = any>(
   }
 }
 
-function appDatabase(): string {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith(".sqlite")) files.push(p);
-    }
-  };
-  walk(path.join(STATE, "v3", "d1"));
-  for (const f of files) {
-    const db = new Database(f, { readonly: true });
-    const hit = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sg_jobs'").get();
-    db.close();
-    if (hit) return f;
-  }
-  throw new Error("no local D1 file");
-}
-
 export interface RemindersFigures {
   future: number;
   due: number;
@@ -163,20 +55,8 @@ export interface RemindersFigures {
 }
 
 export async function remindersBench(runs = 5, future = 999_000): Promise<RemindersFigures> {
-  rmSync(DIR, { recursive: true, force: true });
-  mkdirSync(STATE, { recursive: true });
-  snapshot();
-  runNode(
-    [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE, "--config", CONFIG],
-    "migrations",
-    env,
-  );
-  const vars = path.join(DIR, "bench.vars");
-  writeFileSync(
-    vars,
-    `TOKEN_SECRET="reminders-bench-${Math.random().toString(36).slice(2)}-at-least-32-bytes"\nDEV_SEED="1"\n`,
-  );
-  let worker = await startWorker(vars);
+  const dir = prepareWorkerDir("reminders");
+  let worker = await startDevWorker(dir);
   try {
     await call(worker.url, null, "POST", "/dev/seed", {});
     const admin = DEMO_USERS.find((u) => u.role === "admin")!;
@@ -209,7 +89,7 @@ export async function remindersBench(runs = 5, future = 999_000): Promise<Remind
     await worker.stop();
 
     // 999,000 future reminders, straight into sg_jobs (Worker stopped).
-    const db = new Database(appDatabase());
+    const db = new Database(d1File(dir.state));
     db.pragma("journal_mode = WAL");
     const dueKeys = (
       db
@@ -240,14 +120,14 @@ export async function remindersBench(runs = 5, future = 999_000): Promise<Remind
       .join("; ");
     db.close();
 
-    worker = await startWorker(vars);
+    worker = await startDevWorker(dir);
     const samples: number[] = [];
     const delivered: number[] = [];
     for (let r = 0; r < runs; r++) {
       const t0 = performance.now();
       await call(worker.url, null, "POST", "/dev/tick", { at: new Date(fire + r * MIN + 1000).toISOString() });
       samples.push(performance.now() - t0);
-      const c = new Database(appDatabase(), { readonly: true });
+      const c = new Database(d1File(dir.state), { readonly: true });
       const sent =
         (
           c.prepare("SELECT count(*) AS n FROM sg_notifications WHERE dedupe_key LIKE 'reminder:%'").get() as {
