@@ -41,8 +41,11 @@ async function cronAt(at: number) {
 it("a weekly call: created in the form, on the calendar, one occurrence dragged, reminded, in the feed, seen by the manager", async () => {
   const rep = await apiAs("rep");
   const title = `Weekly call ${Date.now().toString(36)}`;
-  // The first occurrence at a whole minute 40 minutes ahead; its reminder 10 minutes before.
-  const first = Math.ceil((Date.now() + 40 * MIN) / MIN) * MIN;
+  // The first occurrence at the next 04:00 in Shanghai at least 40 minutes ahead, an hour the demo's
+  // tasks leave free (a busy hour stacks events and the drag lands on another); reminder 10 minutes before.
+  const fourAm = Date.UTC(2000, 0, 1, 20); // 04:00 in Shanghai is 20:00 UTC
+  let first = Math.floor(Date.now() / DAY) * DAY + (fourAm % DAY);
+  while (first < Date.now() + 40 * MIN) first += DAY;
 
   // 1. The rep creates it in the app's record form.
   const { page, context } = await newPage(browser);
@@ -96,10 +99,11 @@ it("a weekly call: created in the form, on the calendar, one occurrence dragged,
   await source.scrollIntoViewIfNeeded();
   const from = (await source.boundingBox())!;
   const to = (await column(target).boundingBox())!;
-  await cal.page.mouse.move(from.x + from.width / 2, from.y + 4);
+  const y = from.y + from.height / 2;
+  await cal.page.mouse.move(from.x + from.width / 2, y);
   await cal.page.mouse.down();
-  await cal.page.mouse.move(from.x + from.width / 2 + 5, from.y + 6, { steps: 3 });
-  await cal.page.mouse.move(to.x + to.width / 2, from.y + 4, { steps: 12 });
+  await cal.page.mouse.move(from.x + from.width / 2 + 5, y + 2, { steps: 3 });
+  await cal.page.mouse.move(to.x + to.width / 2, y, { steps: 12 });
   await cal.page.mouse.up();
   await inDay(target).waitFor({ timeout: 15_000 });
   const range = `from=${new Date(first - DAY).toISOString()}&to=${new Date(first + 30 * DAY).toISOString()}`;
