@@ -429,3 +429,108 @@ export interface RateLimitBucket {
    */
   perMinute: number;
 }
+/**
+ * A calendar view's events for a range, as GET /api/meta/views/{id}/events and GET /api/embed/events answer (worker/calendar/events.ts): by start, at most `limit`.
+ */
+export interface CalendarEvents {
+  events: CalendarEvent[];
+  /**
+   * More events reach the range than `limit`.
+   */
+  truncated: boolean;
+}
+/**
+ * One event: a record, or one occurrence of a recurring record.
+ */
+export interface CalendarEvent {
+  /**
+   * The record's id.
+   */
+  record: number;
+  /**
+   * The record's version (a move is a versioned update).
+   */
+  version: number;
+  /**
+   * An occurrence's original start; null for a record.
+   */
+  occurrence: string | null;
+  /**
+   * An instant (ISO 8601 UTC), or YYYY-MM-DD when allDay.
+   */
+  start: string;
+  /**
+   * Exclusive end in the form of start, or null.
+   */
+  end: string | null;
+  allDay: boolean;
+  title: string | null;
+  /**
+   * The colour of the colour field's choice.
+   */
+  color: string | null;
+  /**
+   * Whether the caller may move it (update its start and end fields).
+   */
+  editable: boolean;
+}
+/**
+ * Whether the signed-in user's personal calendar feed is on (/api/feeds/personal); never its address, which only the reply that turns it on holds.
+ */
+export interface PersonalFeed {
+  active: boolean;
+  /**
+   * When the active feed was turned on; null when off.
+   */
+  createdAt: string | null;
+}
+/**
+ * The signed-in user's webhook as /api/notifications/webhook answers it (worker/notifications/webhooks.ts); never its secret, which only the reply that made it holds.
+ */
+export interface Webhook {
+  url: string;
+  enabled: boolean;
+  /**
+   * The secret's last four characters, to tell which one a receiver holds (the secret itself is shown once).
+   */
+  secretHint: string;
+  createdAt: string;
+  updatedAt: string;
+  secretRotatedAt: string;
+}
+/**
+ * One attempt of the webhook's delivery log (GET /api/notifications/webhook/deliveries).
+ */
+export interface WebhookAttempt {
+  id: number;
+  deliveryId: number;
+  /**
+   * null for a test ping.
+   */
+  notificationId: number | null;
+  attempt: number;
+  at: string;
+  /**
+   * The receiver's HTTP status; null when no answer came (error says why).
+   */
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+  outcome: "delivered" | "retry" | "failed";
+  nextRetryAt: string | null;
+}
+/**
+ * What POST /api/notifications/webhook/test answers: the ping's delivery, tried once, and the receiver's answer (the attempt is in the delivery log too).
+ */
+export interface WebhookPing {
+  deliveryId: number;
+  /**
+   * retry when another cron tick took the ping first (it sends it).
+   */
+  outcome: "delivered" | "retry" | "failed" | "cancelled";
+  /**
+   * The receiver's HTTP status; null when no answer came.
+   */
+  status: number | null;
+  error: string | null;
+}

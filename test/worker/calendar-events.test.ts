@@ -6,7 +6,9 @@
  * naming the parameter.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import eventsSchema from "../../schemas/calendar-events.schema.json";
 import { api, createUser, login, userWithToken } from "./helpers";
+import { expectReplyShape } from "./reply-schema";
 
 type Client = ReturnType<typeof api>;
 const sfx = () => crypto.randomUUID().replace(/-/g, "").slice(0, 10);
@@ -219,6 +221,18 @@ describe("GET /api/meta/views/{id}/events", () => {
     expect(typeof first.record).toBe("number");
     expect(first.version).toBe(1);
     expect(res.body.events.find((e: { title: string }) => e.title === "spanning").color).toBeNull();
+  });
+
+  it("answers in the shape of schemas/calendar-events.schema.json, timed and all-day, from the app and an embed", async () => {
+    const timed = await clients[roles.all]!.get(`/meta/views/${viewId}/events?${DEC}`);
+    const allDay = await clients[roles.all]!.get(`/meta/views/${dayViewId}/events?from=2026-11-30&to=2026-12-07`);
+    const minted = await admin.post("/admin/embed-tokens", { view: viewId, mode: "edit", expiresInDays: 1 });
+    const embedded = await api(minted.body.token).get(`/embed/events?${DEC}`);
+    for (const [what, res] of Object.entries({ timed, allDay, embedded })) {
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.events.length, what).toBeGreaterThan(0);
+      expectReplyShape(eventsSchema, res.body, what);
+    }
   });
 
   it("places date fields as all-day events with an exclusive end the day after the last", async () => {

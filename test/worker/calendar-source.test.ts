@@ -7,7 +7,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { bundledPlugins, useBundledPlugins } from "../../worker/plugins/catalog";
 import type { BundledPlugin, CalendarRecord, CalendarSource } from "../../worker/plugin-sdk";
+import eventsSchema from "../../schemas/calendar-events.schema.json";
 import { api, createUser, login, userWithToken } from "./helpers";
+import { expectReplyShape } from "./reply-schema";
 
 type Client = ReturnType<typeof api>;
 const sfx = () => crypto.randomUUID().replace(/-/g, "").slice(0, 8);
@@ -152,6 +154,8 @@ describe("events of a table with a CalendarSource", () => {
     expect(oneOff).toMatchObject({ occurrence: null, start: "2026-12-02T10:00:00.000Z", editable: true });
     expect(res.body.events.some((e: { title: string }) => e.title === "old one-off")).toBe(false);
     expect(res.body.truncated).toBe(false);
+    // Occurrences come in the one event shape too.
+    expectReplyShape(eventsSchema, res.body, "occurrences");
   });
 
   it("hands the source only records the caller may read", async () => {

@@ -7,8 +7,10 @@
 import { env } from "cloudflare:test";
 import ICAL from "ical.js";
 import { beforeAll, describe, expect, it } from "vitest";
+import personalFeedSchema from "../../schemas/personal-feed.schema.json";
 import { api, request, userWithToken } from "./helpers";
 import { installSalesPlugins, signedIn, type Client } from "./plugins-fixture";
+import { expectReplyShape } from "./reply-schema";
 
 let admin: Client;
 let adminId: string;
@@ -56,6 +58,19 @@ describe("a personal feed", () => {
     expect(rows.results).toHaveLength(1);
     expect(rows.results[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(rows.results)).not.toContain(token);
+  });
+
+  it("answers its status in the shape of schemas/personal-feed.schema.json, off, on and revoked", async () => {
+    const me = await signedIn(["sales_rep"]);
+    const off = await me.client.get("/feeds/personal");
+    const on = await me.client.post("/feeds/personal");
+    const read = await me.client.get("/feeds/personal");
+    const revoked = await me.client.delete("/feeds/personal");
+    for (const [what, res] of Object.entries({ off, on, read, revoked })) {
+      expect(res.status, res.text).toBeLessThan(300);
+      expectReplyShape(personalFeedSchema, res.body.feed, what);
+    }
+    expect(read.body.feed.active).toBe(true);
   });
 
   it("is served as text/calendar to a request without any bearer token", async () => {

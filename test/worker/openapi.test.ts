@@ -1,5 +1,10 @@
 import type { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import eventsSchema from "../../schemas/calendar-events.schema.json";
+import personalFeedSchema from "../../schemas/personal-feed.schema.json";
+import webhookSchema from "../../schemas/webhook.schema.json";
+import attemptSchema from "../../schemas/webhook-attempt.schema.json";
+import pingSchema from "../../schemas/webhook-ping.schema.json";
 import { api } from "./helpers";
 import { actions } from "../../worker/http/actions";
 import { admin } from "../../worker/http/admin";
@@ -149,6 +154,35 @@ describe("OpenAPI document", () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it("describes calendar events, the personal feed and the webhook by their schemas in schemas/, not copies", async () => {
+    const doc = JSON.parse(JSON.stringify(openApiDocument()));
+    const reply = (path: string, method: string, status = 200) =>
+      doc.paths[path][method].responses[status].content["application/json"].schema;
+    const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+    expect(reply("/api/meta/views/{id}/events", "get")).toEqual(ref("CalendarEvents"));
+    expect(reply("/api/embed/events", "get")).toEqual(ref("CalendarEvents"));
+    expect(reply("/api/feeds/personal", "get").properties.feed).toEqual(ref("PersonalFeed"));
+    expect(reply("/api/feeds/personal", "post", 201).properties.feed).toEqual(ref("PersonalFeed"));
+    expect(reply("/api/notifications/webhook", "get").properties.webhook.oneOf[0]).toEqual(ref("Webhook"));
+    expect(reply("/api/notifications/webhook", "put", 201).properties.webhook).toEqual(ref("Webhook"));
+    expect(reply("/api/notifications/webhook/rotate", "post").properties.webhook).toEqual(ref("Webhook"));
+    expect(reply("/api/notifications/webhook/test", "post")).toEqual(ref("WebhookPing"));
+    expect(reply("/api/notifications/webhook/deliveries", "get").properties.attempts.items).toEqual(
+      ref("WebhookAttempt"),
+    );
+    for (const [name, schema] of Object.entries({
+      CalendarEvents: eventsSchema,
+      PersonalFeed: personalFeedSchema,
+      Webhook: webhookSchema,
+      WebhookAttempt: attemptSchema,
+      WebhookPing: pingSchema,
+    })) {
+      const { required, properties } = schema as { required: string[]; properties: object };
+      expect(doc.components.schemas[name], name).toMatchObject({ required });
+      expect(Object.keys(doc.components.schemas[name].properties), name).toEqual(Object.keys(properties));
+    }
   });
 
   it("marks the embed routes as taking embed tokens only", async () => {

@@ -8,7 +8,11 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { describe, expect, inject, it } from "vitest";
 import worker from "../../main";
 import { checkWebhookUrl } from "../../worker/notifications/webhooks";
+import webhookSchema from "../../schemas/webhook.schema.json";
+import attemptSchema from "../../schemas/webhook-attempt.schema.json";
+import pingSchema from "../../schemas/webhook-ping.schema.json";
 import { api, userWithToken } from "./helpers";
+import { expectReplyShape } from "./reply-schema";
 import { signedIn } from "./plugins-fixture";
 
 const receiver = inject("webhookReceiver");
@@ -78,6 +82,24 @@ describe("the settings", () => {
       expect(r.status, `${method} ${path}`).toBe(404);
       expect(r.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     }
+  });
+
+  it("answers the webhook, the ping and the log in the shapes of schemas/webhook*.schema.json", async () => {
+    const u = await signedIn([]);
+    const created = await u.client.request("PUT", PATH, { url: hookUrl() });
+    const changed = await u.client.request("PUT", PATH, { url: hookUrl(), enabled: true });
+    const read = await u.client.get(PATH);
+    const rotated = await u.client.post(`${PATH}/rotate`);
+    for (const [what, res] of Object.entries({ created, changed, read, rotated })) {
+      expect(res.status, res.text).toBeLessThan(300);
+      expectReplyShape(webhookSchema, res.body.webhook, what);
+    }
+    const ping = await u.client.post(`${PATH}/test`);
+    expect(ping.status, ping.text).toBe(200);
+    expectReplyShape(pingSchema, ping.body, "ping");
+    const log = await u.client.get(`${PATH}/deliveries`);
+    expect(log.body.attempts).toHaveLength(1);
+    for (const a of log.body.attempts) expectReplyShape(attemptSchema, a, "attempt");
   });
 
   it("of two concurrent first puts exactly one makes the secret; the other changes the same webhook", async () => {

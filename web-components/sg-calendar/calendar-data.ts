@@ -3,25 +3,8 @@
  * records API) or an embed token (the embed API, narrowed by the server). The server decides what
  * each caller sees and may move; this module only routes and words the layout.
  */
+import type { CalendarEvents } from "../../schemas/types";
 import type { ApiClient, ApiRecord, FieldInfo, TableInfo, ViewInfo } from "../api/client";
-
-/** One event as the server sends it (worker/calendar/events.ts). */
-export interface ServerEvent {
-  record: number;
-  version: number;
-  occurrence: string | null;
-  start: string;
-  end: string | null;
-  allDay: boolean;
-  title: string | null;
-  color: string | null;
-  editable: boolean;
-}
-
-export interface EventsReply {
-  events: ServerEvent[];
-  truncated: boolean;
-}
 
 /** The view's layout resolved against the table's fields as the caller sees them. */
 export interface CalendarLayout {
@@ -64,7 +47,7 @@ export class CalendarData {
   }
 
   /** Events whose start or span reaches [from, to): ISO strings with the calendar zone's offset. */
-  events(from: string, to: string): Promise<EventsReply> {
+  events(from: string, to: string): Promise<CalendarEvents> {
     const q = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
     return this.api.embedded
       ? this.api.request("GET", `/api/embed/events?${q}`)

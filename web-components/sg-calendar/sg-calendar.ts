@@ -25,7 +25,8 @@ import { isEmbedToken } from "../sg-kanban/board-model";
 import "../sg-toast/sg-toast";
 import type { SgToast } from "../sg-toast/sg-toast";
 import { CalendarController } from "./calendar-controller";
-import { CalendarData, type CalendarMeta, type ServerEvent } from "./calendar-data";
+import type { CalendarEvent } from "../../schemas/types";
+import { CalendarData, type CalendarMeta } from "./calendar-data";
 import { moveValues, slotValue } from "./moves";
 import { dayIn, digest } from "./digest";
 import { styles } from "./styles";
@@ -211,7 +212,7 @@ export class SgCalendar extends LitElement {
     ];
   }
 
-  private toInput(e: ServerEvent, embedded: boolean, resizable: boolean): EventInput {
+  private toInput(e: CalendarEvent, embedded: boolean, resizable: boolean): EventInput {
     const color = e.color ?? DEFAULT_COLOR;
     // An occurrence moves through a plugin action, which an embed cannot call.
     const editable = e.editable && this.canMove && !(embedded && e.occurrence);

@@ -3,12 +3,14 @@
  * the view's records whose start, or span from start to end, reaches [from, to), at most `limit`
  * with a `truncated` flag. A plain table is one D1 statement. When a plugin gives the table a
  * CalendarSource, its `candidates` (a series that began earlier) are OR-ed into the range and its
- * `occurrences` expand the records into the events of the range.
+ * `occurrences` expand the records into the events of the range. The reply's shape is
+ * schemas/calendar-events.schema.json (the OpenAPI document and <sg-calendar> use it too).
  */
 import { callerAccess, requireOperation, type TableAccess } from "../access";
 import { AppError, badRequest, notFound } from "../errors";
 import { column } from "../model/names";
 import { findTable } from "../model/registry";
+import type { CalendarEvent, CalendarEvents } from "../../schemas/types";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { ViewMeta } from "../model/views";
 import { compileEvents, EDITABLE_COLUMN } from "../query/events";
@@ -20,28 +22,6 @@ import { parseRange, type EventRange } from "./range";
 
 /** Enough for a busy month (the bench shows 5,000 in a month); past it the reply says `truncated`. */
 export const MAX_EVENTS = 5000;
-
-export interface CalendarEvent {
-  /** The record's id and version (a move is a versioned update). */
-  record: number;
-  version: number;
-  /** For an occurrence of a recurring record, its original start; else null. */
-  occurrence: string | null;
-  /** An instant (ISO 8601 UTC), or `YYYY-MM-DD` when allDay. */
-  start: string;
-  /** Exclusive end in the same form, or null. */
-  end: string | null;
-  allDay: boolean;
-  title: string | null;
-  color: string | null;
-  /** Whether the caller may move this record (update its start and end fields). */
-  editable: boolean;
-}
-
-export interface EventsReply {
-  events: CalendarEvent[];
-  truncated: boolean;
-}
 
 export interface EventsQueryParams {
   from?: string;
@@ -91,7 +71,7 @@ export async function calendarEvents(
   ctx: ReadContext,
   view: ViewMeta,
   params: EventsQueryParams,
-): Promise<EventsReply> {
+): Promise<CalendarEvents> {
   const table = findTable(ctx.reg, view.tableId);
   if (!table) throw notFound(`Table of view ${view.name}`, "view");
   const access = callerAccess(ctx, table);
@@ -169,7 +149,7 @@ async function expand(
   limit: number,
   truncatedRows: boolean,
   select: FieldMeta[],
-): Promise<EventsReply> {
+): Promise<CalendarEvents> {
   const records = sourceRecords(found, rows, select);
   const byId = new Map(rows.map((r) => [r.id as number, r]));
   const out = await found.source.occurrences(found.runtime, records, { from: range.from, to: range.to }, limit);

@@ -6,6 +6,7 @@
  * /api/feeds/views. Each change is one batch with its audit row.
  */
 import { Hono, type Context } from "hono";
+import type { PersonalFeed } from "../../schemas/types";
 import type { AppEnv } from "../env";
 import { requireAdmin } from "../access";
 import { auditRow, checkInput, checkQuery } from "../audit/log";
@@ -44,6 +45,9 @@ export const feedsOpen = new Hono<AppEnv>().get("/:file{.+\\.ics}", async (c) =>
   });
 });
 
+/** A personal feed's status (schemas/personal-feed.schema.json): on since `createdAt`, or off (null). */
+const personalFeed = (createdAt: string | null): PersonalFeed => ({ active: createdAt !== null, createdAt });
+
 const feedUrl = (c: Context<AppEnv>, token: string) => `${new URL(c.req.url).origin}/api/feeds/${token}.ics`;
 
 /** An optional empty JSON object: turning a feed on takes no options. */
@@ -68,7 +72,7 @@ export const feeds = new Hono<AppEnv>()
   .get("/personal", async (c) => {
     checkQuery(c.req.query(), []);
     const feed = await activePersonalFeed(c.env.DB, c.get("principal").userId);
-    return c.json({ feed: { active: feed !== null, createdAt: feed?.createdAt ?? null } });
+    return c.json({ feed: personalFeed(feed?.createdAt ?? null) });
   })
   .post("/personal", async (c) => {
     checkQuery(c.req.query(), []);
@@ -86,7 +90,7 @@ export const feeds = new Hono<AppEnv>()
       what: "Turning the feed on",
     });
     c.header("Cache-Control", "no-store");
-    return c.json({ url: feedUrl(c, token), feed: { active: true, createdAt: ctx.at } }, 201);
+    return c.json({ url: feedUrl(c, token), feed: personalFeed(ctx.at) }, 201);
   })
   .delete("/personal", async (c) => {
     checkQuery(c.req.query(), []);
@@ -102,7 +106,7 @@ export const feeds = new Hono<AppEnv>()
         ],
         { what: "Revoking the feed" },
       );
-    return c.json({ feed: { active: false, createdAt: null } });
+    return c.json({ feed: personalFeed(null) });
   })
   .get("/views", async (c) => {
     requireAdmin(c.get("principal"), "list published feeds");

@@ -10,6 +10,11 @@ import roleSchema from "../../schemas/role.schema.json";
 import grantSchema from "../../schemas/grant.schema.json";
 import aggregateSchema from "../../schemas/aggregate.schema.json";
 import rateLimitsSchema from "../../schemas/rate-limits.schema.json";
+import calendarEventsSchema from "../../schemas/calendar-events.schema.json";
+import personalFeedSchema from "../../schemas/personal-feed.schema.json";
+import webhookSchema from "../../schemas/webhook.schema.json";
+import webhookAttemptSchema from "../../schemas/webhook-attempt.schema.json";
+import webhookPingSchema from "../../schemas/webhook-ping.schema.json";
 import { ref, HEADERS, problemResponses, tagList, tagged, AGGREGATE_RESULT, component } from "./openapi/parts";
 import { adminPaths } from "./openapi/paths-admin";
 import { authPaths } from "./openapi/paths-auth";
@@ -28,6 +33,7 @@ export function openApiDocument() {
     ...(filterSchema as { $defs: object }).$defs,
     ...(grantSchema as { $defs: object }).$defs,
     ...(rateLimitsSchema as { $defs: object }).$defs,
+    ...(calendarEventsSchema as { $defs: object }).$defs,
   };
   const strip = ({ $schema: _s, $id: _i, $defs: _d, ...rest }: Record<string, unknown>) => rest;
   return {
@@ -66,6 +72,11 @@ export function openApiDocument() {
         Grant: component(strip(grantSchema)),
         Aggregate: component(strip(aggregateSchema)),
         RateLimits: component(strip(rateLimitsSchema)),
+        CalendarEvents: component(strip(calendarEventsSchema)),
+        PersonalFeed: component(strip(personalFeedSchema)),
+        Webhook: component(strip(webhookSchema)),
+        WebhookAttempt: component(strip(webhookAttemptSchema)),
+        WebhookPing: component(strip(webhookPingSchema)),
         AggregateResult: AGGREGATE_RESULT,
         EmbedToken: {
           type: "object",

@@ -6,6 +6,7 @@
  * caller's own webhook and log are ever read or changed: there is no user parameter.
  */
 import { Hono, type Context } from "hono";
+import type { WebhookPing } from "../../schemas/types";
 import type { AppEnv } from "../env";
 import { checkInput, checkQuery, intParam } from "../audit/log";
 import { badRequest } from "../errors";
@@ -83,12 +84,8 @@ export const webhook = new Hono<AppEnv>()
     checkQuery(c.req.query(), []);
     await emptyBody(c);
     const run = await sendPing(c.env.DB, userOf(c), new Date());
-    return c.json({
-      deliveryId: run.id,
-      outcome: run.outcome,
-      status: run.status,
-      error: run.error,
-    });
+    const ping: WebhookPing = { deliveryId: run.id, outcome: run.outcome, status: run.status, error: run.error };
+    return c.json(ping);
   })
   .get("/deliveries", async (c) => {
     const query = c.req.query();

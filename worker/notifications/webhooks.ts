@@ -1,22 +1,14 @@
 /**
  * A user's webhook: where their notifications are POSTed (worker/notifications/webhooks-deliver.ts).
  * One per user, every statement bound to `user_id`. The signing secret is made here and returned only
- * by the call that made it (creation, rotation); reads never return it.
+ * by the call that made it (creation, rotation); reads never return it. The shapes it answers are
+ * schemas/webhook.schema.json and webhook-attempt.schema.json.
  */
+import type { Webhook, WebhookAttempt } from "../../schemas/types";
 import { AppError, invalid, notFound, type FieldError } from "../errors";
 import { deliverWebhooks, type DeliveryRun } from "./webhooks-deliver";
 
 export const MAX_URL = 2000;
-
-export interface WebhookOut {
-  url: string;
-  enabled: boolean;
-  /** The secret's last four characters, to tell which one a receiver holds; never the secret. */
-  secretHint: string;
-  createdAt: string;
-  updatedAt: string;
-  secretRotatedAt: string;
-}
 
 interface WebhookRow {
   url: string;
@@ -27,7 +19,7 @@ interface WebhookRow {
   secret_at: string;
 }
 
-const out = (r: WebhookRow): WebhookOut => ({
+const out = (r: WebhookRow): Webhook => ({
   url: r.url,
   enabled: r.enabled === 1,
   secretHint: `…${r.secret.slice(-4)}`,
@@ -101,7 +93,7 @@ function isLocalHost(host: string): boolean {
   return PRIVATE_V4.some(([base, bits]) => Math.floor(n / 2 ** (32 - bits)) === Math.floor(base / 2 ** (32 - bits)));
 }
 
-export async function getWebhook(db: D1Database, userId: string): Promise<WebhookOut | null> {
+export async function getWebhook(db: D1Database, userId: string): Promise<Webhook | null> {
   const r = await db
     .prepare("SELECT url, enabled, secret, created_at, updated_at, secret_at FROM sg_webhooks WHERE user_id = ?1")
     .bind(userId)
@@ -119,7 +111,7 @@ export async function putWebhook(
   input: { url: string; enabled: boolean },
   appUrl: string,
   at: string,
-): Promise<{ webhook: WebhookOut; secret: string | null }> {
+): Promise<{ webhook: Webhook; secret: string | null }> {
   const secret = newSecret();
   const r = await db
     .prepare(
@@ -139,7 +131,7 @@ export async function rotateSecret(
   db: D1Database,
   userId: string,
   at: string,
-): Promise<{ webhook: WebhookOut; secret: string }> {
+): Promise<{ webhook: Webhook; secret: string }> {
   const secret = newSecret();
   const r = await db
     .prepare(
@@ -171,27 +163,12 @@ export function webhookInput(body: { url: string; enabled?: boolean }, allowLoca
 
 export const MAX_LOG_PAGE = 100;
 
-export interface AttemptOut {
-  id: number;
-  deliveryId: number;
-  /** null for a test ping. */
-  notificationId: number | null;
-  attempt: number;
-  at: string;
-  /** The receiver's HTTP status; null when no answer came (error says why). */
-  status: number | null;
-  error: string | null;
-  durationMs: number;
-  outcome: "delivered" | "retry" | "failed";
-  nextRetryAt: string | null;
-}
-
 /** The user's delivery log, newest first, keyset by id (`before`). */
 export async function listAttempts(
   db: D1Database,
   userId: string,
   opts: { limit: number; before: number | null },
-): Promise<{ attempts: AttemptOut[]; next: number | null }> {
+): Promise<{ attempts: WebhookAttempt[]; next: number | null }> {
   const rows = (
     await db
       .prepare(
@@ -208,7 +185,7 @@ export async function listAttempts(
         status: number | null;
         error: string | null;
         duration_ms: number;
-        outcome: AttemptOut["outcome"];
+        outcome: WebhookAttempt["outcome"];
         next_retry_at: string | null;
       }>()
   ).results;

@@ -239,26 +239,5 @@ export const eventParams = [
     maximum: 5000,
   }),
 ];
-export const CALENDAR_EVENTS = object(
-  {
-    events: {
-      type: "array",
-      items: object(
-        {
-          record: { type: "integer" },
-          version: { type: "integer" },
-          occurrence: { type: ["string", "null"], description: "An occurrence's original start; null for a record" },
-          start: { type: "string", description: "An instant (UTC), or YYYY-MM-DD when allDay" },
-          end: { type: ["string", "null"], description: "Exclusive end in the form of start" },
-          allDay: { type: "boolean" },
-          title: { type: ["string", "null"] },
-          color: { type: ["string", "null"], pattern: "^#[0-9a-fA-F]{6}$" },
-          editable: { type: "boolean", description: "Whether the caller may move it (update its start and end)" },
-        },
-        ["record", "version", "occurrence", "start", "end", "allDay", "title", "color", "editable"],
-      ),
-    },
-    truncated: { type: "boolean" },
-  },
-  ["events", "truncated"],
-);
+/** The reply: schemas/calendar-events.schema.json, the shape the Worker and the calendar element type it with. */
+export const CALENDAR_EVENTS = ref("CalendarEvents");

@@ -1,13 +1,8 @@
 /** OpenAPI paths: ICS feeds (a user's personal feed, admins' published calendar views) and the feed itself. */
-import { errors, json, object, problems } from "./parts";
+import { errors, json, object, problems, ref } from "./parts";
 
-const STATUS = object(
-  {
-    active: { type: "boolean" },
-    createdAt: { type: ["string", "null"], format: "date-time", description: "When the active feed was turned on" },
-  },
-  ["active", "createdAt"],
-);
+/** schemas/personal-feed.schema.json, the shape the Worker and the profile page use. */
+const STATUS = ref("PersonalFeed");
 const URL_ONCE = {
   type: "string",
   format: "uri",

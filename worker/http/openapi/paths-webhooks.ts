@@ -1,40 +1,17 @@
 /** OpenAPI paths: the signed-in user's webhook (notifications delivered to their own endpoint). */
-import { errors, json, object, problems, q } from "./parts";
+import { errors, json, object, problems, q, ref } from "./parts";
 
 const SCHEME =
   'Each notification is POSTed as JSON (`{type: "notification", deliveryId, sentAt, notification: {id, plugin, kind, language, title, body, record, url, withheld, createdAt}}`; a test is `{type: "ping", deliveryId, sentAt}`) with the headers `X-Salesgrid-Delivery` (the same on every attempt: dedupe by it), `X-Salesgrid-Attempt`, `X-Salesgrid-Timestamp` (Unix seconds) and `X-Salesgrid-Signature: sha256=<hex>`, the HMAC-SHA256 of `<timestamp>.<raw body>` keyed with your secret\'s text. Check it in constant time and refuse timestamps older than 5 minutes. Title and body are in your language; a notification about a record you may no longer read is sent withheld (title, body, record and url null). A 2xx answer within 10 s delivers; a network error, timeout, 408, 429 or 5xx is retried after 1, 2, 4 ... minutes (at most an hour, or a longer Retry-After), 8 attempts in all, then failed; any other answer fails at once. Redirects are not followed. The URL must be https.';
 
-const WEBHOOK = object(
-  {
-    url: { type: "string", format: "uri" },
-    enabled: { type: "boolean" },
-    secretHint: { type: "string", description: "The secret's last four characters (the secret itself is shown once)" },
-    createdAt: { type: "string", format: "date-time" },
-    updatedAt: { type: "string", format: "date-time" },
-    secretRotatedAt: { type: "string", format: "date-time" },
-  },
-  ["url", "enabled", "secretHint", "createdAt", "updatedAt", "secretRotatedAt"],
-);
+// The shapes are schemas/webhook*.schema.json (components), the ones the Worker and the settings element use.
+const WEBHOOK = ref("Webhook");
 const SECRET = {
   type: "string",
   pattern: "^whsec_[0-9a-f]{64}$",
   description: "The signing secret, shown this once; keep it in the receiver",
 };
-const ATTEMPT = object(
-  {
-    id: { type: "integer" },
-    deliveryId: { type: "integer" },
-    notificationId: { type: ["integer", "null"], description: "null for a test ping" },
-    attempt: { type: "integer", minimum: 1 },
-    at: { type: "string", format: "date-time" },
-    status: { type: ["integer", "null"], description: "The receiver's HTTP status; null when no answer came" },
-    error: { type: ["string", "null"] },
-    durationMs: { type: "integer" },
-    outcome: { enum: ["delivered", "retry", "failed"] },
-    nextRetryAt: { type: ["string", "null"], format: "date-time" },
-  },
-  ["id", "deliveryId", "notificationId", "attempt", "at", "status", "error", "durationMs", "outcome", "nextRetryAt"],
-);
+const ATTEMPT = ref("WebhookAttempt");
 
 export const webhookPaths = {
   "/api/notifications/webhook": {
@@ -104,17 +81,7 @@ export const webhookPaths = {
       responses: {
         200: {
           description: "{deliveryId, outcome, status, error}; the attempt is in the delivery log too",
-          ...json(
-            object(
-              {
-                deliveryId: { type: "integer" },
-                outcome: { enum: ["delivered", "retry", "failed", "cancelled"] },
-                status: { type: ["integer", "null"] },
-                error: { type: ["string", "null"] },
-              },
-              ["deliveryId", "outcome", "status", "error"],
-            ),
-          ),
+          ...json(ref("WebhookPing")),
         },
         ...errors,
       },
