@@ -27,6 +27,8 @@ export interface ProductHit {
   id: number;
   sku: string;
   name: string;
+  /** Whether it tracks stock (read with the search, for the stock figures beside it). */
+  trackStock?: boolean;
 }
 
 const PAGE = 1000;

@@ -1,14 +1,23 @@
 /**
  * `<sg-product-search>`: find a catalog product by SKU or name and add it. A combobox (ARIA 1.2
  * pattern): typing searches the products the user may read (active ones only), Up/Down choose, Enter
- * or a click picks; the pick goes to `.pick`. The server's search covers SKU and name.
+ * or a click picks; the pick goes to `.pick`. The server's search covers SKU and name. With `.stock`, each
+ * option that tracks stock says what is available (the document's rule: an order's warehouse, a quote's
+ * active warehouses), read for all options in one request after they appear.
  */
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ApiClient } from "../api/client";
-import { localized, msg } from "../i18n/index";
+import { localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
+import type { Availability } from "./availability";
 import type { ProductHit } from "./doc-data";
+import { trimDecimal } from "./stock-cell";
+
+/** What the search asks for the options' stock (the document's StockController). */
+export interface StockLookup {
+  forProducts(hits: ProductHit[]): Promise<Map<number, Availability>>;
+}
 
 @customElement("sg-product-search")
 @localized()
@@ -23,13 +32,16 @@ export class SgProductSearch extends LitElement {
       li[aria-selected="true"] { background: #e0e7ff; }
       .sku { font-family: ui-monospace, monospace; color: var(--sg-muted); min-width: 8em; }
       .empty { padding: 6px 10px; }
+      .avail { margin-left: auto; color: var(--sg-muted); white-space: nowrap; font-variant-numeric: tabular-nums; }
     `,
   ];
 
   @property({ attribute: false }) api?: ApiClient;
   @property({ attribute: false }) pick?: (p: ProductHit) => void;
+  @property({ attribute: false }) stock?: StockLookup;
   @property({ type: Boolean }) disabled = false;
   @state() private hits: ProductHit[] = [];
+  @state() private available = new Map<number, Availability>();
   @state() private open = false;
   @state() private active = -1;
   @state() private searched = "";
@@ -53,7 +65,7 @@ export class SgProductSearch extends LitElement {
       const page = await this.api!.listRecords("products", {
         q,
         filter: { field: "active", op: "eq", value: true },
-        fields: ["sku", "name"],
+        fields: ["sku", "name", "track_stock"],
         sort: ["sku"],
         limit: 10,
       });
@@ -62,6 +74,7 @@ export class SgProductSearch extends LitElement {
         id: r.id,
         sku: String(r.fields.sku ?? ""),
         name: String(r.fields.name ?? ""),
+        trackStock: r.fields.track_stock === true,
       }));
       // An exact SKU first: typing a code and Enter adds that product.
       hits.sort(
@@ -71,6 +84,11 @@ export class SgProductSearch extends LitElement {
       this.searched = q;
       this.active = hits.length ? 0 : -1;
       this.open = true;
+      this.available = new Map();
+      if (this.stock && hits.some((h) => h.trackStock)) {
+        const available = await this.stock.forProducts(hits);
+        if (ask === this.asked) this.available = available;
+      }
     } catch {
       if (ask === this.asked) {
         this.hits = [];
@@ -104,6 +122,12 @@ export class SgProductSearch extends LitElement {
     }
   }
 
+  private availableText(h: ProductHit) {
+    const a = this.available.get(h.id);
+    if (!a) return nothing;
+    return html`<span class="avail" data-available>${msg(str`${trimDecimal(a.available)} available`, { id: "quote.stock.available" })}</span>`;
+  }
+
   override render() {
     const label = msg("Add a product by SKU or name", { id: "quote.addProduct" });
     return html`<input
@@ -130,7 +154,7 @@ export class SgProductSearch extends LitElement {
                       (h, i) =>
                         html`<li id="hit-${i}" role="option" aria-selected=${i === this.active ? "true" : "false"} data-sku=${h.sku}
                           @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.choose(h)}>
-                          <span class="sku">${h.sku}</span><span>${h.name}</span></li>`,
+                          <span class="sku">${h.sku}</span><span>${h.name}</span>${this.availableText(h)}</li>`,
                     )
                   : html`<li class="empty" role="option" aria-selected="false" aria-disabled="true">${msg("No product matches", { id: "quote.noProduct" })} “${this.searched}”</li>`
               }

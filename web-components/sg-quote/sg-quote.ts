@@ -30,15 +30,14 @@ import { DocData, type Line, type Named, type ProductHit } from "./doc-data";
 import { docActions, KINDS, linesEditable, STATUS_OF, type DocAction, type DocKind } from "./kinds";
 import { pastedLines } from "./paste";
 import "./product-search";
+import { stockCell, stockHeading, trimDecimal } from "./stock-cell";
+import { productOf, StockController } from "./stock-controller";
 import { quoteStyles } from "./styles";
 
 const amountOf = (v: unknown): number | null =>
   v && typeof v === "object" && typeof (v as { amount?: unknown }).amount === "number"
     ? (v as { amount: number }).amount
     : null;
-
-/** "3.000" -> "3", "0.250" -> "0.25": a decimal string shown without its padding zeros. */
-const trimDecimal = (s: string): string => (s.includes(".") ? s.replace(/\.?0+$/, "") : s);
 
 export const namesOf = (v: unknown): string =>
   Array.isArray(v)
@@ -68,6 +67,12 @@ export class SgQuote extends LitElement {
     }),
     () => this.api,
   );
+  /** Available stock beside the lines and in the product search (no column when stock is not readable). */
+  private readonly stock = new StockController(this, {
+    kind: () => this.kind,
+    data: this.data,
+    api: () => this.api,
+  });
   private focusLine: number | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -343,7 +348,7 @@ export class SgQuote extends LitElement {
 
   private renderAdders() {
     return html`<div class="adders">
-        <sg-product-search .api=${this.api} .pick=${(p: ProductHit) => void this.addProduct(p)} ?disabled=${this.pasteProgress !== null}></sg-product-search>
+        <sg-product-search .api=${this.api} .stock=${this.stock} .pick=${(p: ProductHit) => void this.addProduct(p)} ?disabled=${this.pasteProgress !== null}></sg-product-search>
         <button aria-expanded=${this.pasteOpen ? "true" : "false"} aria-controls="paste" data-paste-toggle @click=${() => (this.pasteOpen = !this.pasteOpen)}>${msg("Paste from Excel", { id: "quote.paste" })}</button>
       </div>
       <div class="paste" id="paste" ?hidden=${!this.pasteOpen}>
@@ -366,7 +371,8 @@ export class SgQuote extends LitElement {
     const d = this.data;
     const edit = this.editable;
     const f = d.doc!.fields;
-    const cols = edit ? 9 : 8;
+    const stock = this.stock.state === "on";
+    const cols = (edit ? 9 : 8) + (stock ? 1 : 0);
     return html`<table aria-labelledby="doc-title" data-lines>
       <thead>
         <tr>
@@ -374,6 +380,7 @@ export class SgQuote extends LitElement {
           <th scope="col">${msg("Product", { id: "quote.col.product" })}</th>
           <th scope="col">${msg("Description", { id: "quote.col.description" })}</th>
           <th scope="col" class="num">${msg("Quantity", { id: "quote.col.quantity" })}</th>
+          ${stock ? stockHeading(this.kind, this.stock.scope()) : nothing}
           <th scope="col" class="num">${msg("Unit price", { id: "quote.col.unitPrice" })}</th>
           <th scope="col" class="num">${msg("Discount", { id: "quote.col.discount" })}</th>
           <th scope="col" class="num">${msg("Tax rate", { id: "quote.col.tax" })}</th>
@@ -382,7 +389,7 @@ export class SgQuote extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${d.lines.length ? d.lines.map((l, i) => this.renderLine(l, i, edit, cols)) : html`<tr><td colspan=${cols} class="empty muted">${msg("No lines yet.", { id: "quote.noLines" })}</td></tr>`}
+        ${d.lines.length ? d.lines.map((l, i) => this.renderLine(l, i, edit, cols, stock)) : html`<tr><td colspan=${cols} class="empty muted">${msg("No lines yet.", { id: "quote.noLines" })}</td></tr>`}
       </tbody>
       <tfoot>
         ${this.totalRow(msg("Subtotal", { id: "quote.subtotal" }), f.subtotal, "subtotal", cols)}
@@ -397,7 +404,14 @@ export class SgQuote extends LitElement {
     return html`<tr class=${cls}><td colspan=${cols - (this.editable ? 2 : 1)} class="num">${label}</td><td class="num" data-total=${key}>${this.money(v)}</td>${this.editable ? html`<td></td>` : nothing}</tr>`;
   }
 
-  private renderLine(l: Line, i: number, edit: boolean, cols: number) {
+  /** A line's stock cell; a shortage is marked on a quote and a draft order (a confirmed one holds its stock). */
+  private stockOf(l: Line) {
+    const p = productOf(l);
+    const short = this.kind === "quote" || this.data.status === "draft";
+    return stockCell(p === null ? undefined : this.stock.byProduct.get(p), l.fields.quantity, short);
+  }
+
+  private renderLine(l: Line, i: number, edit: boolean, cols: number, stock: boolean) {
     const f = l.fields;
     const n = i + 1;
     const product = namesOf(f.product);
@@ -444,6 +458,7 @@ export class SgQuote extends LitElement {
       <td data-col="product">${product || msg("(no product)", { id: "quote.noProductName" })}</td>
       <td>${edit ? html`<input class="desc" name="description" .value=${String(f.description ?? "")} aria-label=${msg(str`Description of line ${n}`, { id: "quote.aria.description" })} @change=${(e: Event) => void this.onCell(l, "description", e)} />` : String(f.description ?? "")}</td>
       <td class="num" data-col="quantity">${edit ? cell("quantity", trimDecimal(String(f.quantity ?? "")), msg(str`Quantity of line ${n}`, { id: "quote.aria.quantity" })) : trimDecimal(String(f.quantity ?? ""))}</td>
+      ${stock ? this.stockOf(l) : nothing}
       <td class="num" data-col="unit_price">${edit ? cell("unit_price", unit === null ? "" : unitsToDecimal(unit, this.digits), msg(str`Unit price of line ${n}`, { id: "quote.aria.unitPrice" })) : this.money(f.unit_price)}</td>
       <td class="num" data-col="discount">${edit ? html`${cell("discount", trimDecimal(unitsToDecimal(Number(f.discount ?? 0), 2)), msg(str`Discount % of line ${n}`, { id: "quote.aria.discount" }))} %` : formatPercent(Number(f.discount ?? 0))}</td>
       <td class="num">${formatPercent(Number(f.tax_rate ?? 0))}</td>

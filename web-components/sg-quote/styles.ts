@@ -34,5 +34,7 @@ export const quoteStyles = css`
   .empty { padding: 16px; text-align: center; }
   .notes { margin-top: 16px; white-space: pre-wrap; }
   .busy { color: var(--sg-muted); font-size: 0.9em; }
+  th .stock-where { display: block; font-weight: 400; font-size: 0.8em; color: var(--sg-muted); }
+  td[data-col="available"] .short { display: block; color: var(--sg-danger); font-weight: 600; font-size: 0.85em; }
   .sku { font-family: ui-monospace, monospace; color: var(--sg-muted); font-size: 0.9em; }
 `;

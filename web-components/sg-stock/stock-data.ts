@@ -9,6 +9,8 @@ export interface Warehouse {
   code: string;
   name: string;
   active: boolean;
+  /** The warehouse an order without its own reserves from (sg-quote shows its stock then). */
+  isDefault: boolean;
 }
 
 export interface Level {
@@ -22,12 +24,17 @@ export interface Level {
 export const PAGE = 40;
 
 export async function loadWarehouses(api: ApiClient): Promise<Warehouse[]> {
-  const page = await api.listRecords("warehouses", { fields: ["code", "name", "active"], sort: ["code"], limit: 200 });
+  const page = await api.listRecords("warehouses", {
+    fields: ["code", "name", "active", "is_default"],
+    sort: ["code"],
+    limit: 200,
+  });
   return page.records.map((r) => ({
     id: r.id,
     code: String(r.fields.code ?? ""),
     name: String(r.fields.name ?? ""),
     active: r.fields.active === true,
+    isDefault: r.fields.is_default === true,
   }));
 }
 

@@ -1,0 +1,193 @@
+/**
+ * Available stock beside the lines of a quote or order (issue 16) in real Chromium: an order shows its
+ * warehouse's available quantity (compared with what the API answers for that product and warehouse), in
+ * the product search as the rep picks and beside the line; a quantity above it is marked short in words;
+ * confirming an order reserves its stock and the shown figure drops; a quote shows the total over the
+ * active warehouses with each warehouse's figure on hover; a product that does not track stock shows
+ * nothing; with the inventory plugin off there is no stock column and no error.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import type { ApiClient, ApiRecord } from "../../web-components/api/client";
+import { apiAs, appUrl, launchBrowser, newPage, screenshot, signIn } from "./harness";
+import { chineseProducts, uniq } from "./quote-fixture";
+
+let browser: Browser;
+let rep: ApiClient;
+let admin: ApiClient;
+let warehouses: { id: number; name: string; isDefault: boolean }[];
+beforeAll(async () => {
+  browser = await launchBrowser();
+  rep = await apiAs("rep");
+  admin = await apiAs("admin");
+  const { records } = await rep.listRecords("warehouses", {
+    filter: { field: "active", op: "eq", value: true },
+    fields: ["name", "is_default"],
+    limit: 100,
+  });
+  warehouses = records.map((r) => ({ id: r.id, name: String(r.fields.name), isDefault: r.fields.is_default === true }));
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Exact units of a scale-3 decimal string, by string arithmetic (the test's own, not the app's). */
+const units = (s: unknown): bigint => {
+  const [i, f = ""] = String(s).split(".");
+  return BigInt(i! + f.padEnd(3, "0"));
+};
+/** Units as the quantity text the document shows ("12.500" -> "12.5", "3.000" -> "3"). */
+const shown = (u: bigint): string => {
+  const s = u.toString().padStart(4, "0");
+  return `${s.slice(0, -3)}.${s.slice(-3)}`.replace(/\.?0+$/, "");
+};
+
+/** The API's available quantity of a product per warehouse id (a warehouse without a level: absent). */
+async function levelsOf(api: ApiClient, product: number): Promise<Map<number, bigint>> {
+  const { records } = await api.listRecords("stock_levels", {
+    filter: { field: "product", op: "contains", value: product },
+    fields: ["warehouse", "available"],
+  });
+  return new Map(records.map((r) => [(r.fields.warehouse as number[])[0]!, units(r.fields.available)]));
+}
+
+/** Active stocked products with their levels, as the rep reads them. */
+async function stockedProducts(): Promise<{ product: ApiRecord; levels: Map<number, bigint> }[]> {
+  const { records } = await rep.listRecords("products", {
+    filter: {
+      and: [
+        { field: "track_stock", op: "eq", value: true },
+        { field: "active", op: "eq", value: true },
+      ],
+    },
+    fields: ["sku", "name"],
+    sort: ["sku"],
+    limit: 40,
+  });
+  return Promise.all(records.map(async (product) => ({ product, levels: await levelsOf(rep, product.id) })));
+}
+
+const lineOf = (doc: ReturnType<Page["locator"]>, productName: string) =>
+  doc
+    .locator("tr[data-line-id]")
+    .filter({ has: doc.page().locator(`td[data-col="product"]`, { hasText: productName }) });
+
+async function openDoc(page: Page, kind: "quotes" | "orders", id: number) {
+  await page.goto(`${appUrl()}/#/${kind}/${id}`);
+  const doc = page.locator("sg-app sg-quote");
+  await doc.locator("h1").waitFor();
+  return doc;
+}
+
+it("an order shows its warehouse's available stock as the rep picks and beside the line, marks a larger quantity short, and drops it once confirmed", async () => {
+  const stocked = await stockedProducts();
+  const dflt = warehouses.find((w) => w.isDefault)!;
+  const other = warehouses.find((w) => !w.isDefault)!;
+  // P: stocked in another warehouse than the default, with a different figure there (so the rule shows).
+  const p = stocked.find(
+    (s) => (s.levels.get(other.id) ?? 0n) >= 1000n && s.levels.get(other.id) !== s.levels.get(dflt.id),
+  );
+  // Q: another product with at least 2 available in the default warehouse.
+  const q = stocked.find((s) => s !== p && (s.levels.get(dflt.id) ?? 0n) >= 2000n);
+  expect(p, "a product stocked outside the default warehouse").toBeDefined();
+  expect(q).toBeDefined();
+  const { record: customer } = await rep.createRecord("customers", { name: uniq("Stock beside lines") });
+  const { record: draft } = await rep.createRecord("orders", { customer: [customer.id] });
+  // An administrator names the warehouse (linking one changes the warehouse's orders, which a rep may not).
+  const { record: order } = await admin.updateRecord("orders", draft.id, draft.version, { warehouse: [other.id] });
+
+  const { page, context } = await newPage(browser);
+  await signIn(page, "rep");
+  const doc = await openDoc(page, "orders", order.id);
+  const pName = String(p!.product.fields.name);
+  const atOther = (await levelsOf(rep, p!.product.id)).get(other.id)!;
+
+  // The search option says what is available in the order's warehouse before the product is added.
+  await doc.locator("[data-product-search]").fill(String(p!.product.fields.sku));
+  const option = doc.locator(`sg-product-search li[data-sku="${String(p!.product.fields.sku)}"]`);
+  await expect
+    .poll(() => option.locator("[data-available]").textContent(), { timeout: 10_000 })
+    .toContain(shown(atOther));
+  await screenshot(page, "quote-stock-search");
+  await doc.locator("[data-product-search]").press("Enter");
+
+  const line = lineOf(doc, pName);
+  await expect.poll(() => line.count(), { timeout: 10_000 }).toBe(1);
+  const cell = line.locator('[data-col="available"]');
+  await expect.poll(() => cell.locator("[data-available]").textContent(), { timeout: 10_000 }).toBe(shown(atOther));
+  expect(await cell.locator("[data-short]").count()).toBe(0);
+
+  // One more than is there: marked short, in words.
+  const qty = line.locator("input[name=quantity]");
+  await qty.fill(shown(atOther + 1000n));
+  await qty.press("Tab");
+  await expect.poll(() => cell.locator("[data-short]").textContent(), { timeout: 10_000 }).toContain("Short");
+  expect(await cell.locator("[data-short] svg").count()).toBe(1);
+  await screenshot(page, "quote-stock-short");
+
+  // Another order, of Q, from the default warehouse: confirming reserves 2 and the figure drops by 2.
+  const { record: order2 } = await rep.createRecord("orders", { customer: [customer.id] });
+  await rep.createRecord("order_lines", { order: [order2.id], product: [q!.product.id], quantity: "2" });
+  const before = (await levelsOf(rep, q!.product.id)).get(dflt.id)!;
+  const doc2 = await openDoc(page, "orders", order2.id);
+  const cell2 = lineOf(doc2, String(q!.product.fields.name)).locator('[data-col="available"] [data-available]');
+  await expect.poll(() => cell2.textContent(), { timeout: 10_000 }).toBe(shown(before));
+  await doc2.locator('[data-doc-action="confirm"]').click();
+  await doc2.locator('[data-status="confirmed"]').waitFor({ timeout: 10_000 });
+  const after = (await levelsOf(rep, q!.product.id)).get(dflt.id)!;
+  expect(after).toBe(before - 2000n);
+  await expect.poll(() => cell2.textContent(), { timeout: 10_000 }).toBe(shown(after));
+  await context.close();
+});
+
+it("a quote shows the total over the active warehouses with each one's figure, and nothing for a product that does not track stock", async () => {
+  const stocked = await stockedProducts();
+  const p = stocked.find((s) => warehouses.filter((w) => (s.levels.get(w.id) ?? 0n) > 0n).length >= 2)!;
+  expect(p).toBeDefined();
+  const [plain] = await chineseProducts(rep, 1);
+  const { record: customer } = await rep.createRecord("customers", { name: uniq("Stock on a quote") });
+  const { record: quote } = await rep.createRecord("quotes", { customer: [customer.id] });
+  await rep.createRecords("quote_lines", [
+    { fields: { quote: [quote.id], product: [p.product.id], quantity: "1" } },
+    { fields: { quote: [quote.id], product: [plain!.id], quantity: "1000000" } },
+  ]);
+  const levels = await levelsOf(rep, p.product.id);
+  const total = warehouses.reduce((s, w) => s + (levels.get(w.id) ?? 0n), 0n);
+
+  const { page, context } = await newPage(browser);
+  await signIn(page, "rep");
+  const doc = await openDoc(page, "quotes", quote.id);
+  const cell = lineOf(doc, String(p.product.fields.name)).locator('[data-col="available"]');
+  await expect.poll(() => cell.locator("[data-available]").textContent(), { timeout: 10_000 }).toBe(shown(total));
+  const title = (await cell.locator("[data-available]").getAttribute("title")) ?? "";
+  for (const w of warehouses) expect(title).toContain(`${w.name}: ${shown(levels.get(w.id) ?? 0n)}`);
+  const plainCell = lineOf(doc, plain!.name).locator('[data-col="available"]');
+  expect((await plainCell.textContent())?.trim()).toBe("");
+  await screenshot(page, "quote-stock-quote-total");
+  await context.close();
+});
+
+it("without the inventory plugin there is no stock column and no error", async () => {
+  const stocked = await stockedProducts();
+  const { record: customer } = await rep.createRecord("customers", { name: uniq("Stock off") });
+  const { record: quote } = await rep.createRecord("quotes", { customer: [customer.id] });
+  await rep.createRecord("quote_lines", { quote: [quote.id], product: [stocked[0]!.product.id], quantity: "1" });
+  await admin.request("POST", "/api/admin/plugins/inventory/disable");
+  try {
+    const { page, context } = await newPage(browser);
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await signIn(page, "rep");
+    const doc = await openDoc(page, "quotes", quote.id);
+    await expect.poll(() => doc.locator("tr[data-line-id]").count(), { timeout: 10_000 }).toBe(1);
+    // Give a stock read time to answer (and be refused) before looking.
+    await page.waitForTimeout(1000);
+    expect(await doc.locator('[data-col="available"]').count()).toBe(0);
+    expect(await doc.locator("th", { hasText: "Available" }).count()).toBe(0);
+    expect(await page.locator("sg-app [role=alert]").count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  } finally {
+    await admin.request("POST", "/api/admin/plugins/inventory/enable");
+  }
+});
