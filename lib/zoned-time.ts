@@ -34,8 +34,9 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Whether `zone` is an IANA zone this runtime knows. */
+/** Whether `zone` is an IANA zone this runtime knows (Intl refuses anything else). */
 export function isTimeZone(zone: string): boolean {
+  if (zone.length === 0 || zone.length > 64) return false;
   try {
     formatter(zone);
     return true;

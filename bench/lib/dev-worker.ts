@@ -3,14 +3,17 @@
  * directory under bench/.data/<name>, a COPY of the sources (wrangler dev watches its sources and
  * would restart mid-request when anyone edits the tree while the bench runs), optionally the built web
  * app, the migrations applied to a fresh local D1, a vars file with a random TOKEN_SECRET and
- * DEV_SEED, then `wrangler dev` in its own process group, ready once /api/health answers.
+ * DEV_SEED, then `wrangler dev` in its own process group, ready once /api/health answers. With
+ * `host: "workerd"` the copy is bundled once and served by workerd alone (lib/workerd-host.ts: the
+ * request path a deployed Worker has, without the dev proxy's second workerd and Node hop), for
+ * figures of a few milliseconds that the proxy alone would exceed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { freePort, runNode } from "./process";
-import { ROOT } from "./server";
+import { bundleName, ROOT } from "./server";
 
 const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const SOURCES = [
@@ -84,23 +87,81 @@ export interface DevWorker {
   stop: () => Promise<void>;
 }
 
-/** `wrangler dev` over a prepared directory; resolves once /api/health answers (at most 120 s). */
-export async function startDevWorker(w: WorkerDir): Promise<DevWorker> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [WRANGLER, "dev", "--config", w.config, "--ip", "127.0.0.1", "--port", String(port)].concat([
-      "--persist-to",
-      w.state,
-      "--env-file",
-      w.vars,
-      "--show-interactive-dev-session=false",
-      "--live-reload=false",
-      "--log-level",
-      "warn",
-    ]),
-    { cwd: ROOT, env: BENCH_ENV, stdio: "ignore", detached: true },
+/** The vars file's values (KEY="value" lines). */
+function readVars(file: string): Record<string, string> {
+  return Object.fromEntries(
+    [...readFileSync(file, "utf8").matchAll(/^(\w+)="([^"]*)"$/gm)].map((m) => [m[1]!, m[2]!] as const),
   );
+}
+
+/**
+ * The copy bundled once (`wrangler deploy --dry-run`) with a config beside it that serves the bundle
+ * as is, its vars added, for workerd-host.ts; once per prepared directory.
+ */
+function bundleForWorkerd(w: WorkerDir): string {
+  const build = path.join(w.dir, "build");
+  const config = path.join(build, "wrangler.toml");
+  if (existsSync(config)) return config; // the copy does not change during a run
+  runNode(
+    [WRANGLER, "deploy", "--dry-run", "--outdir", build, "--config", w.config],
+    "wrangler deploy --dry-run",
+    BENCH_ENV,
+  );
+  const vars = readVars(w.vars);
+  let toml = readFileSync(w.config, "utf8");
+  const main = /^main\s*=\s*"([^"]+)"/m.exec(toml)![1]!;
+  toml = toml.replace(/^main\s*=.*$/m, `main = "${bundleName(main)}"\nno_bundle = true`);
+  toml = toml.replace(
+    /^migrations_dir\s*=.*$/m,
+    `migrations_dir = "${path.join(path.dirname(w.config), "migrations")}"`,
+  );
+  toml = toml.replace(/^\[assets\][^[]*/m, "");
+  toml = toml.replace(
+    /^\[vars\]\n/m,
+    `[vars]\n${Object.entries(vars)
+      .filter(([k]) => k !== "TOKEN_SECRET")
+      .map(([k, v]) => `${k} = "${v}"\n`)
+      .join("")}`,
+  );
+  writeFileSync(config, toml);
+  return config;
+}
+
+function spawnHost(w: WorkerDir, port: number, host: "workerd" | "wrangler-dev"): ChildProcess {
+  const args =
+    host === "workerd"
+      ? [
+          "--import",
+          "tsx",
+          path.join(ROOT, "bench", "lib", "workerd-host.ts"),
+          bundleForWorkerd(w),
+          w.state,
+          String(port),
+          readVars(w.vars).TOKEN_SECRET!,
+        ]
+      : [WRANGLER, "dev", "--config", w.config, "--ip", "127.0.0.1", "--port", String(port)].concat([
+          "--persist-to",
+          w.state,
+          "--env-file",
+          w.vars,
+          "--show-interactive-dev-session=false",
+          "--live-reload=false",
+          "--log-level",
+          "warn",
+        ]);
+  return spawn(process.execPath, args, { cwd: ROOT, env: BENCH_ENV, stdio: "ignore", detached: true });
+}
+
+/**
+ * The prepared directory's Worker, by `wrangler dev` (default) or workerd alone; resolves once
+ * /api/health answers (at most 120 s).
+ */
+export async function startDevWorker(
+  w: WorkerDir,
+  opts: { host?: "workerd" | "wrangler-dev" } = {},
+): Promise<DevWorker> {
+  const port = await freePort();
+  const child = spawnHost(w, port, opts.host ?? "wrangler-dev");
   const kill = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);

@@ -6,6 +6,7 @@
  * No I/O here, so the server and the web components can share it.
  */
 import type { Filter } from "../../schemas/types";
+import { wallAt } from "../../lib/zoned-time";
 import { invalid } from "../errors";
 import { shiftDate } from "../model/dates";
 import { typeSpec } from "../model/field-types";
@@ -49,12 +50,8 @@ export function ownerField(table: TableMeta): FieldMeta | null {
 
 /** Today in the user's time zone, shifted by whole `days`, as YYYY-MM-DD; 422 when that leaves the calendar. */
 export function relativeDate(days: number, timeZone: string, now = new Date()): string {
-  const today = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
+  const w = wallAt(now.getTime(), timeZone);
+  const today = `${String(w.year).padStart(4, "0")}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
   const r = shiftDate(today, days);
   if (!r.ok)
     throw invalid(

@@ -2,6 +2,7 @@
  * A user's own profile settings (PATCH /api/auth/me): their time zone and language, nothing else (a
  * role, a name or an email is the admins' to change). Strictly checked: a problem names the field.
  */
+import { isTimeZone } from "../../lib/zoned-time";
 import { invalid, type FieldError } from "../errors";
 
 /** The languages the app speaks (the admin API's user schema lists the same). */
@@ -10,17 +11,6 @@ const LOCALES_SUPPORTED = ["en", "zh-CN"] as const;
 export interface ProfileChanges {
   timeZone?: string;
   locale?: string;
-}
-
-/** An IANA time zone the runtime knows (Intl refuses anything else). */
-export function isTimeZone(tz: string): boolean {
-  if (tz.length === 0 || tz.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function parseProfile(body: unknown): ProfileChanges {

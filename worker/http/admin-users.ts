@@ -5,6 +5,7 @@
  * always remains an enabled admin.
  */
 import { Hono, type Context } from "hono";
+import { isTimeZone } from "../../lib/zoned-time";
 import type { AppEnv } from "../env";
 import { AppError, invalid, notFound, type FieldError } from "../errors";
 import { requireAdmin } from "../access";
@@ -86,22 +87,13 @@ interface PatchInput extends Profile {
   disabled?: boolean;
 }
 
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The checks a schema cannot make: roles exist, teams exist (resolved to ids), the time zone is real. */
 async function checkProfile(db: D1Database, input: Profile): Promise<{ team: string; lead: boolean }[] | undefined> {
   const errors: FieldError[] = [];
   const missing = await missingRoles(db, input.roles ?? []);
   for (const r of missing)
     errors.push({ field: `roles/${input.roles!.indexOf(r)}`, code: "unknown_role", message: `No role ${r}` });
-  if (input.timeZone !== undefined && !validTimeZone(input.timeZone))
+  if (input.timeZone !== undefined && !isTimeZone(input.timeZone))
     errors.push({
       field: "timeZone",
       code: "unknown_time_zone",

@@ -4,6 +4,7 @@
  * year, so one UPDATE ... RETURNING both reserves and starts a new year at 1, atomically, and never
  * moves back (a request whose clock still says last year gets a number of the year the counter is in).
  */
+import { wallAt } from "../../lib/zoned-time";
 import type { NumberFormat } from "../../schemas/types";
 
 /** Numbers within a year stay below this; the year is the counter's quotient by it. */
@@ -12,17 +13,7 @@ export const DEFAULT_PADDING = 5;
 
 /** The calendar year of an instant in a time zone (UTC unless the format names one). */
 export function yearOf(at: string | Date, timeZone = "UTC"): number {
-  const d = typeof at === "string" ? new Date(at) : at;
-  return Number(new Intl.DateTimeFormat("en", { timeZone, year: "numeric" }).format(d));
-}
-
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
+  return wallAt((typeof at === "string" ? new Date(at) : at).getTime(), timeZone).year;
 }
 
 /** The lowest counter value the year's numbers may take (0 without a year in the format). */

@@ -8,7 +8,7 @@ import type { FieldInput, FieldOptions, TableInput } from "../../schemas/types";
 import { AppError, invalid, type FieldError } from "../errors";
 import { minorDigits } from "./money";
 import { DEFAULT_SCALE, toUnits } from "./decimal";
-import { isTimeZone } from "./autonumber";
+import { isTimeZone } from "../../lib/zoned-time";
 import { findTable, type Registry } from "./registry";
 import type { FieldType } from "./types";
 import { validate } from "./validate";

@@ -87,8 +87,27 @@ export function absoluteRef(plugin: string, ref: string): string {
   return ref.includes("/") ? ref : `${plugin}/${ref}`;
 }
 
+/**
+ * Bound tables per loaded state and registry (both are replaced, never changed, when the schema or a
+ * plugin moves): a hook asks for the same tables many times a request, and binding walks every field.
+ */
+const bound = new WeakMap<PluginState, WeakMap<Registry, Map<string, { t: BoundTable; fieldCount: number } | null>>>();
+
 /** Binds a live table of an enabled plugin, or null. */
 export function bindTable(state: PluginState, reg: Registry, ref: string): BoundTable | null {
+  let byReg = bound.get(state);
+  if (!byReg) bound.set(state, (byReg = new WeakMap()));
+  let byRef = byReg.get(reg);
+  if (!byRef) byReg.set(reg, (byRef = new Map()));
+  const hit = byRef.get(ref);
+  // A table being planned (an install's working copy) may still gain fields: bind again then.
+  if (hit !== undefined && (hit === null || hit.fieldCount === hit.t.meta.fields.length)) return hit && hit.t;
+  const t = bind(state, reg, ref);
+  byRef.set(ref, t && { t, fieldCount: t.meta.fields.length });
+  return t;
+}
+
+function bind(state: PluginState, reg: Registry, ref: string): BoundTable | null {
   const owner = ref.split("/")[0]!;
   if (!state.installed.get(owner)?.enabled) return null;
   const id = state.tables.get(ref);
@@ -97,9 +116,10 @@ export function bindTable(state: PluginState, reg: Registry, ref: string): Bound
   const prefix = `${ref}.`;
   const byKey = new Map<string, string>();
   for (const [k, fid] of state.fields) if (k.startsWith(prefix)) byKey.set(k.slice(prefix.length), fid);
+  const byId = new Map(meta.fields.map((f) => [f.id, f]));
   const live = (key: string): FieldMeta | null => {
     const fid = byKey.get(key);
-    return (fid && meta.fields.find((f) => f.id === fid)) || null;
+    return (fid && byId.get(fid)) || null;
   };
   return {
     key: ref,
