@@ -32,12 +32,10 @@ export function makeRuntime(base: RuntimeBase, state: PluginState, plugin: strin
         );
       return t;
     },
+    // The loaded state's copy: saving settings bumps the schema version every request checks, so it
+    // is as fresh as the registry, and a hook needs no round trip to D1 for it.
     async settings() {
-      const row = await base.db
-        .prepare("SELECT settings FROM sg_plugins WHERE name = ?1")
-        .bind(plugin)
-        .first<{ settings: string }>();
-      return row ? JSON.parse(row.settings) : {};
+      return structuredClone(state.installed.get(plugin)?.settings ?? {});
     },
   };
 }
