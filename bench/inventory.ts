@@ -47,6 +47,8 @@ export interface InventoryFigures {
   moves: number;
   levels: number;
   productLevels: Summary;
+  /** GET /api/health (no auth, one D1 query) at the same time: what any request costs on the machine then. */
+  health: Summary;
   confirm20: Summary;
   verifyMs: number;
   verifyClean: boolean;
@@ -270,15 +272,23 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
     call = api(worker.url, () => token);
     await signIn();
 
-    // 4. A product's levels, the stock grid's first page, 20-line confirmations, verify.
+    // 4. A product's levels (10 reads per run, each of another product, a p95 of a few samples being their
+    // maximum) beside GET /api/health at the same moment; the stock grid's first page; 20-line confirmations.
     const productLevels: number[] = [];
+    const health: number[] = [];
     const grid: number[] = [];
     const confirm20: number[] = [];
     for (let r = -1; r < runs; r++) {
-      const p = bulkProducts[(r + 1) * 37]!;
-      const f = encodeURIComponent(JSON.stringify({ field: "product", op: "contains", value: p }));
-      const a = await call("GET", `/tables/stock_levels/records?filter=${f}`);
-      if (a.body.records.length !== 3) throw new Error(`product ${p} has ${a.body.records.length} levels`);
+      for (let k = 0; k < 10; k++) {
+        const p = bulkProducts[((r + 1) * 10 + k) * 37]!;
+        const f = encodeURIComponent(JSON.stringify({ field: "product", op: "contains", value: p }));
+        const a = await call("GET", `/tables/stock_levels/records?filter=${f}`);
+        if (a.body.records.length !== 3) throw new Error(`product ${p} has ${a.body.records.length} levels`);
+        const h = await call("GET", "/health");
+        if (r < 0) continue;
+        productLevels.push(a.ms);
+        health.push(h.ms);
+      }
       const g = await call("GET", `/tables/stock_levels/records?limit=50&sort=key`);
       const o = (
         await call("POST", "/tables/orders/records", { fields: { customer: [customer], warehouse: [warehouses[0]] } })
@@ -294,7 +304,6 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
         fields: { status: "confirmed" },
       });
       if (r < 0) continue;
-      productLevels.push(a.ms);
       grid.push(g.ms);
       confirm20.push(c.ms);
     }
@@ -304,6 +313,7 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
       moves: total,
       levels: levelCount,
       productLevels: summarise(productLevels),
+      health: summarise(health),
       confirm20: summarise(confirm20),
       verifyMs: v.ms,
       verifyClean: v.body.differences.length === 0,
@@ -325,6 +335,7 @@ export function formatInventory(f: InventoryFigures): string {
     "| What | p50 ms | p95 ms | Target |",
     "|---|---:|---:|---|",
     `| a product's levels (GET stock_levels, filter product) | ${f.productLevels.p50.toFixed(1)} | ${f.productLevels.p95.toFixed(1)} | p95 < ${INVENTORY_TARGETS.levelsP95} ms: ${pass(f.productLevels.p95 < INVENTORY_TARGETS.levelsP95)} |`,
+    `| for comparison: GET /api/health (no auth, one D1 query), at the same time | ${f.health.p50.toFixed(1)} | ${f.health.p95.toFixed(1)} | - |`,
     `| confirm a 20-line order (reserve 20 lines in the status change's batch) | ${f.confirm20.p50.toFixed(1)} | ${f.confirm20.p95.toFixed(1)} | p50 < ${INVENTORY_TARGETS.confirm20P50} ms: ${pass(f.confirm20.p50 < INVENTORY_TARGETS.confirm20P50)} |`,
     `| stock grid first page (50 levels) | ${f.grid.p50.toFixed(1)} | ${f.grid.p95.toFixed(1)} | < ${INVENTORY_TARGETS.gridMs} ms: ${pass(f.grid.p95 < INVENTORY_TARGETS.gridMs)} |`,
     `| verify (every level from the ledger) | ${f.verifyMs.toFixed(0)} | - | < ${INVENTORY_TARGETS.verifyMs} ms: ${pass(f.verifyMs < INVENTORY_TARGETS.verifyMs)}; ${f.verifyClean ? "no difference" : "DIFFERENCES"} |`,
