@@ -2,10 +2,12 @@
  * The inventory plugin's server side: warehouses, the append-only stock ledger and the levels it
  * keeps (levels.ts: one batch per change, balances under CHECKs), reservation on order confirmation
  * and release on cancel (reserve.ts, a hook on sales/orders), shipments (ship.ts), receipts,
- * adjustments and transfers (stock-actions.ts), low-stock notices (low-stock.ts) and the ledger check
+ * adjustments and transfers (stock-actions.ts), backorders filled as stock arrives and on request
+ * (backorders.ts), low-stock notices (low-stock.ts) and the ledger check
  * (verify.ts, an action and a nightly job).
  */
 import type { PluginServer } from "../../worker/plugin-sdk";
+import { RESERVE_BACKORDERS_INPUT, clearingBackorders, reserveBackorders } from "./backorders";
 import { beforeLevels, beforeOrderLines, beforeWarehouses, onlyByShipAction, readOnly } from "./guards";
 import { refreshLowStock } from "./low-stock";
 import { afterOrders, beforeOrders } from "./reserve";
@@ -30,7 +32,7 @@ const server: PluginServer = {
     },
     shipments: { beforeWrite: onlyByShipAction("shipments") },
     shipment_lines: { beforeWrite: readOnly("shipment lines", "Shipment lines are made by inventory/ship") },
-    "sales/orders": { beforeWrite: beforeOrders, afterWrite: afterOrders },
+    "sales/orders": { beforeWrite: clearingBackorders(beforeOrders), afterWrite: afterOrders },
     "sales/order_lines": { beforeWrite: beforeOrderLines },
   },
   actions: {
@@ -38,6 +40,7 @@ const server: PluginServer = {
     adjust: { input: ADJUST_INPUT, run: adjust },
     transfer: { input: TRANSFER_INPUT, run: transfer },
     ship: { input: SHIP_INPUT, run: ship },
+    "reserve-backorders": { input: RESERVE_BACKORDERS_INPUT, run: reserveBackorders },
     verify: { input: { type: "object", additionalProperties: false, properties: {} }, run: verify },
   },
   jobs: {

@@ -11,6 +11,7 @@ import {
   type ActionContext,
   type FieldError,
 } from "../../worker/plugin-sdk";
+import { NO_FILLS, fillsFor } from "./backorders";
 import { refreshLowStock } from "./low-stock";
 import { levelKey, loadLevels, planMoves, type Intent } from "./levels";
 import { qty, requestQuantity } from "./quantities";
@@ -79,16 +80,27 @@ async function subjects(ctx: ActionContext, product: number, warehouses: [string
   return isProblem(p) ? undefined : p.label;
 }
 
+/** Tries with backorders filled; the last try lands the move alone (inventory/reserve-backorders fills later). */
+const ATTEMPTS = 4;
+
 async function run(ctx: ActionContext, intents: Intent[]) {
-  // A receipt reprices at the version read: a concurrent move to the same level retries it.
+  // A receipt reprices at the version read, and a fill writes its lines at theirs: a concurrent move
+  // to the same level or a fill of the same line retries it.
   for (let attempt = 1; ; attempt++) {
-    const plan = await planMoves(ctx, intents);
+    const fills = attempt < ATTEMPTS ? await fillsFor(ctx, intents) : NO_FILLS;
+    const plan = await planMoves(ctx, [...intents, ...fills.intents]);
     try {
-      await runEffects(ctx.db, plan.statements, { onCheck: plan.onCheck });
+      await runEffects(ctx.db, [...plan.statements, ...fills.statements], { onCheck: plan.onCheck });
       await refreshLowStock(ctx, plan.levelIds);
-      return { moves: intents.map((i) => ({ kind: i.kind, warehouse: i.warehouse, quantity: qty(i.units) })) };
+      return {
+        moves: intents.map((i) => ({ kind: i.kind, warehouse: i.warehouse, quantity: qty(i.units) })),
+        backorders_filled: fills.filled,
+      };
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== "conflict" || attempt >= 3) throw err;
+      const raced =
+        err instanceof AppError &&
+        (err.code === "conflict" || (fills.intents.length > 0 && err.code === "insufficient_stock"));
+      if (!raced || attempt >= ATTEMPTS) throw err;
     }
   }
 }

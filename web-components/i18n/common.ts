@@ -149,4 +149,5 @@ export const zhCN = {
   "common.problem.nothingToShip": "没有待发货的数量",
   "common.problem.sameWarehouse": "请选择两个不同的仓库",
   "common.problem.notShippable": "该订单当前状态不能发货",
+  "common.problem.notConfirmed": "只有已确认的订单才能预留库存",
 };

@@ -69,6 +69,7 @@ export const PROBLEM_WORDS: Record<string, () => string> = {
   nothing_to_ship: () => msg("Nothing is left to ship", { id: "common.problem.nothingToShip" }),
   same_warehouse: () => msg("Choose two different warehouses", { id: "common.problem.sameWarehouse" }),
   not_shippable: () => msg("This order cannot ship in its status", { id: "common.problem.notShippable" }),
+  not_confirmed: () => msg("Only confirmed orders reserve stock", { id: "common.problem.notConfirmed" }),
   max_items: () => msg("Too many items", { id: "common.problem.maxItems" }),
   kanban_swimlane: () => msg("Swimlanes need another field than the columns", { id: "common.problem.kanbanSwimlane" }),
   kanban_only: () => msg("Only for kanban views", { id: "common.problem.kanbanOnly" }),

@@ -21,10 +21,24 @@ const MOVE = {
   },
   required: ["kind", "warehouse", "quantity"],
 };
+const FILLED = {
+  type: "array",
+  description:
+    "Backordered lines of confirmed or partly shipped orders in the warehouse the stock arrived in, reserved in the same batch, oldest order date first, up to what arrived",
+  items: {
+    type: "object",
+    properties: { order: { type: "integer" }, order_line: { type: "integer" }, quantity: { type: "string" } },
+    required: ["order", "order_line", "quantity"],
+  },
+};
 const MOVES = {
   200: {
     description: "The moves written, in one batch with the levels they change",
-    ...json({ type: "object", properties: { moves: { type: "array", items: MOVE } }, required: ["moves"] }),
+    ...json({
+      type: "object",
+      properties: { moves: { type: "array", items: MOVE }, backorders_filled: FILLED },
+      required: ["moves", "backorders_filled"],
+    }),
   },
   ...errors,
 };
@@ -143,6 +157,44 @@ export const inventoryPaths = {
               },
             },
             required: ["shipment", "status", "lines"],
+          }),
+        },
+        ...errors,
+      },
+    },
+  },
+  "/api/actions/inventory/reserve-backorders": {
+    post: {
+      operationId: "inventoryReserveBackorders",
+      summary:
+        "Reserve what is available now in the order's warehouse for its backordered lines, in one batch (reservation moves and each line's backordered_quantity at the version read; a concurrent fill is retried, so nothing is reserved twice). For a confirmed or partly shipped order (else 422 `not_confirmed`); the warehouse role, admins and whoever may change the order (its owner rep); 404 for an order the caller may not read.",
+      requestBody: json({
+        type: "object",
+        additionalProperties: false,
+        required: ["order"],
+        properties: { order: id("The order's record id") },
+      }),
+      responses: {
+        200: {
+          description: "The lines reserved now (none when nothing is available or waiting)",
+          ...json({
+            type: "object",
+            properties: {
+              order: { type: "integer" },
+              lines: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: {
+                    order_line: { type: "integer" },
+                    reserved: { type: "string", description: "Units reserved by this call" },
+                    backordered: { type: "string", description: "Units of the line still waiting" },
+                  },
+                  required: ["order_line", "reserved", "backordered"],
+                },
+              },
+            },
+            required: ["order", "lines"],
           }),
         },
         ...errors,
