@@ -146,7 +146,8 @@ export class StockController implements ReactiveController {
         levels,
         ids.filter((id) => this.tracked.get(id)),
       );
-      this.state = "on";
+      // Only a read of levels proves the caller may read them (warehouses alone do not).
+      if (ids.length) this.state = "on";
     } catch (err) {
       // Refused: no stock for this caller. Anything else (offline): keep what is shown, say nothing.
       if (refused(err)) this.turnOff();
