@@ -1,6 +1,7 @@
 /**
  * `<sg-record>`: one record in the drawer: its form (`<sg-form>`) and its history from the audit API
  * (who changed which field from what to what, newest first). `record-id="new"` opens an empty form.
+ * Plugin panels below the form: a customer's purchase history, a stocked product's stock and moves.
  */
 import { LitElement, html, css, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -9,6 +10,7 @@ import { formatDateTime, labelOf, localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import "../sg-form/sg-form";
 import "./purchase-history";
+import "./product-stock";
 import { displayValue, type ValueNames } from "../sg-form/values";
 import { emit } from "../events";
 
@@ -199,6 +201,15 @@ export class SgRecord extends LitElement {
     return html`<sg-purchase-history .api=${this.api} customer-id=${String(this.record.id)}></sg-purchase-history>`;
   }
 
+  /**
+   * A stocked product's levels and moves (the inventory plugin's; the panel hides itself unless stock
+   * levels are readable and link to this table).
+   */
+  private renderStock() {
+    if (this.isNew || !this.record || !this.table || this.record.fields.track_stock !== true) return nothing;
+    return html`<sg-product-stock .api=${this.api} table-id=${this.table.id} product-id=${String(this.record.id)} time-zone=${this.timeZone ?? ""}></sg-product-stock>`;
+  }
+
   private renderHistory() {
     if (this.isNew || !this.history || !this.table) return nothing;
     const fields = new Map(this.table.fields.map((f) => [f.name, f]));
@@ -250,6 +261,7 @@ export class SgRecord extends LitElement {
     return html`<h2 id="record-title">${this.heading()}</h2>
       <sg-form .api=${this.api} .table=${this.table} .record=${this.record} .user=${this.user} time-zone=${this.timeZone ?? ""} @sg-record-saved=${this.onSaved}></sg-form>
       ${this.renderPurchases()}
+      ${this.renderStock()}
       ${this.renderHistory()}`;
   }
 }

@@ -1,6 +1,9 @@
 import { str } from "@lit/localize";
 
-/** zh-CN messages of <sg-record> (ids `record.*`) and its <sg-purchase-history> (ids `purchases.*`). */
+/**
+ * zh-CN messages of <sg-record> (ids `record.*`), its <sg-purchase-history> (ids `purchases.*`) and its
+ * <sg-product-stock> (ids `productStock.*`; the stock words it shares with sg-stock keep their `stock.*` ids).
+ */
 export const zhCN = {
   "record.changed": "修改了",
   "record.created": "创建了记录",
@@ -31,4 +34,20 @@ export const zhCN = {
   "purchases.last": str`最近订单：${0}，日期 ${1}`,
   "purchases.openQuotes": "未结报价",
   "purchases.noQuotes": "暂无未结报价。",
+  "productStock.title": "库存",
+  "productStock.receive": "入库",
+  "productStock.noLevels": "尚无任何仓库的库存。",
+  "productStock.reorderPoint": "再订货点",
+  "productStock.averageCost": "平均成本",
+  "productStock.stockValue": "库存金额",
+  "productStock.moves": "最近库存流水",
+  "productStock.noMoves": "暂无库存流水。",
+  "productStock.move": "流水",
+  "productStock.quantity": "数量",
+  "productStock.unitCost": "单位成本",
+  "productStock.at": "时间与操作人",
+  "productStock.more": "更多流水",
+  "productStock.noAccess": "（无权查看）",
+  "productStock.unknownUser": "（未知用户）",
+  "productStock.error": "无法加载库存。",
 };

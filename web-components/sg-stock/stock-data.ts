@@ -18,7 +18,23 @@ export interface Level {
   reserved: string;
   available: string;
   low: boolean;
+  /** Only when asked for (`more`): the caller reads what its role may; the server withholds hidden fields. */
+  reorderPoint?: string | null;
+  averageCost?: Money | null;
+  stockValue?: Money | null;
 }
+
+/** A currency value as the API answers it: integer minor units and the currency code. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/**
+ * Level fields a reader may ask for beyond the quantities: only those the caller may read (a hidden
+ * field is unknown to them).
+ */
+export type LevelExtra = "reorder_point" | "average_cost" | "stock_value";
 
 /** Products per page: one level read of at most this many ids stays under D1's 100 parameters. */
 export const PAGE = 40;
@@ -54,8 +70,15 @@ export async function loadCategories(api: ApiClient): Promise<{ field?: FieldInf
 
 const linkId = (v: unknown): number | undefined => (Array.isArray(v) && typeof v[0] === "number" ? v[0] : undefined);
 
-/** Levels of these products, by `${product}/${warehouse}`. */
-export async function loadLevels(api: ApiClient, productIds: number[]): Promise<Map<string, Level>> {
+const money = (v: unknown): Money | null =>
+  v && typeof v === "object" && "amount" in v && "currency" in v ? (v as Money) : null;
+
+/** Levels of these products, by `${product}/${warehouse}`; `more` adds those fields to each level. */
+export async function loadLevels(
+  api: ApiClient,
+  productIds: number[],
+  more: LevelExtra[] = [],
+): Promise<Map<string, Level>> {
   const out = new Map<string, Level>();
   if (!productIds.length) return out;
   const filter = { or: productIds.map((id) => ({ field: "product", op: "contains", value: id })) };
@@ -63,7 +86,7 @@ export async function loadLevels(api: ApiClient, productIds: number[]): Promise<
   do {
     const page: { records: ApiRecord[]; nextCursor: string | null } = await api.listRecords("stock_levels", {
       filter,
-      fields: ["product", "warehouse", "on_hand", "reserved", "available", "low_stock"],
+      fields: ["product", "warehouse", "on_hand", "reserved", "available", "low_stock", ...more],
       limit: 1000,
       cursor,
     });
@@ -76,6 +99,9 @@ export async function loadLevels(api: ApiClient, productIds: number[]): Promise<
         reserved: String(r.fields.reserved ?? "0"),
         available: String(r.fields.available ?? "0"),
         low: r.fields.low_stock === true,
+        ...(more.includes("reorder_point") ? { reorderPoint: (r.fields.reorder_point as string | null) ?? null } : {}),
+        ...(more.includes("average_cost") ? { averageCost: money(r.fields.average_cost) } : {}),
+        ...(more.includes("stock_value") ? { stockValue: money(r.fields.stock_value) } : {}),
       });
     }
     cursor = page.nextCursor;

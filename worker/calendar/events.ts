@@ -14,11 +14,19 @@ import type { CalendarEvent, CalendarEvents } from "../../schemas/types";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { ViewMeta } from "../model/views";
 import { compileEvents, EDITABLE_COLUMN } from "../query/events";
-import { parseFilter, type FilterNode } from "../query/filter";
 import type { ReadContext } from "../records/read";
-import { decodeValue, endOf, rangeFilter, sourceRecords, titleText } from "./placement";
+import {
+  decodeValue,
+  endOf,
+  placedFilter,
+  placedSelect,
+  sourceRecords,
+  titleText,
+  type PlacedRange,
+} from "./placement";
+import { readableLayout, viewFilterFor, type ViewLayout } from "./layout";
 import { calendarSourceFor, type FoundSource } from "./source";
-import { parseRange, type EventRange } from "./range";
+import { parseRange } from "./range";
 
 /** Enough for a busy month (the bench shows 5,000 in a month); past it the reply says `truncated`. */
 export const MAX_EVENTS = 5000;
@@ -29,13 +37,6 @@ export interface EventsQueryParams {
   limit?: string;
 }
 
-interface Layout {
-  start: FieldMeta;
-  end: FieldMeta | null;
-  title: FieldMeta | null;
-  color: FieldMeta | null;
-}
-
 function parseLimit(raw: string | undefined): number {
   if (raw === undefined || raw === "") return MAX_EVENTS;
   if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_EVENTS)
@@ -44,22 +45,12 @@ function parseLimit(raw: string | undefined): number {
 }
 
 /** The view's layout fields the caller may read; an unreadable start has no events to give. */
-function layoutOf(view: ViewMeta, table: TableMeta, access: TableAccess): Layout {
-  const l = view.definition.layout ?? {};
-  const field = (id: string | undefined) => {
-    const f = id ? table.fields.find((x) => x.id === id) : undefined;
-    return f && access.canRead(f) ? f : null;
-  };
+function layoutOf(view: ViewMeta, table: TableMeta, access: TableAccess): ViewLayout {
   if (view.definition.type !== "calendar")
     throw badRequest("view", `View ${view.name} is a ${view.definition.type}, not a calendar`, "not_calendar");
-  const start = field(l.dateField);
-  if (!start || (start.type !== "date" && start.type !== "datetime"))
-    throw new AppError("forbidden", `You may not read the field that places the events of ${view.name}`);
-  const end = field(l.endField);
-  const primary = table.fields.find((f) => f.id === table.primaryFieldId);
-  const title = field(l.titleField) ?? (primary && primary.type !== "link" ? field(primary.id) : null);
-  const color = field(l.colorField);
-  return { start, end: end?.type === start.type ? end : null, title, color };
+  const layout = readableLayout(view, table, (f) => access.canRead(f));
+  if (!layout) throw new AppError("forbidden", `You may not read the field that places the events of ${view.name}`);
+  return layout;
 }
 
 function colorOf(f: FieldMeta | null, v: unknown): string | null {
@@ -80,30 +71,12 @@ export async function calendarEvents(
   const range = parseRange(params.from, params.to);
   const limit = parseLimit(params.limit);
   const source = await calendarSourceFor(ctx, table);
-  // canOpenView has checked that the caller may read every field the view filters on.
-  const viewFilter = view.definition.filter
-    ? parseFilter(
-        view.definition.filter,
-        table,
-        // $user and $today mean the caller and their day, as when the view is opened.
-        { canRead: () => true, user: ctx.principal.userId, timeZone: ctx.principal.timeZone },
-        "view/filter",
-      )
-    : null;
-  const inRange = rangeFilter(l, range);
-  const candidates = source?.source.candidates?.(source.runtime, { from: range.from, to: range.to }) ?? null;
-  const where = [
-    access.rowFilter("read"),
-    viewFilter,
-    candidates ? { kind: "or", children: [inRange, candidates] } : inRange,
-  ] as (FilterNode | null)[];
+  const viewFilter = viewFilterFor(view, table, ctx.principal);
+  const where = [access.rowFilter("read"), viewFilter, placedFilter(l, range, source)];
   const movable = access.may("update") && access.canWrite(l.start) && (!l.end || access.canWrite(l.end));
   const editable = movable ? (access.rowFilter("update") ?? "all") : null;
-  const layoutFields = [l.start, l.end, l.title, l.color].filter((f): f is FieldMeta => f !== null);
   // A plugin's occurrences see the record's readable values by key; a plain table only its layout.
-  const select = source
-    ? [...new Set([...layoutFields, ...table.fields.filter((f) => access.canRead(f) && source.keys.has(f.id))])]
-    : [...new Set(layoutFields)];
+  const select = placedSelect([l.start, l.end, l.title, l.color], source, (f) => access.canRead(f));
   const stmt = compileEvents({ table, select, start: l.start, where, editable, limit });
   // Read as arrays (no per-row objects in the D1 client), then one plain loop makes the rows.
   const raw = await ctx.db
@@ -143,9 +116,9 @@ export async function calendarEvents(
 /** The records of a CalendarSource's table expanded into their occurrences in the range. */
 async function expand(
   found: FoundSource,
-  l: Layout,
+  l: ViewLayout,
   rows: Record<string, unknown>[],
-  range: EventRange,
+  range: PlacedRange,
   limit: number,
   truncatedRows: boolean,
   select: FieldMeta[],

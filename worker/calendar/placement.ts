@@ -13,10 +13,15 @@ import type { FoundSource } from "./source";
 
 export type Row = Record<string, unknown>;
 
-/** A range both as instants (datetime fields) and dates (date fields); `to`/`toDate` exclusive. */
+/**
+ * A range both as instants (datetime fields) and dates (date fields), [from, to): a calendar's
+ * (`range.ts`) and a feed's window (`feeds/window.ts`) alike.
+ */
 export interface PlacedRange {
+  /** Instants, ISO 8601 UTC (as datetime fields are stored). */
   from: string;
   to: string;
+  /** Dates, `YYYY-MM-DD`; `toDate` exclusive. */
   fromDate: string;
   toDate: string;
 }
@@ -41,6 +46,31 @@ export function rangeFilter(p: { start: FieldMeta; end: FieldMeta | null }, r: P
     children: [cond(p.start, "lt", from), cond(p.end, allDay ? "gte" : "gt", from)],
   };
   return { kind: "or", children: [inside, spans] };
+}
+
+/**
+ * What a read for a range selects: the range filter, OR-ed with a CalendarSource's `candidates` (a
+ * series that began earlier) when the table has one.
+ */
+export function placedFilter(
+  p: { start: FieldMeta; end: FieldMeta | null },
+  r: PlacedRange,
+  found: FoundSource | null,
+): FilterNode {
+  const placed = rangeFilter(p, r);
+  const candidates = found?.source.candidates?.(found.runtime, { from: r.from, to: r.to }) ?? null;
+  return candidates ? { kind: "or", children: [placed, candidates] } : placed;
+}
+
+/** The fields a read selects: the layout's, and with a source every readable field it has a key for. */
+export function placedSelect(
+  layout: (FieldMeta | null)[],
+  found: FoundSource | null,
+  canRead: (f: FieldMeta) => boolean,
+): FieldMeta[] {
+  const own = layout.filter((f): f is FieldMeta => f !== null);
+  const keyed = found ? found.table.fields.filter((f) => canRead(f) && found.keys.has(f.id)) : [];
+  return [...new Set([...own, ...keyed])];
 }
 
 /** An exclusive end: a date end is the last day (inclusive), so the next day; an end before the start is none. */

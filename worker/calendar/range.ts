@@ -6,19 +6,11 @@
  */
 import { invalid, type FieldError } from "../errors";
 import { parseDate, parseDatetime, shiftDate } from "../model/dates";
+import type { PlacedRange } from "./placement";
 
 /** A little over a year, so a year view of a leap year with its padding days still fits. */
 export const MAX_RANGE_DAYS = 372;
 const DAY_MS = 86_400_000;
-
-export interface EventRange {
-  /** Instants, ISO 8601 UTC (as datetime fields are stored). */
-  from: string;
-  to: string;
-  /** Dates, `YYYY-MM-DD`; `toDate` exclusive. */
-  fromDate: string;
-  toDate: string;
-}
 
 interface Bound {
   instant: string;
@@ -49,7 +41,7 @@ function bound(raw: string | undefined, name: string, errors: FieldError[]): Bou
   return { instant: t.value, date: raw.slice(0, 10), afterMidnight: !/^.{10}T00:00(:00(\.0+)?)?/.test(raw) };
 }
 
-export function parseRange(fromRaw: string | undefined, toRaw: string | undefined): EventRange {
+export function parseRange(fromRaw: string | undefined, toRaw: string | undefined): PlacedRange {
   const errors: FieldError[] = [];
   const from = bound(fromRaw, "from", errors);
   const to = bound(toRaw, "to", errors);

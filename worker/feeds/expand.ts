@@ -9,9 +9,8 @@ import { shiftDate } from "../model/dates";
 import type { FieldMeta, TableMeta } from "../model/types";
 import type { CalendarOccurrence, CalendarRecord } from "../plugins/types";
 import type { FeedEvent } from "./ics";
-import { decodeValue, endOf, titleText, type Row } from "../calendar/placement";
+import { decodeValue, endOf, titleText, type PlacedRange, type Row } from "../calendar/placement";
 import type { FoundSource } from "../calendar/source";
-import type { FeedWindow } from "./window";
 
 export interface Expanded {
   events: FeedEvent[];
@@ -54,7 +53,7 @@ export async function sourceEvents(
   found: FoundSource,
   records: CalendarRecord[],
   rows: Row[],
-  w: FeedWindow,
+  w: PlacedRange,
   budget: number,
   host: string,
   titleKey: string | null,

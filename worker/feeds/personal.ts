@@ -7,19 +7,18 @@ import { tableAccess } from "../access";
 import type { Principal } from "../auth/principal";
 import type { Registry } from "../model/registry";
 import type { FieldMeta } from "../model/types";
-import type { FilterNode } from "../query/filter";
 import { sourceEvents } from "./expand";
 import type { FeedCalendar, FeedEvent } from "./ics";
-import { rangeFilter, sourceRecords } from "../calendar/placement";
+import { placedFilter, placedSelect, sourceRecords, type PlacedRange } from "../calendar/placement";
 import { readFeedRows } from "./read";
 import { calendarSources } from "../calendar/source";
-import { MAX_FEED_EVENTS, type FeedWindow } from "./window";
+import { MAX_FEED_EVENTS } from "./window";
 
 export async function personalFeed(
   db: D1Database,
   reg: Registry,
   reader: Principal,
-  w: FeedWindow,
+  w: PlacedRange,
   host: string,
   at: string,
 ): Promise<FeedCalendar> {
@@ -42,15 +41,14 @@ export async function personalFeed(
       truncated = true;
       break;
     }
-    const candidates = found.source.candidates?.(found.runtime, { from: w.from, to: w.to }) ?? null;
-    const placed = rangeFilter({ start, end: end?.type === start.type ? end : null }, w);
-    const select = found.table.fields.filter((f) => access.canRead(f) && found.keys.has(f.id));
+    const placed = placedFilter({ start, end: end?.type === start.type ? end : null }, w, found);
+    const select = placedSelect([], found, (f) => access.canRead(f));
     const rows = await readFeedRows(db, {
       table: found.table,
       access,
       select,
       start,
-      where: [mine, candidates ? ({ kind: "or", children: [placed, candidates] } as FilterNode) : placed],
+      where: [mine, placed],
       limit: budget,
     });
     const cut = rows.length > budget;
