@@ -47,7 +47,7 @@ it("shows the webhook settings, the secret once and the delivery log", async () 
 
   await form.locator("input[name=webhook-url]").fill("https://hooks.invalid/salesgrid");
   await form.locator("button[type=submit]").click();
-  const secret = settings.locator("[data-secret-value]");
+  const secret = settings.locator("[data-secret] code");
   await secret.waitFor();
   const shown = await secret.innerText();
   expect(shown).toMatch(/^whsec_[0-9a-f]{64}$/);
@@ -70,7 +70,7 @@ it("shows the webhook settings, the secret once and the delivery log", async () 
   await page.reload();
   await form.waitFor();
   await settings.locator("[data-secret-hint]").waitFor();
-  expect(await settings.locator("[data-secret-value]").count()).toBe(0);
+  expect(await settings.locator("[data-secret] code").count()).toBe(0);
   expect(await settings.locator("[data-secret-hint]").innerText()).toContain(`…${shown.slice(-4)}`);
   expect(await page.content()).not.toContain(shown);
   expect(await form.locator("input[name=webhook-url]").inputValue()).toBe("https://hooks.invalid/salesgrid");

@@ -2,8 +2,6 @@ import { str } from "@lit/localize";
 
 /** zh-CN messages of <sg-feed-settings> (ids `app.feed.*`). */
 export const zhCN = {
-  "app.feed.copied": "已复制",
-  "app.feed.copy": "复制",
   "app.feed.done": "我已保存",
   "app.feed.intro":
     "您的任务和日程的私有订阅地址，可在 Outlook、Google 日历或苹果日历中订阅。它只显示您现在有权查看的内容。",

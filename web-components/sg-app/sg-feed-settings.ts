@@ -3,68 +3,38 @@
  * turn it on, see its address once (only a hash is kept on the server), copy it into Outlook or Google
  * Calendar, turn it on again for a new address (the old one stops), or revoke it (asked first).
  */
-import { LitElement, html, css, nothing } from "lit";
+import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { ApiError, type ApiClient } from "../api/client";
-import { fieldErrorText } from "../i18n/field-errors";
+import type { PersonalFeed } from "../../schemas/types";
+import type { ApiClient } from "../api/client";
 import { localized, msg, str } from "../i18n/index";
 import { formatDateTime } from "../i18n/time";
 import { askConfirm } from "./confirm-dialog";
-import { controls } from "./styles";
+import "./once-reveal";
+import { SettingsTask } from "./settings-task";
+import { controls, profileSection } from "./styles";
 
 const PATH = "/api/feeds/personal";
-
-interface FeedStatus {
-  active: boolean;
-  createdAt: string | null;
-}
 
 @customElement("sg-feed-settings")
 @localized()
 export class SgFeedSettings extends LitElement {
-  static override styles = [
-    controls,
-    css`
-      :host { display: block; margin-top: 28px; border-top: 1px solid var(--sg-border); padding-top: 8px; }
-      .hint { font-size: 0.9em; }
-      .actions { display: flex; flex-wrap: wrap; gap: 8px; }
-      .url { border: 1px solid #d4a72c; background: #fff8c5; border-radius: 6px; padding: 10px 12px; }
-      .url code { display: block; word-break: break-all; margin: 6px 0; font-size: 0.95em; }
-    `,
-  ];
+  static override styles = [controls, profileSection];
 
   @property({ attribute: false }) api?: ApiClient;
-  @state() private feed: FeedStatus | null = null;
+  @state() private feed: PersonalFeed | null = null;
   /** The address the last turn-on showed; gone once the user leaves the page. */
   @state() private url = "";
-  @state() private error = "";
-  @state() private busy = false;
-  @state() private note = "";
+  private readonly task = new SettingsTask(this);
 
   override updated(changed: Map<string, unknown>) {
     if (changed.has("api") && this.api) void this.load();
   }
 
   private async load() {
-    await this.run(async () => {
-      this.feed = (await this.api!.request<{ feed: FeedStatus }>("GET", PATH)).feed;
+    await this.task.run(async () => {
+      this.feed = (await this.api!.request<{ feed: PersonalFeed }>("GET", PATH)).feed;
     });
-  }
-
-  private async run(work: () => Promise<void>) {
-    this.busy = true;
-    this.error = "";
-    this.note = "";
-    try {
-      await work();
-    } catch (err) {
-      this.error =
-        err instanceof ApiError
-          ? (err.problem.errors ?? []).map((p) => fieldErrorText(p)).join(" ") || (err.problem.detail ?? err.message)
-          : msg("Could not reach the server. Try again.", { id: "app.network" });
-    } finally {
-      this.busy = false;
-    }
   }
 
   private async turnOn() {
@@ -81,8 +51,8 @@ export class SgFeedSettings extends LitElement {
       });
       if (!ok) return;
     }
-    await this.run(async () => {
-      const r = await this.api!.request<{ url: string; feed: FeedStatus }>("POST", PATH, {});
+    await this.task.run(async () => {
+      const r = await this.api!.request<{ url: string; feed: PersonalFeed }>("POST", PATH, {});
       this.feed = r.feed;
       this.url = r.url;
     });
@@ -96,24 +66,16 @@ export class SgFeedSettings extends LitElement {
       danger: true,
     });
     if (!ok) return;
-    await this.run(async () => {
-      this.feed = (await this.api!.request<{ feed: FeedStatus }>("DELETE", PATH)).feed;
+    await this.task.run(async () => {
+      this.feed = (await this.api!.request<{ feed: PersonalFeed }>("DELETE", PATH)).feed;
       this.url = "";
-      this.note = msg("The feed is revoked", { id: "app.feed.revoked" });
+      this.task.say(msg("The feed is revoked", { id: "app.feed.revoked" }));
     });
-  }
-
-  private async copy() {
-    try {
-      await navigator.clipboard.writeText(this.url);
-      this.note = msg("Copied", { id: "app.feed.copied" });
-    } catch {
-      // Without clipboard access the address is still there to select by hand.
-    }
   }
 
   override render() {
     const f = this.feed;
+    const busy = this.task.busy;
     return html`<h2 id="feed-title">${msg("Calendar feed", { id: "app.feed.title" })}</h2>
       <section aria-labelledby="feed-title" data-feed>
         <p class="hint muted">
@@ -135,23 +97,16 @@ export class SgFeedSettings extends LitElement {
         }
         ${
           this.url
-            ? html`<div class="url" role="status" data-feed-url>
-              <strong>${msg("Your feed address, shown only this once:", { id: "app.feed.urlOnce" })}</strong>
-              <code>${this.url}</code>
-              <span class="hint">${msg("Anyone with this address sees your calendar: keep it private.", {
-                id: "app.feed.keepPrivate",
-              })}</span>
-              <div class="actions">
-                <button type="button" data-action="copy-feed" @click=${this.copy}>${msg("Copy", { id: "app.feed.copy" })}</button>
-                <button type="button" data-action="hide-feed" @click=${() => (this.url = "")}>${msg("Done", { id: "app.feed.done" })}</button>
-              </div>
-            </div>`
+            ? html`<sg-once-reveal data-feed-url name="feed" .value=${this.url}
+                .label=${msg("Your feed address, shown only this once:", { id: "app.feed.urlOnce" })}
+                .hint=${msg("Anyone with this address sees your calendar: keep it private.", { id: "app.feed.keepPrivate" })}
+                .doneLabel=${msg("Done", { id: "app.feed.done" })}
+                @sg-reveal-done=${() => (this.url = "")}></sg-once-reveal>`
             : nothing
         }
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        ${this.note ? html`<p role="status">${this.note}</p>` : nothing}
+        ${this.task.status()}
         <div class="actions">
-          <button type="button" class="primary" data-action="feed-on" ?disabled=${this.busy || !f} @click=${this.turnOn}>
+          <button type="button" class="primary" data-action="feed-on" ?disabled=${busy || !f} @click=${this.turnOn}>
             ${
               f?.active
                 ? msg("New address", { id: "app.feed.renew" })
@@ -160,7 +115,7 @@ export class SgFeedSettings extends LitElement {
           </button>
           ${
             f?.active
-              ? html`<button type="button" class="danger" data-action="feed-revoke" ?disabled=${this.busy} @click=${this.revoke}>
+              ? html`<button type="button" class="danger" data-action="feed-revoke" ?disabled=${busy} @click=${this.revoke}>
                 ${msg("Revoke feed", { id: "app.feed.revoke" })}
               </button>`
               : nothing

@@ -4,10 +4,10 @@
  */
 import { LitElement, html, css, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { ApiError, type ApiClient, type User } from "../api/client";
-import { fieldErrorText } from "../i18n/field-errors";
+import type { ApiClient, User } from "../api/client";
 import { LOCALES, LOCALE_NAMES, currentLocale, localized, msg, type Locale } from "../i18n/index";
 import { browserTimeZone, formatDateTime, timeZones } from "../i18n/time";
+import { SettingsTask } from "./settings-task";
 import { controls } from "./styles";
 import "./sg-webhook-settings";
 import "./sg-feed-settings";
@@ -40,8 +40,7 @@ export class SgProfile extends LitElement {
   @property({ attribute: false }) user: User | null = null;
   @state() private zone = "";
   @state() private locale: Locale = currentLocale();
-  @state() private error = "";
-  @state() private saving = false;
+  private readonly task = new SettingsTask(this);
 
   override willUpdate(changed: Map<string, unknown>) {
     if (changed.has("user")) {
@@ -55,19 +54,11 @@ export class SgProfile extends LitElement {
   private async save(e: Event) {
     e.preventDefault();
     if (!this.api) return;
-    this.saving = true;
-    this.error = "";
-    try {
-      const reply = await saveProfile(this.api, { timeZone: this.zone, locale: this.locale });
+    const api = this.api;
+    await this.task.run(async () => {
+      const reply = await saveProfile(api, { timeZone: this.zone, locale: this.locale });
       this.dispatchEvent(new CustomEvent("sg-profile-saved", { detail: reply, bubbles: true, composed: true }));
-    } catch (err) {
-      this.error =
-        err instanceof ApiError
-          ? (err.problem.errors ?? []).map((p) => fieldErrorText(p)).join(" ") || (err.problem.detail ?? err.message)
-          : msg("Could not reach the server. Try again.", { id: "app.network" });
-    } finally {
-      this.saving = false;
-    }
+    });
   }
 
   override render() {
@@ -91,9 +82,9 @@ export class SgProfile extends LitElement {
             ${LOCALES.map((l) => html`<option value=${l} lang=${l} ?selected=${l === this.locale}>${LOCALE_NAMES[l]}</option>`)}
           </select>
         </label>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        ${this.task.status()}
         <div class="actions">
-          <button type="submit" class="primary" ?disabled=${this.saving}>${msg("Save", { id: "common.save" })}</button>
+          <button type="submit" class="primary" ?disabled=${this.task.busy}>${msg("Save", { id: "common.save" })}</button>
         </div>
       </form>
       <sg-feed-settings .api=${this.api}></sg-feed-settings>

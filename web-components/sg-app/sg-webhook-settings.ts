@@ -5,51 +5,47 @@
  */
 import { LitElement, html, css, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { ApiError, type ApiClient } from "../api/client";
-import { fieldErrorText } from "../i18n/field-errors";
+import type { Webhook, WebhookAttempt, WebhookPing } from "../../schemas/types";
+import type { ApiClient } from "../api/client";
 import { localized, msg, str } from "../i18n/index";
 import { formatDateTime } from "../i18n/time";
 import { askConfirm } from "./confirm-dialog";
-import { controls } from "./styles";
+import "./once-reveal";
+import { SettingsTask, type OwnWords } from "./settings-task";
+import { controls, profileSection } from "./styles";
 
 const PATH = "/api/notifications/webhook";
 
-export interface Webhook {
-  url: string;
-  enabled: boolean;
-  secretHint: string;
-  createdAt: string;
-  updatedAt: string;
-  secretRotatedAt: string;
-}
-
-export interface WebhookAttempt {
-  id: number;
-  deliveryId: number;
-  notificationId: number | null;
-  attempt: number;
-  at: string;
-  status: number | null;
-  error: string | null;
-  durationMs: number;
-  outcome: "delivered" | "retry" | "failed";
-  nextRetryAt: string | null;
-}
+/** The webhook's own words for the URL checks (worker/notifications/webhooks.ts). */
+const urlWords: OwnWords = (p) => {
+  switch (p.code) {
+    case "url":
+      return msg("Write the full address, e.g. https://intranet.example.com/hooks/salesgrid", {
+        id: "app.webhook.err.url",
+      });
+    case "url_scheme":
+      return msg("The address must start with https://", { id: "app.webhook.err.scheme" });
+    case "url_credentials":
+      return msg("Put no user name or password in the address.", { id: "app.webhook.err.credentials" });
+    case "url_host":
+      return msg("This address is local or private; use the receiver's public name.", {
+        id: "app.webhook.err.host",
+      });
+    default:
+      return undefined;
+  }
+};
 
 @customElement("sg-webhook-settings")
 @localized()
 export class SgWebhookSettings extends LitElement {
   static override styles = [
     controls,
+    profileSection,
     css`
-      :host { display: block; margin-top: 28px; border-top: 1px solid var(--sg-border); padding-top: 8px; }
       form { display: grid; gap: 12px; }
       label { display: grid; gap: 4px; font-weight: 600; }
       label.check { display: flex; gap: 8px; align-items: center; }
-      .hint { font-weight: normal; font-size: 0.9em; }
-      .actions { display: flex; flex-wrap: wrap; gap: 8px; }
-      .secret { border: 1px solid #d4a72c; background: #fff8c5; border-radius: 6px; padding: 10px 12px; }
-      .secret code { display: block; word-break: break-all; margin: 6px 0; font-size: 0.95em; }
       details { font-size: 0.9em; }
       pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; border-radius: 6px; }
       table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
@@ -66,28 +62,23 @@ export class SgWebhookSettings extends LitElement {
   @state() private enabled = true;
   /** The secret the last creation or rotation showed; gone once the user leaves the page. */
   @state() private secret = "";
-  @state() private error = "";
-  @state() private busy = false;
-  @state() private note = "";
   @state() private attempts: WebhookAttempt[] = [];
   @state() private next: string | null = null;
+  private readonly task = new SettingsTask(this, urlWords);
 
   override updated(changed: Map<string, unknown>) {
     if (changed.has("api") && this.api) void this.load();
   }
 
   private async load() {
-    try {
+    await this.task.run(async () => {
       const r = await this.api!.request<{ webhook: Webhook | null }>("GET", PATH);
       this.webhook = r.webhook;
       this.url = r.webhook?.url ?? "";
       this.enabled = r.webhook?.enabled ?? true;
       await this.loadLog(false);
-    } catch (err) {
-      this.error = this.problemText(err);
-    } finally {
-      this.loaded = true;
-    }
+    });
+    this.loaded = true;
   }
 
   private async loadLog(more: boolean) {
@@ -105,45 +96,9 @@ export class SgWebhookSettings extends LitElement {
     this.next = r.nextCursor;
   }
 
-  private problemText(err: unknown): string {
-    if (!(err instanceof ApiError)) return msg("Could not reach the server. Try again.", { id: "app.network" });
-    const words = (err.problem.errors ?? []).map((p) => {
-      switch (p.code) {
-        case "url":
-          return msg("Write the full address, e.g. https://intranet.example.com/hooks/salesgrid", {
-            id: "app.webhook.err.url",
-          });
-        case "url_scheme":
-          return msg("The address must start with https://", { id: "app.webhook.err.scheme" });
-        case "url_credentials":
-          return msg("Put no user name or password in the address.", { id: "app.webhook.err.credentials" });
-        case "url_host":
-          return msg("This address is local or private; use the receiver's public name.", {
-            id: "app.webhook.err.host",
-          });
-        default:
-          return fieldErrorText(p);
-      }
-    });
-    return words.join(" ") || (err.problem.detail ?? err.message);
-  }
-
-  private async run(work: () => Promise<void>) {
-    this.busy = true;
-    this.error = "";
-    this.note = "";
-    try {
-      await work();
-    } catch (err) {
-      this.error = this.problemText(err);
-    } finally {
-      this.busy = false;
-    }
-  }
-
   private save(e: Event) {
     e.preventDefault();
-    void this.run(async () => {
+    void this.task.run(async () => {
       const r = await this.api!.request<{ webhook: Webhook; secret?: string }>("PUT", PATH, {
         url: this.url.trim(),
         enabled: this.enabled,
@@ -151,7 +106,7 @@ export class SgWebhookSettings extends LitElement {
       this.webhook = r.webhook;
       this.url = r.webhook.url;
       if (r.secret) this.secret = r.secret;
-      this.note = msg("Webhook saved", { id: "app.webhook.saved" });
+      this.task.say(msg("Webhook saved", { id: "app.webhook.saved" }));
       await this.loadLog(false);
     });
   }
@@ -168,7 +123,7 @@ export class SgWebhookSettings extends LitElement {
       danger: true,
     });
     if (!ok) return;
-    await this.run(async () => {
+    await this.task.run(async () => {
       const r = await this.api!.request<{ webhook: Webhook; secret: string }>("POST", `${PATH}/rotate`);
       this.webhook = r.webhook;
       this.secret = r.secret;
@@ -185,7 +140,7 @@ export class SgWebhookSettings extends LitElement {
       danger: true,
     });
     if (!ok) return;
-    await this.run(async () => {
+    await this.task.run(async () => {
       await this.api!.request("DELETE", PATH);
       this.webhook = null;
       this.secret = "";
@@ -197,16 +152,14 @@ export class SgWebhookSettings extends LitElement {
   }
 
   private test() {
-    void this.run(async () => {
-      const r = await this.api!.request<{ outcome: string; status: number | null; error: string | null }>(
-        "POST",
-        `${PATH}/test`,
-      );
+    void this.task.run(async () => {
+      const r = await this.api!.request<WebhookPing>("POST", `${PATH}/test`);
       const answer = r.status !== null ? "HTTP " + r.status : (r.error ?? "");
-      this.note =
+      this.task.say(
         r.outcome === "delivered"
           ? msg(str`Test delivered (${answer}).`, { id: "app.webhook.testOk" })
-          : msg(str`Test not delivered: ${answer}`, { id: "app.webhook.testFailed" });
+          : msg(str`Test not delivered: ${answer}`, { id: "app.webhook.testFailed" }),
+      );
       await this.loadLog(false);
     });
   }
@@ -219,12 +172,10 @@ export class SgWebhookSettings extends LitElement {
 
   private renderSecret() {
     if (!this.secret) return nothing;
-    return html`<div class="secret" role="status" data-secret>
-      <strong>${msg("Signing secret: copy it now, it is shown only once.", { id: "app.webhook.secretOnce" })}</strong>
-      <code data-secret-value>${this.secret}</code>
-      <button type="button" @click=${() => void navigator.clipboard?.writeText(this.secret)}>${msg("Copy", { id: "app.webhook.copy" })}</button>
-      <button type="button" data-action="hide-secret" @click=${() => (this.secret = "")}>${msg("I have saved it", { id: "app.webhook.hideSecret" })}</button>
-    </div>`;
+    return html`<sg-once-reveal data-secret name="secret" .value=${this.secret}
+      .label=${msg("Signing secret: copy it now, it is shown only once.", { id: "app.webhook.secretOnce" })}
+      .doneLabel=${msg("I have saved it", { id: "app.webhook.hideSecret" })}
+      @sg-reveal-done=${() => (this.secret = "")}></sg-once-reveal>`;
   }
 
   private renderLog() {
@@ -255,8 +206,8 @@ export class SgWebhookSettings extends LitElement {
             </table>`
       }
       <div class="actions">
-        <button type="button" data-action="refresh-log" ?disabled=${this.busy} @click=${() => void this.run(() => this.loadLog(false))}>${msg("Refresh", { id: "app.webhook.refresh" })}</button>
-        ${this.next ? html`<button type="button" data-action="more-log" ?disabled=${this.busy} @click=${() => void this.run(() => this.loadLog(true))}>${msg("Older", { id: "app.webhook.older" })}</button>` : nothing}
+        <button type="button" data-action="refresh-log" ?disabled=${this.task.busy} @click=${() => void this.task.run(() => this.loadLog(false))}>${msg("Refresh", { id: "app.webhook.refresh" })}</button>
+        ${this.next ? html`<button type="button" data-action="more-log" ?disabled=${this.task.busy} @click=${() => void this.task.run(() => this.loadLog(true))}>${msg("Older", { id: "app.webhook.older" })}</button>` : nothing}
       </div>`;
   }
 
@@ -274,15 +225,14 @@ export class SgWebhookSettings extends LitElement {
           @change=${(e: Event) => (this.enabled = (e.target as HTMLInputElement).checked)} />${msg("Send my notifications to it", { id: "app.webhook.enabled" })}</label>
         ${w ? html`<p class="hint muted" data-secret-hint>${msg(str`Signing secret ending in ${w.secretHint}, made ${formatDateTime(w.secretRotatedAt)}.`, { id: "app.webhook.secretHint" })}</p>` : nothing}
         ${this.renderSecret()}
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        ${this.note ? html`<p role="status" data-note>${this.note}</p>` : nothing}
+        ${this.task.status()}
         <div class="actions">
-          <button type="submit" class="primary" ?disabled=${this.busy}>${w ? msg("Save", { id: "common.save" }) : msg("Create webhook", { id: "app.webhook.create" })}</button>
+          <button type="submit" class="primary" ?disabled=${this.task.busy}>${w ? msg("Save", { id: "common.save" }) : msg("Create webhook", { id: "app.webhook.create" })}</button>
           ${
             w
-              ? html`<button type="button" data-action="test-webhook" ?disabled=${this.busy || !w.enabled} @click=${this.test}>${msg("Send a test", { id: "app.webhook.sendTest" })}</button>
-                <button type="button" data-action="rotate-secret" ?disabled=${this.busy} @click=${() => void this.rotate()}>${msg("New secret", { id: "app.webhook.rotate" })}</button>
-                <button type="button" data-action="remove-webhook" ?disabled=${this.busy} @click=${() => void this.removeWebhook()}>${msg("Remove webhook", { id: "app.webhook.remove" })}</button>`
+              ? html`<button type="button" data-action="test-webhook" ?disabled=${this.task.busy || !w.enabled} @click=${this.test}>${msg("Send a test", { id: "app.webhook.sendTest" })}</button>
+                <button type="button" data-action="rotate-secret" ?disabled=${this.task.busy} @click=${() => void this.rotate()}>${msg("New secret", { id: "app.webhook.rotate" })}</button>
+                <button type="button" data-action="remove-webhook" ?disabled=${this.task.busy} @click=${() => void this.removeWebhook()}>${msg("Remove webhook", { id: "app.webhook.remove" })}</button>`
               : nothing
           }
         </div>

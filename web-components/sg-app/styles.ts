@@ -58,3 +58,10 @@ export const appStyles = css`
   .signin .lang { justify-self: end; }
   .placeholder { border: 1px dashed var(--sg-border); border-radius: 8px; padding: 24px; text-align: center; }
 `;
+
+/** A section of the profile page below its form (the calendar feed, the webhook). */
+export const profileSection = css`
+  :host { display: block; margin-top: 28px; border-top: 1px solid var(--sg-border); padding-top: 8px; }
+  .hint { font-weight: normal; font-size: 0.9em; }
+  .actions { display: flex; flex-wrap: wrap; gap: 8px; }
+`;

@@ -4,7 +4,6 @@ import { str } from "@lit/localize";
 export const zhCN = {
   "app.webhook.answer": "响应",
   "app.webhook.attempt": "第几次",
-  "app.webhook.copy": "复制",
   "app.webhook.create": "创建 Webhook",
   "app.webhook.delivered": "已送达",
   "app.webhook.enabled": "将我的通知发送到此地址",

@@ -34,6 +34,8 @@ export const zhCN = {
   "app.profile.title": "个人设置",
   "app.profile.useBrowser": "使用本设备的时区",
   "app.record": "记录",
+  "app.reveal.copied": "已复制",
+  "app.reveal.copy": "复制",
   "app.recordCount": str`共 ${0} 条记录`,
   "app.sessionEnded": "您的会话已结束，请重新登录。",
   "app.signIn": "登录",
