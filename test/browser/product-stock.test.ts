@@ -3,8 +3,9 @@
  * warehouse as the API reads them for the viewer and its moves newest first, names never ids (warehouse,
  * order number linked to the document, the user); a receipt appears when the product is opened again; the
  * warehouse clerk sees quantities but nothing price-like; a rep sees levels (in zh-CN) and no moves; a
- * product that keeps no stock and a customer show no stock panel.
+ * product that keeps no stock and a customer show no stock panel; axe finds nothing serious in the panel.
  */
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { ApiClient, ApiRecord } from "../../web-components/api/client";
@@ -250,5 +251,30 @@ it("a product that keeps no stock and a customer show no stock panel", async () 
   // The stocked product does, on the same page (the check above can fail).
   await page.goto(`${appUrl()}/#/t/products/r/${productId}`);
   await ready(page).waitFor({ timeout: 20_000 });
+  await context.close();
+});
+
+it("axe finds no serious or critical violation in the panel", async () => {
+  // The app's CSP (script-src 'self') must let the injected axe script run.
+  const context = await browser.newContext({ locale: "en", viewport: { width: 1360, height: 860 }, bypassCSP: true });
+  await context.addInitScript(() => localStorage.setItem("salesgrid.locale", "en"));
+  const page = await context.newPage();
+  await signIn(page, "admin");
+  await page.goto(`${appUrl()}/#/t/products/r/${productId}`);
+  await ready(page).locator("table[data-list=moves]").waitFor({ timeout: 20_000 });
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+  const findings = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe;
+    const result = (await axe.run(
+      { include: [{ fromShadowDom: ["sg-app", "sg-record", "sg-product-stock"] }] },
+      { resultTypes: ["violations"] },
+    )) as { violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] };
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((n) => n.target),
+    }));
+  });
+  expect(findings.filter((f) => f.impact === "serious" || f.impact === "critical")).toEqual([]);
   await context.close();
 });

@@ -47,6 +47,7 @@ export class SgProductStock extends LitElement {
       a.button { display: inline-block; text-decoration: none; color: inherit; font-size: 13px; padding: 4px 10px;
         border: 1px solid var(--sg-border); background: #f6f8fa; border-radius: 6px; }
       a.button:hover { background: #eef1f4; }
+      /* Wider than the drawer (costs shown): scrolled sideways, by keyboard too (focusable). */
       .scroll { overflow-x: auto; }
       button.more { margin-top: 6px; font-size: 13px; padding: 4px 10px; }
     `,
@@ -96,7 +97,7 @@ export class SgProductStock extends LitElement {
     const s = this.stock;
     if (!s.levels.length)
       return html`<p class="muted" data-empty="levels">${msg("No stock in any warehouse yet.", { id: "productStock.noLevels" })}</p>`;
-    return html`<div class="scroll"><table data-list="levels">
+    return html`<div class="scroll" tabindex="0" role="region" aria-labelledby="product-stock"><table data-list="levels">
       <thead>
         <tr>
           <th>${msg("Warehouse", { id: "stock.warehouse" })}</th>
@@ -111,7 +112,7 @@ export class SgProductStock extends LitElement {
       <tbody>
         ${s.levels.map(
           ({ warehouse: w, level: l }) => html`<tr data-warehouse=${w.code} data-low=${l.low ? "true" : "false"}>
-            <td><span data-col="warehouse">${w.name}</span>
+            <td><span data-col="warehouse" data-value>${w.name}</span>
               ${l.low ? html`<span class="sub low" data-low-stock>${lowIcon} ${msg("Low stock", { id: "stock.low" })}</span>` : nothing}</td>
             <td class="num" data-q="on_hand">${l.onHand}</td>
             <td class="num" data-q="reserved">${l.reserved}</td>
@@ -135,8 +136,8 @@ export class SgProductStock extends LitElement {
     return html`<tr data-move=${m.id} data-kind=${m.kind}>
       <td>
         <span data-col="kind">${this.kindLabel(m.kind)}</span>
-        <span class="sub" data-col="document">${this.document(m)}</span>
-        ${m.reason ? html`<span class="sub" data-col="reason">${m.reason}</span>` : nothing}
+        <span class="sub" data-col="document" data-value>${this.document(m)}</span>
+        ${m.reason ? html`<span class="sub" data-col="reason" data-value>${m.reason}</span>` : nothing}
       </td>
       <td class="num">
         <span data-col="quantity">${this.signed(m.quantity)}</span>
@@ -146,10 +147,10 @@ export class SgProductStock extends LitElement {
             : nothing
         }
       </td>
-      <td data-col="warehouse">${s.warehouseName(m.warehouse) ?? this.noAccess()}</td>
+      <td data-col="warehouse" data-value>${s.warehouseName(m.warehouse) ?? this.noAccess()}</td>
       <td>
         <span data-col="at">${m.at ? html`<time datetime=${m.at}>${formatDateTime(m.at, this.timeZone)}</time>` : nothing}</span>
-        <span class="sub" data-col="by">${by}</span>
+        <span class="sub" data-col="by" data-value>${by}</span>
       </td>
     </tr>`;
   }
@@ -161,7 +162,7 @@ export class SgProductStock extends LitElement {
       ${
         s.moves.length === 0
           ? html`<p class="muted" data-empty="moves">${msg("No moves yet.", { id: "productStock.noMoves" })}</p>`
-          : html`<div class="scroll"><table data-list="moves" aria-labelledby="product-moves">
+          : html`<div class="scroll" tabindex="0" role="region" aria-labelledby="product-moves"><table data-list="moves" aria-labelledby="product-moves">
             <thead>
               <tr>
                 <th>${msg("Move", { id: "productStock.move" })}</th>
