@@ -19,7 +19,8 @@ afterAll(async () => {
 
 const uniq = (s: string) => `${s} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-it("shows the server's over-shipping refusal beside its line in zh-CN; a non-number is refused before sending", async () => {
+/** A confirmed order of one line of 3 units (a product with plenty available), made by the demo rep. */
+async function confirmedOrder(): Promise<{ order: { id: number }; o: ApiRecord }> {
   const rep = await apiAs("rep");
   const { records: products } = await rep.listRecords("products", {
     filter: {
@@ -54,7 +55,12 @@ it("shows the server's over-shipping refusal beside its line in zh-CN; a non-num
   });
   const o = (await rep.getRecord("orders", order.id)).record;
   await rep.updateRecord("orders", order.id, o.version, { status: "confirmed" });
+  return { order, o };
+}
 
+it("shows the server's over-shipping refusal beside its line in zh-CN; a non-number is refused before sending", async () => {
+  const rep = await apiAs("rep");
+  const { order, o } = await confirmedOrder();
   const { page, context } = await newPage(browser, { locale: "zh-CN" });
   await signIn(page, "warehouse");
   await page.goto(`${appUrl()}/#/ship/${order.id}`);
@@ -109,6 +115,49 @@ it("asks an administrator for the unit cost of a receipt, and a clerk not", asyn
     await form.locator('[data-error="product"]').waitFor();
     await form.locator('[data-error="warehouse"]').waitFor();
     await form.locator('[data-error="quantity"]').waitFor();
+    await context.close();
+  }
+});
+
+it("ships an order changed elsewhere after the form loaded: the server's reason shows, the entered quantities stay, the facts are current", async () => {
+  const rep = await apiAs("rep");
+  const clerk = await apiAs("warehouse");
+  for (const [change, reason, status, left] of [
+    ["part shipped", /Only 1\.000 of this line is left to ship/, "partially_shipped", "1.000"],
+    ["shipped", /shipped order does not ship/, "shipped", "0.000"],
+    ["cancelled", /cancelled order does not ship/, "cancelled", "3.000"],
+  ] as const) {
+    const { order } = await confirmedOrder();
+    const { page, context } = await newPage(browser);
+    await signIn(page, "warehouse");
+    await page.goto(`${appUrl()}/#/ship/${order.id}`);
+    const form = page.locator("sg-app sg-ship-form");
+    const line = form.locator("tr[data-line-id]").first();
+    await expect.poll(() => line.locator('[data-col="outstanding"]').textContent(), { timeout: 10_000 }).toBe("3.000");
+    await line.locator("input[name=quantity]").fill("2.5");
+    // Elsewhere, after the form loaded: another clerk ships part or all of it, or the rep cancels it.
+    if (change === "cancelled") {
+      const cur = (await rep.getRecord("orders", order.id)).record;
+      await rep.updateRecord("orders", order.id, cur.version, { status: "cancelled" });
+    } else {
+      const lineId = Number(await line.getAttribute("data-line-id"));
+      await clerk.request("POST", "/api/actions/inventory/ship", {
+        order: order.id,
+        ...(change === "part shipped" ? { lines: [{ order_line: lineId, quantity: "2" }] } : {}),
+      });
+    }
+    await form.locator("[data-ship]").click();
+    await page.locator("sg-confirm dialog").getByRole("button", { name: "Ship", exact: true }).click();
+    const problems = async () => (await form.locator("[data-problem], [data-line-error]").allTextContents()).join(" ");
+    await expect.poll(problems, { timeout: 10_000 }).toMatch(reason);
+    // What the clerk typed stays; the facts beside it are the order's now.
+    expect(await line.locator("input[name=quantity]").inputValue(), change).toBe("2.5");
+    await expect
+      .poll(() => form.locator('[data-fact="status"]').getAttribute("data-status"), { timeout: 10_000 })
+      .toBe(status);
+    expect(await line.locator('[data-col="outstanding"]').textContent(), change).toBe(left);
+    expect((await rep.getRecord("orders", order.id)).record.fields.status).toBe(status);
+    await screenshot(page, `stock-ship-changed-elsewhere-${change.replace(" ", "-")}`);
     await context.close();
   }
 });

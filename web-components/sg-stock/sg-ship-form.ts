@@ -2,7 +2,10 @@
  * `<sg-ship-form order-id>`: the warehouse's ship form for one order. Each line shows its product and
  * what is left to ship (quantity - shipped, by exact decimal units); the clerk enters what leaves now,
  * confirms, and the server ships it in one batch (inventory/ship). The server's problems appear beside
- * the lines they name. No prices: the form reads none, and the warehouse role may read none anyway.
+ * the lines they name. A refusal because the order changed elsewhere after the form loaded (shipped,
+ * cancelled, partly shipped by someone else) keeps what the clerk entered and shows the order's facts
+ * and what is left as they are now. No prices: the form reads none, and the warehouse role may read
+ * none anyway.
  */
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -24,6 +27,8 @@ interface ShipLine {
   shipped: string;
   /** Units left to ship. */
   outstanding: number;
+  /** Had something left to ship when the form loaded: its input stays while the clerk is at it. */
+  editable: boolean;
 }
 
 const primary = (v: unknown): string =>
@@ -54,6 +59,8 @@ export class SgShipForm extends LitElement {
   private orders: TableInfo | null = null;
   @state() private lines: ShipLine[] = [];
   @state() private phase: "loading" | "ready" | "missing" | "error" = "loading";
+  /** The order could ship when the form loaded (the Ship button stays while the clerk is at it). */
+  @state() private open = false;
   @state() private busy = false;
   @state() private problem = "";
   /** What the clerk typed per line id (starts at what is left). */
@@ -65,26 +72,28 @@ export class SgShipForm extends LitElement {
     void this.load();
   }
 
-  private async load() {
-    if (!this.api || !this.orderId) return;
-    try {
-      const [order, lines, table] = await Promise.all([
-        this.api.getRecord("orders", this.orderId, {
-          fields: ["number", "customer", "status", "warehouse"],
-          expand: ["customer", "warehouse"],
-        }),
-        this.api.listRecords("order_lines", {
-          filter: { field: "order", op: "contains", value: this.orderId },
-          fields: ["position", "product", "description", "quantity", "shipped_quantity"],
-          sort: ["position"],
-          limit: 1000,
-          expand: ["product"],
-        }),
-        this.orders ? Promise.resolve({ table: this.orders }) : this.api.table("orders"),
-      ]);
-      this.orders = table.table;
-      this.order = order.record;
-      this.lines = lines.records.map((r) => {
+  /** The order's facts and lines as they are now. */
+  private async read(): Promise<{ order: ApiRecord; lines: ShipLine[] }> {
+    const [order, lines, table] = await Promise.all([
+      this.api!.getRecord("orders", this.orderId, {
+        fields: ["number", "customer", "status", "warehouse"],
+        expand: ["customer", "warehouse"],
+      }),
+      this.api!.listRecords("order_lines", {
+        filter: { field: "order", op: "contains", value: this.orderId },
+        fields: ["position", "product", "description", "quantity", "shipped_quantity"],
+        sort: ["position"],
+        limit: 1000,
+        expand: ["product"],
+      }),
+      this.orders ? Promise.resolve({ table: this.orders }) : this.api!.table("orders"),
+    ]);
+    this.orders = table.table;
+    const status = String(order.record.fields.status ?? "");
+    const shippable = status === "confirmed" || status === "partially_shipped";
+    return {
+      order: order.record,
+      lines: lines.records.map((r) => {
         const outstanding = units(r.fields.quantity) - units(r.fields.shipped_quantity);
         return {
           id: r.id,
@@ -93,8 +102,19 @@ export class SgShipForm extends LitElement {
           quantity: String(r.fields.quantity ?? "0"),
           shipped: String(r.fields.shipped_quantity ?? "0"),
           outstanding,
+          editable: shippable && outstanding > 0,
         };
-      });
+      }),
+    };
+  }
+
+  private async load() {
+    if (!this.api || !this.orderId) return;
+    try {
+      const { order, lines } = await this.read();
+      this.order = order;
+      this.lines = lines;
+      this.open = this.shippable;
       this.typed = new Map(this.lines.map((l) => [l.id, unitsToDecimal(Math.max(l.outstanding, 0), SCALE)]));
       this.phase = "ready";
     } catch (err) {
@@ -103,6 +123,21 @@ export class SgShipForm extends LitElement {
         this.phase = "error";
         this.problem = err instanceof Error ? err.message : String(err);
       }
+    }
+  }
+
+  /**
+   * After a refusal: the order's facts and each line's shipped and left as they are now, beside the
+   * server's reason; what the clerk typed and the inputs they typed into stay.
+   */
+  private async refresh() {
+    try {
+      const { order, lines } = await this.read();
+      const before = new Map(this.lines.map((l) => [l.id, l.editable]));
+      this.order = order;
+      this.lines = lines.map((l) => ({ ...l, editable: before.get(l.id) ?? l.editable }));
+    } catch {
+      // The reason is on screen already; the facts stay as they were.
     }
   }
 
@@ -152,6 +187,8 @@ export class SgShipForm extends LitElement {
       await this.load();
     } catch (err) {
       this.showProblem(err, lines);
+      // Refused for what the order is now (changed elsewhere since the form loaded): show it as it is.
+      if (err instanceof ApiError && (err.status === 409 || err.status === 422)) await this.refresh();
     } finally {
       this.busy = false;
     }
@@ -216,7 +253,7 @@ export class SgShipForm extends LitElement {
               <td class="num" data-col="outstanding">${unitsToDecimal(l.outstanding, SCALE)}</td>
               <td class="num">
                 ${
-                  l.outstanding > 0 && this.shippable
+                  l.editable
                     ? html`<input name="quantity" inputmode="decimal" aria-label=${msg(str`Quantity to ship of ${l.product}`, { id: "stock.ship.aria" })}
                         .value=${this.typed.get(l.id) ?? ""} ?disabled=${this.busy}
                         aria-invalid=${this.lineErrors.has(l.id) ? "true" : "false"}
@@ -230,7 +267,7 @@ export class SgShipForm extends LitElement {
         </tbody>
       </table>
       ${
-        this.shippable
+        this.open
           ? html`<button class="primary" data-ship ?disabled=${this.busy} @click=${() => void this.ship()}>${msg("Ship…", { id: "stock.ship.button" })}</button>`
           : html`<p class="muted" data-not-shippable>${msg("Nothing of this order can ship in its status.", { id: "stock.ship.notShippable" })}</p>`
       }`;
