@@ -7,19 +7,21 @@
  *     the rate (the invariant must hold at any rate);
  *   - with 1,000,000 moves in the ledger and 10,000 products x 3 warehouses of levels: a product's
  *     levels through the API (p95 under 5 ms), confirming a 20-line order (p50 under 50 ms), verify
- *     (under 10 s), the stock grid's first page (under 1 s).
+ *     (under 10 s); the stock grid (`#/stock`, 10,000 products x 3 warehouses) in Chromium until its first
+ *     rows are drawn (under 1 s).
  * The bulk ledger and levels are written straight into the D1 file while the Worker is stopped (a
  * million moves through the API would take hours): moves in pairs that cancel out per product and
  * warehouse (a receipt and an adjustment), so the levels still equal the ledger and verify must stay
  * clean. Never part of `npm test`.
  */
 import Database from "better-sqlite3";
+import { chromium, type Browser } from "playwright-core";
 import { DEMO_USERS } from "../worker/demo/users";
 import { d1File, prepareWorkerDir, startDevWorker, type WorkerDir } from "./lib/dev-worker";
 import { summarise, type Summary } from "./lib/stats";
 import { timedApi, type TimedCall } from "./lib/timed-api";
 
-const IN_FLIGHT = 1000;
+const IN_FLIGHT = 200;
 export const INVENTORY_TARGETS = { levelsP95: 5, confirm20P50: 50, verifyMs: 10_000, gridMs: 1000 };
 
 /**
@@ -53,10 +55,60 @@ export interface InventoryFigures {
   verifyMs: number;
   verifyClean: boolean;
   grid: Summary;
+  /** `#/stock` opened in the signed-in app until its first product row's levels are drawn. */
+  gridPaint: Summary;
+}
+
+/** Milliseconds from opening `#/stock` until the stock grid draws its first level cell (in the page). */
+const GRID_PAINT = `function () {
+  return new Promise(function (resolve, reject) {
+    function deep(root, sel) {
+      var hit = root.querySelector(sel);
+      if (hit) return hit;
+      for (var el of root.querySelectorAll("*")) if (el.shadowRoot) { hit = deep(el.shadowRoot, sel); if (hit) return hit; }
+      return null;
+    }
+    var t0 = performance.now();
+    location.hash = "#/stock";
+    function tick() {
+      if (deep(document, "sg-stock-grid") && deep(deep(document, "sg-stock-grid").shadowRoot || document.createElement("div"), "td.level")) resolve(performance.now() - t0);
+      else if (performance.now() - t0 > 30000) reject(new Error("the stock grid drew no row within 30 s"));
+      else requestAnimationFrame(tick);
+    }
+    tick();
+  });
+}`;
+
+async function stockGridPaint(url: string, runs: number): Promise<number[]> {
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    const page = await (await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: "en" })).newPage();
+    const admin = DEMO_USERS.find((u) => u.role === "admin")!;
+    await page.goto(`${url}/`);
+    await page.locator("sg-app input[name=email]").fill(admin.email);
+    await page.locator("sg-app input[name=password]").fill(admin.password);
+    await page.locator("sg-app form[data-form=sign-in] button[type=submit]").click();
+    await page.locator("sg-app nav[data-nav-root]").waitFor({ state: "visible" });
+    const out: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      await page.evaluate(`location.hash = "#/profile"`);
+      await page.locator("sg-stock-grid").waitFor({ state: "detached" });
+      const ms = (await page.evaluate(`(${GRID_PAINT})()`)) as number;
+      if (i > 0) out.push(ms); // the first: module and server caches
+    }
+    return out;
+  } finally {
+    await browser?.close();
+  }
 }
 
 export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<InventoryFigures> {
-  dir = prepareWorkerDir("inventory");
+  dir = prepareWorkerDir("inventory", { web: true });
   let worker = await startWorker();
   let token: string | null = null;
   let call = api(worker.url, () => token);
@@ -115,7 +167,8 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
       cursor = page.nextCursor ? encodeURIComponent(page.nextCursor) : null;
     }
     const t0 = performance.now();
-    // All 1,000 at once, at most IN_FLIGHT open at a time (wrangler dev drops connections beyond a few hundred).
+    // All 1,000 at once, at most IN_FLIGHT open at a time: workerd closes waiting connections when 1,000 queue
+    // on a busy machine (871 of 1,000 at load 10), and a dropped answer tells nothing.
     const replies: Awaited<ReturnType<Call>>[] = [];
     let next = 0;
     await Promise.all(
@@ -308,6 +361,11 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
       confirm20.push(c.ms);
     }
     const v = await call("POST", "/actions/inventory/verify", {});
+
+    // 5. The stock grid in Chromium (the app, served with its web assets by wrangler dev).
+    await worker.stop();
+    worker = await startDevWorker(dir);
+    const gridPaint = await stockGridPaint(worker.url, Math.max(3, Math.min(runs, 10)));
     return {
       concurrent,
       moves: total,
@@ -318,6 +376,7 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
       verifyMs: v.ms,
       verifyClean: v.body.differences.length === 0,
       grid: summarise(grid),
+      gridPaint: summarise(gridPaint),
     };
   } finally {
     await worker.stop();
@@ -337,7 +396,8 @@ export function formatInventory(f: InventoryFigures): string {
     `| a product's levels (GET stock_levels, filter product) | ${f.productLevels.p50.toFixed(1)} | ${f.productLevels.p95.toFixed(1)} | p95 < ${INVENTORY_TARGETS.levelsP95} ms: ${pass(f.productLevels.p95 < INVENTORY_TARGETS.levelsP95)} |`,
     `| for comparison: GET /api/health (no auth, one D1 query), at the same time | ${f.health.p50.toFixed(1)} | ${f.health.p95.toFixed(1)} | - |`,
     `| confirm a 20-line order (reserve 20 lines in the status change's batch) | ${f.confirm20.p50.toFixed(1)} | ${f.confirm20.p95.toFixed(1)} | p50 < ${INVENTORY_TARGETS.confirm20P50} ms: ${pass(f.confirm20.p50 < INVENTORY_TARGETS.confirm20P50)} |`,
-    `| stock grid first page (50 levels) | ${f.grid.p50.toFixed(1)} | ${f.grid.p95.toFixed(1)} | < ${INVENTORY_TARGETS.gridMs} ms: ${pass(f.grid.p95 < INVENTORY_TARGETS.gridMs)} |`,
+    `| the first 50 levels by key through the API | ${f.grid.p50.toFixed(1)} | ${f.grid.p95.toFixed(1)} | - |`,
+    `| the stock grid in Chromium (\`#/stock\` opened until the first product's levels are drawn; wrangler dev) | ${f.gridPaint.p50.toFixed(0)} | ${f.gridPaint.p95.toFixed(0)} | < ${INVENTORY_TARGETS.gridMs} ms: ${pass(f.gridPaint.p95 < INVENTORY_TARGETS.gridMs)} |`,
     `| verify (every level from the ledger) | ${f.verifyMs.toFixed(0)} | - | < ${INVENTORY_TARGETS.verifyMs} ms: ${pass(f.verifyMs < INVENTORY_TARGETS.verifyMs)}; ${f.verifyClean ? "no difference" : "DIFFERENCES"} |`,
   ].join("\n");
 }

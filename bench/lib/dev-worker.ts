@@ -9,7 +9,18 @@
  * figures of a few milliseconds that the proxy alone would exceed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  openSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { freePort, runNode } from "./process";
@@ -115,7 +126,7 @@ function bundleForWorkerd(w: WorkerDir): string {
     /^migrations_dir\s*=.*$/m,
     `migrations_dir = "${path.join(path.dirname(w.config), "migrations")}"`,
   );
-  toml = toml.replace(/^\[assets\][^[]*/m, "");
+  toml = toml.replace(/^\[assets\]\n(?:(?!\[)[^\n]*\n)*/m, "");
   toml = toml.replace(
     /^\[vars\]\n/m,
     `[vars]\n${Object.entries(vars)
@@ -149,7 +160,16 @@ function spawnHost(w: WorkerDir, port: number, host: "workerd" | "wrangler-dev")
           "--log-level",
           "warn",
         ]);
-  return spawn(process.execPath, args, { cwd: ROOT, env: BENCH_ENV, stdio: "ignore", detached: true });
+  // Its output goes to <dir>/<host>.log, where a crash says why.
+  const log = openSync(path.join(w.dir, `${host}.log`), "w");
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: BENCH_ENV,
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
+  closeSync(log);
+  return child;
 }
 
 /**

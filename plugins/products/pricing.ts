@@ -89,25 +89,56 @@ const listOf = (row: FoundRow): PriceList => ({
 
 /** A price list by id (whatever its dates: a document keeps the list it was priced by), or null. */
 export async function loadPriceList(rt: Runtime, id: number | null): Promise<PriceList | null> {
-  if (id === null) return null;
-  const [row] = await findByIds(rt, rt.table("products/price_lists"), [id], LIST_KEYS);
-  return row ? listOf(row) : null;
+  return id === null ? null : ((await loadPriceLists(rt, [id])).get(id) ?? null);
+}
+
+/** Price lists by id, in one read (a bulk write of documents asks for each one's). */
+export async function loadPriceLists(rt: Runtime, ids: number[]): Promise<Map<number, PriceList>> {
+  const rows = await findByIds(rt, rt.table("products/price_lists"), [...new Set(ids)], LIST_KEYS);
+  return new Map(rows.map((r) => [r.id, listOf(r)]));
 }
 
 /** The price list in force for a customer on a day, or null. */
 export async function customerPriceList(rt: Runtime, customer: number | null, at: string): Promise<PriceList | null> {
-  const customers = rt.maybeTable("customers/customers");
-  if (customer === null || !customers?.maybeField("price_list")) return null;
-  const [c] = await findByIds(rt, customers, [customer], ["price_list"]);
-  const listId = c ? linkId(c.values.price_list) : null;
-  if (listId === null) return null;
-  const [row] = await findByIds(rt, rt.table("products/price_lists"), [listId], LIST_KEYS);
-  if (!row) return null;
-  const from = row.values.valid_from as string | null;
-  const to = row.values.valid_to as string | null;
-  // Dates are YYYY-MM-DD, so text order is date order.
-  if ((from && from > at) || (to && to < at)) return null;
-  return listOf(row);
+  return customer === null ? null : ((await customerPriceLists(rt, [customer], at)).get(customer) ?? null);
+}
+
+/** The price list in force on a day for each of `customers` that has one: two reads for any number. */
+export async function customerPriceLists(
+  rt: Runtime,
+  customers: number[],
+  at: string,
+): Promise<Map<number, PriceList>> {
+  const table = rt.maybeTable("customers/customers");
+  const out = new Map<number, PriceList>();
+  if (customers.length === 0 || !table?.maybeField("price_list")) return out;
+  const listOfCustomer = new Map<number, number>();
+  for (const c of await findByIds(rt, table, [...new Set(customers)], ["price_list"])) {
+    const listId = linkId(c.values.price_list);
+    if (listId !== null) listOfCustomer.set(c.id, listId);
+  }
+  if (listOfCustomer.size === 0) return out;
+  const lists = await findByIds(
+    rt,
+    rt.table("products/price_lists"),
+    [...new Set(listOfCustomer.values())],
+    [...LIST_KEYS],
+  );
+  const inForce = new Map(
+    lists
+      .filter((row) => {
+        const from = row.values.valid_from as string | null;
+        const to = row.values.valid_to as string | null;
+        // Dates are YYYY-MM-DD, so text order is date order.
+        return !((from && from > at) || (to && to < at));
+      })
+      .map((row) => [row.id, listOf(row)]),
+  );
+  for (const [customer, listId] of listOfCustomer) {
+    const list = inForce.get(listId);
+    if (list) out.set(customer, list);
+  }
+  return out;
 }
 
 /** A list item as stored: an empty min_quantity is 0. */

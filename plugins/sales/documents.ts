@@ -19,7 +19,7 @@ import {
 import { regradeLaterEffect } from "../customers/grade";
 import { ORDER, QUOTE, type DocKind } from "./kinds";
 import { allowedMoves, ORDER_TRANSITIONS, QUOTE_TRANSITIONS, transitionHandlers } from "./lifecycle";
-import { customerPriceList, loadPriceList } from "../products/pricing";
+import { customerPriceLists, loadPriceLists, type PriceList } from "../products/pricing";
 import { linkBump, linkId, money, salesSettings, TOTAL_KEYS } from "./values";
 
 const ORDER_COMPUTED = [...TOTAL_KEYS, "paid_amount", "payment_status"];
@@ -40,6 +40,25 @@ export function documentHook(kind: DocKind) {
     const statements: Stmt[] = [];
     const settings = await salesSettings(ctx);
     const today = relativeDate(0, ctx.principal.timeZone || "UTC");
+    // New documents' price lists, for all of them at once (a bulk create would read two per record).
+    let lists: Promise<{ byCustomer: Map<number, PriceList>; byId: Map<number, PriceList> }> | undefined;
+    const createLists = async (rt: BeforeWriteContext, day: string) => {
+      const [byCustomer, byId] = await Promise.all([
+        customerPriceLists(
+          rt,
+          rt.records
+            .filter((r) => linkId(r.after.price_list) === null && !r.written("price_list"))
+            .map((r) => linkId(r.after.customer))
+            .filter((x): x is number => x !== null),
+          day,
+        ),
+        loadPriceLists(
+          rt,
+          rt.records.map((r) => linkId(r.after.price_list)).filter((x): x is number => x !== null),
+        ),
+      ]);
+      return { byCustomer, byId };
+    };
 
     for (const rec of ctx.records) {
       const b = rec.before;
@@ -68,12 +87,13 @@ export function documentHook(kind: DocKind) {
         if (a.status !== null && a.status !== undefined && a.status !== "draft")
           problem(rec, "status", "invalid_transition", `A new ${kind.parent} starts as draft`);
         rec.set("status", "draft");
-        let listId = linkId(a.price_list);
+        const { byCustomer, byId } = await (lists ??= createLists(ctx, today));
+        const listId = linkId(a.price_list);
+        let list: PriceList | null = null;
         if (listId === null && !rec.written("price_list")) {
-          listId = (await customerPriceList(ctx, linkId(a.customer), today))?.id ?? null;
-          if (listId !== null) rec.set("price_list", [listId]);
-        }
-        const list = await loadPriceList(ctx, listId);
+          list = byCustomer.get(linkId(a.customer) ?? -1) ?? null;
+          if (list) rec.set("price_list", [list.id]);
+        } else if (listId !== null) list = byId.get(listId) ?? null;
         const currency = (a.currency as string | null) ?? list?.currency ?? settings.defaultCurrency;
         if (list?.currency && list.currency !== currency)
           problem(rec, "currency", "currency_mismatch", `The price list is in ${list.currency}, not ${currency}`);
