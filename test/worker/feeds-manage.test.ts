@@ -143,6 +143,18 @@ describe("a personal feed", () => {
     expect(active!.n).toBe(1);
   });
 
+  it("is turned on by a POST without a body, with {} or with an empty JSON body, as the webhook's posts are", async () => {
+    const me = await signedIn(["sales_rep"]);
+    for (const [body, headers] of [
+      [undefined, {}],
+      [{}, {}],
+      ["", { "content-type": "application/json" }],
+    ] as const) {
+      const on = await me.client.post("/feeds/personal", body, headers);
+      expect(on.status, `${JSON.stringify(body)}: ${on.text}`).toBe(201);
+    }
+  });
+
   it("refuses bodies that are not an empty object, unknown query parameters and oversize bodies", async () => {
     const me = await signedIn(["sales_rep"]);
     const unknown = await me.client.post("/feeds/personal", { expiresInDays: 3 });

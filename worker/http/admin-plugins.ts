@@ -6,7 +6,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
 import { requireAdmin } from "../access";
-import { auditRow, checkInput } from "../audit/log";
+import { auditRow } from "../audit/log";
 import { runBatch } from "../db/batch";
 import { AppError, invalid, notFound } from "../errors";
 import { bumpSchemaVersion, loadRegistry } from "../model/registry";
@@ -17,7 +17,7 @@ import { installPlugin } from "../plugins/install";
 import { compareVersions } from "../plugins/manifest";
 import { loadPluginState, saveSettingsStatement, type PluginState } from "../plugins/state";
 import type { BundledPlugin } from "../plugins/types";
-import { readJson } from "./body";
+import { emptyBody, readJson } from "./body";
 import { schemaContext } from "./context";
 
 const NAME = /^[a-z][a-z0-9_-]{0,39}$/;
@@ -29,14 +29,7 @@ function pluginParam(c: Context<AppEnv>): BundledPlugin {
 }
 
 /** These routes take no body; an empty one or {} is fine, anything else is refused. */
-async function noBody(c: Context<AppEnv>): Promise<void> {
-  if ((await c.req.text()).trim() === "") return;
-  checkInput(
-    { type: "object", additionalProperties: false, properties: {} },
-    await readJson(c),
-    "This request takes no body",
-  );
-}
+const noBody = (c: Context<AppEnv>) => emptyBody(c, "This request takes no body");
 
 function describe(b: BundledPlugin, state: PluginState) {
   const m = b.manifest;

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { checkInput } from "../audit/log";
 import { AppError } from "../errors";
 import { requireWellFormed } from "../model/well-formed";
 
@@ -31,4 +32,15 @@ export async function readJson(c: Context): Promise<unknown> {
   }
   requireWellFormed(body);
   return body;
+}
+
+const EMPTY = { type: "object", additionalProperties: false, properties: {} };
+
+/**
+ * The body of a request that takes none: nothing, or `{}`; anything else is refused (422 naming the
+ * member, `detail` saying why) rather than ignored. Hono keeps the text, so readJson reads it again.
+ */
+export async function emptyBody(c: Context, detail: string): Promise<void> {
+  if ((await c.req.text()).trim() === "") return;
+  checkInput(EMPTY, await readJson(c), detail);
 }

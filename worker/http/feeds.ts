@@ -24,7 +24,7 @@ import {
 } from "../feeds/tokens";
 import { loadRegistry } from "../model/registry";
 import { loadView, loadViews } from "../model/views";
-import { readJson } from "./body";
+import { emptyBody, readJson } from "./body";
 import { schemaContext } from "./context";
 import { limitBody } from "./middleware";
 
@@ -50,16 +50,6 @@ const personalFeed = (createdAt: string | null): PersonalFeed => ({ active: crea
 
 const feedUrl = (c: Context<AppEnv>, token: string) => `${new URL(c.req.url).origin}/api/feeds/${token}.ics`;
 
-/** An optional empty JSON object: turning a feed on takes no options. */
-async function emptyBody(c: Context<AppEnv>): Promise<void> {
-  if ((c.req.header("content-length") ?? "0") === "0" && !c.req.header("content-type")) return;
-  checkInput(
-    { type: "object", additionalProperties: false, properties: {} },
-    await readJson(c),
-    "A personal feed takes no options",
-  );
-}
-
 const PUBLISH = {
   type: "object",
   additionalProperties: false,
@@ -76,7 +66,7 @@ export const feeds = new Hono<AppEnv>()
   })
   .post("/personal", async (c) => {
     checkQuery(c.req.query(), []);
-    await emptyBody(c);
+    await emptyBody(c, "A personal feed takes no options");
     const ctx = schemaContext(c);
     const token = newFeedToken();
     const { id, statements } = activateStatements(ctx.db, {

@@ -10,7 +10,7 @@ import { checkInput, checkQuery, intParam } from "../audit/log";
 import { badRequest, invalid } from "../errors";
 import { loadRegistry } from "../model/registry";
 import { listNotifications, markRead, MAX_PAGE, unreadCount } from "../notifications/store";
-import { decodeCursor, encodeCursor } from "../query/cursor";
+import { encodeCursor, idCursor } from "../query/cursor";
 import { readJson } from "./body";
 import { singleValues } from "./directory";
 import { limitBody } from "./middleware";
@@ -50,14 +50,6 @@ function parseUnread(raw: string | undefined): boolean {
   throw badRequest("unread", "unread is true or false", "type");
 }
 
-function parseCursor(raw: string | undefined): number | null {
-  if (raw === undefined) return null;
-  const v = decodeCursor(raw, 64);
-  if (!Array.isArray(v) || v.length !== 1 || !Number.isSafeInteger(v[0]) || (v[0] as number) < 1)
-    throw badRequest("cursor", "The cursor is not valid; start again without it", "invalid_cursor");
-  return v[0] as number;
-}
-
 export const notifications = new Hono<AppEnv>()
   .use("*", limitBody(NOTIFICATIONS_BODY_LIMIT))
   .get("/", async (c) => {
@@ -67,7 +59,7 @@ export const notifications = new Hono<AppEnv>()
     const page = await listNotifications(c.env.DB, await loadRegistry(c.env.DB), c.get("principal"), {
       unread: parseUnread(query.unread),
       limit: intParam(query.limit, "limit", 30, 1, MAX_PAGE),
-      before: parseCursor(query.cursor),
+      before: idCursor(query.cursor),
     });
     return c.json({
       notifications: page.notifications,

@@ -9,7 +9,6 @@ import { Hono, type Context } from "hono";
 import type { WebhookPing } from "../../schemas/types";
 import type { AppEnv } from "../env";
 import { checkInput, checkQuery, intParam } from "../audit/log";
-import { badRequest } from "../errors";
 import {
   deleteWebhook,
   getWebhook,
@@ -21,8 +20,8 @@ import {
   sendPing,
   webhookInput,
 } from "../notifications/webhooks";
-import { decodeCursor, encodeCursor } from "../query/cursor";
-import { readJson } from "./body";
+import { encodeCursor, idCursor } from "../query/cursor";
+import { emptyBody, readJson } from "./body";
 import { singleValues } from "./directory";
 import { limitBody } from "./middleware";
 
@@ -37,22 +36,6 @@ const PUT = {
     enabled: { type: "boolean" },
   },
 };
-const EMPTY = { type: "object", additionalProperties: false, properties: {} };
-
-/** A POST without a body, or with `{}`: anything else is refused rather than ignored. */
-async function emptyBody(c: Context<AppEnv>): Promise<void> {
-  // Hono keeps the text, so readJson reads the same body again.
-  if ((await c.req.text()).trim() === "") return;
-  checkInput(EMPTY, await readJson(c), "This request takes no body (or {})");
-}
-
-function parseCursor(raw: string | undefined): number | null {
-  if (raw === undefined) return null;
-  const v = decodeCursor(raw, 64);
-  if (!Array.isArray(v) || v.length !== 1 || !Number.isSafeInteger(v[0]) || (v[0] as number) < 1)
-    throw badRequest("cursor", "The cursor is not valid; start again without it", "invalid_cursor");
-  return v[0] as number;
-}
 
 const userOf = (c: Context<AppEnv>) => c.get("principal").userId;
 
@@ -77,12 +60,12 @@ export const webhook = new Hono<AppEnv>()
   })
   .post("/rotate", async (c) => {
     checkQuery(c.req.query(), []);
-    await emptyBody(c);
+    await emptyBody(c, "This request takes no body (or {})");
     return c.json(await rotateSecret(c.env.DB, userOf(c), new Date().toISOString()));
   })
   .post("/test", async (c) => {
     checkQuery(c.req.query(), []);
-    await emptyBody(c);
+    await emptyBody(c, "This request takes no body (or {})");
     const run = await sendPing(c.env.DB, userOf(c), new Date());
     const ping: WebhookPing = { deliveryId: run.id, outcome: run.outcome, status: run.status, error: run.error };
     return c.json(ping);
@@ -93,7 +76,7 @@ export const webhook = new Hono<AppEnv>()
     singleValues(c.req.queries());
     const page = await listAttempts(c.env.DB, userOf(c), {
       limit: intParam(query.limit, "limit", 30, 1, MAX_LOG_PAGE),
-      before: parseCursor(query.cursor),
+      before: idCursor(query.cursor),
     });
     return c.json({ attempts: page.attempts, nextCursor: page.next === null ? null : encodeCursor([page.next]) });
   });

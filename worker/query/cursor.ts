@@ -1,3 +1,4 @@
+import { badRequest } from "../errors";
 import { findLoneSurrogates } from "../model/well-formed";
 
 /**
@@ -21,4 +22,16 @@ export function decodeCursor(raw: string, maxLength: number): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A cursor that is one positive id, as the newest-first logs page by it (notifications, webhook
+ * deliveries): null without one, 400 naming `cursor` when it is not one.
+ */
+export function idCursor(raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  const v = decodeCursor(raw, 64);
+  if (!Array.isArray(v) || v.length !== 1 || !Number.isSafeInteger(v[0]) || (v[0] as number) < 1)
+    throw badRequest("cursor", "The cursor is not valid; start again without it", "invalid_cursor");
+  return v[0] as number;
 }
