@@ -7,7 +7,14 @@
  * anyway). Loads start when the inputs change, never from render().
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { ApiError, type ApiClient, type ApiRecord, type FieldInfo, type TableInfo } from "../api/client";
+import {
+  ApiError,
+  type ApiClient,
+  type ApiRecord,
+  type FieldInfo,
+  type ListReply,
+  type TableInfo,
+} from "../api/client";
 import {
   loadLevels,
   loadWarehouses,
@@ -48,8 +55,6 @@ export interface Move {
 }
 
 export type Phase = "idle" | "loading" | "hidden" | "ready" | "error";
-
-const MOVE_FIELDS = ["kind", "quantity", "warehouse", "order", "shipment", "reference", "reason", "at", "by"];
 
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -117,7 +122,8 @@ export class ProductStockController implements ReactiveController {
     const key = api && tableId && productId !== null ? `${tableId}/${productId}` : "";
     if (key === this.key) return;
     this.key = key;
-    if (key) void this.load();
+    // Inside the host's update: the "loading" state shows in this very render, no second update asked.
+    if (key) void this.load(false);
   }
 
   warehouseName(id: number | null): string | null {
@@ -141,13 +147,13 @@ export class ProductStockController implements ReactiveController {
     return t?.fields.find((f) => f.name === name);
   }
 
-  /** Reads everything again (after a retry). */
-  async load(): Promise<void> {
+  /** Reads everything (again, after a retry: `redraw` asks the host to show "loading" at once). */
+  async load(redraw = true): Promise<void> {
     const { api, tableId, productId } = this.inputs();
     if (!api || !tableId || productId === null) return;
     const gen = ++this.gen;
     this.phase = "loading";
-    this.host.requestUpdate();
+    if (redraw) this.host.requestUpdate();
     try {
       const levelsTable = await tableOrNull(api, "stock_levels");
       const link = this.field(levelsTable, "product");
@@ -159,10 +165,15 @@ export class ProductStockController implements ReactiveController {
       const more: LevelExtra[] = (["reorder_point", "average_cost", "stock_value"] as const).filter(
         (n) => !!this.field(levelsTable, n),
       );
-      const [movesTable, warehouses, levels] = await Promise.all([
+      // The first page of moves with the rest: its meta only decides what is shown of it.
+      const [movesTable, warehouses, levels, first] = await Promise.all([
         tableOrNull(api, "stock_moves"),
         loadWarehouses(api),
         loadLevels(api, [productId], more),
+        this.readPage(api, productId, null).catch((err: unknown) => {
+          if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return null;
+          throw err;
+        }),
       ]);
       if (gen !== this.gen) return;
       this.levelsTable = levelsTable;
@@ -182,7 +193,7 @@ export class ProductStockController implements ReactiveController {
       });
       this.moves = [];
       this.nextCursor = null;
-      if (movesTable) await this.page(api, productId, null, gen);
+      if (movesTable && first) await this.addPage(api, first, gen);
       if (gen !== this.gen) return;
       this.phase = "ready";
     } catch {
@@ -200,7 +211,7 @@ export class ProductStockController implements ReactiveController {
     this.loadingMore = true;
     this.host.requestUpdate();
     try {
-      await this.page(api, productId, this.nextCursor, gen);
+      await this.addPage(api, await this.readPage(api, productId, this.nextCursor), gen);
     } catch {
       if (gen === this.gen) this.phase = "error";
     } finally {
@@ -209,15 +220,19 @@ export class ProductStockController implements ReactiveController {
     }
   }
 
-  private async page(api: ApiClient, productId: number, cursor: string | null, gen: number): Promise<void> {
-    const page = await api.listRecords("stock_moves", {
+  /** A page of the product's moves, each with the fields the caller may read (the server leaves out hidden ones). */
+  private readPage(api: ApiClient, productId: number, cursor: string | null): Promise<ListReply> {
+    return api.listRecords("stock_moves", {
       filter: { field: "product", op: "eq", value: productId },
-      fields: [...MOVE_FIELDS, ...(this.shows.unitCost ? ["unit_cost"] : [])],
       // Newest first; moves at the same instant by id, newest first too (the keyset's tie-break).
       sort: ["-at"],
       limit: MOVES_PAGE,
       cursor,
     });
+  }
+
+  /** A page's moves named, then added after those shown. */
+  private async addPage(api: ApiClient, page: ListReply, gen: number): Promise<void> {
     const moves = page.records.map(toMove);
     await this.name(api, moves);
     if (gen !== this.gen) return;
