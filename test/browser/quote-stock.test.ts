@@ -137,6 +137,17 @@ it("an order shows its warehouse's available stock as the rep picks and beside t
   expect(await cell.locator("[data-short] svg").count()).toBe(1);
   await screenshot(page, "quote-stock-short");
 
+  // Exactly what is there: not short. The product again on a second line: together they are, both marked.
+  await qty.fill(shown(atOther));
+  await qty.press("Tab");
+  await expect.poll(() => cell.locator("[data-short]").count(), { timeout: 10_000 }).toBe(0);
+  await doc.locator("[data-product-search]").fill(String(p!.product.fields.sku));
+  await option.locator("[data-available]").waitFor({ timeout: 10_000 });
+  await doc.locator("[data-product-search]").press("Enter");
+  await expect.poll(() => line.count(), { timeout: 10_000 }).toBe(2);
+  await expect.poll(() => doc.locator("tr[data-line-id] [data-short]").count(), { timeout: 10_000 }).toBe(2);
+  expect(await doc.locator("tr[data-line-id] [data-short]").first().textContent()).toContain("Short by 1");
+
   // Another order, of Q, from the default warehouse: confirming reserves 2 and the figure drops by 2.
   const { record: order2 } = await rep.createRecord("orders", { customer: [customer.id] });
   await rep.createRecord("order_lines", { order: [order2.id], product: [q!.product.id], quantity: "2" });

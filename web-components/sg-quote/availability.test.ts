@@ -1,6 +1,6 @@
 /** Available stock summed over warehouses and compared with a line's quantity, exactly (BigInt units). */
 import { describe, expect, it } from "vitest";
-import { availabilityOf, fromUnits, isShort, toUnits } from "./availability";
+import { availabilityOf, fromUnits, isShort, quantitiesByProduct, toUnits } from "./availability";
 
 describe("toUnits / fromUnits", () => {
   it("reads decimal strings as exact units and writes them back with three places", () => {
@@ -61,5 +61,25 @@ describe("isShort", () => {
   it("is never short for a quantity it cannot read", () => {
     expect(isShort("1.000", undefined)).toBe(false);
     expect(isShort("1.000", "abc")).toBe(false);
+  });
+});
+
+describe("quantitiesByProduct", () => {
+  it("adds up the lines of each product exactly, so two lines of one product are compared with its stock together", () => {
+    const totals = quantitiesByProduct([
+      { product: 7, quantity: "0.100" },
+      { product: 8, quantity: "2.000" },
+      { product: 7, quantity: "0.200" },
+      { product: null, quantity: "5.000" },
+      { product: 8, quantity: "abc" },
+    ]);
+    expect(totals).toEqual(
+      new Map([
+        [7, "0.300"],
+        [8, "2.000"],
+      ]),
+    );
+    expect(isShort("0.299", totals.get(7))).toBe(true);
+    expect(isShort("0.300", totals.get(7))).toBe(false);
   });
 });

@@ -62,3 +62,17 @@ export function isShort(available: string, quantity: unknown): boolean {
   const have = toUnits(available);
   return need !== null && have !== null && have < need;
 }
+
+/**
+ * The document's quantity of each product over all its lines (unreadable quantities left out): what
+ * confirming would reserve, so two lines of one product are held against its stock together.
+ */
+export function quantitiesByProduct(lines: { product: number | null; quantity: unknown }[]): Map<number, string> {
+  const units = new Map<number, bigint>();
+  for (const l of lines) {
+    const q = toUnits(String(l.quantity ?? ""));
+    if (l.product === null || q === null) continue;
+    units.set(l.product, (units.get(l.product) ?? 0n) + q);
+  }
+  return new Map([...units].map(([p, u]) => [p, fromUnits(u)]));
+}

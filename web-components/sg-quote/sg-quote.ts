@@ -27,6 +27,7 @@ import { decimalText } from "../i18n/decimal";
 import { askConfirm } from "../sg-app/confirm-dialog";
 import { controls } from "../sg-app/styles";
 import { DocData, type Line, type Named, type ProductHit } from "./doc-data";
+import { quantitiesByProduct } from "./availability";
 import { docActions, KINDS, linesEditable, STATUS_OF, type DocAction, type DocKind } from "./kinds";
 import { pastedLines } from "./paste";
 import "./product-search";
@@ -373,6 +374,10 @@ export class SgQuote extends LitElement {
     const f = d.doc!.fields;
     const stock = this.stock.state === "on";
     const cols = (edit ? 9 : 8) + (stock ? 1 : 0);
+    // Each product's quantity over all lines: what confirming reserves, held against its stock together.
+    const needed = stock
+      ? quantitiesByProduct(d.lines.map((l) => ({ product: productOf(l), quantity: l.fields.quantity })))
+      : new Map<number, string>();
     return html`<table aria-labelledby="doc-title" data-lines>
       <thead>
         <tr>
@@ -389,7 +394,7 @@ export class SgQuote extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${d.lines.length ? d.lines.map((l, i) => this.renderLine(l, i, edit, cols, stock)) : html`<tr><td colspan=${cols} class="empty muted">${msg("No lines yet.", { id: "quote.noLines" })}</td></tr>`}
+        ${d.lines.length ? d.lines.map((l, i) => this.renderLine(l, i, edit, cols, stock ? needed : null)) : html`<tr><td colspan=${cols} class="empty muted">${msg("No lines yet.", { id: "quote.noLines" })}</td></tr>`}
       </tbody>
       <tfoot>
         ${this.totalRow(msg("Subtotal", { id: "quote.subtotal" }), f.subtotal, "subtotal", cols)}
@@ -404,14 +409,18 @@ export class SgQuote extends LitElement {
     return html`<tr class=${cls}><td colspan=${cols - (this.editable ? 2 : 1)} class="num">${label}</td><td class="num" data-total=${key}>${this.money(v)}</td>${this.editable ? html`<td></td>` : nothing}</tr>`;
   }
 
-  /** A line's stock cell; a shortage is marked on a quote and a draft order (a confirmed one holds its stock). */
-  private stockOf(l: Line) {
+  /**
+   * A line's stock cell, short when the product's quantity over all lines is more than is available; marked
+   * on a quote and a draft order (a confirmed one holds its stock).
+   */
+  private stockOf(l: Line, needed: Map<number, string>) {
     const p = productOf(l);
+    if (p === null) return stockCell(undefined, null, false);
     const short = this.kind === "quote" || this.data.status === "draft";
-    return stockCell(p === null ? undefined : this.stock.byProduct.get(p), l.fields.quantity, short);
+    return stockCell(this.stock.byProduct.get(p), needed.get(p), short);
   }
 
-  private renderLine(l: Line, i: number, edit: boolean, cols: number, stock: boolean) {
+  private renderLine(l: Line, i: number, edit: boolean, cols: number, needed: Map<number, string> | null) {
     const f = l.fields;
     const n = i + 1;
     const product = namesOf(f.product);
@@ -458,7 +467,7 @@ export class SgQuote extends LitElement {
       <td data-col="product">${product || msg("(no product)", { id: "quote.noProductName" })}</td>
       <td>${edit ? html`<input class="desc" name="description" .value=${String(f.description ?? "")} aria-label=${msg(str`Description of line ${n}`, { id: "quote.aria.description" })} @change=${(e: Event) => void this.onCell(l, "description", e)} />` : String(f.description ?? "")}</td>
       <td class="num" data-col="quantity">${edit ? cell("quantity", trimDecimal(String(f.quantity ?? "")), msg(str`Quantity of line ${n}`, { id: "quote.aria.quantity" })) : trimDecimal(String(f.quantity ?? ""))}</td>
-      ${stock ? this.stockOf(l) : nothing}
+      ${needed ? this.stockOf(l, needed) : nothing}
       <td class="num" data-col="unit_price">${edit ? cell("unit_price", unit === null ? "" : unitsToDecimal(unit, this.digits), msg(str`Unit price of line ${n}`, { id: "quote.aria.unitPrice" })) : this.money(f.unit_price)}</td>
       <td class="num" data-col="discount">${edit ? html`${cell("discount", trimDecimal(unitsToDecimal(Number(f.discount ?? 0), 2)), msg(str`Discount % of line ${n}`, { id: "quote.aria.discount" }))} %` : formatPercent(Number(f.discount ?? 0))}</td>
       <td class="num">${formatPercent(Number(f.tax_rate ?? 0))}</td>
