@@ -1,7 +1,8 @@
 /**
  * Several system reads of a hook or action in ONE round trip (one D1 batch, so they also see one
- * consistent state): rows by id, rows by filter, and the plugin's settings. A hook that reads its
- * document, the document's lines and the products they name pays one round trip instead of four.
+ * consistent state): rows by id and rows by filter; with them the plugin's settings, from the loaded
+ * plugin state. A hook that reads its document, the document's lines and the products they name pays
+ * one round trip instead of four.
  */
 import { compileGet, compileList } from "../query/select";
 import { decodeRow } from "../records/read";
@@ -28,7 +29,6 @@ export async function findMany(
     return { r, fields, stmt: compileList({ table: r.table.meta, select: fields, filter: r.filter, limit: PAGE }) };
   });
   const stmts = plan.filter((p) => p.stmt).map((p) => rt.db.prepare(p.stmt!.sql).bind(...p.stmt!.params));
-  if (opts.settings) stmts.push(rt.db.prepare("SELECT settings FROM sg_plugins WHERE name = ?1").bind(rt.plugin));
   const results = stmts.length ? await rt.db.batch<Record<string, unknown>>(stmts) : [];
   let at = 0;
   const rows: FoundRow[][] = [];
@@ -55,6 +55,5 @@ export async function findMany(
       }),
     );
   }
-  const s = opts.settings ? (results[at]?.results[0] as { settings?: string } | undefined) : undefined;
-  return { rows, settings: s?.settings ? (JSON.parse(s.settings) as Values) : {} };
+  return { rows, settings: opts.settings ? await rt.settings() : {} };
 }
