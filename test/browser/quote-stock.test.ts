@@ -189,6 +189,17 @@ it("a quote shows the total over the active warehouses with each one's figure, a
   for (const w of warehouses) expect(title).toContain(`${w.name}: ${shown(levels.get(w.id) ?? 0n)}`);
   const plainCell = lineOf(doc, plain!.name).locator('[data-col="available"]');
   expect((await plainCell.textContent())?.trim()).toBe("");
+
+  // A pasted line of another stocked product, one more than all warehouses hold: its total appears, short.
+  const r = stocked.find((s) => s !== p && warehouses.some((w) => (s.levels.get(w.id) ?? 0n) > 0n))!;
+  const rLevels = await levelsOf(rep, r.product.id);
+  const rTotal = warehouses.reduce((s, w) => s + (rLevels.get(w.id) ?? 0n), 0n);
+  await doc.locator("[data-paste-toggle]").click();
+  await doc.locator("textarea[data-paste]").fill(`${String(r.product.fields.sku)}\t${shown(rTotal + 1000n)}`);
+  await doc.locator("[data-paste-add]").click();
+  const rCell = lineOf(doc, String(r.product.fields.name)).locator('[data-col="available"]');
+  await expect.poll(() => rCell.locator("[data-available]").textContent(), { timeout: 10_000 }).toBe(shown(rTotal));
+  expect(await rCell.locator("[data-short]").textContent()).toContain("缺货 1");
   await screenshot(page, "quote-stock-quote-total");
   await context.close();
 });
