@@ -4,35 +4,24 @@
  * revoking asks first and the address then answers 404; zh-CN words.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import type { ApiClient } from "../../web-components/api/client";
-import { apiAs, appUrl, launchBrowser, newPage, screenshot } from "./harness";
+import type { Browser } from "playwright-core";
+import { appUrl, launchBrowser, newPage, screenshot } from "./harness";
+import { newProfileUser, signInAs, type ProfileUser } from "./profile-fixture";
 
 let browser: Browser;
-let admin: ApiClient;
-const tag = Math.random().toString(36).slice(2, 7);
-const user = { email: `feed.${tag}@example.com`, name: `Feed ${tag}`, password: `Pw-${tag}-feed-long-enough-42` };
+let user: ProfileUser;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  admin = await apiAs("admin");
-  await admin.request("POST", "/api/admin/users", { ...user, roles: ["sales_rep"] });
+  user = await newProfileUser("feed", ["sales_rep"]);
 });
 afterAll(async () => {
   await browser?.close();
 });
 
-async function signInAs(page: Page) {
-  await page.goto(`${appUrl()}/`);
-  await page.locator("sg-app input[name=email]").fill(user.email);
-  await page.locator("sg-app input[name=password]").fill(user.password);
-  await page.locator("sg-app form[data-form=sign-in] button[type=submit]").click();
-  await page.locator("sg-app nav[data-nav-root]").waitFor({ state: "visible" });
-}
-
 it("turns the feed on, shows its address once, and revokes it after asking", async () => {
   const { context, page } = await newPage(browser);
-  await signInAs(page);
+  await signInAs(page, user);
   await page.goto(`${appUrl()}/#/profile`);
   const feed = page.locator("sg-app sg-profile sg-feed-settings");
   await feed.locator("[data-feed-status]").waitFor();
@@ -69,7 +58,7 @@ it("turns the feed on, shows its address once, and revokes it after asking", asy
   await context.close();
 
   const zh = await newPage(browser, { locale: "zh-CN" });
-  await signInAs(zh.page);
+  await signInAs(zh.page, user);
   await zh.page.goto(`${appUrl()}/#/profile`);
   const zhFeed = zh.page.locator("sg-app sg-profile sg-feed-settings");
   await zhFeed.locator("[data-feed-status]").waitFor();

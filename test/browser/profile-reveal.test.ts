@@ -5,30 +5,19 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Locator, Page } from "playwright-core";
-import type { ApiClient } from "../../web-components/api/client";
-import { apiAs, appUrl, launchBrowser, newPage } from "./harness";
+import { appUrl, launchBrowser, newPage } from "./harness";
+import { newProfileUser, signInAs, type ProfileUser } from "./profile-fixture";
 
 let browser: Browser;
-let admin: ApiClient;
-const tag = Math.random().toString(36).slice(2, 7);
-const user = { email: `reveal.${tag}@example.com`, name: `Reveal ${tag}`, password: `Pw-${tag}-reveal-long-enough-42` };
+let user: ProfileUser;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  admin = await apiAs("admin");
-  await admin.request("POST", "/api/admin/users", { ...user, roles: ["sales_rep"] });
+  user = await newProfileUser("reveal", ["sales_rep"]);
 });
 afterAll(async () => {
   await browser?.close();
 });
-
-async function signInAs(page: Page) {
-  await page.goto(`${appUrl()}/`);
-  await page.locator("sg-app input[name=email]").fill(user.email);
-  await page.locator("sg-app input[name=password]").fill(user.password);
-  await page.locator("sg-app form[data-form=sign-in] button[type=submit]").click();
-  await page.locator("sg-app nav[data-nav-root]").waitFor({ state: "visible" });
-}
 
 /** Copies the box's value, checks the clipboard and the box's word for it, then hides the box. */
 async function copyAndHide(page: Page, box: Locator, name: string) {
@@ -45,7 +34,7 @@ async function copyAndHide(page: Page, box: Locator, name: string) {
 it("shows the feed address and the webhook secret once in the same box: copy says so, done hides it", async () => {
   const { context, page } = await newPage(browser);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(appUrl()).origin });
-  await signInAs(page);
+  await signInAs(page, user);
   await page.goto(`${appUrl()}/#/profile`);
 
   const feed = page.locator("sg-app sg-profile sg-feed-settings");

@@ -5,35 +5,24 @@
  * (the dev server refuses local hosts as production does), so the log shows a failed attempt.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import type { ApiClient } from "../../web-components/api/client";
-import { apiAs, appUrl, launchBrowser, newPage, screenshot } from "./harness";
+import type { Browser } from "playwright-core";
+import { appUrl, launchBrowser, newPage, screenshot } from "./harness";
+import { newProfileUser, signInAs, type ProfileUser } from "./profile-fixture";
 
 let browser: Browser;
-let admin: ApiClient;
-const tag = Math.random().toString(36).slice(2, 7);
-const user = { email: `hook.${tag}@example.com`, name: `Hook ${tag}`, password: `Pw-${tag}-hook-long-enough-42` };
+let user: ProfileUser;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  admin = await apiAs("admin");
-  await admin.request("POST", "/api/admin/users", { ...user, roles: [] });
+  user = await newProfileUser("hook", []);
 });
 afterAll(async () => {
   await browser?.close();
 });
 
-async function signInAs(page: Page) {
-  await page.goto(`${appUrl()}/`);
-  await page.locator("sg-app input[name=email]").fill(user.email);
-  await page.locator("sg-app input[name=password]").fill(user.password);
-  await page.locator("sg-app form[data-form=sign-in] button[type=submit]").click();
-  await page.locator("sg-app nav[data-nav-root]").waitFor({ state: "visible" });
-}
-
 it("shows the webhook settings, the secret once and the delivery log", async () => {
   const { context, page } = await newPage(browser);
-  await signInAs(page);
+  await signInAs(page, user);
   await page.goto(`${appUrl()}/#/profile`);
   const settings = page.locator("sg-app sg-profile sg-webhook-settings");
   const form = settings.locator("form[data-form=webhook]");
@@ -78,7 +67,7 @@ it("shows the webhook settings, the secret once and the delivery log", async () 
   await context.close();
 
   const zh = await newPage(browser, { locale: "zh-CN" });
-  await signInAs(zh.page);
+  await signInAs(zh.page, user);
   await zh.page.goto(`${appUrl()}/#/profile`);
   const zhSettings = zh.page.locator("sg-app sg-profile sg-webhook-settings");
   await zhSettings.locator("table[data-log]").waitFor();
