@@ -187,7 +187,7 @@ export interface GrantInput {
 }
 export interface Condition {
   /**
-   * A field's API name or id. In grant rules also a path through link fields, at most two: `customer.owner` tests the owner of any linked customer.
+   * A field's API name or id, or `id`: the record's own id (eq, neq, lt, lte, gt, gte with an integer; in, nin with 1 to 1000 integers), so a client names the records it holds ids of in one request. In grant rules also a path through link fields, at most two: `customer.owner` tests the owner of any linked customer.
    */
   field: string;
   /**

@@ -23,6 +23,8 @@ export type FilterNode =
   | { kind: "cond"; field: FieldMeta; op: Op; value: unknown }
   /** Built by the permission engine only (never parsed from a request): rows by who created them. */
   | { kind: "system"; column: "created_by"; op: "in"; value: string[] }
+  /** `{"field": "id", ...}`: the record's own id (a client naming the records it holds ids of, in one request). */
+  | { kind: "id"; op: IdOp; value: number | number[] }
   /**
    * Grant rules only: some record of `target` linked through `field` matches `where` (null: the row has
    * any linked record). A path `customer.owner` and `{field: "customer", op: "readable"}` parse to it.
@@ -52,6 +54,13 @@ const OPS = new Set<RuleOp>([
 const RULE_OPS = new Set<RuleOp>([...OPS, "readable"]);
 const NO_VALUE = new Set<RuleOp>(["is_empty", "is_not_empty", "readable"]);
 const LIST_OPS = new Set<Op>(["in", "nin"]);
+
+type IdOp = "eq" | "neq" | "lt" | "lte" | "gt" | "gte" | "in" | "nin";
+const ID_OPS = new Set<RuleOp>(["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin"]);
+/** Ids an `in`/`nin` on id may list: one page of a client's records, bound as one JSON parameter. */
+export const MAX_ID_LIST = 1000;
+const ID_SCHEMA = { type: "integer", minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+const ID_LIST_SCHEMA = { type: "array", minItems: 1, maxItems: MAX_ID_LIST, items: ID_SCHEMA };
 
 export interface ParseOptions {
   /** Fields the caller may filter on; others are reported as unknown (hidden fields do not exist for them). */
@@ -138,6 +147,9 @@ function parseNode(
       { field: `${path}/op`, code: "unknown_operator", message: `Operators are ${[...ops].join(", ")}` },
     ]);
   }
+  // `id` is the record's own id, unless the table has a field of that name the caller reads.
+  if (obj.field === "id" && !table.fields.some((f) => f.name === "id" && opts.canRead(f)))
+    return parseIdCondition(op, obj, path);
   // A path `link.link.field` walks link fields first (grant rules only); a plain name is a path of one.
   const segments = opts.links ? obj.field.split(".") : [obj.field];
   const links = opts.links;
@@ -213,6 +225,18 @@ function parseNode(
   return node;
 }
 
+/** A condition on the record's id: integers only, compared as they are (bound parameters like any operand). */
+function parseIdCondition(op: RuleOp, obj: Record<string, unknown>, path: string): FilterNode {
+  if (!ID_OPS.has(op))
+    throw new AppError("unknown_operator", `Operator ${op} does not apply to id`, [
+      { field: `${path}/op`, code: "operator_not_allowed", message: `id allows ${[...ID_OPS].join(", ")}` },
+    ]);
+  if (!("value" in obj)) throw invalid([{ field: `${path}/value`, code: "required", message: `${op} needs a value` }]);
+  const errors = validate(LIST_OPS.has(op as Op) ? ID_LIST_SCHEMA : ID_SCHEMA, obj.value, `${path}/value`);
+  if (errors.length) throw invalid(errors, `Invalid value for ${op} on id`);
+  return { kind: "id", op: op as IdOp, value: obj.value as number | number[] };
+}
+
 /** `$user` in an operand of a user field, as the caller's id (see ParseOptions.user). */
 function withUser(field: FieldMeta, value: unknown, user: string | undefined): unknown {
   if (user === undefined || field.type !== "user") return value;
@@ -286,6 +310,7 @@ function parseOperand(field: FieldMeta, op: Op, value: unknown, path: string, pr
 export function compileFilter(node: FilterNode, cols: Columns, params: Params): string {
   if (node.kind === "system") return inList(`${cols.alias(0)}.created_by`, node.value, params);
   if (node.kind === "linked") return compileLinked(node, cols, params);
+  if (node.kind === "id") return compileId(node, cols, params);
   if (node.kind !== "cond") {
     if (node.children.length === 0) return node.kind === "and" ? "1" : "0";
     const joiner = node.kind === "and" ? " AND " : " OR ";
@@ -337,6 +362,29 @@ export function compileFilter(node: FilterNode, cols: Columns, params: Params): 
 function inList(col: string, list: unknown[], params: Params): string {
   if (list.length === 1) return `${col} = ${params.add(list[0])}`;
   return `${col} IN (SELECT value FROM json_each(${params.add(JSON.stringify(list))}))`;
+}
+
+/** The record's id (never null, so neq and nin need no NULL case). */
+function compileId(node: Extract<FilterNode, { kind: "id" }>, cols: Columns, params: Params): string {
+  const p = () => params.add(node.value);
+  switch (node.op) {
+    case "in":
+      return inList(cols.id, node.value as number[], params);
+    case "nin":
+      return `${cols.id} NOT IN (SELECT value FROM json_each(${params.add(JSON.stringify(node.value))}))`;
+    case "eq":
+      return `${cols.id} = ${p()}`;
+    case "neq":
+      return `${cols.id} <> ${p()}`;
+    case "lt":
+      return `${cols.id} < ${p()}`;
+    case "lte":
+      return `${cols.id} <= ${p()}`;
+    case "gt":
+      return `${cols.id} > ${p()}`;
+    case "gte":
+      return `${cols.id} >= ${p()}`;
+  }
 }
 
 /** multi_select: the column holds a JSON array of choice names. */

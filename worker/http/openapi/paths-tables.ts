@@ -99,7 +99,9 @@ export const tablesPaths = {
       operationId: "listRecords",
       summary: "List records (keyset pagination)",
       parameters: [
-        q("filter", "JSON filter, see Filter", { type: "string" }),
+        q("filter", 'JSON filter, see Filter; `{"field": "id", "op": "in", "value": [1, 2]}` selects records by id', {
+          type: "string",
+        }),
         q("sort", "Comma-separated field names, - for descending"),
         q("limit", "1-1000, default 50", { type: "integer" }),
         q("cursor", "nextCursor of the previous page"),

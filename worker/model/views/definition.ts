@@ -63,7 +63,7 @@ export function mapFilter(filter: Filter, fn: (ref: string) => string): Filter {
 /** Fields that decide which rows and in which order: the caller must be able to read all of them. */
 export function deciding(d: StoredDefinition): string[] {
   return [
-    ...filterFieldIds(d.filter),
+    ...filterFieldIds(d.filter).filter((f) => f !== "id"),
     ...(d.sort ?? []).map((s) => s.field),
     ...(d.groupBy ? [d.groupBy] : []),
     ...(d.layout?.dateField ? [d.layout.dateField] : []),
@@ -121,7 +121,8 @@ export async function checkDefinition(
   if (v.filter !== undefined) {
     try {
       parseFilter(v.filter, table, { canRead: all }, "filter");
-      filter = mapFilter(v.filter, (r) => findField(table, r)!.id);
+      // `id` (the record's own id) is no field: it stays as written.
+      filter = mapFilter(v.filter, (r) => findField(table, r)?.id ?? r);
       // A caller's filter is AND'ed on as {and: [view, caller]}: leave that level free.
       if (filterDepth(v.filter) >= MAX_FILTER_DEPTH)
         errors.push({
