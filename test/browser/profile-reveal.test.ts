@@ -50,3 +50,35 @@ it("shows the feed address and the webhook secret once in the same box: copy say
   expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
   await context.close();
 });
+
+it("asks before a new secret or the webhook's removal: cancel keeps what there is, confirm does it", async () => {
+  const { context, page } = await newPage(browser);
+  await signInAs(page, user);
+  await page.goto(`${appUrl()}/#/profile`);
+  const hook = page.locator("sg-app sg-profile sg-webhook-settings");
+  const hint = hook.locator("[data-secret-hint]");
+  await hint.waitFor();
+  const before = await hint.innerText();
+
+  await hook.locator("[data-action=rotate-secret]").click();
+  await hook.locator("sg-confirm button[data-role=cancel]").click();
+  await expect.poll(() => hook.locator("sg-confirm").count()).toBe(0);
+  expect(await hook.locator("[data-secret]").count()).toBe(0);
+  await hook.locator("[data-action=rotate-secret]").click();
+  await hook.locator("sg-confirm button[data-role=confirm]").click();
+  const secret = await hook.locator("[data-secret] code").innerText();
+  expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
+  await expect.poll(() => hint.innerText()).toContain(`…${secret.slice(-4)}`);
+  expect(await hint.innerText()).not.toBe(before);
+
+  await hook.locator("[data-action=remove-webhook]").click();
+  await hook.locator("sg-confirm button[data-role=cancel]").click();
+  await expect.poll(() => hook.locator("sg-confirm").count()).toBe(0);
+  expect(await hook.locator("[data-action=remove-webhook]").count()).toBe(1);
+  await hook.locator("[data-action=remove-webhook]").click();
+  await hook.locator("sg-confirm button[data-role=confirm]").click();
+  await expect.poll(() => hook.locator("[data-action=remove-webhook]").count()).toBe(0);
+  expect(await hook.locator("[data-secret]").count()).toBe(0);
+  expect(await hook.locator("input[name=webhook-url]").inputValue()).toBe("");
+  await context.close();
+});

@@ -1,12 +1,13 @@
 /**
  * The requests of a profile section (the profile form, the calendar feed, the webhook): one at a
  * time (`busy`), the last refusal in words (`error`) and the last word of success (`note`), drawn
- * under the section's controls by `status()`.
+ * under the section's controls by `status()`; `runConfirmed` asks first.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
 import { ApiError } from "../api/client";
 import { fieldErrorText } from "../i18n/field-errors";
 import { msg } from "../i18n/index";
+import { askConfirm } from "./confirm-dialog";
 
 type Problem = ApiError["problem"];
 /** Words a section has for some of its own field problems (e.g. the webhook's URL checks). */
@@ -25,7 +26,7 @@ export class SettingsTask implements ReactiveController {
   note = "";
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly own?: OwnWords,
   ) {
     host.addController(this);
@@ -47,6 +48,12 @@ export class SettingsTask implements ReactiveController {
       this.busy = false;
       this.host.requestUpdate();
     }
+  }
+
+  /** Runs a request that loses something (an address, a secret) only once the user confirms it. */
+  async runConfirmed(ask: { title: string; line: string; confirm: string }, work: () => Promise<void>) {
+    const ok = await askConfirm(this.host, { title: ask.title, lines: [ask.line], confirm: ask.confirm, danger: true });
+    if (ok) await this.run(work);
   }
 
   /** Says something went well (shown until the next request). */

@@ -9,7 +9,6 @@ import type { PersonalFeed } from "../../schemas/types";
 import type { ApiClient } from "../api/client";
 import { localized, msg, str } from "../i18n/index";
 import { formatDateTime } from "../i18n/time";
-import { askConfirm } from "./confirm-dialog";
 import "./once-reveal";
 import { SettingsTask } from "./settings-task";
 import { controls, profileSection } from "./styles";
@@ -38,35 +37,31 @@ export class SgFeedSettings extends LitElement {
   }
 
   private async turnOn() {
-    if (this.feed?.active) {
-      const ok = await askConfirm(this, {
-        title: msg("Make a new feed address?", { id: "app.feed.renewTitle" }),
-        lines: [
-          msg("The current address stops working at once: calendars subscribed to it must subscribe to the new one.", {
-            id: "app.feed.renewLine",
-          }),
-        ],
-        confirm: msg("New address", { id: "app.feed.renew" }),
-        danger: true,
-      });
-      if (!ok) return;
-    }
-    await this.task.run(async () => {
+    const work = async () => {
       const r = await this.api!.request<{ url: string; feed: PersonalFeed }>("POST", PATH, {});
       this.feed = r.feed;
       this.url = r.url;
-    });
+    };
+    // A new address ends the one calendars hold: ask first.
+    if (!this.feed?.active) return this.task.run(work);
+    const ask = {
+      title: msg("Make a new feed address?", { id: "app.feed.renewTitle" }),
+      line: msg(
+        "The current address stops working at once: calendars subscribed to it must subscribe to the new one.",
+        { id: "app.feed.renewLine" },
+      ),
+      confirm: msg("New address", { id: "app.feed.renew" }),
+    };
+    await this.task.runConfirmed(ask, work);
   }
 
   private async revoke() {
-    const ok = await askConfirm(this, {
+    const ask = {
       title: msg("Revoke the calendar feed?", { id: "app.feed.revokeTitle" }),
-      lines: [msg("Calendars subscribed to it stop getting your tasks and events.", { id: "app.feed.revokeLine" })],
+      line: msg("Calendars subscribed to it stop getting your tasks and events.", { id: "app.feed.revokeLine" }),
       confirm: msg("Revoke feed", { id: "app.feed.revoke" }),
-      danger: true,
-    });
-    if (!ok) return;
-    await this.task.run(async () => {
+    };
+    await this.task.runConfirmed(ask, async () => {
       this.feed = (await this.api!.request<{ feed: PersonalFeed }>("DELETE", PATH)).feed;
       this.url = "";
       this.task.say(msg("The feed is revoked", { id: "app.feed.revoked" }));

@@ -9,7 +9,6 @@ import type { Webhook, WebhookAttempt, WebhookPing } from "../../schemas/types";
 import type { ApiClient } from "../api/client";
 import { localized, msg, str } from "../i18n/index";
 import { formatDateTime } from "../i18n/time";
-import { askConfirm } from "./confirm-dialog";
 import "./once-reveal";
 import { SettingsTask, type OwnWords } from "./settings-task";
 import { controls, profileSection } from "./styles";
@@ -112,18 +111,14 @@ export class SgWebhookSettings extends LitElement {
   }
 
   private async rotate() {
-    const ok = await askConfirm(this, {
+    const ask = {
       title: msg("Make a new secret?", { id: "app.webhook.rotateTitle" }),
-      lines: [
-        msg("The current secret stops working at once: the receiver must get the new one.", {
-          id: "app.webhook.rotateLine",
-        }),
-      ],
+      line: msg("The current secret stops working at once: the receiver must get the new one.", {
+        id: "app.webhook.rotateLine",
+      }),
       confirm: msg("New secret", { id: "app.webhook.rotate" }),
-      danger: true,
-    });
-    if (!ok) return;
-    await this.task.run(async () => {
+    };
+    await this.task.runConfirmed(ask, async () => {
       const r = await this.api!.request<{ webhook: Webhook; secret: string }>("POST", `${PATH}/rotate`);
       this.webhook = r.webhook;
       this.secret = r.secret;
@@ -131,16 +126,14 @@ export class SgWebhookSettings extends LitElement {
   }
 
   private async removeWebhook() {
-    const ok = await askConfirm(this, {
+    const ask = {
       title: msg("Remove the webhook?", { id: "app.webhook.removeTitle" }),
-      lines: [
-        msg("Notifications are no longer sent to it; its delivery log is deleted.", { id: "app.webhook.removeLine" }),
-      ],
+      line: msg("Notifications are no longer sent to it; its delivery log is deleted.", {
+        id: "app.webhook.removeLine",
+      }),
       confirm: msg("Remove webhook", { id: "app.webhook.remove" }),
-      danger: true,
-    });
-    if (!ok) return;
-    await this.task.run(async () => {
+    };
+    await this.task.runConfirmed(ask, async () => {
       await this.api!.request("DELETE", PATH);
       this.webhook = null;
       this.secret = "";
