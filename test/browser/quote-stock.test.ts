@@ -161,6 +161,14 @@ it("an order shows its warehouse's available stock as the rep picks and beside t
   expect(after).toBe(before - 2000n);
   await expect.poll(() => cell2.textContent(), { timeout: 10_000 }).toBe(shown(after));
   await context.close();
+
+  // The warehouse clerk (no prices, another view of products) sees the same figure on the order.
+  const clerk = await newPage(browser);
+  await signIn(clerk.page, "warehouse");
+  const doc3 = await openDoc(clerk.page, "orders", order2.id);
+  const cell3 = lineOf(doc3, String(q!.product.fields.name)).locator('[data-col="available"] [data-available]');
+  await expect.poll(() => cell3.textContent(), { timeout: 10_000 }).toBe(shown(after));
+  await clerk.context.close();
 });
 
 it("a quote shows the total over the active warehouses with each one's figure, and nothing for a product that does not track stock", async () => {

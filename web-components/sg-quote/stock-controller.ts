@@ -134,14 +134,7 @@ export class StockController implements ReactiveController {
           },
         ),
       ]);
-      // A role that may not filter products by their lines (a viewer): a product with levels tracks stock.
-      if (!learned)
-        for (const id of ids)
-          if (!this.tracked.has(id))
-            this.tracked.set(
-              id,
-              [...levels.keys()].some((k) => k.startsWith(`${id}/`)),
-            );
+      if (!learned) this.trackByLevels(ids, levels);
       this.byProduct = this.availability(
         levels,
         ids.filter((id) => this.tracked.get(id)),
@@ -153,6 +146,12 @@ export class StockController implements ReactiveController {
       if (refused(err)) this.turnOff();
     }
     this.host.requestUpdate();
+  }
+
+  /** A role that may not filter products by their lines (a viewer): a product with levels tracks stock. */
+  private trackByLevels(ids: number[], levels: Map<string, Level>): void {
+    const stocked = new Set([...levels.keys()].map((k) => Number(k.split("/")[0])));
+    for (const id of ids) if (!this.tracked.has(id)) this.tracked.set(id, stocked.has(id));
   }
 
   private turnOff(): void {
