@@ -14,6 +14,7 @@ import {
   type BeforeWriteResult,
   type Stmt,
 } from "../../worker/plugin-sdk";
+import { renameLevelsOf } from "./level-names";
 
 export function readOnly(what: string, why: string) {
   return (ctx: BeforeWriteContext) => {
@@ -49,19 +50,21 @@ export function onlyByShipAction(what: string) {
 /**
  * New warehouses are active unless the request says otherwise. Changing allow_negative_stock copies it
  * onto every level of the warehouse in the same batch (the level's CHECK reads its own copy); turning it
- * off while a level is below zero fails that CHECK, and the whole change answers 409.
+ * off while a level is below zero fails that CHECK, and the whole change answers 409. A new code renames
+ * the warehouse's levels.
  */
 export async function beforeWarehouses(ctx: BeforeWriteContext): Promise<BeforeWriteResult> {
   if (ctx.op === "create") for (const r of ctx.records) if (!r.written("active")) r.set("active", true);
-  if (ctx.op !== "update" || !ctx.target.maybeField("allow_negative_stock")) return {};
+  // A new code renames the warehouse's levels (level-names.ts).
+  const statements: Stmt[] = await renameLevelsOf(ctx, "code", "warehouse");
+  if (ctx.op !== "update" || !ctx.target.maybeField("allow_negative_stock")) return { statements };
   const changed = ctx.records.filter(
     (r) =>
       r.written("allow_negative_stock") &&
       (r.after.allow_negative_stock === true) !== (r.before?.allow_negative_stock === true),
   );
-  if (changed.length === 0) return {};
+  if (changed.length === 0) return { statements };
   const levels = ctx.table("stock_levels");
-  const statements: Stmt[] = [];
   for (const r of changed) {
     const rows = await findRows(ctx, levels, cond(levels, "warehouse", "contains", r.id), ["key"]);
     const on = r.after.allow_negative_stock === true;

@@ -20,7 +20,8 @@ import {
 } from "../../worker/plugin-sdk";
 import { TOUCHES, type MoveKind } from "./kinds";
 import { perUnit, qty, stored, valueOf } from "./quantities";
-import { loadWarehouses } from "./subjects";
+import { levelName } from "./level-names";
+import { loadProducts, loadWarehouses } from "./subjects";
 
 export interface Intent {
   product: number;
@@ -188,7 +189,7 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
   const early = preloaded.get(rt);
   preloaded.delete(rt);
   const levels = early && keys.every((k) => early.keys.has(k)) ? await early.levels : await loadLevels(rt, keys);
-  const loose = await looseNewLevels(rt, keys, levels);
+  const { loose, names } = await newLevelFacts(rt, keys, levels);
   const shorts = shortsOf(intents, levels, loose);
   if (shorts.length) throw insufficient(shorts);
   const currency = String(rt.table("stock_levels").field("average_cost").options.currency ?? "CNY");
@@ -240,6 +241,7 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
         product: [product],
         warehouse: [warehouse],
         key: k,
+        ...(names.has(k) && rt.table("stock_levels").maybeField("name") ? { name: names.get(k) } : {}),
         on_hand: qty(d.onHand),
         reserved: qty(d.reserved),
         available: qty(d.onHand - d.reserved),
@@ -298,13 +300,36 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
   };
 }
 
-/** Keys of levels this move creates in a warehouse that allows negative stock (the new row copies its flag). */
-async function looseNewLevels(rt: Runtime, keys: string[], levels: Map<string, Level>): Promise<Set<string>> {
+/**
+ * What the levels this move creates take from their product and warehouse: their name (SKU and
+ * warehouse code, see levelName) and whether the warehouse allows negative stock (the new row copies
+ * its flag). Read only for levels not there yet, so a move on existing levels reads nothing more.
+ */
+async function newLevelFacts(
+  rt: Runtime,
+  keys: string[],
+  levels: Map<string, Level>,
+): Promise<{ loose: Set<string>; names: Map<string, string> }> {
   const missing = [...new Set(keys)].filter((k) => !levels.has(k));
-  if (missing.length === 0 || !rt.table("warehouses").maybeField("allow_negative_stock")) return new Set();
-  const warehouses = await loadWarehouses(
-    rt,
-    missing.map((k) => Number(k.split(":")[1])),
-  );
-  return new Set(missing.filter((k) => warehouses.get(Number(k.split(":")[1]))?.allowNegative === true));
+  if (missing.length === 0) return { loose: new Set(), names: new Map() };
+  const pairs = missing.map((k) => k.split(":").map(Number) as [number, number]);
+  const [products, warehouses] = await Promise.all([
+    loadProducts(
+      rt,
+      pairs.map(([p]) => p),
+    ),
+    loadWarehouses(
+      rt,
+      pairs.map(([, w]) => w),
+    ),
+  ]);
+  const names = new Map<string, string>();
+  const loose = new Set<string>();
+  missing.forEach((k, i) => {
+    const [p, w] = pairs[i]!;
+    const warehouse = warehouses.get(w);
+    names.set(k, levelName(products.get(p)?.sku ?? String(p), warehouse?.code ?? String(w)));
+    if (warehouse?.allowNegative) loose.add(k);
+  });
+  return { loose, names };
 }

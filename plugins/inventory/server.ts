@@ -9,6 +9,7 @@
 import type { PluginServer } from "../../worker/plugin-sdk";
 import { RESERVE_BACKORDERS_INPUT, clearingBackorders, reserveBackorders } from "./backorders";
 import { beforeLevels, beforeOrderLines, beforeWarehouses, onlyByShipAction, readOnly } from "./guards";
+import { beforeProducts } from "./level-names";
 import { refreshLowStock } from "./low-stock";
 import { afterOrders, beforeOrders } from "./reserve";
 import { SHIP_INPUT, ship } from "./ship";
@@ -34,6 +35,7 @@ const server: PluginServer = {
     shipment_lines: { beforeWrite: readOnly("shipment lines", "Shipment lines are made by inventory/ship") },
     "sales/orders": { beforeWrite: clearingBackorders(beforeOrders), afterWrite: afterOrders },
     "sales/order_lines": { beforeWrite: beforeOrderLines },
+    "products/products": { beforeWrite: beforeProducts },
   },
   actions: {
     receive: { input: RECEIVE_INPUT, run: receive },

@@ -6,6 +6,7 @@ import { cond, findByIds, findRows, type FieldError, type Runtime } from "../../
 
 export interface ProductInfo {
   id: number;
+  sku: string;
   label: string;
   trackStock: boolean;
 }
@@ -17,6 +18,7 @@ export async function loadProducts(rt: Runtime, ids: number[]): Promise<Map<numb
       r.id,
       {
         id: r.id,
+        sku: String(r.values.sku ?? ""),
         label: `${String(r.values.sku ?? "")} ${String(r.values.name ?? "")}`.trim(),
         trackStock: r.values.track_stock === true,
       },
@@ -34,6 +36,7 @@ export function stockProduct(products: Map<number, ProductInfo>, id: number, fie
 
 export interface WarehouseInfo {
   id: number;
+  code: string;
   active: boolean;
   manager: string | null;
   label: string;
@@ -48,6 +51,7 @@ export async function loadWarehouses(rt: Runtime, ids: number[]): Promise<Map<nu
 
 const info = (id: number, v: Record<string, unknown>): WarehouseInfo => ({
   id,
+  code: String(v.code ?? ""),
   active: v.active === true,
   manager: typeof v.manager === "string" ? v.manager : null,
   label: String(v.name ?? v.code ?? id),
