@@ -156,6 +156,18 @@ it("an admin sees the product's levels per warehouse and its moves newest first,
   }
   expect(orderLinks, "moves of orders among those shown").toBeGreaterThan(0);
   expect(await ready(page).textContent()).not.toMatch(/usr_[a-z0-9]{12}/);
+  // The product's own stock levels field calls each level by SKU and warehouse code, never by its ids.
+  const product = (await admin.getRecord("products", productId)).record;
+  const { records: codes } = await admin.listRecords("warehouses", { fields: ["code"], limit: 50 });
+  const levelNames = (await levelsOf(admin, productId)).map((l) => {
+    const w = codes.find((x) => x.id === linkId(l.fields.warehouse))!;
+    return `${String(product.fields.sku)} · ${String(w.fields.code)}`;
+  });
+  const chips = page.locator("sg-record sg-link-picker .chip [data-value]");
+  await expect
+    .poll(async () => (await chips.allTextContents()).filter((t) => levelNames.includes(t)).sort())
+    .toEqual([...levelNames].sort());
+  expect((await chips.allTextContents()).filter((t) => /^\d+:\d+$/.test(t))).toEqual([]);
   expect(await ready(page).locator("a[data-action=receive]").getAttribute("href")).toBe("#/receive");
   await ready(page).scrollIntoViewIfNeeded();
   await screenshot(page, "product-stock-admin");

@@ -24,7 +24,7 @@ import {
   type Warehouse,
 } from "../sg-stock/stock-data";
 
-/** Moves per page (a page names its orders and shipments with one read each, in parallel). */
+/** Moves per page (a page names its orders and its shipments with one read per table, in parallel). */
 export const MOVES_PAGE = 10;
 
 export interface ProductStockInputs {
@@ -243,23 +243,29 @@ export class ProductStockController implements ReactiveController {
 
   /** Names for the ids a page of moves holds, each asked once (a record the caller may not read: null). */
   private async name(api: ApiClient, moves: Move[]): Promise<void> {
-    const number = (table: string, id: number) =>
-      api
-        .getRecord(table, id, { fields: ["number"] })
-        .then(({ record }) => (record.fields.number ? String(record.fields.number) : null))
-        .catch(() => null);
-    const ask = (table: string, known: Map<number, string | null>, ids: (number | null)[]) =>
-      [...new Set(ids.filter((id): id is number => id !== null && !known.has(id)))].map(async (id) =>
-        known.set(id, await number(table, id)),
-      );
+    // One read per table for the page's ids (the id filter); one the caller may not read is simply absent.
+    const ask = async (table: string, known: Map<number, string | null>, ids: (number | null)[]) => {
+      const wanted = [...new Set(ids.filter((id): id is number => id !== null && !known.has(id)))];
+      if (!wanted.length) return;
+      const found = await api
+        .listRecords(table, {
+          filter: { field: "id", op: "in", value: wanted },
+          fields: ["number"],
+          limit: wanted.length,
+        })
+        .then((r) => r.records)
+        .catch(() => []);
+      const numbers = new Map(found.map((r) => [r.id, r.fields.number ? String(r.fields.number) : null]));
+      for (const id of wanted) known.set(id, numbers.get(id) ?? null);
+    };
     const users = [...new Set(moves.map((m) => m.by).filter((id): id is string => !!id && !this.users.has(id)))];
     await Promise.all([
-      ...ask(
+      ask(
         "orders",
         this.orders,
         moves.map((m) => m.order),
       ),
-      ...ask(
+      ask(
         "shipments",
         this.shipments,
         moves.map((m) => m.shipment),
