@@ -46,3 +46,5 @@ export const starIcon = icon(
   svg`<path d="M8 1.5l1.9 4.1 4.5.5-3.4 3 1 4.4L8 11.2l-3.9 2.3 1-4.4-3.4-3 4.5-.5z" />`,
   true,
 );
+/** A warning triangle: low or short stock. */
+export const warningIcon = icon(svg`<path d="M8 2L1.5 13.5h13L8 2z" /><path d="M8 6.5v3.5M8 12v.01" />`);

@@ -3,16 +3,12 @@
  * is available, each warehouse's figure on hover and for screen readers, and a short mark in words and an
  * icon, not colour alone, when less is available than the line's quantity).
  */
-import { html, nothing, svg } from "lit";
+import { html, nothing } from "lit";
 import { msg, str } from "../i18n/index";
 import type { Warehouse } from "../sg-stock/stock-data";
 import { fromUnits, isShort, toUnits, type Availability } from "./availability";
 import type { DocKind } from "./kinds";
-
-/** A warning triangle, drawn (never a symbol character, which a machine may lack a font for). */
-const shortIcon = html`<svg aria-hidden="true" focusable="false" width="1em" height="1em" viewBox="0 0 16 16" fill="none"
-  stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"
-  style="vertical-align: -0.125em">${svg`<path d="M8 2L1.5 13.5h13L8 2z" /><path d="M8 6.5v3.5M8 12v.01" />`}</svg>`;
+import { warningIcon } from "../icons";
 
 /** "3.000" -> "3", "0.250" -> "0.25": a decimal string shown without its padding zeros. */
 export const trimDecimal = (s: string): string => (s.includes(".") ? s.replace(/\.?0+$/, "") : s);
@@ -34,6 +30,6 @@ export function stockCell(a: Availability | undefined, quantity: unknown, checkS
   const missing = short ? fromUnits((toUnits(String(quantity)) ?? 0n) - (toUnits(a.available) ?? 0n)) : "";
   return html`<td class="num" data-col="available">
     <span data-available title=${parts}>${trimDecimal(a.available)}</span>${a.byWarehouse.length > 1 ? html`<span class="visually-hidden"> (${parts.replaceAll("\n", ", ")})</span>` : nothing}
-    ${short ? html`<span class="short" data-short>${shortIcon} ${msg(str`Short by ${trimDecimal(missing)}`, { id: "quote.stock.short" })}</span>` : nothing}
+    ${short ? html`<span class="short" data-short>${warningIcon} ${msg(str`Short by ${trimDecimal(missing)}`, { id: "quote.stock.short" })}</span>` : nothing}
   </td>`;
 }

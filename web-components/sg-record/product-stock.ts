@@ -6,18 +6,14 @@
  * them. Shows nothing where the inventory plugin is absent or disabled, the caller may not read levels,
  * or the record is not of the table stock levels link to. Loading is `ProductStockController`'s.
  */
-import { LitElement, css, html, nothing, svg } from "lit";
+import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { ApiClient } from "../api/client";
 import { formatDateTime, formatMoney, labelOf, localized, msg } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import { ProductStockController, type Move } from "./product-stock-data";
 import type { Money } from "../sg-stock/stock-data";
-
-/** A warning triangle, drawn (never a symbol character, which a machine may lack a font for). */
-const lowIcon = html`<svg aria-hidden="true" focusable="false" width="1em" height="1em" viewBox="0 0 16 16" fill="none"
-  stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"
-  style="vertical-align: -0.125em">${svg`<path d="M8 2L1.5 13.5h13L8 2z" /><path d="M8 6.5v3.5M8 12v.01" />`}</svg>`;
+import { warningIcon } from "../icons";
 
 interface Choice {
   name: string;
@@ -113,7 +109,7 @@ export class SgProductStock extends LitElement {
         ${s.levels.map(
           ({ warehouse: w, level: l }) => html`<tr data-warehouse=${w.code} data-low=${l.low ? "true" : "false"}>
             <td><span data-col="warehouse" data-value>${w.name}</span>
-              ${l.low ? html`<span class="sub low" data-low-stock>${lowIcon} ${msg("Low stock", { id: "stock.low" })}</span>` : nothing}</td>
+              ${l.low ? html`<span class="sub low" data-low-stock>${warningIcon} ${msg("Low stock", { id: "stock.low" })}</span>` : nothing}</td>
             <td class="num" data-q="on_hand">${l.onHand}</td>
             <td class="num" data-q="reserved">${l.reserved}</td>
             <td class="num" data-q="available">${l.available}</td>

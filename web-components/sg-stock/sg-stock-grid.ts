@@ -3,7 +3,7 @@
  * each cell on hand / reserved / available as the server reads them. A low-stock cell carries an icon
  * and the words, not colour alone. Products and warehouses appear by name, never by id.
  */
-import { LitElement, css, html, nothing, svg } from "lit";
+import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ApiClient, ApiRecord } from "../api/client";
 import { labelOf, localized, msg } from "../i18n/index";
@@ -17,11 +17,7 @@ import {
   type Level,
   type Warehouse,
 } from "./stock-data";
-
-/** A warning triangle, drawn (never a symbol character, which a machine may lack a font for). */
-const lowIcon = html`<svg aria-hidden="true" focusable="false" width="1em" height="1em" viewBox="0 0 16 16" fill="none"
-  stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"
-  style="vertical-align: -0.125em">${svg`<path d="M8 2L1.5 13.5h13L8 2z" /><path d="M8 6.5v3.5M8 12v.01" />`}</svg>`;
+import { warningIcon } from "../icons";
 
 @customElement("sg-stock-grid")
 @localized()
@@ -134,7 +130,7 @@ export class SgStockGrid extends LitElement {
       <span class="q" data-q="on_hand"><b>${msg("On hand", { id: "stock.onHand" })}</b>${l.onHand}</span>
       <span class="q" data-q="reserved"><b>${msg("Reserved", { id: "stock.reserved" })}</b>${l.reserved}</span>
       <span class="q" data-q="available"><b>${msg("Available", { id: "stock.available" })}</b>${l.available}</span>
-      ${l.low ? html`<span class="low" data-low-stock>${lowIcon} ${msg("Low stock", { id: "stock.low" })}</span>` : nothing}
+      ${l.low ? html`<span class="low" data-low-stock>${warningIcon} ${msg("Low stock", { id: "stock.low" })}</span>` : nothing}
     </td>`;
   }
 
