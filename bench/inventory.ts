@@ -21,7 +21,12 @@ import { d1File, prepareWorkerDir, startDevWorker, type WorkerDir } from "./lib/
 import { summarise, type Summary } from "./lib/stats";
 import { timedApi, type TimedCall } from "./lib/timed-api";
 
-const IN_FLIGHT = 200;
+/**
+ * Confirmations open at a time: 50, 100 and 200 confirm at the same rate (about 93 a second on one hot
+ * product, measured), but at 200 the local workerd resets about one connection in eight (ECONNRESET),
+ * and a dropped answer tells nothing. The worker test keeps all 1,000 in flight (no sockets there).
+ */
+const IN_FLIGHT = 100;
 export const INVENTORY_TARGETS = { levelsP95: 5, confirm20P50: 50, verifyMs: 10_000, gridMs: 1000 };
 
 /**
@@ -51,6 +56,8 @@ export interface InventoryFigures {
   productLevels: Summary;
   /** GET /api/health (no auth, one D1 query) at the same time: what any request costs on the machine then. */
   health: Summary;
+  /** An unknown API path (404, no D1 query) at the same time: the HTTP floor without D1. */
+  noD1: Summary;
   confirm20: Summary;
   verifyMs: number;
   verifyClean: boolean;
@@ -329,6 +336,7 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
     // maximum) beside GET /api/health at the same moment; the stock grid's first page; 20-line confirmations.
     const productLevels: number[] = [];
     const health: number[] = [];
+    const noD1: number[] = [];
     const grid: number[] = [];
     const confirm20: number[] = [];
     for (let r = -1; r < runs; r++) {
@@ -338,9 +346,11 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
         const a = await call("GET", `/tables/stock_levels/records?filter=${f}`);
         if (a.body.records.length !== 3) throw new Error(`product ${p} has ${a.body.records.length} levels`);
         const h = await call("GET", "/health");
+        const n = await call("GET", "/no-such-route", undefined, [404]);
         if (r < 0) continue;
         productLevels.push(a.ms);
         health.push(h.ms);
+        noD1.push(n.ms);
       }
       const g = await call("GET", `/tables/stock_levels/records?limit=50&sort=key`);
       const o = (
@@ -372,6 +382,7 @@ export async function inventoryBench(runs = 20, bulkMoves = 1_000_000): Promise<
       levels: levelCount,
       productLevels: summarise(productLevels),
       health: summarise(health),
+      noD1: summarise(noD1),
       confirm20: summarise(confirm20),
       verifyMs: v.ms,
       verifyClean: v.body.differences.length === 0,
@@ -395,6 +406,7 @@ export function formatInventory(f: InventoryFigures): string {
     "|---|---:|---:|---|",
     `| a product's levels (GET stock_levels, filter product) | ${f.productLevels.p50.toFixed(1)} | ${f.productLevels.p95.toFixed(1)} | p95 < ${INVENTORY_TARGETS.levelsP95} ms: ${pass(f.productLevels.p95 < INVENTORY_TARGETS.levelsP95)} |`,
     `| for comparison: GET /api/health (no auth, one D1 query), at the same time | ${f.health.p50.toFixed(1)} | ${f.health.p95.toFixed(1)} | - |`,
+    `| for comparison: an unknown API path (404, no D1 query), at the same time | ${f.noD1.p50.toFixed(1)} | ${f.noD1.p95.toFixed(1)} | - |`,
     `| confirm a 20-line order (reserve 20 lines in the status change's batch) | ${f.confirm20.p50.toFixed(1)} | ${f.confirm20.p95.toFixed(1)} | p50 < ${INVENTORY_TARGETS.confirm20P50} ms: ${pass(f.confirm20.p50 < INVENTORY_TARGETS.confirm20P50)} |`,
     `| the first 50 levels by key through the API | ${f.grid.p50.toFixed(1)} | ${f.grid.p95.toFixed(1)} | - |`,
     `| the stock grid in Chromium (\`#/stock\` opened until the first product's levels are drawn; wrangler dev) | ${f.gridPaint.p50.toFixed(0)} | ${f.gridPaint.p95.toFixed(0)} | < ${INVENTORY_TARGETS.gridMs} ms: ${pass(f.gridPaint.p95 < INVENTORY_TARGETS.gridMs)} |`,
