@@ -212,6 +212,46 @@ it("a quote shows the total over the active warehouses with each one's figure, a
   await context.close();
 });
 
+it("confirming an order short of stock marks the short line with requested and available in zh-CN and keeps it a draft; enough confirms", async () => {
+  const stocked = await stockedProducts();
+  const dflt = warehouses.find((w) => w.isDefault)!;
+  const [q, s] = stocked.filter((x) => (x.levels.get(dflt.id) ?? 0n) >= 2000n);
+  expect(s, "two products with stock in the default warehouse").toBeDefined();
+  const { record: customer } = await rep.createRecord("customers", { name: uniq("Short on confirm") });
+  const { record: order } = await rep.createRecord("orders", { customer: [customer.id] });
+  const have = (await levelsOf(rep, q!.product.id)).get(dflt.id)!;
+  const { records: lines } = await rep.createRecords("order_lines", [
+    { fields: { order: [order.id], product: [q!.product.id], quantity: shown(have + 1500n) } },
+    { fields: { order: [order.id], product: [s!.product.id], quantity: "1" } },
+  ]);
+  const [short, fine] = lines as [ApiRecord, ApiRecord];
+
+  const { page, context } = await newPage(browser, { locale: "zh-CN" });
+  await signIn(page, "rep");
+  const doc = await openDoc(page, "orders", order.id);
+  await doc.locator('[data-doc-action="confirm"]').click();
+  const shortError = doc.locator(`tr[data-line-error="${short.id}"]`);
+  await expect
+    .poll(() => shortError.textContent(), { timeout: 10_000 })
+    .toBe(`库存不足：需要 ${shown(have + 1500n)}，可用 ${shown(have)}`);
+  expect(await doc.locator(`tr[data-line-error="${fine.id}"]`).count()).toBe(0);
+  expect(await doc.locator('[data-status="draft"]').count()).toBe(1);
+  // Nothing changed: still a draft, nothing reserved.
+  expect((await rep.getRecord("orders", order.id)).record.fields.status).toBe("draft");
+  expect((await levelsOf(rep, q!.product.id)).get(dflt.id)).toBe(have);
+  await screenshot(page, "quote-stock-confirm-short");
+
+  // Within what is there: the order confirms and the mark goes.
+  const qty = lineOf(doc, String(q!.product.fields.name)).locator("input[name=quantity]");
+  await qty.fill("1");
+  await qty.press("Tab");
+  await expect.poll(() => shortError.count(), { timeout: 10_000 }).toBe(0);
+  await doc.locator('[data-doc-action="confirm"]').click();
+  await doc.locator('[data-status="confirmed"]').waitFor({ timeout: 10_000 });
+  expect((await levelsOf(rep, q!.product.id)).get(dflt.id)).toBe(have - 1000n);
+  await context.close();
+});
+
 it("without the inventory plugin there is no stock column and no error", async () => {
   const { records: stocked } = await rep.listRecords("products", {
     filter: { field: "track_stock", op: "eq", value: true },

@@ -22,6 +22,7 @@ export const zhCN = {
   "common.err.format": "格式不正确",
   "common.err.required": "必填",
   "common.err.minimum": str`不能小于 ${0}`,
+  "common.err.insufficientStock": str`库存不足：需要 ${0}，可用 ${1}`,
   "common.err.maximum": str`不能大于 ${0}`,
   "common.err.minLength": str`至少 ${0} 个字符`,
   "common.err.maxLength": str`最多 ${0} 个字符`,

@@ -50,3 +50,6 @@ export function decimalText(text: string, scale: number): string | null {
   const body = scale > 0 ? `${int}.${frac.padEnd(scale, "0")}` : int;
   return m[1] === "-" && /[1-9]/.test(body) ? `-${body}` : body;
 }
+
+/** "3.000" -> "3", "0.250" -> "0.25": a decimal string shown without its padding zeros. */
+export const trimDecimal = (s: string): string => (s.includes(".") ? s.replace(/\.?0+$/, "") : s);

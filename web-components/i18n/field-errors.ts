@@ -5,6 +5,7 @@
  */
 import { msg, str } from "@lit/localize";
 import type { FieldProblem } from "../api/client";
+import { trimDecimal } from "./decimal";
 import { problemWord } from "./problem-words";
 import { currentLocale } from "./index";
 
@@ -91,6 +92,17 @@ export function fieldErrorText(e: Pick<FieldProblem, "message" | "params"> & { c
       return p.min !== undefined && p.max !== undefined
         ? msg(str`Enter a date from ${p.min} to ${p.max}`, { id: "common.err.dateRange" })
         : e.message;
+    case "insufficient_stock":
+      // In English the server's words name the product; elsewhere the line it sits on does.
+      if (currentLocale() === "en" && e.message) return e.message;
+      return p.requested !== undefined && p.available !== undefined
+        ? msg(
+            str`Not enough stock: ${trimDecimal(String(p.requested))} requested, ${trimDecimal(String(p.available))} available`,
+            {
+              id: "common.err.insufficientStock",
+            },
+          )
+        : (problemWord(e.code) ?? e.message);
     case "lone_surrogate":
       return msg("The text holds a broken character", { id: "common.err.loneSurrogate" });
     default:

@@ -7,6 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { ApiError, type ApiClient, type ApiRecord, type TableInfo } from "../api/client";
+import { fieldErrorText } from "../i18n/field-errors";
 import { msg } from "../i18n/index";
 import { KINDS, reorder, type DocKind } from "./kinds";
 
@@ -48,6 +49,8 @@ export class DocData implements ReactiveController {
   error = "";
   /** A line's last refusal, shown beside it until it changes again. */
   readonly lineErrors = new Map<number, string>();
+  /** Lines marked by a confirmation short of stock. */
+  private readonly shortLines = new Set<number>();
   /** Writes in flight (the editor shows it busy; the test waits for it). */
   busy = 0;
   private key = "";
@@ -155,6 +158,9 @@ export class DocData implements ReactiveController {
     try {
       await run();
       if (lineId !== null) this.lineErrors.delete(lineId);
+      // Any write that went through may have made the stock suffice: the short marks go until the next refusal.
+      for (const id of this.shortLines) this.lineErrors.delete(id);
+      this.shortLines.clear();
       await this.refreshDoc(kind);
       return true;
     } catch (err) {
@@ -172,6 +178,7 @@ export class DocData implements ReactiveController {
             : err.message,
         );
         await this.load(kind, this.doc!.id);
+        this.markShortLines(err);
       } else {
         const text = err instanceof Error ? err.message : String(err);
         if (lineId !== null) this.lineErrors.set(lineId, text);
@@ -181,6 +188,16 @@ export class DocData implements ReactiveController {
     } finally {
       this.busy--;
       this.host.requestUpdate();
+    }
+  }
+
+  /** A confirmation short of stock names each short line (`order_lines/<id>/quantity`): shown on that line. */
+  private markShortLines(err: ApiError): void {
+    for (const e of err.problem.errors ?? []) {
+      const id = /^order_lines\/(\d+)\//.exec(e.field)?.[1];
+      if (e.code !== "insufficient_stock" || !id) continue;
+      this.lineErrors.set(Number(id), fieldErrorText(e));
+      this.shortLines.add(Number(id));
     }
   }
 

@@ -8,11 +8,11 @@
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ApiClient } from "../api/client";
+import { trimDecimal } from "../i18n/decimal";
 import { localized, msg, str } from "../i18n/index";
 import { controls } from "../sg-app/styles";
 import type { Availability } from "./availability";
 import type { ProductHit } from "./doc-data";
-import { trimDecimal } from "./stock-cell";
 
 /** What the search asks for the options' stock (the document's StockController). */
 export interface StockLookup {

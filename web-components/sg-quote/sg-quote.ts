@@ -23,7 +23,7 @@ import {
   str,
   unitsToDecimal,
 } from "../i18n/index";
-import { decimalText } from "../i18n/decimal";
+import { decimalText, trimDecimal } from "../i18n/decimal";
 import { askConfirm } from "../sg-app/confirm-dialog";
 import { controls } from "../sg-app/styles";
 import { DocData, type Line, type Named, type ProductHit } from "./doc-data";
@@ -31,7 +31,7 @@ import { quantitiesByProduct } from "./availability";
 import { docActions, KINDS, linesEditable, STATUS_OF, type DocAction, type DocKind } from "./kinds";
 import { pastedLines } from "./paste";
 import "./product-search";
-import { stockCell, stockHeading, trimDecimal } from "./stock-cell";
+import { stockCell, stockHeading } from "./stock-cell";
 import { productOf, StockController } from "./stock-controller";
 import { quoteStyles } from "./styles";
 

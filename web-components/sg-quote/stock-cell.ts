@@ -4,14 +4,12 @@
  * icon, not colour alone, when less is available than the line's quantity).
  */
 import { html, nothing } from "lit";
+import { trimDecimal } from "../i18n/decimal";
 import { msg, str } from "../i18n/index";
 import type { Warehouse } from "../sg-stock/stock-data";
 import { fromUnits, isShort, toUnits, type Availability } from "./availability";
 import type { DocKind } from "./kinds";
 import { warningIcon } from "../icons";
-
-/** "3.000" -> "3", "0.250" -> "0.25": a decimal string shown without its padding zeros. */
-export const trimDecimal = (s: string): string => (s.includes(".") ? s.replace(/\.?0+$/, "") : s);
 
 export function stockHeading(kind: DocKind, scope: Warehouse[]) {
   const where =
