@@ -166,7 +166,7 @@ export async function quoteToOrder(ctx: ActionContext) {
   ];
   const deal = await wonDeal(ctx, linkId(v.deal), v.total);
   stmts.push(...deal.statements);
-  await runEffects(ctx.db, stmts);
+  await runEffects(ctx.db, stmts, { onCheck: deal.onCheck });
   await deal.afterWrite();
   return { order: await readRecord(ctx, orders, orderId) };
 }
@@ -202,7 +202,7 @@ async function shippingAddress(ctx: ActionContext, customer: number | null): Pro
 
 /** The PATCH moving the deal to its pipeline's won stage with the order's total, as the caller. */
 async function wonDeal(ctx: ActionContext, dealId: number | null, total: unknown) {
-  const none = { statements: [] as Stmt[], afterWrite: async () => {} };
+  const none = { statements: [] as Stmt[], afterWrite: async () => {}, onCheck: async () => null };
   if (dealId === null) return none;
   const deals = ctx.table("pipeline/deals");
   const read = await findMany(ctx, [

@@ -1,11 +1,12 @@
 /**
  * The sales plugin's server side: exact totals kept from the lines (lines.ts), quotes and orders with
  * their lifecycles (documents.ts, lifecycle.ts), payments rolled up into their order (payments.ts),
- * the quote-to-order and quote-revise actions (convert.ts), a customer's purchase history as the caller
- * may see it (history.ts) and the daily expiry of quotes (expire.ts).
+ * the quote-to-order and quote-revise actions (convert.ts), confirm-order (confirm.ts), a customer's
+ * purchase history as the caller may see it (history.ts) and the daily expiry of quotes (expire.ts).
  */
 import type { PluginServer } from "../../worker/plugin-sdk";
 import { COMPANY_INPUT, company } from "./company";
+import { CONFIRM_INPUT, confirmOrder } from "./confirm";
 import { QUOTE_INPUT, quoteRevise, quoteToOrder } from "./convert";
 import { documentHook } from "./documents";
 import { expireQuotes } from "./expire";
@@ -25,6 +26,7 @@ const server: PluginServer = {
   actions: {
     "quote-to-order": { input: QUOTE_INPUT, run: quoteToOrder },
     "quote-revise": { input: QUOTE_INPUT, run: quoteRevise },
+    "confirm-order": { input: CONFIRM_INPUT, run: confirmOrder },
     company: { input: COMPANY_INPUT, run: company },
     "purchase-history": { input: HISTORY_INPUT, run: purchaseHistory },
   },

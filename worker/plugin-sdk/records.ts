@@ -8,6 +8,7 @@ import type { BoundTable, Runtime } from "../plugins/types";
 import { decodeRow, getRecord, listRecords, readRows, type ApiRecord, type ListOptions } from "../records/read";
 import { createRecords, updateRecords } from "../records/write";
 import type { Stmt } from "../query/write";
+import type { AppError } from "../errors";
 
 export type { ApiRecord, ListOptions, TableAccess };
 
@@ -66,15 +67,24 @@ export function createRecordsAs(rt: Runtime, t: BoundTable, body: unknown, optio
  * An update as PATCH .../records ({records: [{id, version, fields}]}) would make it for the caller
  * (access, validation, versions, every hook), returned as statements for the action's own batch
  * instead of run: the action's other effects and this update then commit together or not at all.
- * Call `afterWrite` once that batch ran.
+ * Call `afterWrite` once that batch ran; pass `onCheck` to runEffects, so a hook's CHECK (stock short)
+ * answers in its own words.
  */
 export async function updateRecordsEffect(
   rt: Runtime,
   t: BoundTable,
   body: unknown,
   options: Record<string, unknown> = {},
-): Promise<{ statements: Stmt[]; afterWrite(): Promise<void> }> {
-  const collect = { statements: [] as Stmt[], afterWrite: [] as (() => Promise<void>)[] };
+): Promise<{
+  statements: Stmt[];
+  afterWrite(): Promise<void>;
+  onCheck(message: string): Promise<AppError | null>;
+}> {
+  const collect = {
+    statements: [] as Stmt[],
+    afterWrite: [] as (() => Promise<void>)[],
+    onCheck: [] as ((message: string) => Promise<AppError | null>)[],
+  };
   await updateRecords(
     { db: rt.db, principal: rt.principal, reg: rt.reg, requestId: rt.requestId, pluginOptions: options, collect },
     t.meta,
@@ -84,6 +94,14 @@ export async function updateRecordsEffect(
     statements: collect.statements,
     afterWrite: async () => {
       for (const a of collect.afterWrite) await a();
+    },
+    // The first hook that words the failed CHECK answers for the batch (as the records API does).
+    onCheck: async (message) => {
+      for (const c of collect.onCheck) {
+        const problem = await c(message);
+        if (problem) return problem;
+      }
+      return null;
     },
   };
 }

@@ -49,7 +49,12 @@ export interface WriteContext {
    * A plugin action that folds this write into its own batch: the statements (guards, audit and hook
    * effects included) go here instead of running, and nothing is read back.
    */
-  collect?: { statements: Stmt[]; afterWrite: (() => Promise<void>)[] };
+  collect?: {
+    statements: Stmt[];
+    afterWrite: (() => Promise<void>)[];
+    /** The hooks' wording of a failed CHECK (e.g. stock short), for the action's own runEffects. */
+    onCheck: ((message: string) => Promise<AppError | null>)[];
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -444,6 +449,7 @@ export async function updateRecords(ctx: WriteContext, table: TableMeta, body: u
   if (ctx.collect) {
     ctx.collect.statements.push(...stmts);
     ctx.collect.afterWrite.push(hooks.afterWrite);
+    ctx.collect.onCheck.push(hooks.onCheck);
     return { records: [] };
   }
   await runBatch(ctx.db, stmts, {
