@@ -158,7 +158,7 @@ describe("grants", () => {
     const before = await version();
     const cases: [unknown, string][] = [
       [{ ...NONE, read: "sometimes" }, "read"],
-      [{ read: "all", create: "none", update: "none" }, ""],
+      [{ read: "all", create: "none", update: "none" }, "delete"],
       [{ ...NONE, extra: 1 }, "extra"],
       [{ ...NONE, fields: { nope: "read" } }, "fields/nope"],
       [{ ...NONE, fields: { secret: "maybe" } }, "fields/secret"],
@@ -267,7 +267,7 @@ describe("roles", () => {
       [{ name: "x'; DROP TABLE sg_roles;--" }, "name"],
       [{ name, label: 5 }, "label"],
       [{ name, builtin: true }, "builtin"],
-      [{ label: "no name" }, ""],
+      [{ label: "no name" }, "name"],
       [{ name: "x".repeat(70) }, "name"],
     ];
     for (const [body, field] of cases) expectProblem(await a.post("/admin/roles", body), 422, field);

@@ -120,7 +120,7 @@ describe("creating users", () => {
       [{ email, name: "X", isAdmin: true }, "isAdmin"],
       [{ email, name: "X", locale: "fr" }, "locale"],
       [{ email, name: "   " }, "name"],
-      [{ name: "X" }, ""],
+      [{ name: "X" }, "email"],
       [[{ email, name: "X" }], ""],
     ];
     for (const [body, field] of cases) expectProblem(await a.post("/admin/users", body), 422, field);

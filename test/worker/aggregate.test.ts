@@ -803,13 +803,13 @@ describe("bad input", () => {
   it.each([
     ["a body that is an array", [], ""],
     ["a body that is a string", '"count"', ""],
-    ["no measures", {}, ""],
+    ["no measures", {}, "measures"],
     ["empty measures", { measures: [] }, "measures"],
     ["measures not a list", { measures: { op: "count" } }, "measures"],
     ["an unknown operation", { measures: [{ op: "median", field: "num" }] }, "measures/0/op"],
     ["an operation of the wrong type", { measures: [{ op: 5 }] }, "measures/0/op"],
     ["count naming a field", { measures: [{ op: "count", field: "num" }] }, "measures/0"],
-    ["sum without a field", { measures: [{ op: "sum" }] }, "measures/0"],
+    ["sum without a field", { measures: [{ op: "sum" }] }, "measures/0/field"],
     ["a field that is a number", { measures: [{ op: "sum", field: 5 }] }, "measures/0/field"],
     ["a field name too long", { measures: [{ op: "sum", field: "x".repeat(65) }] }, "measures/0/field"],
     ["an unknown key", { measures: count, having: { count: 2 } }, "having"],
@@ -831,7 +831,7 @@ describe("bad input", () => {
     [
       "sort with a bad direction",
       { measures: count, groupBy: ["stage"], sort: [{ key: "stage", direction: "up" }] },
-      "sort/0",
+      "sort/0/direction",
     ],
     ["too many measures", { measures: Array.from({ length: 31 }, () => ({ op: "count" })) }, "measures"],
   ])("%s -> 422 naming it", async (_name, body, field) => {

@@ -160,7 +160,7 @@ describe("sending and listing", () => {
     const rt = await runtime();
     const bad = [
       [{ ...note(a.id, "x"), kind: "Robert'); DROP TABLE sg_notifications;--" }, "notification/kind"],
-      [{ ...note(a.id, "x"), title: { en: "only english" } }, "notification/title"],
+      [{ ...note(a.id, "x"), title: { en: "only english" } }, "notification/title/zh-CN"],
       [{ ...note(a.id, "x"), title: { en: "x".repeat(201), "zh-CN": "x" } }, "notification/title/en"],
       [{ ...note(a.id, "x"), extra: 1 }, "notification/extra"],
       [{ ...note(a.id, "x"), user: 42 }, "notification/user"],

@@ -10,23 +10,15 @@ import type { AppEnv } from "../env";
 import { requireAdmin } from "../access";
 import { auditRow, checkQuery } from "../audit/log";
 import { runBatch } from "../db/batch";
-import { invalid, type FieldError } from "../errors";
+import { invalid } from "../errors";
 import { validate } from "../model/validate";
 import { DEFAULT_LIMITS, readLimits, rememberLimits, storeLimits } from "../ratelimit/settings";
 import { readJson } from "./body";
 import { schemaContext } from "./context";
 import { limitBody } from "./middleware";
 
-/** The validator reports a missing property at its parent; name the property itself. */
-function namingMissing(e: FieldError): FieldError {
-  const missing = e.code === "required" ? /property "([^"]+)"/.exec(e.message)?.[1] : undefined;
-  if (!missing) return e;
-  const field = [e.field, missing].filter(Boolean).join("/");
-  return { field, code: "required", message: `${field} is required` };
-}
-
 function parseLimits(body: unknown): RateLimits {
-  const errors = validate(schema, body, "").map(namingMissing);
+  const errors = validate(schema, body, "");
   if (errors.length) throw invalid(errors, "The rate limits are invalid");
   return body as RateLimits;
 }

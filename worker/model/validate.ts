@@ -90,10 +90,13 @@ function summarise(errors: OutputUnit[], base: string, instance: unknown): Field
     // A deeper location already explains a wrapper failure here.
     if (specific.length === 0 && [...byPlace.keys()].some((k) => k !== place && k.startsWith(`${place}/`))) continue;
     const path = place.replace(/^#\/?/, "");
+    // The validator reports a missing property at its parent: name the property itself.
+    const missing = pick.keyword === "required" ? /property "([^"]+)"/.exec(pick.error)?.[1] : undefined;
+    const field = [base, path, missing].filter(Boolean).join("/");
     out.push({
-      field: [base, path].filter(Boolean).join("/"),
+      field,
       code: pick.keyword,
-      message: pick.error,
+      message: missing ? `${field} is required` : pick.error,
       ...dateProblem(pick, instance),
     });
   }
