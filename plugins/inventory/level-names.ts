@@ -7,6 +7,7 @@ import {
   addEffect,
   cond,
   findRows,
+  or,
   type BeforeWriteContext,
   type BeforeWriteResult,
   type Stmt,
@@ -23,9 +24,13 @@ export function renamedLevel(name: string, part: { sku: string } | { code: strin
   return "sku" in part ? levelName(part.sku, name.slice(at + JOIN.length)) : levelName(name.slice(0, at), part.code);
 }
 
+/** Records per read of their levels: one bound parameter each, under D1's 100 per statement. */
+const PER_READ = 90;
+
 /**
  * The statements renaming the levels of the records whose `key` (sku on products, code on warehouses)
- * this write changes; the levels are found through their `link` (product or warehouse) to them.
+ * this write changes; the levels are found through their `link` (product or warehouse) to them, the
+ * levels of all renamed records in one read (per 90 records).
  */
 export async function renameLevelsOf(
   ctx: BeforeWriteContext,
@@ -35,16 +40,24 @@ export async function renameLevelsOf(
   if (ctx.op !== "update") return [];
   const levels = ctx.table("stock_levels");
   if (!levels.maybeField("name")) return [];
+  const renamed = new Map<number, string>();
+  for (const r of ctx.records)
+    if (r.written(key) && r.after[key] !== r.before?.[key]) renamed.set(r.id, String(r.after[key] ?? ""));
+  const ids = [...renamed.keys()];
   const statements: Stmt[] = [];
-  for (const r of ctx.records) {
-    if (!r.written(key) || r.after[key] === r.before?.[key]) continue;
-    const part = key === "sku" ? { sku: String(r.after.sku ?? "") } : { code: String(r.after.code ?? "") };
-    const rows = await findRows(ctx, levels, cond(levels, link, "contains", r.id), ["name"]);
-    const renamed = rows.flatMap((l) => {
-      const name = renamedLevel(String(l.values.name ?? ""), part);
+  for (let i = 0; i < ids.length; i += PER_READ) {
+    const chunk = ids.slice(i, i + PER_READ);
+    const rows = await findRows(ctx, levels, or(...chunk.map((id) => cond(levels, link, "contains", id))), [
+      "name",
+      link,
+    ]);
+    const sets = rows.flatMap((l) => {
+      const value = renamed.get((l.values[link] as number[] | null)?.[0] ?? 0);
+      if (value === undefined) return [];
+      const name = renamedLevel(String(l.values.name ?? ""), key === "sku" ? { sku: value } : { code: value });
       return name === null ? [] : [{ id: l.id, set: { name } }];
     });
-    statements.push(...addEffect(ctx, levels, renamed));
+    statements.push(...addEffect(ctx, levels, sets));
   }
   return statements;
 }

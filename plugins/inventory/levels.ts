@@ -230,6 +230,8 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
 
   const statements: Stmt[] = [];
   const flags = rt.table("stock_levels").maybeField("reserving") !== null;
+  // A workspace installed before level names has no such field.
+  const named = rt.table("stock_levels").maybeField("name") !== null;
   const adds: Parameters<typeof addEffect>[2] = [];
   const created: Values[] = [];
   for (const [k, d] of deltas) {
@@ -241,7 +243,7 @@ export async function planMoves(rt: Runtime, intents: Intent[]): Promise<Planned
         product: [product],
         warehouse: [warehouse],
         key: k,
-        ...(names.has(k) && rt.table("stock_levels").maybeField("name") ? { name: names.get(k) } : {}),
+        ...(named ? { name: names.get(k) } : {}),
         on_hand: qty(d.onHand),
         reserved: qty(d.reserved),
         available: qty(d.onHand - d.reserved),

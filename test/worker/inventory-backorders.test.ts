@@ -30,9 +30,7 @@ async function backorders(on: boolean) {
 }
 
 beforeAll(async () => {
-  const s = await installInventory();
-  admin = s.admin;
-  clerk = s.clerk.client;
+  ({ admin, clerk } = await installInventory());
   await backorders(true);
 }, 60_000);
 afterAll(async () => backorders(false));

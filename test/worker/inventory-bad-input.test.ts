@@ -20,9 +20,7 @@ let p: { id: number };
 let w: { id: number };
 
 beforeAll(async () => {
-  const s = await installInventory();
-  admin = s.admin;
-  clerk = s.clerk.client;
+  ({ admin, clerk } = await installInventory());
   p = await product(admin, { track_stock: true });
   w = await warehouse(admin);
   await receive(clerk, p.id, w.id, "10");

@@ -4,12 +4,12 @@ import { create, installSales, product, signedIn, uniq, type Client } from "./sa
 
 export { create, product, signedIn, uniq, type Client };
 
-export async function installInventory() {
-  const base = await installSales();
-  const r = await base.admin.post(`/admin/plugins/inventory/install`);
+/** Sales and inventory installed; the admin and a warehouse clerk signed in. */
+export async function installInventory(): Promise<{ admin: Client; clerk: Client }> {
+  const { admin } = await installSales();
+  const r = await admin.post(`/admin/plugins/inventory/install`);
   expect(r.status, r.text).toBe(200);
-  const clerk = await signedIn(["warehouse"]);
-  return { ...base, clerk };
+  return { admin, clerk: (await signedIn(["warehouse"])).client };
 }
 
 export async function warehouse(admin: Client, fields: Record<string, unknown> = {}) {

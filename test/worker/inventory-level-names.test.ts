@@ -10,9 +10,7 @@ let admin: Client;
 let clerk: Client;
 
 beforeAll(async () => {
-  const s = await installInventory();
-  admin = s.admin;
-  clerk = s.clerk.client;
+  ({ admin, clerk } = await installInventory());
 }, 60_000);
 
 async function levelNamesOf(table: "products" | "warehouses", id: number) {

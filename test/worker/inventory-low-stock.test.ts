@@ -6,9 +6,7 @@ let admin: Client;
 let clerk: Client;
 
 beforeAll(async () => {
-  const s = await installInventory();
-  admin = s.admin;
-  clerk = s.clerk.client;
+  ({ admin, clerk } = await installInventory());
 }, 60_000);
 
 async function lowNotices(client: Client) {

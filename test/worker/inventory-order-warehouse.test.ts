@@ -12,8 +12,7 @@ let rep: Client;
 let other: Client;
 
 beforeAll(async () => {
-  const s = await installInventory();
-  admin = s.admin;
+  ({ admin } = await installInventory());
   rep = (await signedIn(["sales_rep"])).client;
   other = (await signedIn(["sales_rep"])).client;
 }, 60_000);

@@ -9,9 +9,7 @@ let admin: Client;
 let clerk: Client;
 
 beforeAll(async () => {
-  const s = await installInventory();
-  admin = s.admin;
-  clerk = s.clerk.client;
+  ({ admin, clerk } = await installInventory());
 }, 60_000);
 
 it("books a receipt without unit_cost at the current average cost; the average stays", async () => {

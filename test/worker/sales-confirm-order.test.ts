@@ -23,9 +23,7 @@ let clerk: Client;
 let rep: Client;
 
 beforeAll(async () => {
-  const s = await installInventory();
-  admin = s.admin;
-  clerk = s.clerk.client;
+  ({ admin, clerk } = await installInventory());
   rep = (await signedIn(["sales_rep"])).client;
 }, 60_000);
 

@@ -9,6 +9,7 @@ import { decodeRow, getRecord, listRecords, readRows, type ApiRecord, type ListO
 import { createRecords, updateRecords } from "../records/write";
 import type { Stmt } from "../query/write";
 import type { AppError } from "../errors";
+import { firstWording } from "../plugins/hooks";
 
 export type { ApiRecord, ListOptions, TableAccess };
 
@@ -96,12 +97,6 @@ export async function updateRecordsEffect(
       for (const a of collect.afterWrite) await a();
     },
     // The first hook that words the failed CHECK answers for the batch (as the records API does).
-    onCheck: async (message) => {
-      for (const c of collect.onCheck) {
-        const problem = await c(message);
-        if (problem) return problem;
-      }
-      return null;
-    },
+    onCheck: firstWording(collect.onCheck),
   };
 }

@@ -134,16 +134,23 @@ export async function runWriteHooks(
   }
   return {
     statements,
-    onCheck: async (message) => {
-      for (const c of checks) {
-        const problem = await c(message);
-        if (problem) return problem;
-      }
-      return null;
-    },
+    onCheck: firstWording(checks),
     afterWrite: async () => {
       for (const a of afters) await a();
     },
+  };
+}
+
+/** The wording of a failed CHECK by the first of `checks` that has one (a hook's own problem), else null. */
+export function firstWording(
+  checks: ((message: string) => Promise<AppError | null>)[],
+): (message: string) => Promise<AppError | null> {
+  return async (message) => {
+    for (const c of checks) {
+      const problem = await c(message);
+      if (problem) return problem;
+    }
+    return null;
   };
 }
 

@@ -24,7 +24,7 @@ export type FilterNode =
   /** Built by the permission engine only (never parsed from a request): rows by who created them. */
   | { kind: "system"; column: "created_by"; op: "in"; value: string[] }
   /** `{"field": "id", ...}`: the record's own id (a client naming the records it holds ids of, in one request). */
-  | { kind: "id"; op: IdOp; value: number | number[] }
+  | { kind: "id"; op: CompareOp; value: number | number[] }
   /**
    * Grant rules only: some record of `target` linked through `field` matches `where` (null: the row has
    * any linked record). A path `customer.owner` and `{field: "customer", op: "readable"}` parse to it.
@@ -55,8 +55,10 @@ const RULE_OPS = new Set<RuleOp>([...OPS, "readable"]);
 const NO_VALUE = new Set<RuleOp>(["is_empty", "is_not_empty", "readable"]);
 const LIST_OPS = new Set<Op>(["in", "nin"]);
 
-type IdOp = "eq" | "neq" | "lt" | "lte" | "gt" | "gte" | "in" | "nin";
+/** The comparisons a column and the record's id share (compileCompare); the id takes no other. */
+type CompareOp = "eq" | "neq" | "lt" | "lte" | "gt" | "gte" | "in" | "nin";
 const ID_OPS = new Set<RuleOp>(["eq", "neq", "lt", "lte", "gt", "gte", "in", "nin"]);
+const isCompare = (op: Op): op is CompareOp => ID_OPS.has(op);
 /** Ids an `in`/`nin` on id may list: one page of a client's records, bound as one JSON parameter. */
 export const MAX_ID_LIST = 1000;
 const ID_SCHEMA = { type: "integer", minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
@@ -234,7 +236,7 @@ function parseIdCondition(op: RuleOp, obj: Record<string, unknown>, path: string
   if (!("value" in obj)) throw invalid([{ field: `${path}/value`, code: "required", message: `${op} needs a value` }]);
   const errors = validate(LIST_OPS.has(op as Op) ? ID_LIST_SCHEMA : ID_SCHEMA, obj.value, `${path}/value`);
   if (errors.length) throw invalid(errors, `Invalid value for ${op} on id`);
-  return { kind: "id", op: op as IdOp, value: obj.value as number | number[] };
+  return { kind: "id", op: op as CompareOp, value: obj.value as number | number[] };
 }
 
 /** `$user` in an operand of a user field, as the caller's id (see ParseOptions.user). */
@@ -310,7 +312,8 @@ function parseOperand(field: FieldMeta, op: Op, value: unknown, path: string, pr
 export function compileFilter(node: FilterNode, cols: Columns, params: Params): string {
   if (node.kind === "system") return inList(`${cols.alias(0)}.created_by`, node.value, params);
   if (node.kind === "linked") return compileLinked(node, cols, params);
-  if (node.kind === "id") return compileId(node, cols, params);
+  // The record's id is never null: the NULL cases of neq and nin never match there.
+  if (node.kind === "id") return compileCompare(cols.id, node.op, node.value, params);
   if (node.kind !== "cond") {
     if (node.children.length === 0) return node.kind === "and" ? "1" : "0";
     const joiner = node.kind === "and" ? " AND " : " OR ";
@@ -320,28 +323,15 @@ export function compileFilter(node: FilterNode, cols: Columns, params: Params): 
   if (f.type === "link") return compileLink(node.field, op, value, cols, params);
   const col = cols.ref(f);
   if (f.type === "multi_select") return compileSet(col, op, value, params);
-  const p = () => params.add(value);
+  // An empty checkbox is false.
+  if (f.type === "checkbox" && (op === "eq" || op === "neq"))
+    return `COALESCE(${col}, 0) ${op === "eq" ? "=" : "<>"} ${params.add(value)}`;
+  if (isCompare(op)) return compileCompare(col, op, value, params);
   switch (op) {
-    case "eq":
-      return f.type === "checkbox" ? `COALESCE(${col}, 0) = ${p()}` : `${col} = ${p()}`;
-    case "neq":
-      return f.type === "checkbox" ? `COALESCE(${col}, 0) <> ${p()}` : `(${col} IS NULL OR ${col} <> ${p()})`;
-    case "lt":
-      return `${col} < ${p()}`;
-    case "lte":
-      return `${col} <= ${p()}`;
-    case "gt":
-      return `${col} > ${p()}`;
-    case "gte":
-      return `${col} >= ${p()}`;
     case "between": {
       const [lo, hi] = value as unknown[];
       return `${col} BETWEEN ${params.add(lo)} AND ${params.add(hi)}`;
     }
-    case "in":
-      return inList(col, value as unknown[], params);
-    case "nin":
-      return `(${col} IS NULL OR ${col} NOT IN (SELECT value FROM json_each(${params.add(JSON.stringify(value))})))`;
     case "contains":
       return `${col} LIKE ${params.add(`%${likeEscape(value as string)}%`)} ESCAPE '\\'`;
     case "not_contains":
@@ -364,26 +354,26 @@ function inList(col: string, list: unknown[], params: Params): string {
   return `${col} IN (SELECT value FROM json_each(${params.add(JSON.stringify(list))}))`;
 }
 
-/** The record's id (never null, so neq and nin need no NULL case). */
-function compileId(node: Extract<FilterNode, { kind: "id" }>, cols: Columns, params: Params): string {
-  const p = () => params.add(node.value);
-  switch (node.op) {
-    case "in":
-      return inList(cols.id, node.value as number[], params);
-    case "nin":
-      return `${cols.id} NOT IN (SELECT value FROM json_each(${params.add(JSON.stringify(node.value))}))`;
+/** `col op value` for the comparisons; an empty column is unequal to anything and in no list. */
+function compileCompare(col: string, op: CompareOp, value: unknown, params: Params): string {
+  const p = () => params.add(value);
+  switch (op) {
     case "eq":
-      return `${cols.id} = ${p()}`;
+      return `${col} = ${p()}`;
     case "neq":
-      return `${cols.id} <> ${p()}`;
+      return `(${col} IS NULL OR ${col} <> ${p()})`;
     case "lt":
-      return `${cols.id} < ${p()}`;
+      return `${col} < ${p()}`;
     case "lte":
-      return `${cols.id} <= ${p()}`;
+      return `${col} <= ${p()}`;
     case "gt":
-      return `${cols.id} > ${p()}`;
+      return `${col} > ${p()}`;
     case "gte":
-      return `${cols.id} >= ${p()}`;
+      return `${col} >= ${p()}`;
+    case "in":
+      return inList(col, value as unknown[], params);
+    case "nin":
+      return `(${col} IS NULL OR ${col} NOT IN (SELECT value FROM json_each(${params.add(JSON.stringify(value))})))`;
   }
 }
 
